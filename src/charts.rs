@@ -1,0 +1,1800 @@
+//! Charts of a finished run, as SVG and PNG.
+//!
+//! Every chart is drawn once by a generic function over a plotters
+//! [`DrawingArea`], which is called with an [`SVGBackend`] and a
+//! [`BitMapBackend`], so both files show the same picture. Text is rendered
+//! with a bundled font (a subset of Noto Sans CJK SC, see
+//! `assets/fonts/README.md`) through plotters' `ab_glyph` support, so PNGs
+//! need no system font and look the same on every machine; SVG text names
+//! the `sans-serif` family and is left to the viewer's fonts.
+//!
+//! All words on the charts come from [`Labels`], in English or Chinese.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::sync::OnceLock;
+
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontStyle;
+
+use crate::summary::results::*;
+
+/// Width of every chart, pixels.
+pub const WIDTH: u32 = 800;
+/// Height of every chart, pixels.
+pub const HEIGHT: u32 = 500;
+
+/// The font family every text element uses; the bundled font is registered
+/// under this name.
+const FAMILY: &str = "sans-serif";
+
+/// The bundled font: Noto Sans CJK SC Regular, subset (OFL-1.1).
+static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-villagesim-subset.otf");
+
+/// One em of the bundled font per unit of plotters' `ab_glyph` text size.
+///
+/// `ab_glyph` scales a font so that ascent − descent equals the size; for
+/// Noto Sans CJK that is 1160 + 288 font units of 1000 per em.
+const EM_PER_SIZE_BITMAP: f64 = 1000.0 / 1448.0;
+
+/// plotters' SVG backend writes `font-size` as size / 1.24.
+const EM_PER_SIZE_SVG: f64 = 1.0 / 1.24;
+
+// Text sizes, in pixels per em, identical in SVG and PNG.
+const TITLE_PX: f64 = 20.0;
+const SUBTITLE_PX: f64 = 13.5;
+const AXIS_TITLE_PX: f64 = 15.0;
+const TICK_PX: f64 = 14.0;
+const LEGEND_PX: f64 = 14.0;
+const NOTE_PX: f64 = 13.0;
+
+const MARGIN_X: i32 = 16;
+
+/// Language of the words on the charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+/// A chart a run produces: its file stem (without extension) and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartFile {
+    pub stem: &'static str,
+    pub title: String,
+}
+
+/// What went wrong writing charts.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("cannot write chart file {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot draw chart {}: {message}", path.display())]
+    Draw { path: PathBuf, message: String },
+    #[error("the bundled chart font could not be loaded")]
+    Font,
+}
+
+// ---------------------------------------------------------------------------
+// Fonts
+
+static FONT_REGISTRATION: Once = Once::new();
+static FONT_OK: OnceLock<bool> = OnceLock::new();
+
+/// Registers the bundled font as plotters' `sans-serif` family (normal and
+/// bold). Idempotent; called by [`write_run_charts`].
+pub fn register_fonts() {
+    FONT_REGISTRATION.call_once(|| {
+        let ok = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT_BYTES).is_ok()
+            && plotters::style::register_font(FAMILY, FontStyle::Bold, FONT_BYTES).is_ok();
+        // Only this closure sets it, and it runs once.
+        let _ = FONT_OK.set(ok);
+    });
+}
+
+fn ensure_fonts() -> Result<(), ChartError> {
+    register_fonts();
+    if FONT_OK.get().copied().unwrap_or(false) {
+        Ok(())
+    } else {
+        Err(ChartError::Font)
+    }
+}
+
+/// Converts text sizes in pixels per em into plotters text sizes for one
+/// backend, so a label is the same size in the SVG and the PNG.
+#[derive(Debug, Clone, Copy)]
+struct Typo {
+    size_per_px: f64,
+}
+
+impl Typo {
+    const SVG: Typo = Typo {
+        size_per_px: 1.0 / EM_PER_SIZE_SVG,
+    };
+    const BITMAP: Typo = Typo {
+        size_per_px: 1.0 / EM_PER_SIZE_BITMAP,
+    };
+
+    fn font(&self, px: f64) -> FontDesc<'static> {
+        FontDesc::new(FontFamily::Name(FAMILY), px * self.size_per_px, FontStyle::Normal)
+    }
+
+    /// Text style anchored at its top-left (or top-centre/right) corner: the
+    /// only vertical anchor on which plotters' SVG and bitmap backends agree.
+    fn text(&self, px: f64, color: RGBColor, h: HPos) -> TextStyle<'static> {
+        self.font(px).color(&color).pos(Pos::new(h, VPos::Top))
+    }
+}
+
+/// Width in pixels of `text` set at `px` pixels per em in the bundled font
+/// (the PNG width; SVG viewers with another font come close).
+fn text_width(text: &str, px: f64) -> i32 {
+    Typo::BITMAP
+        .font(px)
+        .box_size(text)
+        .map(|(w, _)| w as i32)
+        .unwrap_or_else(|_| (text.chars().count() as f64 * px) as i32)
+}
+
+/// Text for the bitmap backend, set with the bundled font.
+mod png_text {
+    use std::sync::OnceLock;
+
+    use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
+    use plotters::backend::DrawingBackend;
+    use plotters::style::text_anchor::{HPos, VPos};
+    use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+
+    use super::{EM_PER_SIZE_BITMAP, FONT_BYTES};
+
+    pub(super) fn bundled_font() -> &'static FontRef<'static> {
+        static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
+        FONT.get_or_init(|| {
+            // Checked by `ensure_fonts` (plotters parses the same bytes) before
+            // any drawing, and by the tests.
+            FontRef::try_from_slice(FONT_BYTES).expect("bundled font parses")
+        })
+    }
+
+    /// A bitmap backend whose text is set glyph by glyph with correct side
+    /// bearings, and anchored like the SVG backend anchors its `<text>`.
+    ///
+    /// plotters' own `ab_glyph` text drawing ignores each glyph's left side
+    /// bearing (narrow letters such as "i" and "t" sit too far left, so words
+    /// look unevenly spaced) and anchors text differently from its SVG backend.
+    /// Everything but text goes to the wrapped backend unchanged.
+    pub(super) struct GlyphText<DB> {
+        pub(super) inner: DB,
+    }
+
+    impl<DB: DrawingBackend> DrawingBackend for GlyphText<DB> {
+        type ErrorType = DB::ErrorType;
+
+        fn get_size(&self) -> (u32, u32) {
+            self.inner.get_size()
+        }
+        fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.ensure_prepared()
+        }
+        fn present(&mut self) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.present()
+        }
+        fn draw_pixel(
+            &mut self,
+            point: BackendCoord,
+            color: BackendColor,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_pixel(point, color)
+        }
+        fn draw_line<S: BackendStyle>(
+            &mut self,
+            from: BackendCoord,
+            to: BackendCoord,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_line(from, to, style)
+        }
+        fn draw_rect<S: BackendStyle>(
+            &mut self,
+            upper_left: BackendCoord,
+            bottom_right: BackendCoord,
+            style: &S,
+            fill: bool,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_rect(upper_left, bottom_right, style, fill)
+        }
+        fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            path: I,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_path(path, style)
+        }
+        fn draw_circle<S: BackendStyle>(
+            &mut self,
+            center: BackendCoord,
+            radius: u32,
+            style: &S,
+            fill: bool,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.draw_circle(center, radius, style, fill)
+        }
+        fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+            &mut self,
+            vert: I,
+            style: &S,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.fill_polygon(vert, style)
+        }
+        fn blit_bitmap(
+            &mut self,
+            pos: BackendCoord,
+            size: (u32, u32),
+            src: &[u8],
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            self.inner.blit_bitmap(pos, size, src)
+        }
+
+        fn draw_text<TStyle: BackendTextStyle>(
+            &mut self,
+            text: &str,
+            style: &TStyle,
+            pos: BackendCoord,
+        ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
+            let color = style.color();
+            if color.alpha == 0.0 || text.is_empty() {
+                return Ok(());
+            }
+            let font = bundled_font();
+            // Same scale as plotters' ab_glyph text: `size` = ascent − descent.
+            let scaled = font.as_scaled(PxScale::from(style.size() as f32));
+            let em = style.size() * EM_PER_SIZE_BITMAP;
+            let mut glyphs = Vec::with_capacity(text.len());
+            let mut caret = 0f32;
+            let mut prev = None;
+            for c in text.chars() {
+                let id = scaled.glyph_id(c);
+                if let Some(p) = prev {
+                    caret += scaled.kern(p, id);
+                }
+                glyphs.push((id, caret));
+                caret += scaled.h_advance(id);
+                prev = Some(id);
+            }
+            // As the SVG backend: text-anchor start/middle/end, and a baseline
+            // 0.76 em below a top anchor, 0.5 ex (≈ 0.25 em) below a centre
+            // anchor, 0.5 ex above a bottom anchor.
+            let dx = match style.anchor().h_pos {
+                HPos::Left => 0.0,
+                HPos::Center => -caret / 2.0,
+                HPos::Right => -caret,
+            };
+            let baseline = match style.anchor().v_pos {
+                VPos::Top => 0.76 * em,
+                VPos::Center => 0.25 * em,
+                VPos::Bottom => -0.25 * em,
+            }
+            .round() as f32;
+            let trans = style.transform();
+            let (w, h) = self.get_size();
+            let mut result = Ok(());
+            for (id, x) in glyphs {
+                let glyph = id.with_scale_and_position(scaled.scale(), point(x + dx, baseline));
+                let Some(outline) = font.outline_glyph(glyph) else {
+                    continue;
+                };
+                let bounds = outline.px_bounds();
+                let inner = &mut self.inner;
+                outline.draw(|gx, gy, coverage| {
+                    if result.is_err() || coverage <= 0.0 {
+                        return;
+                    }
+                    let (tx, ty) = trans.transform(bounds.min.x as i32 + gx as i32, bounds.min.y as i32 + gy as i32);
+                    let (px, py) = (pos.0 + tx, pos.1 + ty);
+                    if px >= 0 && py >= 0 && (px as u32) < w && (py as u32) < h {
+                        result = inner.draw_pixel(
+                            (px, py),
+                            BackendColor {
+                                alpha: color.alpha * f64::from(coverage.min(1.0)),
+                                rgb: color.rgb,
+                            },
+                        );
+                    }
+                });
+                result?;
+                result = Ok(());
+            }
+            Ok(())
+        }
+    }
+}
+
+use png_text::GlyphText;
+
+// ---------------------------------------------------------------------------
+// Words
+
+/// Every word on the charts, in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels {
+    pub lang: Lang,
+    pub year: &'static str,
+    pub no_intervention: &'static str,
+    pub median: &'static str,
+    pub mean: &'static str,
+    pub iqr_band: &'static str,
+    pub p90_band: &'static str,
+    pub floor: &'static str,
+    pub weak: &'static str,
+    pub villages_below_floor: &'static str,
+    pub share_of_villages: &'static str,
+    pub tails_note: &'static str,
+    pub no_data: &'static str,
+}
+
+impl Labels {
+    pub const EN: Labels = Labels {
+        lang: Lang::En,
+        year: "Year",
+        no_intervention: "no intervention",
+        median: "median",
+        mean: "mean",
+        iqr_band: "P25–P75 of runs",
+        p90_band: "P5–P95 of runs",
+        floor: "floor",
+        weak: "weak",
+        villages_below_floor: "Villages below the floor (number)",
+        share_of_villages: "Share of villages (%)",
+        tails_note: "Outermost bars include the rare values beyond the axis range.",
+        no_data: "no data",
+    };
+
+    pub const ZH: Labels = Labels {
+        lang: Lang::Zh,
+        year: "年份",
+        no_intervention: "无干预",
+        median: "中位数",
+        mean: "均值",
+        iqr_band: "P25–P75 区间",
+        p90_band: "P5–P95 区间",
+        floor: "底线",
+        weak: "薄弱线",
+        villages_below_floor: "低于底线的村庄数（个）",
+        share_of_villages: "村庄占比（%）",
+        tails_note: "两端的柱包含超出坐标范围的少量数值。",
+        no_data: "无数据",
+    };
+
+    pub fn new(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels::EN,
+            Lang::Zh => Labels::ZH,
+        }
+    }
+
+    /// Display name of a policy: "no intervention" is translated, other
+    /// names (chosen by the scenario's author) are shown as given, shortened
+    /// when very long.
+    pub fn policy_name(&self, name: &str) -> String {
+        let norm = name.trim().to_lowercase().replace(['_', '-'], " ");
+        if norm == "no intervention" {
+            return self.no_intervention.to_string();
+        }
+        shorten(name.trim(), 40)
+    }
+
+    fn span(&self, r: &Results) -> String {
+        format!("{}–{}", r.baseline_year, r.final_year)
+    }
+
+    pub fn fan_title(&self, r: &Results) -> String {
+        match self.lang {
+            Lang::En => format!("Mean village operating income by policy, {}", self.span(r)),
+            Lang::Zh => format!("各政策下村均经营性收入，{}年", self.span(r)),
+        }
+    }
+
+    pub fn below_floor_title(&self, r: &Results) -> String {
+        match self.lang {
+            Lang::En => format!("Villages below the income floor by policy, {}", self.span(r)),
+            Lang::Zh => format!("各政策下低于收入底线的村庄数，{}年", self.span(r)),
+        }
+    }
+
+    pub fn distribution_title(&self, r: &Results) -> String {
+        match self.lang {
+            Lang::En => format!("Distribution of village operating income in {} by policy", r.final_year),
+            Lang::Zh => format!("{}年各村经营性收入分布（按政策）", r.final_year),
+        }
+    }
+
+    fn subtitle(&self, r: &Results, pooled: bool) -> String {
+        let villages = group_thousands(r.villages.len() as f64, 0);
+        let runs = group_thousands(r.runs as f64, 0);
+        let name = shorten(&r.scenario_name, 60);
+        match (self.lang, pooled) {
+            (Lang::En, false) => {
+                format!("Scenario: {name}; {villages} villages; {runs} Monte Carlo runs")
+            }
+            (Lang::En, true) => format!("Scenario: {name}; {villages} villages × {runs} Monte Carlo runs, pooled"),
+            (Lang::Zh, false) => {
+                format!("情景：{name}；{villages} 个村；蒙特卡洛模拟 {runs} 次")
+            }
+            (Lang::Zh, true) => {
+                format!("情景：{name}；{villages} 个村 × 蒙特卡洛模拟 {runs} 次，合并统计")
+            }
+        }
+    }
+
+    /// Title of a money axis in the unit `unit`.
+    fn money_axis(&self, what: MoneyWhat, unit: &MoneyUnit, r: &Results) -> String {
+        let u = unit.name(self.lang);
+        match (self.lang, what) {
+            (Lang::En, MoneyWhat::MeanIncome) => {
+                format!("Mean operating income per village ({u})")
+            }
+            (Lang::En, MoneyWhat::FinalIncome) => {
+                format!("Operating income per village in {} ({u})", r.final_year)
+            }
+            (Lang::Zh, MoneyWhat::MeanIncome) => format!("村均经营性收入（{u}）"),
+            (Lang::Zh, MoneyWhat::FinalIncome) => {
+                format!("{}年村经营性收入（{u}）", r.final_year)
+            }
+        }
+    }
+
+    /// "floor 500,000 yuan" / "底线 50万元".
+    fn threshold(&self, word: &str, yuan: f64) -> String {
+        match self.lang {
+            Lang::En => format!("{word} {} yuan", group_thousands(yuan, decimals_for(yuan))),
+            Lang::Zh if yuan.abs() >= 10_000.0 => {
+                let v = yuan / 10_000.0;
+                format!("{word} {}万元", group_thousands(v, decimals_for(v)))
+            }
+            Lang::Zh => format!("{word} {}元", group_thousands(yuan, decimals_for(yuan))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum MoneyWhat {
+    MeanIncome,
+    FinalIncome,
+}
+
+/// The unit of a money axis: yuan, or 万元 (10,000 yuan) for large Chinese
+/// figures. English always uses yuan with thousands separators.
+#[derive(Debug, Clone, Copy)]
+struct MoneyUnit {
+    divisor: f64,
+}
+
+impl MoneyUnit {
+    fn for_axis(lang: Lang, max_abs: f64) -> MoneyUnit {
+        let divisor = match lang {
+            Lang::Zh if max_abs >= 100_000.0 => 10_000.0,
+            _ => 1.0,
+        };
+        MoneyUnit { divisor }
+    }
+
+    fn name(&self, lang: Lang) -> &'static str {
+        match (lang, self.divisor > 1.0) {
+            (Lang::En, _) => "yuan",
+            (Lang::Zh, true) => "万元",
+            (Lang::Zh, false) => "元",
+        }
+    }
+
+    fn tick(&self, yuan: f64) -> String {
+        let v = yuan / self.divisor;
+        group_thousands(v, decimals_for(v))
+    }
+}
+
+fn shorten(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max_chars - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// Fewest decimals (at most 2) that show `v` exactly enough for a tick.
+fn decimals_for(v: f64) -> usize {
+    (0..=2)
+        .find(|&d| {
+            let scaled = v * 10f64.powi(d as i32);
+            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
+        })
+        .unwrap_or(2)
+}
+
+/// `1234567.5` with 1 decimal → `"1,234,567.5"`.
+fn group_thousands(v: f64, decimals: usize) -> String {
+    if !v.is_finite() {
+        return "–".to_string();
+    }
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s.as_str(), None),
+    };
+    let mut out = String::new();
+    if v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    let n = int.len();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (n - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        let _ = write!(out, ".{f}");
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Colours
+
+/// Okabe–Ito colours, in the order policies get them. Policy 0 (the "no
+/// intervention" counterfactual) is dark grey.
+const POLICY_COLORS: [RGBColor; 8] = [
+    RGBColor(0x55, 0x55, 0x55), // grey: no intervention
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0x00, 0x00, 0x00), // black
+];
+
+fn policy_color(i: usize) -> RGBColor {
+    POLICY_COLORS[i % POLICY_COLORS.len()]
+}
+
+const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
+const FLOOR_LINE: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+const WEAK_LINE: RGBColor = RGBColor(0x80, 0x80, 0x80);
+
+const BAND_OUTER_ALPHA: f64 = 0.13;
+const BAND_INNER_ALPHA: f64 = 0.28;
+
+// ---------------------------------------------------------------------------
+// Public entry points
+
+/// The charts of a run, in the order [`write_run_charts`] writes them.
+pub fn chart_files(results: &Results, lang: Lang) -> Vec<ChartFile> {
+    let l = Labels::new(lang);
+    Kind::ALL
+        .iter()
+        .map(|k| ChartFile {
+            stem: k.stem(),
+            title: k.title(&l, results),
+        })
+        .collect()
+}
+
+/// Writes every chart of a run into `dir` as `<stem>.svg` and `<stem>.png`.
+///
+/// Each file is rendered to a temporary file in `dir` and then renamed over
+/// the final name, so a reader never sees half a chart. Returns the names of
+/// the files written, relative to `dir`.
+pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ChartError> {
+    ensure_fonts()?;
+    let ctx = Ctx::new(results, lang);
+    let mut written = Vec::new();
+    for kind in Kind::ALL {
+        let svg = PathBuf::from(format!("{}.svg", kind.stem()));
+        write_svg(&ctx, kind, &dir.join(&svg))?;
+        written.push(svg);
+        let png = PathBuf::from(format!("{}.png", kind.stem()));
+        write_png(&ctx, kind, &dir.join(&png))?;
+        written.push(png);
+    }
+    Ok(written)
+}
+
+/// A name in the same directory for the temporary file of `target`, keeping
+/// its extension (the PNG encoder picks the format from it).
+fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = target
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.tmp.{ext}", std::process::id()))
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ChartError + '_ {
+    move |source| ChartError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn draw_err(path: &Path, e: impl std::fmt::Display) -> ChartError {
+    ChartError::Draw {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+fn write_svg(ctx: &Ctx, kind: Kind, path: &Path) -> Result<(), ChartError> {
+    let mut svg = String::new();
+    {
+        let backend = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT));
+        let root = backend.into_drawing_area();
+        draw(&root, ctx, Typo::SVG, kind).map_err(|e| draw_err(path, e))?;
+        root.present().map_err(|e| draw_err(path, e))?;
+    }
+    let tmp = temp_path(path);
+    let result = fs::write(&tmp, svg.as_bytes())
+        .map_err(io_err(&tmp))
+        .and_then(|()| fs::rename(&tmp, path).map_err(io_err(path)));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn write_png(ctx: &Ctx, kind: Kind, path: &Path) -> Result<(), ChartError> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        {
+            let root = GlyphText {
+                inner: BitMapBackend::new(&tmp, (WIDTH, HEIGHT)),
+            }
+            .into_drawing_area();
+            draw(&root, ctx, Typo::BITMAP, kind).map_err(|e| draw_err(path, e))?;
+            root.present().map_err(|e| draw_err(path, e))?;
+        }
+        fs::rename(&tmp, path).map_err(io_err(path))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Renders one chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
+#[cfg(test)]
+fn render_rgb(results: &Results, lang: Lang, kind: Kind) -> Vec<u8> {
+    ensure_fonts().unwrap();
+    let ctx = Ctx::new(results, lang);
+    let mut buf = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = GlyphText {
+            inner: BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)),
+        }
+        .into_drawing_area();
+        draw(&root, &ctx, Typo::BITMAP, kind).unwrap();
+        root.present().unwrap();
+    }
+    buf
+}
+
+// ---------------------------------------------------------------------------
+// Drawing
+
+type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    FanMeanIncome,
+    BelowFloor,
+    FinalDistribution,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::FanMeanIncome, Kind::BelowFloor, Kind::FinalDistribution];
+
+    fn stem(self) -> &'static str {
+        match self {
+            Kind::FanMeanIncome => "fan_mean_income",
+            Kind::BelowFloor => "below_floor",
+            Kind::FinalDistribution => "final_distribution",
+        }
+    }
+
+    fn title(self, l: &Labels, r: &Results) -> String {
+        match self {
+            Kind::FanMeanIncome => l.fan_title(r),
+            Kind::BelowFloor => l.below_floor_title(r),
+            Kind::FinalDistribution => l.distribution_title(r),
+        }
+    }
+}
+
+/// What every chart of a run reads.
+struct Ctx<'a> {
+    r: &'a Results,
+    l: Labels,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(r: &'a Results, lang: Lang) -> Self {
+        Ctx {
+            r,
+            l: Labels::new(lang),
+        }
+    }
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo, kind: Kind) -> DrawResult<(), DB> {
+    root.fill(&WHITE)?;
+    match kind {
+        Kind::FanMeanIncome => draw_fan(root, ctx, t),
+        Kind::BelowFloor => draw_below_floor(root, ctx, t),
+        Kind::FinalDistribution => draw_distribution(root, ctx, t),
+    }
+}
+
+/// How a legend entry's sample looks.
+#[derive(Debug, Clone, Copy)]
+enum Swatch {
+    /// A band with the policy's line through it (fan charts).
+    BandLine(RGBColor),
+    /// A plain line.
+    Line(RGBColor),
+    /// A filled box at some opacity.
+    Band(RGBColor, f64),
+    /// An outlined, lightly filled box (distribution).
+    Outline(RGBColor),
+}
+
+struct LegendItem {
+    swatch: Swatch,
+    label: String,
+}
+
+const SWATCH_W: i32 = 26;
+const SWATCH_H: i32 = 12;
+const LEGEND_ROW_H: i32 = 22;
+
+/// Draws the title, subtitle and legend rows at the top of `root`; returns
+/// the height they take.
+fn draw_header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: Typo,
+    title: &str,
+    subtitle: &str,
+    rows: &[Vec<LegendItem>],
+) -> DrawResult<i32, DB> {
+    root.draw(&Text::new(
+        title.to_string(),
+        (MARGIN_X, 12),
+        t.text(TITLE_PX, TEXT, HPos::Left),
+    ))?;
+    root.draw(&Text::new(
+        subtitle.to_string(),
+        (MARGIN_X, 40),
+        t.text(SUBTITLE_PX, MUTED, HPos::Left),
+    ))?;
+    let mut y = 66;
+    let max_x = WIDTH as i32 - MARGIN_X;
+    for row in rows {
+        let mut x = MARGIN_X;
+        for item in row {
+            let w = SWATCH_W + 6 + text_width(&item.label, LEGEND_PX);
+            if x > MARGIN_X && x + w > max_x {
+                x = MARGIN_X;
+                y += LEGEND_ROW_H;
+            }
+            draw_swatch(root, item.swatch, x, y + LEGEND_ROW_H / 2)?;
+            root.draw(&Text::new(
+                item.label.clone(),
+                (x + SWATCH_W + 6, y + LEGEND_ROW_H / 2 - (0.38 * LEGEND_PX) as i32 - 1),
+                t.text(LEGEND_PX, TEXT, HPos::Left),
+            ))?;
+            x += w + 22;
+        }
+        y += LEGEND_ROW_H;
+    }
+    Ok(y + 4)
+}
+
+fn draw_swatch<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    swatch: Swatch,
+    x: i32,
+    yc: i32,
+) -> DrawResult<(), DB> {
+    let top = yc - SWATCH_H / 2;
+    let bottom = yc + SWATCH_H / 2;
+    match swatch {
+        Swatch::BandLine(c) => {
+            root.draw(&Rectangle::new(
+                [(x, top), (x + SWATCH_W, bottom)],
+                c.mix(BAND_INNER_ALPHA).filled(),
+            ))?;
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(3)))?;
+        }
+        Swatch::Line(c) => {
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(3)))?;
+        }
+        Swatch::Band(c, alpha) => {
+            root.draw(&Rectangle::new(
+                [(x, top), (x + SWATCH_W, bottom)],
+                c.mix(alpha).filled(),
+            ))?;
+        }
+        Swatch::Outline(c) => {
+            root.draw(&Rectangle::new(
+                [(x, top), (x + SWATCH_W, bottom)],
+                c.mix(0.15).filled(),
+            ))?;
+            root.draw(&Rectangle::new([(x, top), (x + SWATCH_W, bottom)], c.stroke_width(2)))?;
+        }
+    }
+    Ok(())
+}
+
+fn policy_legend(ctx: &Ctx, swatch: fn(RGBColor) -> Swatch) -> Vec<LegendItem> {
+    ctx.r
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| LegendItem {
+            swatch: swatch(policy_color(i)),
+            label: ctx.l.policy_name(&p.name),
+        })
+        .collect()
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// Padded axis range covering `values`; never empty.
+fn value_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if include_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        span * 0.06
+    } else {
+        hi.abs().max(1.0) * 0.1
+    };
+    let lo = if include_zero && lo >= 0.0 { lo } else { lo - pad };
+    (lo, hi + pad)
+}
+
+/// Width of the y label area: widest tick label plus room for the rotated
+/// axis title.
+fn y_label_area(labels: impl Iterator<Item = String>) -> i32 {
+    let widest = labels.map(|s| text_width(&s, TICK_PX)).max().unwrap_or(20);
+    widest + 14 + (AXIS_TITLE_PX * 1.6) as i32
+}
+
+/// Draws `text` with a translucent white box behind it. `(x, y)` is the
+/// top-left (HPos::Left) or top-right (HPos::Right) corner of the text.
+fn boxed_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    t: Typo,
+    text: &str,
+    (x, y): (i32, i32),
+    h: HPos,
+    color: RGBColor,
+) -> DrawResult<(), DB> {
+    let w = text_width(text, NOTE_PX);
+    let x0 = match h {
+        HPos::Right => x - w,
+        HPos::Center => x - w / 2,
+        HPos::Left => x,
+    };
+    area.draw(&Rectangle::new(
+        [(x0 - 3, y - 2), (x0 + w + 3, y + NOTE_PX as i32 + 3)],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    area.draw(&Text::new(
+        text.to_string(),
+        (x0, y),
+        t.text(NOTE_PX, color, HPos::Left),
+    ))?;
+    Ok(())
+}
+
+fn no_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo, top: i32) -> DrawResult<(), DB> {
+    root.draw(&Text::new(
+        ctx.l.no_data.to_string(),
+        (WIDTH as i32 / 2, (top + HEIGHT as i32) / 2),
+        t.text(AXIS_TITLE_PX, MUTED, HPos::Center),
+    ))
+}
+
+/// Horizontal dashed line at `y` across the plot, labelled at its right end
+/// (above the line, or below it when `below`).
+fn hline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: Typo,
+    plot: (i32, i32, i32, i32),
+    y: i32,
+    color: RGBColor,
+    dash: (i32, i32),
+    label: &str,
+    below: bool,
+) -> DrawResult<(), DB> {
+    let (x0, _y0, x1, _y1) = plot;
+    dashed(root, (x0, y), (x1, y), color, dash)?;
+    let ty = if below { y + 4 } else { y - 4 - NOTE_PX as i32 };
+    boxed_text(root, t, label, (x1 - 6, ty), HPos::Right, color)
+}
+
+/// A dashed straight line in pixel coordinates (identical in every backend).
+fn dashed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    from: (i32, i32),
+    to: (i32, i32),
+    color: RGBColor,
+    (on, off): (i32, i32),
+) -> DrawResult<(), DB> {
+    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1.0 {
+        return Ok(());
+    }
+    let mut s = 0.0;
+    while s < len {
+        let e = (s + on as f64).min(len);
+        let p = |d: f64| {
+            (
+                from.0 + (dx * d / len).round() as i32,
+                from.1 + (dy * d / len).round() as i32,
+            )
+        };
+        root.draw(&PathElement::new(vec![p(s), p(e)], color.stroke_width(2)))?;
+        s += (on + off) as f64;
+    }
+    Ok(())
+}
+
+/// Band between two curves as one polygon.
+fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();
+    pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
+    pts
+}
+
+/// Integer year ticks: at most `max` of them, every 1, 2, 5, 10… years.
+fn year_tick_count(first: i32, last: i32) -> usize {
+    let n = (last - first).max(0) as usize + 1;
+    n.clamp(2, 12)
+}
+
+// --- fan chart --------------------------------------------------------------
+
+fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let l = &ctx.l;
+    let rows = vec![
+        policy_legend(ctx, Swatch::BandLine),
+        vec![
+            LegendItem {
+                swatch: Swatch::Line(MUTED),
+                label: l.median.to_string(),
+            },
+            LegendItem {
+                swatch: Swatch::Band(MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA),
+                label: l.iqr_band.to_string(),
+            },
+            LegendItem {
+                swatch: Swatch::Band(MUTED, BAND_OUTER_ALPHA),
+                label: l.p90_band.to_string(),
+            },
+        ],
+    ];
+    let top = draw_header(root, t, &l.fan_title(r), &l.subtitle(r, false), &rows)?;
+
+    let series: Vec<(usize, Vec<f64>, [Vec<f64>; 5])> = r
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut xs = Vec::new();
+            let mut q: [Vec<f64>; 5] = Default::default();
+            for y in &p.years {
+                let s = &y.mean_income_yuan;
+                let vals = [s.p5, s.p25, s.p50, s.p75, s.p95];
+                if vals.iter().all(|v| v.is_finite()) {
+                    xs.push(y.year as f64);
+                    for (k, v) in vals.iter().enumerate() {
+                        q[k].push(*v);
+                    }
+                }
+            }
+            (i, xs, q)
+        })
+        .collect();
+    if series.iter().all(|(_, xs, _)| xs.is_empty()) {
+        return no_data(root, ctx, t, top);
+    }
+
+    let (ylo, yhi) = value_range(
+        series
+            .iter()
+            .flat_map(|(_, _, q)| q[0].iter().chain(q[4].iter()).copied())
+            .chain([r.floor_yuan, r.weak_yuan].into_iter().filter_map(finite)),
+        true,
+    );
+    let unit = MoneyUnit::for_axis(l.lang, ylo.abs().max(yhi.abs()));
+    let (x0, x1) = (r.baseline_year as f64, r.final_year.max(r.baseline_year + 1) as f64);
+
+    let body = root.margin(top, 0, 0, 0);
+    let ytick = |v: &f64| unit.tick(*v);
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(24)
+        .margin_top(6)
+        .margin_bottom(8)
+        .margin_left(MARGIN_X - 8)
+        .x_label_area_size(52)
+        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
+        .build_cartesian_2d(x0..x1, ylo..yhi)?;
+    chart
+        .configure_mesh()
+        .x_labels(year_tick_count(r.baseline_year, r.final_year))
+        .y_labels(8)
+        .x_label_formatter(&|v| format!("{:.0}", v))
+        .y_label_formatter(&ytick)
+        .x_desc(l.year)
+        .y_desc(l.money_axis(MoneyWhat::MeanIncome, &unit, r))
+        .label_style(t.font(TICK_PX).color(&TEXT))
+        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(1))
+        .draw()?;
+
+    for (i, xs, q) in &series {
+        let c = policy_color(*i);
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(xs, &q[0], &q[4]),
+            c.mix(BAND_OUTER_ALPHA).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(xs, &q[1], &q[3]),
+            c.mix(BAND_INNER_ALPHA).filled(),
+        )))?;
+    }
+    for (i, xs, q) in &series {
+        let c = policy_color(*i);
+        chart.draw_series(LineSeries::new(
+            xs.iter().copied().zip(q[2].iter().copied()),
+            c.stroke_width(3),
+        ))?;
+    }
+
+    threshold_hlines(root, &chart, ctx, t)?;
+    Ok(())
+}
+
+/// Floor and weak-threshold lines across a chart whose y axis is yuan.
+fn threshold_hlines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    ctx: &Ctx,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let (px0, py0) = chart.backend_coord(&(xr.start, yr.end));
+    let (px1, py1) = chart.backend_coord(&(xr.end, yr.start));
+    let plot = (px0, py0, px1, py1);
+    let (ox, oy) = (root.get_base_pixel().0, root.get_base_pixel().1);
+    let plot = (plot.0 - ox, plot.1 - oy, plot.2 - ox, plot.3 - oy);
+    let y_of = |v: f64| chart.backend_coord(&(xr.start, v)).1 - oy;
+    let label_h = NOTE_PX as i32 + 6;
+    let mut floor_y = None;
+    if r.floor_yuan.is_finite() {
+        let y = y_of(r.floor_yuan);
+        hline(
+            root,
+            t,
+            plot,
+            y,
+            FLOOR_LINE,
+            (9, 5),
+            &ctx.l.threshold(ctx.l.floor, r.floor_yuan),
+            false,
+        )?;
+        floor_y = Some(y);
+    }
+    if r.weak_yuan.is_finite() && r.weak_yuan != r.floor_yuan {
+        let y = y_of(r.weak_yuan);
+        // Below its line when the floor label would be in the way (weak is
+        // normally under the floor) or there is no room above.
+        let below = floor_y.is_some_and(|fy| (fy - y).abs() < label_h + 4) || y - label_h < plot.1;
+        hline(
+            root,
+            t,
+            plot,
+            y,
+            WEAK_LINE,
+            (4, 4),
+            &ctx.l.threshold(ctx.l.weak, r.weak_yuan),
+            below,
+        )?;
+    }
+    Ok(())
+}
+
+// --- villages below the floor --------------------------------------------------
+
+fn draw_below_floor<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let l = &ctx.l;
+    let rows = vec![
+        policy_legend(ctx, Swatch::BandLine),
+        vec![
+            LegendItem {
+                swatch: Swatch::Line(MUTED),
+                label: l.mean.to_string(),
+            },
+            LegendItem {
+                swatch: Swatch::Band(MUTED, BAND_INNER_ALPHA),
+                label: l.p90_band.to_string(),
+            },
+        ],
+    ];
+    let top = draw_header(root, t, &l.below_floor_title(r), &l.subtitle(r, false), &rows)?;
+    let n = r.villages.len().max(1) as f64;
+    let (x0, x1) = (r.baseline_year as f64, r.final_year.max(r.baseline_year + 1) as f64);
+    let body = root.margin(top, 0, 0, 0);
+    let yfmt = |v: &f64| {
+        if (v - v.round()).abs() < 1e-9 {
+            group_thousands(*v, 0)
+        } else {
+            String::new()
+        }
+    };
+    // Headroom above the top tick so a line at "all villages" stays visible.
+    let yhi = n + (n * 0.03).max(0.15);
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(24)
+        .margin_top(6)
+        .margin_bottom(8)
+        .margin_left(MARGIN_X - 8)
+        .x_label_area_size(52)
+        .y_label_area_size(y_label_area([0.0, n].iter().map(yfmt)))
+        .build_cartesian_2d(x0..x1, 0.0..yhi)?;
+    chart
+        .configure_mesh()
+        .x_labels(year_tick_count(r.baseline_year, r.final_year))
+        // At most one tick per village, so every tick is a whole number.
+        .y_labels((n as usize + 1).min(11))
+        .x_label_formatter(&|v| format!("{:.0}", v))
+        .y_label_formatter(&yfmt)
+        .x_desc(l.year)
+        .y_desc(l.villages_below_floor)
+        .label_style(t.font(TICK_PX).color(&TEXT))
+        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(1))
+        .draw()?;
+
+    let mut lines = Vec::new();
+    for (i, p) in r.policies.iter().enumerate() {
+        let c = policy_color(i);
+        let pts: Vec<(f64, [f64; 3])> = p
+            .years
+            .iter()
+            .map(|y| {
+                let s = &y.below_floor;
+                (y.year as f64, [s.p5, s.mean, s.p95])
+            })
+            .filter(|(_, v)| v.iter().all(|x| x.is_finite()))
+            .collect();
+        let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
+        let lo: Vec<f64> = pts.iter().map(|p| p.1[0]).collect();
+        let hi: Vec<f64> = pts.iter().map(|p| p.1[2]).collect();
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(&xs, &lo, &hi),
+            c.mix(BAND_INNER_ALPHA * 0.8).filled(),
+        )))?;
+        lines.push((c, pts.iter().map(|p| (p.0, p.1[1])).collect::<Vec<_>>()));
+    }
+    for (c, pts) in lines {
+        chart.draw_series(LineSeries::new(pts, c.stroke_width(3)))?;
+    }
+    Ok(())
+}
+
+// --- final-year distribution ---------------------------------------------------
+
+/// Value below which a share `q` of the histogram's mass lies, assuming
+/// values spread evenly within each bucket.
+fn hist_quantile(buckets: &[Bucket], q: f64) -> Option<f64> {
+    let total: u64 = buckets.iter().map(|b| b.count).sum();
+    if total == 0 {
+        return None;
+    }
+    let target = q * total as f64;
+    let mut cum = 0.0;
+    for b in buckets.iter().filter(|b| b.count > 0) {
+        let (lo, hi) = bucket_bounds(b)?;
+        let next = cum + b.count as f64;
+        if next >= target {
+            let f = if b.count > 0 {
+                ((target - cum) / b.count as f64).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            return Some(lo + f * (hi - lo));
+        }
+        cum = next;
+    }
+    buckets
+        .iter()
+        .rev()
+        .find(|b| b.count > 0)
+        .and_then(bucket_bounds)
+        .map(|(_, hi)| hi)
+}
+
+/// Finite bounds of a bucket; an unbounded side collapses to the other.
+fn bucket_bounds(b: &Bucket) -> Option<(f64, f64)> {
+    match (b.lo.is_finite(), b.hi.is_finite()) {
+        (true, true) => Some((b.lo.min(b.hi), b.lo.max(b.hi))),
+        (true, false) => Some((b.lo, b.lo)),
+        (false, true) => Some((b.hi, b.hi)),
+        (false, false) => None,
+    }
+}
+
+/// Spreads each bucket's count evenly over its width into `nbins` equal bins
+/// from `lo` with width `w`; mass outside goes to the outermost bins. Returns
+/// the counts and whether any mass was moved in from outside.
+fn rebin(buckets: &[Bucket], lo: f64, w: f64, nbins: usize) -> (Vec<f64>, bool) {
+    let mut out = vec![0.0; nbins];
+    let hi = lo + w * nbins as f64;
+    let mut clamped = false;
+    let bin_of = |v: f64| (((v - lo) / w).floor().max(0.0) as usize).min(nbins - 1);
+    for b in buckets.iter().filter(|b| b.count > 0) {
+        let Some((blo, bhi)) = bucket_bounds(b) else {
+            continue;
+        };
+        let c = b.count as f64;
+        if blo < lo || bhi > hi {
+            clamped = true;
+        }
+        if bhi <= blo {
+            out[bin_of(blo)] += c;
+            continue;
+        }
+        let width = bhi - blo;
+        if blo < lo {
+            out[0] += c * ((lo.min(bhi) - blo) / width);
+        }
+        if bhi > hi {
+            out[nbins - 1] += c * ((bhi - hi.max(blo)) / width);
+        }
+        let (a, z) = (blo.max(lo), bhi.min(hi));
+        if z > a {
+            let (ia, iz) = (bin_of(a), bin_of(z));
+            for (k, slot) in out.iter_mut().enumerate().take(iz + 1).skip(ia) {
+                let (s, e) = (lo + w * k as f64, lo + w * (k + 1) as f64);
+                let overlap = (z.min(e) - a.max(s)).max(0.0);
+                *slot += c * overlap / width;
+            }
+        }
+    }
+    (out, clamped)
+}
+
+/// A "nice" bin width of about `span / target`.
+fn nice_width(span: f64, target: f64) -> f64 {
+    let raw = (span / target).max(f64::MIN_POSITIVE);
+    let mag = 10f64.powf(raw.log10().floor());
+    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|w| *w >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * mag)
+}
+
+fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let l = &ctx.l;
+    let rows = vec![policy_legend(ctx, Swatch::Outline)];
+    let top = draw_header(root, t, &l.distribution_title(r), &l.subtitle(r, true), &rows)?;
+
+    // Common range: the 0.5th to 99.5th percentile of every policy, widened
+    // to show the floor and the weak threshold.
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for p in &r.policies {
+        if let (Some(a), Some(b)) = (
+            hist_quantile(&p.final_income_histogram, 0.005),
+            hist_quantile(&p.final_income_histogram, 0.995),
+        ) {
+            lo = lo.min(a);
+            hi = hi.max(b);
+        }
+    }
+    if !lo.is_finite() {
+        return no_data(root, ctx, t, top);
+    }
+    for v in [r.floor_yuan, r.weak_yuan].into_iter().filter_map(finite) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if hi - lo <= 0.0 {
+        let pad = hi.abs().max(1.0) * 0.1;
+        lo -= pad;
+        hi += pad;
+    }
+    let span = hi - lo;
+    lo -= span * 0.02;
+    hi += span * 0.02;
+    let w = nice_width(hi - lo, 40.0);
+    let lo = (lo / w).floor() * w;
+    let nbins = (((hi - lo) / w).ceil() as usize).max(1);
+    let hi = lo + w * nbins as f64;
+
+    let mut clamped_any = false;
+    let shares: Vec<Vec<f64>> = r
+        .policies
+        .iter()
+        .map(|p| {
+            let (counts, clamped) = rebin(&p.final_income_histogram, lo, w, nbins);
+            clamped_any |= clamped;
+            let total: f64 = counts.iter().sum();
+            counts
+                .iter()
+                .map(|c| if total > 0.0 { 100.0 * c / total } else { 0.0 })
+                .collect()
+        })
+        .collect();
+    let ymax = shares.iter().flatten().copied().fold(0.0f64, f64::max).max(1.0);
+    // Headroom for the threshold labels at the top.
+    let yhi = ymax * 1.18;
+
+    let unit = MoneyUnit::for_axis(l.lang, lo.abs().max(hi.abs()));
+    let xtick = |v: &f64| unit.tick(*v);
+    let ytick = |v: &f64| group_thousands(*v, decimals_for(*v));
+    let body = root.margin(top, 0, 0, 0);
+    let bottom_note = if clamped_any { 20 } else { 0 };
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(28)
+        .margin_top(6)
+        .margin_bottom(8 + bottom_note)
+        .margin_left(MARGIN_X - 8)
+        .x_label_area_size(52)
+        .y_label_area_size(y_label_area([0.0, yhi].iter().map(ytick)))
+        .build_cartesian_2d(lo..hi, 0.0..yhi)?;
+    chart
+        .configure_mesh()
+        .x_labels(7)
+        .y_labels(7)
+        .x_label_formatter(&xtick)
+        .y_label_formatter(&ytick)
+        .x_desc(l.money_axis(MoneyWhat::FinalIncome, &unit, r))
+        .y_desc(l.share_of_villages)
+        .label_style(t.font(TICK_PX).color(&TEXT))
+        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(1))
+        .disable_x_mesh()
+        .draw()?;
+
+    for (i, s) in shares.iter().enumerate() {
+        let c = policy_color(i);
+        let mut outline = vec![(lo, 0.0)];
+        for (k, v) in s.iter().enumerate() {
+            let a = lo + w * k as f64;
+            outline.push((a, *v));
+            outline.push((a + w, *v));
+        }
+        outline.push((hi, 0.0));
+        chart.draw_series(std::iter::once(Polygon::new(outline.clone(), c.mix(0.10).filled())))?;
+        chart.draw_series(LineSeries::new(outline, c.stroke_width(2)))?;
+    }
+
+    // Threshold lines, labelled at the top of the plot.
+    let (ox, oy) = root.get_base_pixel();
+    let (_, top_px) = chart.backend_coord(&(lo, yhi));
+    let (_, bottom_px) = chart.backend_coord(&(lo, 0.0));
+    let (right_px, _) = chart.backend_coord(&(hi, 0.0));
+    let lines = [
+        (r.floor_yuan, l.floor, FLOOR_LINE, (9, 5), 0),
+        (r.weak_yuan, l.weak, WEAK_LINE, (4, 4), 1),
+    ];
+    for (v, word, color, dash, row) in lines {
+        if !v.is_finite() || (row == 1 && v == r.floor_yuan) {
+            continue;
+        }
+        let (x, _) = chart.backend_coord(&(v, 0.0));
+        let (x, top_px, bottom_px) = (x - ox, top_px - oy, bottom_px - oy);
+        dashed(root, (x, top_px), (x, bottom_px), color, dash)?;
+        let text = l.threshold(word, v);
+        let ty = top_px + 4 + row * (NOTE_PX as i32 + 8);
+        // Right of the line, unless that runs off the plot.
+        let fits_right = x + 6 + text_width(&text, NOTE_PX) < right_px - ox;
+        if fits_right {
+            boxed_text(root, t, &text, (x + 6, ty), HPos::Left, color)?;
+        } else {
+            boxed_text(root, t, &text, (x - 6, ty), HPos::Right, color)?;
+        }
+    }
+    if clamped_any {
+        root.draw(&Text::new(
+            l.tails_note.to_string(),
+            (MARGIN_X, HEIGHT as i32 - 6 - NOTE_PX as i32 - 4),
+            t.text(NOTE_PX, MUTED, HPos::Left),
+        ))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(mean: f64, spread: f64) -> Stat {
+        Stat {
+            mean,
+            se: spread / 30.0,
+            sd: spread,
+            min: mean - 2.5 * spread,
+            p5: mean - 1.645 * spread,
+            p10: mean - 1.28 * spread,
+            p25: mean - 0.674 * spread,
+            p50: mean,
+            p75: mean + 0.674 * spread,
+            p90: mean + 1.28 * spread,
+            p95: mean + 1.645 * spread,
+            max: mean + 2.5 * spread,
+        }
+    }
+
+    /// Log-spaced buckets (negative ones mirrored) around a centre.
+    fn histogram(centre: f64, sd: f64, n: u64) -> Vec<Bucket> {
+        let mut edges = vec![-50_000.0, -10_000.0, 0.0];
+        let mut e = 10_000.0;
+        while e < 5_000_000.0 {
+            edges.push(e);
+            e *= 1.08;
+        }
+        edges
+            .windows(2)
+            .map(|w| {
+                let mid = (w[0] + w[1]) / 2.0;
+                let z = (mid - centre) / sd;
+                let dens = (-0.5 * z * z).exp() * (w[1] - w[0]);
+                Bucket {
+                    lo: w[0],
+                    hi: w[1],
+                    count: (dens / sd * n as f64 * 0.4).round() as u64,
+                }
+            })
+            .collect()
+    }
+
+    fn policy(name: &str, growth: f64, villages: usize, years: &[i32]) -> PolicyResults {
+        let years_v: Vec<PortfolioYear> = years
+            .iter()
+            .enumerate()
+            .map(|(k, &year)| {
+                let m = 420_000.0 * (1.0 + growth).powi(k as i32);
+                let spread = 15_000.0 * (k as f64 + 0.3);
+                let below = (2.0 - growth * 10.0 * k as f64).clamp(0.0, 3.0);
+                PortfolioYear {
+                    year,
+                    total_income_yuan: stat(m * villages as f64, spread * 2.0),
+                    mean_income_yuan: stat(m, spread),
+                    gini: stat(0.3, 0.02),
+                    below_weak: stat(below * 0.5, 0.4),
+                    below_floor: stat(below, 0.5),
+                    all_above_floor: stat(0.2, 0.1),
+                }
+            })
+            .collect();
+        let last = years_v.last().unwrap().mean_income_yuan.mean;
+        PolicyResults {
+            name: name.to_string(),
+            interventions: vec![],
+            villages: (0..villages)
+                .map(|v| {
+                    years
+                        .iter()
+                        .map(|&year| VillageYear {
+                            year,
+                            income_yuan: stat(300_000.0 + 100_000.0 * v as f64, 20_000.0),
+                            p_below_floor: 0.5,
+                        })
+                        .collect()
+                })
+                .collect(),
+            years: years_v,
+            final_income_histogram: histogram(last, 180_000.0, 3_000),
+        }
+    }
+
+    /// 2 policies, 3 villages, 5 years (baseline 2021 to 2025).
+    pub(super) fn sample_results() -> Results {
+        let years: Vec<i32> = (2021..=2025).collect();
+        Results {
+            format_version: RESULTS_FORMAT_VERSION,
+            scenario_name: "Demo county 示例县".to_string(),
+            baseline_year: 2021,
+            start_year: 2022,
+            final_year: 2025,
+            runs: 1000,
+            seed: 7,
+            floor_yuan: 500_000.0,
+            weak_yuan: 300_000.0,
+            discount_rate: 0.03,
+            quantile_relative_error: 0.01,
+            villages: (0..3)
+                .map(|i| VillageInfo {
+                    id: format!("v{i}"),
+                    name: format!("村{i}"),
+                    township: None,
+                    group: None,
+                })
+                .collect(),
+            policies: vec![
+                policy("no intervention", 0.01, 3, &years),
+                policy("Photovoltaic + cooperative", 0.06, 3, &years),
+            ],
+        }
+    }
+
+    #[test]
+    fn thousands_and_decimals() {
+        assert_eq!(group_thousands(500_000.0, 0), "500,000");
+        assert_eq!(group_thousands(-1_234_567.25, 2), "-1,234,567.25");
+        assert_eq!(group_thousands(-0.0, 0), "0");
+        assert_eq!(group_thousands(999.0, 0), "999");
+        assert_eq!(decimals_for(12.5), 1);
+        assert_eq!(decimals_for(50.0), 0);
+        assert_eq!(Labels::ZH.threshold("底线", 500_000.0), "底线 50万元");
+        assert_eq!(Labels::EN.threshold("floor", 500_000.0), "floor 500,000 yuan");
+        assert_eq!(Labels::ZH.policy_name("no intervention"), "无干预");
+    }
+
+    #[test]
+    fn rebin_keeps_mass() {
+        let buckets = vec![
+            Bucket {
+                lo: -10.0,
+                hi: 0.0,
+                count: 10,
+            },
+            Bucket {
+                lo: 0.0,
+                hi: 100.0,
+                count: 30,
+            },
+            Bucket {
+                lo: 100.0,
+                hi: 1000.0,
+                count: 5,
+            },
+        ];
+        let (bins, clamped) = rebin(&buckets, -20.0, 10.0, 20);
+        assert!(clamped);
+        let total: f64 = bins.iter().sum();
+        assert!((total - 45.0).abs() < 1e-9, "{total}");
+        assert!((bins[1] - 10.0).abs() < 1e-9);
+        assert!((bins[2] - 3.0).abs() < 1e-9);
+        let median = hist_quantile(&buckets, 0.5).unwrap();
+        assert!((median - 100.0 * 12.5 / 30.0).abs() < 1e-9, "{median}");
+        let w = nice_width(1_234_567.0, 40.0);
+        assert!((1_234_567.0 / w) > 30.0 && (1_234_567.0 / w) <= 40.0, "{w}");
+    }
+
+    #[test]
+    fn writes_six_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = write_run_charts(&sample_results(), dir.path(), Lang::En).unwrap();
+        assert_eq!(files.len(), 6);
+        for f in &files {
+            let bytes = fs::read(dir.path().join(f)).unwrap();
+            match f.extension().and_then(|e| e.to_str()) {
+                Some("png") => {
+                    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
+                    // IHDR: width and height, big-endian, at bytes 16..24.
+                    assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
+                    assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
+                    assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
+                }
+                Some("svg") => {
+                    let s = String::from_utf8(bytes).unwrap();
+                    assert!(s.starts_with("<svg"), "{}", f.display());
+                    assert!(s.trim_end().ends_with("</svg>"));
+                    assert!(s.contains("<text"));
+                }
+                other => panic!("unexpected file {other:?}"),
+            }
+        }
+        // No temporary file is left behind.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 6, "{names:?}");
+        let stems: Vec<_> = chart_files(&sample_results(), Lang::Zh)
+            .into_iter()
+            .map(|c| c.stem)
+            .collect();
+        assert_eq!(stems, ["fan_mean_income", "below_floor", "final_distribution"]);
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let r = sample_results();
+        for lang in [Lang::En, Lang::Zh] {
+            let a = tempfile::tempdir().unwrap();
+            let b = tempfile::tempdir().unwrap();
+            let fa = write_run_charts(&r, a.path(), lang).unwrap();
+            let fb = write_run_charts(&r, b.path(), lang).unwrap();
+            assert_eq!(fa, fb);
+            for f in &fa {
+                let x = fs::read(a.path().join(f)).unwrap();
+                let y = fs::read(b.path().join(f)).unwrap();
+                assert!(x == y, "{} differs between two renderings", f.display());
+            }
+        }
+    }
+
+    #[test]
+    fn missing_data_still_renders() {
+        let mut r = sample_results();
+        r.villages.clear();
+        for p in &mut r.policies {
+            p.years.clear();
+            p.final_income_histogram.clear();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(write_run_charts(&r, dir.path(), Lang::Zh).unwrap().len(), 6);
+    }
+
+    /// Dark (text) pixels in the title band of a rendered chart.
+    fn dark_pixels_in_title(buf: &[u8]) -> usize {
+        let mut n = 0;
+        for y in 8..40u32 {
+            for x in 0..WIDTH {
+                let i = ((y * WIDTH + x) * 3) as usize;
+                if buf[i] < 100 && buf[i + 1] < 100 && buf[i + 2] < 100 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// Text renders from the bundled font alone: this runs the check in a
+    /// child process whose fontconfig knows no fonts at all.
+    #[test]
+    fn text_renders_without_system_fonts() {
+        if std::env::var_os("VILLAGESIM_FONT_TEST_CHILD").is_some() {
+            let r = sample_results();
+            for lang in [Lang::En, Lang::Zh] {
+                let buf = render_rgb(&r, lang, Kind::FanMeanIncome);
+                let dark = dark_pixels_in_title(&buf);
+                // A 20 px title of ~40 characters inks well over 1,000 pixels.
+                assert!(dark > 800, "{lang:?}: only {dark} dark pixels in the title");
+                assert!(dark < 20_000, "{lang:?}: {dark} dark pixels in the title");
+            }
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("fonts.conf");
+        fs::write(&conf, "<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n").unwrap();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "charts::tests::text_renders_without_system_fonts",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("FONTCONFIG_FILE", &conf)
+            .env("FONTCONFIG_PATH", dir.path())
+            .env("VILLAGESIM_FONT_TEST_CHILD", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "child failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("1 passed"), "child ran no test:\n{stdout}");
+    }
+
+    /// Every character of the Chinese labels has a glyph in the bundled font.
+    #[test]
+    fn font_covers_labels() {
+        use ab_glyph::{Font, FontRef};
+        let font = FontRef::try_from_slice(FONT_BYTES).unwrap();
+        let r = sample_results();
+        let l = Labels::ZH;
+        let unit = MoneyUnit { divisor: 10_000.0 };
+        let texts = [
+            l.year,
+            l.no_intervention,
+            l.median,
+            l.mean,
+            l.iqr_band,
+            l.p90_band,
+            l.floor,
+            l.weak,
+            l.villages_below_floor,
+            l.share_of_villages,
+            l.tails_note,
+            l.no_data,
+            &l.fan_title(&r),
+            &l.below_floor_title(&r),
+            &l.distribution_title(&r),
+            &l.subtitle(&r, false),
+            &l.subtitle(&r, true),
+            &l.money_axis(MoneyWhat::MeanIncome, &unit, &r),
+            &l.money_axis(MoneyWhat::FinalIncome, &unit, &r),
+            &l.threshold(l.floor, 500_000.0),
+            &Labels::EN.subtitle(&r, true),
+            &Labels::EN.money_axis(MoneyWhat::FinalIncome, &unit, &r),
+            "…–“”·×%（）：，。、0123456789",
+        ];
+        for text in texts {
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?} in {text:?}");
+            }
+        }
+        // The em size assumed for text sizes matches the font.
+        let ascent_minus_descent = font.ascent_unscaled() - font.descent_unscaled();
+        let em = font.units_per_em().unwrap();
+        assert!((f64::from(em / ascent_minus_descent) - EM_PER_SIZE_BITMAP).abs() < 1e-6);
+    }
+
+    /// Writes the sample charts to `target/chart-preview` for a human to look
+    /// at: `cargo test preview -- --ignored`.
+    #[test]
+    #[ignore]
+    fn preview() {
+        let r = sample_results();
+        for (lang, sub) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/chart-preview")
+                .join(sub);
+            fs::create_dir_all(&dir).unwrap();
+            write_run_charts(&r, &dir, lang).unwrap();
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The command line: clap definitions and one function per command.
+//! Commands print; the library computes.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+
+use crate::engine::{self, RunOptions};
+use crate::model::Model;
+use crate::output::{self, summary_json, Manifest};
+use crate::scenario::{self, read::MAX_RUNS};
+
+const EXAMPLES: &str = "\
+Examples:
+  villagesim run scenarios/quickstart.toml
+  villagesim run scenarios/quickstart.toml --runs 20000 --seed 7 --out results/
+  villagesim validate my-county.toml
+  villagesim init my-county.toml";
+
+/// Monte Carlo projections of village collective income under policies.
+#[derive(Debug, Parser)]
+#[command(name = "villagesim", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and write its outputs (CSV, JSON, charts).
+    #[command(
+        after_help = "Outputs go to output/<scenario-name>/ unless --out is given:\n  summary.json, portfolio_years.csv, village_years.csv, results.json, manifest.json, charts/"
+    )]
+    Run {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Monte Carlo runs (overrides the file).
+        #[arg(long)]
+        runs: Option<u64>,
+        /// Master random seed (overrides the file).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: output/<scenario-slug>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No progress bar and no summary on standard output.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check a scenario file and print what would be simulated.
+    Validate {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+    /// Write a commented starter scenario that runs as is.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "scenario.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Errors a command reports to the user.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CliError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Scenario(#[from] scenario::LoadError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Engine(#[from] engine::EngineError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run {
+            file,
+            runs,
+            seed,
+            out,
+            threads,
+            quiet,
+        } => run_scenario(&file, runs, seed, out, threads, quiet),
+        Command::Validate { file } => validate(&file),
+        Command::Init { path, force } => init(&path, force),
+    }
+}
+
+fn load(file: &Path, runs: Option<u64>, seed: Option<u64>) -> Result<Model, CliError> {
+    let mut model = scenario::load(file)?;
+    if let Some(runs) = runs {
+        if runs == 0 || runs > MAX_RUNS as u64 {
+            return Err(CliError::Usage(format!(
+                "--runs {runs} is out of range: use 1 to {MAX_RUNS}"
+            )));
+        }
+        model.runs = runs;
+    }
+    if let Some(seed) = seed {
+        model.seed = seed;
+    }
+    Ok(model)
+}
+
+fn run_scenario(
+    file: &Path,
+    runs: Option<u64>,
+    seed: Option<u64>,
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let model = load(file, runs, seed)?;
+    let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
+    let threads = threads.unwrap_or(0);
+    let bar = progress_bar(model.runs, quiet);
+    let started = Instant::now();
+    let results = engine::simulate(&model, RunOptions { threads }, &|n| bar.inc(n))?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let village_years =
+        model.runs as f64 * model.villages.len() as f64 * model.years as f64 * model.policies.len() as f64;
+    let mut manifest = Manifest {
+        tool: "villagesim".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        command_line: std::env::args().collect(),
+        scenario_file: file.display().to_string(),
+        scenario_sha256: sha256_of(file),
+        seed: model.seed,
+        runs: model.runs,
+        threads: if threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            threads
+        },
+        wall_time_seconds: seconds,
+        village_years_per_second: village_years / seconds.max(1e-9),
+        files: Vec::new(),
+    };
+    output::write_run(&results, &mut manifest, &out)?;
+    if !quiet {
+        print_closing(&results, &out, seconds, manifest.village_years_per_second);
+    }
+    Ok(())
+}
+
+fn progress_bar(runs: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(runs);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} simulating {pos}/{len} runs [{bar:30}] {eta} left") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+fn sha256_of(file: &Path) -> String {
+    let bytes = std::fs::read(file).unwrap_or_default();
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds: f64, rate: f64) {
+    let summary = summary_json::summary(results);
+    println!(
+        "{}: {} runs x {} villages x {} years in {:.2} s ({:.1} million village-years/s)",
+        summary.scenario,
+        summary.runs,
+        summary.villages,
+        results.final_year - results.baseline_year,
+        seconds,
+        rate / 1e6
+    );
+    println!(
+        "In {} (floor {} yuan):",
+        summary.final_year,
+        thousands(summary.floor_yuan)
+    );
+    for p in &summary.policies {
+        let m = &p.mean_village_income_yuan;
+        println!(
+            "  {:<28} mean village income {} yuan (P5 {}, P95 {}; se {}), every village at the floor in {:.1}% of runs (se {:.1}%), {:.1} villages below the floor on average",
+            p.name,
+            thousands(m.mean),
+            thousands(m.p5),
+            thousands(m.p95),
+            thousands(m.se),
+            100.0 * p.p_all_above_floor.value,
+            100.0 * p.p_all_above_floor.se,
+            p.expected_villages_below_floor.mean,
+        );
+    }
+    for line in &summary.advice {
+        println!("note: {line}");
+    }
+    println!("Outputs written to {}", out.display());
+}
+
+/// 1234567.8 -> "1,234,568".
+pub fn thousands(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 && digits != "0" {
+        out.insert(0, '-');
+    }
+    out
+}
+
+fn validate(file: &Path) -> Result<(), CliError> {
+    let model = load(file, None, None)?;
+    print!("{}", describe(&model));
+    Ok(())
+}
+
+/// What `validate` prints: what would be simulated.
+pub fn describe(model: &Model) -> String {
+    let mut s = format!("{}: valid\n", model.name);
+    s += &format!(
+        "  {} runs, seed {}, years {}..{} (baseline {}), discount rate {}\n",
+        model.runs,
+        model.seed,
+        model.start_year,
+        model.final_year(),
+        model.baseline_year(),
+        model.discount_rate
+    );
+    s += &format!(
+        "  targets: floor {} yuan, weak {} yuan\n",
+        thousands(model.floor_yuan),
+        thousands(model.weak_yuan)
+    );
+    let baseline: f64 = model.villages.iter().map(|v| v.operating_income.central()).sum();
+    let other: f64 = model.villages.iter().map(|v| v.other_income.central()).sum();
+    s += &format!(
+        "  villages: {} (baseline operating income {} yuan in all, {} per village; other income {} yuan)\n",
+        model.villages.len(),
+        thousands(baseline),
+        thousands(baseline / model.villages.len().max(1) as f64),
+        thousands(other)
+    );
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    for v in &model.villages {
+        let g = v.group.clone().or(v.township.clone()).unwrap_or("(no group)".into());
+        match groups.iter_mut().find(|(name, _)| *name == g) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((g, 1)),
+        }
+    }
+    for (g, n) in groups {
+        s += &format!("    {g}: {n}\n");
+    }
+    for f in &model.factors {
+        s += &format!("  factor {}: persistence {}\n", f.name, f.persistence);
+    }
+    s += &format!("  interventions: {}\n", model.interventions.len());
+    for iv in &model.interventions {
+        let end = iv.end_year.map_or("end".into(), |e| e.to_string());
+        s += &format!(
+            "    {} ({}): {} villages, {}..{}\n",
+            iv.id,
+            iv.kind.name(),
+            iv.villages.len(),
+            iv.start_year,
+            end
+        );
+    }
+    s += &format!("  policies: {}\n", model.policies.len());
+    for p in &model.policies {
+        let ids: Vec<&str> = p
+            .interventions
+            .iter()
+            .map(|&i| model.interventions[i].id.as_str())
+            .collect();
+        s += &format!("    {}: [{}]\n", p.name, ids.join(", "));
+    }
+    s
+}
+
+/// The starter scenario `init` writes.
+pub const TEMPLATE: &str = include_str!("../scenarios/template.toml");
+
+fn init(path: &Path, force: bool) -> Result<(), CliError> {
+    if path.exists() && !force {
+        return Err(CliError::Usage(format!(
+            "{} already exists; use --force to overwrite it",
+            path.display()
+        )));
+    }
+    std::fs::write(path, TEMPLATE).map_err(|source| output::OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    println!(
+        "wrote {}; try: villagesim validate {0} && villagesim run {0}",
+        path.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! The Monte Carlo engine: runs in parallel, aggregated as they finish.
+//!
+//! Each run draws the common factors, every village's organic path and every
+//! intervention's cash flows once, from streams keyed by (seed, run, entity,
+//! purpose) (see [`crate::rng`]). Each policy then sums the organic paths and
+//! the flows of its interventions: all policies of a run see the same random
+//! numbers, so differences between policies are differences of policy, not
+//! of luck.
+//!
+//! Workers (one per thread) take chunks of runs from a shared counter and
+//! fold them into their own [`Aggregates`]; the workers' aggregates are then
+//! merged. Sums are integers and sketches hold integer counts, so the merge
+//! is exact and the result is the same for any number of threads. Memory is
+//! one set of aggregates and one run's scratch per thread, whatever the
+//! number of runs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use crate::model::{village, Flows, Model, SimCtx};
+use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
+use crate::summary::results::{
+    PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
+};
+use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
+
+/// Runs handed to a worker at a time.
+const CHUNK_RUNS: u64 = 16;
+
+/// How to execute a simulation.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+/// Why a simulation could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+}
+
+/// Simulates every run of `model`, calling `progress(runs_done)` after each
+/// chunk of runs, and returns the finished aggregates.
+pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Results, EngineError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .map_err(|e| EngineError::Threads {
+            threads: options.threads,
+            message: e.to_string(),
+        })?;
+    let threads = pool.current_num_threads();
+    let next = AtomicU64::new(0);
+    let finished: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
+    pool.scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|_| {
+                let mut aggregates = Aggregates::new(model);
+                let mut scratch = Scratch::new(model);
+                loop {
+                    let first = next.fetch_add(CHUNK_RUNS, Ordering::Relaxed);
+                    if first >= model.runs {
+                        break;
+                    }
+                    let last = (first + CHUNK_RUNS).min(model.runs);
+                    for run in first..last {
+                        simulate_run(model, run, &mut scratch, &mut aggregates);
+                    }
+                    progress(last - first);
+                }
+                finished.lock().expect("a worker panicked").push(aggregates);
+            });
+        }
+    });
+    let mut parts = finished.into_inner().expect("a worker panicked").into_iter();
+    let mut total = parts.next().unwrap_or_else(|| Aggregates::new(model));
+    for part in parts {
+        total.merge(&part);
+    }
+    Ok(total.finish(model))
+}
+
+/// One worker's reusable buffers.
+struct Scratch {
+    factors: Vec<Vec<f64>>,
+    village_keys: Vec<u64>,
+    /// Organic paths, village-major: `[v * (years + 1) + y]`, y = 0 baseline.
+    organic: Vec<f64>,
+    flows: Vec<Flows>,
+    /// Incomes of one policy, year-major: `[y * villages + v]`.
+    incomes: Vec<f64>,
+    sorted: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(model: &Model) -> Self {
+        let (v, y) = (model.villages.len(), model.years + 1);
+        Scratch {
+            factors: Vec::new(),
+            village_keys: model.villages.iter().map(|v| v.key).collect(),
+            organic: vec![0.0; v * y],
+            flows: vec![Flows::default(); model.interventions.len()],
+            incomes: vec![0.0; v * y],
+            sorted: Vec::with_capacity(v),
+        }
+    }
+}
+
+fn simulate_run(model: &Model, run: u64, s: &mut Scratch, aggregates: &mut Aggregates) {
+    let span = model.years + 1;
+    village::factor_paths(&model.factors, model.seed, run, model.years, &mut s.factors);
+    let ctx = SimCtx {
+        seed: model.seed,
+        run,
+        start_year: model.start_year,
+        years: model.years,
+        factors: &s.factors,
+        village_keys: &s.village_keys,
+    };
+    for (v, village) in model.villages.iter().enumerate() {
+        village::organic_path(village, &ctx, &mut s.organic[v * span..(v + 1) * span]);
+    }
+    for (iv, flows) in model.interventions.iter().zip(s.flows.iter_mut()) {
+        flows.reset(iv.villages.len(), model.years);
+        iv.kind.simulate(iv, &ctx, flows);
+    }
+    let n = model.villages.len();
+    for (policy, acc) in model.policies.iter().zip(aggregates.policies.iter_mut()) {
+        for v in 0..n {
+            for y in 0..span {
+                s.incomes[y * n + v] = s.organic[v * span + y];
+            }
+        }
+        for &i in &policy.interventions {
+            let (iv, flows) = (&model.interventions[i], &s.flows[i]);
+            for (slot, &v) in iv.villages.iter().enumerate() {
+                for (t, x) in flows.operating(slot).iter().enumerate() {
+                    s.incomes[(t + 1) * n + v] += x;
+                }
+            }
+        }
+        acc.record(model, &s.incomes, &mut s.sorted);
+    }
+}
+
+/// The aggregates of one policy.
+#[derive(Debug, Clone)]
+struct PolicyAggregates {
+    /// Per village and year, year-major: `[y * villages + v]`.
+    villages: Vec<Tally>,
+    below_floor: Vec<u64>,
+    /// Per year.
+    total: Vec<Tally>,
+    mean: Vec<Tally>,
+    gini: Vec<Tally>,
+    count_below_weak: Vec<CountTally>,
+    count_below_floor: Vec<CountTally>,
+    all_above_floor: Vec<CountTally>,
+}
+
+impl PolicyAggregates {
+    fn new(model: &Model) -> Self {
+        let (n, span) = (model.villages.len(), model.years + 1);
+        PolicyAggregates {
+            villages: vec![Tally::new(FEN_PER_YUAN); n * span],
+            below_floor: vec![0; n * span],
+            total: vec![Tally::new(FEN_PER_YUAN); span],
+            mean: vec![Tally::new(FEN_PER_YUAN); span],
+            gini: vec![Tally::new(RATIO_SCALE); span],
+            count_below_weak: vec![CountTally::new(n); span],
+            count_below_floor: vec![CountTally::new(n); span],
+            all_above_floor: vec![CountTally::new(1); span],
+        }
+    }
+
+    /// Records one run: `incomes[y * villages + v]`.
+    fn record(&mut self, model: &Model, incomes: &[f64], sorted: &mut Vec<f64>) {
+        let n = model.villages.len();
+        for (y, row) in incomes.chunks_exact(n).enumerate() {
+            let (mut total, mut below_weak, mut below_floor) = (0.0, 0, 0);
+            for (v, &x) in row.iter().enumerate() {
+                let i = y * n + v;
+                self.villages[i].add(x);
+                let below = x < model.floor_yuan;
+                self.below_floor[i] += u64::from(below);
+                below_floor += usize::from(below);
+                below_weak += usize::from(x < model.weak_yuan);
+                total += x;
+            }
+            self.total[y].add(total);
+            self.mean[y].add(total / n as f64);
+            sorted.clear();
+            sorted.extend_from_slice(row);
+            self.gini[y].add(gini(sorted));
+            self.count_below_weak[y].add(below_weak);
+            self.count_below_floor[y].add(below_floor);
+            self.all_above_floor[y].add(usize::from(below_floor == 0));
+        }
+    }
+
+    fn merge(&mut self, other: &PolicyAggregates) {
+        fn each<T>(a: &mut [T], b: &[T], f: impl Fn(&mut T, &T)) {
+            a.iter_mut().zip(b).for_each(|(x, y)| f(x, y));
+        }
+        each(&mut self.villages, &other.villages, Tally::merge);
+        each(&mut self.below_floor, &other.below_floor, |a, b| *a += b);
+        each(&mut self.total, &other.total, Tally::merge);
+        each(&mut self.mean, &other.mean, Tally::merge);
+        each(&mut self.gini, &other.gini, Tally::merge);
+        each(&mut self.count_below_weak, &other.count_below_weak, CountTally::merge);
+        each(&mut self.count_below_floor, &other.count_below_floor, CountTally::merge);
+        each(&mut self.all_above_floor, &other.all_above_floor, CountTally::merge);
+    }
+
+    fn finish(&self, model: &Model, name: &str, interventions: Vec<String>) -> PolicyResults {
+        let (n, span) = (model.villages.len(), model.years + 1);
+        let year = |y: usize| model.baseline_year() + y as i32;
+        let years = (0..span)
+            .map(|y| PortfolioYear {
+                year: year(y),
+                total_income_yuan: self.total[y].stat(),
+                mean_income_yuan: self.mean[y].stat(),
+                gini: self.gini[y].stat(),
+                below_weak: self.count_below_weak[y].stat(),
+                below_floor: self.count_below_floor[y].stat(),
+                all_above_floor: self.all_above_floor[y].stat(),
+            })
+            .collect();
+        let runs = model.runs as f64;
+        let villages = (0..n)
+            .map(|v| {
+                (0..span)
+                    .map(|y| VillageYear {
+                        year: year(y),
+                        income_yuan: self.villages[y * n + v].stat(),
+                        p_below_floor: self.below_floor[y * n + v] as f64 / runs,
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut pooled = Sketch::new();
+        for v in 0..n {
+            pooled.merge(&self.villages[(span - 1) * n + v].sketch);
+        }
+        PolicyResults {
+            name: name.to_string(),
+            interventions,
+            years,
+            villages,
+            final_income_histogram: pooled.buckets(),
+        }
+    }
+}
+
+/// The aggregates of every policy over a range of runs; merging two gives
+/// exactly the aggregates of both ranges.
+#[derive(Debug, Clone)]
+pub struct Aggregates {
+    policies: Vec<PolicyAggregates>,
+}
+
+impl Aggregates {
+    pub fn new(model: &Model) -> Self {
+        Aggregates {
+            policies: model.policies.iter().map(|_| PolicyAggregates::new(model)).collect(),
+        }
+    }
+
+    pub fn merge(&mut self, other: &Aggregates) {
+        self.policies
+            .iter_mut()
+            .zip(&other.policies)
+            .for_each(|(a, b)| a.merge(b));
+    }
+
+    /// The finished results of the runs aggregated so far.
+    pub fn finish(&self, model: &Model) -> Results {
+        let policies = model
+            .policies
+            .iter()
+            .zip(&self.policies)
+            .map(|(p, acc)| {
+                let ids = p
+                    .interventions
+                    .iter()
+                    .map(|&i| model.interventions[i].id.clone())
+                    .collect();
+                acc.finish(model, &p.name, ids)
+            })
+            .collect();
+        Results {
+            format_version: RESULTS_FORMAT_VERSION,
+            scenario_name: model.name.clone(),
+            baseline_year: model.baseline_year(),
+            start_year: model.start_year,
+            final_year: model.final_year(),
+            runs: model.runs,
+            seed: model.seed,
+            floor_yuan: model.floor_yuan,
+            weak_yuan: model.weak_yuan,
+            discount_rate: model.discount_rate,
+            quantile_relative_error: RELATIVE_ERROR,
+            villages: model
+                .villages
+                .iter()
+                .map(|v| VillageInfo {
+                    id: v.id.clone(),
+                    name: v.name.clone(),
+                    township: v.township.clone(),
+                    group: v.group.clone(),
+                })
+                .collect(),
+            policies,
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! The `villagesim` binary: parse the command line, call the library,
+//! report errors. Exit codes: 0 success, 1 invalid input or failure,
+//! 2 command-line usage error (from clap).
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use villagesim::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    match cli::run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let theme = if std::io::stderr().is_terminal() {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let mut text = String::new();
+            let rendered = GraphicalReportHandler::new_themed(theme)
+                .with_width(100)
+                .render_report(&mut text, &error);
+            if rendered.is_err() || text.is_empty() {
+                text = format!("error: {error}");
+            }
+            eprintln!("{text}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The economics: villages, common factors, interventions and policies, as
+//! validated from a scenario file.
+//!
+//! A village's *operating income* (经营性收入, what targets are measured on)
+//! is its organic path (see [`village`]) plus the operating income each
+//! active intervention adds. Each kind of intervention is one module with
+//! its equations in its doc comment; adding a kind is adding one module and
+//! one line in [`Kind`] and [`kinds`].
+
+pub mod flows;
+pub mod income_stream;
+pub mod sim;
+pub mod village;
+
+use crate::scenario::param::Param;
+
+pub use flows::{Flows, Ledger};
+pub use sim::{Drawn, SimCtx};
+
+/// A validated scenario, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub description: Option<String>,
+    /// First simulated year. Baseline figures are those of `start_year - 1`.
+    pub start_year: i32,
+    /// Number of simulated years.
+    pub years: usize,
+    pub runs: u64,
+    pub seed: u64,
+    pub discount_rate: f64,
+    pub floor_yuan: f64,
+    pub weak_yuan: f64,
+    pub factors: Vec<Factor>,
+    pub villages: Vec<Village>,
+    pub interventions: Vec<Intervention>,
+    /// "no intervention" first, then the scenario's policies.
+    pub policies: Vec<Policy>,
+}
+
+impl Model {
+    pub fn baseline_year(&self) -> i32 {
+        self.start_year - 1
+    }
+    pub fn final_year(&self) -> i32 {
+        self.start_year + self.years as i32 - 1
+    }
+}
+
+/// A region-wide shock: one standard normal value per run and year,
+/// `Z[0] = e[0]`, `Z[t] = rho Z[t-1] + sqrt(1 - rho^2) e[t]`: standard normal
+/// in every year, with correlation `rho` between consecutive years.
+#[derive(Debug, Clone)]
+pub struct Factor {
+    pub name: String,
+    /// AR(1) coefficient rho in [0, 1).
+    pub persistence: f64,
+}
+
+/// One village and the parameters of its organic path.
+#[derive(Debug, Clone)]
+pub struct Village {
+    pub id: String,
+    pub name: String,
+    pub township: Option<String>,
+    pub group: Option<String>,
+    /// Key of the `[[villages]]` entry, for draws shared by its villages.
+    pub entry_key: u64,
+    /// Key of the village id, for draws of its own.
+    pub key: u64,
+    /// Baseline operating income, yuan per year.
+    pub operating_income: Param,
+    /// Baseline other income (grants, transfers), yuan per year.
+    pub other_income: Param,
+    /// Organic log growth per year of operating income.
+    pub growth: Param,
+    /// `(factor index, loading)`: log growth responds `loading * Z[t]`.
+    pub loadings: Vec<(usize, f64)>,
+}
+
+/// An intervention: which villages, when, and its kind's mechanics.
+#[derive(Debug, Clone)]
+pub struct Intervention {
+    pub id: String,
+    pub name: String,
+    pub key: u64,
+    /// Indices into [`Model::villages`] of the participating villages.
+    pub villages: Vec<usize>,
+    pub start_year: i32,
+    /// Last year with income (inclusive); `None`: to the end of the horizon.
+    pub end_year: Option<i32>,
+    pub kind: Kind,
+}
+
+impl Intervention {
+    /// Whether the intervention is active in simulated year index `t`.
+    pub fn active(&self, year: i32) -> bool {
+        year >= self.start_year && self.end_year.is_none_or(|end| year <= end)
+    }
+}
+
+/// The kinds of intervention, one module each.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    IncomeStream(income_stream::IncomeStream),
+}
+
+/// The kinds by their name in scenario files.
+pub fn kinds() -> &'static [&'static str] {
+    &[income_stream::KIND]
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::IncomeStream(_) => income_stream::KIND,
+        }
+    }
+
+    /// Simulates one run of the intervention into `flows`.
+    pub fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        match self {
+            Kind::IncomeStream(k) => k.simulate(iv, ctx, flows),
+        }
+    }
+}
+
+/// A named set of interventions.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    pub description: Option<String>,
+    /// Indices into [`Model::interventions`].
+    pub interventions: Vec<usize>,
+}
+
+/// Name of the counterfactual policy every scenario has.
+pub const NO_INTERVENTION: &str = "no intervention";

@@ -1,0 +1,106 @@
+//! The context a run gives to each intervention: its random streams, the
+//! common factors, and uncertain parameters drawn at their `per` level.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use crate::rng;
+use crate::scenario::param::{Param, Per};
+
+/// What one run knows while simulating an intervention.
+pub struct SimCtx<'a> {
+    pub seed: u64,
+    pub run: u64,
+    pub start_year: i32,
+    pub years: usize,
+    /// `factors[f][t]`: standard normal factor values of this run.
+    pub factors: &'a [Vec<f64>],
+    /// Keys of every village id, indexed like [`super::Model::villages`].
+    pub village_keys: &'a [u64],
+}
+
+/// Values of one parameter drawn for a run: look up with [`Drawn::at`].
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    values: Vec<f64>,
+    slot_stride: usize,
+    year_stride: usize,
+}
+
+impl Drawn {
+    /// The value for village slot `slot` in simulated year `t`.
+    #[inline]
+    pub fn at(&self, slot: usize, t: usize) -> f64 {
+        self.values[slot * self.slot_stride + t * self.year_stride]
+    }
+}
+
+impl SimCtx<'_> {
+    /// The stream for `(entity, purpose)` in this run.
+    pub fn stream(&self, entity: u64, purpose: &str) -> ChaCha8Rng {
+        rng::stream(self.seed, self.run, entity, rng::key_of(purpose))
+    }
+
+    /// Draws `param` for the villages `villages` (indices into the model's
+    /// villages) at its `per` level, `default` when the file gives none.
+    ///
+    /// Run- and year-level draws come from the stream of `(entity, purpose)`;
+    /// village- and village-year-level draws from that of
+    /// `(entity x village id, purpose)`, so a village's values do not depend
+    /// on which other villages take part.
+    pub fn draw(&self, param: &Param, default: Per, entity: u64, purpose: &str, villages: &[usize]) -> Drawn {
+        if let Some(x) = param.as_fixed() {
+            return Drawn {
+                values: vec![x],
+                slot_stride: 0,
+                year_stride: 0,
+            };
+        }
+        let years = self.years;
+        match param.per.unwrap_or(default) {
+            Per::Run => {
+                let mut rng = self.stream(entity, purpose);
+                Drawn {
+                    values: vec![param.sample(&mut rng)],
+                    slot_stride: 0,
+                    year_stride: 0,
+                }
+            }
+            Per::Year => {
+                let mut rng = self.stream(entity, purpose);
+                Drawn {
+                    values: sample_n(param, &mut rng, years),
+                    slot_stride: 0,
+                    year_stride: 1,
+                }
+            }
+            Per::Village => {
+                let values = villages
+                    .iter()
+                    .map(|&v| param.sample(&mut self.stream(rng::combine(entity, self.village_keys[v]), purpose)))
+                    .collect();
+                Drawn {
+                    values,
+                    slot_stride: 1,
+                    year_stride: 0,
+                }
+            }
+            Per::VillageYear => {
+                let mut values = Vec::with_capacity(villages.len() * years);
+                for &v in villages {
+                    let mut rng = self.stream(rng::combine(entity, self.village_keys[v]), purpose);
+                    values.extend((0..years).map(|_| param.sample(&mut rng)));
+                }
+                Drawn {
+                    values,
+                    slot_stride: years,
+                    year_stride: 1,
+                }
+            }
+        }
+    }
+}
+
+fn sample_n(param: &Param, rng: &mut impl Rng, n: usize) -> Vec<f64> {
+    (0..n).map(|_| param.sample(rng)).collect()
+}

@@ -1,0 +1,138 @@
+//! `summary.json`: the headline figures per policy, each mean and
+//! probability with its Monte Carlo standard error, and advice on the number
+//! of runs.
+
+use serde::Serialize;
+
+use crate::summary::results::{PolicyResults, Results};
+
+/// A mean with its Monte Carlo standard error and quantiles.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Headline {
+    pub mean: f64,
+    pub se: f64,
+    pub p5: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+/// A probability with its Monte Carlo standard error.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Probability {
+    pub value: f64,
+    pub se: f64,
+}
+
+/// Headline figures of one policy in the final year.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PolicySummary {
+    pub name: String,
+    pub interventions: Vec<String>,
+    /// Mean operating income per village, yuan.
+    pub mean_village_income_yuan: Headline,
+    /// Probability that every village is at or above the floor.
+    pub p_all_above_floor: Probability,
+    pub expected_villages_below_weak: Headline,
+    pub expected_villages_below_floor: Headline,
+}
+
+/// The whole `summary.json`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub scenario: String,
+    pub final_year: i32,
+    pub runs: u64,
+    pub seed: u64,
+    pub villages: usize,
+    pub floor_yuan: f64,
+    pub weak_yuan: f64,
+    pub quantile_relative_error: f64,
+    pub policies: Vec<PolicySummary>,
+    /// Plain-language warnings, e.g. that more runs are needed.
+    pub advice: Vec<String>,
+}
+
+fn policy(p: &PolicyResults) -> PolicySummary {
+    let last = p.years.last().expect("a results year");
+    let headline = |s: &crate::summary::results::Stat| Headline {
+        mean: s.mean,
+        se: s.se,
+        p5: s.p5,
+        p50: s.p50,
+        p95: s.p95,
+    };
+    PolicySummary {
+        name: p.name.clone(),
+        interventions: p.interventions.clone(),
+        mean_village_income_yuan: headline(&last.mean_income_yuan),
+        p_all_above_floor: Probability {
+            value: last.all_above_floor.mean,
+            se: last.all_above_floor.se,
+        },
+        expected_villages_below_weak: headline(&last.below_weak),
+        expected_villages_below_floor: headline(&last.below_floor),
+    }
+}
+
+/// Runs needed for the standard errors to be small against the gaps
+/// between policies: a gap should be at least 4 combined standard errors
+/// (a conservative, unpaired bound; common random numbers make paired
+/// differences more precise still).
+fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
+    let mut advice = Vec::new();
+    let mut needed: f64 = 0.0;
+    for (i, a) in policies.iter().enumerate() {
+        for b in &policies[i + 1..] {
+            for (what, ma, sa, mb, sb) in [
+                (
+                    "mean village income",
+                    a.mean_village_income_yuan.mean,
+                    a.mean_village_income_yuan.se,
+                    b.mean_village_income_yuan.mean,
+                    b.mean_village_income_yuan.se,
+                ),
+                (
+                    "probability of full coverage",
+                    a.p_all_above_floor.value,
+                    a.p_all_above_floor.se,
+                    b.p_all_above_floor.value,
+                    b.p_all_above_floor.se,
+                ),
+            ] {
+                let (gap, se) = ((ma - mb).abs(), (sa * sa + sb * sb).sqrt());
+                if gap > 0.0 && se > 0.0 && 4.0 * se > gap {
+                    let runs = results.runs as f64 * (4.0 * se / gap).powi(2);
+                    needed = needed.max(runs);
+                    advice.push(format!(
+                        "{what}: \"{}\" and \"{}\" differ by {gap:.4} with a combined standard error of {se:.4}; the runs may not separate them",
+                        a.name, b.name
+                    ));
+                }
+            }
+        }
+    }
+    if needed > 0.0 {
+        let suggestion = (needed.ceil() as u64)
+            .next_power_of_two()
+            .min(crate::scenario::read::MAX_RUNS as u64);
+        advice.push(format!("consider --runs {suggestion} (now {})", results.runs));
+    }
+    advice
+}
+
+/// Builds the summary of `results`.
+pub fn summary(results: &Results) -> Summary {
+    let policies: Vec<PolicySummary> = results.policies.iter().map(policy).collect();
+    Summary {
+        scenario: results.scenario_name.clone(),
+        final_year: results.final_year,
+        runs: results.runs,
+        seed: results.seed,
+        villages: results.villages.len(),
+        floor_yuan: results.floor_yuan,
+        weak_yuan: results.weak_yuan,
+        quantile_relative_error: results.quantile_relative_error,
+        advice: advice(results, &policies),
+        policies,
+    }
+}

@@ -1,0 +1,252 @@
+//! Errors in scenario files, located to the file, line, column and field.
+//!
+//! Every problem found in a scenario becomes a [`ScenarioError`] that names
+//! the field (`interventions[2].amount`), says what was wrong and what would
+//! be valid. A file with several problems reports all that validation can
+//! find ([`InvalidScenario`]).
+
+use std::fmt;
+use std::ops::Range;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// One problem in a scenario file.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{file}:{line}:{column}: {location}{message}")]
+pub struct ScenarioError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// Dotted path of the offending field, when known.
+    pub field: Option<String>,
+    pub message: String,
+    location: String,
+    #[help]
+    pub help: Option<String>,
+    #[source_code]
+    source_code: NamedSource<String>,
+    #[label("here")]
+    span: Option<SourceSpan>,
+}
+
+/// Every problem found in one scenario file.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{} in {file}", plural(errors.len()))]
+pub struct InvalidScenario {
+    pub file: String,
+    #[related]
+    pub errors: Vec<ScenarioError>,
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+impl InvalidScenario {
+    /// The whole report as plain text: one located line per problem.
+    pub fn plain(&self) -> String {
+        let mut out = format!("error: {self}\n");
+        for e in &self.errors {
+            out.push_str(&format!("  {e}\n"));
+            if let Some(help) = &e.help {
+                out.push_str(&format!("    help: {help}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// The source of a scenario: its display name and text, used to turn byte
+/// offsets into lines, columns and field paths.
+pub struct Source<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    pub root: Option<&'a DeTable<'a>>,
+}
+
+impl Source<'_> {
+    /// Builds an error at `span`, deriving the field path from the document
+    /// when `field` is not given.
+    pub fn error(
+        &self,
+        span: Option<Range<usize>>,
+        field: Option<String>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> ScenarioError {
+        let span = span.map(|s| s.start.min(self.text.len())..s.end.min(self.text.len()));
+        let offset = span.as_ref().map_or(0, |s| s.start);
+        let (line, column) = line_column(self.text, offset);
+        let field = field.or_else(|| {
+            let root = self.root?;
+            let path = path_at(root, offset);
+            (!path.is_empty()).then_some(path)
+        });
+        let location = field.as_ref().map_or(String::new(), |f| format!("`{f}`: "));
+        ScenarioError {
+            file: self.file.to_string(),
+            line,
+            column,
+            field,
+            message: message.into(),
+            location,
+            help,
+            source_code: NamedSource::new(self.file, self.text.to_string()),
+            span: span.map(|s| SourceSpan::from(s.start..s.end.max(s.start + 1).min(self.text.len().max(1)))),
+        }
+    }
+
+    /// Turns a TOML/serde error into a located one, adding "did you mean"
+    /// for misspelt keys.
+    pub fn from_toml(&self, e: &toml::de::Error) -> ScenarioError {
+        let message = e.message().trim().to_string();
+        let help = did_you_mean(&message).or_else(|| {
+            message
+                .starts_with("missing field")
+                .then(|| "add the field to this table".to_string())
+        });
+        self.error(e.span(), None, message, help)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The dotted path (`interventions[1].amount`) of the most specific key or
+/// value whose span contains `offset`. Table headers span only the header
+/// line, so the whole tree is searched rather than descended.
+pub fn path_at(root: &DeTable<'_>, offset: usize) -> String {
+    let mut best: Option<(usize, String)> = None;
+    search_table(root, offset, "", &mut best);
+    best.map(|(_, path)| path).unwrap_or_default()
+}
+
+type Best = Option<(usize, String)>;
+
+fn consider(span: Range<usize>, offset: usize, path: &str, best: &mut Best) {
+    let width = span.end.saturating_sub(span.start);
+    if contains(span, offset) && best.as_ref().is_none_or(|(w, _)| width <= *w) {
+        *best = Some((width, path.to_string()));
+    }
+}
+
+fn search_table(table: &DeTable<'_>, offset: usize, prefix: &str, best: &mut Best) {
+    for (key, value) in table.iter() {
+        let path = if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
+        consider(key.span(), offset, &path, best);
+        search_value(value, offset, &path, best);
+    }
+}
+
+fn search_value(value: &Spanned<DeValue<'_>>, offset: usize, path: &str, best: &mut Best) {
+    consider(value.span(), offset, path, best);
+    match value.get_ref() {
+        DeValue::Table(t) => search_table(t, offset, path, best),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                search_value(item, offset, &format!("{path}[{i}]"), best);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn contains(span: Range<usize>, offset: usize) -> bool {
+    span.start <= offset && offset < span.end.max(span.start + 1)
+}
+
+/// The byte span of the value at a dotted path such as `interventions[1].amount`.
+pub fn span_of(root: &DeTable<'_>, path: &str) -> Option<Range<usize>> {
+    let mut current: Option<&Spanned<DeValue<'_>>> = None;
+    let mut table = Some(root);
+    for part in path.split('.') {
+        let (name, indices) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        let (_, value) = table?.iter().find(|(k, _)| k.get_ref() == name)?;
+        let mut value = value;
+        for index in indices.split(['[', ']']).filter(|s| !s.is_empty()) {
+            let i: usize = index.parse().ok()?;
+            value = match value.get_ref() {
+                DeValue::Array(items) => items.get(i)?,
+                _ => return None,
+            };
+        }
+        table = match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+        current = Some(value);
+    }
+    current.map(|v| v.span())
+}
+
+/// The candidate closest to a misspelt word, if any is close enough.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// "did you mean" for serde's `unknown field `x`, expected one of `a`, `b`` messages.
+fn did_you_mean(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (word, expected) = rest.split_once('`')?;
+    if message.contains("did you mean") {
+        return None;
+    }
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    closest(word, &candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+impl fmt::Display for Source<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        assert_eq!(line_column("a\nbc\nd", 3), (2, 2));
+        assert_eq!(line_column("a", 0), (1, 1));
+    }
+
+    #[test]
+    fn paths_and_spans() {
+        let text = "[scenario]\nname = 'x'\n[[villages]]\nid = 'a'\n[[villages]]\nid = 'b'\nx = { y = 3 }\n";
+        let root = DeTable::parse(text).unwrap();
+        let offset = text.find("3 }").unwrap();
+        assert_eq!(path_at(root.get_ref(), offset), "villages[1].x.y");
+        let span = span_of(root.get_ref(), "villages[1].id").unwrap();
+        assert_eq!(&text[span], "'b'");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("unknown field `amout`, expected one of `id`, `amount`, `growth`"),
+            Some("did you mean `amount`?".into())
+        );
+        assert_eq!(closest("zzz", &["amount"]), None);
+    }
+}

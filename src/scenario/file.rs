@@ -1,0 +1,177 @@
+//! The scenario file as written: serde types that mirror the TOML, before
+//! validation. Every table denies unknown keys, so a misspelt key is an error
+//! with a "did you mean".
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use super::param::{Num, Param};
+
+/// The whole file except `[[interventions]]`, which are read kind by kind
+/// (see `scenario::read`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub scenario: RawHeader,
+    pub targets: Option<RawTargets>,
+    #[serde(default)]
+    pub factors: BTreeMap<String, RawFactor>,
+    #[serde(default)]
+    pub villages: Vec<RawVillages>,
+    #[serde(default)]
+    pub policies: Vec<RawPolicy>,
+}
+
+/// `[scenario]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHeader {
+    pub name: String,
+    pub description: Option<String>,
+    /// First simulated year; the baseline figures are those of the year before.
+    pub start_year: i64,
+    /// Number of simulated years.
+    pub years: i64,
+    /// Monte Carlo runs (overridden by `--runs`).
+    pub runs: Option<i64>,
+    /// Master seed (overridden by `--seed`).
+    pub seed: Option<u64>,
+    /// Discount rate for NPVs, per year.
+    pub discount_rate: Option<Num>,
+}
+
+/// `[targets]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargets {
+    /// Operating income every village should reach, yuan.
+    pub floor: Option<Num>,
+    /// Operating income under which a village counts as weak, yuan.
+    pub weak: Option<Num>,
+}
+
+/// `[factors.NAME]`: a region-wide standard normal shock per run-year.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFactor {
+    /// AR(1) coefficient in [0, 1): `Z[t] = rho Z[t-1] + sqrt(1 - rho^2) e[t]`.
+    pub persistence: Option<Num>,
+    pub description: Option<String>,
+}
+
+/// One `[[villages]]` entry: a single village (`id`), a group of `count`
+/// similar villages (`group` + `count`), or a CSV file (`file`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVillages {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub township: Option<String>,
+    pub group: Option<String>,
+    pub count: Option<i64>,
+    pub file: Option<String>,
+    /// Baseline operating income, yuan per year (default per village).
+    pub operating_income: Option<Param>,
+    /// Baseline other income (grants, transfers), yuan per year (default per village).
+    pub other_income: Option<Param>,
+    /// Organic log growth of operating income per year (default per village-year).
+    pub growth: Option<Param>,
+    /// Growth of other income per year (default per run).
+    pub other_income_growth: Option<Param>,
+    /// Loadings of the organic growth on the common factors.
+    #[serde(default)]
+    pub loadings: BTreeMap<String, Num>,
+}
+
+/// `[[policies]]`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicy {
+    pub name: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub interventions: Vec<String>,
+}
+
+/// Keys every `[[interventions]]` entry may have, whatever its kind.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommon {
+    pub id: String,
+    pub kind: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub villages: Option<Selector>,
+    pub start_year: Option<i64>,
+    pub end_year: Option<i64>,
+}
+
+/// The common keys, removed from an intervention table before its kind's
+/// own keys are read.
+pub const COMMON_KEYS: [&str; 7] = [
+    "id",
+    "kind",
+    "name",
+    "description",
+    "villages",
+    "start_year",
+    "end_year",
+];
+
+/// Which villages an intervention covers:
+/// `"all"`, a list of ids, or a filter table
+/// `{ group = "...", township = "...", weakest = N, count = N }`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selector {
+    All,
+    Ids(Vec<String>),
+    Filter(Filter),
+}
+
+/// A filter over villages: all that match `group` and `township`, then the
+/// `weakest` N by baseline operating income, or the first `count` in file order.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub group: Option<String>,
+    pub township: Option<String>,
+    pub weakest: Option<i64>,
+    pub count: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for Selector {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Selector;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "\"all\", a list of village ids, or a table such as { group = \"underdeveloped\", count = 16 }",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Selector, E> {
+                if v == "all" {
+                    Ok(Selector::All)
+                } else {
+                    Err(E::custom(format!(
+                        "`{v}` is not a village selector: write \"all\", a list such as [\"{v}\"], or a table such as {{ group = \"{v}\" }}"
+                    )))
+                }
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Selector, A::Error> {
+                let mut ids = Vec::new();
+                while let Some(id) = seq.next_element::<String>()? {
+                    ids.push(id);
+                }
+                Ok(Selector::Ids(ids))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Selector, A::Error> {
+                Filter::deserialize(de::value::MapAccessDeserializer::new(map)).map(Selector::Filter)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,14 @@
+//! The scenario file format: TOML read with serde, money and rate strings,
+//! uncertain parameters, located errors and validation into a [`Model`].
+//!
+//! [`Model`]: crate::model::Model
+
+pub mod error;
+pub mod file;
+pub mod param;
+pub mod read;
+pub mod units;
+pub mod villages_csv;
+
+pub use error::{InvalidScenario, ScenarioError};
+pub use read::{load, parse, slug, LoadError};

@@ -1,0 +1,709 @@
+//! Uncertain numbers: every numeric parameter of a scenario may be one.
+//!
+//! In a scenario file a parameter is written as
+//!
+//! - a plain number or unit string: `0.05`, `"150万"`, `"6%"` (no uncertainty);
+//! - a 90% interval: `"5% to 8%"`, `"12万 to 30万"`: lognormal when both ends
+//!   are positive, normal otherwise, with the ends at its 5th and 95th
+//!   percentiles;
+//! - a table naming one distribution, with an optional clamp and level:
+//!   `{ normal = { mean = 0.03, sd = 0.06 }, min = -0.2, max = 0.3, per = "village-year" }`.
+//!
+//! Distributions: `fixed`, `uniform {min, max}`, `normal {mean, sd}`,
+//! `lognormal {median, sigma}` or `lognormal {mean, sd}`, `triangular {min,
+//! mode, max}`, `pert {min, mode, max}`, `beta {alpha, beta, low = 0, high =
+//! 1}`, `discrete {values, weights}`, `range = "A to B"`.
+//!
+//! `per` says how often a value is drawn: once per `run` (we do not know the
+//! true value: epistemic uncertainty), once per `village` per run, afresh
+//! every `year`, or every `village-year`. Each parameter documents its
+//! default level.
+
+use std::fmt;
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, Pert, StandardNormal, Triangular};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::units::{parse_number, parse_range, Z_95};
+
+/// How often an uncertain parameter is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Per {
+    /// Once per Monte Carlo run, shared by every village and year.
+    Run,
+    /// Once per village per run.
+    Village,
+    /// Afresh every year of a run, shared by every village.
+    Year,
+    /// Afresh for every village in every year.
+    VillageYear,
+}
+
+impl Per {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Per::Run => "run",
+            Per::Village => "village",
+            Per::Year => "year",
+            Per::VillageYear => "village-year",
+        }
+    }
+}
+
+/// A probability distribution over one number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dist {
+    Fixed(f64),
+    Uniform {
+        min: f64,
+        max: f64,
+    },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    /// `exp(mu + sigma * z)`.
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Triangular {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Pert {
+        min: f64,
+        mode: f64,
+        max: f64,
+    },
+    Beta {
+        alpha: f64,
+        beta: f64,
+        low: f64,
+        high: f64,
+    },
+    /// `cumulative` holds the normalised cumulative weights.
+    Discrete {
+        values: Vec<f64>,
+        cumulative: Vec<f64>,
+    },
+}
+
+/// An uncertain parameter: a distribution, an optional clamp, and how often
+/// it is drawn (`None`: the parameter's documented default).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub dist: Dist,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub per: Option<Per>,
+}
+
+impl Param {
+    pub fn fixed(value: f64) -> Self {
+        Param {
+            dist: Dist::Fixed(value),
+            min: None,
+            max: None,
+            per: None,
+        }
+    }
+
+    /// The value when the parameter has no uncertainty.
+    pub fn as_fixed(&self) -> Option<f64> {
+        match self.dist {
+            Dist::Fixed(x) => Some(self.clamp(x)),
+            _ => None,
+        }
+    }
+
+    fn clamp(&self, x: f64) -> f64 {
+        let x = self.min.map_or(x, |lo| x.max(lo));
+        self.max.map_or(x, |hi| x.min(hi))
+    }
+
+    /// Draws one value.
+    #[inline]
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let x = match &self.dist {
+            Dist::Fixed(x) => *x,
+            Dist::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
+            Dist::Normal { mean, sd } => mean + sd * rng.sample::<f64, _>(StandardNormal),
+            Dist::LogNormal { mu, sigma } => (mu + sigma * rng.sample::<f64, _>(StandardNormal)).exp(),
+            Dist::Triangular { min, mode, max } => Triangular::new(*min, *max, *mode)
+                .map(|d| d.sample(rng))
+                .unwrap_or(*mode),
+            Dist::Pert { min, mode, max } => Pert::new(*min, *max)
+                .with_mode(*mode)
+                .map(|d| d.sample(rng))
+                .unwrap_or(*mode),
+            Dist::Beta { alpha, beta, low, high } => {
+                let u = Beta::new(*alpha, *beta).map(|d| d.sample(rng)).unwrap_or(0.5);
+                low + (high - low) * u
+            }
+            Dist::Discrete { values, cumulative } => {
+                let u: f64 = rng.random();
+                let i = cumulative.partition_point(|c| *c <= u).min(values.len() - 1);
+                values[i]
+            }
+        };
+        self.clamp(x)
+    }
+
+    /// A central value (mean, median or mode) used to rank villages and to
+    /// check that a parameter sits inside its domain.
+    pub fn central(&self) -> f64 {
+        let x = match &self.dist {
+            Dist::Fixed(x) => *x,
+            Dist::Uniform { min, max } => 0.5 * (min + max),
+            Dist::Normal { mean, .. } => *mean,
+            Dist::LogNormal { mu, .. } => mu.exp(),
+            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Dist::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+            Dist::Beta { alpha, beta, low, high } => low + (high - low) * alpha / (alpha + beta),
+            Dist::Discrete { values, cumulative } => {
+                let mut previous = 0.0;
+                values
+                    .iter()
+                    .zip(cumulative)
+                    .map(|(v, c)| {
+                        let w = c - previous;
+                        previous = *c;
+                        v * w
+                    })
+                    .sum()
+            }
+        };
+        self.clamp(x)
+    }
+
+    /// The smallest and largest values a draw can take (after the clamp);
+    /// infinite for unbounded distributions.
+    pub fn support(&self) -> (f64, f64) {
+        let (lo, hi) = match &self.dist {
+            Dist::Fixed(x) => (*x, *x),
+            Dist::Uniform { min, max } | Dist::Triangular { min, max, .. } | Dist::Pert { min, max, .. } => {
+                (*min, *max)
+            }
+            Dist::Normal { sd, mean } if *sd == 0.0 => (*mean, *mean),
+            Dist::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
+            Dist::LogNormal { .. } => (0.0, f64::INFINITY),
+            Dist::Beta { low, high, .. } => (*low, *high),
+            Dist::Discrete { values, .. } => values
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v))),
+        };
+        (self.min.map_or(lo, |m| lo.max(m)), self.max.map_or(hi, |m| hi.min(m)))
+    }
+
+    /// True when every draw gives the same value.
+    pub fn is_certain(&self) -> bool {
+        let (lo, hi) = self.support();
+        lo == hi
+    }
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.dist {
+            Dist::Fixed(x) => write!(f, "{x}")?,
+            Dist::Uniform { min, max } => write!(f, "uniform({min}, {max})")?,
+            Dist::Normal { mean, sd } => write!(f, "normal(mean {mean}, sd {sd})")?,
+            Dist::LogNormal { mu, sigma } => write!(f, "lognormal(median {:.6}, sigma {sigma})", mu.exp())?,
+            Dist::Triangular { min, mode, max } => write!(f, "triangular({min}, {mode}, {max})")?,
+            Dist::Pert { min, mode, max } => write!(f, "pert({min}, {mode}, {max})")?,
+            Dist::Beta { alpha, beta, low, high } => write!(f, "beta({alpha}, {beta}) on [{low}, {high}]")?,
+            Dist::Discrete { values, .. } => write!(f, "discrete({values:?})")?,
+        }
+        if let Some(per) = self.per {
+            write!(f, " per {}", per.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+/// A number in a scenario file: a TOML number or a unit string (`"150万"`, `"6%"`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Num;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number such as 0.06, \"6%\", 1500000 or \"150万\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Num, E> {
+                Ok(Num(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Num, E> {
+                Ok(Num(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Num, E> {
+                if v.is_finite() {
+                    Ok(Num(v))
+                } else {
+                    Err(E::custom(format!("{v} is not a finite number")))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Num, E> {
+                parse_number(v).map(Num).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MinMax {
+    min: Num,
+    max: Num,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeanSd {
+    mean: Num,
+    sd: Num,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogNormalSpec {
+    median: Option<Num>,
+    sigma: Option<Num>,
+    mean: Option<Num>,
+    sd: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThreePoint {
+    min: Num,
+    mode: Num,
+    max: Num,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BetaSpec {
+    alpha: Num,
+    beta: Num,
+    low: Option<Num>,
+    high: Option<Num>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiscreteSpec {
+    values: Vec<Num>,
+    weights: Option<Vec<Num>>,
+}
+
+/// The keys a parameter table may hold.
+pub const PARAM_KEYS: [&str; 13] = [
+    "fixed",
+    "uniform",
+    "normal",
+    "lognormal",
+    "triangular",
+    "pert",
+    "beta",
+    "discrete",
+    "range",
+    "min",
+    "max",
+    "per",
+    "(one distribution plus optional min, max, per)",
+];
+
+fn range_dist(text: &str) -> Result<Dist, String> {
+    let Some(r) = parse_range(text)? else {
+        return parse_number(text).map(Dist::Fixed);
+    };
+    Ok(if r.low > 0.0 {
+        let (a, b) = (r.low.ln(), r.high.ln());
+        Dist::LogNormal {
+            mu: 0.5 * (a + b),
+            sigma: (b - a) / (2.0 * Z_95),
+        }
+    } else {
+        Dist::Normal {
+            mean: 0.5 * (r.low + r.high),
+            sd: (r.high - r.low) / (2.0 * Z_95),
+        }
+    })
+}
+
+fn check_min_max(min: f64, max: f64, what: &str) -> Result<(), String> {
+    if min > max {
+        Err(format!("{what}: min ({min}) must not exceed max ({max})"))
+    } else {
+        Ok(())
+    }
+}
+
+fn lognormal(spec: LogNormalSpec) -> Result<Dist, String> {
+    match spec {
+        LogNormalSpec {
+            median: Some(m),
+            sigma: Some(s),
+            mean: None,
+            sd: None,
+        } => {
+            if m.0 <= 0.0 || s.0 < 0.0 {
+                return Err("lognormal needs median > 0 and sigma >= 0".into());
+            }
+            Ok(Dist::LogNormal {
+                mu: m.0.ln(),
+                sigma: s.0,
+            })
+        }
+        LogNormalSpec {
+            mean: Some(m),
+            sd: Some(s),
+            median: None,
+            sigma: None,
+        } => {
+            if m.0 <= 0.0 || s.0 < 0.0 {
+                return Err("lognormal needs mean > 0 and sd >= 0".into());
+            }
+            let sigma2 = (1.0 + (s.0 / m.0).powi(2)).ln();
+            Ok(Dist::LogNormal {
+                mu: m.0.ln() - 0.5 * sigma2,
+                sigma: sigma2.sqrt(),
+            })
+        }
+        _ => Err(
+            "lognormal takes either { median, sigma } (sigma of the log) or { mean, sd } (of the value itself)".into(),
+        ),
+    }
+}
+
+fn three_point(spec: ThreePoint, kind: &str) -> Result<(f64, f64, f64), String> {
+    let (min, mode, max) = (spec.min.0, spec.mode.0, spec.max.0);
+    if !(min <= mode && mode <= max) {
+        return Err(format!("{kind} needs min <= mode <= max, got {min}, {mode}, {max}"));
+    }
+    Ok((min, mode, max))
+}
+
+fn discrete(spec: DiscreteSpec) -> Result<Dist, String> {
+    let values: Vec<f64> = spec.values.iter().map(|n| n.0).collect();
+    if values.is_empty() {
+        return Err("discrete needs at least one value".into());
+    }
+    let weights: Vec<f64> = match spec.weights {
+        Some(w) => w.iter().map(|n| n.0).collect(),
+        None => vec![1.0; values.len()],
+    };
+    if weights.len() != values.len() {
+        return Err(format!(
+            "discrete has {} values but {} weights; give one weight per value",
+            values.len(),
+            weights.len()
+        ));
+    }
+    if weights.iter().any(|w| *w < 0.0) {
+        return Err("discrete weights must be >= 0".into());
+    }
+    let total: f64 = weights.iter().sum();
+    if total <= 0.0 {
+        return Err("discrete weights must not all be zero".into());
+    }
+    let mut acc = 0.0;
+    let cumulative = weights
+        .iter()
+        .map(|w| {
+            acc += w / total;
+            acc
+        })
+        .collect();
+    Ok(Dist::Discrete { values, cumulative })
+}
+
+impl<'de> Deserialize<'de> for Param {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ParamVisitor)
+    }
+}
+
+struct ParamVisitor;
+
+impl<'de> Visitor<'de> for ParamVisitor {
+    type Value = Param;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(
+            "a number (0.06, \"6%\", \"150万\"), a 90% range (\"5% to 8%\") or a distribution table such as { normal = { mean = 0.03, sd = 0.06 }, per = \"village-year\" }",
+        )
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Param, E> {
+        Ok(Param::fixed(v as f64))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Param, E> {
+        Ok(Param::fixed(v as f64))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Param, E> {
+        Num::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|n| Param::fixed(n.0))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Param, E> {
+        let dist = range_dist(v).map_err(E::custom)?;
+        Ok(Param {
+            dist,
+            min: None,
+            max: None,
+            per: None,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Param, A::Error> {
+        let mut dist: Option<Dist> = None;
+        let (mut min, mut max, mut per) = (None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            let new = match key.as_str() {
+                "min" => {
+                    min = Some(map.next_value::<Num>()?.0);
+                    None
+                }
+                "max" => {
+                    max = Some(map.next_value::<Num>()?.0);
+                    None
+                }
+                "per" => {
+                    per = Some(map.next_value::<Per>()?);
+                    None
+                }
+                "fixed" => Some(Dist::Fixed(map.next_value::<Num>()?.0)),
+                "range" => Some(range_dist(&map.next_value::<String>()?).map_err(de::Error::custom)?),
+                "uniform" => {
+                    let s: MinMax = map.next_value()?;
+                    check_min_max(s.min.0, s.max.0, "uniform").map_err(de::Error::custom)?;
+                    Some(Dist::Uniform {
+                        min: s.min.0,
+                        max: s.max.0,
+                    })
+                }
+                "normal" => {
+                    let s: MeanSd = map.next_value()?;
+                    if s.sd.0 < 0.0 {
+                        return Err(de::Error::custom(format!("normal: sd must be >= 0, got {}", s.sd.0)));
+                    }
+                    Some(Dist::Normal {
+                        mean: s.mean.0,
+                        sd: s.sd.0,
+                    })
+                }
+                "lognormal" => Some(lognormal(map.next_value()?).map_err(de::Error::custom)?),
+                "triangular" => {
+                    let (min, mode, max) = three_point(map.next_value()?, "triangular").map_err(de::Error::custom)?;
+                    Some(Dist::Triangular { min, mode, max })
+                }
+                "pert" => {
+                    let (min, mode, max) = three_point(map.next_value()?, "pert").map_err(de::Error::custom)?;
+                    Some(Dist::Pert { min, mode, max })
+                }
+                "beta" => {
+                    let s: BetaSpec = map.next_value()?;
+                    let (low, high) = (s.low.map_or(0.0, |n| n.0), s.high.map_or(1.0, |n| n.0));
+                    if s.alpha.0 <= 0.0 || s.beta.0 <= 0.0 || low >= high {
+                        return Err(de::Error::custom("beta needs alpha > 0, beta > 0 and low < high"));
+                    }
+                    Some(Dist::Beta {
+                        alpha: s.alpha.0,
+                        beta: s.beta.0,
+                        low,
+                        high,
+                    })
+                }
+                "discrete" => Some(discrete(map.next_value()?).map_err(de::Error::custom)?),
+                other => {
+                    return Err(de::Error::custom(unknown_key_message(other)));
+                }
+            };
+            if let Some(new) = new {
+                if dist.is_some() {
+                    return Err(de::Error::custom(
+                        "a parameter takes exactly one distribution (fixed, uniform, normal, lognormal, triangular, pert, beta, discrete or range)",
+                    ));
+                }
+                dist = Some(new);
+            }
+        }
+        let dist = dist.ok_or_else(|| {
+            de::Error::custom("this table names no distribution: add one of fixed, uniform, normal, lognormal, triangular, pert, beta, discrete or range")
+        })?;
+        if let (Some(lo), Some(hi)) = (min, max) {
+            check_min_max(lo, hi, "clamp").map_err(de::Error::custom)?;
+        }
+        Ok(Param { dist, min, max, per })
+    }
+}
+
+fn unknown_key_message(key: &str) -> String {
+    let known = &PARAM_KEYS[..12];
+    let mut msg = format!(
+        "unknown field `{key}`, expected one of {}",
+        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+    );
+    if let Some(best) = super::error::closest(key, known) {
+        msg.push_str(&format!(" (did you mean `{best}`?)"));
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    #[derive(Deserialize)]
+    struct One {
+        x: Param,
+    }
+
+    fn parse(text: &str) -> Result<Param, String> {
+        toml::from_str::<One>(text).map(|o| o.x).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn plain_and_unit_numbers() {
+        assert_eq!(parse("x = 5").unwrap().as_fixed(), Some(5.0));
+        assert_eq!(parse("x = \"150万\"").unwrap().as_fixed(), Some(1_500_000.0));
+        assert_eq!(parse("x = { fixed = \"6%\" }").unwrap().as_fixed(), Some(0.06));
+    }
+
+    #[test]
+    fn range_is_a_90_percent_interval() {
+        let p = parse("x = \"12万 to 30万\"").unwrap();
+        let Dist::LogNormal { mu, sigma } = p.dist else {
+            panic!()
+        };
+        assert!(((mu - Z_95 * sigma).exp() - 120_000.0).abs() < 1e-6);
+        assert!(((mu + Z_95 * sigma).exp() - 300_000.0).abs() < 1e-6);
+        let p = parse("x = \"-2% to 8%\"").unwrap();
+        assert_eq!(
+            p.dist,
+            Dist::Normal {
+                mean: 0.03,
+                sd: 0.05 / Z_95
+            }
+        );
+    }
+
+    #[test]
+    fn tables() {
+        let p = parse("x = { normal = { mean = 0.03, sd = 0.06 }, per = \"village-year\", min = -0.1 }").unwrap();
+        assert_eq!(p.per, Some(Per::VillageYear));
+        assert_eq!(p.min, Some(-0.1));
+        let p = parse("x = { discrete = { values = [1, 2], weights = [3, 1] } }").unwrap();
+        assert_eq!(p.central(), 1.25);
+    }
+
+    #[test]
+    fn errors_say_what_is_valid() {
+        assert!(parse("x = { normal = { mean = 1, sd = -1 } }")
+            .unwrap_err()
+            .contains("sd must be >= 0"));
+        assert!(parse("x = { uniform = { min = 2, max = 1 } }")
+            .unwrap_err()
+            .contains("must not exceed"));
+        assert!(parse("x = { normall = { mean = 1, sd = 1 } }")
+            .unwrap_err()
+            .contains("did you mean `normal`"));
+        assert!(
+            parse("x = { normal = { mean = 1, sd = 1 }, uniform = { min = 0, max = 1 } }")
+                .unwrap_err()
+                .contains("exactly one")
+        );
+        assert!(parse("x = { per = \"decade\", fixed = 1 }")
+            .unwrap_err()
+            .contains("village-year"));
+        assert!(parse("x = nan").is_err());
+        assert!(parse("x = { discrete = { values = [1, 2], weights = [1] } }").is_err());
+    }
+
+    #[test]
+    fn samples_respect_clamp_and_support() {
+        let p = parse("x = { normal = { mean = 0, sd = 1 }, min = -0.5, max = 0.5 }").unwrap();
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for _ in 0..1000 {
+            let x = p.sample(&mut rng);
+            assert!((-0.5..=0.5).contains(&x));
+        }
+        assert_eq!(p.support(), (-0.5, 0.5));
+    }
+}
+
+/// The values a parameter may take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Domain {
+    Any,
+    /// >= 0: money amounts, areas, counts.
+    NonNegative,
+    /// In [0, 1]: probabilities and shares.
+    Probability,
+    /// > -1: growth rates and interest rates (a rate of -100% or less is impossible).
+    Rate,
+}
+
+impl Domain {
+    fn bounds(self) -> (f64, f64) {
+        match self {
+            Domain::Any => (f64::NEG_INFINITY, f64::INFINITY),
+            Domain::NonNegative => (0.0, f64::INFINITY),
+            Domain::Probability => (0.0, 1.0),
+            Domain::Rate => (-0.999_999, f64::INFINITY),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Domain::Any => "any number",
+            Domain::NonNegative => "a number >= 0",
+            Domain::Probability => "a probability or share between 0 and 1 (e.g. 0.3 or \"30%\")",
+            Domain::Rate => "a rate above -100% (e.g. 0.05 or \"5%\")",
+        }
+    }
+
+    /// Checks that `param` belongs to the domain and returns it clamped to
+    /// the domain, so that an unbounded distribution (a normal rent) never
+    /// draws an impossible value. A bounded distribution, a fixed value, a
+    /// clamp or the centre of an unbounded one outside the domain is an error.
+    pub fn check(self, param: &Param) -> Result<Param, String> {
+        let (lo, hi) = self.bounds();
+        let (s_lo, s_hi) = param.support();
+        let bounded = s_lo.is_finite() && s_hi.is_finite();
+        let centre = param.central();
+        let outside = |x: f64| x < lo || x > hi;
+        let bad = if bounded {
+            outside(s_lo) || outside(s_hi)
+        } else {
+            outside(centre) || param.min.is_some_and(outside) || param.max.is_some_and(outside)
+        };
+        if bad || !centre.is_finite() {
+            let got = if bounded && s_lo != s_hi {
+                format!("values from {s_lo} to {s_hi}")
+            } else {
+                format!("{centre}")
+            };
+            return Err(format!("expected {}, got {got}", self.describe()));
+        }
+        let mut p = param.clone();
+        if lo.is_finite() && s_lo < lo {
+            p.min = Some(lo);
+        }
+        if hi.is_finite() && s_hi > hi {
+            p.max = Some(hi);
+        }
+        Ok(p)
+    }
+}

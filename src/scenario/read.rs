@@ -1,0 +1,693 @@
+//! Reading a scenario file into a validated [`Model`].
+//!
+//! Two passes: serde reads the TOML into the raw types of
+//! [`super::file`] (type errors and unknown keys stop it, located by their
+//! byte span), then [`Checker`] validates meaning (ranges, references,
+//! duplicates) and reports every problem it finds, each located by the
+//! field's path in the document.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::Spanned;
+
+use super::error::{closest, span_of, InvalidScenario, ScenarioError, Source};
+use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
+use super::param::{Domain, Num, Param};
+use crate::model::{self, income_stream, Factor, Intervention, Kind, Model, Policy, Village, NO_INTERVENTION};
+use crate::rng::key_of;
+
+/// Largest accepted values: beyond them a file is almost surely mistaken.
+pub const MAX_YEARS: i64 = 100;
+pub const MAX_RUNS: i64 = 10_000_000;
+pub const MAX_VILLAGES: usize = 100_000;
+const DEFAULT_RUNS: i64 = 1_000;
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LoadError {
+    #[error("cannot read scenario file {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(#[from] Box<InvalidScenario>),
+}
+
+/// Reads and validates the scenario at `path`.
+pub fn load(path: &Path) -> Result<Model, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse(&path.display().to_string(), &text, base).map_err(|e| LoadError::Invalid(Box::new(e)))
+}
+
+/// Validates scenario `text`; `file` names it in errors, `base` is the
+/// folder relative to which village CSV files are found.
+pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenario> {
+    let invalid = |errors| InvalidScenario {
+        file: file.to_string(),
+        errors,
+    };
+    let root = DeTable::parse(text).map_err(|e| {
+        let source = Source { file, text, root: None };
+        invalid(vec![source.from_toml(&e)])
+    })?;
+    let source = Source {
+        file,
+        text,
+        root: Some(root.get_ref()),
+    };
+    let raw = read_raw(&root, &source).map_err(|e| invalid(vec![*e]))?;
+    let raw_interventions = read_interventions(root.get_ref(), &source).map_err(|e| invalid(vec![*e]))?;
+    let mut checker = Checker {
+        source: &source,
+        errors: Vec::new(),
+    };
+    let model = checker.model(raw, raw_interventions, base);
+    match model {
+        Some(model) if checker.errors.is_empty() => Ok(model),
+        _ => Err(invalid(checker.errors)),
+    }
+}
+
+fn read_raw(root: &Spanned<DeTable<'_>>, source: &Source) -> Result<RawScenario, Box<ScenarioError>> {
+    let rest: DeTable = root
+        .get_ref()
+        .iter()
+        .filter(|(k, _)| k.get_ref() != "interventions")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let value = Spanned::new(root.span(), DeValue::Table(rest));
+    RawScenario::deserialize(ValueDeserializer::from(value)).map_err(|e| Box::new(source.from_toml(&e)))
+}
+
+/// One `[[interventions]]` table: its common keys and its kind's own keys.
+struct RawIntervention<'a> {
+    common: RawCommon,
+    own: Spanned<DeValue<'a>>,
+}
+
+fn read_interventions<'a>(root: &DeTable<'a>, source: &Source) -> Result<Vec<RawIntervention<'a>>, Box<ScenarioError>> {
+    let Some((_, list)) = root.iter().find(|(k, _)| k.get_ref() == "interventions") else {
+        return Ok(Vec::new());
+    };
+    let DeValue::Array(items) = list.get_ref() else {
+        return Err(Box::new(source.error(
+            Some(list.span()),
+            Some("interventions".into()),
+            "expected [[interventions]] tables",
+            None,
+        )));
+    };
+    items
+        .iter()
+        .map(|item| {
+            let DeValue::Table(table) = item.get_ref() else {
+                return Err(Box::new(source.error(
+                    Some(item.span()),
+                    None,
+                    "expected an [[interventions]] table",
+                    None,
+                )));
+            };
+            let (common, own): (DeTable, DeTable) = table
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .partition(|(k, _)| COMMON_KEYS.contains(&k.get_ref().as_ref()));
+            let common = RawCommon::deserialize(ValueDeserializer::from(Spanned::new(
+                item.span(),
+                DeValue::Table(common),
+            )))
+            .map_err(|e| Box::new(source.from_toml(&e)))?;
+            Ok(RawIntervention {
+                common,
+                own: Spanned::new(item.span(), DeValue::Table(own)),
+            })
+        })
+        .collect()
+}
+
+/// Collects located validation errors.
+struct Checker<'s> {
+    source: &'s Source<'s>,
+    errors: Vec<ScenarioError>,
+}
+
+impl Checker<'_> {
+    fn fail(&mut self, path: &str, message: impl Into<String>, help: Option<String>) {
+        let span = self.source.root.and_then(|root| {
+            span_of(root, path).or_else(|| span_of(root, path.rsplit_once('.').map_or(path, |(parent, _)| parent)))
+        });
+        let error = self.source.error(span, Some(path.to_string()), message, help);
+        self.errors.push(error);
+    }
+
+    /// Checks an integer is in `lo..=hi`.
+    fn int_in(&mut self, path: &str, value: i64, lo: i64, hi: i64) -> bool {
+        let ok = (lo..=hi).contains(&value);
+        if !ok {
+            self.fail(
+                path,
+                format!("{value} is out of range"),
+                Some(format!("use a whole number from {lo} to {hi}")),
+            );
+        }
+        ok
+    }
+
+    fn param(&mut self, path: &str, param: &Param, domain: Domain) -> Param {
+        domain.check(param).unwrap_or_else(|message| {
+            self.fail(path, message, None);
+            param.clone()
+        })
+    }
+
+    fn num(&mut self, path: &str, value: Option<Num>, default: f64, domain: Domain) -> f64 {
+        let p = Param::fixed(value.map_or(default, |n| n.0));
+        self.param(path, &p, domain).as_fixed().unwrap_or(default)
+    }
+
+    fn model(&mut self, raw: RawScenario, interventions: Vec<RawIntervention>, base: &Path) -> Option<Model> {
+        let h = &raw.scenario;
+        self.int_in("scenario.start_year", h.start_year, 1900, 2200);
+        self.int_in("scenario.years", h.years, 1, MAX_YEARS);
+        let runs = h.runs.unwrap_or(DEFAULT_RUNS);
+        self.int_in("scenario.runs", runs, 1, MAX_RUNS);
+        let discount_rate = self.num("scenario.discount_rate", h.discount_rate, 0.04, Domain::Rate);
+        let (floor_yuan, weak_yuan) = self.targets(&raw);
+        let factors = self.factors(&raw);
+        let villages = self.villages(&raw.villages, &factors, base);
+        let start_year = h.start_year.clamp(1900, 2200) as i32;
+        let years = h.years.clamp(1, MAX_YEARS) as usize;
+        let interventions: Vec<Intervention> = interventions
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, raw)| self.intervention(i, raw, &villages, &factors, start_year, years))
+            .collect();
+        self.unique("interventions", interventions.iter().map(|iv| iv.id.as_str()), "id");
+        let policies = self.policies(&raw, &interventions);
+        Some(Model {
+            name: h.name.clone(),
+            description: h.description.clone(),
+            start_year,
+            years,
+            runs: runs.clamp(1, MAX_RUNS) as u64,
+            seed: h.seed.unwrap_or(0),
+            discount_rate,
+            floor_yuan,
+            weak_yuan,
+            factors,
+            villages,
+            interventions,
+            policies,
+        })
+    }
+
+    fn targets(&mut self, raw: &RawScenario) -> (f64, f64) {
+        let Some(t) = &raw.targets else {
+            self.fail(
+                "targets",
+                "the [targets] table is missing",
+                Some("add [targets] with floor = \"50万\" and weak = \"30万\"".into()),
+            );
+            return (0.0, 0.0);
+        };
+        let Some(floor) = t.floor else {
+            self.fail(
+                "targets",
+                "missing field `floor`",
+                Some("the operating income every village should reach, e.g. floor = \"50万\"".into()),
+            );
+            return (0.0, 0.0);
+        };
+        let floor = self.num("targets.floor", Some(floor), 0.0, Domain::NonNegative);
+        let weak = self.num("targets.weak", t.weak, floor, Domain::NonNegative);
+        if weak > floor {
+            self.fail(
+                "targets.weak",
+                format!("weak ({weak}) is above floor ({floor})"),
+                Some("weak is the lower threshold: weak <= floor".into()),
+            );
+        }
+        (floor, weak)
+    }
+
+    fn factors(&mut self, raw: &RawScenario) -> Vec<Factor> {
+        raw.factors
+            .iter()
+            .map(|(name, f)| {
+                let path = format!("factors.{name}.persistence");
+                let rho = f.persistence.map_or(0.0, |n| n.0);
+                if !(0.0..1.0).contains(&rho) {
+                    self.fail(
+                        &path,
+                        format!("persistence {rho} is out of range"),
+                        Some("an AR(1) coefficient from 0 (no memory) up to but excluding 1".into()),
+                    );
+                }
+                Factor {
+                    name: name.clone(),
+                    persistence: rho.clamp(0.0, 0.999),
+                }
+            })
+            .collect()
+    }
+
+    fn loadings(&mut self, path: &str, raw: &BTreeMap<String, Num>, factors: &[Factor]) -> Vec<(usize, f64)> {
+        let names: Vec<&str> = factors.iter().map(|f| f.name.as_str()).collect();
+        raw.iter()
+            .filter_map(|(name, b)| match names.iter().position(|n| n == name) {
+                Some(i) => Some((i, b.0)),
+                None => {
+                    self.fail(
+                        &format!("{path}.{name}"),
+                        format!("no factor named `{name}`"),
+                        Some(self.known("factors", &names, name)),
+                    );
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn known(&self, what: &str, names: &[&str], name: &str) -> String {
+        let mut help = if names.is_empty() {
+            format!("the scenario defines no {what}")
+        } else {
+            format!("known {what}: {}", names.join(", "))
+        };
+        if let Some(c) = closest(name, names) {
+            help = format!("did you mean `{c}`? {help}");
+        }
+        help
+    }
+
+    fn unique<'a>(&mut self, list: &str, ids: impl Iterator<Item = &'a str>, field: &str) {
+        let mut seen = HashSet::new();
+        for (i, id) in ids.enumerate() {
+            if !seen.insert(id) {
+                self.fail(
+                    &format!("{list}[{i}].{field}"),
+                    format!("duplicate {field} `{id}`"),
+                    Some(format!("every {field} in [[{list}]] must be unique")),
+                );
+            }
+        }
+    }
+
+    fn villages(&mut self, entries: &[RawVillages], factors: &[Factor], base: &Path) -> Vec<Village> {
+        if entries.is_empty() {
+            self.fail("villages", "the scenario has no [[villages]]", Some("add villages inline (id = ...), as a group (group = ..., count = ...) or from a CSV file (file = ...)".into()));
+        }
+        let mut villages = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            self.village_entry(i, entry, factors, base, &mut villages);
+        }
+        let mut seen = HashSet::new();
+        for v in &villages {
+            if !seen.insert(v.id.clone()) {
+                self.fail(
+                    "villages",
+                    format!("duplicate village id `{}`", v.id),
+                    Some("village ids must be unique across all [[villages]] entries and files".into()),
+                );
+            }
+        }
+        if villages.len() > MAX_VILLAGES {
+            self.fail(
+                "villages",
+                format!("{} villages is more than the {MAX_VILLAGES} supported", villages.len()),
+                None,
+            );
+        }
+        villages
+    }
+
+    fn village_entry(&mut self, i: usize, e: &RawVillages, factors: &[Factor], base: &Path, out: &mut Vec<Village>) {
+        let path = format!("villages[{i}]");
+        let forms = [e.id.is_some(), e.count.is_some(), e.file.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        if forms != 1 {
+            self.fail(&path, "a [[villages]] entry needs exactly one of `id` (one village), `count` (a group of similar villages) or `file` (a CSV file)", None);
+            return;
+        }
+        let growth = e.growth.as_ref().map_or(Param::fixed(0.0), |p| {
+            self.param(&format!("{path}.growth"), p, Domain::Any)
+        });
+        let loadings = self.loadings(&format!("{path}.loadings"), &e.loadings, factors);
+        let other = e.other_income.as_ref().map_or(Param::fixed(0.0), |p| {
+            self.param(&format!("{path}.other_income"), p, Domain::Any)
+        });
+        let label = e.group.clone().or(e.id.clone()).or(e.file.clone()).unwrap_or_default();
+        let template = Village {
+            id: String::new(),
+            name: String::new(),
+            township: e.township.clone(),
+            group: e.group.clone(),
+            entry_key: key_of(&format!("villages:{label}")),
+            key: 0,
+            operating_income: Param::fixed(0.0),
+            other_income: other,
+            growth,
+            loadings,
+        };
+        let with_id = |id: String, name: String, income: Param| Village {
+            key: key_of(&format!("village:{id}")),
+            id,
+            name,
+            operating_income: income,
+            ..template.clone()
+        };
+        if let Some(file) = &e.file {
+            if e.operating_income.is_some() || e.name.is_some() {
+                self.fail(
+                    &path,
+                    "`operating_income` and `name` come from the CSV file; remove them here",
+                    None,
+                );
+            }
+            match super::villages_csv::read(&base.join(file), file) {
+                Ok(rows) => out.extend(rows.into_iter().map(|r| Village {
+                    township: r.township.or(template.township.clone()),
+                    other_income: Param::fixed(r.other_income),
+                    ..with_id(r.id, r.name, Param::fixed(r.operating_income))
+                })),
+                Err(err) => self.errors.push(*err),
+            }
+            return;
+        }
+        let Some(income) = &e.operating_income else {
+            self.fail(
+                &path,
+                "missing field `operating_income`",
+                Some("baseline operating income in yuan, e.g. operating_income = \"22万\" or a distribution".into()),
+            );
+            return;
+        };
+        let income = self.param(&format!("{path}.operating_income"), income, Domain::NonNegative);
+        if let Some(id) = &e.id {
+            out.push(with_id(id.clone(), e.name.clone().unwrap_or(id.clone()), income));
+            return;
+        }
+        let count = e.count.unwrap_or(0);
+        if !self.int_in(&format!("{path}.count"), count, 1, MAX_VILLAGES as i64) {
+            return;
+        }
+        let Some(group) = &e.group else {
+            self.fail(
+                &path,
+                "a group of villages needs a `group` name",
+                Some("e.g. group = \"underdeveloped\"; village ids become underdeveloped-01, -02, ...".into()),
+            );
+            return;
+        };
+        let width = count.to_string().len().max(2);
+        let prefix = e.name.clone().unwrap_or(group.clone());
+        for k in 1..=count {
+            out.push(with_id(
+                format!("{group}-{k:0width$}"),
+                format!("{prefix} {k:0width$}"),
+                income.clone(),
+            ));
+        }
+    }
+
+    fn selector(&mut self, path: &str, sel: &Option<Selector>, villages: &[Village]) -> Vec<usize> {
+        let Some(sel) = sel else {
+            self.fail(
+                path,
+                "missing field `villages`",
+                Some("which villages take part: \"all\", a list of ids, or { group = \"...\", count = N }".into()),
+            );
+            return Vec::new();
+        };
+        let chosen = match sel {
+            Selector::All => (0..villages.len()).collect(),
+            Selector::Ids(ids) => self.ids(path, ids, villages),
+            Selector::Filter(f) => self.filter(path, f, villages),
+        };
+        if chosen.is_empty() && self.errors.is_empty() {
+            self.fail(
+                path,
+                "this selects no village",
+                Some("check the group, township or ids".into()),
+            );
+        }
+        chosen
+    }
+
+    fn ids(&mut self, path: &str, ids: &[String], villages: &[Village]) -> Vec<usize> {
+        let names: Vec<&str> = villages.iter().map(|v| v.id.as_str()).collect();
+        let mut chosen = Vec::new();
+        for (k, id) in ids.iter().enumerate() {
+            match names.iter().position(|n| n == id) {
+                Some(i) if chosen.contains(&i) => {
+                    self.fail(&format!("{path}[{k}]"), format!("village `{id}` is listed twice"), None)
+                }
+                Some(i) => chosen.push(i),
+                None => {
+                    let help = match closest(id, &names) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => "use the id of a village defined in [[villages]]".into(),
+                    };
+                    self.fail(
+                        &format!("{path}[{k}]"),
+                        format!("no village with id `{id}`"),
+                        Some(help),
+                    );
+                }
+            }
+        }
+        chosen
+    }
+
+    fn filter(&mut self, path: &str, f: &super::file::Filter, villages: &[Village]) -> Vec<usize> {
+        let mut chosen: Vec<usize> = (0..villages.len())
+            .filter(|&i| f.group.as_ref().is_none_or(|g| villages[i].group.as_ref() == Some(g)))
+            .filter(|&i| {
+                f.township
+                    .as_ref()
+                    .is_none_or(|t| villages[i].township.as_ref() == Some(t))
+            })
+            .collect();
+        for (key, wanted) in [("group", &f.group), ("township", &f.township)] {
+            if let Some(w) = wanted {
+                let names: Vec<&str> = villages
+                    .iter()
+                    .filter_map(|v| {
+                        if key == "group" {
+                            v.group.as_deref()
+                        } else {
+                            v.township.as_deref()
+                        }
+                    })
+                    .collect();
+                if !names.contains(&w.as_str()) {
+                    let mut unique = names.clone();
+                    unique.dedup();
+                    let help = self.known(&format!("{key}s"), &unique, w);
+                    self.fail(
+                        &format!("{path}.{key}"),
+                        format!("no village has {key} `{w}`"),
+                        Some(help),
+                    );
+                }
+            }
+        }
+        if f.weakest.is_some() && f.count.is_some() {
+            self.fail(path, "give `weakest` or `count`, not both", None);
+        }
+        if let Some(n) = f.weakest.or(f.count) {
+            let field = if f.weakest.is_some() { "weakest" } else { "count" };
+            if !self.int_in(&format!("{path}.{field}"), n, 1, chosen.len().max(1) as i64) {
+                return Vec::new();
+            }
+            if f.weakest.is_some() {
+                chosen.sort_by(|&a, &b| {
+                    villages[a]
+                        .operating_income
+                        .central()
+                        .total_cmp(&villages[b].operating_income.central())
+                });
+            }
+            chosen.truncate(n as usize);
+            chosen.sort_unstable();
+        }
+        chosen
+    }
+
+    fn intervention(
+        &mut self,
+        i: usize,
+        raw: RawIntervention,
+        villages: &[Village],
+        factors: &[Factor],
+        start_year: i32,
+        years: usize,
+    ) -> Option<Intervention> {
+        let path = format!("interventions[{i}]");
+        let c = &raw.common;
+        let chosen = self.selector(&format!("{path}.villages"), &c.villages, villages);
+        let end_of_horizon = start_year + years as i32 - 1;
+        let first = c.start_year.unwrap_or(start_year as i64);
+        self.int_in(&format!("{path}.start_year"), first, 1900, 2200);
+        if let Some(end) = c.end_year {
+            if end < first {
+                self.fail(
+                    &format!("{path}.end_year"),
+                    format!("end_year {end} is before start_year {first}"),
+                    None,
+                );
+            }
+        }
+        let _ = end_of_horizon;
+        let kind = match c.kind.as_str() {
+            income_stream::KIND => {
+                let spec: income_stream::Spec = self.spec(&raw.own)?;
+                let amount = self.param(&format!("{path}.amount"), &spec.amount, Domain::Any);
+                let growth = spec.growth.as_ref().map_or(Param::fixed(0.0), |g| {
+                    self.param(&format!("{path}.growth"), g, Domain::Rate)
+                });
+                let loadings = self.loadings(&format!("{path}.loadings"), &spec.loadings, factors);
+                Kind::IncomeStream(income_stream::IncomeStream {
+                    amount,
+                    growth,
+                    loadings,
+                })
+            }
+            other => {
+                let help = match closest(other, model::kinds()) {
+                    Some(k) => format!("did you mean `{k}`? known kinds: {}", model::kinds().join(", ")),
+                    None => format!("known kinds: {}", model::kinds().join(", ")),
+                };
+                self.fail(&format!("{path}.kind"), format!("unknown kind `{other}`"), Some(help));
+                return None;
+            }
+        };
+        Some(Intervention {
+            id: c.id.clone(),
+            name: c.name.clone().unwrap_or(c.id.clone()),
+            key: key_of(&format!("intervention:{}", c.id)),
+            villages: chosen,
+            start_year: first.clamp(1900, 2200) as i32,
+            end_year: c.end_year.map(|e| e as i32),
+            kind,
+        })
+    }
+
+    /// Reads a kind's own keys, recording a located error on failure.
+    fn spec<T: for<'de> Deserialize<'de>>(&mut self, own: &Spanned<DeValue>) -> Option<T> {
+        T::deserialize(ValueDeserializer::from(own.clone()))
+            .map_err(|e| {
+                let mut err = self.source.from_toml(&e);
+                if err.message.starts_with("unknown field") {
+                    err.message
+                        .push_str(&format!(", or a common key ({})", COMMON_KEYS.join(", ")));
+                }
+                self.errors.push(err)
+            })
+            .ok()
+    }
+
+    fn policies(&mut self, raw: &RawScenario, interventions: &[Intervention]) -> Vec<Policy> {
+        let ids: Vec<&str> = interventions.iter().map(|iv| iv.id.as_str()).collect();
+        let mut policies = vec![Policy {
+            name: NO_INTERVENTION.into(),
+            description: Some("the counterfactual: organic growth only".into()),
+            interventions: Vec::new(),
+        }];
+        if raw.policies.is_empty() && !interventions.is_empty() {
+            policies.push(Policy {
+                name: "all interventions".into(),
+                description: None,
+                interventions: (0..interventions.len()).collect(),
+            });
+        }
+        for (p, rp) in raw.policies.iter().enumerate() {
+            let path = format!("policies[{p}]");
+            if rp.name.trim().eq_ignore_ascii_case(NO_INTERVENTION) {
+                self.fail(
+                    &format!("{path}.name"),
+                    "\"no intervention\" is always simulated as the counterfactual",
+                    Some("give this policy another name, or remove it".into()),
+                );
+            }
+            let mut chosen = Vec::new();
+            for (k, id) in rp.interventions.iter().enumerate() {
+                match ids.iter().position(|i| i == id) {
+                    Some(i) if chosen.contains(&i) => self.fail(
+                        &format!("{path}.interventions[{k}]"),
+                        format!("`{id}` is listed twice"),
+                        None,
+                    ),
+                    Some(i) => chosen.push(i),
+                    None => {
+                        let help = self.known("intervention ids", &ids, id);
+                        self.fail(
+                            &format!("{path}.interventions[{k}]"),
+                            format!("no intervention with id `{id}`"),
+                            Some(help),
+                        );
+                    }
+                }
+            }
+            policies.push(Policy {
+                name: rp.name.clone(),
+                description: rp.description.clone(),
+                interventions: chosen,
+            });
+        }
+        let names: Vec<String> = policies.iter().map(|p| p.name.to_lowercase()).collect();
+        let mut seen = HashSet::new();
+        for (p, name) in names.iter().enumerate().skip(1) {
+            if !seen.insert(name.clone()) {
+                self.fail(
+                    &format!("policies[{}].name", p - 1 - usize::from(raw.policies.is_empty())),
+                    format!("duplicate policy name `{}`", policies[p].name),
+                    None,
+                );
+            }
+        }
+        policies
+    }
+}
+
+/// A folder name made from a scenario name: lowercase ASCII letters,
+/// digits and dashes only, so nothing in a file can make the tool write
+/// outside the output folder.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out: String = out.trim_end_matches('-').chars().take(60).collect();
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        format!("scenario-{:08x}", key_of(name) as u32)
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe() {
+        assert_eq!(slug("Wuxing: lifting 23 villages"), "wuxing-lifting-23-villages");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+        assert!(slug("吴兴").starts_with("scenario-"));
+        assert!(!slug("a/b\\c").contains('/'));
+    }
+}

@@ -1,0 +1,5 @@
+//! Aggregating runs: mergeable sums and sketches, and the finished results.
+
+pub mod accum;
+pub mod results;
+pub mod sketch;

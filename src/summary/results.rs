@@ -1,0 +1,125 @@
+//! The finished aggregates of a run: plain, serialisable data.
+//!
+//! Everything downstream of the engine (CSV, JSON, charts, reports) reads
+//! only this type, so a saved `results.json` is enough to rebuild every
+//! output without simulating again. Money is nominal yuan; counts are
+//! numbers of villages; probabilities are in [0, 1].
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the `results.json` layout; bumped on any incompatible change.
+pub const RESULTS_FORMAT_VERSION: u32 = 1;
+
+/// Distribution of one quantity over the Monte Carlo runs.
+///
+/// `mean` and `se` are exact (computed from exact sums); the quantiles come
+/// from a log-bucket sketch whose relative error is stated in
+/// [`Results::quantile_relative_error`], and are clamped to the exact
+/// observed minimum and maximum, so a quantity without variance is exact.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Stat {
+    pub mean: f64,
+    /// Monte Carlo standard error of the mean: sd / sqrt(runs).
+    pub se: f64,
+    pub sd: f64,
+    pub min: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub max: f64,
+}
+
+/// One bucket of a histogram: values in `[lo, hi)` seen `count` times.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub lo: f64,
+    pub hi: f64,
+    pub count: u64,
+}
+
+/// Portfolio figures of one policy in one year, each over the runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PortfolioYear {
+    pub year: i32,
+    /// Sum of operating income over all villages, yuan.
+    pub total_income_yuan: Stat,
+    /// Mean operating income per village, yuan.
+    pub mean_income_yuan: Stat,
+    /// Gini coefficient of operating income across villages.
+    pub gini: Stat,
+    /// Villages with operating income below the weak threshold.
+    pub below_weak: Stat,
+    /// Villages with operating income below the floor.
+    pub below_floor: Stat,
+    /// 1 when every village is at or above the floor, else 0: its mean is
+    /// the probability of full coverage.
+    pub all_above_floor: Stat,
+}
+
+/// One village in one year under one policy, over the runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VillageYear {
+    pub year: i32,
+    /// Operating income, yuan.
+    pub income_yuan: Stat,
+    /// Probability that operating income is below the floor.
+    pub p_below_floor: f64,
+}
+
+/// All aggregates of one policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyResults {
+    pub name: String,
+    /// Ids of the interventions this policy switches on.
+    pub interventions: Vec<String>,
+    /// One entry per year, baseline year first.
+    pub years: Vec<PortfolioYear>,
+    /// `villages[v][y]`: village `v` (as in [`Results::villages`]) in year `y`
+    /// (as in `years`).
+    pub villages: Vec<Vec<VillageYear>>,
+    /// Pooled final-year operating income of all villages in all runs.
+    pub final_income_histogram: Vec<Bucket>,
+}
+
+/// Identity of a simulated village, for labelling outputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VillageInfo {
+    pub id: String,
+    pub name: String,
+    pub township: Option<String>,
+    pub group: Option<String>,
+}
+
+/// Everything a run produced, ready to be written out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub format_version: u32,
+    pub scenario_name: String,
+    /// The baseline year (`start_year - 1`): figures given in the scenario.
+    pub baseline_year: i32,
+    pub start_year: i32,
+    pub final_year: i32,
+    pub runs: u64,
+    pub seed: u64,
+    /// Operating income every village should reach, yuan.
+    pub floor_yuan: f64,
+    /// Operating income under which a village counts as weak, yuan.
+    pub weak_yuan: f64,
+    pub discount_rate: f64,
+    /// Bound on the relative error of every reported quantile.
+    pub quantile_relative_error: f64,
+    pub villages: Vec<VillageInfo>,
+    /// The "no intervention" counterfactual first, then the scenario's policies.
+    pub policies: Vec<PolicyResults>,
+}
+
+impl Results {
+    /// Years reported, baseline year first.
+    pub fn years(&self) -> impl Iterator<Item = i32> {
+        self.baseline_year..=self.final_year
+    }
+}
