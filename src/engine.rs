@@ -24,8 +24,19 @@ use crate::summary::results::{
 };
 use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
 
-/// Runs handed to a worker at a time.
-const CHUNK_RUNS: u64 = 16;
+/// Most runs handed to a worker at a time.
+const MAX_CHUNK_RUNS: u64 = 256;
+/// Bytes a worker may hold for the village incomes of a chunk of runs.
+const CHUNK_BUDGET_BYTES: usize = 128 << 20;
+/// Village tallies updated together: small enough for their sketches to
+/// stay in the L2 cache while every run of a chunk is added.
+const CELL_BLOCK: usize = 256;
+
+/// Runs per chunk: as many as fit the budget, at least one.
+fn chunk_runs(model: &Model) -> u64 {
+    let per_run = model.policies.len() * model.villages.len() * (model.years + 1) * 8;
+    ((CHUNK_BUDGET_BYTES / per_run.max(1)) as u64).clamp(1, MAX_CHUNK_RUNS)
+}
 
 /// How to execute a simulation.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +64,7 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
         })?;
     let threads = pool.current_num_threads();
     let next = AtomicU64::new(0);
+    let chunk = chunk_runs(model);
     let finished: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
     pool.scope(|scope| {
         for _ in 0..threads {
@@ -60,14 +72,15 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
                 let mut aggregates = Aggregates::new(model);
                 let mut scratch = Scratch::new(model);
                 loop {
-                    let first = next.fetch_add(CHUNK_RUNS, Ordering::Relaxed);
+                    let first = next.fetch_add(chunk, Ordering::Relaxed);
                     if first >= model.runs {
                         break;
                     }
-                    let last = (first + CHUNK_RUNS).min(model.runs);
+                    let last = (first + chunk).min(model.runs);
                     for run in first..last {
-                        simulate_run(model, run, &mut scratch, &mut aggregates);
+                        simulate_run(model, run, (run - first) as usize, &mut scratch, &mut aggregates);
                     }
+                    aggregates.record_villages(&scratch.chunk, (last - first) as usize);
                     progress(last - first);
                 }
                 finished.lock().expect("a worker panicked").push(aggregates);
@@ -89,9 +102,14 @@ struct Scratch {
     /// Organic paths, village-major: `[v * (years + 1) + y]`, y = 0 baseline.
     organic: Vec<f64>,
     flows: Vec<Flows>,
-    /// Incomes of one policy, year-major: `[y * villages + v]`.
-    incomes: Vec<f64>,
+    /// Incomes of each policy for each run of the current chunk:
+    /// `chunk[p][(r * (years + 1) + y) * villages + v]`. Village tallies are
+    /// updated a chunk at a time, so each tally is fetched into the cache
+    /// once per chunk rather than once per run.
+    chunk: Vec<Vec<f64>>,
     sorted: Vec<f64>,
+    keys: Vec<u64>,
+    spare: Vec<u64>,
 }
 
 impl Scratch {
@@ -102,13 +120,17 @@ impl Scratch {
             village_keys: model.villages.iter().map(|v| v.key).collect(),
             organic: vec![0.0; v * y],
             flows: vec![Flows::default(); model.interventions.len()],
-            incomes: vec![0.0; v * y],
+            chunk: vec![vec![0.0; chunk_runs(model) as usize * v * y]; model.policies.len()],
             sorted: Vec::with_capacity(v),
+            keys: Vec::with_capacity(v),
+            spare: Vec::with_capacity(v),
         }
     }
 }
 
-fn simulate_run(model: &Model, run: u64, s: &mut Scratch, aggregates: &mut Aggregates) {
+/// Simulates run `run`, the `r`-th of its chunk: portfolio figures are
+/// recorded now, village incomes kept in the chunk buffer.
+fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: &mut Aggregates) {
     let span = model.years + 1;
     village::factor_paths(&model.factors, model.seed, run, model.years, &mut s.factors);
     let ctx = SimCtx {
@@ -127,21 +149,42 @@ fn simulate_run(model: &Model, run: u64, s: &mut Scratch, aggregates: &mut Aggre
         iv.kind.simulate(iv, &ctx, flows);
     }
     let n = model.villages.len();
-    for (policy, acc) in model.policies.iter().zip(aggregates.policies.iter_mut()) {
+    let policies = model
+        .policies
+        .iter()
+        .zip(aggregates.policies.iter_mut())
+        .zip(s.chunk.iter_mut());
+    for ((policy, acc), chunk) in policies {
+        let incomes = &mut chunk[r * span * n..(r + 1) * span * n];
         for v in 0..n {
             for y in 0..span {
-                s.incomes[y * n + v] = s.organic[v * span + y];
+                incomes[y * n + v] = s.organic[v * span + y];
             }
         }
         for &i in &policy.interventions {
             let (iv, flows) = (&model.interventions[i], &s.flows[i]);
             for (slot, &v) in iv.villages.iter().enumerate() {
                 for (t, x) in flows.operating(slot).iter().enumerate() {
-                    s.incomes[(t + 1) * n + v] += x;
+                    incomes[(t + 1) * n + v] += x;
                 }
             }
         }
-        acc.record(model, &s.incomes, &mut s.sorted);
+        acc.record_portfolio(model, incomes, &mut s.sorted, &mut s.keys, &mut s.spare);
+    }
+}
+
+/// One village in one year: its income over the runs, and how often it
+/// fell below the floor.
+#[derive(Debug, Clone)]
+struct VillageTally {
+    income: Tally,
+    below_floor: u64,
+}
+
+impl VillageTally {
+    fn merge(&mut self, other: &VillageTally) {
+        self.income.merge(&other.income);
+        self.below_floor += other.below_floor;
     }
 }
 
@@ -149,8 +192,7 @@ fn simulate_run(model: &Model, run: u64, s: &mut Scratch, aggregates: &mut Aggre
 #[derive(Debug, Clone)]
 struct PolicyAggregates {
     /// Per village and year, year-major: `[y * villages + v]`.
-    villages: Vec<Tally>,
-    below_floor: Vec<u64>,
+    villages: Vec<VillageTally>,
     /// Per year.
     total: Vec<Tally>,
     mean: Vec<Tally>,
@@ -164,8 +206,13 @@ impl PolicyAggregates {
     fn new(model: &Model) -> Self {
         let (n, span) = (model.villages.len(), model.years + 1);
         PolicyAggregates {
-            villages: vec![Tally::new(FEN_PER_YUAN); n * span],
-            below_floor: vec![0; n * span],
+            villages: vec![
+                VillageTally {
+                    income: Tally::new(FEN_PER_YUAN),
+                    below_floor: 0
+                };
+                n * span
+            ],
             total: vec![Tally::new(FEN_PER_YUAN); span],
             mean: vec![Tally::new(FEN_PER_YUAN); span],
             gini: vec![Tally::new(RATIO_SCALE); span],
@@ -175,17 +222,20 @@ impl PolicyAggregates {
         }
     }
 
-    /// Records one run: `incomes[y * villages + v]`.
-    fn record(&mut self, model: &Model, incomes: &[f64], sorted: &mut Vec<f64>) {
+    /// Records the portfolio figures of one run: `incomes[y * villages + v]`.
+    fn record_portfolio(
+        &mut self,
+        model: &Model,
+        incomes: &[f64],
+        sorted: &mut Vec<f64>,
+        keys: &mut Vec<u64>,
+        spare: &mut Vec<u64>,
+    ) {
         let n = model.villages.len();
         for (y, row) in incomes.chunks_exact(n).enumerate() {
             let (mut total, mut below_weak, mut below_floor) = (0.0, 0, 0);
-            for (v, &x) in row.iter().enumerate() {
-                let i = y * n + v;
-                self.villages[i].add(x);
-                let below = x < model.floor_yuan;
-                self.below_floor[i] += u64::from(below);
-                below_floor += usize::from(below);
+            for &x in row {
+                below_floor += usize::from(x < model.floor_yuan);
                 below_weak += usize::from(x < model.weak_yuan);
                 total += x;
             }
@@ -193,10 +243,30 @@ impl PolicyAggregates {
             self.mean[y].add(total / n as f64);
             sorted.clear();
             sorted.extend_from_slice(row);
-            self.gini[y].add(gini(sorted));
+            self.gini[y].add(gini(sorted, keys, spare));
             self.count_below_weak[y].add(below_weak);
             self.count_below_floor[y].add(below_floor);
             self.all_above_floor[y].add(usize::from(below_floor == 0));
+        }
+    }
+
+    /// Records the village incomes of `runs` runs of a chunk:
+    /// `chunk[(r * (years + 1) + y) * villages + v]`.
+    fn record_villages(&mut self, floor_yuan: f64, chunk: &[f64], runs: usize) {
+        let cells = self.villages.len();
+        for (b, block) in self.villages.chunks_mut(CELL_BLOCK).enumerate() {
+            let first = b * CELL_BLOCK;
+            // Read the block's buckets in order first: sequential reads are
+            // prefetched by the hardware, the scattered adds below are not.
+            let warm = block.iter().fold(0, |acc, cell| acc ^ cell.income.sketch.touch());
+            std::hint::black_box(warm);
+            for r in 0..runs {
+                let row = &chunk[r * cells + first..r * cells + first + block.len()];
+                for (cell, &x) in block.iter_mut().zip(row) {
+                    cell.income.add(x);
+                    cell.below_floor += u64::from(x < floor_yuan);
+                }
+            }
         }
     }
 
@@ -204,8 +274,7 @@ impl PolicyAggregates {
         fn each<T>(a: &mut [T], b: &[T], f: impl Fn(&mut T, &T)) {
             a.iter_mut().zip(b).for_each(|(x, y)| f(x, y));
         }
-        each(&mut self.villages, &other.villages, Tally::merge);
-        each(&mut self.below_floor, &other.below_floor, |a, b| *a += b);
+        each(&mut self.villages, &other.villages, VillageTally::merge);
         each(&mut self.total, &other.total, Tally::merge);
         each(&mut self.mean, &other.mean, Tally::merge);
         each(&mut self.gini, &other.gini, Tally::merge);
@@ -234,15 +303,15 @@ impl PolicyAggregates {
                 (0..span)
                     .map(|y| VillageYear {
                         year: year(y),
-                        income_yuan: self.villages[y * n + v].stat(),
-                        p_below_floor: self.below_floor[y * n + v] as f64 / runs,
+                        income_yuan: self.villages[y * n + v].income.stat(),
+                        p_below_floor: self.villages[y * n + v].below_floor as f64 / runs,
                     })
                     .collect()
             })
             .collect();
         let mut pooled = Sketch::new();
         for v in 0..n {
-            pooled.merge(&self.villages[(span - 1) * n + v].sketch);
+            pooled.merge(&self.villages[(span - 1) * n + v].income.sketch);
         }
         PolicyResults {
             name: name.to_string(),
@@ -258,13 +327,23 @@ impl PolicyAggregates {
 /// exactly the aggregates of both ranges.
 #[derive(Debug, Clone)]
 pub struct Aggregates {
+    floor_yuan: f64,
     policies: Vec<PolicyAggregates>,
 }
 
 impl Aggregates {
     pub fn new(model: &Model) -> Self {
         Aggregates {
+            floor_yuan: model.floor_yuan,
             policies: model.policies.iter().map(|_| PolicyAggregates::new(model)).collect(),
+        }
+    }
+
+    /// Records the village incomes of the first `runs` runs held in `chunk`
+    /// (one buffer per policy, laid out as in the engine's scratch).
+    fn record_villages(&mut self, chunk: &[Vec<f64>], runs: usize) {
+        for (acc, incomes) in self.policies.iter_mut().zip(chunk) {
+            acc.record_villages(self.floor_yuan, incomes, runs);
         }
     }
 

@@ -144,7 +144,11 @@ fn consider(span: Range<usize>, offset: usize, path: &str, best: &mut Best) {
 
 fn search_table(table: &DeTable<'_>, offset: usize, prefix: &str, best: &mut Best) {
     for (key, value) in table.iter() {
-        let path = if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
         consider(key.span(), offset, &path, best);
         search_value(value, offset, &path, best);
     }

@@ -102,6 +102,17 @@ impl Sketch {
 
     #[inline]
     fn add_index(&mut self, k: i32, count: u32) {
+        let i = k.wrapping_sub(self.offset) as u32 as usize;
+        match self.counts.get_mut(i) {
+            Some(c) => *c += count,
+            None => self.grow_and_add(k, count),
+        }
+    }
+
+    /// The slow path of [`Sketch::add_index`]: extends the bucket range.
+    #[cold]
+    #[inline(never)]
+    fn grow_and_add(&mut self, k: i32, count: u32) {
         if self.counts.is_empty() {
             self.offset = k;
             self.counts.push(0);
@@ -118,6 +129,12 @@ impl Sketch {
         self.counts[i] += count;
     }
 
+    /// Reads one count per cache line, to bring the buckets into the cache
+    /// before a burst of scattered adds.
+    pub fn touch(&self) -> u32 {
+        self.counts.iter().step_by(16).fold(0, |acc, c| acc ^ c)
+    }
+
     /// Adds every value of `other` (exact).
     pub fn merge(&mut self, other: &Sketch) {
         for (i, c) in other.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
@@ -131,18 +148,29 @@ impl Sketch {
     /// The `q`-quantile (nearest rank on `q * (n - 1)`), within
     /// [`RELATIVE_ERROR`]; NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
+        self.quantiles(&[q])[0]
+    }
+
+    /// Several quantiles in one pass; `qs` must be ascending.
+    pub fn quantiles<const N: usize>(&self, qs: &[f64; N]) -> [f64; N] {
+        let mut out = [f64::NAN; N];
         if self.n == 0 {
-            return f64::NAN;
+            return out;
         }
-        let rank = (q.clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64;
+        let mut next = 0;
         let mut seen = 0u64;
         for (i, c) in self.counts.iter().enumerate() {
             seen += u64::from(*c);
-            if seen > rank {
-                return representative(self.offset + i as i32).clamp(self.min, self.max);
+            while next < N && seen > (qs[next].clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64 {
+                out[next] = representative(self.offset + i as i32).clamp(self.min, self.max);
+                next += 1;
+            }
+            if next == N {
+                break;
             }
         }
-        self.max
+        out[next..].fill(self.max);
+        out
     }
 
     pub fn min(&self) -> f64 {
