@@ -145,7 +145,7 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
         village::organic_path(village, &ctx, &mut s.organic[v * span..(v + 1) * span]);
     }
     for (iv, flows) in model.interventions.iter().zip(s.flows.iter_mut()) {
-        flows.reset(iv.villages.len(), model.years);
+        flows.reset(iv.villages.len(), iv.external.len(), model.years);
         iv.kind.simulate(iv, &ctx, flows);
     }
     let n = model.villages.len();
@@ -394,4 +394,26 @@ impl Aggregates {
             policies,
         }
     }
+}
+
+/// The cash flows of one intervention (index `i` into the model's
+/// interventions) in run `run`: what the engine computes inside a run,
+/// exposed for tests and for inspecting a single run.
+pub fn intervention_flows(model: &Model, i: usize, run: u64) -> Flows {
+    let mut factors = Vec::new();
+    village::factor_paths(&model.factors, model.seed, run, model.years, &mut factors);
+    let village_keys: Vec<u64> = model.villages.iter().map(|v| v.key).collect();
+    let ctx = SimCtx {
+        seed: model.seed,
+        run,
+        start_year: model.start_year,
+        years: model.years,
+        factors: &factors,
+        village_keys: &village_keys,
+    };
+    let iv = &model.interventions[i];
+    let mut flows = Flows::default();
+    flows.reset(iv.villages.len(), iv.external.len(), model.years);
+    iv.kind.simulate(iv, &ctx, &mut flows);
+    flows
 }

@@ -1,15 +1,34 @@
 //! What an intervention yields in one run: per village and year, and in
 //! total per year.
+//!
+//! Two figures per village and year, kept apart on purpose:
+//!
+//! - *operating income* (经营性收入): what the village books as income from
+//!   the intervention (rent, dividends, returns, service fees, net of
+//!   operating costs and taxes). Targets are measured on it.
+//! - *net cash flow*: what actually reaches or leaves the village's account
+//!   after its equity contributions and debt service. An intervention can
+//!   add operating income while its cash flow is negative (a PV station
+//!   repaying its loan).
 
-/// Totals of one intervention in one year, yuan.
+/// Totals of one intervention in one year, yuan (DSCR: a ratio).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Ledger {
+    /// Gross revenue (rent, sales of power, returns paid by an operator...).
     pub revenue_yuan: f64,
+    /// Operating costs, maintenance and taxes.
     pub costs_yuan: f64,
     pub interest_yuan: f64,
     pub principal_yuan: f64,
-    /// Government grants, subsidies and guarantees paid in this year.
+    /// Government grants, subsidies and guarantee payments made in this year.
     pub public_money_yuan: f64,
+    /// Equity paid in by the participating villages in this year.
+    pub village_equity_yuan: f64,
+    /// Bank loans drawn in this year.
+    pub loan_drawdown_yuan: f64,
+    /// Cash available for debt service / debt service, in years with debt
+    /// service.
+    pub dscr: Option<f64>,
 }
 
 /// One intervention's cash flows in one run.
@@ -21,22 +40,42 @@ pub struct Flows {
     years: usize,
     /// Operating income added, yuan: `[slot * years + t]`.
     pub operating_yuan: Vec<f64>,
-    /// Net cash flow after debt service, yuan: `[slot * years + t]`.
+    /// Net cash flow of the village after equity and debt service, yuan:
+    /// `[slot * years + t]`.
     pub net_cash_yuan: Vec<f64>,
     /// Intervention totals per year.
     pub ledger: Vec<Ledger>,
+    /// Income of beneficiaries outside the simulated villages, yuan:
+    /// `[beneficiary * years + t]` (see `KindModel::external_beneficiaries`).
+    pub external_yuan: Vec<f64>,
+    /// Simulated year in which the venture defaulted or failed, if it did.
+    pub failed_in_year: Option<usize>,
+    /// Only for `capacity`: added log growth of organic income,
+    /// `[slot * years + t]`; empty otherwise.
+    pub growth_uplift: Vec<f64>,
+    /// Only for `capacity`: relative uplift of the operating income of the
+    /// village's other interventions, `[slot * years + t]`; empty otherwise.
+    pub return_uplift: Vec<f64>,
 }
 
 impl Flows {
-    /// Zeroed flows for `slots` villages over `years` years, reusing memory.
-    pub fn reset(&mut self, slots: usize, years: usize) {
+    /// Zeroed flows for `slots` villages and `externals` outside
+    /// beneficiaries over `years` years, reusing memory.
+    pub fn reset(&mut self, slots: usize, externals: usize, years: usize) {
         self.years = years;
-        for v in [&mut self.operating_yuan, &mut self.net_cash_yuan] {
+        for (v, n) in [
+            (&mut self.operating_yuan, slots),
+            (&mut self.net_cash_yuan, slots),
+            (&mut self.external_yuan, externals),
+        ] {
             v.clear();
-            v.resize(slots * years, 0.0);
+            v.resize(n * years, 0.0);
         }
         self.ledger.clear();
         self.ledger.resize(years, Ledger::default());
+        self.failed_in_year = None;
+        self.growth_uplift.clear();
+        self.return_uplift.clear();
     }
 
     pub fn years(&self) -> usize {
@@ -48,9 +87,31 @@ impl Flows {
         &self.operating_yuan[slot * self.years..(slot + 1) * self.years]
     }
 
+    /// Net cash flow of one slot, by year.
+    pub fn net_cash(&self, slot: usize) -> &[f64] {
+        &self.net_cash_yuan[slot * self.years..(slot + 1) * self.years]
+    }
+
     /// Adds to both the operating income and the net cash flow of a slot.
     pub fn add_income(&mut self, slot: usize, t: usize, yuan: f64) {
         self.operating_yuan[slot * self.years + t] += yuan;
         self.net_cash_yuan[slot * self.years + t] += yuan;
+    }
+
+    /// Adds to the net cash flow of a slot only (equity paid in, debt
+    /// service): negative for money leaving the village.
+    pub fn add_cash(&mut self, slot: usize, t: usize, yuan: f64) {
+        self.net_cash_yuan[slot * self.years + t] += yuan;
+    }
+
+    /// Adds income of outside beneficiary `b` in year `t`.
+    pub fn add_external(&mut self, b: usize, t: usize, yuan: f64) {
+        self.external_yuan[b * self.years + t] += yuan;
+    }
+
+    /// Prepares the uplift arrays (only `capacity` uses them).
+    pub fn enable_uplift(&mut self, slots: usize) {
+        self.growth_uplift.resize(slots * self.years, 0.0);
+        self.return_uplift.resize(slots * self.years, 0.0);
     }
 }

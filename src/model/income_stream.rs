@@ -21,13 +21,12 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{Flows, Intervention, SimCtx};
-use crate::scenario::param::{Num, Param, Per};
-
-pub const KIND: &str = "income_stream";
+use super::doc::{KindDoc, ParamDoc};
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::scenario::param::{Domain, Num, Param, Per};
 
 /// The kind's own keys in a scenario file.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Yuan per participating village per year.
@@ -48,8 +47,31 @@ pub struct IncomeStream {
     pub loadings: Vec<(usize, f64)>,
 }
 
-impl IncomeStream {
-    pub fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+impl KindModel for IncomeStream {
+    const KIND: &'static str = "income_stream";
+    const DOC: KindDoc = KindDoc {
+        kind: "income_stream",
+        chinese: "其他收入 (四票、数智等)",
+        summary: "A generic line of operating income for each participating village: \"four ticket\" income, digital-intelligence income, a known contract, anything the other kinds do not cover.",
+        equations: "income[v, y] = amount[v, y] * prod_{k = start_year + 1 .. y} (1 + growth[k]) * exp(sum_f b_f Z_f[y])\nfor start_year <= y <= end_year; operating income and net cash flow alike.",
+        capital: "None: no equity, no loan, no public money.",
+        params: &[
+            ParamDoc { name: "amount", unit: "yuan per village per year", per: Some(Per::Village), default: "required", meaning: "income in the first year" },
+            ParamDoc { name: "growth", unit: "per year", per: Some(Per::Run), default: "0", meaning: "growth of the amount after the first year" },
+            ParamDoc { name: "loadings", unit: "log income per unit of factor", per: None, default: "none", meaning: "response to the common factors, e.g. { economy = 0.1 }" },
+        ],
+    };
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        IncomeStream {
+            amount: check.param("amount", &spec.amount, Domain::Any),
+            growth: check.param_or("growth", &spec.growth, 0.0, Domain::Rate),
+            loadings: check.loadings("loadings", &spec.loadings),
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let amount = ctx.draw(&self.amount, Per::Village, iv.key, "amount", &iv.villages);
         let growth = ctx.draw(&self.growth, Per::Run, iv.key, "growth", &iv.villages);
         for slot in 0..iv.villages.len() {

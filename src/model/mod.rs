@@ -7,12 +7,15 @@
 //! its equations in its doc comment; adding a kind is adding one module and
 //! one line in [`Kind`] and [`kinds`].
 
+pub mod doc;
+pub mod finance;
 pub mod flows;
 pub mod income_stream;
 pub mod sim;
 pub mod village;
 
 use crate::scenario::param::Param;
+pub use crate::scenario::read::KindCheck;
 
 pub use flows::{Flows, Ledger};
 pub use sim::{Drawn, SimCtx};
@@ -83,7 +86,10 @@ pub struct Village {
 pub struct Intervention {
     pub id: String,
     pub name: String,
+    /// Key of the id: the entity of the intervention's random streams.
     pub key: u64,
+    /// Names of beneficiaries outside the simulated villages.
+    pub external: Vec<String>,
     /// Indices into [`Model::villages`] of the participating villages.
     pub villages: Vec<usize>,
     pub start_year: i32,
@@ -93,36 +99,94 @@ pub struct Intervention {
 }
 
 impl Intervention {
-    /// Whether the intervention is active in simulated year index `t`.
+    /// Whether the intervention is active in calendar year `year`.
     pub fn active(&self, year: i32) -> bool {
         year >= self.start_year && self.end_year.is_none_or(|end| year <= end)
     }
 }
 
-/// The kinds of intervention, one module each.
-#[derive(Debug, Clone)]
-pub enum Kind {
-    IncomeStream(income_stream::IncomeStream),
+/// What every kind of intervention provides. A kind is one module: its
+/// [`KindModel::Spec`] is what a scenario file may say, [`KindModel::build`]
+/// validates it, [`KindModel::simulate`] yields one run's cash flows.
+pub trait KindModel: Sized + Clone + std::fmt::Debug {
+    /// The kind's name in scenario files.
+    const KIND: &'static str;
+    /// Equations and parameters, for `explain`, the schema and the docs.
+    const DOC: doc::KindDoc;
+    /// The kind's own keys in a scenario file (the common keys, `id`,
+    /// `kind`, `villages`, `start_year`... are read for it).
+    type Spec: serde::de::DeserializeOwned + schemars::JsonSchema;
+    /// Validates a spec, reporting problems through `check`.
+    fn build(spec: Self::Spec, check: &mut KindCheck) -> Self;
+    /// Simulates one run into `flows` (already reset and sized).
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows);
+    /// Names of beneficiaries outside the simulated villages.
+    fn external_beneficiaries(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// Whether reports must flag this intervention as an assumption.
+    fn is_assumption(&self) -> bool {
+        false
+    }
 }
 
-/// The kinds by their name in scenario files.
-pub fn kinds() -> &'static [&'static str] {
-    &[income_stream::KIND]
+/// Declares the kinds: one line per kind module.
+macro_rules! kinds {
+    ($($variant:ident => $module:ident :: $model:ident),* $(,)?) => {
+        /// The kinds of intervention, one module each.
+        #[derive(Debug, Clone)]
+        pub enum Kind {
+            $($variant($module::$model),)*
+        }
+
+        /// The documentation of every kind, in the order of [`Kind`].
+        pub fn docs() -> Vec<&'static doc::KindDoc> {
+            vec![$(&<$module::$model as KindModel>::DOC,)*]
+        }
+
+        /// The names of every kind, as written in scenario files.
+        pub fn kinds() -> Vec<&'static str> {
+            vec![$(<$module::$model as KindModel>::KIND,)*]
+        }
+
+        /// The JSON Schema of each kind's own keys.
+        pub fn kind_schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema)> {
+            vec![$((<$module::$model as KindModel>::KIND, generator.subschema_for::<<$module::$model as KindModel>::Spec>()),)*]
+        }
+
+        /// Builds an intervention of kind `name` from its own keys; `None`
+        /// for an unknown kind, `Some(None)` when the keys are invalid.
+        pub fn build_kind(name: &str, check: &mut KindCheck) -> Option<Option<Kind>> {
+            $(if name == <$module::$model as KindModel>::KIND {
+                return Some(check.spec::<<$module::$model as KindModel>::Spec>()
+                    .map(|spec| Kind::$variant(<$module::$model as KindModel>::build(spec, check))));
+            })*
+            None
+        }
+
+        impl Kind {
+            pub fn name(&self) -> &'static str {
+                match self { $(Kind::$variant(_) => <$module::$model as KindModel>::KIND,)* }
+            }
+            pub fn doc(&self) -> &'static doc::KindDoc {
+                match self { $(Kind::$variant(_) => &<$module::$model as KindModel>::DOC,)* }
+            }
+            /// Simulates one run of the intervention into `flows`.
+            pub fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+                match self { $(Kind::$variant(k) => k.simulate(iv, ctx, flows),)* }
+            }
+            pub fn external_beneficiaries(&self) -> Vec<String> {
+                match self { $(Kind::$variant(k) => k.external_beneficiaries(),)* }
+            }
+            pub fn is_assumption(&self) -> bool {
+                match self { $(Kind::$variant(k) => k.is_assumption(),)* }
+            }
+        }
+    };
 }
 
-impl Kind {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Kind::IncomeStream(_) => income_stream::KIND,
-        }
-    }
-
-    /// Simulates one run of the intervention into `flows`.
-    pub fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
-        match self {
-            Kind::IncomeStream(k) => k.simulate(iv, ctx, flows),
-        }
-    }
+kinds! {
+    IncomeStream => income_stream::IncomeStream,
 }
 
 /// A named set of interventions.

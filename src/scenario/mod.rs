@@ -7,6 +7,7 @@ pub mod error;
 pub mod file;
 pub mod param;
 pub mod read;
+pub mod schema;
 pub mod units;
 pub mod villages_csv;
 

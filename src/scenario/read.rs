@@ -16,7 +16,7 @@ use toml::Spanned;
 use super::error::{closest, span_of, InvalidScenario, ScenarioError, Source};
 use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
 use super::param::{Domain, Num, Param};
-use crate::model::{self, income_stream, Factor, Intervention, Kind, Model, Policy, Village, NO_INTERVENTION};
+use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
 
 /// Largest accepted values: beyond them a file is almost surely mistaken.
@@ -547,26 +547,29 @@ impl Checker<'_> {
             }
         }
         let _ = end_of_horizon;
-        let kind = match c.kind.as_str() {
-            income_stream::KIND => {
-                let spec: income_stream::Spec = self.spec(&raw.own)?;
-                let amount = self.param(&format!("{path}.amount"), &spec.amount, Domain::Any);
-                let growth = spec.growth.as_ref().map_or(Param::fixed(0.0), |g| {
-                    self.param(&format!("{path}.growth"), g, Domain::Rate)
-                });
-                let loadings = self.loadings(&format!("{path}.loadings"), &spec.loadings, factors);
-                Kind::IncomeStream(income_stream::IncomeStream {
-                    amount,
-                    growth,
-                    loadings,
-                })
-            }
-            other => {
-                let help = match closest(other, model::kinds()) {
-                    Some(k) => format!("did you mean `{k}`? known kinds: {}", model::kinds().join(", ")),
-                    None => format!("known kinds: {}", model::kinds().join(", ")),
+        let mut check = KindCheck {
+            checker: self,
+            prefix: path.clone(),
+            own: &raw.own,
+            villages,
+            participants: &chosen,
+            factors,
+            start_year,
+            years,
+        };
+        let kind = match model::build_kind(&c.kind, &mut check) {
+            Some(kind) => kind?,
+            None => {
+                let kinds = model::kinds();
+                let help = match closest(&c.kind, &kinds) {
+                    Some(k) => format!("did you mean `{k}`? known kinds: {}", kinds.join(", ")),
+                    None => format!("known kinds: {}", kinds.join(", ")),
                 };
-                self.fail(&format!("{path}.kind"), format!("unknown kind `{other}`"), Some(help));
+                self.fail(
+                    &format!("{path}.kind"),
+                    format!("unknown kind `{}`", c.kind),
+                    Some(help),
+                );
                 return None;
             }
         };
@@ -574,25 +577,12 @@ impl Checker<'_> {
             id: c.id.clone(),
             name: c.name.clone().unwrap_or(c.id.clone()),
             key: key_of(&format!("intervention:{}", c.id)),
+            external: kind.external_beneficiaries(),
             villages: chosen,
             start_year: first.clamp(1900, 2200) as i32,
             end_year: c.end_year.map(|e| e as i32),
             kind,
         })
-    }
-
-    /// Reads a kind's own keys, recording a located error on failure.
-    fn spec<T: for<'de> Deserialize<'de>>(&mut self, own: &Spanned<DeValue>) -> Option<T> {
-        T::deserialize(ValueDeserializer::from(own.clone()))
-            .map_err(|e| {
-                let mut err = self.source.from_toml(&e);
-                if err.message.starts_with("unknown field") {
-                    err.message
-                        .push_str(&format!(", or a common key ({})", COMMON_KEYS.join(", ")));
-                }
-                self.errors.push(err)
-            })
-            .ok()
     }
 
     fn policies(&mut self, raw: &RawScenario, interventions: &[Intervention]) -> Vec<Policy> {
@@ -655,6 +645,100 @@ impl Checker<'_> {
             }
         }
         policies
+    }
+}
+
+/// What a kind's `build` uses to validate its own keys: located errors,
+/// domain checks for uncertain parameters, and the scenario's villages and
+/// factors. Field names are relative to the intervention
+/// (`"rent_per_m2"`, `"loan.rate"`).
+pub struct KindCheck<'c, 's> {
+    checker: &'c mut Checker<'s>,
+    prefix: String,
+    own: &'c Spanned<DeValue<'c>>,
+    /// Every village of the scenario.
+    pub villages: &'c [Village],
+    /// Indices (into `villages`) of the intervention's villages.
+    pub participants: &'c [usize],
+    pub factors: &'c [Factor],
+    pub start_year: i32,
+    pub years: usize,
+}
+
+impl KindCheck<'_, '_> {
+    fn path(&self, field: &str) -> String {
+        format!("{}.{field}", self.prefix)
+    }
+
+    /// Reads the kind's own keys, recording a located error on failure.
+    pub fn spec<T: for<'de> Deserialize<'de>>(&mut self) -> Option<T> {
+        T::deserialize(ValueDeserializer::from(self.own.clone()))
+            .map_err(|e| {
+                let mut err = self.checker.source.from_toml(&e);
+                if err.message.starts_with("unknown field") {
+                    err.message
+                        .push_str(&format!(", or a common key ({})", COMMON_KEYS.join(", ")));
+                }
+                self.checker.errors.push(err)
+            })
+            .ok()
+    }
+
+    /// Records a problem with `field`.
+    pub fn fail(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+        let path = self.path(field);
+        self.checker.fail(&path, message, help);
+    }
+
+    /// Checks an uncertain parameter against its domain (see [`Domain::check`]).
+    pub fn param(&mut self, field: &str, param: &Param, domain: Domain) -> Param {
+        let path = self.path(field);
+        self.checker.param(&path, param, domain)
+    }
+
+    /// Like [`KindCheck::param`], with a default value when the key is absent.
+    pub fn param_or(&mut self, field: &str, param: &Option<Param>, default: f64, domain: Domain) -> Param {
+        match param {
+            Some(p) => self.param(field, p, domain),
+            None => Param::fixed(default),
+        }
+    }
+
+    /// Checks a whole number is in `lo..=hi`.
+    pub fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool {
+        let path = self.path(field);
+        self.checker.int_in(&path, value, lo, hi)
+    }
+
+    /// Resolves factor loadings by factor name.
+    pub fn loadings(&mut self, field: &str, raw: &BTreeMap<String, Num>) -> Vec<(usize, f64)> {
+        let path = self.path(field);
+        self.checker.loadings(&path, raw, self.factors)
+    }
+
+    /// Resolves one factor by name.
+    pub fn factor(&mut self, field: &str, name: &str) -> Option<usize> {
+        let found = self.factors.iter().position(|f| f.name == name);
+        if found.is_none() {
+            let names: Vec<&str> = self.factors.iter().map(|f| f.name.as_str()).collect();
+            let help = self.checker.known("factors", &names, name);
+            self.fail(field, format!("no factor named `{name}`"), Some(help));
+        }
+        found
+    }
+
+    /// Checks that shares are each in [0, 1] and sum to 1 (within 1e-6).
+    pub fn shares(&mut self, field: &str, shares: &[f64]) -> bool {
+        let sum: f64 = shares.iter().sum();
+        let ok = shares.iter().all(|s| (0.0..=1.0).contains(s)) && (sum - 1.0).abs() <= 1e-6;
+        if !ok {
+            self.fail(
+                field,
+                format!("shares must each be between 0 and 1 and sum to 1; these sum to {sum}"),
+                None,
+            );
+        }
+        ok
     }
 }
 

@@ -1,0 +1,122 @@
+//! The JSON Schema of the scenario format (`villagesim schema`), so an
+//! editor (e.g. VS Code with Even Better TOML / Taplo) can complete and check
+//! scenario files. Types with hand-written parsers (numbers with units,
+//! uncertain parameters, village selectors) describe themselves here.
+
+use std::borrow::Cow;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+
+use super::file::Selector;
+use super::param::{Num, Param};
+
+/// A number, a money string or a rate string.
+const NUMBER_PATTERN: &str =
+    r"^\s*[-+]?[0-9][0-9,_]*(\.[0-9]+)?([eE][-+]?[0-9]+)?\s*(%|万|亿|千|k|K|M|m)?\s*(元|yuan)?\s*$";
+
+impl JsonSchema for Num {
+    fn schema_name() -> Cow<'static, str> {
+        "Number".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A number: yuan as 1500000, \"150万\", \"1.371亿\", \"2.2M\", \"150k\"; rates as 0.06 or \"6%\".",
+            "oneOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": NUMBER_PATTERN }
+            ]
+        })
+    }
+}
+
+impl JsonSchema for Param {
+    fn schema_name() -> Cow<'static, str> {
+        "UncertainNumber".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let num = generator.subschema_for::<Num>();
+        let pair = |a: &str, b: &str| {
+            json_schema!({
+                "type": "object",
+                "properties": { a: num.clone(), b: num.clone() },
+                "required": [a, b],
+                "additionalProperties": false
+            })
+        };
+        let three = json_schema!({
+            "type": "object",
+            "properties": { "min": num.clone(), "mode": num.clone(), "max": num.clone() },
+            "required": ["min", "mode", "max"],
+            "additionalProperties": false
+        });
+        let lognormal = json_schema!({
+            "oneOf": [pair("median", "sigma"), pair("mean", "sd")]
+        });
+        let beta = json_schema!({
+            "type": "object",
+            "properties": { "alpha": num.clone(), "beta": num.clone(), "low": num.clone(), "high": num.clone() },
+            "required": ["alpha", "beta"],
+            "additionalProperties": false
+        });
+        let discrete = json_schema!({
+            "type": "object",
+            "properties": { "values": { "type": "array", "items": num.clone() }, "weights": { "type": "array", "items": num.clone() } },
+            "required": ["values"],
+            "additionalProperties": false
+        });
+        json_schema!({
+            "description": "A number, a 90% range such as \"5% to 8%\" or \"12万 to 30万\", or a table naming one distribution with optional min, max (clamp) and per (\"run\", \"village\", \"year\", \"village-year\").",
+            "oneOf": [
+                num.clone(),
+                { "type": "string", "pattern": r"^.+\s*( to |~|至)\s*.+$" },
+                {
+                    "type": "object",
+                    "properties": {
+                        "fixed": num.clone(),
+                        "uniform": pair("min", "max"),
+                        "normal": pair("mean", "sd"),
+                        "lognormal": lognormal,
+                        "triangular": three.clone(),
+                        "pert": three,
+                        "beta": beta,
+                        "discrete": discrete,
+                        "range": { "type": "string" },
+                        "min": num.clone(),
+                        "max": num,
+                        "per": { "enum": ["run", "village", "year", "village-year"] }
+                    },
+                    "additionalProperties": false,
+                    "minProperties": 1
+                }
+            ]
+        })
+    }
+}
+
+impl JsonSchema for Selector {
+    fn schema_name() -> Cow<'static, str> {
+        "VillageSelector".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Which villages take part: \"all\", a list of village ids, or a filter { group, township, weakest = N | count = N }.",
+            "oneOf": [
+                { "const": "all" },
+                { "type": "array", "items": { "type": "string" } },
+                {
+                    "type": "object",
+                    "properties": {
+                        "group": { "type": "string" },
+                        "township": { "type": "string" },
+                        "weakest": { "type": "integer", "minimum": 1 },
+                        "count": { "type": "integer", "minimum": 1 }
+                    },
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
