@@ -7,14 +7,20 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use villagesim::cli::{self, Cli};
+use villagesim::cli::{self, Cli, CliError};
+use villagesim::scenario::LoadError;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    match cli::run(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            let theme = if std::io::stderr().is_terminal() {
+    let Err(error) = cli::run(args) else {
+        return ExitCode::SUCCESS;
+    };
+    let terminal = std::io::stderr().is_terminal();
+    match &error {
+        // Plain, unwrapped lines when not on a terminal, so logs and tools can grep them.
+        CliError::Scenario(LoadError::Invalid(invalid)) if !terminal => eprint!("{}", invalid.plain()),
+        _ => {
+            let theme = if terminal {
                 GraphicalTheme::unicode()
             } else {
                 GraphicalTheme::unicode_nocolor()
@@ -27,7 +33,7 @@ fn main() -> ExitCode {
                 text = format!("error: {error}");
             }
             eprintln!("{text}");
-            ExitCode::FAILURE
         }
     }
+    ExitCode::FAILURE
 }

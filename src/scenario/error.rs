@@ -24,6 +24,8 @@ pub struct ScenarioError {
     pub field: Option<String>,
     pub message: String,
     location: String,
+    /// The offending source line, for plain-text reports.
+    pub source_line: String,
     #[help]
     pub help: Option<String>,
     #[source_code]
@@ -50,13 +52,23 @@ fn plural(n: usize) -> String {
 }
 
 impl InvalidScenario {
-    /// The whole report as plain text: one located line per problem.
+    /// The whole report as plain text: per problem, one located line, the
+    /// source line with a caret under the column, and the help.
     pub fn plain(&self) -> String {
         let mut out = format!("error: {self}\n");
         for e in &self.errors {
-            out.push_str(&format!("  {e}\n"));
+            out.push_str(&format!("{e}\n"));
+            if !e.source_line.is_empty() {
+                let gutter = e.line.to_string();
+                out.push_str(&format!("  {gutter} | {}\n", e.source_line));
+                out.push_str(&format!(
+                    "  {} | {}^\n",
+                    " ".repeat(gutter.len()),
+                    " ".repeat(e.column - 1)
+                ));
+            }
             if let Some(help) = &e.help {
-                out.push_str(&format!("    help: {help}\n"));
+                out.push_str(&format!("  help: {help}\n"));
             }
         }
         out
@@ -90,6 +102,7 @@ impl Source<'_> {
             (!path.is_empty()).then_some(path)
         });
         let location = field.as_ref().map_or(String::new(), |f| format!("`{f}`: "));
+        let source_line = self.text.lines().nth(line - 1).unwrap_or_default().to_string();
         ScenarioError {
             file: self.file.to_string(),
             line,
@@ -97,6 +110,7 @@ impl Source<'_> {
             field,
             message: message.into(),
             location,
+            source_line,
             help,
             source_code: NamedSource::new(self.file, self.text.to_string()),
             span: span.map(|s| SourceSpan::from(s.start..s.end.max(s.start + 1).min(self.text.len().max(1)))),

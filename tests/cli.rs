@@ -1,0 +1,97 @@
+//! The command line end to end: init, validate, run, and what a run writes.
+
+mod common;
+
+use common::villagesim;
+use predicates::str::contains;
+
+#[test]
+fn init_then_validate_then_run() {
+    let dir = tempfile::tempdir().unwrap();
+    villagesim(dir.path()).args(["init", "mine.toml"]).assert().success();
+    villagesim(dir.path())
+        .args(["init", "mine.toml"])
+        .assert()
+        .failure()
+        .stderr(contains("--force"));
+    villagesim(dir.path())
+        .args(["validate", "mine.toml"])
+        .assert()
+        .success()
+        .stdout(contains("valid"))
+        .stdout(contains("villages: 12"))
+        .stdout(contains("policies: 3"));
+    villagesim(dir.path())
+        .args(["run", "mine.toml", "--runs", "200", "--seed", "3"])
+        .assert()
+        .success()
+        .stdout(contains("no intervention"))
+        .stdout(contains("Outputs written to output/my-county"));
+    let out = dir.path().join("output/my-county");
+    for file in [
+        "manifest.json",
+        "summary.json",
+        "portfolio_years.csv",
+        "village_years.csv",
+        "results.json",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    for chart in ["fan_mean_income", "below_floor", "final_distribution"] {
+        for ext in ["svg", "png"] {
+            let path = out.join(format!("charts/{chart}.{ext}"));
+            assert!(
+                std::fs::metadata(&path).map(|m| m.len() > 1000).unwrap_or(false),
+                "{} missing",
+                path.display()
+            );
+        }
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["runs"], 200);
+    assert_eq!(manifest["seed"], 3);
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+    let summary: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let first = &summary["policies"][0];
+    assert_eq!(first["name"], "no intervention");
+    assert!(first["mean_village_income_yuan"]["se"].as_f64().unwrap() > 0.0);
+    assert!(first["p_all_above_floor"]["se"].is_number());
+    let header = std::fs::read_to_string(out.join("village_years.csv")).unwrap();
+    assert!(header.starts_with("policy,village_id,village_name,township,year,mean_yuan,p5_yuan,p25_yuan,p50_yuan,p75_yuan,p95_yuan,p_below_floor"));
+}
+
+#[test]
+fn bundled_quickstart_validates() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    villagesim(root)
+        .args(["validate", "scenarios/quickstart.toml"])
+        .assert()
+        .success()
+        .stdout(contains("valid"));
+}
+
+#[test]
+fn help_shows_examples() {
+    villagesim(std::path::Path::new("."))
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(contains("Examples:"));
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    villagesim(dir.path()).args(["init", "s.toml"]).assert().success();
+    villagesim(dir.path())
+        .args(["run", "s.toml", "--runs", "0"])
+        .assert()
+        .failure()
+        .stderr(contains("--runs 0"));
+    villagesim(dir.path())
+        .args(["run", "missing.toml"])
+        .assert()
+        .failure()
+        .stderr(contains("cannot read scenario file"));
+}

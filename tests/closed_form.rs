@@ -1,0 +1,130 @@
+//! Closed-form checks: what the engine must get exactly right, and what it
+//! must get right within Monte Carlo and sketch error.
+
+mod common;
+
+use common::{header, model, simulate};
+
+/// No uncertainty: every income is known to the yuan, and so are the counts.
+#[test]
+fn deterministic_scenario_is_exact() {
+    let text = header(4, 50)
+        + r#"
+[[villages]]
+id = "a"
+operating_income = "20万"
+growth = 0.1
+
+[[villages]]
+id = "b"
+operating_income = "45万"
+
+[[villages]]
+id = "c"
+operating_income = "80万"
+growth = -0.05
+
+[[interventions]]
+id = "top-up"
+kind = "income_stream"
+villages = ["a", "b"]
+start_year = 2026
+end_year = 2027
+amount = "10万"
+growth = "10%"
+"#;
+    let results = simulate(&model(&text), 2);
+    let none = &results.policies[0];
+    let with = &results.policies[1];
+    assert_eq!(results.policies.len(), 2);
+    // Village a, organic: 200000 * e^(0.1 t).
+    for (y, vy) in none.villages[0].iter().enumerate() {
+        let exact = 200_000.0 * (0.1 * y as f64).exp();
+        assert!(
+            (vy.income_yuan.mean - exact).abs() < 0.01,
+            "year {y}: {} vs {exact}",
+            vy.income_yuan.mean
+        );
+        assert_eq!(vy.income_yuan.p5, vy.income_yuan.p95);
+        assert_eq!(vy.income_yuan.se, 0.0);
+    }
+    // The stream: 100000 in 2026, 110000 in 2027, nothing in 2028.
+    let added: Vec<f64> = (0..5)
+        .map(|y| with.villages[1][y].income_yuan.mean - none.villages[1][y].income_yuan.mean)
+        .collect();
+    assert_eq!(added, vec![0.0, 0.0, 100_000.0, 110_000.0, 0.0]);
+    // Counts: baseline year a is below the weak line and the floor, b below the floor.
+    let base = &none.years[0];
+    assert_eq!(base.year, 2024);
+    assert_eq!((base.below_weak.mean, base.below_floor.mean), (1.0, 2.0));
+    assert_eq!(base.all_above_floor.mean, 0.0);
+    // 2027 with the stream: a = 200000 e^0.3 + 110000 = 379972 (< floor), b = 560000 >= floor.
+    let y2027 = &with.years[3];
+    assert_eq!(y2027.year, 2027);
+    assert_eq!(y2027.below_floor.mean, 1.0);
+    assert_eq!(y2027.below_floor.se, 0.0);
+    let total = 200_000.0 * 0.3f64.exp() + 110_000.0 + 560_000.0 + 800_000.0 * (-0.15f64).exp();
+    assert!((y2027.total_income_yuan.mean - total).abs() < 0.01);
+    assert!((y2027.mean_income_yuan.mean - total / 3.0).abs() < 0.01);
+}
+
+/// Organic lognormal growth: E[x_n] = x0 exp(n (g + s^2 / 2)).
+#[test]
+fn lognormal_growth_mean_matches_closed_form() {
+    let (g, s, n) = (0.02, 0.1, 10);
+    let text = header(n, 20_000)
+        + r#"
+[[villages]]
+id = "a"
+operating_income = 100000
+growth = { normal = { mean = 0.02, sd = 0.1 } }
+"#;
+    let results = simulate(&model(&text), 2);
+    let last = results.policies[0].villages[0].last().unwrap().income_yuan;
+    let expected = 100_000.0 * (n as f64 * (g + s * s / 2.0)).exp();
+    assert!(
+        (last.mean - expected).abs() < 4.0 * last.se,
+        "mean {} vs {expected} (se {})",
+        last.mean,
+        last.se
+    );
+    // The median of a lognormal is x0 exp(n g): within the sketch's relative
+    // error plus the Monte Carlo error of a median (1.2533 sd / sqrt(N)).
+    let median = 100_000.0 * (n as f64 * g).exp();
+    let log_sd = s * (n as f64).sqrt();
+    let tolerance = results.quantile_relative_error + 4.0 * 1.2533 * log_sd / (20_000f64).sqrt();
+    assert!(
+        ((last.p50 - median) / median).abs() < tolerance,
+        "median {} vs {median}",
+        last.p50
+    );
+    // P5 and P95 likewise, at +/- 1.645 sd of the log.
+    for (q, z) in [(last.p5, -1.644_853_6), (last.p95, 1.644_853_6)] {
+        let exact = median * (z * log_sd).exp();
+        assert!(((q - exact) / exact).abs() < tolerance * 1.5, "{q} vs {exact}");
+    }
+}
+
+/// A common factor moves villages together: with full loading and no own
+/// shock, two villages move in lockstep, so all are below the floor together.
+#[test]
+fn common_factor_makes_villages_fail_together() {
+    let text = header(5, 4_000)
+        + r#"
+[factors.economy]
+persistence = 0.5
+
+[[villages]]
+group = "g"
+count = 10
+operating_income = "50万"
+loadings = { economy = 0.1 }
+"#;
+    let results = simulate(&model(&text), 2);
+    let last = results.policies[0].years.last().unwrap();
+    // Every run has either all 10 villages below the floor or none.
+    assert_eq!(last.below_floor.p5 + last.below_floor.p95, 10.0);
+    let p_all = last.all_above_floor.mean;
+    assert!((last.below_floor.mean - 10.0 * (1.0 - p_all)).abs() < 1e-9);
+    assert!(p_all > 0.3 && p_all < 0.7, "{p_all}");
+}
