@@ -149,6 +149,7 @@ fn run_scenario(
         },
         wall_time_seconds: seconds,
         village_years_per_second: village_years / seconds.max(1e-9),
+        peak_memory_mb: None,
         files: Vec::new(),
     };
     output::write_run(&results, &mut manifest, &out)?;

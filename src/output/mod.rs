@@ -26,7 +26,18 @@ pub struct Manifest {
     pub threads: usize,
     pub wall_time_seconds: f64,
     pub village_years_per_second: f64,
+    /// Peak resident memory of the process, from /proc (Linux only).
+    pub peak_memory_mb: Option<f64>,
     pub files: Vec<String>,
+}
+
+/// Peak resident set size of this process in MiB (`VmHWM`), where the
+/// system reports it.
+pub fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }
 
 fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
@@ -66,6 +77,7 @@ pub fn write_run(results: &Results, manifest: &mut Manifest, dir: &Path) -> Resu
         staging.adopt(Path::new("charts").join(chart.file_name().unwrap_or_default()));
     }
     manifest.files = RUN_FILES.iter().map(|s| s.to_string()).collect();
+    manifest.peak_memory_mb = peak_memory_mb();
     staging.write("manifest.json", &json(manifest, "manifest.json")?)?;
     staging.commit()
 }
