@@ -1529,6 +1529,7 @@ mod tests {
         PolicyResults {
             name: name.to_string(),
             interventions: vec![],
+            appraisals: vec![],
             villages: (0..villages)
                 .map(|v| {
                     years

@@ -14,12 +14,31 @@ use crate::model::Model;
 use crate::output::{self, summary_json, Manifest};
 use crate::scenario::{self, read::MAX_RUNS};
 
+/// Writes a line to standard output, ignoring a closed pipe
+/// (`villagesim schema | head` must not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Like [`say!`], without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 const EXAMPLES: &str = "\
 Examples:
   villagesim run scenarios/quickstart.toml
   villagesim run scenarios/quickstart.toml --runs 20000 --seed 7 --out results/
   villagesim validate my-county.toml
-  villagesim init my-county.toml";
+  villagesim init my-county.toml
+  villagesim explain pv_loan
+  villagesim schema > villagesim.schema.json";
 
 /// Monte Carlo projections of village collective income under policies.
 #[derive(Debug, Parser)]
@@ -59,6 +78,19 @@ pub enum Command {
         /// The scenario file (TOML).
         file: PathBuf,
     },
+    /// Explain a kind of intervention: parameters, units, defaults, equations.
+    Explain {
+        /// The kind (omit to list every kind).
+        kind: Option<String>,
+        /// Print Markdown (as in docs/model.md) instead of text.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Print the JSON Schema of the scenario format, for editors.
+    #[command(
+        after_help = "Save it and point your editor at it, e.g. with Taplo / Even Better TOML:\n  villagesim schema > villagesim.schema.json\n  and add `#:schema ./villagesim.schema.json` as the first line of a scenario file."
+    )]
+    Schema,
     /// Write a commented starter scenario that runs as is.
     Init {
         /// Where to write it.
@@ -96,6 +128,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             quiet,
         } => run_scenario(&file, runs, seed, out, threads, quiet),
         Command::Validate { file } => validate(&file),
+        Command::Explain { kind, markdown } => explain(kind.as_deref(), markdown),
+        Command::Schema => {
+            let schema = crate::scenario::schema::scenario_schema();
+            say!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
+            Ok(())
+        }
         Command::Init { path, force } => init(&path, force),
     }
 }
@@ -177,7 +215,7 @@ fn sha256_of(file: &Path) -> String {
 
 fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds: f64, rate: f64) {
     let summary = summary_json::summary(results);
-    println!(
+    say!(
         "{}: {} runs x {} villages x {} years in {:.2} s ({:.1} million village-years/s)",
         summary.scenario,
         summary.runs,
@@ -186,14 +224,14 @@ fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds
         seconds,
         rate / 1e6
     );
-    println!(
+    say!(
         "In {} (floor {} yuan):",
         summary.final_year,
         thousands(summary.floor_yuan)
     );
     for p in &summary.policies {
         let m = &p.mean_village_income_yuan;
-        println!(
+        say!(
             "  {:<28} mean village income {} yuan (P5 {}, P95 {}; se {}), every village at the floor in {:.1}% of runs (se {:.1}%), {:.1} villages below the floor on average",
             p.name,
             thousands(m.mean),
@@ -206,9 +244,9 @@ fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds
         );
     }
     for line in &summary.advice {
-        println!("note: {line}");
+        say!("note: {line}");
     }
-    println!("Outputs written to {}", out.display());
+    say!("Outputs written to {}", out.display());
 }
 
 /// 1234567.8 -> "1,234,568".
@@ -232,7 +270,7 @@ pub fn thousands(x: f64) -> String {
 
 fn validate(file: &Path) -> Result<(), CliError> {
     let model = load(file, None, None)?;
-    print!("{}", describe(&model));
+    say_raw!("{}", describe(&model));
     Ok(())
 }
 
@@ -300,6 +338,28 @@ pub fn describe(model: &Model) -> String {
     s
 }
 
+fn explain(kind: Option<&str>, markdown: bool) -> Result<(), CliError> {
+    let docs = crate::model::docs();
+    let Some(kind) = kind else {
+        say!("Kinds of intervention (villagesim explain KIND for details):");
+        for d in &docs {
+            say!("  {:<22} {}", d.kind, d.chinese);
+        }
+        return Ok(());
+    };
+    let Some(doc) = docs.iter().find(|d| d.kind == kind) else {
+        let names: Vec<&str> = docs.iter().map(|d| d.kind).collect();
+        let hint =
+            crate::scenario::error::closest(kind, &names).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+        return Err(CliError::Usage(format!(
+            "unknown kind `{kind}`{hint}; kinds: {}",
+            names.join(", ")
+        )));
+    };
+    say_raw!("{}", if markdown { doc.markdown() } else { doc.explain() });
+    Ok(())
+}
+
 /// The starter scenario `init` writes.
 pub const TEMPLATE: &str = include_str!("../scenarios/template.toml");
 
@@ -314,7 +374,7 @@ fn init(path: &Path, force: bool) -> Result<(), CliError> {
         path: path.display().to_string(),
         source,
     })?;
-    println!(
+    say!(
         "wrote {}; try: villagesim validate {0} && villagesim run {0}",
         path.display()
     );

@@ -17,8 +17,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use crate::model::{village, Flows, Model, SimCtx};
+use crate::model::{village, Flows, Model, Policy, SimCtx};
 use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
+use crate::summary::interventions::{Buffers, InterventionAggregates};
 use crate::summary::results::{
     PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
 };
@@ -110,6 +111,11 @@ struct Scratch {
     sorted: Vec<f64>,
     keys: Vec<u64>,
     spare: Vec<u64>,
+    /// `capacity` uplifts of one policy: cumulative growth factor and return
+    /// multiplier, `[v * years + t]`.
+    growth_factor: Vec<f64>,
+    return_factor: Vec<f64>,
+    buffers: Buffers,
 }
 
 impl Scratch {
@@ -124,6 +130,9 @@ impl Scratch {
             sorted: Vec::with_capacity(v),
             keys: Vec::with_capacity(v),
             spare: Vec::with_capacity(v),
+            growth_factor: Vec::new(),
+            return_factor: Vec::new(),
+            buffers: Buffers::default(),
         }
     }
 }
@@ -156,20 +165,104 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
         .zip(s.chunk.iter_mut());
     for ((policy, acc), chunk) in policies {
         let incomes = &mut chunk[r * span * n..(r + 1) * span * n];
-        for v in 0..n {
-            for y in 0..span {
-                incomes[y * n + v] = s.organic[v * span + y];
-            }
-        }
-        for &i in &policy.interventions {
-            let (iv, flows) = (&model.interventions[i], &s.flows[i]);
-            for (slot, &v) in iv.villages.iter().enumerate() {
-                for (t, x) in flows.operating(slot).iter().enumerate() {
-                    incomes[(t + 1) * n + v] += x;
-                }
-            }
-        }
+        let uplifted = capacity_uplift(model, policy, &s.flows, &mut s.growth_factor, &mut s.return_factor);
+        combine(
+            model,
+            policy,
+            &s.organic,
+            &s.flows,
+            uplifted.then_some((&s.growth_factor[..], &s.return_factor[..])),
+            incomes,
+        );
         acc.record_portfolio(model, incomes, &mut s.sorted, &mut s.keys, &mut s.spare);
+        for (&i, ia) in policy.interventions.iter().zip(acc.interventions.iter_mut()) {
+            let returns = (uplifted && s.flows[i].return_uplift.is_empty()).then_some(&s.return_factor[..]);
+            let iv = &model.interventions[i];
+            ia.record(
+                iv,
+                &s.flows[i],
+                model.start_year,
+                model.discount_rate,
+                returns,
+                &mut s.buffers,
+            );
+        }
+    }
+}
+
+/// Fills the `capacity` uplifts of `policy` into `growth` (the cumulative
+/// factor on organic income, `exp(sum_{k<=t} growth_uplift[k])`) and
+/// `returns` (`1 + return_uplift`), both `[v * years + t]`; false when the
+/// policy has no `capacity` intervention.
+fn capacity_uplift(
+    model: &Model,
+    policy: &Policy,
+    flows: &[Flows],
+    growth: &mut Vec<f64>,
+    returns: &mut Vec<f64>,
+) -> bool {
+    let years = model.years;
+    let mut any = false;
+    for &i in &policy.interventions {
+        let f = &flows[i];
+        if f.growth_uplift.is_empty() {
+            continue;
+        }
+        if !any {
+            growth.clear();
+            growth.resize(model.villages.len() * years, 0.0);
+            returns.clear();
+            returns.resize(model.villages.len() * years, 1.0);
+            any = true;
+        }
+        for (slot, &v) in model.interventions[i].villages.iter().enumerate() {
+            for t in 0..years {
+                growth[v * years + t] += f.growth_uplift[slot * years + t];
+                returns[v * years + t] += f.return_uplift[slot * years + t];
+            }
+        }
+    }
+    if any {
+        for row in growth.chunks_exact_mut(years) {
+            let mut cumulative = 0.0;
+            for g in row.iter_mut() {
+                cumulative += *g;
+                *g = f64::exp(cumulative);
+            }
+        }
+    }
+    any
+}
+
+/// Writes the incomes of one policy, `incomes[y * villages + v]`: the
+/// organic paths (times any growth uplift) plus the operating income of the
+/// policy's interventions (times any return uplift, except on `capacity`
+/// interventions themselves).
+fn combine(
+    model: &Model,
+    policy: &Policy,
+    organic: &[f64],
+    flows: &[Flows],
+    uplift: Option<(&[f64], &[f64])>,
+    incomes: &mut [f64],
+) {
+    let (n, span, years) = (model.villages.len(), model.years + 1, model.years);
+    for v in 0..n {
+        incomes[v] = organic[v * span];
+        for t in 0..years {
+            let factor = uplift.map_or(1.0, |(g, _)| g[v * years + t]);
+            incomes[(t + 1) * n + v] = organic[v * span + t + 1] * factor;
+        }
+    }
+    for &i in &policy.interventions {
+        let (iv, f) = (&model.interventions[i], &flows[i]);
+        let returns = uplift.filter(|_| f.growth_uplift.is_empty()).map(|(_, r)| r);
+        for (slot, &v) in iv.villages.iter().enumerate() {
+            for (t, x) in f.operating(slot).iter().enumerate() {
+                let factor = returns.map_or(1.0, |r| r[v * years + t]);
+                incomes[(t + 1) * n + v] += x * factor;
+            }
+        }
     }
 }
 
@@ -200,10 +293,12 @@ struct PolicyAggregates {
     count_below_weak: Vec<CountTally>,
     count_below_floor: Vec<CountTally>,
     all_above_floor: Vec<CountTally>,
+    /// One per intervention of the policy, in its order.
+    interventions: Vec<InterventionAggregates>,
 }
 
 impl PolicyAggregates {
-    fn new(model: &Model) -> Self {
+    fn new(model: &Model, policy: &Policy) -> Self {
         let (n, span) = (model.villages.len(), model.years + 1);
         PolicyAggregates {
             villages: vec![
@@ -219,6 +314,11 @@ impl PolicyAggregates {
             count_below_weak: vec![CountTally::new(n); span],
             count_below_floor: vec![CountTally::new(n); span],
             all_above_floor: vec![CountTally::new(1); span],
+            interventions: policy
+                .interventions
+                .iter()
+                .map(|&i| InterventionAggregates::new(&model.interventions[i], model.years))
+                .collect(),
         }
     }
 
@@ -281,9 +381,14 @@ impl PolicyAggregates {
         each(&mut self.count_below_weak, &other.count_below_weak, CountTally::merge);
         each(&mut self.count_below_floor, &other.count_below_floor, CountTally::merge);
         each(&mut self.all_above_floor, &other.all_above_floor, CountTally::merge);
+        each(
+            &mut self.interventions,
+            &other.interventions,
+            InterventionAggregates::merge,
+        );
     }
 
-    fn finish(&self, model: &Model, name: &str, interventions: Vec<String>) -> PolicyResults {
+    fn finish(&self, model: &Model, policy: &Policy) -> PolicyResults {
         let (n, span) = (model.villages.len(), model.years + 1);
         let year = |y: usize| model.baseline_year() + y as i32;
         let years = (0..span)
@@ -314,11 +419,21 @@ impl PolicyAggregates {
             pooled.merge(&self.villages[(span - 1) * n + v].income.sketch);
         }
         PolicyResults {
-            name: name.to_string(),
-            interventions,
+            name: policy.name.clone(),
+            interventions: policy
+                .interventions
+                .iter()
+                .map(|&i| model.interventions[i].id.clone())
+                .collect(),
             years,
             villages,
             final_income_histogram: pooled.buckets(),
+            appraisals: policy
+                .interventions
+                .iter()
+                .zip(&self.interventions)
+                .map(|(&i, a)| a.finish(&model.interventions[i], model.start_year))
+                .collect(),
         }
     }
 }
@@ -335,7 +450,7 @@ impl Aggregates {
     pub fn new(model: &Model) -> Self {
         Aggregates {
             floor_yuan: model.floor_yuan,
-            policies: model.policies.iter().map(|_| PolicyAggregates::new(model)).collect(),
+            policies: model.policies.iter().map(|p| PolicyAggregates::new(model, p)).collect(),
         }
     }
 
@@ -360,14 +475,7 @@ impl Aggregates {
             .policies
             .iter()
             .zip(&self.policies)
-            .map(|(p, acc)| {
-                let ids = p
-                    .interventions
-                    .iter()
-                    .map(|&i| model.interventions[i].id.clone())
-                    .collect();
-                acc.finish(model, &p.name, ids)
-            })
+            .map(|(p, acc)| acc.finish(model, p))
             .collect();
         Results {
             format_version: RESULTS_FORMAT_VERSION,

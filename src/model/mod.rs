@@ -149,9 +149,12 @@ macro_rules! kinds {
             vec![$(<$module::$model as KindModel>::KIND,)*]
         }
 
-        /// The JSON Schema of each kind's own keys.
-        pub fn kind_schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema)> {
-            vec![$((<$module::$model as KindModel>::KIND, generator.subschema_for::<<$module::$model as KindModel>::Spec>()),)*]
+        /// The JSON Schema of each kind's own keys, as a standalone schema.
+        pub fn kind_root_schemas() -> Vec<(&'static str, serde_json::Value)> {
+            vec![$((
+                <$module::$model as KindModel>::KIND,
+                serde_json::to_value(schemars::schema_for!(<$module::$model as KindModel>::Spec)).unwrap_or_default(),
+            ),)*]
         }
 
         /// Builds an intervention of kind `name` from its own keys; `None`

@@ -64,6 +64,9 @@ pub fn write_run(results: &Results, manifest: &mut Manifest, dir: &Path) -> Resu
     staging.write("summary.json", &json(&summary_json::summary(results), "summary.json")?)?;
     staging.write("portfolio_years.csv", &tables::portfolio_years(results)?)?;
     staging.write("village_years.csv", &tables::village_years(results)?)?;
+    staging.write("interventions.csv", &tables::interventions(results)?)?;
+    staging.write("contributions.csv", &tables::contributions(results)?)?;
+    staging.write("external_beneficiaries.csv", &tables::external_beneficiaries(results)?)?;
     staging.write("results.json", &json(results, "results.json")?)?;
     let chart_dir = staging.dir().join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;

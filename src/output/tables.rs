@@ -110,3 +110,130 @@ pub fn village_years(results: &Results) -> Result<Vec<u8>, OutputError> {
     }
     finish(w, name)
 }
+
+fn stat_header(first: &[&'static str]) -> Vec<&'static str> {
+    let mut header = first.to_vec();
+    header.extend(["mean", "mean_se"]);
+    header.extend(&QUANTILE_COLUMNS[1..]);
+    header
+}
+
+fn stat_row(mut row: Vec<String>, s: &Stat, decimals: usize) -> Vec<String> {
+    let q = quantiles(s);
+    row.push(fixed(q[0], decimals));
+    row.push(fixed(s.se, decimals));
+    row.extend(q[1..].iter().map(|x| fixed(*x, decimals)));
+    row
+}
+
+/// `interventions.csv`: one row per policy, intervention and metric.
+pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
+    let name = "interventions.csv";
+    let mut w = Writer::from_writer(Vec::new());
+    let mut header = stat_header(&["policy", "intervention", "kind", "metric", "unit"]);
+    header.push("share_of_runs_defined");
+    w.write_record(&header).map_err(encode(name))?;
+    for p in &results.policies {
+        for a in &p.appraisals {
+            let rows: [(&str, &str, Option<&Stat>, usize, f64); 8] = [
+                ("npv", "yuan", Some(&a.npv_yuan), 2, 1.0),
+                ("irr", "per year", a.irr.as_ref(), 6, a.irr_defined_share),
+                ("public_money", "yuan", Some(&a.public_money_yuan), 2, 1.0),
+                ("public_money_pv", "yuan", Some(&a.public_money_pv_yuan), 2, 1.0),
+                (
+                    "min_dscr",
+                    "ratio",
+                    a.min_dscr.as_ref(),
+                    4,
+                    if a.min_dscr.is_some() { 1.0 } else { 0.0 },
+                ),
+                ("negative_cash_years", "years", Some(&a.negative_cash_years), 4, 1.0),
+                ("p_failure", "probability", Some(&a.p_failure), 6, 1.0),
+                (
+                    "income_per_village_per_year",
+                    "yuan",
+                    Some(&a.income_per_village_year_yuan),
+                    2,
+                    1.0,
+                ),
+            ];
+            for (metric, unit, stat, decimals, share) in rows {
+                let Some(stat) = stat else { continue };
+                let first = vec![p.name.clone(), a.id.clone(), a.kind.clone(), metric.into(), unit.into()];
+                let mut row = stat_row(first, stat, decimals);
+                row.push(fixed(share, 6));
+                w.write_record(&row).map_err(encode(name))?;
+            }
+        }
+    }
+    finish(w, name)
+}
+
+/// `contributions.csv`: per policy, intervention and year, the operating
+/// income it adds, its villages' net cash flow, public money, DSCR and the
+/// probability of negative cash flow.
+pub fn contributions(results: &Results) -> Result<Vec<u8>, OutputError> {
+    let name = "contributions.csv";
+    let mut w = Writer::from_writer(Vec::new());
+    w.write_record(stat_header(&["policy", "intervention", "year", "metric", "unit"]))
+        .map_err(encode(name))?;
+    for p in &results.policies {
+        for a in &p.appraisals {
+            for y in &a.years {
+                let first = |metric: &str, unit: &str| {
+                    vec![
+                        p.name.clone(),
+                        a.id.clone(),
+                        y.year.to_string(),
+                        metric.into(),
+                        unit.into(),
+                    ]
+                };
+                let mut rows = vec![
+                    stat_row(first("operating_income", "yuan"), &y.operating_income_yuan, 2),
+                    stat_row(first("net_cash", "yuan"), &y.net_cash_yuan, 2),
+                    stat_row(first("public_money", "yuan"), &y.public_money_yuan, 2),
+                ];
+                if let Some(d) = &y.dscr {
+                    rows.push(stat_row(first("dscr", "ratio"), d, 4));
+                }
+                let mut negative = first("p_negative_cash", "probability");
+                negative.extend([fixed(y.p_negative_cash, 6), String::new()]);
+                negative.extend(std::iter::repeat_n(String::new(), 5));
+                rows.push(negative);
+                for row in rows {
+                    w.write_record(&row).map_err(encode(name))?;
+                }
+            }
+        }
+    }
+    finish(w, name)
+}
+
+/// `external_beneficiaries.csv`: income of beneficiaries outside the
+/// simulated villages (e.g. mountain-sea partners), never mixed into the
+/// villages' figures.
+pub fn external_beneficiaries(results: &Results) -> Result<Vec<u8>, OutputError> {
+    let name = "external_beneficiaries.csv";
+    let mut w = Writer::from_writer(Vec::new());
+    w.write_record(stat_header(&["policy", "intervention", "beneficiary", "year", "unit"]))
+        .map_err(encode(name))?;
+    for p in &results.policies {
+        for a in &p.appraisals {
+            for e in &a.external {
+                for (t, s) in e.income_yuan.iter().enumerate() {
+                    let year = results.start_year + t as i32;
+                    let first = vec![
+                        p.name.clone(),
+                        a.id.clone(),
+                        e.name.clone(),
+                        year.to_string(),
+                        "yuan".into(),
+                    ];
+                    w.write_record(stat_row(first, s, 2)).map_err(encode(name))?;
+                }
+            }
+        }
+    }
+    finish(w, name)
+}

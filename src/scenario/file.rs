@@ -12,7 +12,7 @@ use super::param::{Num, Param};
 
 /// The whole file except `[[interventions]]`, which are read kind by kind
 /// (see `scenario::read`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub scenario: RawHeader,
@@ -26,7 +26,7 @@ pub struct RawScenario {
 }
 
 /// `[scenario]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHeader {
     pub name: String,
@@ -44,7 +44,7 @@ pub struct RawHeader {
 }
 
 /// `[targets]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     /// Operating income every village should reach, yuan.
@@ -54,7 +54,7 @@ pub struct RawTargets {
 }
 
 /// `[factors.NAME]`: a region-wide standard normal shock per run-year.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFactor {
     /// AR(1) coefficient in [0, 1): `Z[t] = rho Z[t-1] + sqrt(1 - rho^2) e[t]`.
@@ -64,7 +64,7 @@ pub struct RawFactor {
 
 /// One `[[villages]]` entry: a single village (`id`), a group of `count`
 /// similar villages (`group` + `count`), or a CSV file (`file`).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawVillages {
     pub id: Option<String>,
@@ -87,7 +87,7 @@ pub struct RawVillages {
 }
 
 /// `[[policies]]`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     pub name: String,
@@ -97,7 +97,7 @@ pub struct RawPolicy {
 }
 
 /// Keys every `[[interventions]]` entry may have, whatever its kind.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCommon {
     pub id: String,
@@ -133,7 +133,7 @@ pub enum Selector {
 
 /// A filter over villages: all that match `group` and `township`, then the
 /// `weakest` N by baseline operating income, or the first `count` in file order.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     pub group: Option<String>,

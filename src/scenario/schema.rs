@@ -120,3 +120,58 @@ impl JsonSchema for Selector {
         })
     }
 }
+
+/// The JSON Schema of a whole scenario file, with one schema per kind of
+/// intervention (its own keys plus the common ones).
+pub fn scenario_schema() -> serde_json::Value {
+    let mut root = serde_json::to_value(schemars::schema_for!(super::file::RawScenario)).unwrap_or_default();
+    let common = serde_json::to_value(schemars::schema_for!(super::file::RawCommon)).unwrap_or_default();
+    let mut defs = serde_json::Map::new();
+    take_defs(&mut root, &mut defs);
+    let mut kinds = Vec::new();
+    for (kind, schema) in kind_roots() {
+        let mut schema = schema;
+        take_defs(&mut schema, &mut defs);
+        let mut properties = common["properties"].as_object().cloned().unwrap_or_default();
+        if let Some(own) = schema["properties"].as_object() {
+            properties.extend(own.clone());
+        }
+        properties.insert("kind".into(), serde_json::json!({ "const": kind }));
+        let mut required: Vec<serde_json::Value> = vec!["id".into(), "kind".into(), "villages".into()];
+        if let Some(own) = schema["required"].as_array() {
+            required.extend(own.iter().cloned());
+        }
+        kinds.push(serde_json::json!({
+            "title": kind,
+            "description": schema.get("description").cloned().unwrap_or_default(),
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false
+        }));
+    }
+    if let Some(obj) = root.as_object_mut() {
+        if let Some(props) = obj.get_mut("properties").and_then(|p| p.as_object_mut()) {
+            props.insert(
+                "interventions".into(),
+                serde_json::json!({ "type": "array", "description": "[[interventions]]: one table per intervention; `kind` selects its keys.", "items": { "oneOf": kinds } }),
+            );
+        }
+        obj.insert("$defs".into(), serde_json::Value::Object(defs));
+        obj.insert("title".into(), "villagesim scenario".into());
+    }
+    root
+}
+
+/// Each kind's own keys as a standalone schema (with its `$defs`).
+fn kind_roots() -> Vec<(&'static str, serde_json::Value)> {
+    crate::model::kind_root_schemas()
+}
+
+fn take_defs(schema: &mut serde_json::Value, defs: &mut serde_json::Map<String, serde_json::Value>) {
+    if let Some(d) = schema.as_object_mut().and_then(|o| o.remove("$defs")) {
+        if let Some(d) = d.as_object() {
+            defs.extend(d.clone());
+        }
+    }
+}

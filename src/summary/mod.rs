@@ -1,5 +1,6 @@
 //! Aggregating runs: mergeable sums and sketches, and the finished results.
 
 pub mod accum;
+pub mod interventions;
 pub mod results;
 pub mod sketch;

@@ -83,6 +83,10 @@ pub struct PolicyResults {
     pub villages: Vec<Vec<VillageYear>>,
     /// Pooled final-year operating income of all villages in all runs.
     pub final_income_histogram: Vec<Bucket>,
+    /// Appraisal of each intervention of the policy, in the order of
+    /// `interventions`.
+    #[serde(default)]
+    pub appraisals: Vec<InterventionResults>,
 }
 
 /// Identity of a simulated village, for labelling outputs.
@@ -122,4 +126,62 @@ impl Results {
     pub fn years(&self) -> impl Iterator<Item = i32> {
         self.baseline_year..=self.final_year
     }
+}
+
+/// One intervention in one year under one policy, over the runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterventionYear {
+    pub year: i32,
+    /// Operating income added to all its villages together, yuan (after any
+    /// `capacity` uplift of the policy).
+    pub operating_income_yuan: Stat,
+    /// Net cash flow of its villages together, yuan.
+    pub net_cash_yuan: Stat,
+    pub public_money_yuan: Stat,
+    /// Debt service coverage ratio, over the runs with debt service this year.
+    pub dscr: Option<Stat>,
+    /// Probability that its villages' net cash flow is negative this year.
+    pub p_negative_cash: f64,
+}
+
+/// Income of a beneficiary outside the simulated villages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExternalResults {
+    pub name: String,
+    /// One entry per simulated year (from `start_year`), yuan.
+    pub income_yuan: Vec<Stat>,
+}
+
+/// Appraisal of one intervention under one policy, over the runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterventionResults {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub villages: usize,
+    /// Whether reports must flag it as an assumption (`capacity`).
+    pub assumption: bool,
+    /// NPV of the villages' net cash flows at the discount rate, to the
+    /// scenario's start year, yuan.
+    pub npv_yuan: Stat,
+    /// Internal rate of return of the same flows, over the runs where it is
+    /// defined.
+    pub irr: Option<Stat>,
+    /// Share of runs where the IRR is defined.
+    pub irr_defined_share: f64,
+    /// Public money over the horizon (grants, subsidies, guarantees paid), yuan.
+    pub public_money_yuan: Stat,
+    /// The same, discounted to the start year, yuan.
+    pub public_money_pv_yuan: Stat,
+    /// Lowest yearly DSCR, over the runs with debt service.
+    pub min_dscr: Option<Stat>,
+    /// Years with negative net cash flow for its villages together.
+    pub negative_cash_years: Stat,
+    /// Probability of a default or failure within the horizon.
+    pub p_failure: Stat,
+    /// Mean operating income added per participating village per active year, yuan.
+    pub income_per_village_year_yuan: Stat,
+    /// One entry per simulated year (from `start_year`).
+    pub years: Vec<InterventionYear>,
+    pub external: Vec<ExternalResults>,
 }

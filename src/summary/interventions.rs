@@ -1,0 +1,212 @@
+//! Appraisal of each intervention, run by run: NPV, IRR, public money,
+//! DSCR, negative cash-flow years, failures, and its yearly contributions.
+//!
+//! Per run, with `CF[t]` the net cash flow of the intervention's villages
+//! together in simulated year `t` (t = 0 is the scenario's start year) and
+//! `d` the scenario's discount rate:
+//!
+//! ```text
+//! NPV        = sum_t CF[t] / (1 + d)^t
+//! IRR        = the r with sum_t CF[t] / (1 + r)^t = 0 (when defined)
+//! public PV  = sum_t public[t] / (1 + d)^t
+//! min DSCR   = min over years with debt service of DSCR[t]
+//! negative   = #{t : CF[t] < 0}
+//! income per village-year = sum_{v,t} operating[v,t] / (villages x active years)
+//! ```
+//!
+//! NPV, IRR and DSCR are computed on the intervention's own cash flows,
+//! before any `capacity` uplift; the yearly operating income includes it.
+
+use super::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
+use super::results::{ExternalResults, InterventionResults, InterventionYear};
+use crate::model::finance::{irr, npv};
+use crate::model::{Flows, Intervention};
+
+/// Aggregates of one intervention under one policy.
+#[derive(Debug, Clone)]
+pub struct InterventionAggregates {
+    npv: Tally,
+    irr: Tally,
+    public: Tally,
+    public_pv: Tally,
+    min_dscr: Tally,
+    negative_years: CountTally,
+    failed: CountTally,
+    income_per_village_year: Tally,
+    operating: Vec<Tally>,
+    net_cash: Vec<Tally>,
+    public_by_year: Vec<Tally>,
+    dscr: Vec<Tally>,
+    negative_by_year: Vec<u64>,
+    /// `external[b][t]`.
+    external: Vec<Vec<Tally>>,
+    runs: u64,
+}
+
+/// Per-run buffers, reused.
+#[derive(Debug, Default)]
+pub struct Buffers {
+    cash: Vec<f64>,
+    operating: Vec<f64>,
+}
+
+impl InterventionAggregates {
+    pub fn new(iv: &Intervention, years: usize) -> Self {
+        let money = || Tally::new(FEN_PER_YUAN);
+        InterventionAggregates {
+            npv: money(),
+            irr: Tally::new(RATIO_SCALE),
+            public: money(),
+            public_pv: money(),
+            min_dscr: Tally::new(RATIO_SCALE),
+            negative_years: CountTally::new(years),
+            failed: CountTally::new(1),
+            income_per_village_year: money(),
+            operating: vec![money(); years],
+            net_cash: vec![money(); years],
+            public_by_year: vec![money(); years],
+            dscr: vec![Tally::new(RATIO_SCALE); years],
+            negative_by_year: vec![0; years],
+            external: vec![vec![money(); years]; iv.external.len()],
+            runs: 0,
+        }
+    }
+
+    /// Records one run. `return_uplift[v * years + t]`, when given, scales
+    /// the operating income of village `v` (a `capacity` intervention of the
+    /// policy).
+    pub fn record(
+        &mut self,
+        iv: &Intervention,
+        flows: &Flows,
+        start_year: i32,
+        discount_rate: f64,
+        return_uplift: Option<&[f64]>,
+        buffers: &mut Buffers,
+    ) {
+        let years = flows.years();
+        self.runs += 1;
+        buffers.cash.clear();
+        buffers.cash.resize(years, 0.0);
+        buffers.operating.clear();
+        buffers.operating.resize(years, 0.0);
+        for (slot, &v) in iv.villages.iter().enumerate() {
+            for t in 0..years {
+                let uplift = return_uplift.map_or(1.0, |u| u[v * years + t]);
+                buffers.operating[t] += flows.operating(slot)[t] * uplift;
+                buffers.cash[t] += flows.net_cash(slot)[t];
+            }
+        }
+        let mut min_dscr: Option<f64> = None;
+        let (mut public, mut public_pv, mut negative) = (0.0, 0.0, 0);
+        for t in 0..years {
+            let ledger = &flows.ledger[t];
+            self.operating[t].add(buffers.operating[t]);
+            self.net_cash[t].add(buffers.cash[t]);
+            self.public_by_year[t].add(ledger.public_money_yuan);
+            public += ledger.public_money_yuan;
+            public_pv += ledger.public_money_yuan / (1.0 + discount_rate).powi(t as i32);
+            if let Some(d) = ledger.dscr {
+                self.dscr[t].add(d);
+                min_dscr = Some(min_dscr.map_or(d, |m| m.min(d)));
+            }
+            let is_negative = buffers.cash[t] < -0.005;
+            negative += usize::from(is_negative);
+            self.negative_by_year[t] += u64::from(is_negative);
+        }
+        self.npv.add(npv(discount_rate, &buffers.cash));
+        if let Some(r) = irr(&buffers.cash) {
+            self.irr.add(r);
+        }
+        self.public.add(public);
+        self.public_pv.add(public_pv);
+        if let Some(d) = min_dscr {
+            self.min_dscr.add(d);
+        }
+        self.negative_years.add(negative);
+        self.failed.add(usize::from(flows.failed_in_year.is_some()));
+        let active = (0..years).filter(|t| iv.active(start_year + *t as i32)).count();
+        if active > 0 && !iv.villages.is_empty() {
+            let total: f64 = buffers.operating.iter().sum();
+            self.income_per_village_year
+                .add(total / (active * iv.villages.len()) as f64);
+        }
+        for (b, tallies) in self.external.iter_mut().enumerate() {
+            for (t, tally) in tallies.iter_mut().enumerate() {
+                tally.add(flows.external_yuan[b * years + t]);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &InterventionAggregates) {
+        fn each(a: &mut [Tally], b: &[Tally]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| x.merge(y));
+        }
+        for (a, b) in [
+            (&mut self.npv, &other.npv),
+            (&mut self.irr, &other.irr),
+            (&mut self.public, &other.public),
+            (&mut self.public_pv, &other.public_pv),
+            (&mut self.min_dscr, &other.min_dscr),
+            (&mut self.income_per_village_year, &other.income_per_village_year),
+        ] {
+            a.merge(b);
+        }
+        self.negative_years.merge(&other.negative_years);
+        self.failed.merge(&other.failed);
+        each(&mut self.operating, &other.operating);
+        each(&mut self.net_cash, &other.net_cash);
+        each(&mut self.public_by_year, &other.public_by_year);
+        each(&mut self.dscr, &other.dscr);
+        self.negative_by_year
+            .iter_mut()
+            .zip(&other.negative_by_year)
+            .for_each(|(a, b)| *a += b);
+        self.external
+            .iter_mut()
+            .zip(&other.external)
+            .for_each(|(a, b)| each(a, b));
+        self.runs += other.runs;
+    }
+
+    pub fn finish(&self, iv: &Intervention, start_year: i32) -> InterventionResults {
+        let runs = self.runs.max(1) as f64;
+        let defined = |t: &Tally| (t.moments.count() > 0).then(|| t.stat());
+        let years = (0..self.operating.len())
+            .map(|t| InterventionYear {
+                year: start_year + t as i32,
+                operating_income_yuan: self.operating[t].stat(),
+                net_cash_yuan: self.net_cash[t].stat(),
+                public_money_yuan: self.public_by_year[t].stat(),
+                dscr: defined(&self.dscr[t]),
+                p_negative_cash: self.negative_by_year[t] as f64 / runs,
+            })
+            .collect();
+        InterventionResults {
+            id: iv.id.clone(),
+            name: iv.name.clone(),
+            kind: iv.kind.name().to_string(),
+            villages: iv.villages.len(),
+            assumption: iv.kind.is_assumption(),
+            npv_yuan: self.npv.stat(),
+            irr: defined(&self.irr),
+            irr_defined_share: self.irr.moments.count() as f64 / runs,
+            public_money_yuan: self.public.stat(),
+            public_money_pv_yuan: self.public_pv.stat(),
+            min_dscr: defined(&self.min_dscr),
+            negative_cash_years: self.negative_years.stat(),
+            p_failure: self.failed.stat(),
+            income_per_village_year_yuan: self.income_per_village_year.stat(),
+            years,
+            external: iv
+                .external
+                .iter()
+                .zip(&self.external)
+                .map(|(name, tallies)| ExternalResults {
+                    name: name.clone(),
+                    income_yuan: tallies.iter().map(Tally::stat).collect(),
+                })
+                .collect(),
+        }
+    }
+}
