@@ -7,11 +7,18 @@
 //! its equations in its doc comment; adding a kind is adding one module and
 //! one line in [`Kind`] and [`kinds`].
 
+pub mod capacity;
+pub mod cluster_purchase;
+pub mod cooperative;
 pub mod doc;
 pub mod finance;
 pub mod flows;
 pub mod income_stream;
+pub mod mountain_sea_workshop;
+pub mod project_service;
+pub mod service_business;
 pub mod sim;
+pub mod support_fund;
 pub mod village;
 
 use crate::scenario::param::Param;
@@ -134,6 +141,8 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
 macro_rules! kinds {
     ($($variant:ident => $module:ident :: $model:ident),* $(,)?) => {
         /// The kinds of intervention, one module each.
+        // One value per intervention: the size of the largest kind does not matter.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone)]
         pub enum Kind {
             $($variant($module::$model),)*
@@ -190,6 +199,13 @@ macro_rules! kinds {
 
 kinds! {
     IncomeStream => income_stream::IncomeStream,
+    ClusterPurchase => cluster_purchase::ClusterPurchase,
+    SupportFund => support_fund::SupportFund,
+    MountainSeaWorkshop => mountain_sea_workshop::MountainSeaWorkshop,
+    Cooperative => cooperative::Cooperative,
+    ServiceBusiness => service_business::ServiceBusiness,
+    ProjectService => project_service::ProjectService,
+    Capacity => capacity::Capacity,
 }
 
 /// A named set of interventions.

@@ -533,7 +533,13 @@ impl Checker<'_> {
     ) -> Option<Intervention> {
         let path = format!("interventions[{i}]");
         let c = &raw.common;
-        let chosen = self.selector(&format!("{path}.villages"), &c.villages, villages);
+        // `villages` may be left out only by an intervention whose
+        // beneficiaries all lie outside the simulated villages (checked once
+        // the kind is built).
+        let chosen = match &c.villages {
+            None => Vec::new(),
+            given => self.selector(&format!("{path}.villages"), given, villages),
+        };
         let end_of_horizon = start_year + years as i32 - 1;
         let first = c.start_year.unwrap_or(start_year as i64);
         self.int_in(&format!("{path}.start_year"), first, 1900, 2200);
@@ -557,7 +563,12 @@ impl Checker<'_> {
             start_year,
             years,
         };
-        let kind = match model::build_kind(&c.kind, &mut check) {
+        let built = model::build_kind(&c.kind, &mut check);
+        let has_externals = matches!(&built, Some(Some(k)) if !k.external_beneficiaries().is_empty());
+        if c.villages.is_none() && !has_externals && built.is_some() {
+            self.selector(&format!("{path}.villages"), &None, villages);
+        }
+        let kind = match built {
             Some(kind) => kind?,
             None => {
                 let kinds = model::kinds();

@@ -200,7 +200,7 @@ impl CountTally {
 ///
 /// `G = 2 sum_i i x_(i) / (n sum_i x_i) - (n + 1) / n`, with `x_(i)` sorted
 /// ascending and `i` from 1; 0 when the incomes sum to zero or less.
-pub fn gini(scratch: &mut Vec<f64>, keys: &mut Vec<u64>, spare: &mut Vec<u64>) -> f64 {
+pub fn gini(scratch: &mut [f64], keys: &mut Vec<u64>, spare: &mut Vec<u64>) -> f64 {
     let n = scratch.len();
     if n == 0 {
         return 0.0;

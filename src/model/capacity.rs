@@ -1,0 +1,279 @@
+//! `capacity` (人才/能力): first secretaries (驻村第一书记), training of
+//! village cadres, returnee entrepreneurs. Their effect is not measured in
+//! the source documents, so it is an explicit, uncertain ASSUMPTION (reports
+//! flag it): an uplift on the targeted villages' organic growth or on the
+//! returns of their other interventions, at a yearly cost.
+//!
+//! For each participating village `v` and active year `y` (from
+//! `start_year` to `end_year`), with `u[v, y]` the drawn `uplift`:
+//!
+//! ```text
+//! target = "growth":  growth_uplift[v, y] = u[v, y]
+//!     organic[v, y] is multiplied by exp(sum_{k <= y} growth_uplift[v, k])
+//!     (added log growth per year; the level gained stays after end_year)
+//! target = "returns": return_uplift[v, y] = u[v, y]
+//!     the operating income of v's other interventions in the same policy
+//!     is multiplied by (1 + return_uplift[v, y])
+//! cost[v, y] = cost_per_year_yuan[v, y]
+//!     paid_by = "government": public money; the village's income is unchanged
+//!     paid_by = "village":    operating income and net cash of v fall by cost[v, y]
+//! ```
+//!
+//! The engine applies the uplifts (this kind only writes them); outside
+//! active years they are 0. The uplift may be zero or negative (a drawn
+//! value of 0 says "no effect"), which is how the assumption's uncertainty
+//! should be expressed, e.g. `uplift = { triangular = { min = 0, mode =
+//! 0.005, max = 0.02 } }`.
+//!
+//! | parameter | unit | default `per` | default |
+//! | --- | --- | --- | --- |
+//! | `target` | `"growth"` or `"returns"` | - | required |
+//! | `uplift` | growth: log growth per year; returns: share of operating income | run | required |
+//! | `cost_per_year_yuan` | yuan per participating village per year | run | 0 |
+//! | `paid_by` | `"government"` or `"village"` | - | `"government"` |
+//!
+//! Capital: none. Ledger: `costs_yuan` = the yearly cost; also
+//! `public_money_yuan` when the government pays.
+
+use serde::Deserialize;
+
+use super::doc::{KindDoc, ParamDoc};
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::scenario::param::{Domain, Param, Per};
+
+/// What the uplift applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// Added log growth per year of the village's organic operating income.
+    Growth,
+    /// Relative uplift of the operating income of the village's other interventions.
+    Returns,
+}
+
+/// Who pays the yearly cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PaidBy {
+    /// Public money; the village's income is unchanged.
+    #[default]
+    Government,
+    /// The village: an operating expense (lower operating income and net cash).
+    Village,
+}
+
+/// The kind's own keys in a scenario file.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// "growth" (added log growth of organic income) or "returns" (relative uplift of other interventions' income).
+    pub target: Target,
+    /// The uplift per active year (default per run); may be zero.
+    pub uplift: Param,
+    /// Cost per participating village per year, yuan (default 0, per run).
+    pub cost_per_year_yuan: Option<Param>,
+    /// Who pays the cost: "government" (default) or "village".
+    #[serde(default)]
+    pub paid_by: PaidBy,
+}
+
+/// A validated capacity measure.
+#[derive(Debug, Clone)]
+pub struct Capacity {
+    pub target: Target,
+    pub uplift: Param,
+    pub cost_per_year_yuan: Param,
+    pub paid_by: PaidBy,
+}
+
+impl KindModel for Capacity {
+    const KIND: &'static str = "capacity";
+    const DOC: KindDoc = KindDoc {
+        kind: "capacity",
+        chinese: "人才/能力 (第一书记、培训、返乡人才)",
+        summary: "First secretaries, training and returnees. Their effect is an explicit ASSUMPTION, flagged in reports: an uncertain uplift, either on the organic growth of the targeted villages (added log growth per year) or on the operating income of their other interventions in the same policy (relative uplift), at a yearly cost paid by the government or the village.",
+        equations: "target = \"growth\":  growth_uplift[v, y] = uplift[v, y]; organic[v, y] x exp(sum_{k <= y} growth_uplift[v, k])\ntarget = \"returns\": return_uplift[v, y] = uplift[v, y]; other interventions' operating income of v x (1 + return_uplift[v, y])\nuplifts are 0 outside active years (a growth level gained stays)\ncost[v, y] = cost_per_year_yuan: public money (paid_by = \"government\") or minus operating income and net cash of v (paid_by = \"village\")",
+        capital: "No capital. The yearly cost is ledger costs, and public money when paid_by = \"government\"; when paid_by = \"village\" it is an operating expense of the village (lower operating income and net cash).",
+        params: &[
+            ParamDoc { name: "target", unit: "\"growth\" or \"returns\"", per: None, default: "required", meaning: "what the uplift applies to" },
+            ParamDoc { name: "uplift", unit: "growth: log growth per year (0.01 = +1%/yr); returns: share of operating income (0.05 = +5%)", per: Some(Per::Run), default: "required", meaning: "the assumed effect in each active year; may be zero or negative" },
+            ParamDoc { name: "cost_per_year_yuan", unit: "yuan per village per year", per: Some(Per::Run), default: "0", meaning: "stipends, training, support for returnees" },
+            ParamDoc { name: "paid_by", unit: "\"government\" or \"village\"", per: None, default: "\"government\"", meaning: "who pays the yearly cost" },
+        ],
+    };
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        Capacity {
+            target: spec.target,
+            uplift: check.param("uplift", &spec.uplift, Domain::Rate),
+            cost_per_year_yuan: check.param_or(
+                "cost_per_year_yuan",
+                &spec.cost_per_year_yuan,
+                0.0,
+                Domain::NonNegative,
+            ),
+            paid_by: spec.paid_by,
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let vs = &iv.villages;
+        let uplift = ctx.draw(&self.uplift, Per::Run, iv.key, "uplift", vs);
+        let cost = ctx.draw(&self.cost_per_year_yuan, Per::Run, iv.key, "cost_per_year_yuan", vs);
+        let years = ctx.years;
+        flows.enable_uplift(vs.len());
+        for slot in 0..vs.len() {
+            for t in 0..years {
+                if !iv.active(ctx.start_year + t as i32) {
+                    continue;
+                }
+                let u = uplift.at(slot, t);
+                match self.target {
+                    Target::Growth => flows.growth_uplift[slot * years + t] = u,
+                    Target::Returns => flows.return_uplift[slot * years + t] = u,
+                }
+                let c = cost.at(slot, t);
+                flows.ledger[t].costs_yuan += c;
+                match self.paid_by {
+                    PaidBy::Government => flows.ledger[t].public_money_yuan += c,
+                    PaidBy::Village => flows.add_income(slot, t, -c),
+                }
+            }
+        }
+    }
+
+    fn is_assumption(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::intervention_flows;
+    use crate::model::Kind;
+    use crate::scenario::parse;
+    use std::path::Path;
+
+    fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
+        format!(
+            r#"
+[scenario]
+name = "capacity test"
+start_year = 2025
+years = {years}
+runs = {runs}
+seed = 5
+
+[targets]
+floor = "50万"
+weak = "30万"
+
+[[villages]]
+group = "g"
+count = {villages}
+operating_income = 100000
+
+[[interventions]]
+id = "secretaries"
+kind = "capacity"
+villages = "all"
+{own}
+"#
+        )
+    }
+
+    fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
+        parse("test.toml", &scenario(villages, years, runs, own), Path::new(".")).unwrap()
+    }
+
+    #[test]
+    fn growth_uplift_in_active_years_only_and_government_cost() {
+        let m = model(
+            3,
+            5,
+            1,
+            "target = \"growth\"\nuplift = 0.01\ncost_per_year_yuan = \"3万\"\nstart_year = 2026\nend_year = 2028",
+        );
+        assert!(m.interventions[0].kind.is_assumption());
+        assert!(matches!(m.interventions[0].kind, Kind::Capacity(_)));
+        let f = intervention_flows(&m, 0, 0);
+        assert_eq!(f.growth_uplift.len(), 15);
+        assert_eq!(f.return_uplift, vec![0.0; 15]);
+        for slot in 0..3 {
+            assert_eq!(&f.growth_uplift[slot * 5..slot * 5 + 5], &[0.0, 0.01, 0.01, 0.01, 0.0]);
+            assert_eq!(f.operating(slot), &[0.0; 5]);
+            assert_eq!(f.net_cash(slot), &[0.0; 5]);
+        }
+        let public: Vec<f64> = f.ledger.iter().map(|l| l.public_money_yuan).collect();
+        assert_eq!(public, vec![0.0, 90_000.0, 90_000.0, 90_000.0, 0.0]);
+        assert!(f.ledger.iter().zip(&public).all(|(l, p)| l.costs_yuan == *p));
+    }
+
+    #[test]
+    fn returns_uplift_per_village_and_village_pays() {
+        let m = model(
+            4,
+            3,
+            20,
+            "target = \"returns\"\nuplift = { uniform = { min = 0, max = 0.1 }, per = \"village\" }\ncost_per_year_yuan = 5000\npaid_by = \"village\"",
+        );
+        for run in 0..20 {
+            let f = intervention_flows(&m, 0, run);
+            assert_eq!(f.growth_uplift, vec![0.0; 12]);
+            for slot in 0..4 {
+                let u = &f.return_uplift[slot * 3..slot * 3 + 3];
+                assert!(u[0] > 0.0 && u[0] < 0.1 && u.iter().all(|x| *x == u[0]));
+                assert_eq!(f.operating(slot), &[-5000.0; 3]);
+                assert_eq!(f.net_cash(slot), &[-5000.0; 3]);
+            }
+            // Per village: the villages differ.
+            assert_ne!(f.return_uplift[0], f.return_uplift[3]);
+            assert!(f
+                .ledger
+                .iter()
+                .all(|l| l.costs_yuan == 20_000.0 && l.public_money_yuan == 0.0));
+        }
+        // Per run (the default): one value shared by every village, varying across runs.
+        let m = model(2, 2, 2, "target = \"growth\"\nuplift = \"0% to 2%\"");
+        let a = intervention_flows(&m, 0, 0).growth_uplift;
+        let b = intervention_flows(&m, 0, 1).growth_uplift;
+        assert!(a.iter().all(|x| *x == a[0]) && a[0] != b[0]);
+    }
+
+    #[test]
+    fn validation_errors_are_located() {
+        let err = parse(
+            "test.toml",
+            &scenario(1, 2, 1, "target = \"profit\"\nuplift = 0.01"),
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert!(err.errors[0].to_string().contains("target"), "{}", err.plain());
+        let err = parse(
+            "test.toml",
+            &scenario(1, 2, 1, "target = \"returns\"\nuplift = -2\ncost_per_year_yuan = -1"),
+            Path::new("."),
+        )
+        .unwrap_err()
+        .plain();
+        assert!(
+            err.contains("interventions[0].uplift") && err.contains("interventions[0].cost_per_year_yuan"),
+            "{err}"
+        );
+        let err = parse("test.toml", &scenario(1, 2, 1, "uplift = 0.01"), Path::new(".")).unwrap_err();
+        assert!(err.errors[0].to_string().contains("target"), "{}", err.plain());
+    }
+
+    #[test]
+    fn runs_through_the_engine() {
+        let m = model(
+            3,
+            4,
+            50,
+            "target = \"growth\"\nuplift = \"0% to 1%\"\ncost_per_year_yuan = 20000",
+        );
+        let r = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 1 }, &|_| {}).unwrap();
+        assert_eq!(r.policies.len(), 2);
+    }
+}

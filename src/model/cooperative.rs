@@ -1,0 +1,499 @@
+//! `cooperative` (特色产业/合作社): village equity in a cooperative or a
+//! family farm (planting, breeding, processing, supply and marketing), paid
+//! a share of the venture's profit, optionally with a guaranteed dividend
+//! (保底分红), at the risk of loss years and of the venture failing.
+//!
+//! Each participating village `v` holds a stake of `equity_yuan` in its own
+//! venture (one cooperative or farm per village). In every active year `y`
+//! (from `start_year` to `end_year`) while the venture survives:
+//!
+//! ```text
+//! revenue[v, y]  = scale[v] * yield[v, y] * price[y] * exp(sum_f b_f Z_f[y])
+//! costs[v, y]    = scale[v] * cost_per_unit[y]
+//! profit[v, y]   = revenue[v, y] - costs[v, y]
+//! share[v, y]    = dividend_share * max(profit[v, y], 0)      (loss years pay no dividend)
+//! guarantee      = guaranteed_dividend_rate * equity_yuan
+//! income[v, y]   = max(share[v, y], guarantee)                (the village's operating income)
+//! top_up[v, y]   = income[v, y] - share[v, y]                 (paid by `guarantee_by`)
+//! ```
+//!
+//! Failure: at the start of each active simulated year a surviving venture
+//! fails with probability `failure_hazard_per_year`; a failed venture pays
+//! nothing in that year and after (no dividend, no guarantee) and the equity
+//! is lost (no recovery). The probability that the venture still pays in
+//! its k-th active simulated year is `(1 - h)^k`. A venture that started
+//! before the first simulated year is taken to be alive at its start.
+//! `failed_in_year` of the run is the first simulated year in which any
+//! participating village's venture failed.
+//!
+//! Capital: the stake `equity_yuan` per village is paid in the start year
+//! (when inside the horizon); `grant_share` of it is a government grant to
+//! the village (public money, e.g. Gansu's cooperative start-up grants), the
+//! rest is the village's own money (negative net cash). There is no loan.
+//! No terminal value of the stake is counted at the end of the horizon.
+//!
+//! | parameter | unit | default `per` | default |
+//! | --- | --- | --- | --- |
+//! | `equity_yuan` | yuan per village, paid in the start year | fixed | required |
+//! | `grant_share` | share 0-1 of the equity that is a government grant | fixed | 0 |
+//! | `scale` | units (mu, head of livestock...) per village | village | required |
+//! | `yield_per_unit` | output per unit of scale per year (kg/mu...) | village-year | required |
+//! | `price_per_output_yuan` | yuan per unit of output | year | required |
+//! | `price_loadings` | log price per unit of factor | - | none |
+//! | `cost_per_unit_yuan` | yuan per unit of scale per year | run | 0 |
+//! | `dividend_share` | share 0-1 of positive profit paid to the village | run | required |
+//! | `guaranteed_dividend_rate` | per year, of `equity_yuan` | run | 0 (no guarantee) |
+//! | `guarantee_by` | `"cooperative"` or `"government"` | - | `"cooperative"` |
+//! | `failure_hazard_per_year` | probability per year | run | 0 |
+//!
+//! Ledger (totals over the participating villages' ventures): `revenue_yuan`
+//! and `costs_yuan` are the ventures' own sales and production costs (the
+//! village gets only its dividend out of the difference); a guarantee top-up
+//! is added to `costs_yuan` when the cooperative pays it, to
+//! `public_money_yuan` when the government does; the grant part of the equity
+//! is `public_money_yuan` and the village part `village_equity_yuan` in the
+//! start year.
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+use serde::Deserialize;
+
+use super::doc::{KindDoc, ParamDoc};
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::scenario::param::{Domain, Num, Param, Per};
+
+/// Who pays the guarantee top-up when the profit share falls short of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GuaranteeBy {
+    /// The cooperative pays it out of its own funds (a cost of the venture).
+    #[default]
+    Cooperative,
+    /// The government pays it (public money).
+    Government,
+}
+
+/// The kind's own keys in a scenario file.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Village stake in the venture, yuan per participating village, paid in the start year.
+    pub equity_yuan: Num,
+    /// Share 0-1 of the stake that is a government grant (default 0).
+    pub grant_share: Option<Num>,
+    /// Scale of the venture: mu, head of livestock... per village (default per village).
+    pub scale: Param,
+    /// Output per unit of scale per year (default per village-year).
+    pub yield_per_unit: Param,
+    /// Price, yuan per unit of output (default per year).
+    pub price_per_output_yuan: Param,
+    /// Loadings of the log price on common factors, e.g. { farm_price = 0.2 }.
+    #[serde(default)]
+    pub price_loadings: BTreeMap<String, Num>,
+    /// Production cost, yuan per unit of scale per year (default 0, per run).
+    pub cost_per_unit_yuan: Option<Param>,
+    /// Share 0-1 of positive profit paid to the village (default per run).
+    pub dividend_share: Param,
+    /// Guaranteed dividend (保底分红) per year as a share of equity_yuan (default 0, per run).
+    pub guaranteed_dividend_rate: Option<Param>,
+    /// Who pays a guarantee top-up: "cooperative" (default) or "government".
+    #[serde(default)]
+    pub guarantee_by: GuaranteeBy,
+    /// Probability per year that the venture fails for good (default 0, per run).
+    pub failure_hazard_per_year: Option<Param>,
+}
+
+/// A validated cooperative stake.
+#[derive(Debug, Clone)]
+pub struct Cooperative {
+    pub equity_yuan: f64,
+    pub grant_share: f64,
+    pub scale: Param,
+    pub yield_per_unit: Param,
+    pub price_per_output_yuan: Param,
+    /// `(factor index, loading)` of the log price.
+    pub price_loadings: Vec<(usize, f64)>,
+    pub cost_per_unit_yuan: Param,
+    pub dividend_share: Param,
+    pub guaranteed_dividend_rate: Param,
+    pub guarantee_by: GuaranteeBy,
+    pub failure_hazard_per_year: Param,
+}
+
+impl KindModel for Cooperative {
+    const KIND: &'static str = "cooperative";
+    const DOC: KindDoc = KindDoc {
+        kind: "cooperative",
+        chinese: "特色产业/合作社 (入股分红、保底分红)",
+        summary: "Each participating village holds a stake in its own cooperative or family farm (planting, breeding, processing, supply and marketing). The venture sells scale x yield x price, pays its production costs, and pays the village a share of any profit; loss years pay no dividend. An optional guaranteed dividend (保底分红) is paid while the venture survives. Each year a surviving venture may fail for good, ending all income; the stake is then lost.",
+        equations: "revenue[v, y] = scale[v] * yield[v, y] * price[y] * exp(sum_f b_f Z_f[y])\ncosts[v, y] = scale[v] * cost_per_unit[y]\nprofit[v, y] = revenue[v, y] - costs[v, y]\nshare[v, y] = dividend_share * max(profit[v, y], 0)\nguarantee = guaranteed_dividend_rate * equity_yuan\nincome[v, y] = max(share[v, y], guarantee)   (operating income, while the venture survives)\ntop_up[v, y] = income[v, y] - share[v, y]   (paid by guarantee_by)\nEach active simulated year a surviving venture first fails with probability h: no income that year or after; P(still paying in the k-th active year) = (1 - h)^k.\nNet cash = income - (1 - grant_share) * equity_yuan in the start year.\nfailed_in_year: first simulated year in which any participating village's venture failed.",
+        capital: "Each village pays equity_yuan into its venture in the start year: grant_share of it is a government grant (public money), the rest village equity (negative net cash). No loan. The equity is lost if the venture fails; no terminal value is counted at the horizon. Guarantee top-ups are a cost of the cooperative (guarantee_by = \"cooperative\", ledger costs) or public money (guarantee_by = \"government\"). Ledger revenue and costs are the ventures' own sales and production costs.",
+        params: &[
+            ParamDoc { name: "equity_yuan", unit: "yuan per village", per: None, default: "required", meaning: "the village's stake, paid in the start year; the base of the guaranteed dividend" },
+            ParamDoc { name: "grant_share", unit: "share 0-1", per: None, default: "0", meaning: "part of the stake that is a government grant (public money)" },
+            ParamDoc { name: "scale", unit: "units of scale (mu, head...) per village", per: Some(Per::Village), default: "required", meaning: "size of the venture" },
+            ParamDoc { name: "yield_per_unit", unit: "output per unit of scale per year (kg/mu, kg/head...)", per: Some(Per::VillageYear), default: "required", meaning: "output per unit of scale: weather, disease" },
+            ParamDoc { name: "price_per_output_yuan", unit: "yuan per unit of output", per: Some(Per::Year), default: "required", meaning: "farm-gate price, multiplied by exp(sum_f b_f Z_f) when price_loadings are given" },
+            ParamDoc { name: "price_loadings", unit: "log price per unit of factor", per: None, default: "none", meaning: "response of the price to common factors, e.g. { farm_price = 0.2 }" },
+            ParamDoc { name: "cost_per_unit_yuan", unit: "yuan per unit of scale per year", per: Some(Per::Run), default: "0", meaning: "production cost (seed, feed, labour, fertiliser)" },
+            ParamDoc { name: "dividend_share", unit: "share 0-1", per: Some(Per::Run), default: "required", meaning: "share of positive profit paid to the village" },
+            ParamDoc { name: "guaranteed_dividend_rate", unit: "per year, share of equity_yuan", per: Some(Per::Run), default: "0 (no guarantee)", meaning: "保底分红: minimum dividend while the venture survives" },
+            ParamDoc { name: "guarantee_by", unit: "\"cooperative\" or \"government\"", per: None, default: "\"cooperative\"", meaning: "who pays the top-up when the profit share is below the guarantee" },
+            ParamDoc { name: "failure_hazard_per_year", unit: "probability per year", per: Some(Per::Run), default: "0", meaning: "chance a surviving venture fails for good in a year (no income after, equity lost)" },
+        ],
+    };
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        let equity = check.param("equity_yuan", &Param::fixed(spec.equity_yuan.0), Domain::NonNegative);
+        let grant = check.param_or(
+            "grant_share",
+            &spec.grant_share.map(|n| Param::fixed(n.0)),
+            0.0,
+            Domain::Probability,
+        );
+        Cooperative {
+            equity_yuan: equity.as_fixed().unwrap_or(0.0),
+            grant_share: grant.as_fixed().unwrap_or(0.0),
+            scale: check.param("scale", &spec.scale, Domain::NonNegative),
+            yield_per_unit: check.param("yield_per_unit", &spec.yield_per_unit, Domain::NonNegative),
+            price_per_output_yuan: check.param(
+                "price_per_output_yuan",
+                &spec.price_per_output_yuan,
+                Domain::NonNegative,
+            ),
+            price_loadings: check.loadings("price_loadings", &spec.price_loadings),
+            cost_per_unit_yuan: check.param_or(
+                "cost_per_unit_yuan",
+                &spec.cost_per_unit_yuan,
+                0.0,
+                Domain::NonNegative,
+            ),
+            dividend_share: check.param("dividend_share", &spec.dividend_share, Domain::Probability),
+            guaranteed_dividend_rate: check.param_or(
+                "guaranteed_dividend_rate",
+                &spec.guaranteed_dividend_rate,
+                0.0,
+                Domain::NonNegative,
+            ),
+            guarantee_by: spec.guarantee_by,
+            failure_hazard_per_year: check.param_or(
+                "failure_hazard_per_year",
+                &spec.failure_hazard_per_year,
+                0.0,
+                Domain::Probability,
+            ),
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let vs = &iv.villages;
+        let scale = ctx.draw(&self.scale, Per::Village, iv.key, "scale", vs);
+        let yields = ctx.draw(&self.yield_per_unit, Per::VillageYear, iv.key, "yield_per_unit", vs);
+        let price = ctx.draw(
+            &self.price_per_output_yuan,
+            Per::Year,
+            iv.key,
+            "price_per_output_yuan",
+            vs,
+        );
+        let cost = ctx.draw(&self.cost_per_unit_yuan, Per::Run, iv.key, "cost_per_unit_yuan", vs);
+        let share = ctx.draw(&self.dividend_share, Per::Run, iv.key, "dividend_share", vs);
+        let rate = ctx.draw(
+            &self.guaranteed_dividend_rate,
+            Per::Run,
+            iv.key,
+            "guaranteed_dividend_rate",
+            vs,
+        );
+        let hazard = ctx.draw(
+            &self.failure_hazard_per_year,
+            Per::Run,
+            iv.key,
+            "failure_hazard_per_year",
+            vs,
+        );
+        let own_equity = (1.0 - self.grant_share) * self.equity_yuan;
+        let grant = self.grant_share * self.equity_yuan;
+        let price_factor: Vec<f64> = (0..ctx.years)
+            .map(|t| {
+                if self.price_loadings.is_empty() {
+                    1.0
+                } else {
+                    self.price_loadings
+                        .iter()
+                        .map(|&(f, b)| b * ctx.factors[f][t])
+                        .sum::<f64>()
+                        .exp()
+                }
+            })
+            .collect();
+        let mut first_failure: Option<usize> = None;
+        for (slot, &v) in vs.iter().enumerate() {
+            let mut events = ctx.stream(
+                crate::rng::combine(iv.key, ctx.village_keys[v]),
+                "venture failure events",
+            );
+            let mut alive = true;
+            for (t, &factor) in price_factor.iter().enumerate() {
+                let year = ctx.start_year + t as i32;
+                if !iv.active(year) {
+                    continue;
+                }
+                if year == iv.start_year {
+                    flows.add_cash(slot, t, -own_equity);
+                    flows.ledger[t].village_equity_yuan += own_equity;
+                    flows.ledger[t].public_money_yuan += grant;
+                }
+                if !alive {
+                    continue;
+                }
+                let h = hazard.at(slot, t);
+                if h > 0.0 && events.random::<f64>() < h {
+                    alive = false;
+                    first_failure = Some(first_failure.map_or(t, |f| f.min(t)));
+                    continue;
+                }
+                let units = scale.at(slot, t);
+                let revenue = units * yields.at(slot, t) * price.at(slot, t) * factor;
+                let costs = units * cost.at(slot, t);
+                let dividend = share.at(slot, t) * (revenue - costs).max(0.0);
+                let guarantee = rate.at(slot, t) * self.equity_yuan;
+                let income = dividend.max(guarantee);
+                let top_up = income - dividend;
+                let ledger = &mut flows.ledger[t];
+                ledger.revenue_yuan += revenue;
+                ledger.costs_yuan += costs;
+                match self.guarantee_by {
+                    GuaranteeBy::Cooperative => ledger.costs_yuan += top_up,
+                    GuaranteeBy::Government => ledger.public_money_yuan += top_up,
+                }
+                flows.add_income(slot, t, income);
+            }
+        }
+        flows.failed_in_year = first_failure;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::intervention_flows;
+    use crate::scenario::parse;
+    use std::path::Path;
+
+    fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
+        format!(
+            r#"
+[scenario]
+name = "coop test"
+start_year = 2025
+years = {years}
+runs = {runs}
+seed = 7
+
+[factors.farm_price]
+persistence = 0.4
+
+[targets]
+floor = "50万"
+weak = "30万"
+
+[[villages]]
+group = "g"
+count = {villages}
+operating_income = 100000
+
+[[interventions]]
+id = "coop"
+kind = "cooperative"
+villages = "all"
+{own}
+"#
+        )
+    }
+
+    fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
+        parse("test.toml", &scenario(villages, years, runs, own), Path::new(".")).unwrap()
+    }
+
+    #[test]
+    fn no_variance_is_exact() {
+        // revenue 100 mu x 300 kg x 2.5 = 75,000; costs 100 x 400 = 40,000;
+        // profit 35,000; dividend 30% = 10,500 < guarantee 5% x 500,000 = 25,000.
+        let m = model(
+            2,
+            3,
+            1,
+            r#"equity_yuan = "50万"
+grant_share = 0.4
+scale = 100
+yield_per_unit = 300
+price_per_output_yuan = 2.5
+cost_per_unit_yuan = 400
+dividend_share = 0.3
+guaranteed_dividend_rate = "5%"
+guarantee_by = "government"
+start_year = 2026"#,
+        );
+        let f = intervention_flows(&m, 0, 0);
+        for slot in 0..2 {
+            assert_eq!(f.operating(slot), &[0.0, 25_000.0, 25_000.0]);
+            assert_eq!(f.net_cash(slot), &[0.0, 25_000.0 - 300_000.0, 25_000.0]);
+        }
+        assert_eq!(f.ledger[0], crate::model::Ledger::default());
+        let l = f.ledger[1];
+        assert_eq!(l.revenue_yuan, 150_000.0);
+        assert_eq!(l.costs_yuan, 80_000.0);
+        assert_eq!(l.village_equity_yuan, 600_000.0);
+        assert_eq!(l.public_money_yuan, 400_000.0 + 2.0 * 14_500.0);
+        assert_eq!(f.ledger[2].public_money_yuan, 2.0 * 14_500.0);
+        assert_eq!(f.failed_in_year, None);
+
+        // Without a guarantee, the village gets its 30% of profit; a loss
+        // year (costs above revenue) pays nothing.
+        let m = model(
+            1,
+            2,
+            1,
+            r#"equity_yuan = 200000
+scale = 10
+yield_per_unit = 1000
+price_per_output_yuan = 3
+cost_per_unit_yuan = 2000
+dividend_share = 0.3"#,
+        );
+        let f = intervention_flows(&m, 0, 0);
+        assert_eq!(f.operating(0), &[3_000.0, 3_000.0]);
+        assert_eq!(f.net_cash(0), &[3_000.0 - 200_000.0, 3_000.0]);
+        let m = model(
+            1,
+            1,
+            1,
+            r#"equity_yuan = 0
+scale = 10
+yield_per_unit = 100
+price_per_output_yuan = 3
+cost_per_unit_yuan = 2000
+dividend_share = 0.3"#,
+        );
+        assert_eq!(intervention_flows(&m, 0, 0).operating(0), &[0.0]);
+    }
+
+    #[test]
+    fn guarantee_is_a_floor_while_the_venture_survives() {
+        let m = model(
+            5,
+            10,
+            400,
+            r#"equity_yuan = "50万"
+scale = { uniform = { min = 50, max = 150 } }
+yield_per_unit = { normal = { mean = 300, sd = 90 } }
+price_per_output_yuan = "1.5 to 3.5"
+price_loadings = { farm_price = 0.2 }
+cost_per_unit_yuan = 500
+dividend_share = 0.4
+guaranteed_dividend_rate = "5%"
+failure_hazard_per_year = 0.08"#,
+        );
+        let (mut topped, mut above, mut failed) = (0, 0, 0);
+        for run in 0..m.runs {
+            let f = intervention_flows(&m, 0, run);
+            let mut first: Option<usize> = None;
+            for slot in 0..5 {
+                let op = f.operating(slot);
+                let end = op.iter().position(|x| *x == 0.0).unwrap_or(op.len());
+                assert!(op[end..].iter().all(|x| *x == 0.0), "income after failure");
+                assert!(op[..end].iter().all(|x| *x >= 25_000.0), "below the guarantee: {op:?}");
+                topped += op[..end].iter().filter(|x| **x == 25_000.0).count();
+                above += op[..end].iter().filter(|x| **x > 25_000.0).count();
+                if end < op.len() {
+                    first = Some(first.map_or(end, |x: usize| x.min(end)));
+                }
+            }
+            assert_eq!(f.failed_in_year, first);
+            failed += usize::from(first.is_some());
+        }
+        // Both regimes occur, and failures happen.
+        assert!(topped > 100 && above > 100, "{topped} {above}");
+        assert!(failed > 100);
+    }
+
+    #[test]
+    fn survival_is_geometric() {
+        let (villages, years, runs, h) = (50, 8, 300u64, 0.1);
+        let m = model(
+            villages,
+            years,
+            runs,
+            &format!(
+                "equity_yuan = 100000\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 100\ndividend_share = 1\nfailure_hazard_per_year = {h}"
+            ),
+        );
+        let mut alive = vec![0usize; years];
+        let mut none_failed = 0;
+        for run in 0..runs {
+            let f = intervention_flows(&m, 0, run);
+            for slot in 0..villages {
+                for (t, x) in f.operating(slot).iter().enumerate() {
+                    alive[t] += usize::from(*x > 0.0);
+                }
+            }
+            none_failed += usize::from(f.failed_in_year.is_none());
+        }
+        let n = (villages as u64 * runs) as f64;
+        for (t, a) in alive.iter().enumerate() {
+            let p = (1.0f64 - h).powi(t as i32 + 1);
+            let se = (p * (1.0 - p) / n).sqrt();
+            let got = *a as f64 / n;
+            assert!((got - p).abs() < 4.0 * se, "year {t}: {got} vs {p}");
+        }
+        // With 50 ventures, almost every run sees a failure.
+        assert!(none_failed < 3);
+    }
+
+    #[test]
+    fn validation_errors_are_located() {
+        let text = scenario(
+            1,
+            2,
+            1,
+            "equity_yuan = 1000\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 1\ndividend_share = 1.5",
+        );
+        let err = parse("test.toml", &text, Path::new(".")).unwrap_err();
+        let msg = err.errors[0].to_string();
+        assert!(
+            msg.contains("interventions[0].dividend_share") && msg.contains("probability"),
+            "{msg}"
+        );
+        let text = scenario(1, 2, 1, "equity_yuan = -5\ngrant_share = 2\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 1\ndividend_share = 0.5\nguarantee_by = \"bank\"");
+        let err = parse("test.toml", &text, Path::new(".")).unwrap_err();
+        assert!(err.errors[0].to_string().contains("guarantee_by"), "{}", err.plain());
+        let text = scenario(1, 2, 1, "equity_yuan = -5\ngrant_share = 2\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 1\ndividend_share = 0.5\nprice_loadings = { farm = 0.1 }");
+        let err = parse("test.toml", &text, Path::new(".")).unwrap_err().plain();
+        assert!(err.contains("interventions[0].equity_yuan"), "{err}");
+        assert!(err.contains("interventions[0].grant_share"), "{err}");
+        assert!(err.contains("farm"), "{err}");
+    }
+
+    #[test]
+    fn runs_through_the_engine() {
+        let m = model(
+            3,
+            4,
+            50,
+            r#"equity_yuan = "20万"
+scale = 40
+yield_per_unit = { normal = { mean = 300, sd = 60 } }
+price_per_output_yuan = "2 to 3"
+price_loadings = { farm_price = 0.2 }
+cost_per_unit_yuan = 300
+dividend_share = 0.3
+guaranteed_dividend_rate = "5%"
+failure_hazard_per_year = 0.05"#,
+        );
+        let r = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 1 }, &|_| {}).unwrap();
+        assert_eq!(r.policies.len(), 2);
+        assert_eq!(r.runs, 50);
+    }
+}

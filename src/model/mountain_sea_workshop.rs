@@ -1,0 +1,540 @@
+//! `mountain_sea_workshop` (山海协作 飞地): a richer district sets aside
+//! workshop floor area whose net rental income goes to partner villages or
+//! towns, which may lie outside the simulated villages.
+//!
+//! Source: 2,670 m2 of workshop in the Wuxing High-tech Zone for Chongtou
+//! Town, Yunhe County: about 1 million yuan a year.
+//!
+//! # Beneficiaries and villages
+//!
+//! `beneficiaries` lists who receives the income, with shares summing to 1:
+//! simulated villages by id (`{ village = "id", share = 0.5 }`) and outside
+//! beneficiaries by name (`{ external = "Chongtou Town, Yunhe County", share
+//! = 0.5 }`). The simulated beneficiaries ARE the intervention's villages:
+//! `villages` must select exactly them, and may be left out when every
+//! beneficiary is outside the simulated villages. Outside beneficiaries are
+//! reported as external flows, never in the villages' figures.
+//!
+//! # Yearly accounts (years `y` with the intervention active)
+//!
+//! ```text
+//! rent      r[y] = rent_per_m2_per_year_yuan[y] * prod_{k = start_year + 1 .. y} (1 + rent_growth[k])
+//!                  * exp(sum_f b_f Z_f[y])
+//! gross     G[y] = floor_area_m2 * r[y] * occupancy[y]
+//! net       N[y] = G[y] * (1 - cost_share_of_rent)
+//! guarantee M    = guaranteed_return_rate * investment_yuan          (0 without a guarantee)
+//! top-up    T[y] = max(0, M - N[y])                                  (public money: the host government)
+//! paid      D[y] = N[y] + T[y] = max(N[y], M)
+//! village   operating income[v, y] = share_v * D[y]                  (rent income, 租金收益)
+//! outside   external[b, y] = share_b * D[y]
+//! ```
+//!
+//! If `investment_paid_by_beneficiaries = true`, the beneficiaries pay
+//! `share * investment_yuan` in the start year: village equity (their net
+//! cash) for simulated villages, a negative external flow for outside ones.
+//! Otherwise (the default) `investment_yuan` is only the base of the
+//! guarantee (paid by others, e.g. the partner county's government).
+//!
+//! # Parameters
+//!
+//! | parameter | unit | default `per` | default |
+//! | --- | --- | --- | --- |
+//! | `floor_area_m2` | m2 | fixed | required |
+//! | `rent_per_m2_per_year_yuan` | yuan per m2 per year | run | required |
+//! | `occupancy` | share of the area let, 0-1 | year | 1 |
+//! | `rent_growth` | per year | run | 0 |
+//! | `loadings` | log rent per unit of factor | fixed | none |
+//! | `cost_share_of_rent` | share of gross rent (management, taxes) | run | 0 |
+//! | `beneficiaries` | list of `{ village = id / external = name, share }` | fixed | required |
+//! | `investment_yuan` | yuan, the partner's investment | fixed | none |
+//! | `guaranteed_return_rate` | per year, on `investment_yuan` | fixed | none |
+//! | `investment_paid_by_beneficiaries` | true/false | fixed | false |
+//!
+//! Rent, occupancy, growth and costs are the same for every beneficiary:
+//! `per = "village"` or `"village-year"` is rejected for them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::cluster_purchase::{non_negative, shared_param};
+use super::doc::{KindDoc, ParamDoc};
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::scenario::param::{Domain, Num, Param, Per};
+
+/// One receiver of the income.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BeneficiarySpec {
+    /// Id of a simulated village (one of the intervention's villages).
+    pub village: Option<String>,
+    /// Name of a town or village outside the scenario.
+    pub external: Option<String>,
+    /// Share of the income, 0-1; all shares sum to 1.
+    pub share: Num,
+}
+
+/// The kind's own keys in a scenario file.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Workshop floor area set aside, m2.
+    pub floor_area_m2: Num,
+    /// Rent, yuan per m2 per year (default per run).
+    pub rent_per_m2_per_year_yuan: Param,
+    /// Share of the area let (default 1, per year).
+    pub occupancy: Option<Param>,
+    /// Rent growth per year (default 0, per run).
+    pub rent_growth: Option<Param>,
+    /// Loadings of the log rent on the common factors.
+    #[serde(default)]
+    pub loadings: BTreeMap<String, Num>,
+    /// Costs withheld as a share of gross rent (default 0, per run).
+    pub cost_share_of_rent: Option<Param>,
+    /// Who receives the income, with shares summing to 1.
+    pub beneficiaries: Vec<BeneficiarySpec>,
+    /// The partner's investment, yuan: the base of the guaranteed return.
+    pub investment_yuan: Option<Num>,
+    /// Guaranteed minimum return per year on `investment_yuan`.
+    pub guaranteed_return_rate: Option<Num>,
+    /// Whether the beneficiaries pay the investment in the start year (default false).
+    pub investment_paid_by_beneficiaries: Option<bool>,
+}
+
+/// A validated mountain-sea workshop.
+#[derive(Debug, Clone)]
+pub struct MountainSeaWorkshop {
+    pub floor_area_m2: f64,
+    pub rent: Param,
+    pub occupancy: Param,
+    pub rent_growth: Param,
+    pub loadings: Vec<(usize, f64)>,
+    pub cost_share: Param,
+    /// Share of each village slot.
+    pub slot_shares: Vec<f64>,
+    /// Outside beneficiaries and their shares.
+    pub external: Vec<(String, f64)>,
+    pub investment_yuan: f64,
+    /// Guaranteed income per year, yuan (0: no guarantee).
+    pub guaranteed_yuan: f64,
+    pub investment_paid_in: bool,
+}
+
+impl KindModel for MountainSeaWorkshop {
+    const KIND: &'static str = "mountain_sea_workshop";
+    const DOC: KindDoc = KindDoc {
+        kind: "mountain_sea_workshop",
+        chinese: "山海协作 飞地 (消薄飞地)",
+        summary: "A richer district sets aside workshop floor area; its net rental income goes to beneficiaries with shares summing to 1: simulated villages (which are the intervention's villages) and/or towns and villages outside the scenario (reported separately as external beneficiaries). An optional guaranteed minimum return on a partner's investment is topped up by the host district's government. Source: 2,670 m2 in the Wuxing High-tech Zone for Chongtou Town, Yunhe County: about 1 million yuan a year.",
+        equations: "r[y] = rent_per_m2[y] * prod_{k=start+1..y}(1 + rent_growth[k]) * exp(sum_f b_f Z_f[y])\nG[y] = floor_area_m2 * r[y] * occupancy[y]; N[y] = G[y] * (1 - cost_share_of_rent)\nM = guaranteed_return_rate * investment_yuan (0 without guarantee); T[y] = max(0, M - N[y]) (public money)\nD[y] = N[y] + T[y] = max(N[y], M)\noperating income[v,y] = share_v * D[y]; external[b,y] = share_b * D[y]\nif investment_paid_by_beneficiaries: each pays share * investment_yuan in the start year (village net cash / negative external flow)",
+        capital: "The workshop is provided by the host district; no loan. The guarantee top-up T[y] is public money (the host government). With investment_paid_by_beneficiaries the simulated villages' share of investment_yuan is village equity in the start year; otherwise the investment is outside the model and only sets the guarantee.",
+        params: &[
+            ParamDoc { name: "floor_area_m2", unit: "m2", per: None, default: "required", meaning: "workshop floor area set aside" },
+            ParamDoc { name: "rent_per_m2_per_year_yuan", unit: "yuan per m2 per year", per: Some(Per::Run), default: "required", meaning: "rent in the start year" },
+            ParamDoc { name: "occupancy", unit: "share 0-1", per: Some(Per::Year), default: "1", meaning: "share of the area let" },
+            ParamDoc { name: "rent_growth", unit: "per year", per: Some(Per::Run), default: "0", meaning: "growth of the rent after the start year" },
+            ParamDoc { name: "loadings", unit: "log rent per unit of factor", per: None, default: "none", meaning: "response of the rent to common factors, e.g. { property = 0.1 }" },
+            ParamDoc { name: "cost_share_of_rent", unit: "share of gross rent", per: Some(Per::Run), default: "0", meaning: "management costs and taxes withheld before the income is paid out" },
+            ParamDoc { name: "beneficiaries", unit: "[{ village = id | external = name, share }]", per: None, default: "required", meaning: "who receives the net income; shares sum to 1; simulated villages must be exactly the intervention's villages" },
+            ParamDoc { name: "investment_yuan", unit: "yuan", per: None, default: "none", meaning: "the partner's investment, base of the guaranteed return" },
+            ParamDoc { name: "guaranteed_return_rate", unit: "per year on investment_yuan", per: None, default: "none", meaning: "minimum income guaranteed by the host government; shortfalls are topped up (public money)" },
+            ParamDoc { name: "investment_paid_by_beneficiaries", unit: "true/false", per: None, default: "false", meaning: "whether the beneficiaries pay investment_yuan (by share) in the start year" },
+        ],
+    };
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        let floor_area_m2 = non_negative(check, "floor_area_m2", spec.floor_area_m2);
+        if floor_area_m2 <= 0.0 {
+            check.fail("floor_area_m2", "the floor area must be above 0", None);
+        }
+        let rent = check.param(
+            "rent_per_m2_per_year_yuan",
+            &spec.rent_per_m2_per_year_yuan,
+            Domain::NonNegative,
+        );
+        let occupancy = check.param_or("occupancy", &spec.occupancy, 1.0, Domain::Probability);
+        let rent_growth = check.param_or("rent_growth", &spec.rent_growth, 0.0, Domain::Rate);
+        let cost_share = check.param_or("cost_share_of_rent", &spec.cost_share_of_rent, 0.0, Domain::Probability);
+        for (field, p) in [
+            ("rent_per_m2_per_year_yuan", &rent),
+            ("occupancy", &occupancy),
+            ("rent_growth", &rent_growth),
+            ("cost_share_of_rent", &cost_share),
+        ] {
+            shared_param(check, field, p);
+        }
+
+        let ids: Vec<String> = check
+            .participants
+            .iter()
+            .map(|&v| check.villages[v].id.clone())
+            .collect();
+        let mut slot_shares = vec![f64::NAN; ids.len()];
+        let mut external: Vec<(String, f64)> = Vec::new();
+        let mut shares = Vec::new();
+        if spec.beneficiaries.is_empty() {
+            check.fail(
+                "beneficiaries",
+                "no beneficiaries",
+                Some("e.g. beneficiaries = [{ external = \"Chongtou Town, Yunhe County\", share = 1 }]".into()),
+            );
+        }
+        for (k, b) in spec.beneficiaries.iter().enumerate() {
+            let field = format!("beneficiaries[{k}]");
+            shares.push(b.share.0);
+            match (&b.village, &b.external) {
+                (Some(id), None) => match ids.iter().position(|i| i == id) {
+                    Some(slot) if !slot_shares[slot].is_nan() => {
+                        check.fail(&format!("{field}.village"), format!("village `{id}` is listed twice"), None)
+                    }
+                    Some(slot) => slot_shares[slot] = b.share.0,
+                    None => {
+                        let in_scenario = check.villages.iter().any(|v| &v.id == id);
+                        let help = if in_scenario {
+                            format!("add `{id}` to this intervention's `villages`: the simulated beneficiaries are its villages")
+                        } else {
+                            "for a town or village outside the scenario write { external = \"name\", share = ... }".into()
+                        };
+                        check.fail(
+                            &format!("{field}.village"),
+                            format!("village `{id}` is not among this intervention's villages"),
+                            Some(help),
+                        );
+                    }
+                },
+                (None, Some(name)) => {
+                    if name.trim().is_empty() {
+                        check.fail(&format!("{field}.external"), "the name of an outside beneficiary is empty", None);
+                    } else if external.iter().any(|(n, _)| n == name) {
+                        check.fail(&format!("{field}.external"), format!("`{name}` is listed twice"), None);
+                    }
+                    external.push((name.clone(), b.share.0));
+                }
+                _ => check.fail(
+                    &field,
+                    "a beneficiary needs exactly one of `village` (a simulated village id) or `external` (a name outside the scenario)",
+                    None,
+                ),
+            }
+        }
+        if !spec.beneficiaries.is_empty() {
+            check.shares("beneficiaries", &shares);
+        }
+        let missing: Vec<&str> = (0..ids.len())
+            .filter(|&s| slot_shares[s].is_nan())
+            .map(|s| ids[s].as_str())
+            .collect();
+        if !missing.is_empty() {
+            check.fail(
+                "beneficiaries",
+                format!(
+                    "the intervention's villages {} are not beneficiaries",
+                    missing.join(", ")
+                ),
+                Some("list each selected village in beneficiaries, or select only the beneficiary villages in `villages`".into()),
+            );
+        }
+        let slot_shares = slot_shares
+            .into_iter()
+            .map(|s| if s.is_nan() { 0.0 } else { s })
+            .collect();
+
+        let investment_yuan = spec
+            .investment_yuan
+            .map_or(0.0, |x| non_negative(check, "investment_yuan", x));
+        let guaranteed_yuan = match (spec.investment_yuan, spec.guaranteed_return_rate) {
+            (_, None) => 0.0,
+            (Some(_), Some(rate)) => non_negative(check, "guaranteed_return_rate", rate) * investment_yuan,
+            (None, Some(_)) => {
+                check.fail(
+                    "guaranteed_return_rate",
+                    "a guaranteed return needs `investment_yuan`, the amount it is a return on",
+                    None,
+                );
+                0.0
+            }
+        };
+        let investment_paid_in = spec.investment_paid_by_beneficiaries.unwrap_or(false);
+        if investment_paid_in && spec.investment_yuan.is_none() {
+            check.fail(
+                "investment_paid_by_beneficiaries",
+                "there is no `investment_yuan` to pay",
+                None,
+            );
+        }
+        MountainSeaWorkshop {
+            floor_area_m2,
+            rent,
+            occupancy,
+            rent_growth,
+            loadings: check.loadings("loadings", &spec.loadings),
+            cost_share,
+            slot_shares,
+            external,
+            investment_yuan,
+            guaranteed_yuan,
+            investment_paid_in,
+        }
+    }
+
+    fn external_beneficiaries(&self) -> Vec<String> {
+        self.external.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let rent = ctx.draw(&self.rent, Per::Run, iv.key, "rent_per_m2_per_year_yuan", &iv.villages);
+        let occupancy = ctx.draw(&self.occupancy, Per::Year, iv.key, "occupancy", &iv.villages);
+        let growth = ctx.draw(&self.rent_growth, Per::Run, iv.key, "rent_growth", &iv.villages);
+        let cost_share = ctx.draw(&self.cost_share, Per::Run, iv.key, "cost_share_of_rent", &iv.villages);
+        let mut level = 1.0;
+        for t in 0..ctx.years {
+            let year = ctx.start_year + t as i32;
+            if year > iv.start_year {
+                level *= 1.0 + growth.at(0, t);
+            }
+            if !iv.active(year) {
+                continue;
+            }
+            if year == iv.start_year && self.investment_paid_in {
+                for (slot, s) in self.slot_shares.iter().enumerate() {
+                    flows.add_cash(slot, t, -s * self.investment_yuan);
+                    flows.ledger[t].village_equity_yuan += s * self.investment_yuan;
+                }
+                for (b, (_, s)) in self.external.iter().enumerate() {
+                    flows.add_external(b, t, -s * self.investment_yuan);
+                }
+            }
+            let shock: f64 = self.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();
+            let factor = if self.loadings.is_empty() { 1.0 } else { shock.exp() };
+            let gross = self.floor_area_m2 * rent.at(0, t) * level * factor * occupancy.at(0, t);
+            let costs = gross * cost_share.at(0, t);
+            let net = gross - costs;
+            let top_up = (self.guaranteed_yuan - net).max(0.0);
+            let paid = net + top_up;
+            let ledger = &mut flows.ledger[t];
+            ledger.revenue_yuan += gross;
+            ledger.costs_yuan += costs;
+            ledger.public_money_yuan += top_up;
+            for (slot, s) in self.slot_shares.iter().enumerate() {
+                flows.add_income(slot, t, s * paid);
+            }
+            for (b, (_, s)) in self.external.iter().enumerate() {
+                flows.add_external(b, t, s * paid);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine;
+    use crate::model::Model;
+
+    const FEN: f64 = 0.005;
+    const VILLAGES: &str = "[[villages]]\nid = \"a\"\noperating_income = \"20万\"\n[[villages]]\nid = \"b\"\noperating_income = \"30万\"\n";
+
+    fn scenario(years: usize, runs: usize, own: &str) -> String {
+        format!(
+            r#"
+[scenario]
+name = "t"
+start_year = 2020
+years = {years}
+runs = {runs}
+seed = 3
+
+[targets]
+floor = "50万"
+
+{VILLAGES}
+
+[[interventions]]
+id = "feidi"
+kind = "mountain_sea_workshop"
+{own}
+"#
+        )
+    }
+
+    fn model(years: usize, runs: usize, own: &str) -> Model {
+        crate::scenario::parse("test.toml", &scenario(years, runs, own), std::path::Path::new(".")).unwrap()
+    }
+
+    /// Every error of the scenario, one per line.
+    fn error(own: &str) -> String {
+        let err = crate::scenario::parse("test.toml", &scenario(3, 1, own), std::path::Path::new(".")).unwrap_err();
+        err.errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+    }
+
+    #[test]
+    fn deterministic_income_split_between_village_and_outside() {
+        let m = model(
+            4,
+            1,
+            r#"villages = ["a"]
+floor_area_m2 = 2670
+rent_per_m2_per_year_yuan = 400
+occupancy = 0.9
+rent_growth = 0.02
+cost_share_of_rent = 0.05
+beneficiaries = [{ village = "a", share = 0.4 }, { external = "Chongtou Town, Yunhe County", share = 0.6 }]"#,
+        );
+        assert_eq!(
+            m.interventions[0].external,
+            vec!["Chongtou Town, Yunhe County".to_string()]
+        );
+        let f = engine::intervention_flows(&m, 0, 0);
+        for t in 0..4 {
+            let gross = 2670.0 * 400.0 * 1.02_f64.powi(t as i32) * 0.9;
+            let net = gross * 0.95;
+            assert!((f.operating(0)[t] - 0.4 * net).abs() < FEN);
+            assert!((f.net_cash(0)[t] - 0.4 * net).abs() < FEN);
+            assert!((f.external_yuan[t] - 0.6 * net).abs() < FEN);
+            assert!((f.ledger[t].revenue_yuan - gross).abs() < FEN);
+            assert_eq!(f.ledger[t].public_money_yuan, 0.0);
+        }
+    }
+
+    #[test]
+    fn external_income_stays_out_of_village_figures() {
+        // All beneficiaries outside: `villages` may be left out.
+        let m = model(
+            5,
+            50,
+            r#"floor_area_m2 = 2670
+rent_per_m2_per_year_yuan = "300 to 450"
+occupancy = { uniform = { min = 0.7, max = 1 } }
+beneficiaries = [{ external = "Chongtou Town, Yunhe County", share = 1 }]"#,
+        );
+        assert!(m.interventions[0].villages.is_empty());
+        let f = engine::intervention_flows(&m, 0, 0);
+        assert!(f.operating_yuan.is_empty() && f.net_cash_yuan.is_empty());
+        for t in 0..5 {
+            assert!((f.external_yuan[t] - f.ledger[t].revenue_yuan).abs() < FEN);
+            assert!(f.external_yuan[t] > 0.0);
+        }
+        let results = engine::simulate(&m, engine::RunOptions { threads: 2 }, &|_| {}).unwrap();
+        let (none, all) = (&results.policies[0], &results.policies[1]);
+        assert_eq!(none.years, all.years);
+        assert_eq!(none.villages, all.villages);
+    }
+
+    #[test]
+    fn guarantee_tops_up_with_public_money() {
+        let m = model(
+            10,
+            200,
+            r#"villages = ["a", "b"]
+floor_area_m2 = 2670
+rent_per_m2_per_year_yuan = "250 to 450"
+occupancy = { uniform = { min = 0.3, max = 1 } }
+cost_share_of_rent = 0.1
+investment_yuan = "1000万"
+guaranteed_return_rate = 0.08
+beneficiaries = [{ village = "a", share = 0.25 }, { village = "b", share = 0.25 }, { external = "Chongtou Town", share = 0.5 }]"#,
+        );
+        let guaranteed = 800_000.0;
+        let (mut topped, mut not_topped) = (0, 0);
+        for run in 0..200 {
+            let f = engine::intervention_flows(&m, 0, run);
+            for t in 0..10 {
+                let paid = f.operating(0)[t] + f.operating(1)[t] + f.external_yuan[t];
+                assert!(paid >= guaranteed - 1e-6, "{paid}");
+                let net = f.ledger[t].revenue_yuan - f.ledger[t].costs_yuan;
+                let top_up = f.ledger[t].public_money_yuan;
+                assert!((top_up - (guaranteed - net).max(0.0)).abs() < 1e-6);
+                assert!((paid - (net + top_up)).abs() < 1e-6);
+                if top_up > 0.0 {
+                    topped += 1;
+                } else {
+                    not_topped += 1;
+                }
+            }
+        }
+        assert!(topped > 0 && not_topped > 0, "{topped} {not_topped}");
+    }
+
+    #[test]
+    fn investment_paid_by_beneficiaries() {
+        let m = model(
+            2,
+            1,
+            r#"villages = ["b"]
+floor_area_m2 = 1000
+rent_per_m2_per_year_yuan = 100
+investment_yuan = 500000
+guaranteed_return_rate = 0.1
+investment_paid_by_beneficiaries = true
+beneficiaries = [{ village = "b", share = 0.2 }, { external = "X", share = 0.8 }]"#,
+        );
+        let f = engine::intervention_flows(&m, 0, 0);
+        assert!((f.operating(0)[0] - 0.2 * 100_000.0).abs() < FEN);
+        assert!((f.net_cash(0)[0] - (0.2 * 100_000.0 - 100_000.0)).abs() < FEN);
+        assert!((f.external_yuan[0] - (0.8 * 100_000.0 - 400_000.0)).abs() < FEN);
+        assert!((f.external_yuan[1] - 80_000.0).abs() < FEN);
+        assert_eq!(f.ledger[0].village_equity_yuan, 100_000.0);
+        assert_eq!(f.ledger[0].public_money_yuan, 0.0);
+    }
+
+    #[test]
+    fn validation_errors() {
+        let base = "floor_area_m2 = 100\nrent_per_m2_per_year_yuan = 100\n";
+        let e = error(&format!(
+            "{base}villages = [\"a\"]\nbeneficiaries = [{{ village = \"a\", share = 0.5 }}, {{ external = \"X\", share = 0.4 }}]"
+        ));
+        assert!(
+            e.contains("interventions[0].beneficiaries") && e.contains("sum to 1"),
+            "{e}"
+        );
+        let e = error(&format!(
+            "{base}villages = [\"a\"]\nbeneficiaries = [{{ village = \"b\", share = 1 }}]"
+        ));
+        assert!(e.contains("beneficiaries[0].village") && e.contains("not among"), "{e}");
+        let e = error(&format!("{base}beneficiaries = [{{ village = \"a\", share = 1 }}]"));
+        assert!(
+            e.contains("interventions[0].villages") && e.contains("missing field"),
+            "{e}"
+        );
+        let e = error(&format!(
+            "{base}villages = [\"a\", \"b\"]\nbeneficiaries = [{{ village = \"a\", share = 1 }}]"
+        ));
+        assert!(
+            e.contains("beneficiaries") && e.contains("b are not beneficiaries"),
+            "{e}"
+        );
+        let e = error(&format!(
+            "{base}villages = [\"a\"]\nbeneficiaries = [{{ village = \"a\", external = \"X\", share = 1 }}]"
+        ));
+        assert!(e.contains("beneficiaries[0]") && e.contains("exactly one"), "{e}");
+        let e = error(&format!(
+            "{base}guaranteed_return_rate = 0.1\nbeneficiaries = [{{ external = \"X\", share = 1 }}]"
+        ));
+        assert!(
+            e.contains("guaranteed_return_rate") && e.contains("investment_yuan"),
+            "{e}"
+        );
+        let e = error(&format!(
+            "{base}occupancy = 1.2\nbeneficiaries = [{{ external = \"X\", share = 1 }}]"
+        ));
+        assert!(e.contains("occupancy"), "{e}");
+        let e = error(&format!("{base}villages = [\"a\"]\nbeneficiaries = []"));
+        assert!(e.contains("beneficiaries"), "{e}");
+    }
+
+    #[test]
+    fn other_kinds_still_need_villages() {
+        let text = scenario(3, 1, "").replace(
+            "kind = \"mountain_sea_workshop\"",
+            "kind = \"income_stream\"\namount = 1",
+        );
+        let e = crate::scenario::parse("test.toml", &text, std::path::Path::new("."))
+            .unwrap_err()
+            .errors[0]
+            .to_string();
+        assert!(
+            e.contains("interventions[0].villages") && e.contains("missing field"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,327 @@
+//! `project_service` (项目承建): villages execute small public works
+//! (agricultural infrastructure, living-environment improvement, 以工代赈
+//! projects) funded by central and provincial money, and keep a service
+//! margin as operating income.
+//!
+//! Eligibility: in each run, each participating village is eligible
+//! independently with probability `eligible_share` (a village either has the
+//! organisation, qualifications and track record to be given projects in the
+//! horizon or not), so on average `eligible_share` of the villages take
+//! part. For each eligible village `v` and active year `y`:
+//!
+//! ```text
+//! N[v, y]        ~ Poisson(projects_per_year)
+//! value[v, y, j] ~ project_value_yuan, drawn afresh for each project j
+//! income[v, y]   = service_margin * sum_{j < N[v, y]} value[v, y, j]     (operating income)
+//! E[income[v, y]] = eligible_share * projects_per_year * E[value] * service_margin
+//! ```
+//!
+//! `project_value_yuan` is usually a lognormal, e.g. `"30万 to 200万"` (a 90%
+//! range). Without a `per` key every project draws its own value; with
+//! `per = "run" | "village" | "year" | "village-year"` every project of that
+//! run, village, year or village-year shares one value.
+//!
+//! | parameter | unit | default `per` | default |
+//! | --- | --- | --- | --- |
+//! | `projects_per_year` | projects per eligible village per year (Poisson mean) | run | required |
+//! | `project_value_yuan` | yuan per project | each project | required |
+//! | `service_margin` | share 0-1 of project value kept by the village | run | required |
+//! | `eligible_share` | probability 0-1 that a village is eligible (once per run) | run, or village | 1 |
+//!
+//! Capital and public money: the project money (the whole value) is public
+//! money (central or provincial funds), recorded as `public_money_yuan` in
+//! the year of the project; the village contributes no capital. Ledger:
+//! `revenue_yuan` = project value (the contract the village's company
+//! books), `costs_yuan` = (1 - margin) x value (wages, materials), so the
+//! village's operating income is revenue - costs = margin x value.
+
+use rand::Rng;
+use serde::Deserialize;
+
+use super::doc::{KindDoc, ParamDoc};
+use super::service_business::poisson;
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::scenario::param::{Domain, Param, Per};
+
+/// The kind's own keys in a scenario file.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Mean number of projects per eligible village per year (Poisson; default per run).
+    pub projects_per_year: Param,
+    /// Value of one project, yuan, e.g. "30万 to 200万" (default: drawn for each project).
+    pub project_value_yuan: Param,
+    /// Share 0-1 of the project value the village keeps as operating income (default per run).
+    pub service_margin: Param,
+    /// Probability 0-1 that a village is eligible for projects, decided once per run (default 1).
+    pub eligible_share: Option<Param>,
+}
+
+/// A validated project-service measure.
+#[derive(Debug, Clone)]
+pub struct ProjectService {
+    pub projects_per_year: Param,
+    pub project_value_yuan: Param,
+    pub service_margin: Param,
+    pub eligible_share: Param,
+}
+
+impl KindModel for ProjectService {
+    const KIND: &'static str = "project_service";
+    const DOC: KindDoc = KindDoc {
+        kind: "project_service",
+        chinese: "项目承建 (村级组织承接小型项目、以工代赈)",
+        summary: "Villages execute small public works (agricultural infrastructure, living-environment improvement) paid for by central and provincial funds, and keep a service margin of each project's value as operating income. Eligible villages get a Poisson number of projects a year, each of uncertain (lognormal) value.",
+        equations: "eligible[v] ~ Bernoulli(eligible_share), once per run\nN[v, y] ~ Poisson(projects_per_year) for eligible villages, 0 otherwise\nvalue[v, y, j] ~ project_value_yuan (afresh for each project unless per is given)\nincome[v, y] = service_margin * sum_{j < N[v, y]} value[v, y, j]   (operating income and net cash)\nE[income[v, y]] = eligible_share * projects_per_year * E[value] * service_margin",
+        capital: "No village capital. The project money (the whole value) is public money (central/provincial funds) in the year of the project; the village keeps service_margin of it as operating income. Ledger revenue = project value, costs = (1 - margin) x value.",
+        params: &[
+            ParamDoc { name: "projects_per_year", unit: "projects per eligible village per year", per: Some(Per::Run), default: "required", meaning: "mean of the Poisson number of projects" },
+            ParamDoc { name: "project_value_yuan", unit: "yuan per project", per: None, default: "required", meaning: "value of one project, e.g. \"30万 to 200万\" (lognormal); drawn afresh for each project unless a per key is given" },
+            ParamDoc { name: "service_margin", unit: "share 0-1 of project value", per: Some(Per::Run), default: "required", meaning: "management fee / profit the village keeps, net of wages and materials" },
+            ParamDoc { name: "eligible_share", unit: "probability 0-1", per: Some(Per::Run), default: "1", meaning: "chance that a village is eligible for projects, decided once per run per village (per may be run or village)" },
+        ],
+    };
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        if let Some(p) = &spec.eligible_share {
+            if matches!(p.per, Some(Per::Year | Per::VillageYear)) {
+                check.fail(
+                    "eligible_share",
+                    "eligibility is decided once per run for each village: `per` must be \"run\" or \"village\"",
+                    None,
+                );
+            }
+        }
+        ProjectService {
+            projects_per_year: check.param("projects_per_year", &spec.projects_per_year, Domain::NonNegative),
+            project_value_yuan: check.param("project_value_yuan", &spec.project_value_yuan, Domain::NonNegative),
+            service_margin: check.param("service_margin", &spec.service_margin, Domain::Probability),
+            eligible_share: check.param_or("eligible_share", &spec.eligible_share, 1.0, Domain::Probability),
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let vs = &iv.villages;
+        let rate = ctx.draw(&self.projects_per_year, Per::Run, iv.key, "projects_per_year", vs);
+        let margin = ctx.draw(&self.service_margin, Per::Run, iv.key, "service_margin", vs);
+        let eligible_share = ctx.draw(&self.eligible_share, Per::Run, iv.key, "eligible_share", vs);
+        // With a `per` key, projects share one value at that level; without,
+        // each project draws its own.
+        let shared_value = self
+            .project_value_yuan
+            .per
+            .map(|per| ctx.draw(&self.project_value_yuan, per, iv.key, "project_value_yuan", vs));
+        for (slot, &v) in vs.iter().enumerate() {
+            let entity = crate::rng::combine(iv.key, ctx.village_keys[v]);
+            let p = eligible_share.at(slot, 0);
+            if p < 1.0 && ctx.stream(entity, "eligibility event").random::<f64>() >= p {
+                continue;
+            }
+            let mut counts = ctx.stream(entity, "project count draws");
+            let mut values = ctx.stream(entity, "project value draws (per project)");
+            for t in 0..ctx.years {
+                if !iv.active(ctx.start_year + t as i32) {
+                    continue;
+                }
+                let n = poisson(rate.at(slot, t), &mut counts) as u64;
+                let value: f64 = match &shared_value {
+                    Some(d) => n as f64 * d.at(slot, t),
+                    None => (0..n).map(|_| self.project_value_yuan.sample(&mut values)).sum(),
+                };
+                if value == 0.0 {
+                    continue;
+                }
+                let income = margin.at(slot, t) * value;
+                let ledger = &mut flows.ledger[t];
+                ledger.revenue_yuan += value;
+                ledger.costs_yuan += value - income;
+                ledger.public_money_yuan += value;
+                flows.add_income(slot, t, income);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::intervention_flows;
+    use crate::scenario::parse;
+    use std::path::Path;
+
+    fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
+        format!(
+            r#"
+[scenario]
+name = "project test"
+start_year = 2025
+years = {years}
+runs = {runs}
+seed = 3
+
+[targets]
+floor = "50万"
+weak = "30万"
+
+[[villages]]
+group = "g"
+count = {villages}
+operating_income = 100000
+
+[[interventions]]
+id = "projects"
+kind = "project_service"
+villages = "all"
+{own}
+"#
+        )
+    }
+
+    fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
+        parse("test.toml", &scenario(villages, years, runs, own), Path::new(".")).unwrap()
+    }
+
+    fn incomes(m: &crate::model::Model, villages: usize) -> Vec<f64> {
+        let mut out = Vec::new();
+        for run in 0..m.runs {
+            let f = intervention_flows(m, 0, run);
+            for slot in 0..villages {
+                out.extend_from_slice(f.operating(slot));
+            }
+        }
+        out
+    }
+
+    fn mean_var(x: &[f64]) -> (f64, f64) {
+        let n = x.len() as f64;
+        let mean = x.iter().sum::<f64>() / n;
+        (mean, x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n)
+    }
+
+    #[test]
+    fn poisson_count_has_its_mean_and_variance() {
+        // Fixed value 100,000 and margin 1: income / 100,000 is the count.
+        let m = model(
+            20,
+            5,
+            300,
+            "projects_per_year = 0.7\nproject_value_yuan = 100000\nservice_margin = 1",
+        );
+        let counts: Vec<f64> = incomes(&m, 20).iter().map(|x| x / 100_000.0).collect();
+        assert!(counts.iter().all(|c| c.fract() == 0.0));
+        let (mean, var) = mean_var(&counts);
+        let se = (0.7 / counts.len() as f64).sqrt();
+        assert!((mean - 0.7).abs() < 4.0 * se, "{mean}");
+        assert!((var / 0.7 - 1.0).abs() < 0.05, "{var}");
+        let zero = counts.iter().filter(|c| **c == 0.0).count() as f64 / counts.len() as f64;
+        assert!((zero - (-0.7f64).exp()).abs() < 0.02, "{zero}");
+    }
+
+    #[test]
+    fn mean_income_is_rate_times_value_times_margin() {
+        // E[value] = 500,000 (lognormal given by mean and sd), margin 5%,
+        // 0.5 projects a year, 60% of villages eligible.
+        let m = model(
+            25,
+            4,
+            400,
+            "projects_per_year = 0.5\nproject_value_yuan = { lognormal = { mean = 500000, sd = 300000 } }\nservice_margin = 0.05\neligible_share = 0.6",
+        );
+        let x = incomes(&m, 25);
+        // The years of one village share its eligibility: the independent
+        // units are the village totals over the 4 years.
+        let totals: Vec<f64> = x.chunks(4).map(|c| c.iter().sum::<f64>() / 4.0).collect();
+        let (mean, var) = mean_var(&totals);
+        let expected = 0.6 * 0.5 * 500_000.0 * 0.05;
+        let se = (var / totals.len() as f64).sqrt();
+        assert!((mean - expected).abs() < 4.0 * se, "{mean} vs {expected} (se {se})");
+        // Eligibility is per village per run: a village with no income in
+        // every year is either ineligible or unlucky; the share of villages
+        // with any income is 0.6 * (1 - exp(-0.5 * 4)).
+        let any = x.chunks(4).filter(|c| c.iter().any(|v| *v > 0.0)).count() as f64 / (x.len() / 4) as f64;
+        let want = 0.6 * (1.0 - (-2.0f64).exp());
+        assert!((any - want).abs() < 0.025, "{any} vs {want}");
+    }
+
+    #[test]
+    fn public_money_is_the_project_value() {
+        let m = model(
+            2,
+            3,
+            1,
+            "projects_per_year = 5\nproject_value_yuan = { fixed = 200000, per = \"village\" }\nservice_margin = 0.05\nstart_year = 2026",
+        );
+        let f = intervention_flows(&m, 0, 0);
+        assert!((0..2).all(|s| f.operating(s)[0] == 0.0));
+        let total: f64 = (0..2).map(|s| f.operating(s)[1]).sum();
+        let l = f.ledger[1];
+        assert!(total > 0.0);
+        assert!((l.public_money_yuan * 0.05 - total).abs() < 1e-6);
+        assert_eq!(l.revenue_yuan, l.public_money_yuan);
+        assert!((l.revenue_yuan - l.costs_yuan - total).abs() < 1e-6);
+        assert_eq!(f.operating(0), f.net_cash(0));
+        // Shared value per run: every project of the run has the same value.
+        let m = model(
+            3,
+            3,
+            20,
+            "projects_per_year = 2\nproject_value_yuan = { lognormal = { median = 500000, sigma = 0.5 }, per = \"run\" }\nservice_margin = 1",
+        );
+        for run in 0..20 {
+            let f = intervention_flows(&m, 0, run);
+            let x: Vec<f64> = (0..3)
+                .flat_map(|s| f.operating(s).to_vec())
+                .filter(|x| *x > 0.0)
+                .collect();
+            let unit = x.iter().cloned().fold(f64::INFINITY, f64::min);
+            // unit = k * value for the smallest count k: every income is a
+            // whole multiple of unit / k for some small k.
+            let whole = |k: f64| x.iter().all(|v| (v * k / unit - (v * k / unit).round()).abs() < 1e-9);
+            assert!((1..=8).any(|k| whole(k as f64)), "{x:?}");
+        }
+    }
+
+    #[test]
+    fn validation_errors_are_located() {
+        let err = parse(
+            "test.toml",
+            &scenario(
+                1,
+                2,
+                1,
+                "projects_per_year = 1\nproject_value_yuan = 100000\nservice_margin = 1.2",
+            ),
+            Path::new("."),
+        )
+        .unwrap_err();
+        let msg = err.errors[0].to_string();
+        assert!(
+            msg.contains("interventions[0].service_margin") && msg.contains("probability"),
+            "{msg}"
+        );
+        let err = parse(
+            "test.toml",
+            &scenario(
+                1,
+                2,
+                1,
+                "projects_per_year = -1\nproject_value_yuan = 100000\nservice_margin = 0.1\neligible_share = { fixed = 0.5, per = \"year\" }",
+            ),
+            Path::new("."),
+        )
+        .unwrap_err()
+        .plain();
+        assert!(
+            err.contains("interventions[0].eligible_share") && err.contains("once per run"),
+            "{err}"
+        );
+        assert!(err.contains("interventions[0].projects_per_year"), "{err}");
+    }
+
+    #[test]
+    fn runs_through_the_engine() {
+        let m = model(3, 4, 50, "projects_per_year = 0.3\nproject_value_yuan = \"30万 to 200万\"\nservice_margin = \"3% to 8%\"\neligible_share = 0.7");
+        let r = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 1 }, &|_| {}).unwrap();
+        assert_eq!(r.policies.len(), 2);
+    }
+}

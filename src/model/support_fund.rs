@@ -1,0 +1,528 @@
+//! `support_fund` (政银帮扶 / 消薄基金): government capital and village
+//! capital pooled and run by an operator (e.g. a district urban investment
+//! group) that pays a return rate on the pool each year; the returns go to
+//! the participating villages.
+//!
+//! Source: Wuxing district, Huzhou: the city and district put in 22 million
+//! yuan, the villages 22.85 million, run by the District Urban Investment
+//! Group: +2.691 million yuan a year for 33 villages (6.0% of the pool).
+//!
+//! # Capital (intervention start year)
+//!
+//! ```text
+//! village contributions  c_v = village_capital_yuan / n          (equal split, the default)
+//!                        c_v = village_capital_by_village_yuan[v] (explicit)
+//! pool                   K = government_capital_yuan + sum_v c_v
+//! ```
+//!
+//! The government capital is public money in the start year; each village's
+//! contribution leaves its net cash in the start year.
+//!
+//! # Returns (years `y` with the intervention active)
+//!
+//! ```text
+//! rate      rho[y] = the draw of return_rate_per_year for period floor((y - start_year) / reset_years)
+//!                    (one draw from the stream for the whole term when reset_years is not given)
+//! returns   R[y]   = K * rho[y]                  while the operator has not defaulted
+//! village   operating income[v, y] = weight_v * R[y]
+//! weights   equal:            weight_v = 1 / n
+//!           by-contribution:  weight_v = c_v / sum_u c_u
+//!           weakest:          weight_v = (1 / max(I_v, 1)) / sum_u (1 / max(I_u, 1))
+//!                             I_v = central value of the village's baseline operating income (yuan)
+//! ```
+//!
+//! # Operator default
+//!
+//! In each simulated active year the operator defaults with probability
+//! `h = default_hazard_per_year` (one uniform draw per year from the
+//! intervention's own stream). In the default year `d` and after, no returns
+//! are paid; in year `d` each village recovers `recovery_rate * c_v`, recorded
+//! as net cash only (capital coming back is not operating income), and the
+//! run records `failed_in_year = d`. The probability that the fund still pays
+//! in the `n`-th simulated year is `(1 - h)^n`.
+//!
+//! If `end_year` lies inside the horizon and the operator has not defaulted,
+//! the villages' contributions are repaid in `end_year` (net cash). The
+//! government's capital and its recovery are not village money and are not
+//! recorded beyond the start year's public money.
+//!
+//! # Parameters
+//!
+//! | parameter | unit | default `per` | default |
+//! | --- | --- | --- | --- |
+//! | `government_capital_yuan` | yuan | fixed | 0 |
+//! | `village_capital_yuan` | yuan, total (split equally) | fixed | 0 |
+//! | `village_capital_by_village_yuan` | `{ village-id = yuan }` | fixed | - |
+//! | `return_rate_per_year` | per year, >= 0 | per reset period | required |
+//! | `reset_years` | years, 1 to 100 | fixed | never |
+//! | `allocation` | `"equal"`, `"by-contribution"`, `"weakest"` | fixed | equal |
+//! | `default_hazard_per_year` | probability | run | 0 |
+//! | `recovery_rate` | share of contributed capital | run | 0.4 |
+
+use std::collections::BTreeMap;
+
+use rand::Rng;
+use serde::Deserialize;
+
+use super::cluster_purchase::{non_negative, shared_param};
+use super::doc::{KindDoc, ParamDoc};
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::scenario::param::{Domain, Num, Param, Per};
+
+/// How the returns are divided among the participating villages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Allocation {
+    /// Equal shares.
+    Equal,
+    /// In proportion to each village's contribution.
+    ByContribution,
+    /// Inversely proportional to the village's baseline operating income.
+    Weakest,
+}
+
+/// The kind's own keys in a scenario file.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Government (city, district) capital put in the pool, yuan (default 0).
+    pub government_capital_yuan: Option<Num>,
+    /// Total village capital, split equally among the villages (default 0).
+    pub village_capital_yuan: Option<Num>,
+    /// Capital of each village, yuan, instead of `village_capital_yuan`.
+    pub village_capital_by_village_yuan: Option<BTreeMap<String, Num>>,
+    /// Return the operator pays on the pool, per year.
+    pub return_rate_per_year: Param,
+    /// The rate is redrawn every this many years (default: never).
+    pub reset_years: Option<i64>,
+    /// "equal" (default), "by-contribution" or "weakest".
+    pub allocation: Option<Allocation>,
+    /// Probability per year that the operator defaults (default 0, per run).
+    pub default_hazard_per_year: Option<Param>,
+    /// Share of their capital the villages recover on default (default 0.4, per run).
+    pub recovery_rate: Option<Param>,
+}
+
+/// A validated support fund.
+#[derive(Debug, Clone)]
+pub struct SupportFund {
+    pub government_capital_yuan: f64,
+    /// Contribution of each slot, yuan.
+    pub contributions: Vec<f64>,
+    /// Share of the returns of each slot.
+    pub weights: Vec<f64>,
+    pub pool_yuan: f64,
+    pub rate: Param,
+    pub reset_years: Option<u32>,
+    pub allocation: Allocation,
+    pub hazard: Param,
+    pub recovery: Param,
+}
+
+impl KindModel for SupportFund {
+    const KIND: &'static str = "support_fund";
+    const DOC: KindDoc = KindDoc {
+        kind: "support_fund",
+        chinese: "政银帮扶 / 消薄基金",
+        summary: "Government and village capital pooled and run by an operator (e.g. a district urban investment group) that pays a return rate on the pool each year; the returns are the participating villages' operating income, allocated equally, by contribution, or weighted to the weakest. The rate may be reset every few years; the operator may default, after which returns stop and the villages recover part of their capital. Source: Wuxing: 22 million yuan from city and district, 22.85 million from villages, +2.691 million yuan a year for 33 villages (6.0% of the pool).",
+        equations: "c_v = village_capital_yuan / n (or village_capital_by_village_yuan[v]); K = government_capital_yuan + sum_v c_v\nrho[y] = draw of return_rate_per_year for period floor((y - start_year) / reset_years) (one draw when never reset)\nR[y] = K * rho[y] while the operator has not defaulted\noperating income[v,y] = weight_v * R[y]; net cash adds -c_v in the start year\nweights: equal 1/n; by-contribution c_v / sum c; weakest (1/max(I_v,1)) / sum_u (1/max(I_u,1)), I_v = central baseline operating income\ndefault: each active year w.p. default_hazard_per_year; from the default year d no returns; in year d each village gets recovery_rate * c_v as net cash (not operating income); failed_in_year = d\nP(still paying in the n-th simulated year) = (1 - h)^n\nif end_year is inside the horizon and no default: contributions repaid in end_year (net cash)",
+        capital: "Government capital is public money in the start year; village contributions are village equity paid in the start year (net cash); no loan. On operator default villages recover recovery_rate of their contributions as cash; without default, contributions come back in end_year if it lies in the horizon.",
+        params: &[
+            ParamDoc { name: "government_capital_yuan", unit: "yuan", per: None, default: "0", meaning: "city and district capital put in the pool (public money)" },
+            ParamDoc { name: "village_capital_yuan", unit: "yuan (total)", per: None, default: "0", meaning: "villages' capital, split equally among the participating villages" },
+            ParamDoc { name: "village_capital_by_village_yuan", unit: "{ village-id = yuan }", per: None, default: "none", meaning: "each village's capital, instead of village_capital_yuan" },
+            ParamDoc { name: "return_rate_per_year", unit: "per year (>= 0)", per: Some(Per::Run), default: "required", meaning: "return the operator pays on the pool; drawn at the start and again every reset_years" },
+            ParamDoc { name: "reset_years", unit: "years (1-100)", per: None, default: "never", meaning: "the return rate is redrawn every this many years" },
+            ParamDoc { name: "allocation", unit: "equal | by-contribution | weakest", per: None, default: "equal", meaning: "how the returns are divided among the villages (weakest: inversely proportional to baseline operating income)" },
+            ParamDoc { name: "default_hazard_per_year", unit: "probability per year", per: Some(Per::Run), default: "0", meaning: "probability that the operator defaults in a year" },
+            ParamDoc { name: "recovery_rate", unit: "share of contributed capital", per: Some(Per::Run), default: "0.4", meaning: "share of their capital the villages recover on default" },
+        ],
+    };
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        let n = check.participants.len();
+        let government_capital_yuan = spec
+            .government_capital_yuan
+            .map_or(0.0, |g| non_negative(check, "government_capital_yuan", g));
+        let ids: Vec<String> = check
+            .participants
+            .iter()
+            .map(|&v| check.villages[v].id.clone())
+            .collect();
+        let contributions = match (&spec.village_capital_yuan, &spec.village_capital_by_village_yuan) {
+            (Some(_), Some(_)) => {
+                check.fail(
+                    "village_capital_by_village_yuan",
+                    "give `village_capital_yuan` (a total split equally) or `village_capital_by_village_yuan`, not both",
+                    None,
+                );
+                vec![0.0; n]
+            }
+            (Some(total), None) => {
+                let total = non_negative(check, "village_capital_yuan", *total);
+                vec![total / n.max(1) as f64; n]
+            }
+            (None, Some(map)) => {
+                let mut c = vec![f64::NAN; n];
+                for (id, amount) in map {
+                    let field = format!("village_capital_by_village_yuan.{id}");
+                    let amount = non_negative(check, &field, *amount);
+                    match ids.iter().position(|i| i == id) {
+                        Some(slot) => c[slot] = amount,
+                        None => check.fail(
+                            &field,
+                            format!("village `{id}` does not take part in this intervention"),
+                            Some(format!("the intervention's villages: {}", ids.join(", "))),
+                        ),
+                    }
+                }
+                let missing: Vec<&str> = (0..n).filter(|&s| c[s].is_nan()).map(|s| ids[s].as_str()).collect();
+                if !missing.is_empty() {
+                    check.fail(
+                        "village_capital_by_village_yuan",
+                        format!("no capital given for {}", missing.join(", ")),
+                        Some("give every participating village an amount (0 if it puts in nothing)".into()),
+                    );
+                }
+                c.into_iter().map(|x| if x.is_nan() { 0.0 } else { x }).collect()
+            }
+            (None, None) => vec![0.0; n],
+        };
+        let village_total: f64 = contributions.iter().sum();
+        let allocation = spec.allocation.unwrap_or(Allocation::Equal);
+        let weights: Vec<f64> = match allocation {
+            Allocation::Equal => vec![1.0 / n.max(1) as f64; n],
+            Allocation::ByContribution => {
+                if village_total <= 0.0 {
+                    check.fail(
+                        "allocation",
+                        "\"by-contribution\" needs village capital above 0",
+                        Some("give village_capital_yuan or village_capital_by_village_yuan, or use \"equal\"".into()),
+                    );
+                    vec![1.0 / n.max(1) as f64; n]
+                } else {
+                    contributions.iter().map(|c| c / village_total).collect()
+                }
+            }
+            Allocation::Weakest => {
+                let inverse: Vec<f64> = check
+                    .participants
+                    .iter()
+                    .map(|&v| 1.0 / check.villages[v].operating_income.central().max(1.0))
+                    .collect();
+                let sum: f64 = inverse.iter().sum();
+                inverse.iter().map(|x| x / sum).collect()
+            }
+        };
+        let rate = check.param("return_rate_per_year", &spec.return_rate_per_year, Domain::NonNegative);
+        if matches!(rate.per, Some(p) if p != Per::Run) {
+            check.fail(
+                "return_rate_per_year",
+                "the return rate is drawn once per reset period: `per` can only be \"run\" (set reset_years to redraw it)",
+                Some("to redraw it, set reset_years (reset_years = 1 redraws it every year)".into()),
+            );
+        }
+        let reset_years = spec.reset_years.and_then(|r| {
+            check
+                .int_in("reset_years", r, 1, crate::scenario::read::MAX_YEARS)
+                .then_some(r as u32)
+        });
+        let hazard = check.param_or(
+            "default_hazard_per_year",
+            &spec.default_hazard_per_year,
+            0.0,
+            Domain::Probability,
+        );
+        let recovery = check.param_or("recovery_rate", &spec.recovery_rate, 0.4, Domain::Probability);
+        shared_param(check, "default_hazard_per_year", &hazard);
+        shared_param(check, "recovery_rate", &recovery);
+        SupportFund {
+            government_capital_yuan,
+            pool_yuan: government_capital_yuan + village_total,
+            contributions,
+            weights,
+            rate,
+            reset_years,
+            allocation,
+            hazard,
+            recovery,
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let hazard = ctx.draw(&self.hazard, Per::Run, iv.key, "default_hazard_per_year", &iv.villages);
+        let recovery = ctx.draw(&self.recovery, Per::Run, iv.key, "recovery_rate", &iv.villages);
+        let mut rate_rng = ctx.stream(iv.key, "return_rate_per_year");
+        let mut default_rng = ctx.stream(iv.key, "operator_default");
+        let mut rates: Vec<f64> = Vec::new();
+        let mut defaulted = false;
+        for t in 0..ctx.years {
+            let year = ctx.start_year + t as i32;
+            if !iv.active(year) {
+                continue;
+            }
+            if year == iv.start_year {
+                let ledger = &mut flows.ledger[t];
+                ledger.public_money_yuan += self.government_capital_yuan;
+                ledger.village_equity_yuan += self.contributions.iter().sum::<f64>();
+                for (slot, c) in self.contributions.iter().enumerate() {
+                    flows.add_cash(slot, t, -c);
+                }
+            }
+            if defaulted {
+                continue;
+            }
+            let u: f64 = default_rng.random();
+            if u < hazard.at(0, t) {
+                defaulted = true;
+                flows.failed_in_year = Some(t);
+                let r = recovery.at(0, t);
+                for (slot, c) in self.contributions.iter().enumerate() {
+                    flows.add_cash(slot, t, r * c);
+                }
+                continue;
+            }
+            let period = match self.reset_years {
+                Some(k) => ((year - iv.start_year) / k as i32) as usize,
+                None => 0,
+            };
+            while rates.len() <= period {
+                rates.push(self.rate.sample(&mut rate_rng));
+            }
+            let returns = self.pool_yuan * rates[period];
+            flows.ledger[t].revenue_yuan += returns;
+            for (slot, w) in self.weights.iter().enumerate() {
+                flows.add_income(slot, t, w * returns);
+            }
+            if iv.end_year == Some(year) {
+                for (slot, c) in self.contributions.iter().enumerate() {
+                    flows.add_cash(slot, t, *c);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine;
+    use crate::model::Model;
+
+    const FEN: f64 = 0.005;
+
+    fn scenario(years: usize, runs: usize, villages: &str, own: &str) -> String {
+        format!(
+            r#"
+[scenario]
+name = "t"
+start_year = 2020
+years = {years}
+runs = {runs}
+seed = 11
+
+[targets]
+floor = "50万"
+
+{villages}
+
+[[interventions]]
+id = "fund"
+kind = "support_fund"
+villages = "all"
+{own}
+"#
+        )
+    }
+
+    const GROUP33: &str = "[[villages]]\ngroup = \"w\"\ncount = 33\noperating_income = \"25万\"\n";
+    const THREE: &str = "[[villages]]\nid = \"a\"\noperating_income = \"10万\"\n[[villages]]\nid = \"b\"\noperating_income = \"20万\"\n[[villages]]\nid = \"c\"\noperating_income = \"40万\"\n";
+
+    fn model(years: usize, runs: usize, villages: &str, own: &str) -> Model {
+        crate::scenario::parse(
+            "test.toml",
+            &scenario(years, runs, villages, own),
+            std::path::Path::new("."),
+        )
+        .unwrap()
+    }
+
+    fn error(villages: &str, own: &str) -> String {
+        crate::scenario::parse("test.toml", &scenario(3, 1, villages, own), std::path::Path::new("."))
+            .unwrap_err()
+            .errors[0]
+            .to_string()
+    }
+
+    #[test]
+    fn source_figures_equal_allocation_to_the_fen() {
+        let m = model(
+            5,
+            2,
+            GROUP33,
+            "government_capital_yuan = \"2200万\"\nvillage_capital_yuan = \"2285万\"\nreturn_rate_per_year = 0.06",
+        );
+        let f = engine::intervention_flows(&m, 0, 1);
+        let pool: f64 = 22_000_000.0 + 22_850_000.0;
+        assert!((pool * 0.06 - 2_691_000.0).abs() < FEN);
+        for slot in 0..33 {
+            for t in 0..5 {
+                assert!((f.operating(slot)[t] - pool * 0.06 / 33.0).abs() < FEN);
+            }
+            let c = 22_850_000.0 / 33.0;
+            assert!((f.net_cash(slot)[0] - (pool * 0.06 / 33.0 - c)).abs() < FEN);
+        }
+        assert_eq!(f.ledger[0].public_money_yuan, 22_000_000.0);
+        assert!((f.ledger[0].village_equity_yuan - 22_850_000.0).abs() < FEN);
+        assert!((f.ledger[3].revenue_yuan - 2_691_000.0).abs() < FEN);
+        assert_eq!(f.failed_in_year, None);
+    }
+
+    #[test]
+    fn by_contribution_and_weakest_allocations() {
+        let own = "government_capital_yuan = 1000000\nvillage_capital_by_village_yuan = { a = 100000, b = 300000, c = 600000 }\nreturn_rate_per_year = 0.05";
+        let pool = 2_000_000.0;
+        let m = model(3, 1, THREE, &format!("{own}\nallocation = \"by-contribution\""));
+        let f = engine::intervention_flows(&m, 0, 0);
+        for (slot, w) in [0.1, 0.3, 0.6].iter().enumerate() {
+            assert!((f.operating(slot)[1] - pool * 0.05 * w).abs() < FEN);
+        }
+        assert!((f.net_cash(2)[0] - (pool * 0.05 * 0.6 - 600_000.0)).abs() < FEN);
+        // Weakest: weights 1/10 : 1/20 : 1/40 = 4/7, 2/7, 1/7.
+        let m = model(3, 1, THREE, &format!("{own}\nallocation = \"weakest\""));
+        let f = engine::intervention_flows(&m, 0, 0);
+        for (slot, w) in [4.0 / 7.0, 2.0 / 7.0, 1.0 / 7.0].iter().enumerate() {
+            assert!((f.operating(slot)[2] - pool * 0.05 * w).abs() < FEN);
+        }
+        // Equal.
+        let m = model(3, 1, THREE, own);
+        let f = engine::intervention_flows(&m, 0, 0);
+        for slot in 0..3 {
+            assert!((f.operating(slot)[0] - pool * 0.05 / 3.0).abs() < FEN);
+        }
+    }
+
+    #[test]
+    fn rate_is_redrawn_every_reset_period() {
+        let m = model(
+            7,
+            3,
+            THREE,
+            "village_capital_yuan = 300000\nreturn_rate_per_year = { uniform = { min = 0.03, max = 0.08 } }\nreset_years = 3",
+        );
+        for run in 0..3 {
+            let f = engine::intervention_flows(&m, 0, run);
+            let r: Vec<f64> = f.ledger.iter().map(|l| l.revenue_yuan).collect();
+            assert_eq!(r[0], r[1]);
+            assert_eq!(r[1], r[2]);
+            assert_ne!(r[2], r[3]);
+            assert_eq!(r[3], r[5]);
+            assert_ne!(r[5], r[6]);
+            assert!(r.iter().all(|x| (300_000.0 * 0.03..=300_000.0 * 0.08).contains(x)));
+        }
+        // Never reset: one rate for the whole term.
+        let m = model(
+            7,
+            1,
+            THREE,
+            "village_capital_yuan = 300000\nreturn_rate_per_year = { uniform = { min = 0.03, max = 0.08 } }",
+        );
+        let f = engine::intervention_flows(&m, 0, 0);
+        assert!(f.ledger.iter().all(|l| l.revenue_yuan == f.ledger[0].revenue_yuan));
+    }
+
+    #[test]
+    fn survival_follows_the_hazard() {
+        let (h, years, runs) = (0.1_f64, 10, 4000u64);
+        let m = model(
+            years,
+            runs as usize,
+            THREE,
+            "village_capital_yuan = 300000\nreturn_rate_per_year = 0.05\ndefault_hazard_per_year = 0.1\nrecovery_rate = 0.5",
+        );
+        let mut paying = vec![0u64; years];
+        for run in 0..runs {
+            let f = engine::intervention_flows(&m, 0, run);
+            for (t, p) in paying.iter_mut().enumerate() {
+                let still = f.ledger[t].revenue_yuan > 0.0;
+                assert_eq!(still, f.failed_in_year.is_none_or(|d| d > t));
+                *p += u64::from(still);
+            }
+            if let Some(d) = f.failed_in_year {
+                // Recovery is cash, not operating income.
+                assert_eq!(f.operating(0)[d], 0.0);
+                let paid_in = if d == 0 { -100_000.0 } else { 0.0 };
+                assert!((f.net_cash(0)[d] - (paid_in + 50_000.0)).abs() < FEN);
+                assert!(f.operating(0)[d..].iter().all(|x| *x == 0.0));
+            }
+        }
+        for (t, p) in paying.iter().enumerate() {
+            let expected = (1.0 - h).powi(t as i32 + 1);
+            let share = *p as f64 / runs as f64;
+            let se = (expected * (1.0 - expected) / runs as f64).sqrt();
+            assert!((share - expected).abs() < 4.0 * se, "year {t}: {share} vs {expected}");
+        }
+    }
+
+    #[test]
+    fn contributions_come_back_at_end_year() {
+        let m = model(
+            5,
+            1,
+            THREE,
+            "village_capital_yuan = 300000\nreturn_rate_per_year = 0.05\nend_year = 2022",
+        );
+        let f = engine::intervention_flows(&m, 0, 0);
+        assert!((f.net_cash(0)[2] - (5_000.0 + 100_000.0)).abs() < FEN);
+        assert_eq!(f.operating(0)[3], 0.0);
+        assert_eq!(f.net_cash(0)[3], 0.0);
+    }
+
+    #[test]
+    fn validation_errors() {
+        let e = error(THREE, "village_capital_yuan = 1\nreturn_rate_per_year = -0.01");
+        assert!(
+            e.contains("interventions[0].return_rate_per_year") && e.contains(">= 0"),
+            "{e}"
+        );
+        let e = error(THREE, "return_rate_per_year = 0.05\nallocation = \"by-contribution\"");
+        assert!(e.contains("interventions[0].allocation"), "{e}");
+        let e = error(THREE, "return_rate_per_year = 0.05\nallocation = \"weakst\"");
+        assert!(e.contains("weakest"), "{e}");
+        let e = error(THREE, "return_rate_per_year = 0.05\nreset_years = 0");
+        assert!(e.contains("interventions[0].reset_years"), "{e}");
+        let e = error(THREE, "return_rate_per_year = 0.05\ndefault_hazard_per_year = 2");
+        assert!(e.contains("default_hazard_per_year"), "{e}");
+        let e = error(
+            THREE,
+            "return_rate_per_year = 0.05\nvillage_capital_by_village_yuan = { a = 1, b = 2 }",
+        );
+        assert!(e.contains("village_capital_by_village_yuan") && e.contains("c"), "{e}");
+        let e = error(
+            THREE,
+            "return_rate_per_year = 0.05\nvillage_capital_by_village_yuan = { a = 1, b = 2, c = 3, d = 4 }",
+        );
+        assert!(e.contains("village_capital_by_village_yuan.d"), "{e}");
+        let e = error(
+            THREE,
+            "return_rate_per_year = { uniform = { min = 0.03, max = 0.08 }, per = \"year\" }",
+        );
+        assert!(e.contains("reset_years"), "{e}");
+        let e = error(THREE, "return_rate_per_year = 0.05\nvillage_capital_yuan = 1\nvillage_capital_by_village_yuan = { a = 1, b = 2, c = 3 }");
+        assert!(e.contains("not both"), "{e}");
+    }
+
+    #[test]
+    fn runs_through_the_engine() {
+        let m = model(
+            6,
+            300,
+            GROUP33,
+            "government_capital_yuan = \"2200万\"\nvillage_capital_yuan = \"2285万\"\nreturn_rate_per_year = \"5% to 7%\"\nreset_years = 3\ndefault_hazard_per_year = 0.01",
+        );
+        let results = engine::simulate(&m, engine::RunOptions { threads: 2 }, &|_| {}).unwrap();
+        let (none, all) = (&results.policies[0], &results.policies[1]);
+        let gain = all.years[1].mean_income_yuan.mean - none.years[1].mean_income_yuan.mean;
+        assert!((gain - 2_691_000.0 / 33.0).abs() < 0.1 * 2_691_000.0 / 33.0, "{gain}");
+    }
+}
