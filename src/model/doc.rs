@@ -65,11 +65,17 @@ impl KindDoc {
             self.capital
         );
         s += "| parameter | meaning | unit | default | default `per` |\n| --- | --- | --- | --- | --- |\n";
+        // A `|` inside a cell would end it.
+        let cell = |text: &str| text.replace('|', "\\|");
         for p in self.params {
             let per = p.per.map_or("fixed".to_string(), |per| per.as_str().to_string());
             s += &format!(
                 "| `{}` | {} | {} | {} | {} |\n",
-                p.name, p.meaning, p.unit, p.default, per
+                p.name,
+                cell(p.meaning),
+                cell(p.unit),
+                cell(p.default),
+                per
             );
         }
         s
