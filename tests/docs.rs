@@ -23,7 +23,10 @@ fn model_doc_matches_the_code() {
         std::fs::write(&path, &want).expect("write docs/model.md");
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "docs/model.md is out of date: run UPDATE_DOCS=1 cargo test --test docs");
+    assert!(
+        have == want,
+        "docs/model.md is out of date: run UPDATE_DOCS=1 cargo test --test docs"
+    );
 }
 
 #[test]

@@ -13,9 +13,11 @@ pub mod cooperative;
 pub mod doc;
 pub mod finance;
 pub mod flows;
+pub mod idle_asset;
 pub mod income_stream;
 pub mod mountain_sea_workshop;
 pub mod project_service;
+pub mod pv_loan;
 pub mod service_business;
 pub mod sim;
 pub mod support_fund;
@@ -202,6 +204,8 @@ kinds! {
     ClusterPurchase => cluster_purchase::ClusterPurchase,
     SupportFund => support_fund::SupportFund,
     MountainSeaWorkshop => mountain_sea_workshop::MountainSeaWorkshop,
+    PvLoan => pv_loan::PvLoan,
+    IdleAsset => idle_asset::IdleAsset,
     Cooperative => cooperative::Cooperative,
     ServiceBusiness => service_business::ServiceBusiness,
     ProjectService => project_service::ProjectService,

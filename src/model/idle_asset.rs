@@ -1,0 +1,789 @@
+//! `idle_asset` (盘活闲置资产): a village brings idle collective assets
+//! (school buildings, warehouses, weighing stations, workshops) back into
+//! use, by leasing them out, operating them itself, or contributing them as
+//! equity to a partner.
+//!
+//! Source: Tumengxian Township, Huining County (Gansu): school buildings,
+//! weighing scales, assistance workshops and warehouses rented out, put in
+//! as equity or run in cooperation.
+//!
+//! # Timing and capital
+//!
+//! Each participating village has `assets` assets of `asset_type`. In the
+//! intervention's `start_year` it pays the refurbishment,
+//! `assets * refurbishment_cost_yuan[v]`, of which `grant_share` is public
+//! money (paid directly, never through the village's account) and the rest
+//! village equity. Income starts in `start_year` and runs to `end_year`
+//! (inclusive) or the end of the horizon. No loans.
+//!
+//! # Equations (village `v`, calendar year `y`, `n = assets`)
+//!
+//! ```text
+//! refurbishment[v]   = n * refurbishment_cost_yuan[v]                       (start_year)
+//! public money[v]    = grant_share * refurbishment[v]                       (start_year)
+//! village equity[v]  = (1 - grant_share) * refurbishment[v]                 (start_year)
+//!
+//! mode = "lease", each asset a on its own:
+//!   state at the start of year y: a running lease with years left, or none.
+//!   if the asset's lease ended last year: renewed for lease_years with probability p_renew
+//!   if it has no lease (vacant, or not renewed): let for lease_years with probability p_let,
+//!     the lease starting this year (so the first tenant arrives in year
+//!     start_year + T - 1 with T ~ Geometric(p_let), mean 1/p_let years counting the letting year)
+//!   rent level[v, y]  = rent_per_year_yuan[v, y] * prod_{j = start_year + 1 .. y} (1 + rent_growth_per_year[j])
+//!   revenue[v, y]     = (number of assets let in y) * rent level[v, y]
+//!   costs[v, y]       = n * maintenance_per_year_yuan[v, y]                  (let or vacant)
+//! mode = "self-operate":
+//!   revenue[v, y]     = n * revenue_per_year_yuan[v, y]
+//!   costs[v, y]       = n * operating_costs_per_year_yuan[v, y]             (income may be negative)
+//! mode = "equity":
+//!   revenue[v, y]     = n * asset_value_yuan[v] * dividend_yield[v, y]
+//!                       (floored at 0 unless floor_dividend_at_zero = false); costs = 0
+//!
+//! operating income[v, y] = revenue - costs
+//! net cash[v, y]         = operating income - village equity[v] (start_year only)
+//! ```
+//!
+//! In lease mode every asset of a village has its own tenancy chain, drawn
+//! from the village's own stream (two uniforms per asset and year, whatever
+//! happens, so a village's tenancy does not depend on other villages); all
+//! assets of a village share the village's rent and maintenance draws.
+//! The rent level is indexed from `start_year`, whether or not the asset is
+//! let, and a renewed lease pays the indexed rent of its years.
+//! Chains of interventions that started before the horizon run from their
+//! `start_year`, so the horizon starts in the right state.
+//!
+//! In equity mode the asset is contributed in kind: its value is not cash
+//! and is not booked as equity paid in; only the refurbishment is.
+//!
+//! # Parameters
+//!
+//! | parameter | meaning | unit | default | default `per` |
+//! | --- | --- | --- | --- | --- |
+//! | `mode` | `"lease"`, `"self-operate"` or `"equity"` | - | required | fixed |
+//! | `asset_type` | `"school"`, `"warehouse"`, `"weighing-station"`, `"workshop"` or `"other"` (a label) | - | `"other"` | fixed |
+//! | `assets` | number of such assets per village | count 1-1000 | 1 | fixed |
+//! | `refurbishment_cost_yuan` | refurbishment before use, per asset | yuan per asset | 0 (rural Gansu: 200-600 yuan/m², estimate) | village |
+//! | `grant_share` | share of the refurbishment paid by government | share 0-1 | 0 | fixed |
+//! | `p_let` | lease: probability a vacant asset is let in a year | probability per year | 0.4 (estimate: 50-70% let within 2 years) | run |
+//! | `p_renew` | lease: probability a lease is renewed at its end | probability per renewal | 0.8 (estimate) | run |
+//! | `lease_years` | lease: length of a lease | years 1-50 | 1 | fixed |
+//! | `rent_per_year_yuan` | lease: rent of one let asset in start_year | yuan per asset per year | required for lease (rural Gansu school: 20,000-80,000, estimate) | village |
+//! | `rent_growth_per_year` | lease: growth of the rent level | per year | 0 | run |
+//! | `maintenance_per_year_yuan` | lease: upkeep paid by the village, let or vacant | yuan per asset per year | 0 | village |
+//! | `revenue_per_year_yuan` | self-operate: revenue | yuan per asset per year | required for self-operate | village-year |
+//! | `operating_costs_per_year_yuan` | self-operate: operating costs | yuan per asset per year | required for self-operate | village-year |
+//! | `asset_value_yuan` | equity: value credited as the village's stake | yuan per asset | required for equity | village |
+//! | `dividend_yield` | equity: dividend as a share of the value | per year | required for equity (floor dividends in cited cases: 3-9%, typically 5%) | year |
+//! | `floor_dividend_at_zero` | equity: a negative yield pays nothing rather than a loss | true/false | true | fixed |
+
+use rand::Rng;
+use serde::Deserialize;
+
+use super::doc::{KindDoc, ParamDoc};
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::scenario::param::{Domain, Num, Param, Per};
+
+/// How the village uses its assets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Let to tenants (出租).
+    Lease,
+    /// Run by the village itself (自营).
+    SelfOperate,
+    /// Contributed as equity to a partner for a dividend (入股).
+    Equity,
+}
+
+impl Mode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Lease => "lease",
+            Mode::SelfOperate => "self-operate",
+            Mode::Equity => "equity",
+        }
+    }
+}
+
+/// What kind of asset (a label for reports; it changes no equation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AssetType {
+    School,
+    Warehouse,
+    WeighingStation,
+    Workshop,
+    #[default]
+    Other,
+}
+
+/// The kind's own keys in a scenario file.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// "lease", "self-operate" or "equity".
+    pub mode: Mode,
+    /// "school", "warehouse", "weighing-station", "workshop" or "other" (default).
+    pub asset_type: Option<AssetType>,
+    /// Number of assets per village (default 1).
+    pub assets: Option<i64>,
+    /// Refurbishment per asset in the start year, yuan (default 0, per village).
+    pub refurbishment_cost_yuan: Option<Param>,
+    /// Share of the refurbishment paid by government (default 0).
+    pub grant_share: Option<Num>,
+    /// Lease: probability a vacant asset is let in a year (default 0.4, per run).
+    pub p_let: Option<Param>,
+    /// Lease: probability a lease is renewed at its end (default 0.8, per run).
+    pub p_renew: Option<Param>,
+    /// Lease: length of a lease in years (default 1).
+    pub lease_years: Option<i64>,
+    /// Lease: rent per let asset in the start year, yuan per year (default per village).
+    pub rent_per_year_yuan: Option<Param>,
+    /// Lease: growth of the rent level per year (default 0, per run).
+    pub rent_growth_per_year: Option<Param>,
+    /// Lease: upkeep per asset per year, yuan (default 0, per village).
+    pub maintenance_per_year_yuan: Option<Param>,
+    /// Self-operate: revenue per asset per year, yuan (default per village-year).
+    pub revenue_per_year_yuan: Option<Param>,
+    /// Self-operate: operating costs per asset per year, yuan (default per village-year).
+    pub operating_costs_per_year_yuan: Option<Param>,
+    /// Equity: value of each asset credited as the village's stake, yuan (default per village).
+    pub asset_value_yuan: Option<Param>,
+    /// Equity: dividend per year as a share of the value (default per year).
+    pub dividend_yield: Option<Param>,
+    /// Equity: pay nothing rather than a negative dividend (default true).
+    pub floor_dividend_at_zero: Option<bool>,
+}
+
+/// The mechanics of the chosen mode.
+// Built once per scenario: the size difference of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum Use {
+    Lease {
+        p_let: Param,
+        p_renew: Param,
+        lease_years: u32,
+        rent_per_year_yuan: Param,
+        rent_growth_per_year: Param,
+        maintenance_per_year_yuan: Param,
+    },
+    SelfOperate {
+        revenue_per_year_yuan: Param,
+        operating_costs_per_year_yuan: Param,
+    },
+    Equity {
+        asset_value_yuan: Param,
+        dividend_yield: Param,
+        floor_at_zero: bool,
+    },
+}
+
+/// A validated idle-asset intervention.
+#[derive(Debug, Clone)]
+pub struct IdleAsset {
+    pub asset_type: AssetType,
+    pub assets: u32,
+    pub refurbishment_cost_yuan: Param,
+    pub grant_share: f64,
+    pub use_: Use,
+}
+
+/// Default yearly letting probability (estimate: 50-70% of inventoried idle
+/// assets let within 2 years; 1 - 0.6^2 = 64%).
+pub const DEFAULT_P_LET: f64 = 0.4;
+/// Default renewal probability (estimate: tenancy renewal 80% a year).
+pub const DEFAULT_P_RENEW: f64 = 0.8;
+
+impl KindModel for IdleAsset {
+    const KIND: &'static str = "idle_asset";
+    const DOC: KindDoc = KindDoc {
+        kind: "idle_asset",
+        chinese: "盘活闲置资产",
+        summary: "Each participating village refurbishes `assets` idle assets (school buildings, warehouses, weighing stations, workshops) in start_year and then leases them out (a tenancy chain: letting probability, lease length, renewals), operates them itself (revenue less operating costs, possibly negative), or contributes them as equity to a partner for a dividend. Source: Tumengxian Township, Huining County (Gansu).",
+        equations: "refurbishment[v] = assets * refurbishment_cost_yuan[v] in start_year: grant_share public money, the rest village equity\n\
+lease (each asset): a vacant asset is let with probability p_let per year, the lease (lease_years) starting that year;\n\
+  at a lease's end it is renewed with probability p_renew, else vacant and p_let applies the next year;\n\
+  revenue[v, y] = (assets let in y) * rent_per_year_yuan[v, y] * prod_{j = start_year + 1 .. y} (1 + rent_growth_per_year[j])\n\
+  costs[v, y] = assets * maintenance_per_year_yuan[v, y]\n\
+self-operate: revenue = assets * revenue_per_year_yuan[v, y]; costs = assets * operating_costs_per_year_yuan[v, y]\n\
+equity: revenue = assets * asset_value_yuan[v] * dividend_yield[v, y] (floored at 0 unless floor_dividend_at_zero = false)\n\
+operating income[v, y] = revenue - costs   (start_year..end_year)\n\
+net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_year only)",
+        capital: "Refurbishment in start_year: grant_share of it is public money, the rest village equity. No loans. In equity mode the asset is contributed in kind; its value is not booked as cash equity.",
+        params: &[
+            ParamDoc { name: "mode", unit: "\"lease\" | \"self-operate\" | \"equity\"", per: None, default: "required", meaning: "how the village uses the assets" },
+            ParamDoc { name: "asset_type", unit: "\"school\" | \"warehouse\" | \"weighing-station\" | \"workshop\" | \"other\"", per: None, default: "\"other\"", meaning: "what the assets are (a label)" },
+            ParamDoc { name: "assets", unit: "count 1-1000", per: None, default: "1", meaning: "number of such assets per village" },
+            ParamDoc { name: "refurbishment_cost_yuan", unit: "yuan per asset", per: Some(Per::Village), default: "0 (rural Gansu: 200-600 yuan/m2, estimate)", meaning: "refurbishment before use, paid in start_year" },
+            ParamDoc { name: "grant_share", unit: "share 0-1", per: None, default: "0", meaning: "part of the refurbishment paid by government (public money)" },
+            ParamDoc { name: "p_let", unit: "probability per year", per: Some(Per::Run), default: "0.4 (estimate: 50-70% let within 2 years)", meaning: "lease: chance a vacant asset finds a tenant in a year" },
+            ParamDoc { name: "p_renew", unit: "probability per renewal", per: Some(Per::Run), default: "0.8 (estimate)", meaning: "lease: chance a lease is renewed at its end" },
+            ParamDoc { name: "lease_years", unit: "years 1-50", per: None, default: "1", meaning: "lease: length of each lease" },
+            ParamDoc { name: "rent_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::Village), default: "required for lease (rural Gansu school or warehouse: 20,000-80,000, estimate)", meaning: "lease: rent of one let asset in start_year" },
+            ParamDoc { name: "rent_growth_per_year", unit: "per year", per: Some(Per::Run), default: "0", meaning: "lease: growth of the rent level after start_year" },
+            ParamDoc { name: "maintenance_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::Village), default: "0", meaning: "lease: upkeep the village pays, let or vacant" },
+            ParamDoc { name: "revenue_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::VillageYear), default: "required for self-operate", meaning: "self-operate: revenue" },
+            ParamDoc { name: "operating_costs_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::VillageYear), default: "required for self-operate", meaning: "self-operate: operating costs (income may be negative)" },
+            ParamDoc { name: "asset_value_yuan", unit: "yuan per asset", per: Some(Per::Village), default: "required for equity", meaning: "equity: value credited as the village's stake" },
+            ParamDoc { name: "dividend_yield", unit: "per year", per: Some(Per::Year), default: "required for equity (cited floor dividends 3-9%, typically 5%)", meaning: "equity: dividend as a share of the value" },
+            ParamDoc { name: "floor_dividend_at_zero", unit: "true/false", per: None, default: "true", meaning: "equity: a negative yield pays nothing instead of a loss" },
+        ],
+    };
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        let assets = spec.assets.unwrap_or(1);
+        check.int_in("assets", assets, 1, 1000);
+        let grant_share = {
+            let value = spec.grant_share.map_or(0.0, |n| n.0);
+            check
+                .param("grant_share", &Param::fixed(value), Domain::Probability)
+                .as_fixed()
+                .unwrap_or(0.0)
+        };
+        let refurbishment_cost_yuan = check.param_or(
+            "refurbishment_cost_yuan",
+            &spec.refurbishment_cost_yuan,
+            0.0,
+            Domain::NonNegative,
+        );
+
+        // Keys of the other modes are mistakes: say so.
+        let mode_keys: [(&str, bool, Mode); 12] = [
+            ("p_let", spec.p_let.is_some(), Mode::Lease),
+            ("p_renew", spec.p_renew.is_some(), Mode::Lease),
+            ("lease_years", spec.lease_years.is_some(), Mode::Lease),
+            ("rent_per_year_yuan", spec.rent_per_year_yuan.is_some(), Mode::Lease),
+            ("rent_growth_per_year", spec.rent_growth_per_year.is_some(), Mode::Lease),
+            (
+                "maintenance_per_year_yuan",
+                spec.maintenance_per_year_yuan.is_some(),
+                Mode::Lease,
+            ),
+            (
+                "revenue_per_year_yuan",
+                spec.revenue_per_year_yuan.is_some(),
+                Mode::SelfOperate,
+            ),
+            (
+                "operating_costs_per_year_yuan",
+                spec.operating_costs_per_year_yuan.is_some(),
+                Mode::SelfOperate,
+            ),
+            ("asset_value_yuan", spec.asset_value_yuan.is_some(), Mode::Equity),
+            ("dividend_yield", spec.dividend_yield.is_some(), Mode::Equity),
+            (
+                "floor_dividend_at_zero",
+                spec.floor_dividend_at_zero.is_some(),
+                Mode::Equity,
+            ),
+            ("mode", false, spec.mode),
+        ];
+        for (field, given, mode) in mode_keys {
+            if given && mode != spec.mode {
+                check.fail(
+                    field,
+                    format!(
+                        "`{field}` applies to mode = \"{}\", not mode = \"{}\"",
+                        mode.as_str(),
+                        spec.mode.as_str()
+                    ),
+                    Some(format!("remove it, or set mode = \"{}\"", mode.as_str())),
+                );
+            }
+        }
+        let required = |check: &mut KindCheck, field: &str, p: &Option<Param>, domain: Domain, hint: &str| match p {
+            Some(p) => check.param(field, p, domain),
+            None => {
+                check.fail(
+                    field,
+                    format!("missing field `{field}` (needed for mode = \"{}\")", spec.mode.as_str()),
+                    Some(hint.to_string()),
+                );
+                Param::fixed(0.0)
+            }
+        };
+
+        let use_ = match spec.mode {
+            Mode::Lease => {
+                let lease_years = spec.lease_years.unwrap_or(1);
+                check.int_in("lease_years", lease_years, 1, 50);
+                Use::Lease {
+                    p_let: check.param_or("p_let", &spec.p_let, DEFAULT_P_LET, Domain::Probability),
+                    p_renew: check.param_or("p_renew", &spec.p_renew, DEFAULT_P_RENEW, Domain::Probability),
+                    lease_years: lease_years.clamp(1, 50) as u32,
+                    rent_per_year_yuan: required(
+                        check,
+                        "rent_per_year_yuan",
+                        &spec.rent_per_year_yuan,
+                        Domain::NonNegative,
+                        "rent of one let asset per year, e.g. rent_per_year_yuan = \"2万 to 6万\"",
+                    ),
+                    rent_growth_per_year: check.param_or(
+                        "rent_growth_per_year",
+                        &spec.rent_growth_per_year,
+                        0.0,
+                        Domain::Rate,
+                    ),
+                    maintenance_per_year_yuan: check.param_or(
+                        "maintenance_per_year_yuan",
+                        &spec.maintenance_per_year_yuan,
+                        0.0,
+                        Domain::NonNegative,
+                    ),
+                }
+            }
+            Mode::SelfOperate => Use::SelfOperate {
+                revenue_per_year_yuan: required(
+                    check,
+                    "revenue_per_year_yuan",
+                    &spec.revenue_per_year_yuan,
+                    Domain::NonNegative,
+                    "revenue per asset per year, e.g. revenue_per_year_yuan = \"3万 to 8万\"",
+                ),
+                operating_costs_per_year_yuan: required(
+                    check,
+                    "operating_costs_per_year_yuan",
+                    &spec.operating_costs_per_year_yuan,
+                    Domain::NonNegative,
+                    "operating costs per asset per year (wages, power, materials), e.g. operating_costs_per_year_yuan = \"2万\"",
+                ),
+            },
+            Mode::Equity => Use::Equity {
+                asset_value_yuan: required(
+                    check,
+                    "asset_value_yuan",
+                    &spec.asset_value_yuan,
+                    Domain::NonNegative,
+                    "value of each asset credited as the village's stake, e.g. asset_value_yuan = \"120万\"",
+                ),
+                dividend_yield: required(
+                    check,
+                    "dividend_yield",
+                    &spec.dividend_yield,
+                    Domain::Rate,
+                    "dividend per year as a share of the value, e.g. dividend_yield = \"3% to 8%\"",
+                ),
+                floor_at_zero: spec.floor_dividend_at_zero.unwrap_or(true),
+            },
+        };
+
+        IdleAsset {
+            asset_type: spec.asset_type.unwrap_or_default(),
+            assets: assets.clamp(1, 1000) as u32,
+            refurbishment_cost_yuan,
+            grant_share,
+            use_,
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let villages = &iv.villages;
+        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, villages);
+        let years = ctx.years;
+        let n = f64::from(self.assets);
+        let start_t = i64::from(iv.start_year) - i64::from(ctx.start_year);
+
+        // Refurbishment in the start year, if inside the horizon.
+        if (0..years as i64).contains(&start_t) {
+            let t = start_t as usize;
+            let refurb = draw(&self.refurbishment_cost_yuan, Per::Village, "refurbishment_cost_yuan");
+            for slot in 0..villages.len() {
+                let cost = n * refurb.at(slot, t);
+                let public = self.grant_share * cost;
+                let equity = cost - public;
+                flows.add_cash(slot, t, -equity);
+                flows.ledger[t].village_equity_yuan += equity;
+                flows.ledger[t].public_money_yuan += public;
+            }
+        }
+
+        // Books revenue and costs of one slot in simulated year t.
+        let book = |flows: &mut Flows, slot: usize, t: usize, revenue: f64, costs: f64| {
+            flows.ledger[t].revenue_yuan += revenue;
+            flows.ledger[t].costs_yuan += costs;
+            flows.add_income(slot, t, revenue - costs);
+        };
+        let active_ts = || (0..years).filter(|&t| iv.active(ctx.start_year + t as i32));
+
+        match &self.use_ {
+            Use::Lease {
+                p_let,
+                p_renew,
+                lease_years,
+                rent_per_year_yuan,
+                rent_growth_per_year,
+                maintenance_per_year_yuan,
+            } => {
+                let p_let = draw(p_let, Per::Run, "p_let");
+                let p_renew = draw(p_renew, Per::Run, "p_renew");
+                let rent = draw(rent_per_year_yuan, Per::Village, "rent_per_year_yuan");
+                let growth = draw(rent_growth_per_year, Per::Run, "rent_growth_per_year");
+                let maintenance = draw(maintenance_per_year_yuan, Per::Village, "maintenance_per_year_yuan");
+                let last_year = ctx.start_year + years as i32 - 1;
+                let last_year = iv.end_year.map_or(last_year, |end| end.min(last_year));
+                let assets = self.assets as usize;
+                let mut remaining = vec![0u32; assets];
+                let mut just_ended = vec![false; assets];
+                for (slot, &v) in villages.iter().enumerate() {
+                    let mut rng = ctx.stream(crate::rng::combine(iv.key, ctx.village_keys[v]), "tenancy");
+                    remaining.fill(0);
+                    just_ended.fill(false);
+                    let mut level = 1.0;
+                    for year in iv.start_year..=last_year {
+                        let t = i64::from(year) - i64::from(ctx.start_year);
+                        let tt = t.clamp(0, years as i64 - 1) as usize;
+                        if year > iv.start_year {
+                            level *= 1.0 + growth.at(slot, tt);
+                        }
+                        let (pl, pr) = (p_let.at(slot, tt), p_renew.at(slot, tt));
+                        let mut let_count = 0u32;
+                        for a in 0..assets {
+                            let u_renew: f64 = rng.random();
+                            let u_let: f64 = rng.random();
+                            if remaining[a] == 0 && just_ended[a] && u_renew < pr {
+                                remaining[a] = *lease_years;
+                            }
+                            if remaining[a] == 0 && u_let < pl {
+                                remaining[a] = *lease_years;
+                            }
+                            if remaining[a] > 0 {
+                                let_count += 1;
+                                remaining[a] -= 1;
+                                just_ended[a] = remaining[a] == 0;
+                            } else {
+                                just_ended[a] = false;
+                            }
+                        }
+                        if t >= 0 {
+                            let t = t as usize;
+                            let revenue = f64::from(let_count) * rent.at(slot, t) * level;
+                            book(flows, slot, t, revenue, n * maintenance.at(slot, t));
+                        }
+                    }
+                }
+            }
+            Use::SelfOperate {
+                revenue_per_year_yuan,
+                operating_costs_per_year_yuan,
+            } => {
+                let revenue = draw(revenue_per_year_yuan, Per::VillageYear, "revenue_per_year_yuan");
+                let costs = draw(
+                    operating_costs_per_year_yuan,
+                    Per::VillageYear,
+                    "operating_costs_per_year_yuan",
+                );
+                for slot in 0..villages.len() {
+                    for t in active_ts() {
+                        book(flows, slot, t, n * revenue.at(slot, t), n * costs.at(slot, t));
+                    }
+                }
+            }
+            Use::Equity {
+                asset_value_yuan,
+                dividend_yield,
+                floor_at_zero,
+            } => {
+                let value = draw(asset_value_yuan, Per::Village, "asset_value_yuan");
+                let yield_ = draw(dividend_yield, Per::Year, "dividend_yield");
+                for slot in 0..villages.len() {
+                    for t in active_ts() {
+                        let y = yield_.at(slot, t);
+                        let y = if *floor_at_zero { y.max(0.0) } else { y };
+                        book(flows, slot, t, n * value.at(slot, t) * y, 0.0);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::intervention_flows;
+    use crate::scenario::parse;
+
+    fn scenario(villages: usize, years: usize, start_year: i32, kind_keys: &str) -> String {
+        format!(
+            r#"
+[scenario]
+name = "idle asset test"
+start_year = 2021
+years = {years}
+runs = 200
+seed = 11
+
+[targets]
+floor = "50万"
+
+[[villages]]
+group = "g"
+count = {villages}
+operating_income = "20万"
+
+[[interventions]]
+id = "idle"
+kind = "idle_asset"
+villages = "all"
+start_year = {start_year}
+{kind_keys}
+"#
+        )
+    }
+
+    fn model(text: &str) -> crate::model::Model {
+        parse("test.toml", text, std::path::Path::new(".")).unwrap()
+    }
+
+    fn error(text: &str) -> String {
+        parse("test.toml", text, std::path::Path::new(".")).unwrap_err().errors[0].to_string()
+    }
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn certain_lease_gives_the_exact_rent_stream() {
+        let keys = r#"
+mode = "lease"
+asset_type = "school"
+assets = 2
+refurbishment_cost_yuan = 100000
+grant_share = 0.3
+p_let = 1
+p_renew = 1
+lease_years = 3
+rent_per_year_yuan = 40000
+rent_growth_per_year = 0.02
+maintenance_per_year_yuan = 2000
+"#;
+        let m = model(&scenario(3, 10, 2023, keys));
+        let f = intervention_flows(&m, 0, 5);
+        for slot in 0..3 {
+            for t in 0..10 {
+                let expected = if t < 2 {
+                    0.0
+                } else {
+                    2.0 * 40_000.0 * 1.02_f64.powi(t as i32 - 2) - 4_000.0
+                };
+                assert!(close(f.operating(slot)[t], expected, 1e-6), "{slot} {t}");
+                let equity = if t == 2 { 140_000.0 } else { 0.0 };
+                assert!(close(f.net_cash(slot)[t], expected - equity, 1e-6), "{slot} {t}");
+            }
+        }
+        // Refurbishment: 3 villages x 2 assets x 100k, 30% public money.
+        assert!(close(f.ledger[2].public_money_yuan, 180_000.0, 1e-6));
+        assert!(close(f.ledger[2].village_equity_yuan, 420_000.0, 1e-6));
+        assert!(f.net_cash(0)[2] < 0.0);
+        assert_eq!(f.ledger[2].loan_drawdown_yuan, 0.0);
+        assert!(close(f.ledger[4].revenue_yuan, 6.0 * 40_000.0 * 1.0404, 1e-6));
+        assert!(close(f.ledger[4].costs_yuan, 12_000.0, 1e-9));
+        assert!(f.ledger.iter().all(|l| l.dscr.is_none()));
+    }
+
+    #[test]
+    fn end_year_stops_the_income() {
+        let keys = r#"
+mode = "lease"
+p_let = 1
+p_renew = 1
+rent_per_year_yuan = 40000
+"#;
+        let text = scenario(1, 6, 2021, keys).replace(
+            "start_year = 2021\n\nmode",
+            "start_year = 2021\nend_year = 2023\n\nmode",
+        );
+        let f = intervention_flows(&model(&text), 0, 0);
+        assert_eq!(f.operating(0), [40_000.0, 40_000.0, 40_000.0, 0.0, 0.0, 0.0]);
+    }
+
+    /// First year with rent, per village, as "years to first tenant" counting the letting year.
+    fn first_tenant_years(f: &Flows, villages: usize) -> Vec<f64> {
+        (0..villages)
+            .map(|s| {
+                f.operating(s)
+                    .iter()
+                    .position(|x| *x > 0.0)
+                    .map_or(f64::NAN, |t| t as f64 + 1.0)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn time_to_first_tenant_is_geometric() {
+        let keys = r#"
+mode = "lease"
+p_let = 0.3
+p_renew = 0.8
+lease_years = 2
+rent_per_year_yuan = 1
+"#;
+        let villages = 2000;
+        let m = model(&scenario(villages, 40, 2021, keys));
+        let mut times = Vec::new();
+        for run in 0..2 {
+            times.extend(first_tenant_years(&intervention_flows(&m, 0, run), villages));
+        }
+        assert!(times.iter().all(|x| x.is_finite()), "0.7^40: never unlet for 40 years");
+        let n = times.len() as f64;
+        let mean = times.iter().sum::<f64>() / n;
+        // Geometric(0.3): mean 1/p = 3.333, sd sqrt(1 - p)/p = 2.789; SE = 0.044.
+        assert!(close(mean, 1.0 / 0.3, 4.0 * 2.789 / n.sqrt()), "{mean}");
+        let p_first_year = times.iter().filter(|x| **x == 1.0).count() as f64 / n;
+        assert!(close(p_first_year, 0.3, 0.03), "{p_first_year}");
+    }
+
+    #[test]
+    fn long_run_occupancy_matches_the_markov_chain() {
+        // One-year leases: P(let | let last year) = r + (1 - r) p,
+        // P(let | vacant last year) = p; stationary share p / (p + (1 - r)(1 - p)).
+        let keys = r#"
+mode = "lease"
+assets = 10
+p_let = 0.3
+p_renew = 0.8
+rent_per_year_yuan = 1
+"#;
+        let villages = 500;
+        let m = model(&scenario(villages, 30, 2021, keys));
+        let f = intervention_flows(&m, 0, 0);
+        let mut let_years = 0.0;
+        let mut cells = 0.0;
+        for s in 0..villages {
+            for t in 20..30 {
+                let_years += f.operating(s)[t];
+                cells += 10.0;
+            }
+        }
+        let share = let_years / cells;
+        let expected = 0.3 / (0.3 + 0.2 * 0.7);
+        // 50,000 asset-years, positively correlated within an asset: allow 0.02.
+        assert!(close(share, expected, 0.02), "{share} vs {expected}");
+        // No renewals and no new tenants: never let after the first lease.
+        let keys = r#"
+mode = "lease"
+p_let = 0
+rent_per_year_yuan = 1
+"#;
+        let f = intervention_flows(&model(&scenario(5, 5, 2021, keys)), 0, 0);
+        assert!(f.operating_yuan.iter().all(|x| *x == 0.0));
+    }
+
+    #[test]
+    fn self_operate_is_exact_and_may_lose() {
+        let keys = r#"
+mode = "self-operate"
+asset_type = "workshop"
+assets = 2
+refurbishment_cost_yuan = 50000
+revenue_per_year_yuan = 50000
+operating_costs_per_year_yuan = 65000
+"#;
+        let f = intervention_flows(&model(&scenario(2, 4, 2021, keys)), 0, 0);
+        for slot in 0..2 {
+            assert_eq!(f.operating(slot), [-30_000.0; 4]);
+            assert_eq!(f.net_cash(slot), [-130_000.0, -30_000.0, -30_000.0, -30_000.0]);
+        }
+        assert_eq!(f.ledger[0].village_equity_yuan, 200_000.0);
+        assert_eq!(f.ledger[0].public_money_yuan, 0.0);
+        assert_eq!(f.ledger[1].revenue_yuan, 200_000.0);
+        assert_eq!(f.ledger[1].costs_yuan, 260_000.0);
+    }
+
+    #[test]
+    fn equity_dividend_is_exact_and_floored() {
+        let keys = r#"
+mode = "equity"
+asset_type = "weighing-station"
+asset_value_yuan = "120万"
+dividend_yield = "5%"
+"#;
+        let f = intervention_flows(&model(&scenario(1, 3, 2021, keys)), 0, 0);
+        assert!(f.operating(0).iter().all(|x| close(*x, 60_000.0, 1e-6)));
+        let negative = keys.replace("\"5%\"", "-0.01");
+        let f = intervention_flows(&model(&scenario(1, 3, 2021, &negative)), 0, 0);
+        assert_eq!(f.operating(0), [0.0; 3]);
+        let unfloored = format!("{negative}floor_dividend_at_zero = false\n");
+        let f = intervention_flows(&model(&scenario(1, 3, 2021, &unfloored)), 0, 0);
+        assert!(f.operating(0).iter().all(|x| close(*x, -12_000.0, 1e-6)));
+        // Uncertain yield drawn per year: the same for every village in a year.
+        let uncertain = keys.replace("\"5%\"", "\"3% to 8%\"");
+        let f = intervention_flows(&model(&scenario(2, 3, 2021, &uncertain)), 0, 0);
+        assert_eq!(f.operating(0), f.operating(1));
+        assert_ne!(f.operating(0)[0], f.operating(0)[1]);
+    }
+
+    #[test]
+    fn validation_errors_are_located() {
+        let e = error(&scenario(1, 3, 2021, "mode = \"lease\"\n"));
+        assert!(
+            e.contains("interventions[0].rent_per_year_yuan") && e.contains("missing"),
+            "{e}"
+        );
+        let e = error(&scenario(
+            1,
+            3,
+            2021,
+            "mode = \"equity\"\nasset_value_yuan = 1\ndividend_yield = 0.05\np_let = 0.5\n",
+        ));
+        assert!(
+            e.contains("interventions[0].p_let") && e.contains("mode = \"lease\""),
+            "{e}"
+        );
+        let e = error(&scenario(
+            1,
+            3,
+            2021,
+            "mode = \"lease\"\nrent_per_year_yuan = 1\np_let = 1.5\n",
+        ));
+        assert!(e.contains("interventions[0].p_let"), "{e}");
+        let e = error(&scenario(
+            1,
+            3,
+            2021,
+            "mode = \"lease\"\nrent_per_year_yuan = 1\ngrant_share = 2\n",
+        ));
+        assert!(e.contains("interventions[0].grant_share"), "{e}");
+        let e = error(&scenario(
+            1,
+            3,
+            2021,
+            "mode = \"lease\"\nrent_per_year_yuan = 1\nassets = 0\n",
+        ));
+        assert!(e.contains("interventions[0].assets"), "{e}");
+        let e = error(&scenario(
+            1,
+            3,
+            2021,
+            "mode = \"lease\"\nrent_per_year_yuan = 1\nlease_years = 0\n",
+        ));
+        assert!(e.contains("interventions[0].lease_years"), "{e}");
+        let e = error(&scenario(
+            1,
+            3,
+            2021,
+            "mode = \"self-operate\"\nrevenue_per_year_yuan = 1\n",
+        ));
+        assert!(e.contains("interventions[0].operating_costs_per_year_yuan"), "{e}");
+        let e = error(&scenario(1, 3, 2021, "mode = \"rent\"\n"));
+        assert!(e.contains("rent"), "{e}");
+    }
+
+    #[test]
+    fn runs_through_the_engine() {
+        let keys = r#"
+mode = "lease"
+refurbishment_cost_yuan = "20万 to 60万"
+grant_share = 0.5
+rent_per_year_yuan = "2万 to 8万"
+"#;
+        let m = model(&scenario(4, 5, 2021, keys));
+        let results = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 2 }, &|_| {}).unwrap();
+        let last = results.policies[1].years.last().unwrap().mean_income_yuan.mean;
+        let base = results.policies[0].years.last().unwrap().mean_income_yuan.mean;
+        assert!(last > base, "{last} vs {base}");
+    }
+}
