@@ -426,7 +426,9 @@ impl Labels {
             (Lang::En, false) => {
                 format!("Scenario: {name}; {villages} villages; {runs} Monte Carlo runs")
             }
-            (Lang::En, true) => format!("Scenario: {name}; {villages} villages × {runs} Monte Carlo runs, pooled"),
+            (Lang::En, true) => {
+                format!("Scenario: {name}; {villages} villages × {runs} Monte Carlo runs, pooled")
+            }
             (Lang::Zh, false) => {
                 format!("情景：{name}；{villages} 个村；蒙特卡洛模拟 {runs} 次")
             }
@@ -451,6 +453,13 @@ impl Labels {
                 format!("{}年村经营性收入（{u}）", r.final_year)
             }
         }
+    }
+
+    /// [`Labels::threshold`] in two lines: the word, then the amount.
+    fn threshold_lines(&self, word: &str, yuan: f64) -> (String, String) {
+        let full = self.threshold(word, yuan);
+        let amount = full[word.len()..].trim().to_string();
+        (word.to_string(), amount)
     }
 
     /// "floor 500,000 yuan" / "底线 50万元".
@@ -935,24 +944,6 @@ fn no_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo
     ))
 }
 
-/// Horizontal dashed line at `y` across the plot, labelled at its right end
-/// (above the line, or below it when `below`).
-fn hline<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    t: Typo,
-    plot: (i32, i32, i32, i32),
-    y: i32,
-    color: RGBColor,
-    dash: (i32, i32),
-    label: &str,
-    below: bool,
-) -> DrawResult<(), DB> {
-    let (x0, _y0, x1, _y1) = plot;
-    dashed(root, (x0, y), (x1, y), color, dash)?;
-    let ty = if below { y + 4 } else { y - 4 - NOTE_PX as i32 };
-    boxed_text(root, t, label, (x1 - 6, ty), HPos::Right, color)
-}
-
 /// A dashed straight line in pixel coordinates (identical in every backend).
 fn dashed<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -1055,7 +1046,7 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typ
     let body = root.margin(top, 0, 0, 0);
     let ytick = |v: &f64| unit.tick(*v);
     let mut chart = ChartBuilder::on(&body)
-        .margin_right(24)
+        .margin_right((threshold_label_width(ctx) + 24).max(24))
         .margin_top(6)
         .margin_bottom(8)
         .margin_left(MARGIN_X - 8)
@@ -1077,15 +1068,17 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typ
         .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
+    // Many overlapping bands turn muddy: lighten them past three policies.
+    let fade = (3.0 / series.len().max(1) as f64).min(1.0).sqrt();
     for (i, xs, q) in &series {
         let c = policy_color(*i);
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[0], &q[4]),
-            c.mix(BAND_OUTER_ALPHA).filled(),
+            c.mix(BAND_OUTER_ALPHA * fade).filled(),
         )))?;
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[1], &q[3]),
-            c.mix(BAND_INNER_ALPHA).filled(),
+            c.mix(BAND_INNER_ALPHA * fade).filled(),
         )))?;
     }
     for (i, xs, q) in &series {
@@ -1100,52 +1093,88 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typ
     Ok(())
 }
 
-/// Floor and weak-threshold lines across a chart whose y axis is yuan.
+/// A threshold line: value (yuan), word, line colour, text colour, dash
+/// (on, off pixels).
+type Threshold = (f64, &'static str, RGBColor, RGBColor, (i32, i32));
+
+/// Threshold lines of a run: the floor, and the weak line when different.
+fn thresholds(ctx: &Ctx) -> Vec<Threshold> {
+    let r = ctx.r;
+    let mut out = Vec::new();
+    if r.floor_yuan.is_finite() {
+        out.push((r.floor_yuan, ctx.l.floor, FLOOR_LINE, TEXT, (9, 5)));
+    }
+    if r.weak_yuan.is_finite() && r.weak_yuan != r.floor_yuan {
+        out.push((r.weak_yuan, ctx.l.weak, WEAK_LINE, MUTED, (4, 4)));
+    }
+    out
+}
+
+/// Room right of the plot for the labels of [`threshold_hlines`].
+fn threshold_label_width(ctx: &Ctx) -> i32 {
+    thresholds(ctx)
+        .iter()
+        .flat_map(|(v, word, ..)| {
+            let (a, b) = ctx.l.threshold_lines(word, *v);
+            [text_width(&a, NOTE_PX), text_width(&b, NOTE_PX)]
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+const NOTE_LINE_H: i32 = NOTE_PX as i32 + 4;
+
+/// Floor and weak-threshold lines across a chart whose y axis is yuan,
+/// labelled in the margin right of the plot (never over the data).
 fn threshold_hlines<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
     ctx: &Ctx,
     t: Typo,
 ) -> DrawResult<(), DB> {
-    let r = ctx.r;
     let (xr, yr) = (chart.x_range(), chart.y_range());
-    let (px0, py0) = chart.backend_coord(&(xr.start, yr.end));
-    let (px1, py1) = chart.backend_coord(&(xr.end, yr.start));
-    let plot = (px0, py0, px1, py1);
-    let (ox, oy) = (root.get_base_pixel().0, root.get_base_pixel().1);
-    let plot = (plot.0 - ox, plot.1 - oy, plot.2 - ox, plot.3 - oy);
-    let y_of = |v: f64| chart.backend_coord(&(xr.start, v)).1 - oy;
-    let label_h = NOTE_PX as i32 + 6;
-    let mut floor_y = None;
-    if r.floor_yuan.is_finite() {
-        let y = y_of(r.floor_yuan);
-        hline(
-            root,
-            t,
-            plot,
-            y,
-            FLOOR_LINE,
-            (9, 5),
-            &ctx.l.threshold(ctx.l.floor, r.floor_yuan),
-            false,
-        )?;
-        floor_y = Some(y);
+    let (ox, oy) = root.get_base_pixel();
+    let (x0, top) = chart.backend_coord(&(xr.start, yr.end));
+    let (x1, bottom) = chart.backend_coord(&(xr.end, yr.start));
+    let (x0, x1, top, bottom) = (x0 - ox, x1 - ox, top - oy, bottom - oy);
+    let block_h = 2 * NOTE_LINE_H;
+    // Label blocks centred on their lines, then pushed apart where they
+    // would overlap, and kept beside the plot.
+    let mut items: Vec<_> = thresholds(ctx)
+        .into_iter()
+        .map(|(v, word, line, text, dash)| {
+            let y = chart.backend_coord(&(xr.start, v)).1 - oy;
+            (y, y - block_h / 2, v, word, line, text, dash)
+        })
+        .filter(|it| it.0 >= top && it.0 <= bottom)
+        .collect();
+    items.sort_by_key(|it| it.0);
+    for i in 1..items.len() {
+        let overlap = items[i - 1].1 + block_h + 2 - items[i].1;
+        if overlap > 0 {
+            items[i - 1].1 -= overlap / 2;
+            items[i].1 += overlap - overlap / 2;
+        }
     }
-    if r.weak_yuan.is_finite() && r.weak_yuan != r.floor_yuan {
-        let y = y_of(r.weak_yuan);
-        // Below its line when the floor label would be in the way (weak is
-        // normally under the floor) or there is no room above.
-        let below = floor_y.is_some_and(|fy| (fy - y).abs() < label_h + 4) || y - label_h < plot.1;
-        hline(
-            root,
-            t,
-            plot,
-            y,
-            WEAK_LINE,
-            (4, 4),
-            &ctx.l.threshold(ctx.l.weak, r.weak_yuan),
-            below,
-        )?;
+    let lowest = bottom + 6 - block_h;
+    if let Some(last) = items.last() {
+        let shift = (last.1 - lowest).max(0);
+        items.iter_mut().for_each(|it| it.1 -= shift);
+    }
+    if let Some(first) = items.first() {
+        let shift = (top - 8 - first.1).max(0);
+        items.iter_mut().for_each(|it| it.1 += shift);
+    }
+    for (y, label_top, v, word, line, text, dash) in items {
+        dashed(root, (x0, y), (x1 + 3, y), line, dash)?;
+        let (a, b) = ctx.l.threshold_lines(word, v);
+        for (k, s) in [a, b].iter().enumerate() {
+            root.draw(&Text::new(
+                s.clone(),
+                (x1 + 8, label_top + 1 + k as i32 * NOTE_LINE_H),
+                t.text(NOTE_PX, text, HPos::Left),
+            ))?;
+        }
     }
     Ok(())
 }
@@ -1179,8 +1208,7 @@ fn draw_below_floor<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx
             String::new()
         }
     };
-    // Headroom above the top tick so a line at "all villages" stays visible.
-    let yhi = n + (n * 0.03).max(0.15);
+    let yhi = n;
     let mut chart = ChartBuilder::on(&body)
         .margin_right(24)
         .margin_top(6)
@@ -1379,8 +1407,7 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
         })
         .collect();
     let ymax = shares.iter().flatten().copied().fold(0.0f64, f64::max).max(1.0);
-    // Headroom for the threshold labels at the top.
-    let yhi = ymax * 1.18;
+    let yhi = ymax * 1.08;
 
     let unit = MoneyUnit::for_axis(l.lang, lo.abs().max(hi.abs()));
     let xtick = |v: &f64| unit.tick(*v);
@@ -1388,8 +1415,8 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
     let body = root.margin(top, 0, 0, 0);
     let bottom_note = if clamped_any { 20 } else { 0 };
     let mut chart = ChartBuilder::on(&body)
-        .margin_right(28)
-        .margin_top(6)
+        .margin_right(36)
+        .margin_top(6 + NOTE_LINE_H + 6)
         .margin_bottom(8 + bottom_note)
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
@@ -1424,31 +1451,33 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
         chart.draw_series(LineSeries::new(outline, c.stroke_width(2)))?;
     }
 
-    // Threshold lines, labelled at the top of the plot.
+    // Threshold lines, labelled just above the plot: the lower one (weak)
+    // left of its line, the higher one (floor) right of it, so they part.
     let (ox, oy) = root.get_base_pixel();
     let (_, top_px) = chart.backend_coord(&(lo, yhi));
     let (_, bottom_px) = chart.backend_coord(&(lo, 0.0));
-    let (right_px, _) = chart.backend_coord(&(hi, 0.0));
-    let lines = [
-        (r.floor_yuan, l.floor, FLOOR_LINE, (9, 5), 0),
-        (r.weak_yuan, l.weak, WEAK_LINE, (4, 4), 1),
-    ];
-    for (v, word, color, dash, row) in lines {
-        if !v.is_finite() || (row == 1 && v == r.floor_yuan) {
-            continue;
-        }
-        let (x, _) = chart.backend_coord(&(v, 0.0));
-        let (x, top_px, bottom_px) = (x - ox, top_px - oy, bottom_px - oy);
-        dashed(root, (x, top_px), (x, bottom_px), color, dash)?;
-        let text = l.threshold(word, v);
-        let ty = top_px + 4 + row * (NOTE_PX as i32 + 8);
-        // Right of the line, unless that runs off the plot.
-        let fits_right = x + 6 + text_width(&text, NOTE_PX) < right_px - ox;
-        if fits_right {
-            boxed_text(root, t, &text, (x + 6, ty), HPos::Left, color)?;
-        } else {
-            boxed_text(root, t, &text, (x - 6, ty), HPos::Right, color)?;
-        }
+    let (top_px, bottom_px) = (top_px - oy, bottom_px - oy);
+    let mut items = thresholds(ctx);
+    items.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n_items = items.len();
+    let mut taken: Vec<(i32, i32)> = Vec::new();
+    for (k, (v, word, line, text, dash)) in items.into_iter().enumerate() {
+        let x = chart.backend_coord(&(v, 0.0)).0 - ox;
+        dashed(root, (x, top_px - 4), (x, bottom_px), line, dash)?;
+        let label = l.threshold(word, v);
+        let w = text_width(&label, NOTE_PX);
+        let right = (x + 6, x + 6 + w);
+        let left = (x - 6 - w, x - 6);
+        let fits = |(a, b): (i32, i32)| a >= 4 && b <= WIDTH as i32 - 4;
+        let prefer_right = k + 1 == n_items;
+        let span = match (prefer_right, fits(right), fits(left)) {
+            (true, true, _) | (false, true, false) => right,
+            _ => left,
+        };
+        let clash = taken.iter().any(|&(a, b)| span.0 < b + 8 && a < span.1 + 8);
+        let y = if clash { top_px + 4 } else { top_px - 6 - NOTE_PX as i32 };
+        boxed_text(root, t, &label, (span.0, y), HPos::Left, text)?;
+        taken.push(span);
     }
     if clamped_any {
         root.draw(&Text::new(
@@ -1506,6 +1535,19 @@ mod tests {
             .collect()
     }
 
+    /// A policy with no figures; fields the charts do not read stay empty,
+    /// so this helper keeps compiling as `PolicyResults` grows.
+    fn empty_policy(name: &str) -> PolicyResults {
+        serde_json::from_value(serde_json::json!({
+            "name": name,
+            "interventions": [],
+            "years": [],
+            "villages": [],
+            "final_income_histogram": [],
+        }))
+        .expect("PolicyResults with only its required fields")
+    }
+
     fn policy(name: &str, growth: f64, villages: usize, years: &[i32]) -> PolicyResults {
         let years_v: Vec<PortfolioYear> = years
             .iter()
@@ -1529,7 +1571,6 @@ mod tests {
         PolicyResults {
             name: name.to_string(),
             interventions: vec![],
-            appraisals: vec![],
             villages: (0..villages)
                 .map(|v| {
                     years
@@ -1544,6 +1585,7 @@ mod tests {
                 .collect(),
             years: years_v,
             final_income_histogram: histogram(last, 180_000.0, 3_000),
+            ..empty_policy(name)
         }
     }
 
@@ -1710,6 +1752,7 @@ mod tests {
             for lang in [Lang::En, Lang::Zh] {
                 let buf = render_rgb(&r, lang, Kind::FanMeanIncome);
                 let dark = dark_pixels_in_title(&buf);
+                println!("{lang:?}: {dark} dark pixels in the title band");
                 // A 20 px title of ~40 characters inks well over 1,000 pixels.
                 assert!(dark > 800, "{lang:?}: only {dark} dark pixels in the title");
                 assert!(dark < 20_000, "{lang:?}: {dark} dark pixels in the title");
@@ -1719,13 +1762,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("fonts.conf");
         fs::write(&conf, "<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n").unwrap();
+        // This test's name as the harness knows it (module path less crate),
+        // so it still matches after the module moves.
+        let name = format!(
+            "{}::text_renders_without_system_fonts",
+            module_path!().split_once("::").unwrap().1
+        );
         let out = std::process::Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "charts::tests::text_renders_without_system_fonts",
-                "--nocapture",
-                "--test-threads=1",
-            ])
+            .args(["--exact", name.as_str(), "--nocapture", "--test-threads=1"])
             .env("FONTCONFIG_FILE", &conf)
             .env("FONTCONFIG_PATH", dir.path())
             .env("VILLAGESIM_FONT_TEST_CHILD", "1")
@@ -1784,13 +1828,77 @@ mod tests {
         assert!((f64::from(em / ascent_minus_descent) - EM_PER_SIZE_BITMAP).abs() < 1e-6);
     }
 
+    /// A larger run: 6 policies with long names, 137 villages, 2019–2035,
+    /// incomes in the millions, a far tail in the histogram.
+    fn big_results() -> Results {
+        let years: Vec<i32> = (2019..=2035).collect();
+        let names = [
+            "no intervention",
+            "Photovoltaic on collective roofs",
+            "Cooperative tea processing plant with e-commerce sales channel",
+            "光伏+物业出租",
+            "Land shareholding",
+            "Tourism",
+        ];
+        let mut policies: Vec<PolicyResults> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut p = policy(n, 0.015 + 0.012 * i as f64, 137, &years);
+                for (k, y) in p.years.iter_mut().enumerate() {
+                    let m = 900_000.0 * (1.0 + 0.015 + 0.012 * i as f64).powi(k as i32);
+                    y.mean_income_yuan = stat(m, 20_000.0 * (k as f64 + 0.5));
+                    let below = (60.0 - 3.0 * (i as f64 + 1.0) * k as f64 * 0.5).max(2.0);
+                    y.below_floor = stat(below, 4.0 + k as f64 * 0.3);
+                }
+                let last = p.years.last().unwrap().mean_income_yuan.mean;
+                p.final_income_histogram = histogram(last, 500_000.0, 137_000);
+                p.final_income_histogram.push(Bucket {
+                    lo: 40_000_000.0,
+                    hi: 45_000_000.0,
+                    count: 3,
+                });
+                p
+            })
+            .collect();
+        policies.truncate(6);
+        let mut r = sample_results();
+        r.baseline_year = 2019;
+        r.start_year = 2020;
+        r.final_year = 2035;
+        r.runs = 20_000;
+        r.floor_yuan = 1_000_000.0;
+        r.weak_yuan = 800_000.0;
+        r.scenario_name = "某县 2019–2035 乡村振兴情景".to_string();
+        r.villages = (0..137)
+            .map(|i| VillageInfo {
+                id: format!("v{i}"),
+                name: format!("v{i}"),
+                township: None,
+                group: None,
+            })
+            .collect();
+        r.policies = policies;
+        r
+    }
+
+    #[test]
+    fn big_run_renders() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(), 6);
+    }
+
     /// Writes the sample charts to `target/chart-preview` for a human to look
     /// at: `cargo test preview -- --ignored`.
     #[test]
     #[ignore]
     fn preview() {
-        let r = sample_results();
-        for (lang, sub) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        for (lang, sub, r) in [
+            (Lang::En, "en", sample_results()),
+            (Lang::Zh, "zh", sample_results()),
+            (Lang::En, "big-en", big_results()),
+            (Lang::Zh, "big-zh", big_results()),
+        ] {
             let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("target/chart-preview")
                 .join(sub);

@@ -72,6 +72,10 @@ pub enum Command {
         /// No progress bar and no summary on standard output.
         #[arg(long, short)]
         quiet: bool,
+        /// Switch uncertainty off: every uncertain parameter at its central
+        /// value (random events such as vacancies or defaults stay random).
+        #[arg(long)]
+        central: bool,
     },
     /// Check a scenario file and print what would be simulated.
     Validate {
@@ -126,7 +130,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             out,
             threads,
             quiet,
-        } => run_scenario(&file, runs, seed, out, threads, quiet),
+            central,
+        } => {
+            let options = crate::scenario::ReadOptions {
+                central_values: central,
+            };
+            run_scenario(&file, options, runs, seed, out, threads, quiet)
+        }
         Command::Validate { file } => validate(&file),
         Command::Explain { kind, markdown } => explain(kind.as_deref(), markdown),
         Command::Schema => {
@@ -138,8 +148,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn load(file: &Path, runs: Option<u64>, seed: Option<u64>) -> Result<Model, CliError> {
-    let mut model = scenario::load(file)?;
+fn load(
+    file: &Path,
+    options: crate::scenario::ReadOptions,
+    runs: Option<u64>,
+    seed: Option<u64>,
+) -> Result<Model, CliError> {
+    let mut model = scenario::load_with(file, options)?;
     if let Some(runs) = runs {
         if runs == 0 || runs > MAX_RUNS as u64 {
             return Err(CliError::Usage(format!(
@@ -156,13 +171,14 @@ fn load(file: &Path, runs: Option<u64>, seed: Option<u64>) -> Result<Model, CliE
 
 fn run_scenario(
     file: &Path,
+    options: crate::scenario::ReadOptions,
     runs: Option<u64>,
     seed: Option<u64>,
     out: Option<PathBuf>,
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<(), CliError> {
-    let model = load(file, runs, seed)?;
+    let model = load(file, options, runs, seed)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
     let threads = threads.unwrap_or(0);
     let bar = progress_bar(model.runs, quiet);
@@ -243,6 +259,26 @@ fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds
             p.expected_villages_below_floor.mean,
         );
     }
+    for p in &summary.policies {
+        let Some(b) = &p.backtest else { continue };
+        let mut line = format!("  backtest {} for \"{}\":", b.year, p.name);
+        if let (Some(o), Some(q)) = (b.observed_mean_village_income_yuan, b.percentile_of_observed_mean) {
+            line += &format!(
+                " observed mean {} yuan sits at the {:.1}th percentile;",
+                thousands(o),
+                100.0 * q
+            );
+        }
+        line += &format!(
+            " P(every village at the floor) = {:.1}% (se {:.1}%)",
+            100.0 * b.p_full_coverage,
+            100.0 * b.p_full_coverage_se
+        );
+        if b.observed_full_coverage == Some(true) {
+            line += ", observed: yes";
+        }
+        say!("{line}");
+    }
     for line in &summary.advice {
         say!("note: {line}");
     }
@@ -269,7 +305,7 @@ pub fn thousands(x: f64) -> String {
 }
 
 fn validate(file: &Path) -> Result<(), CliError> {
-    let model = load(file, None, None)?;
+    let model = load(file, Default::default(), None, None)?;
     say_raw!("{}", describe(&model));
     Ok(())
 }

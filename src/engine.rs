@@ -21,7 +21,7 @@ use crate::model::{village, Flows, Model, Policy, SimCtx};
 use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
 use crate::summary::results::{
-    PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
+    PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
 };
 use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
 
@@ -295,6 +295,9 @@ struct PolicyAggregates {
     all_above_floor: Vec<CountTally>,
     /// One per intervention of the policy, in its order.
     interventions: Vec<InterventionAggregates>,
+    /// Runs whose mean village income in the backtest year is at or below
+    /// the observed one.
+    at_or_below_observed: u64,
 }
 
 impl PolicyAggregates {
@@ -319,6 +322,7 @@ impl PolicyAggregates {
                 .iter()
                 .map(|&i| InterventionAggregates::new(&model.interventions[i], model.years))
                 .collect(),
+            at_or_below_observed: 0,
         }
     }
 
@@ -341,6 +345,12 @@ impl PolicyAggregates {
             }
             self.total[y].add(total);
             self.mean[y].add(total / n as f64);
+            if let Some(b) = &model.backtest {
+                let observed = b
+                    .mean_village_income_yuan
+                    .filter(|_| model.baseline_year() + y as i32 == b.year);
+                self.at_or_below_observed += u64::from(observed.is_some_and(|o| total / n as f64 <= o));
+            }
             sorted.clear();
             sorted.extend_from_slice(row);
             self.gini[y].add(gini(sorted, keys, spare));
@@ -386,6 +396,7 @@ impl PolicyAggregates {
             &other.interventions,
             InterventionAggregates::merge,
         );
+        self.at_or_below_observed += other.at_or_below_observed;
     }
 
     fn finish(&self, model: &Model, policy: &Policy) -> PolicyResults {
@@ -428,6 +439,21 @@ impl PolicyAggregates {
             years,
             villages,
             final_income_histogram: pooled.buckets(),
+            backtest: model.backtest.as_ref().map(|b| {
+                let y = (b.year - model.baseline_year()) as usize;
+                let coverage = self.all_above_floor[y].stat();
+                PolicyBacktest {
+                    year: b.year,
+                    observed_mean_village_income_yuan: b.mean_village_income_yuan,
+                    percentile_of_observed_mean: b
+                        .mean_village_income_yuan
+                        .map(|_| self.at_or_below_observed as f64 / runs),
+                    observed_full_coverage: b.full_coverage,
+                    p_full_coverage: coverage.mean,
+                    p_full_coverage_se: coverage.se,
+                    source: b.source.clone(),
+                }
+            }),
             appraisals: policy
                 .interventions
                 .iter()

@@ -48,6 +48,17 @@ pub struct Model {
     pub interventions: Vec<Intervention>,
     /// "no intervention" first, then the scenario's policies.
     pub policies: Vec<Policy>,
+    /// An observation to place in the simulated distributions.
+    pub backtest: Option<Backtest>,
+}
+
+/// What was observed in a simulated year (`[backtest]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Backtest {
+    pub year: i32,
+    pub mean_village_income_yuan: Option<f64>,
+    pub full_coverage: Option<bool>,
+    pub source: Option<String>,
 }
 
 impl Model {

@@ -34,6 +34,9 @@ pub struct PolicySummary {
     pub p_all_above_floor: Probability,
     pub expected_villages_below_weak: Headline,
     pub expected_villages_below_floor: Headline,
+    /// Where the scenario's `[backtest]` observation falls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backtest: Option<crate::summary::results::PolicyBacktest>,
 }
 
 /// The whole `summary.json`.
@@ -71,6 +74,7 @@ fn policy(p: &PolicyResults) -> PolicySummary {
         },
         expected_villages_below_weak: headline(&last.below_weak),
         expected_villages_below_floor: headline(&last.below_floor),
+        backtest: p.backtest.clone(),
     }
 }
 

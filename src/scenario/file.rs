@@ -23,6 +23,22 @@ pub struct RawScenario {
     pub villages: Vec<RawVillages>,
     #[serde(default)]
     pub policies: Vec<RawPolicy>,
+    pub backtest: Option<RawBacktest>,
+}
+
+/// `[backtest]`: what was observed in a later year, to place it in the
+/// simulated distributions.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBacktest {
+    /// The year of the observation.
+    pub year: i64,
+    /// Observed mean operating income per village, yuan.
+    pub mean_village_income: Option<Num>,
+    /// Whether every village was observed at or above the floor.
+    pub full_coverage: Option<bool>,
+    /// Where the observation comes from.
+    pub source: Option<String>,
 }
 
 /// `[scenario]`

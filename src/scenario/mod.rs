@@ -12,4 +12,4 @@ pub mod units;
 pub mod villages_csv;
 
 pub use error::{InvalidScenario, ScenarioError};
-pub use read::{load, parse, slug, LoadError};
+pub use read::{load, load_with, parse, slug, LoadError, ReadOptions};

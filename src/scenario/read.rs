@@ -45,6 +45,22 @@ pub fn load(path: &Path) -> Result<Model, LoadError> {
     parse(&path.display().to_string(), &text, base).map_err(|e| LoadError::Invalid(Box::new(e)))
 }
 
+/// Options for reading a scenario.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Replace every uncertain parameter by its central value.
+    pub central_values: bool,
+}
+
+/// Reads and validates the scenario at `path` with `options`.
+pub fn load_with(path: &Path, options: ReadOptions) -> Result<Model, LoadError> {
+    if options.central_values {
+        super::param::with_central_values(|| load(path))
+    } else {
+        load(path)
+    }
+}
+
 /// Validates scenario `text`; `file` names it in errors, `base` is the
 /// folder relative to which village CSV files are found.
 pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenario> {
@@ -190,6 +206,19 @@ impl Checker<'_> {
             .collect();
         self.unique("interventions", interventions.iter().map(|iv| iv.id.as_str()), "id");
         let policies = self.policies(&raw, &interventions);
+        let backtest = raw.backtest.as_ref().map(|b| {
+            let last = start_year as i64 + years as i64 - 1;
+            self.int_in("backtest.year", b.year, start_year as i64, last);
+            let mean = b
+                .mean_village_income
+                .map(|n| self.num("backtest.mean_village_income", Some(n), 0.0, Domain::NonNegative));
+            model::Backtest {
+                year: b.year as i32,
+                mean_village_income_yuan: mean,
+                full_coverage: b.full_coverage,
+                source: b.source.clone(),
+            }
+        });
         Some(Model {
             name: h.name.clone(),
             description: h.description.clone(),
@@ -204,6 +233,7 @@ impl Checker<'_> {
             villages,
             interventions,
             policies,
+            backtest,
         })
     }
 

@@ -83,10 +83,30 @@ pub struct PolicyResults {
     pub villages: Vec<Vec<VillageYear>>,
     /// Pooled final-year operating income of all villages in all runs.
     pub final_income_histogram: Vec<Bucket>,
+    /// Where the scenario's `[backtest]` observation falls, if it has one.
+    #[serde(default)]
+    pub backtest: Option<PolicyBacktest>,
     /// Appraisal of each intervention of the policy, in the order of
     /// `interventions`.
     #[serde(default)]
     pub appraisals: Vec<InterventionResults>,
+}
+
+/// Where an observed outcome falls in a policy's simulated distribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyBacktest {
+    pub year: i32,
+    /// Observed mean operating income per village, yuan.
+    pub observed_mean_village_income_yuan: Option<f64>,
+    /// Share of runs whose mean village income that year is at or below the
+    /// observed one: the observation's percentile (exact count).
+    pub percentile_of_observed_mean: Option<f64>,
+    /// Whether every village was observed at or above the floor.
+    pub observed_full_coverage: Option<bool>,
+    /// Probability that every village is at or above the floor that year.
+    pub p_full_coverage: f64,
+    pub p_full_coverage_se: f64,
+    pub source: Option<String>,
 }
 
 /// Identity of a simulated village, for labelling outputs.
