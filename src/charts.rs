@@ -1208,20 +1208,27 @@ fn draw_below_floor<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx
             String::new()
         }
     };
-    let yhi = n;
+    // Up to the highest P95 with some headroom (never above the number of
+    // villages), so a few villages below the floor are not squashed flat.
+    let highest = r
+        .policies
+        .iter()
+        .flat_map(|p| p.years.iter().map(|y| y.below_floor.p95.max(y.below_floor.mean)))
+        .fold(0.0_f64, f64::max);
+    let yhi = (highest * 1.15).ceil().clamp(1.0, n);
     let mut chart = ChartBuilder::on(&body)
         .margin_right(24)
         .margin_top(6)
         .margin_bottom(8)
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
-        .y_label_area_size(y_label_area([0.0, n].iter().map(yfmt)))
+        .y_label_area_size(y_label_area([0.0, yhi].iter().map(yfmt)))
         .build_cartesian_2d(x0..x1, 0.0..yhi)?;
     chart
         .configure_mesh()
         .x_labels(year_tick_count(r.baseline_year, r.final_year))
         // At most one tick per village, so every tick is a whole number.
-        .y_labels((n as usize + 1).min(11))
+        .y_labels((yhi as usize + 1).min(11))
         .x_label_formatter(&|v| format!("{:.0}", v))
         .y_label_formatter(&yfmt)
         .x_desc(l.year)

@@ -95,3 +95,32 @@ fn bad_flags_are_usage_errors() {
         .failure()
         .stderr(contains("cannot read scenario file"));
 }
+
+#[test]
+fn every_bundled_scenario_validates_and_runs() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let mut seen = 0;
+    for entry in std::fs::read_dir(root.join("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        seen += 1;
+        villagesim(root)
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .success()
+            .stdout(contains("valid"));
+        let dir = out.path().join(path.file_stem().unwrap());
+        villagesim(root)
+            .arg("run")
+            .arg(&path)
+            .args(["--runs", "64", "--quiet", "--out", dir.to_str().unwrap()])
+            .assert()
+            .success();
+        assert!(dir.join("summary.json").is_file());
+    }
+    assert!(seen >= 3, "only {seen} bundled scenarios");
+}
