@@ -1623,6 +1623,7 @@ mod tests {
                 policy("no intervention", 0.01, 3, &years),
                 policy("Photovoltaic + cooperative", 0.06, 3, &years),
             ],
+            comparisons: Vec::new(),
         }
     }
 

@@ -77,6 +77,25 @@ pub enum Command {
         #[arg(long)]
         central: bool,
     },
+    /// Simulate a scenario and compare its policies run by run against a reference.
+    #[command(
+        after_help = "Every difference is paired: all policies of a run share its random numbers.\nWrites the same outputs as `run` (comparisons.csv and coverage.csv hold every pair)."
+    )]
+    Compare {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// The policy to compare against (default: "no intervention").
+        #[arg(long, default_value = "no intervention")]
+        reference: String,
+        #[arg(long)]
+        runs: Option<u64>,
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Check a scenario file and print what would be simulated.
     Validate {
         /// The scenario file (TOML).
@@ -135,7 +154,30 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let options = crate::scenario::ReadOptions {
                 central_values: central,
             };
-            run_scenario(&file, options, runs, seed, out, threads, quiet)
+            run_scenario(&file, options, runs, seed, out, threads, quiet).map(|_| ())
+        }
+        Command::Compare {
+            file,
+            reference,
+            runs,
+            seed,
+            out,
+            threads,
+        } => {
+            let names: Vec<String> = load(&file, Default::default(), None, None)?
+                .policies
+                .into_iter()
+                .map(|p| p.name)
+                .collect();
+            if !names.contains(&reference) {
+                return Err(CliError::Usage(format!(
+                    "no policy named \"{reference}\"; policies: {}",
+                    names.join(", ")
+                )));
+            }
+            let results = run_scenario(&file, Default::default(), runs, seed, out, threads, false)?;
+            print_comparison(&results, &reference);
+            Ok(())
         }
         Command::Validate { file } => validate(&file),
         Command::Explain { kind, markdown } => explain(kind.as_deref(), markdown),
@@ -177,7 +219,7 @@ fn run_scenario(
     out: Option<PathBuf>,
     threads: Option<usize>,
     quiet: bool,
-) -> Result<(), CliError> {
+) -> Result<crate::summary::results::Results, CliError> {
     let model = load(file, options, runs, seed)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
     let threads = threads.unwrap_or(0);
@@ -210,7 +252,47 @@ fn run_scenario(
     if !quiet {
         print_closing(&results, &out, seconds, manifest.village_years_per_second);
     }
-    Ok(())
+    Ok(results)
+}
+
+/// Prints each policy against `reference`, run by run.
+fn print_comparison(results: &crate::summary::results::Results, reference: &str) {
+    say!(
+        "\nAgainst \"{reference}\", run by run on common random numbers, in {}:",
+        results.final_year
+    );
+    for pair in results.comparisons.iter().filter(|c| c.reference == reference) {
+        let d = &pair.diff_mean_village_income_yuan;
+        let b = &pair.diff_villages_below_floor;
+        say!(
+"  {:<28} mean village income {} yuan (P5 {}, P95 {}; higher in {:.1}% of runs), villages below the floor {:+.1} (fewer in {:.1}% of runs)",
+            pair.policy,
+            signed(d.mean),
+            signed(d.p5),
+            signed(d.p95),
+            100.0 * pair.p_higher_income,
+            b.mean,
+            100.0 * pair.p_fewer_below_floor
+        );
+    }
+    say!("Full coverage (every village at the floor) first reached:");
+    for p in &results.policies {
+        let by_end = p.coverage.last().map_or(0.0, |c| c.p_reached_by);
+        let likely = p
+            .coverage
+            .iter()
+            .find(|c| c.p_reached_by >= 0.5)
+            .map_or("not in half the runs".to_string(), |c| {
+                format!("by {} in half the runs", c.year)
+            });
+        say!(
+            "  {:<28} {likely}; by {} in {:.1}% of runs; never in the horizon in {:.1}%",
+            p.name,
+            results.final_year,
+            100.0 * by_end,
+            100.0 * p.p_coverage_never
+        );
+    }
 }
 
 fn progress_bar(runs: u64, quiet: bool) -> ProgressBar {
@@ -283,6 +365,15 @@ fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds
         say!("note: {line}");
     }
     say!("Outputs written to {}", out.display());
+}
+
+/// 1234.5 -> "+1,235", -20 -> "-20".
+fn signed(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", thousands(x))
+    } else {
+        thousands(x)
+    }
 }
 
 /// 1234567.8 -> "1,234,568".

@@ -19,6 +19,7 @@ use std::sync::Mutex;
 
 use crate::model::{village, Flows, Model, Policy, SimCtx};
 use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
+use crate::summary::compare::{Comparisons, RunOutcome};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
 use crate::summary::results::{
     PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
@@ -111,6 +112,8 @@ struct Scratch {
     sorted: Vec<f64>,
     keys: Vec<u64>,
     spare: Vec<u64>,
+    /// The run's outcome under each policy, for paired comparisons.
+    outcomes: Vec<RunOutcome>,
     /// `capacity` uplifts of one policy: cumulative growth factor and return
     /// multiplier, `[v * years + t]`.
     growth_factor: Vec<f64>,
@@ -130,6 +133,7 @@ impl Scratch {
             sorted: Vec::with_capacity(v),
             keys: Vec::with_capacity(v),
             spare: Vec::with_capacity(v),
+            outcomes: Vec::with_capacity(model.policies.len()),
             growth_factor: Vec::new(),
             return_factor: Vec::new(),
             buffers: Buffers::default(),
@@ -157,6 +161,7 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
         flows.reset(iv.villages.len(), iv.external.len(), model.years);
         iv.kind.simulate(iv, &ctx, flows);
     }
+    s.outcomes.clear();
     let n = model.villages.len();
     let policies = model
         .policies
@@ -174,7 +179,8 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
             uplifted.then_some((&s.growth_factor[..], &s.return_factor[..])),
             incomes,
         );
-        acc.record_portfolio(model, incomes, &mut s.sorted, &mut s.keys, &mut s.spare);
+        let outcome = acc.record_portfolio(model, incomes, &mut s.sorted, &mut s.keys, &mut s.spare);
+        s.outcomes.push(outcome);
         for (&i, ia) in policy.interventions.iter().zip(acc.interventions.iter_mut()) {
             let returns = (uplifted && s.flows[i].return_uplift.is_empty()).then_some(&s.return_factor[..]);
             let iv = &model.interventions[i];
@@ -188,6 +194,7 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
             );
         }
     }
+    aggregates.comparisons.record(&s.outcomes, span);
 }
 
 /// Fills the `capacity` uplifts of `policy` into `growth` (the cumulative
@@ -334,8 +341,9 @@ impl PolicyAggregates {
         sorted: &mut Vec<f64>,
         keys: &mut Vec<u64>,
         spare: &mut Vec<u64>,
-    ) {
+    ) -> RunOutcome {
         let n = model.villages.len();
+        let mut outcome = RunOutcome::default();
         for (y, row) in incomes.chunks_exact(n).enumerate() {
             let (mut total, mut below_weak, mut below_floor) = (0.0, 0, 0);
             for &x in row {
@@ -357,7 +365,13 @@ impl PolicyAggregates {
             self.count_below_weak[y].add(below_weak);
             self.count_below_floor[y].add(below_floor);
             self.all_above_floor[y].add(usize::from(below_floor == 0));
+            if below_floor == 0 && outcome.coverage_year.is_none() {
+                outcome.coverage_year = Some(y);
+            }
+            outcome.final_mean_yuan = total / n as f64;
+            outcome.final_below_floor = below_floor;
         }
+        outcome
     }
 
     /// Records the village incomes of `runs` runs of a chunk:
@@ -439,6 +453,9 @@ impl PolicyAggregates {
             years,
             villages,
             final_income_histogram: pooled.buckets(),
+            // Filled from the paired comparisons by `Aggregates::finish`.
+            coverage: Vec::new(),
+            p_coverage_never: 0.0,
             backtest: model.backtest.as_ref().map(|b| {
                 let y = (b.year - model.baseline_year()) as usize;
                 let coverage = self.all_above_floor[y].stat();
@@ -470,6 +487,7 @@ impl PolicyAggregates {
 pub struct Aggregates {
     floor_yuan: f64,
     policies: Vec<PolicyAggregates>,
+    comparisons: Comparisons,
 }
 
 impl Aggregates {
@@ -477,6 +495,7 @@ impl Aggregates {
         Aggregates {
             floor_yuan: model.floor_yuan,
             policies: model.policies.iter().map(|p| PolicyAggregates::new(model, p)).collect(),
+            comparisons: Comparisons::new(model.policies.len(), model.years + 1, model.villages.len()),
         }
     }
 
@@ -493,6 +512,7 @@ impl Aggregates {
             .iter_mut()
             .zip(&other.policies)
             .for_each(|(a, b)| a.merge(b));
+        self.comparisons.merge(&other.comparisons);
     }
 
     /// The finished results of the runs aggregated so far.
@@ -502,7 +522,14 @@ impl Aggregates {
             .iter()
             .zip(&self.policies)
             .map(|(p, acc)| acc.finish(model, p))
-            .collect();
+            .collect::<Vec<_>>();
+        let span = model.years + 1;
+        let mut policies = policies;
+        for (p, results) in policies.iter_mut().enumerate() {
+            results.coverage = self.comparisons.coverage(p, model.baseline_year(), span);
+            results.p_coverage_never = self.comparisons.p_never(p, span);
+        }
+        let names: Vec<String> = model.policies.iter().map(|p| p.name.clone()).collect();
         Results {
             format_version: RESULTS_FORMAT_VERSION,
             scenario_name: model.name.clone(),
@@ -526,6 +553,7 @@ impl Aggregates {
                 })
                 .collect(),
             policies,
+            comparisons: self.comparisons.pairs(&names, model.runs),
         }
     }
 }

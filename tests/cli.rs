@@ -124,3 +124,28 @@ fn every_bundled_scenario_validates_and_runs() {
     }
     assert!(seen >= 3, "only {seen} bundled scenarios");
 }
+
+#[test]
+fn compare_prints_paired_differences() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().to_str().unwrap();
+    villagesim(root)
+        .args(["compare", "scenarios/quickstart.toml", "--runs", "200", "--out", out])
+        .assert()
+        .success()
+        .stdout(contains("Against \"no intervention\", run by run"))
+        .stdout(contains("four tickets + digital"));
+    villagesim(root)
+        .args([
+            "compare",
+            "scenarios/quickstart.toml",
+            "--reference",
+            "nope",
+            "--out",
+            out,
+        ])
+        .assert()
+        .failure()
+        .stderr(contains("no policy named \"nope\""));
+}

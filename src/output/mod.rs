@@ -50,10 +50,15 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Names of the files a run writes besides the charts.
-pub const RUN_FILES: [&str; 5] = [
+pub const RUN_FILES: [&str; 10] = [
     "summary.json",
     "portfolio_years.csv",
     "village_years.csv",
+    "interventions.csv",
+    "contributions.csv",
+    "external_beneficiaries.csv",
+    "comparisons.csv",
+    "coverage.csv",
     "results.json",
     "manifest.json",
 ];
@@ -67,6 +72,8 @@ pub fn write_run(results: &Results, manifest: &mut Manifest, dir: &Path) -> Resu
     staging.write("interventions.csv", &tables::interventions(results)?)?;
     staging.write("contributions.csv", &tables::contributions(results)?)?;
     staging.write("external_beneficiaries.csv", &tables::external_beneficiaries(results)?)?;
+    staging.write("comparisons.csv", &tables::comparisons(results)?)?;
+    staging.write("coverage.csv", &tables::coverage(results)?)?;
     staging.write("results.json", &json(results, "results.json")?)?;
     let chart_dir = staging.dir().join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;

@@ -78,40 +78,38 @@ fn policy(p: &PolicyResults) -> PolicySummary {
     }
 }
 
-/// Runs needed for the standard errors to be small against the gaps
-/// between policies: a gap should be at least 4 combined standard errors
-/// (a conservative, unpaired bound; common random numbers make paired
-/// differences more precise still).
+/// Runs needed for the Monte Carlo error to be small against the gaps
+/// between policies. Differences are paired (common random numbers), so the
+/// standard error of a difference is that of the run-by-run differences:
+/// a gap should be at least 4 of them. Gaps below 0.1% of mean income, or
+/// below 1 percentage point of probability, are treated as no difference.
 fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
     let mut advice = Vec::new();
     let mut needed: f64 = 0.0;
+    let scale = policies
+        .first()
+        .map_or(1.0, |p| p.mean_village_income_yuan.mean.abs().max(1.0));
+    for pair in &results.comparisons {
+        let d = &pair.diff_mean_village_income_yuan;
+        let gap = d.mean.abs();
+        if gap > 1e-3 * scale && d.se > 0.0 && 4.0 * d.se > gap {
+            needed = needed.max(results.runs as f64 * (4.0 * d.se / gap).powi(2));
+            advice.push(format!(
+                "mean village income: \"{}\" and \"{}\" differ by {gap:.0} yuan with a paired standard error of {:.0}; the runs may not separate them",
+                pair.policy, pair.reference, d.se
+            ));
+        }
+    }
     for (i, a) in policies.iter().enumerate() {
         for b in &policies[i + 1..] {
-            for (what, ma, sa, mb, sb) in [
-                (
-                    "mean village income",
-                    a.mean_village_income_yuan.mean,
-                    a.mean_village_income_yuan.se,
-                    b.mean_village_income_yuan.mean,
-                    b.mean_village_income_yuan.se,
-                ),
-                (
-                    "probability of full coverage",
-                    a.p_all_above_floor.value,
-                    a.p_all_above_floor.se,
-                    b.p_all_above_floor.value,
-                    b.p_all_above_floor.se,
-                ),
-            ] {
-                let (gap, se) = ((ma - mb).abs(), (sa * sa + sb * sb).sqrt());
-                if gap > 0.0 && se > 0.0 && 4.0 * se > gap {
-                    let runs = results.runs as f64 * (4.0 * se / gap).powi(2);
-                    needed = needed.max(runs);
-                    advice.push(format!(
-                        "{what}: \"{}\" and \"{}\" differ by {gap:.4} with a combined standard error of {se:.4}; the runs may not separate them",
-                        a.name, b.name
-                    ));
-                }
+            let (pa, pb) = (&a.p_all_above_floor, &b.p_all_above_floor);
+            let (gap, se) = ((pa.value - pb.value).abs(), (pa.se * pa.se + pb.se * pb.se).sqrt());
+            if gap >= 0.01 && se > 0.0 && 4.0 * se > gap {
+                needed = needed.max(results.runs as f64 * (4.0 * se / gap).powi(2));
+                advice.push(format!(
+                    "probability of full coverage: \"{}\" and \"{}\" differ by {gap:.3} with a standard error of {se:.3}; the runs may not separate them",
+                    a.name, b.name
+                ));
             }
         }
     }

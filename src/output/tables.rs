@@ -237,3 +237,77 @@ pub fn external_beneficiaries(results: &Results) -> Result<Vec<u8>, OutputError>
     }
     finish(w, name)
 }
+
+/// `comparisons.csv`: every pair of policies, run by run on common random
+/// numbers: the paired difference of final-year mean village income and of
+/// villages below the floor, and how often the policy does better.
+pub fn comparisons(results: &Results) -> Result<Vec<u8>, OutputError> {
+    let name = "comparisons.csv";
+    let mut w = Writer::from_writer(Vec::new());
+    let mut header = stat_header(&["policy", "reference", "year", "metric", "unit"]);
+    header.push("p_policy_better");
+    w.write_record(&header).map_err(encode(name))?;
+    let year = results.final_year.to_string();
+    for pair in &results.comparisons {
+        let rows = [
+            (
+                "diff_mean_village_income",
+                "yuan",
+                &pair.diff_mean_village_income_yuan,
+                2,
+                pair.p_higher_income,
+            ),
+            (
+                "diff_villages_below_floor",
+                "villages",
+                &pair.diff_villages_below_floor,
+                4,
+                pair.p_fewer_below_floor,
+            ),
+        ];
+        for (metric, unit, stat, decimals, better) in rows {
+            let first = vec![
+                pair.policy.clone(),
+                pair.reference.clone(),
+                year.clone(),
+                metric.into(),
+                unit.into(),
+            ];
+            let mut row = stat_row(first, stat, decimals);
+            row.push(fixed(better, 6));
+            w.write_record(&row).map_err(encode(name))?;
+        }
+    }
+    finish(w, name)
+}
+
+/// `coverage.csv`: per policy and year, the probability that full coverage
+/// (every village at or above the floor) is first reached that year, and
+/// that it has been reached by then.
+pub fn coverage(results: &Results) -> Result<Vec<u8>, OutputError> {
+    let name = "coverage.csv";
+    let mut w = Writer::from_writer(Vec::new());
+    w.write_record(["policy", "year", "p_first_reached", "p_reached_by", "p_all_above_floor"])
+        .map_err(encode(name))?;
+    for p in &results.policies {
+        for (c, y) in p.coverage.iter().zip(&p.years) {
+            let row = [
+                p.name.clone(),
+                c.year.to_string(),
+                fixed(c.p_first_reached, 6),
+                fixed(c.p_reached_by, 6),
+                fixed(y.all_above_floor.mean, 6),
+            ];
+            w.write_record(&row).map_err(encode(name))?;
+        }
+        let never = [
+            p.name.clone(),
+            "never".into(),
+            fixed(p.p_coverage_never, 6),
+            String::new(),
+            String::new(),
+        ];
+        w.write_record(&never).map_err(encode(name))?;
+    }
+    finish(w, name)
+}

@@ -151,6 +151,11 @@ impl CountTally {
         self.histogram[k] += 1;
     }
 
+    /// The count of runs for each value, from 0.
+    pub fn counts(&self) -> &[u64] {
+        &self.histogram
+    }
+
     pub fn merge(&mut self, other: &CountTally) {
         self.moments.merge(&other.moments);
         self.histogram

@@ -83,6 +83,12 @@ pub struct PolicyResults {
     pub villages: Vec<Vec<VillageYear>>,
     /// Pooled final-year operating income of all villages in all runs.
     pub final_income_histogram: Vec<Bucket>,
+    /// When full coverage is first reached, by year.
+    #[serde(default)]
+    pub coverage: Vec<CoverageYear>,
+    /// Probability that full coverage is never reached within the horizon.
+    #[serde(default)]
+    pub p_coverage_never: f64,
     /// Where the scenario's `[backtest]` observation falls, if it has one.
     #[serde(default)]
     pub backtest: Option<PolicyBacktest>,
@@ -90,6 +96,32 @@ pub struct PolicyResults {
     /// `interventions`.
     #[serde(default)]
     pub appraisals: Vec<InterventionResults>,
+}
+
+/// A paired comparison of `policy` against `reference`, run by run on common
+/// random numbers (final year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairResults {
+    pub policy: String,
+    pub reference: String,
+    /// Mean village income under `policy` minus under `reference`, yuan.
+    pub diff_mean_village_income_yuan: Stat,
+    /// Villages below the floor under `policy` minus under `reference`.
+    pub diff_villages_below_floor: Stat,
+    /// Share of runs where `policy` gives the higher mean village income.
+    pub p_higher_income: f64,
+    /// Share of runs where `policy` leaves fewer villages below the floor.
+    pub p_fewer_below_floor: f64,
+}
+
+/// When full coverage (every village at or above the floor) is first reached.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CoverageYear {
+    pub year: i32,
+    /// Probability that this is the first year of full coverage.
+    pub p_first_reached: f64,
+    /// Probability that full coverage has been reached in this year or before.
+    pub p_reached_by: f64,
 }
 
 /// Where an observed outcome falls in a policy's simulated distribution.
@@ -139,6 +171,9 @@ pub struct Results {
     pub villages: Vec<VillageInfo>,
     /// The "no intervention" counterfactual first, then the scenario's policies.
     pub policies: Vec<PolicyResults>,
+    /// Every ordered pair of policies compared run by run.
+    #[serde(default)]
+    pub comparisons: Vec<PairResults>,
 }
 
 impl Results {

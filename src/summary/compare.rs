@@ -1,0 +1,157 @@
+//! Paired comparisons of policies on common random numbers.
+//!
+//! All policies of a run share its random numbers, so the difference between
+//! two policies is measured run by run: for policies `a` and `b` and run `r`,
+//!
+//! ```text
+//! d_income[r] = mean village income under a - under b   (final year)
+//! d_below[r]  = villages below the floor under a - under b (final year)
+//! P(a beats b) = share of runs with d_income > 0 (ties count for neither)
+//! ```
+//!
+//! and the year full coverage is first reached (every village at or above
+//! the floor) has its own distribution per policy, with the probability that
+//! it is never reached within the horizon.
+
+use super::accum::{CountTally, Tally, FEN_PER_YUAN};
+use super::results::{CoverageYear, PairResults, Stat};
+
+/// What one run of one policy contributes to comparisons.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOutcome {
+    /// Mean operating income per village in the final year, yuan.
+    pub final_mean_yuan: f64,
+    /// Villages below the floor in the final year.
+    pub final_below_floor: usize,
+    /// Index (0 = baseline year) of the first year with every village at or
+    /// above the floor.
+    pub coverage_year: Option<usize>,
+}
+
+/// A statistic of `x + offset` turned back into one of `x`.
+fn shifted(s: Stat, offset: f64) -> Stat {
+    Stat {
+        mean: s.mean - offset,
+        min: s.min - offset,
+        p5: s.p5 - offset,
+        p10: s.p10 - offset,
+        p25: s.p25 - offset,
+        p50: s.p50 - offset,
+        p75: s.p75 - offset,
+        p90: s.p90 - offset,
+        p95: s.p95 - offset,
+        max: s.max - offset,
+        ..s
+    }
+}
+
+/// Paired differences of one ordered pair of policies.
+#[derive(Debug, Clone)]
+struct Pair {
+    a: usize,
+    b: usize,
+    income: Tally,
+    /// `below_a - below_b + villages`, so the exact histogram starts at 0.
+    below: CountTally,
+    a_higher_income: u64,
+    a_fewer_below: u64,
+}
+
+/// Comparisons of every pair of policies, and the coverage year of each.
+#[derive(Debug, Clone)]
+pub struct Comparisons {
+    pairs: Vec<Pair>,
+    /// Per policy: first full-coverage year index, `years + 1` for never.
+    coverage: Vec<CountTally>,
+    villages: usize,
+}
+
+impl Comparisons {
+    /// For `policies` policies over `span` reported years (baseline included).
+    pub fn new(policies: usize, span: usize, villages: usize) -> Self {
+        let mut pairs = Vec::new();
+        for b in 0..policies {
+            for a in (0..policies).filter(|a| *a != b) {
+                pairs.push(Pair {
+                    a,
+                    b,
+                    income: Tally::new(FEN_PER_YUAN),
+                    below: CountTally::new(2 * villages),
+                    a_higher_income: 0,
+                    a_fewer_below: 0,
+                });
+            }
+        }
+        Comparisons {
+            pairs,
+            coverage: vec![CountTally::new(span); policies],
+            villages,
+        }
+    }
+
+    /// Records one run: `outcomes[p]` for every policy.
+    pub fn record(&mut self, outcomes: &[RunOutcome], span: usize) {
+        for p in &mut self.pairs {
+            let (a, b) = (&outcomes[p.a], &outcomes[p.b]);
+            p.income.add(a.final_mean_yuan - b.final_mean_yuan);
+            p.below.add(a.final_below_floor + self.villages - b.final_below_floor);
+            p.a_higher_income += u64::from(a.final_mean_yuan > b.final_mean_yuan);
+            p.a_fewer_below += u64::from(a.final_below_floor < b.final_below_floor);
+        }
+        for (tally, o) in self.coverage.iter_mut().zip(outcomes) {
+            tally.add(o.coverage_year.unwrap_or(span));
+        }
+    }
+
+    pub fn merge(&mut self, other: &Comparisons) {
+        for (p, q) in self.pairs.iter_mut().zip(&other.pairs) {
+            p.income.merge(&q.income);
+            p.below.merge(&q.below);
+            p.a_higher_income += q.a_higher_income;
+            p.a_fewer_below += q.a_fewer_below;
+        }
+        for (a, b) in self.coverage.iter_mut().zip(&other.coverage) {
+            a.merge(b);
+        }
+    }
+
+    /// Every pair, named by policy.
+    pub fn pairs(&self, names: &[String], runs: u64) -> Vec<PairResults> {
+        let runs = runs.max(1) as f64;
+        self.pairs
+            .iter()
+            .map(|p| PairResults {
+                policy: names[p.a].clone(),
+                reference: names[p.b].clone(),
+                diff_mean_village_income_yuan: p.income.stat(),
+                diff_villages_below_floor: shifted(p.below.stat(), self.villages as f64),
+                p_higher_income: p.a_higher_income as f64 / runs,
+                p_fewer_below_floor: p.a_fewer_below as f64 / runs,
+            })
+            .collect()
+    }
+
+    /// Distribution of the first full-coverage year of policy `p`.
+    pub fn coverage(&self, p: usize, baseline_year: i32, span: usize) -> Vec<CoverageYear> {
+        let counts = self.coverage[p].counts();
+        let runs = counts.iter().sum::<u64>().max(1) as f64;
+        let mut cumulative = 0.0;
+        (0..span)
+            .map(|y| {
+                let share = counts[y] as f64 / runs;
+                cumulative += share;
+                CoverageYear {
+                    year: baseline_year + y as i32,
+                    p_first_reached: share,
+                    p_reached_by: cumulative,
+                }
+            })
+            .collect()
+    }
+
+    /// Probability that policy `p` never reaches full coverage in the horizon.
+    pub fn p_never(&self, p: usize, span: usize) -> f64 {
+        let counts = self.coverage[p].counts();
+        counts[span] as f64 / counts.iter().sum::<u64>().max(1) as f64
+    }
+}
