@@ -230,6 +230,7 @@ impl KindModel for Cooperative {
             })
             .collect();
         let mut first_failure: Option<usize> = None;
+        let mut failed = 0usize;
         for (slot, &v) in vs.iter().enumerate() {
             let mut events = ctx.stream(
                 crate::rng::combine(iv.key, ctx.village_keys[v]),
@@ -252,6 +253,7 @@ impl KindModel for Cooperative {
                 let h = hazard.at(slot, t);
                 if h > 0.0 && events.random::<f64>() < h {
                     alive = false;
+                    failed += 1;
                     first_failure = Some(first_failure.map_or(t, |f| f.min(t)));
                     continue;
                 }
@@ -273,6 +275,7 @@ impl KindModel for Cooperative {
             }
         }
         flows.failed_in_year = first_failure;
+        flows.failed_share = Some(failed as f64 / iv.villages.len().max(1) as f64);
     }
 }
 

@@ -48,8 +48,12 @@ pub struct Flows {
     /// Income of beneficiaries outside the simulated villages, yuan:
     /// `[beneficiary * years + t]` (see `KindModel::external_beneficiaries`).
     pub external_yuan: Vec<f64>,
-    /// Simulated year in which the venture defaulted or failed, if it did.
+    /// Simulated year in which the venture (or the first of its ventures)
+    /// defaulted or failed, if one did.
     pub failed_in_year: Option<usize>,
+    /// For kinds with one venture per village: the share of them that
+    /// failed within the horizon (`None`: one venture, see `failed_in_year`).
+    pub failed_share: Option<f64>,
     /// Only for `capacity`: added log growth of organic income,
     /// `[slot * years + t]`; empty otherwise.
     pub growth_uplift: Vec<f64>,
@@ -74,6 +78,7 @@ impl Flows {
         self.ledger.clear();
         self.ledger.resize(years, Ledger::default());
         self.failed_in_year = None;
+        self.failed_share = None;
         self.growth_uplift.clear();
         self.return_uplift.clear();
     }

@@ -135,7 +135,7 @@ pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
     w.write_record(&header).map_err(encode(name))?;
     for p in &results.policies {
         for a in &p.appraisals {
-            let rows: [(&str, &str, Option<&Stat>, usize, f64); 8] = [
+            let rows: [(&str, &str, Option<&Stat>, usize, f64); 9] = [
                 ("npv", "yuan", Some(&a.npv_yuan), 2, 1.0),
                 ("irr", "per year", a.irr.as_ref(), 6, a.irr_defined_share),
                 ("public_money", "yuan", Some(&a.public_money_yuan), 2, 1.0),
@@ -149,6 +149,7 @@ pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
                 ),
                 ("negative_cash_years", "years", Some(&a.negative_cash_years), 4, 1.0),
                 ("p_failure", "probability", Some(&a.p_failure), 6, 1.0),
+                ("share_failed", "share of ventures", Some(&a.share_failed), 6, 1.0),
                 (
                     "income_per_village_per_year",
                     "yuan",

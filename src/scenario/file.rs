@@ -152,10 +152,52 @@ pub enum Selector {
 #[derive(Debug, Clone, PartialEq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
-    pub group: Option<String>,
-    pub township: Option<String>,
+    pub group: Option<Names>,
+    pub township: Option<Names>,
     pub weakest: Option<i64>,
     pub count: Option<i64>,
+}
+
+/// One name or a list of names: `group = "weak"` or `group = ["weak", "near-floor"]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Names(pub Vec<String>);
+
+impl Names {
+    pub fn contains(&self, name: Option<&String>) -> bool {
+        name.is_some_and(|n| self.0.contains(n))
+    }
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Names;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name or a list of names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Names, E> {
+                Ok(Names(vec![v.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Names, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element::<String>()? {
+                    names.push(n);
+                }
+                Ok(Names(names))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl schemars::JsonSchema for Names {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Names".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "oneOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] })
+    }
 }
 
 impl<'de> Deserialize<'de> for Selector {

@@ -499,15 +499,15 @@ impl Checker<'_> {
 
     fn filter(&mut self, path: &str, f: &super::file::Filter, villages: &[Village]) -> Vec<usize> {
         let mut chosen: Vec<usize> = (0..villages.len())
-            .filter(|&i| f.group.as_ref().is_none_or(|g| villages[i].group.as_ref() == Some(g)))
+            .filter(|&i| f.group.as_ref().is_none_or(|g| g.contains(villages[i].group.as_ref())))
             .filter(|&i| {
                 f.township
                     .as_ref()
-                    .is_none_or(|t| villages[i].township.as_ref() == Some(t))
+                    .is_none_or(|t| t.contains(villages[i].township.as_ref()))
             })
             .collect();
         for (key, wanted) in [("group", &f.group), ("township", &f.township)] {
-            if let Some(w) = wanted {
+            for w in wanted.iter().flat_map(|names| names.0.iter()) {
                 let names: Vec<&str> = villages
                     .iter()
                     .filter_map(|v| {

@@ -109,8 +109,8 @@ impl JsonSchema for Selector {
                 {
                     "type": "object",
                     "properties": {
-                        "group": { "type": "string" },
-                        "township": { "type": "string" },
+        "group": { "oneOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] },
+                        "township": { "oneOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] },
                         "weakest": { "type": "integer", "minimum": 1 },
                         "count": { "type": "integer", "minimum": 1 }
                     },

@@ -32,6 +32,7 @@ pub struct InterventionAggregates {
     min_dscr: Tally,
     negative_years: CountTally,
     failed: CountTally,
+    failed_share: Tally,
     income_per_village_year: Tally,
     operating: Vec<Tally>,
     net_cash: Vec<Tally>,
@@ -61,6 +62,7 @@ impl InterventionAggregates {
             min_dscr: Tally::new(RATIO_SCALE),
             negative_years: CountTally::new(years),
             failed: CountTally::new(1),
+            failed_share: Tally::new(RATIO_SCALE),
             income_per_village_year: money(),
             operating: vec![money(); years],
             net_cash: vec![money(); years],
@@ -125,6 +127,8 @@ impl InterventionAggregates {
         }
         self.negative_years.add(negative);
         self.failed.add(usize::from(flows.failed_in_year.is_some()));
+        let any = f64::from(u8::from(flows.failed_in_year.is_some()));
+        self.failed_share.add(flows.failed_share.unwrap_or(any));
         let active = (0..years).filter(|t| iv.active(start_year + *t as i32)).count();
         if active > 0 && !iv.villages.is_empty() {
             let total: f64 = buffers.operating.iter().sum();
@@ -149,6 +153,7 @@ impl InterventionAggregates {
             (&mut self.public_pv, &other.public_pv),
             (&mut self.min_dscr, &other.min_dscr),
             (&mut self.income_per_village_year, &other.income_per_village_year),
+            (&mut self.failed_share, &other.failed_share),
         ] {
             a.merge(b);
         }
@@ -196,6 +201,7 @@ impl InterventionAggregates {
             min_dscr: defined(&self.min_dscr),
             negative_cash_years: self.negative_years.stat(),
             p_failure: self.failed.stat(),
+            share_failed: self.failed_share.stat(),
             income_per_village_year_yuan: self.income_per_village_year.stat(),
             years,
             external: iv

@@ -16,7 +16,7 @@ pub const RESULTS_FORMAT_VERSION: u32 = 1;
 /// from a log-bucket sketch whose relative error is stated in
 /// [`Results::quantile_relative_error`], and are clamped to the exact
 /// observed minimum and maximum, so a quantity without variance is exact.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Stat {
     pub mean: f64,
     /// Monte Carlo standard error of the mean: sd / sqrt(runs).
@@ -232,8 +232,13 @@ pub struct InterventionResults {
     pub min_dscr: Option<Stat>,
     /// Years with negative net cash flow for its villages together.
     pub negative_cash_years: Stat,
-    /// Probability of a default or failure within the horizon.
+    /// Probability of a default or failure (of any of its ventures) within
+    /// the horizon.
     pub p_failure: Stat,
+    /// Share of its ventures that failed within the horizon (one venture
+    /// per village for cooperatives; otherwise equal to `p_failure`'s draw).
+    #[serde(default)]
+    pub share_failed: Stat,
     /// Mean operating income added per participating village per active year, yuan.
     pub income_per_village_year_yuan: Stat,
     /// One entry per simulated year (from `start_year`).
