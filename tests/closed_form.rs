@@ -128,3 +128,33 @@ loadings = { economy = 0.1 }
     assert!((last.below_floor.mean - 10.0 * (1.0 - p_all)).abs() < 1e-9);
     assert!(p_all > 0.3 && p_all < 0.7, "{p_all}");
 }
+
+/// The appraisal of a support fund without uncertainty: NPV by hand, with
+/// the villages' capital still in the pool counted at the end.
+#[test]
+fn appraisal_npv_counts_the_stake_still_held() {
+    let text = header(3, 20).replace("seed = 7", "seed = 7\ndiscount_rate = \"4%\"")
+        + r#"
+[[villages]]
+group = "g"
+count = 2
+operating_income = "20万"
+
+[[interventions]]
+id = "fund"
+kind = "support_fund"
+villages = "all"
+village_capital_yuan = 1000000
+return_rate_per_year = "5%"
+"#;
+    let results = simulate(&model(&text), 1);
+    let a = &results.policies[1].appraisals[0];
+    let (c, r, d): (f64, f64, f64) = (1_000_000.0, 0.05, 0.04);
+    let npv = (-c + c * r) + c * r / (1.0 + d) + (c * r + c) / (1.0 + d).powi(2);
+    assert!((a.npv_yuan.mean - npv).abs() < 0.01, "{} vs {npv}", a.npv_yuan.mean);
+    assert_eq!(a.npv_yuan.sd, 0.0);
+    // 50,000 a year split equally: 25,000 per village per year.
+    assert!((a.income_per_village_year_yuan.mean - 25_000.0).abs() < 0.01);
+    // The cash-flow year of paying in is negative; the others are not.
+    assert_eq!(a.negative_cash_years.mean, 1.0);
+}

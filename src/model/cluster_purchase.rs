@@ -617,6 +617,15 @@ impl KindModel for ClusterPurchase {
                 flows.add_cash(slot, t, cash);
             }
         }
+        // Residual value: the property at its purchase price (no
+        // appreciation assumed) less the loan still owed, when bought inside
+        // the horizon and still held at its end.
+        let final_year = ctx.start_year + ctx.years as i32 - 1;
+        if iv.start_year >= ctx.start_year && iv.start_year <= final_year && iv.active(final_year) {
+            let k = (final_year - iv.start_year) as usize;
+            let owed = self.loan_schedule.get(k).map_or(0.0, |y| y.balance_after_yuan);
+            flows.residual_value_yuan = self.price_yuan - owed;
+        }
     }
 }
 

@@ -276,6 +276,13 @@ impl KindModel for Cooperative {
         }
         flows.failed_in_year = first_failure;
         flows.failed_share = Some(failed as f64 / iv.villages.len().max(1) as f64);
+        // Residual value: the villages' own equity in the ventures still
+        // alive at the end of the horizon, at book value, when paid in inside it.
+        let final_year = ctx.start_year + ctx.years as i32 - 1;
+        if iv.start_year >= ctx.start_year && iv.start_year <= final_year && iv.active(final_year) {
+            let own = self.equity_yuan * (1.0 - self.grant_share);
+            flows.residual_value_yuan = own * (iv.villages.len() - failed) as f64;
+        }
     }
 }
 

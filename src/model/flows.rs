@@ -54,6 +54,11 @@ pub struct Flows {
     /// For kinds with one venture per village: the share of them that
     /// failed within the horizon (`None`: one venture, see `failed_in_year`).
     pub failed_share: Option<f64>,
+    /// Value of the villages' stake at the end of the horizon (book value of
+    /// the asset less the loan still owed), when the investment falls inside
+    /// the horizon; added to the final year's cash flow for NPV and IRR so
+    /// a short horizon does not count the outlay and forget the asset.
+    pub residual_value_yuan: f64,
     /// Only for `capacity`: added log growth of organic income,
     /// `[slot * years + t]`; empty otherwise.
     pub growth_uplift: Vec<f64>,
@@ -79,6 +84,7 @@ impl Flows {
         self.ledger.resize(years, Ledger::default());
         self.failed_in_year = None;
         self.failed_share = None;
+        self.residual_value_yuan = 0.0;
         self.growth_uplift.clear();
         self.return_uplift.clear();
     }

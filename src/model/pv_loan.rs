@@ -101,6 +101,10 @@
 
 use serde::Deserialize;
 
+/// Life over which a station's book value is written off for its residual
+/// value at the end of the horizon (module warranties: 25 years).
+const STATION_LIFE_YEARS: f64 = 25.0;
+
 use super::doc::{KindDoc, ParamDoc};
 use super::finance::{self, LoanTerms, Repayment};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
@@ -504,6 +508,24 @@ DSCR[y] = sum_v (revenue - costs) / sum_v (interest + principal), in years with 
         }
         for t in 0..years {
             flows.ledger[t].dscr = finance::dscr(cash_for_debt[t], debt_service[t]);
+        }
+        // Residual value: the station written off straight-line over its
+        // life, less the loan still owed at the end of the horizon.
+        let operated = years as i64 - build_t;
+        if build_t >= 0 && operated > 0 {
+            for slot in 0..villages.len() {
+                let cost = cap * capex.at(slot, capex_t);
+                let loan = LoanTerms {
+                    principal_yuan: cost * self.loan_share,
+                    ..self.loan
+                };
+                let owed = loan
+                    .schedule()
+                    .get(operated as usize - 1)
+                    .map_or(0.0, |y| y.balance_after_yuan);
+                let book = cost * (1.0 - operated as f64 / STATION_LIFE_YEARS).max(0.0);
+                flows.residual_value_yuan += book - owed;
+            }
         }
     }
 }

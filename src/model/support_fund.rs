@@ -301,6 +301,17 @@ impl KindModel for SupportFund {
                 }
             }
         }
+        // Residual value: the villages' capital still in the pool at the end
+        // of the horizon, when paid in inside it and neither lost nor repaid.
+        let final_year = ctx.start_year + ctx.years as i32 - 1;
+        if !defaulted
+            && iv.start_year >= ctx.start_year
+            && iv.start_year <= final_year
+            && iv.active(final_year)
+            && iv.end_year != Some(final_year)
+        {
+            flows.residual_value_yuan = self.contributions.iter().sum();
+        }
     }
 }
 

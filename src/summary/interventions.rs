@@ -14,8 +14,12 @@
 //! income per village-year = sum_{v,t} operating[v,t] / (villages x active years)
 //! ```
 //!
-//! NPV, IRR and DSCR are computed on the intervention's own cash flows,
-//! before any `capacity` uplift; the yearly operating income includes it.
+//! `CF` of the final year includes the residual value of the villages'
+//! stake (book value of property, stations, fund capital or equity still
+//! held, less loans still owed: see each kind), so a short horizon does not
+//! count the outlay and forget the asset. NPV, IRR and DSCR are computed on
+//! the intervention's own cash flows, before any `capacity` uplift; the
+//! yearly operating income includes it.
 
 use super::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use super::results::{ExternalResults, InterventionResults, InterventionYear};
@@ -115,6 +119,10 @@ impl InterventionAggregates {
             let is_negative = buffers.cash[t] < -0.005;
             negative += usize::from(is_negative);
             self.negative_by_year[t] += u64::from(is_negative);
+        }
+        // The villages' stake still held at the end counts as a final inflow.
+        if let Some(last) = buffers.cash.last_mut() {
+            *last += flows.residual_value_yuan;
         }
         self.npv.add(npv(discount_rate, &buffers.cash));
         if let Some(r) = irr(&buffers.cash) {
