@@ -1,5 +1,5 @@
 //! The bundled Huining County 2025 scenario: it validates, runs, and its
-//! baseline reproduces the report's aggregates (see docs/calibration-huining.md).
+//! baseline reproduces the report's aggregates (see docs/calibration.md (Huining section)).
 
 use std::path::Path;
 
