@@ -1568,6 +1568,7 @@ mod tests {
                     total_income_yuan: stat(m * villages as f64, spread * 2.0),
                     mean_income_yuan: stat(m, spread),
                     gini: stat(0.3, 0.02),
+                    poorest_fifth_share: stat(0.08, 0.01),
                     below_weak: stat(below * 0.5, 0.4),
                     below_floor: stat(below, 0.5),
                     all_above_floor: stat(0.2, 0.1),
@@ -1609,6 +1610,8 @@ mod tests {
             seed: 7,
             floor_yuan: 500_000.0,
             weak_yuan: 300_000.0,
+            target_year: None,
+            budget_yuan: None,
             discount_rate: 0.03,
             quantile_relative_error: 0.01,
             villages: (0..3)

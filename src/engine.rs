@@ -179,7 +179,8 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
             uplifted.then_some((&s.growth_factor[..], &s.return_factor[..])),
             incomes,
         );
-        let outcome = acc.record_portfolio(model, incomes, &mut s.sorted, &mut s.keys, &mut s.spare);
+        let mut outcome = acc.record_portfolio(model, incomes, &mut s.sorted, &mut s.keys, &mut s.spare);
+        spending(model, policy, &s.flows, &mut outcome);
         s.outcomes.push(outcome);
         for (&i, ia) in policy.interventions.iter().zip(acc.interventions.iter_mut()) {
             let returns = (uplifted && s.flows[i].return_uplift.is_empty()).then_some(&s.return_factor[..]);
@@ -195,6 +196,29 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
         }
     }
     aggregates.comparisons.record(&s.outcomes, span);
+}
+
+/// Adds to `outcome` the public and private money of the policy's
+/// interventions, and whether a village with a loan had a year of negative
+/// net cash flow after its investment year.
+fn spending(model: &Model, policy: &Policy, flows: &[Flows], outcome: &mut RunOutcome) {
+    let discount = 1.0 + model.discount_rate;
+    for &i in &policy.interventions {
+        let f = &flows[i];
+        let mut borrowed = false;
+        for (t, l) in f.ledger.iter().enumerate() {
+            outcome.public_yuan += l.public_money_yuan;
+            outcome.public_pv_yuan += l.public_money_yuan / discount.powi(t as i32);
+            outcome.private_yuan += l.loan_drawdown_yuan + l.village_equity_yuan;
+            borrowed |= l.interest_yuan + l.principal_yuan > 0.0;
+        }
+        if !borrowed || outcome.negative_cash_with_loan {
+            continue;
+        }
+        let first = (model.interventions[i].start_year - model.start_year).max(0) as usize + 1;
+        outcome.negative_cash_with_loan = (0..model.interventions[i].villages.len())
+            .any(|slot| f.net_cash(slot).iter().skip(first).any(|x| *x < -0.005));
+    }
 }
 
 /// Fills the `capacity` uplifts of `policy` into `growth` (the cumulative
@@ -297,6 +321,7 @@ struct PolicyAggregates {
     total: Vec<Tally>,
     mean: Vec<Tally>,
     gini: Vec<Tally>,
+    poorest_fifth: Vec<Tally>,
     count_below_weak: Vec<CountTally>,
     count_below_floor: Vec<CountTally>,
     all_above_floor: Vec<CountTally>,
@@ -321,6 +346,7 @@ impl PolicyAggregates {
             total: vec![Tally::new(FEN_PER_YUAN); span],
             mean: vec![Tally::new(FEN_PER_YUAN); span],
             gini: vec![Tally::new(RATIO_SCALE); span],
+            poorest_fifth: vec![Tally::new(RATIO_SCALE); span],
             count_below_weak: vec![CountTally::new(n); span],
             count_below_floor: vec![CountTally::new(n); span],
             all_above_floor: vec![CountTally::new(1); span],
@@ -362,6 +388,14 @@ impl PolicyAggregates {
             sorted.clear();
             sorted.extend_from_slice(row);
             self.gini[y].add(gini(sorted, keys, spare));
+            // `sorted` is now ascending: the poorest fifth comes first.
+            let fifth = ((n as f64 / 5.0).round() as usize).max(1);
+            let poorest: f64 = sorted[..fifth].iter().sum();
+            self.poorest_fifth[y].add(if total > 0.0 { poorest / total } else { 0.0 });
+            if y > 0 {
+                outcome.income_sum_yuan += total;
+                outcome.income_pv_yuan += total / (1.0 + model.discount_rate).powi(y as i32 - 1);
+            }
             self.count_below_weak[y].add(below_weak);
             self.count_below_floor[y].add(below_floor);
             self.all_above_floor[y].add(usize::from(below_floor == 0));
@@ -402,6 +436,7 @@ impl PolicyAggregates {
         each(&mut self.total, &other.total, Tally::merge);
         each(&mut self.mean, &other.mean, Tally::merge);
         each(&mut self.gini, &other.gini, Tally::merge);
+        each(&mut self.poorest_fifth, &other.poorest_fifth, Tally::merge);
         each(&mut self.count_below_weak, &other.count_below_weak, CountTally::merge);
         each(&mut self.count_below_floor, &other.count_below_floor, CountTally::merge);
         each(&mut self.all_above_floor, &other.all_above_floor, CountTally::merge);
@@ -422,6 +457,7 @@ impl PolicyAggregates {
                 total_income_yuan: self.total[y].stat(),
                 mean_income_yuan: self.mean[y].stat(),
                 gini: self.gini[y].stat(),
+                poorest_fifth_share: self.poorest_fifth[y].stat(),
                 below_weak: self.count_below_weak[y].stat(),
                 below_floor: self.count_below_floor[y].stat(),
                 all_above_floor: self.all_above_floor[y].stat(),
@@ -456,6 +492,7 @@ impl PolicyAggregates {
             // Filled from the paired comparisons by `Aggregates::finish`.
             coverage: Vec::new(),
             p_coverage_never: 0.0,
+            decisions: None,
             backtest: model.backtest.as_ref().map(|b| {
                 let y = (b.year - model.baseline_year()) as usize;
                 let coverage = self.all_above_floor[y].stat();
@@ -495,7 +532,12 @@ impl Aggregates {
         Aggregates {
             floor_yuan: model.floor_yuan,
             policies: model.policies.iter().map(|p| PolicyAggregates::new(model, p)).collect(),
-            comparisons: Comparisons::new(model.policies.len(), model.years + 1, model.villages.len()),
+            comparisons: Comparisons::new(
+                model.policies.len(),
+                model.years + 1,
+                model.villages.len(),
+                model.budget_yuan,
+            ),
         }
     }
 
@@ -528,6 +570,7 @@ impl Aggregates {
         for (p, results) in policies.iter_mut().enumerate() {
             results.coverage = self.comparisons.coverage(p, model.baseline_year(), span);
             results.p_coverage_never = self.comparisons.p_never(p, span);
+            results.decisions = Some(self.comparisons.decisions(p));
         }
         let names: Vec<String> = model.policies.iter().map(|p| p.name.clone()).collect();
         Results {
@@ -540,6 +583,8 @@ impl Aggregates {
             seed: model.seed,
             floor_yuan: model.floor_yuan,
             weak_yuan: model.weak_yuan,
+            target_year: model.target_year,
+            budget_yuan: model.budget_yuan,
             discount_rate: model.discount_rate,
             quantile_relative_error: RELATIVE_ERROR,
             villages: model

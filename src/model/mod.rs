@@ -43,6 +43,10 @@ pub struct Model {
     pub discount_rate: f64,
     pub floor_yuan: f64,
     pub weak_yuan: f64,
+    /// Year by which every village should be at the floor, if set.
+    pub target_year: Option<i32>,
+    /// Public money the policies may spend over the horizon, yuan, if set.
+    pub budget_yuan: Option<f64>,
     pub factors: Vec<Factor>,
     pub villages: Vec<Village>,
     pub interventions: Vec<Intervention>,

@@ -50,7 +50,7 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Names of the files a run writes besides the charts.
-pub const RUN_FILES: [&str; 10] = [
+pub const RUN_FILES: [&str; 11] = [
     "summary.json",
     "portfolio_years.csv",
     "village_years.csv",
@@ -59,6 +59,7 @@ pub const RUN_FILES: [&str; 10] = [
     "external_beneficiaries.csv",
     "comparisons.csv",
     "coverage.csv",
+    "decisions.csv",
     "results.json",
     "manifest.json",
 ];
@@ -74,6 +75,7 @@ pub fn write_run(results: &Results, manifest: &mut Manifest, dir: &Path) -> Resu
     staging.write("external_beneficiaries.csv", &tables::external_beneficiaries(results)?)?;
     staging.write("comparisons.csv", &tables::comparisons(results)?)?;
     staging.write("coverage.csv", &tables::coverage(results)?)?;
+    staging.write("decisions.csv", &tables::decisions(results)?)?;
     staging.write("results.json", &json(results, "results.json")?)?;
     let chart_dir = staging.dir().join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;

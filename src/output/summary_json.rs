@@ -37,6 +37,11 @@ pub struct PolicySummary {
     /// Where the scenario's `[backtest]` observation falls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backtest: Option<crate::summary::results::PolicyBacktest>,
+    /// Costs, value for public money and risks over the horizon.
+    pub decisions: Option<crate::summary::results::Decisions>,
+    /// Probability that every village is at the floor in `[targets] year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_full_coverage_in_target_year: Option<f64>,
 }
 
 /// The whole `summary.json`.
@@ -49,13 +54,17 @@ pub struct Summary {
     pub villages: usize,
     pub floor_yuan: f64,
     pub weak_yuan: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_year: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_yuan: Option<f64>,
     pub quantile_relative_error: f64,
     pub policies: Vec<PolicySummary>,
     /// Plain-language warnings, e.g. that more runs are needed.
     pub advice: Vec<String>,
 }
 
-fn policy(p: &PolicyResults) -> PolicySummary {
+fn policy(p: &PolicyResults, target_year: Option<i32>) -> PolicySummary {
     let last = p.years.last().expect("a results year");
     let headline = |s: &crate::summary::results::Stat| Headline {
         mean: s.mean,
@@ -75,6 +84,10 @@ fn policy(p: &PolicyResults) -> PolicySummary {
         expected_villages_below_weak: headline(&last.below_weak),
         expected_villages_below_floor: headline(&last.below_floor),
         backtest: p.backtest.clone(),
+        decisions: p.decisions.clone(),
+        p_full_coverage_in_target_year: target_year
+            .and_then(|year| p.years.iter().find(|y| y.year == year))
+            .map(|y| y.all_above_floor.mean),
     }
 }
 
@@ -124,7 +137,11 @@ fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
 
 /// Builds the summary of `results`.
 pub fn summary(results: &Results) -> Summary {
-    let policies: Vec<PolicySummary> = results.policies.iter().map(policy).collect();
+    let policies: Vec<PolicySummary> = results
+        .policies
+        .iter()
+        .map(|p| policy(p, results.target_year))
+        .collect();
     Summary {
         scenario: results.scenario_name.clone(),
         final_year: results.final_year,
@@ -133,6 +150,8 @@ pub fn summary(results: &Results) -> Summary {
         villages: results.villages.len(),
         floor_yuan: results.floor_yuan,
         weak_yuan: results.weak_yuan,
+        target_year: results.target_year,
+        budget_yuan: results.budget_yuan,
         quantile_relative_error: results.quantile_relative_error,
         advice: advice(results, &policies),
         policies,

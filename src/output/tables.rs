@@ -50,10 +50,11 @@ pub fn portfolio_years(results: &Results) -> Result<Vec<u8>, OutputError> {
     w.write_record(&header).map_err(encode(name))?;
     for p in &results.policies {
         for y in &p.years {
-            let metrics: [(&str, &str, &Stat, usize); 6] = [
+            let metrics: [(&str, &str, &Stat, usize); 7] = [
                 ("total_income", "yuan", &y.total_income_yuan, 2),
                 ("mean_village_income", "yuan", &y.mean_income_yuan, 2),
                 ("gini", "ratio", &y.gini, 6),
+                ("poorest_fifth_share", "share", &y.poorest_fifth_share, 6),
                 ("villages_below_weak", "villages", &y.below_weak, 4),
                 ("villages_below_floor", "villages", &y.below_floor, 4),
                 ("all_above_floor", "probability", &y.all_above_floor, 6),
@@ -309,6 +310,77 @@ pub fn coverage(results: &Results) -> Result<Vec<u8>, OutputError> {
             String::new(),
         ];
         w.write_record(&never).map_err(encode(name))?;
+    }
+    finish(w, name)
+}
+
+/// `decisions.csv`: per policy, what it costs and buys over the horizon:
+/// public money, bank and village money, income added against "no
+/// intervention" (run by run), value per public yuan, leverage, risks.
+pub fn decisions(results: &Results) -> Result<Vec<u8>, OutputError> {
+    let name = "decisions.csv";
+    let mut w = Writer::from_writer(Vec::new());
+    w.write_record(stat_header(&["policy", "metric", "unit"]))
+        .map_err(encode(name))?;
+    let blank = |mut row: Vec<String>, value: f64, decimals: usize| {
+        row.push(fixed(value, decimals));
+        row.extend(std::iter::repeat_n(String::new(), 6));
+        row
+    };
+    for p in &results.policies {
+        let Some(d) = &p.decisions else { continue };
+        let first = |metric: &str, unit: &str| vec![p.name.clone(), metric.to_string(), unit.to_string()];
+        let mut rows = vec![
+            stat_row(first("public_money", "yuan"), &d.public_money_yuan, 2),
+            stat_row(first("public_money_pv", "yuan"), &d.public_money_pv_yuan, 2),
+            stat_row(first("bank_and_village_money", "yuan"), &d.private_money_yuan, 2),
+            stat_row(first("income_added", "yuan"), &d.income_added_yuan, 2),
+            stat_row(first("income_added_pv", "yuan"), &d.income_added_pv_yuan, 2),
+        ];
+        for (metric, value) in [
+            ("income_added_per_public_yuan", d.income_added_per_public_yuan),
+            (
+                "income_added_pv_per_public_pv_yuan",
+                d.income_added_pv_per_public_pv_yuan,
+            ),
+            ("leverage", d.leverage),
+        ] {
+            if let Some(v) = value {
+                rows.push(blank(first(metric, "ratio"), v, 6));
+            }
+        }
+        rows.push(blank(
+            first("p_negative_cash_with_loan", "probability"),
+            d.p_negative_cash_with_loan,
+            6,
+        ));
+        if let Some(b) = d.p_within_budget {
+            rows.push(blank(first("p_within_budget", "probability"), b, 6));
+        }
+        if let Some(year) = results.target_year {
+            if let Some(y) = p.years.iter().find(|y| y.year == year) {
+                rows.push(blank(
+                    first("p_full_coverage_in_target_year", "probability"),
+                    y.all_above_floor.mean,
+                    6,
+                ));
+            }
+        }
+        let last = p.years.last().expect("a year");
+        rows.push(stat_row(first("final_gini", "ratio"), &last.gini, 6));
+        rows.push(stat_row(
+            first("final_poorest_fifth_share", "share"),
+            &last.poorest_fifth_share,
+            6,
+        ));
+        rows.push(stat_row(
+            first("final_villages_below_floor", "villages"),
+            &last.below_floor,
+            4,
+        ));
+        for row in rows {
+            w.write_record(&row).map_err(encode(name))?;
+        }
     }
     finish(w, name)
 }

@@ -67,6 +67,10 @@ pub struct RawTargets {
     pub floor: Option<Num>,
     /// Operating income under which a village counts as weak, yuan.
     pub weak: Option<Num>,
+    /// Year by which every village should be at the floor.
+    pub year: Option<i64>,
+    /// Public money the policies may spend over the horizon, yuan.
+    pub budget: Option<Num>,
 }
 
 /// `[factors.NAME]`: a region-wide standard normal shock per run-year.

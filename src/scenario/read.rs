@@ -195,6 +195,16 @@ impl Checker<'_> {
         self.int_in("scenario.runs", runs, 1, MAX_RUNS);
         let discount_rate = self.num("scenario.discount_rate", h.discount_rate, 0.04, Domain::Rate);
         let (floor_yuan, weak_yuan) = self.targets(&raw);
+        let last_year = h.start_year + h.years - 1;
+        let target_year = raw.targets.as_ref().and_then(|t| t.year).map(|y| {
+            self.int_in("targets.year", y, h.start_year - 1, last_year.max(h.start_year - 1));
+            y as i32
+        });
+        let budget_yuan = raw
+            .targets
+            .as_ref()
+            .and_then(|t| t.budget)
+            .map(|b| self.num("targets.budget", Some(b), 0.0, Domain::NonNegative));
         let factors = self.factors(&raw);
         let villages = self.villages(&raw.villages, &factors, base);
         let start_year = h.start_year.clamp(1900, 2200) as i32;
@@ -229,6 +239,8 @@ impl Checker<'_> {
             discount_rate,
             floor_yuan,
             weak_yuan,
+            target_year,
+            budget_yuan,
             factors,
             villages,
             interventions,

@@ -14,7 +14,7 @@
 //! it is never reached within the horizon.
 
 use super::accum::{CountTally, Tally, FEN_PER_YUAN};
-use super::results::{CoverageYear, PairResults, Stat};
+use super::results::{CoverageYear, Decisions, PairResults, Stat};
 
 /// What one run of one policy contributes to comparisons.
 #[derive(Debug, Clone, Copy, Default)]
@@ -26,6 +26,77 @@ pub struct RunOutcome {
     /// Index (0 = baseline year) of the first year with every village at or
     /// above the floor.
     pub coverage_year: Option<usize>,
+    /// Operating income of all villages summed over the simulated years,
+    /// yuan, and the same discounted to the start year.
+    pub income_sum_yuan: f64,
+    pub income_pv_yuan: f64,
+    /// Public money spent by the policy's interventions, yuan, and its
+    /// present value.
+    pub public_yuan: f64,
+    pub public_pv_yuan: f64,
+    /// Bank loans drawn and village equity paid in, yuan.
+    pub private_yuan: f64,
+    /// Whether any village with a loan had a year of negative net cash flow
+    /// after its investment year.
+    pub negative_cash_with_loan: bool,
+}
+
+/// Decision metrics of one policy, accumulated over runs.
+#[derive(Debug, Clone)]
+struct Decision {
+    public: Tally,
+    public_pv: Tally,
+    private: Tally,
+    added: Tally,
+    added_pv: Tally,
+    negative_cash_with_loan: CountTally,
+    within_budget: CountTally,
+}
+
+impl Decision {
+    fn new() -> Self {
+        let money = || Tally::new(FEN_PER_YUAN);
+        Decision {
+            public: money(),
+            public_pv: money(),
+            private: money(),
+            added: money(),
+            added_pv: money(),
+            negative_cash_with_loan: CountTally::new(1),
+            within_budget: CountTally::new(1),
+        }
+    }
+
+    fn merge(&mut self, o: &Decision) {
+        for (a, b) in [
+            (&mut self.public, &o.public),
+            (&mut self.public_pv, &o.public_pv),
+            (&mut self.private, &o.private),
+            (&mut self.added, &o.added),
+            (&mut self.added_pv, &o.added_pv),
+        ] {
+            a.merge(b);
+        }
+        self.negative_cash_with_loan.merge(&o.negative_cash_with_loan);
+        self.within_budget.merge(&o.within_budget);
+    }
+
+    fn finish(&self, budget_yuan: Option<f64>) -> Decisions {
+        let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
+        let (public, added) = (self.public.moments.mean(), self.added.moments.mean());
+        Decisions {
+            public_money_yuan: self.public.stat(),
+            public_money_pv_yuan: self.public_pv.stat(),
+            private_money_yuan: self.private.stat(),
+            income_added_yuan: self.added.stat(),
+            income_added_pv_yuan: self.added_pv.stat(),
+            income_added_per_public_yuan: ratio(added, public),
+            income_added_pv_per_public_pv_yuan: ratio(self.added_pv.moments.mean(), self.public_pv.moments.mean()),
+            leverage: ratio(self.private.moments.mean(), public),
+            p_negative_cash_with_loan: self.negative_cash_with_loan.stat().mean,
+            p_within_budget: budget_yuan.map(|_| self.within_budget.stat().mean),
+        }
+    }
 }
 
 /// A statistic of `x + offset` turned back into one of `x`.
@@ -64,11 +135,13 @@ pub struct Comparisons {
     /// Per policy: first full-coverage year index, `years + 1` for never.
     coverage: Vec<CountTally>,
     villages: usize,
+    decisions: Vec<Decision>,
+    budget_yuan: Option<f64>,
 }
 
 impl Comparisons {
     /// For `policies` policies over `span` reported years (baseline included).
-    pub fn new(policies: usize, span: usize, villages: usize) -> Self {
+    pub fn new(policies: usize, span: usize, villages: usize, budget_yuan: Option<f64>) -> Self {
         let mut pairs = Vec::new();
         for b in 0..policies {
             for a in (0..policies).filter(|a| *a != b) {
@@ -86,6 +159,8 @@ impl Comparisons {
             pairs,
             coverage: vec![CountTally::new(span); policies],
             villages,
+            decisions: vec![Decision::new(); policies],
+            budget_yuan,
         }
     }
 
@@ -101,6 +176,17 @@ impl Comparisons {
         for (tally, o) in self.coverage.iter_mut().zip(outcomes) {
             tally.add(o.coverage_year.unwrap_or(span));
         }
+        let reference = outcomes[0];
+        for (d, o) in self.decisions.iter_mut().zip(outcomes) {
+            d.public.add(o.public_yuan);
+            d.public_pv.add(o.public_pv_yuan);
+            d.private.add(o.private_yuan);
+            d.added.add(o.income_sum_yuan - reference.income_sum_yuan);
+            d.added_pv.add(o.income_pv_yuan - reference.income_pv_yuan);
+            d.negative_cash_with_loan.add(usize::from(o.negative_cash_with_loan));
+            d.within_budget
+                .add(usize::from(self.budget_yuan.is_none_or(|b| o.public_yuan <= b)));
+        }
     }
 
     pub fn merge(&mut self, other: &Comparisons) {
@@ -111,6 +197,9 @@ impl Comparisons {
             p.a_fewer_below += q.a_fewer_below;
         }
         for (a, b) in self.coverage.iter_mut().zip(&other.coverage) {
+            a.merge(b);
+        }
+        for (a, b) in self.decisions.iter_mut().zip(&other.decisions) {
             a.merge(b);
         }
     }
@@ -147,6 +236,11 @@ impl Comparisons {
                 }
             })
             .collect()
+    }
+
+    /// Decision metrics of policy `p` (income added against policy 0).
+    pub fn decisions(&self, p: usize) -> Decisions {
+        self.decisions[p].finish(self.budget_yuan)
     }
 
     /// Probability that policy `p` never reaches full coverage in the horizon.

@@ -51,6 +51,9 @@ pub struct PortfolioYear {
     pub mean_income_yuan: Stat,
     /// Gini coefficient of operating income across villages.
     pub gini: Stat,
+    /// Share of all villages' operating income held by the poorest fifth.
+    #[serde(default)]
+    pub poorest_fifth_share: Stat,
     /// Villages with operating income below the weak threshold.
     pub below_weak: Stat,
     /// Villages with operating income below the floor.
@@ -89,6 +92,9 @@ pub struct PolicyResults {
     /// Probability that full coverage is never reached within the horizon.
     #[serde(default)]
     pub p_coverage_never: f64,
+    /// Costs, leverage and value for public money.
+    #[serde(default)]
+    pub decisions: Option<Decisions>,
     /// Where the scenario's `[backtest]` observation falls, if it has one.
     #[serde(default)]
     pub backtest: Option<PolicyBacktest>,
@@ -112,6 +118,33 @@ pub struct PairResults {
     pub p_higher_income: f64,
     /// Share of runs where `policy` leaves fewer villages below the floor.
     pub p_fewer_below_floor: f64,
+}
+
+/// What a policy costs and buys, over the horizon, per run; income added is
+/// measured against "no intervention" run by run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decisions {
+    /// Grants, subsidies and guarantee payments, yuan.
+    pub public_money_yuan: Stat,
+    pub public_money_pv_yuan: Stat,
+    /// Bank loans drawn and village equity paid in, yuan.
+    pub private_money_yuan: Stat,
+    /// Operating income of all villages over the simulated years, minus the
+    /// same without intervention, yuan.
+    pub income_added_yuan: Stat,
+    pub income_added_pv_yuan: Stat,
+    /// Mean income added per mean yuan of public money (undefined without
+    /// public money).
+    pub income_added_per_public_yuan: Option<f64>,
+    /// The same with both discounted to the start year.
+    pub income_added_pv_per_public_pv_yuan: Option<f64>,
+    /// Bank and village money per yuan of public money.
+    pub leverage: Option<f64>,
+    /// Probability that some village with a loan has a year of negative net
+    /// cash flow after its investment year.
+    pub p_negative_cash_with_loan: f64,
+    /// Probability that public money stays within `[targets] budget`.
+    pub p_within_budget: Option<f64>,
 }
 
 /// When full coverage (every village at or above the floor) is first reached.
@@ -165,6 +198,12 @@ pub struct Results {
     pub floor_yuan: f64,
     /// Operating income under which a village counts as weak, yuan.
     pub weak_yuan: f64,
+    /// Year by which every village should be at the floor (`[targets] year`).
+    #[serde(default)]
+    pub target_year: Option<i32>,
+    /// Public money the policies may spend (`[targets] budget`), yuan.
+    #[serde(default)]
+    pub budget_yuan: Option<f64>,
     pub discount_rate: f64,
     /// Bound on the relative error of every reported quantile.
     pub quantile_relative_error: f64,
