@@ -341,6 +341,26 @@ fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds
             p.expected_villages_below_floor.mean,
         );
     }
+say!("Over {}-{}, against no intervention:", results.start_year, results.final_year);
+    for p in summary.policies.iter().skip(1) {
+        let Some(d) = &p.decisions else { continue };
+        let per_yuan = d
+            .income_added_per_public_yuan
+            .map_or("no public money".to_string(), |r| format!("{r:.2} yuan per public yuan"));
+        let mut line = format!(
+            "  {:<28} public money {} yuan, income added {} yuan ({per_yuan})",
+            p.name,
+            thousands(d.public_money_yuan.mean),
+            thousands(d.income_added_yuan.mean)
+        );
+        if let Some(b) = d.p_within_budget {
+            line += &format!(", within budget in {:.1}% of runs", 100.0 * b);
+        }
+        if let (Some(q), Some(year)) = (p.p_full_coverage_in_target_year, summary.target_year) {
+            line += &format!(", every village at the floor in {year} in {:.1}% of runs", 100.0 * q);
+        }
+        say!("{line}");
+    }
     for p in &summary.policies {
         let Some(b) = &p.backtest else { continue };
         let mut line = format!("  backtest {} for \"{}\":", b.year, p.name);
