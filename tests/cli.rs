@@ -149,3 +149,16 @@ fn compare_prints_paired_differences() {
         .failure()
         .stderr(contains("no policy named \"nope\""));
 }
+
+#[test]
+fn the_bundled_scenarios_use_every_kind() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut used = std::collections::BTreeSet::new();
+    for file in ["wuxing-2018.toml", "huining-2025.toml", "quickstart.toml"] {
+        let model = villagesim::scenario::load(&root.join("scenarios").join(file)).expect("valid");
+        used.extend(model.interventions.iter().map(|iv| iv.kind.name()));
+    }
+    for kind in villagesim::model::kinds() {
+        assert!(used.contains(kind), "no bundled scenario uses `{kind}`");
+    }
+}
