@@ -55,10 +55,13 @@ const NOTE_PX: f64 = 13.0;
 
 const MARGIN_X: i32 = 16;
 
-/// Language of the words on the charts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Language of the words on the charts (and of the reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Lang {
+    /// English
+    #[default]
     En,
+    /// Chinese (简体中文)
     Zh,
 }
 
@@ -1627,6 +1630,8 @@ mod tests {
                 policy("Photovoltaic + cooperative", 0.06, 3, &years),
             ],
             comparisons: Vec::new(),
+            description: None,
+            assumptions: Vec::new(),
         }
     }
 

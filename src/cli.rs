@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
+use crate::charts::Lang;
 use crate::engine::{self, RunOptions};
 use crate::model::Model;
 use crate::output::{self, summary_json, Manifest};
@@ -35,6 +36,8 @@ const EXAMPLES: &str = "\
 Examples:
   villagesim run scenarios/quickstart.toml
   villagesim run scenarios/quickstart.toml --runs 20000 --seed 7 --out results/
+  villagesim run scenarios/quickstart.toml --lang zh
+  villagesim report output/quickstart-county --lang zh
   villagesim validate my-county.toml
   villagesim init my-county.toml
   villagesim explain pv_loan
@@ -52,7 +55,7 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write its outputs (CSV, JSON, charts).
     #[command(
-        after_help = "Outputs go to output/<scenario-name>/ unless --out is given:\n  summary.json, portfolio_years.csv, village_years.csv, results.json, manifest.json, charts/"
+        after_help = "Outputs go to output/<scenario-name>/ unless --out is given:\n  report.html, report.md, summary.json, portfolio_years.csv, village_years.csv, results.json, manifest.json, charts/"
     )]
     Run {
         /// The scenario file (TOML).
@@ -76,6 +79,9 @@ pub enum Command {
         /// value (random events such as vacancies or defaults stay random).
         #[arg(long)]
         central: bool,
+        /// Language of the charts and reports.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
     /// Simulate a scenario and compare its policies run by run against a reference.
     #[command(
@@ -95,6 +101,20 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long)]
         threads: Option<usize>,
+        /// Language of the charts and reports.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
+    /// Rebuild the charts and reports of an earlier run from its saved results, without simulating.
+    #[command(
+        after_help = "Reads OUTPUT_DIR/results.json and manifest.json and rewrites charts/, report.html and report.md\n(in the chosen language); the other files of the run are left as they are."
+    )]
+    Report {
+        /// The output folder of a run (holding results.json and manifest.json).
+        dir: PathBuf,
+        /// Language of the charts and reports.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
     /// Check a scenario file and print what would be simulated.
     Validate {
@@ -137,6 +157,8 @@ pub enum CliError {
     Engine(#[from] engine::EngineError),
     #[error(transparent)]
     Output(#[from] output::OutputError),
+    #[error(transparent)]
+    Saved(#[from] output::SavedError),
 }
 
 /// Runs the parsed command line.
@@ -150,11 +172,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             threads,
             quiet,
             central,
+            lang,
         } => {
             let options = crate::scenario::ReadOptions {
                 central_values: central,
             };
-            run_scenario(&file, options, runs, seed, out, threads, quiet).map(|_| ())
+            run_scenario(&file, options, runs, seed, out, threads, quiet, lang).map(|_| ())
         }
         Command::Compare {
             file,
@@ -163,6 +186,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             out,
             threads,
+            lang,
         } => {
             let names: Vec<String> = load(&file, Default::default(), None, None)?
                 .policies
@@ -175,8 +199,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     names.join(", ")
                 )));
             }
-            let results = run_scenario(&file, Default::default(), runs, seed, out, threads, false)?;
+            let results = run_scenario(&file, Default::default(), runs, seed, out, threads, false, lang)?;
             print_comparison(&results, &reference);
+            Ok(())
+        }
+        Command::Report { dir, lang } => {
+            let written = output::rebuild_reports(&dir, lang)?;
+            say!(
+                "Rebuilt {} files from {} without simulating: {}",
+                written.len(),
+                dir.join("results.json").display(),
+                dir.join("report.html").display()
+            );
             Ok(())
         }
         Command::Validate { file } => validate(&file),
@@ -211,6 +245,7 @@ fn load(
     Ok(model)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn run_scenario(
     file: &Path,
     options: crate::scenario::ReadOptions,
@@ -219,6 +254,7 @@ fn run_scenario(
     out: Option<PathBuf>,
     threads: Option<usize>,
     quiet: bool,
+    lang: Lang,
 ) -> Result<crate::summary::results::Results, CliError> {
     let model = load(file, options, runs, seed)?;
     let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
@@ -248,7 +284,7 @@ fn run_scenario(
         peak_memory_mb: None,
         files: Vec::new(),
     };
-    output::write_run(&results, &mut manifest, &out)?;
+    output::write_run(&results, &mut manifest, &out, lang)?;
     if !quiet {
         print_closing(&results, &out, seconds, manifest.village_years_per_second);
     }
@@ -341,12 +377,18 @@ fn print_closing(results: &crate::summary::results::Results, out: &Path, seconds
             p.expected_villages_below_floor.mean,
         );
     }
-say!("Over {}-{}, against no intervention:", results.start_year, results.final_year);
+    say!(
+        "Over {}-{}, against no intervention:",
+        results.start_year,
+        results.final_year
+    );
     for p in summary.policies.iter().skip(1) {
         let Some(d) = &p.decisions else { continue };
         let per_yuan = d
             .income_added_per_public_yuan
-            .map_or("no public money".to_string(), |r| format!("{r:.2} yuan per public yuan"));
+            .map_or("no public money".to_string(), |r| {
+                format!("{r:.2} yuan per public yuan")
+            });
         let mut line = format!(
             "  {:<28} public money {} yuan, income added {} yuan ({per_yuan})",
             p.name,

@@ -481,6 +481,7 @@ impl PolicyAggregates {
         }
         PolicyResults {
             name: policy.name.clone(),
+            description: policy.description.clone(),
             interventions: policy
                 .interventions
                 .iter()
@@ -599,6 +600,8 @@ impl Aggregates {
                 .collect(),
             policies,
             comparisons: self.comparisons.pairs(&names, model.runs),
+            description: model.description.clone(),
+            assumptions: model.assumptions.clone(),
         }
     }
 }

@@ -54,6 +54,8 @@ pub struct Model {
     pub policies: Vec<Policy>,
     /// An observation to place in the simulated distributions.
     pub backtest: Option<Backtest>,
+    /// What the file flags as estimates or assumptions, for reports.
+    pub assumptions: Vec<crate::summary::results::Assumption>,
 }
 
 /// What was observed in a simulated year (`[backtest]`).

@@ -2,19 +2,21 @@
 //! staged and moved into place together.
 
 pub mod atomic;
+pub mod report;
 pub mod summary_json;
 pub mod tables;
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use atomic::{OutputError, Staging};
 
-use crate::summary::results::Results;
+use crate::charts::Lang;
+use crate::summary::results::{Results, RESULTS_FORMAT_VERSION};
 
 /// What `manifest.json` records: enough to reproduce every figure.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     pub tool: String,
     pub version: String,
@@ -50,7 +52,7 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Names of the files a run writes besides the charts.
-pub const RUN_FILES: [&str; 11] = [
+pub const RUN_FILES: [&str; 13] = [
     "summary.json",
     "portfolio_years.csv",
     "village_years.csv",
@@ -61,11 +63,19 @@ pub const RUN_FILES: [&str; 11] = [
     "coverage.csv",
     "decisions.csv",
     "results.json",
+    "report.html",
+    "report.md",
     "manifest.json",
 ];
 
-/// Writes every output of a run into `dir` and returns the paths written.
-pub fn write_run(results: &Results, manifest: &mut Manifest, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+/// Writes every output of a run into `dir` and returns the paths written;
+/// charts and reports are in `lang`.
+pub fn write_run(
+    results: &Results,
+    manifest: &mut Manifest,
+    dir: &Path,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
     staging.write("summary.json", &json(&summary_json::summary(results), "summary.json")?)?;
     staging.write("portfolio_years.csv", &tables::portfolio_years(results)?)?;
@@ -77,19 +87,100 @@ pub fn write_run(results: &Results, manifest: &mut Manifest, dir: &Path) -> Resu
     staging.write("coverage.csv", &tables::coverage(results)?)?;
     staging.write("decisions.csv", &tables::decisions(results)?)?;
     staging.write("results.json", &json(results, "results.json")?)?;
-    let chart_dir = staging.dir().join("charts");
-    std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;
-    let charts = crate::charts::write_run_charts(results, &chart_dir, crate::charts::Lang::En).map_err(|e| {
-        OutputError::Chart {
-            path: "charts".into(),
-            message: e.to_string(),
-        }
-    })?;
-    for chart in charts {
-        staging.adopt(Path::new("charts").join(chart.file_name().unwrap_or_default()));
-    }
     manifest.files = RUN_FILES.iter().map(|s| s.to_string()).collect();
     manifest.peak_memory_mb = peak_memory_mb();
+    write_charts_and_reports(&mut staging, results, manifest, lang)?;
     staging.write("manifest.json", &json(manifest, "manifest.json")?)?;
     staging.commit()
+}
+
+/// Renders the charts into `charts/` and writes `report.html` and
+/// `report.md` beside them, all in `lang`.
+fn write_charts_and_reports(
+    staging: &mut Staging,
+    results: &Results,
+    manifest: &Manifest,
+    lang: Lang,
+) -> Result<(), OutputError> {
+    let chart_dir = staging.dir().join("charts");
+    std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;
+    let charts = crate::charts::write_run_charts(results, &chart_dir, lang).map_err(|e| OutputError::Chart {
+        path: "charts".into(),
+        message: e.to_string(),
+    })?;
+    let mut svgs = Vec::new();
+    for chart in &charts {
+        let path = chart_dir.join(chart);
+        if chart.extension().is_some_and(|e| e == "svg") {
+            let text = std::fs::read_to_string(&path).map_err(atomic::io_error(&path))?;
+            let stem = chart.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            svgs.push((stem, text));
+        }
+        staging.adopt(Path::new("charts").join(chart.file_name().unwrap_or_default()));
+    }
+    staging.write("report.html", report::html(results, manifest, &svgs, lang).as_bytes())?;
+    staging.write("report.md", report::markdown(results, manifest, lang).as_bytes())?;
+    Ok(())
+}
+
+/// Why a saved output folder cannot be reported on.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedError {
+    #[error("{dir} holds no results.json: is it the output folder of a `villagesim run`? (run the scenario again to create it)")]
+    NoResults { dir: String },
+    #[error("cannot read {path}: {message}")]
+    Unreadable { path: String, message: String },
+    #[error("{path} is results format {found}, this villagesim reads format {expected}: rebuild it with the villagesim version that wrote it ({version}) or run the scenario again")]
+    Version {
+        path: String,
+        found: u32,
+        expected: u32,
+        version: String,
+    },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SavedError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SavedError::Unreadable {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    serde_json::from_str(&text).map_err(|e| SavedError::Unreadable {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Rebuilds the charts and reports of an earlier run in `dir` from its
+/// saved `results.json` and `manifest.json`, without simulating; returns
+/// the paths written. The other files of the run are left as they are.
+pub fn rebuild_reports(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, SavedError> {
+    let results_path = dir.join("results.json");
+    if !results_path.is_file() {
+        return Err(SavedError::NoResults {
+            dir: dir.display().to_string(),
+        });
+    }
+    let manifest_path = dir.join("manifest.json");
+    let manifest: Manifest = read_json(&manifest_path)?;
+    // The version first, so an incompatible file gets a clear message
+    // rather than a missing-field error.
+    let head: serde_json::Value = read_json(&results_path)?;
+    let found = head.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+    if found != RESULTS_FORMAT_VERSION {
+        return Err(SavedError::Version {
+            path: results_path.display().to_string(),
+            found,
+            expected: RESULTS_FORMAT_VERSION,
+            version: manifest.version.clone(),
+        });
+    }
+    let results: Results = serde_json::from_value(head).map_err(|e| SavedError::Unreadable {
+        path: results_path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let mut staging = Staging::new(dir)?;
+    write_charts_and_reports(&mut staging, &results, &manifest, lang)?;
+    Ok(staging.commit()?)
 }

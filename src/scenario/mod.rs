@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod file;
+pub mod notes;
 pub mod param;
 pub mod read;
 pub mod schema;

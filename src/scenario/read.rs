@@ -85,7 +85,10 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenar
     };
     let model = checker.model(raw, raw_interventions, base);
     match model {
-        Some(model) if checker.errors.is_empty() => Ok(model),
+        Some(mut model) if checker.errors.is_empty() => {
+            model.assumptions = super::notes::assumptions(text, root.get_ref());
+            Ok(model)
+        }
         _ => Err(invalid(checker.errors)),
     }
 }
@@ -246,6 +249,8 @@ impl Checker<'_> {
             interventions,
             policies,
             backtest,
+            // Filled by `parse`, which has the file's text.
+            assumptions: Vec::new(),
         })
     }
 

@@ -18,19 +18,37 @@ pub const RESULTS_FORMAT_VERSION: u32 = 1;
 /// observed minimum and maximum, so a quantity without variance is exact.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Stat {
+    #[serde(deserialize_with = "nan_if_null")]
     pub mean: f64,
     /// Monte Carlo standard error of the mean: sd / sqrt(runs).
+    #[serde(deserialize_with = "nan_if_null")]
     pub se: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub sd: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub min: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p5: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p10: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p25: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p50: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p75: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p90: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub p95: f64,
+    #[serde(deserialize_with = "nan_if_null")]
     pub max: f64,
+}
+
+/// Reads a number written by `serde_json`, which writes NaN (a statistic
+/// over no observations) as `null`.
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// One bucket of a histogram: values in `[lo, hi)` seen `count` times.
@@ -77,6 +95,9 @@ pub struct VillageYear {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyResults {
     pub name: String,
+    /// The policy's `description` in the scenario.
+    #[serde(default)]
+    pub description: Option<String>,
     /// Ids of the interventions this policy switches on.
     pub interventions: Vec<String>,
     /// One entry per year, baseline year first.
@@ -213,6 +234,26 @@ pub struct Results {
     /// Every ordered pair of policies compared run by run.
     #[serde(default)]
     pub comparisons: Vec<PairResults>,
+    /// The scenario's `description`.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What the scenario file flags as estimates or assumptions.
+    #[serde(default)]
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A figure of the scenario that rests on judgement: a value its file
+/// comments call an estimate or an assumption, or an estimated default the
+/// file relies on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assumption {
+    /// Where, as a dotted key with list entries named:
+    /// `interventions[pv-loans].capex_per_kw_yuan`.
+    pub key: String,
+    /// Line of the comment in the scenario file (none for a default).
+    pub line: Option<usize>,
+    /// The note, as written.
+    pub note: String,
 }
 
 impl Results {
