@@ -46,14 +46,14 @@ const EM_PER_SIZE_BITMAP: f64 = 1000.0 / 1448.0;
 const EM_PER_SIZE_SVG: f64 = 1.0 / 1.24;
 
 // Text sizes, in pixels per em, identical in SVG and PNG.
-const TITLE_PX: f64 = 20.0;
-const SUBTITLE_PX: f64 = 13.5;
-const AXIS_TITLE_PX: f64 = 15.0;
-const TICK_PX: f64 = 14.0;
+pub(crate) const TITLE_PX: f64 = 20.0;
+pub(crate) const SUBTITLE_PX: f64 = 13.5;
+pub(crate) const AXIS_TITLE_PX: f64 = 15.0;
+pub(crate) const TICK_PX: f64 = 14.0;
 const LEGEND_PX: f64 = 14.0;
-const NOTE_PX: f64 = 13.0;
+pub(crate) const NOTE_PX: f64 = 13.0;
 
-const MARGIN_X: i32 = 16;
+pub(crate) const MARGIN_X: i32 = 16;
 
 /// Language of the words on the charts (and of the reports).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
@@ -104,7 +104,7 @@ pub fn register_fonts() {
     });
 }
 
-fn ensure_fonts() -> Result<(), ChartError> {
+pub(crate) fn ensure_fonts() -> Result<(), ChartError> {
     register_fonts();
     if FONT_OK.get().copied().unwrap_or(false) {
         Ok(())
@@ -116,32 +116,32 @@ fn ensure_fonts() -> Result<(), ChartError> {
 /// Converts text sizes in pixels per em into plotters text sizes for one
 /// backend, so a label is the same size in the SVG and the PNG.
 #[derive(Debug, Clone, Copy)]
-struct Typo {
+pub(crate) struct Typo {
     size_per_px: f64,
 }
 
 impl Typo {
-    const SVG: Typo = Typo {
+    pub(crate) const SVG: Typo = Typo {
         size_per_px: 1.0 / EM_PER_SIZE_SVG,
     };
-    const BITMAP: Typo = Typo {
+    pub(crate) const BITMAP: Typo = Typo {
         size_per_px: 1.0 / EM_PER_SIZE_BITMAP,
     };
 
-    fn font(&self, px: f64) -> FontDesc<'static> {
+    pub(crate) fn font(&self, px: f64) -> FontDesc<'static> {
         FontDesc::new(FontFamily::Name(FAMILY), px * self.size_per_px, FontStyle::Normal)
     }
 
     /// Text style anchored at its top-left (or top-centre/right) corner: the
     /// only vertical anchor on which plotters' SVG and bitmap backends agree.
-    fn text(&self, px: f64, color: RGBColor, h: HPos) -> TextStyle<'static> {
+    pub(crate) fn text(&self, px: f64, color: RGBColor, h: HPos) -> TextStyle<'static> {
         self.font(px).color(&color).pos(Pos::new(h, VPos::Top))
     }
 }
 
 /// Width in pixels of `text` set at `px` pixels per em in the bundled font
 /// (the PNG width; SVG viewers with another font come close).
-fn text_width(text: &str, px: f64) -> i32 {
+pub(crate) fn text_width(text: &str, px: f64) -> i32 {
     Typo::BITMAP
         .font(px)
         .box_size(text)
@@ -176,8 +176,8 @@ mod png_text {
     /// bearing (narrow letters such as "i" and "t" sit too far left, so words
     /// look unevenly spaced) and anchors text differently from its SVG backend.
     /// Everything but text goes to the wrapped backend unchanged.
-    pub(super) struct GlyphText<DB> {
-        pub(super) inner: DB,
+    pub(crate) struct GlyphText<DB> {
+        pub(crate) inner: DB,
     }
 
     impl<DB: DrawingBackend> DrawingBackend for GlyphText<DB> {
@@ -322,7 +322,7 @@ mod png_text {
     }
 }
 
-use png_text::GlyphText;
+pub(crate) use png_text::GlyphText;
 
 // ---------------------------------------------------------------------------
 // Words
@@ -514,7 +514,7 @@ impl MoneyUnit {
     }
 }
 
-fn shorten(s: &str, max_chars: usize) -> String {
+pub(crate) fn shorten(s: &str, max_chars: usize) -> String {
     if s.chars().count() <= max_chars {
         s.to_string()
     } else {
@@ -525,7 +525,7 @@ fn shorten(s: &str, max_chars: usize) -> String {
 }
 
 /// Fewest decimals (at most 2) that show `v` exactly enough for a tick.
-fn decimals_for(v: f64) -> usize {
+pub(crate) fn decimals_for(v: f64) -> usize {
     (0..=2)
         .find(|&d| {
             let scaled = v * 10f64.powi(d as i32);
@@ -535,7 +535,7 @@ fn decimals_for(v: f64) -> usize {
 }
 
 /// `1234567.5` with 1 decimal → `"1,234,567.5"`.
-fn group_thousands(v: f64, decimals: usize) -> String {
+pub(crate) fn group_thousands(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return "–".to_string();
     }
@@ -577,18 +577,18 @@ const POLICY_COLORS: [RGBColor; 8] = [
     RGBColor(0x00, 0x00, 0x00), // black
 ];
 
-fn policy_color(i: usize) -> RGBColor {
+pub(crate) fn policy_color(i: usize) -> RGBColor {
     POLICY_COLORS[i % POLICY_COLORS.len()]
 }
 
-const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
-const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
-const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
-const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
+pub(crate) const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+pub(crate) const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
 const FLOOR_LINE: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
 const WEAK_LINE: RGBColor = RGBColor(0x80, 0x80, 0x80);
 
-const BAND_OUTER_ALPHA: f64 = 0.13;
+pub(crate) const BAND_OUTER_ALPHA: f64 = 0.13;
 const BAND_INNER_ALPHA: f64 = 0.28;
 
 // ---------------------------------------------------------------------------
@@ -711,7 +711,7 @@ fn render_rgb(results: &Results, lang: Lang, kind: Kind) -> Vec<u8> {
 // ---------------------------------------------------------------------------
 // Drawing
 
-type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(crate) type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -766,7 +766,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo, k
 
 /// How a legend entry's sample looks.
 #[derive(Debug, Clone, Copy)]
-enum Swatch {
+pub(crate) enum Swatch {
     /// A band with the policy's line through it (fan charts).
     BandLine(RGBColor),
     /// A plain line.
@@ -777,9 +777,9 @@ enum Swatch {
     Outline(RGBColor),
 }
 
-struct LegendItem {
-    swatch: Swatch,
-    label: String,
+pub(crate) struct LegendItem {
+    pub(crate) swatch: Swatch,
+    pub(crate) label: String,
 }
 
 const SWATCH_W: i32 = 26;
@@ -788,7 +788,7 @@ const LEGEND_ROW_H: i32 = 22;
 
 /// Draws the title, subtitle and legend rows at the top of `root`; returns
 /// the height they take.
-fn draw_header<DB: DrawingBackend>(
+pub(crate) fn draw_header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     t: Typo,
     title: &str,
@@ -881,7 +881,7 @@ fn finite(v: f64) -> Option<f64> {
 }
 
 /// Padded axis range covering `values`; never empty.
-fn value_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
+pub(crate) fn value_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.filter(|v| v.is_finite()) {
         lo = lo.min(v);
@@ -906,7 +906,7 @@ fn value_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f
 
 /// Width of the y label area: widest tick label plus room for the rotated
 /// axis title.
-fn y_label_area(labels: impl Iterator<Item = String>) -> i32 {
+pub(crate) fn y_label_area(labels: impl Iterator<Item = String>) -> i32 {
     let widest = labels.map(|s| text_width(&s, TICK_PX)).max().unwrap_or(20);
     widest + 14 + (AXIS_TITLE_PX * 1.6) as i32
 }
@@ -948,7 +948,7 @@ fn no_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo
 }
 
 /// A dashed straight line in pixel coordinates (identical in every backend).
-fn dashed<DB: DrawingBackend>(
+pub(crate) fn dashed<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     from: (i32, i32),
     to: (i32, i32),
@@ -976,7 +976,7 @@ fn dashed<DB: DrawingBackend>(
 }
 
 /// Band between two curves as one polygon.
-fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
+pub(crate) fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
     let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();
     pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
     pts

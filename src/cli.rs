@@ -116,6 +116,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
+    /// Sweep one or two parameters over a range, on common random numbers.
+    Sweep(crate::analysis::SweepArgs),
+    /// Which uncertain inputs drive the headline outcome (tornado, rank correlations).
+    Sensitivity(crate::analysis::SensitivityArgs),
     /// Check a scenario file and print what would be simulated.
     Validate {
         /// The scenario file (TOML).
@@ -213,6 +217,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Sweep(args) => crate::analysis::sweep_command(args),
+        Command::Sensitivity(args) => crate::analysis::sensitivity_command(args),
         Command::Validate { file } => validate(&file),
         Command::Explain { kind, markdown } => explain(kind.as_deref(), markdown),
         Command::Schema => {

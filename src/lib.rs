@@ -7,6 +7,7 @@
 //! [`summary::results::Results`], from which [`output`] writes CSV, JSON and
 //! charts.
 
+pub mod analysis;
 pub mod charts;
 pub mod cli;
 pub mod engine;

@@ -1,0 +1,622 @@
+//! `villagesim sensitivity`: which uncertain inputs drive the headline
+//! outcome.
+//!
+//! **Outcome.** The median, over the runs, of the final-year mean village
+//! income of one policy (`--policy`, default the last of the file).
+//!
+//! **Inputs.** Every uncertain value of the file's `[[villages]]` and
+//! `[[interventions]]` entries: a distribution table or a range string
+//! `"A to B"` ([`super::overrides::uncertain_inputs`]; village CSV files are
+//! not searched). An input is named `<entry>.<key>` (`support-fund.return_rate_per_year`,
+//! `villages.weak.growth`).
+//!
+//! **Tornado (swing).** For each input, its P10 and P90 are computed from its
+//! distribution and clamp (closed form for uniform, normal, lognormal,
+//! triangular and discrete; for pert and beta the empirical quantile of
+//! [`QUANTILE_DRAWS`] draws from a fixed seed, so results are
+//! deterministic). The scenario is simulated with the input fixed at its P10
+//! (`{ fixed = P10 }`, keeping its `min`/`max` clamp), then at its P90, every
+//! other input as in the file, all on the same seed and runs; the swing is
+//! `|median(P90) - median(P10)|`. Inputs are ranked by swing. Medians come
+//! from the engine's quantile sketch (relative error at most 0.39%), so a
+//! swing below about 1% of the median is coarse; `sensitivity.csv` also
+//! gives the exact means at P10 and P90, which break ties. A value
+//! outside the parameter's domain (the P10 of a normal amount below zero) is
+//! moved to the domain's edge, as the model clamps such draws.
+//!
+//! Fixing an input fixes it at every level it is drawn at: an input drawn
+//! per village (or per village-year) is then the same for every village
+//! (and year). Its swing measures a shift of the whole distribution, not the
+//! spread between villages; `sensitivity.csv` gives each input's `per` level
+//! (the file's, else the parameter's documented default) to read it by.
+//!
+//! **Rank correlations.** A Latin-hypercube design of `--samples` points
+//! over all inputs at once: at point `k` input `i` sits at its quantile
+//! `(pi_i(k) + 0.5) / K` (`pi_i` a random permutation from a fixed seed, one
+//! per input). Each point is simulated (same seed and runs) and its outcome
+//! recorded; an input's rank correlation is Spearman's rho between its
+//! values and the outcomes over the design points. Because every input moves
+//! at once, rho measures how much of the outcome's variation across the
+//! design an input explains (an input that carries all the variance has rho
+//! near +1 or -1, an irrelevant one near 0, within about `±2/sqrt(K)` of
+//! sampling noise), with its sign. It is computed for every input, whatever
+//! its `per` level, on the same reading of "fixed" as the tornado. No run of
+//! the engine is changed: the per-run draws are not recorded.
+//!
+//! Simulations: 1 (baseline) + 2 per input + `--samples`.
+
+use std::path::{Path, PathBuf};
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+
+use super::overrides::{uncertain_inputs, NewValue, Override, UncertainInput};
+use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
+use crate::model::Model;
+use crate::output::{OutputError, Staging};
+use crate::scenario::param::{Dist, Param, Per};
+use crate::summary::results::Results;
+
+/// Points of the Latin-hypercube design by default.
+pub const DEFAULT_SAMPLES: usize = 40;
+/// Draws for an empirical quantile (pert, beta).
+pub const QUANTILE_DRAWS: usize = 20_000;
+const QUANTILE_SEED: u64 = 0x7157_a11e;
+const DESIGN_SEED: u64 = 0x1a71_2c0b;
+
+/// What to analyse.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Policy whose outcome is analysed (default: the last).
+    pub policy: Option<String>,
+    /// Points of the Latin-hypercube design (0: no rank correlations).
+    pub samples: usize,
+}
+
+/// Simulations an analysis of `inputs` inputs with `samples` design points takes.
+pub fn simulations(inputs: usize, samples: usize) -> usize {
+    1 + 2 * inputs + samples
+}
+
+/// One input's results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputResult {
+    pub name: String,
+    /// Its path in the file (`interventions[0].return_rate_per_year`).
+    pub path: String,
+    pub per: Option<Per>,
+    pub p10: f64,
+    pub p90: f64,
+    /// Median outcome with the input at its P10 / P90, yuan.
+    pub median_at_p10: f64,
+    pub median_at_p90: f64,
+    /// Mean outcome (exact, not from the quantile sketch) with the input at
+    /// its P10 / P90, yuan.
+    pub mean_at_p10: f64,
+    pub mean_at_p90: f64,
+    /// `|median_at_p90 - median_at_p10|`, yuan.
+    pub swing: f64,
+    /// Spearman's rho over the design (None without a design, or when the
+    /// input or the outcome does not vary over it).
+    pub rank_correlation: Option<f64>,
+    /// 1 for the largest swing.
+    pub rank: usize,
+}
+
+/// A finished sensitivity analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityResult {
+    pub scenario_name: String,
+    pub policy: String,
+    pub final_year: i32,
+    pub runs: u64,
+    pub seed: u64,
+    pub samples: usize,
+    /// Median outcome with every input as in the file, yuan.
+    pub baseline_median: f64,
+    /// Sorted by swing, largest first.
+    pub inputs: Vec<InputResult>,
+}
+
+/// Quantiles of an uncertain input (after its clamp).
+pub struct Quantiles {
+    param: Param,
+    sorted: Option<Vec<f64>>,
+}
+
+impl Quantiles {
+    pub fn new(param: &Param) -> Quantiles {
+        let sorted = matches!(param.dist, Dist::Pert { .. } | Dist::Beta { .. }).then(|| {
+            let mut rng = ChaCha8Rng::seed_from_u64(QUANTILE_SEED);
+            let unclamped = Param {
+                min: None,
+                max: None,
+                ..param.clone()
+            };
+            let mut xs: Vec<f64> = (0..QUANTILE_DRAWS).map(|_| unclamped.sample(&mut rng)).collect();
+            xs.sort_by(f64::total_cmp);
+            xs
+        });
+        Quantiles {
+            param: param.clone(),
+            sorted,
+        }
+    }
+
+    /// The value below which a share `q` (0 < q < 1) of draws falls.
+    pub fn at(&self, q: f64) -> f64 {
+        let x = match (&self.param.dist, &self.sorted) {
+            (_, Some(xs)) => {
+                let i = ((q * xs.len() as f64).ceil() as usize).clamp(1, xs.len()) - 1;
+                xs[i]
+            }
+            (Dist::Fixed(x), _) => *x,
+            (Dist::Uniform { min, max }, _) => min + (max - min) * q,
+            (Dist::Normal { mean, sd }, _) => mean + sd * inverse_normal(q),
+            (Dist::LogNormal { mu, sigma }, _) => (mu + sigma * inverse_normal(q)).exp(),
+            (Dist::Triangular { min, mode, max }, _) => {
+                let (a, c, b) = (*min, *mode, *max);
+                if b <= a {
+                    a
+                } else if q < (c - a) / (b - a) {
+                    a + (q * (b - a) * (c - a)).sqrt()
+                } else {
+                    b - ((1.0 - q) * (b - a) * (b - c)).sqrt()
+                }
+            }
+            (Dist::Discrete { values, cumulative }, _) => {
+                let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(values.len());
+                let mut previous = 0.0;
+                for (v, c) in values.iter().zip(cumulative) {
+                    pairs.push((*v, c - previous));
+                    previous = *c;
+                }
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mut acc = 0.0;
+                pairs
+                    .iter()
+                    .find(|(_, w)| {
+                        acc += w;
+                        acc >= q - 1e-12
+                    })
+                    .or(pairs.last())
+                    .map_or(0.0, |p| p.0)
+            }
+            // Pert and beta always have a sample.
+            (Dist::Pert { mode, .. }, None) => *mode,
+            (Dist::Beta { low, high, .. }, None) => 0.5 * (low + high),
+        };
+        let x = self.param.min.map_or(x, |lo| x.max(lo));
+        self.param.max.map_or(x, |hi| x.min(hi))
+    }
+}
+
+/// The standard normal quantile (Acklam's rational approximation, relative
+/// error below 1.2e-9).
+pub fn inverse_normal(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    let p = p.clamp(1e-300, 1.0 - 1e-16);
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
+/// Spearman's rank correlation (average ranks for ties); None when either
+/// side does not vary.
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    fn ranks(v: &[f64]) -> Vec<f64> {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+        let mut out = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < idx.len() {
+            let mut j = i;
+            while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+                j += 1;
+            }
+            let rank = (i + j) as f64 / 2.0 + 1.0;
+            for &k in &idx[i..=j] {
+                out[k] = rank;
+            }
+            i = j + 1;
+        }
+        out
+    }
+    if x.len() != y.len() || x.len() < 3 {
+        return None;
+    }
+    let (rx, ry) = (ranks(x), ranks(y));
+    let n = x.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in rx.iter().zip(&ry) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+/// The scenario with inputs fixed at values; a value outside its
+/// parameter's domain is moved to the domain's edge (once). Returns the
+/// model and the values used.
+fn model_fixed(
+    scenario: &Scenario,
+    settings: &Settings,
+    inputs: &[UncertainInput],
+    fixed: &[(usize, f64)],
+) -> Result<(Model, Vec<f64>), AnalysisError> {
+    let changes = |values: &[(usize, f64)]| -> Vec<Override> {
+        values
+            .iter()
+            .map(|&(i, v)| Override {
+                path: inputs[i].path.clone(),
+                value: NewValue::Fixed(v),
+            })
+            .collect()
+    };
+    match scenario.model(&changes(fixed), settings) {
+        Ok(model) => Ok((model, fixed.iter().map(|f| f.1).collect())),
+        Err(AnalysisError::Scenario(invalid)) => {
+            let mut moved = fixed.to_vec();
+            let mut any = false;
+            for e in &invalid.errors {
+                let Some(slot) = moved
+                    .iter_mut()
+                    .find(|(i, _)| e.field.as_deref() == Some(inputs[*i].path.text.as_str()))
+                else {
+                    continue;
+                };
+                let m = &e.message;
+                let v = slot.1;
+                let edge = if m.contains("between 0 and 1") {
+                    v.clamp(0.0, 1.0)
+                } else if m.contains(">= 0") {
+                    v.max(0.0)
+                } else if m.contains("above -100%") {
+                    v.max(-0.999_999)
+                } else {
+                    v
+                };
+                any |= edge != v;
+                slot.1 = edge;
+            }
+            if !any {
+                return Err(AnalysisError::Scenario(invalid));
+            }
+            let model = scenario.model(&changes(&moved), settings)?;
+            Ok((model, moved.iter().map(|f| f.1).collect()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Runs the analysis, calling `done` after each simulation.
+pub fn run(
+    scenario: &Scenario,
+    settings: &Settings,
+    options: &Options,
+    done: &(dyn Fn() + Sync),
+) -> Result<SensitivityResult, AnalysisError> {
+    let inputs = uncertain_inputs(&scenario.text)?;
+    let base_model = scenario.model(&[], settings)?;
+    let baseline = settings.simulate(&base_model)?;
+    done();
+    let policy = policy_index(&baseline, options.policy.as_deref())?;
+    let median = |r: &Results| final_mean_income(r, policy).p50;
+    let quantiles: Vec<Quantiles> = inputs.iter().map(|i| Quantiles::new(&i.param)).collect();
+
+    let mut results = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        let mut at = [(0.0, 0.0, 0.0); 2];
+        for (k, q) in [0.1, 0.9].into_iter().enumerate() {
+            let (model, used) = model_fixed(scenario, settings, &inputs, &[(i, quantiles[i].at(q))])?;
+            let outcome = final_mean_income(&settings.simulate(&model)?, policy);
+            at[k] = (used[0], outcome.p50, outcome.mean);
+            done();
+        }
+        results.push(InputResult {
+            name: input.name.clone(),
+            path: input.path.text.clone(),
+            per: input.per,
+            p10: at[0].0,
+            p90: at[1].0,
+            median_at_p10: at[0].1,
+            median_at_p90: at[1].1,
+            mean_at_p10: at[0].2,
+            mean_at_p90: at[1].2,
+            swing: (at[1].1 - at[0].1).abs(),
+            rank_correlation: None,
+            rank: 0,
+        });
+    }
+
+    // Latin-hypercube design over all inputs at once.
+    let k = options.samples;
+    if k > 0 && !inputs.is_empty() {
+        let mut rng = ChaCha8Rng::seed_from_u64(DESIGN_SEED);
+        let strata: Vec<Vec<usize>> = inputs
+            .iter()
+            .map(|_| {
+                let mut p: Vec<usize> = (0..k).collect();
+                p.shuffle(&mut rng);
+                p
+            })
+            .collect();
+        let mut values = vec![Vec::with_capacity(k); inputs.len()];
+        let mut outcomes = Vec::with_capacity(k);
+        for point in 0..k {
+            let fixed: Vec<(usize, f64)> = strata
+                .iter()
+                .zip(&quantiles)
+                .enumerate()
+                .map(|(i, (stratum, q))| (i, q.at((stratum[point] as f64 + 0.5) / k as f64)))
+                .collect();
+            let (model, used) = model_fixed(scenario, settings, &inputs, &fixed)?;
+            outcomes.push(median(&settings.simulate(&model)?));
+            for (i, v) in used.into_iter().enumerate() {
+                values[i].push(v);
+            }
+            done();
+        }
+        for (r, xs) in results.iter_mut().zip(&values) {
+            r.rank_correlation = spearman(xs, &outcomes);
+        }
+    }
+
+    // Medians come from the quantile sketch (steps of up to 0.78% of the
+    // level): equal swings are ordered by the exact swing of the means.
+    results.sort_by(|a, b| {
+        let mean_swing = |r: &InputResult| (r.mean_at_p90 - r.mean_at_p10).abs();
+        b.swing
+            .total_cmp(&a.swing)
+            .then(mean_swing(b).total_cmp(&mean_swing(a)))
+    });
+    for (rank, r) in results.iter_mut().enumerate() {
+        r.rank = rank + 1;
+    }
+    Ok(SensitivityResult {
+        scenario_name: baseline.scenario_name.clone(),
+        policy: baseline.policies[policy].name.clone(),
+        final_year: baseline.final_year,
+        runs: baseline.runs,
+        seed: baseline.seed,
+        samples: if inputs.is_empty() { 0 } else { k },
+        baseline_median: median(&baseline),
+        inputs: results,
+    })
+}
+
+/// `sensitivity.csv`: one row per input, largest swing first.
+pub fn csv(result: &SensitivityResult) -> Result<Vec<u8>, OutputError> {
+    let err = |e: csv::Error| OutputError::Encode {
+        path: "sensitivity.csv".into(),
+        message: e.to_string(),
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "rank",
+        "input",
+        "path",
+        "per",
+        "p10",
+        "p90",
+        "median_at_p10_yuan",
+        "median_at_p90_yuan",
+        "swing_yuan",
+        "mean_at_p10_yuan",
+        "mean_at_p90_yuan",
+        "rank_correlation",
+        "policy",
+        "baseline_median_yuan",
+    ])
+    .map_err(err)?;
+    for r in &result.inputs {
+        w.write_record([
+            r.rank.to_string(),
+            r.name.clone(),
+            r.path.clone(),
+            r.per.map_or(String::new(), |p| p.as_str().to_string()),
+            r.p10.to_string(),
+            r.p90.to_string(),
+            r.median_at_p10.to_string(),
+            r.median_at_p90.to_string(),
+            r.swing.to_string(),
+            r.mean_at_p10.to_string(),
+            r.mean_at_p90.to_string(),
+            r.rank_correlation.map_or(String::new(), |x| format!("{x:.4}")),
+            result.policy.clone(),
+            result.baseline_median.to_string(),
+        ])
+        .map_err(err)?;
+    }
+    w.into_inner().map_err(|e| OutputError::Encode {
+        path: "sensitivity.csv".into(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes `sensitivity.csv` and the tornado chart into `dir`, all or nothing.
+pub fn write(result: &SensitivityResult, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+    let mut staging = Staging::new(dir)?;
+    staging.write("sensitivity.csv", &csv(result)?)?;
+    for name in super::charts::write_tornado(result, staging.dir())? {
+        staging.adopt(name);
+    }
+    staging.commit()
+}
+
+/// A parameter value for people: `0.0512`, `125,000`.
+pub fn short_number(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    if v.abs() >= 1000.0 {
+        return crate::charts::group_thousands(v, 0);
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    // Four significant digits, trailing zeros dropped.
+    let decimals = (3 - v.abs().log10().floor() as i32).clamp(0, 8) as usize;
+    let t = format!("{v:.decimals$}");
+    let t = if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        t
+    };
+    if t == "-0" {
+        "0".into()
+    } else {
+        t
+    }
+}
+
+/// The lines printed after an analysis.
+pub fn table(result: &SensitivityResult) -> Vec<String> {
+    let th = crate::cli::thousands;
+    let mut lines = vec![
+        format!(
+            "{}: median final-year ({}) mean village income under \"{}\", {} runs per simulation (seed {}): {} yuan with every input as in the file",
+            result.scenario_name,
+            result.final_year,
+            result.policy,
+            result.runs,
+            result.seed,
+            th(result.baseline_median)
+        ),
+    ];
+    if result.inputs.is_empty() {
+        lines.push("  the file has no uncertain inputs (distribution tables or \"A to B\" ranges)".into());
+        return lines;
+    }
+    lines.push(format!(
+        "  {:>4}  {:<40} {:>25} {:>27} {:>12} {:>9}",
+        "rank", "input", "P10 .. P90", "median at P10 .. P90 (yuan)", "swing", "rank rho"
+    ));
+    for r in &result.inputs {
+        let range = format!("{} .. {}", short_number(r.p10), short_number(r.p90));
+        let medians = format!("{} .. {}", th(r.median_at_p10), th(r.median_at_p90));
+        let rho = r.rank_correlation.map_or("–".to_string(), |x| format!("{x:+.2}"));
+        lines.push(format!(
+            "  {:>4}  {:<40} {:>25} {:>27} {:>12} {:>9}",
+            r.rank,
+            r.name,
+            range,
+            medians,
+            th(r.swing),
+            rho
+        ));
+    }
+    if result.samples > 0 {
+        lines.push(format!(
+            "  rank rho: Spearman over a {}-point Latin-hypercube design of all inputs (noise about ±{:.2})",
+            result.samples,
+            2.0 / (result.samples as f64).sqrt()
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_quantiles() {
+        assert!((inverse_normal(0.95) - 1.644_853_626_951_472).abs() < 1e-8);
+        assert!((inverse_normal(0.1) + 1.281_551_565_544_6).abs() < 1e-8);
+        assert!((inverse_normal(0.001) + 3.090_232_306_167_8).abs() < 1e-8);
+        assert_eq!(inverse_normal(0.5), 0.0);
+    }
+
+    #[test]
+    fn quantiles_of_each_distribution() {
+        let p = |dist| Param {
+            dist,
+            min: None,
+            max: None,
+            per: None,
+        };
+        let u = Quantiles::new(&p(Dist::Uniform { min: 0.0, max: 10.0 }));
+        assert_eq!(u.at(0.1), 1.0);
+        let t = Quantiles::new(&p(Dist::Triangular {
+            min: 0.0,
+            mode: 0.0,
+            max: 1.0,
+        }));
+        // F(x) = 1 - (1 - x)^2.
+        assert!((t.at(0.19) - 0.1).abs() < 1e-12);
+        let d = Quantiles::new(&p(Dist::Discrete {
+            values: vec![3.0, 1.0],
+            cumulative: vec![0.5, 1.0],
+        }));
+        assert_eq!((d.at(0.1), d.at(0.9)), (1.0, 3.0));
+        let b = Quantiles::new(&p(Dist::Beta {
+            alpha: 1.0,
+            beta: 1.0,
+            low: 0.0,
+            high: 1.0,
+        }));
+        assert!((b.at(0.9) - 0.9).abs() < 0.01);
+        let mut clamped = p(Dist::Normal { mean: 0.0, sd: 1.0 });
+        clamped.min = Some(-1.0);
+        assert_eq!(Quantiles::new(&clamped).at(0.1), -1.0);
+    }
+
+    #[test]
+    fn spearman_ranks() {
+        let x = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(spearman(&x, &[10.0, 20.0, 30.0, 100.0]), Some(1.0));
+        assert_eq!(spearman(&x, &[4.0, 3.0, 2.0, 1.0]), Some(-1.0));
+        assert_eq!(spearman(&x, &[1.0, 1.0, 1.0, 1.0]), None);
+    }
+
+    #[test]
+    fn short_numbers() {
+        assert_eq!(short_number(0.051234), "0.05123");
+        assert_eq!(short_number(125_000.4), "125,000");
+        assert_eq!(short_number(2.5), "2.5");
+        assert_eq!(short_number(0.0), "0");
+    }
+}
