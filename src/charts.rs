@@ -50,7 +50,7 @@ pub(crate) const TITLE_PX: f64 = 20.0;
 pub(crate) const SUBTITLE_PX: f64 = 13.5;
 pub(crate) const AXIS_TITLE_PX: f64 = 15.0;
 pub(crate) const TICK_PX: f64 = 14.0;
-const LEGEND_PX: f64 = 14.0;
+pub(crate) const LEGEND_PX: f64 = 14.0;
 pub(crate) const NOTE_PX: f64 = 13.0;
 
 pub(crate) const MARGIN_X: i32 = 16;
@@ -421,7 +421,7 @@ impl Labels {
         }
     }
 
-    fn subtitle(&self, r: &Results, pooled: bool) -> String {
+    pub(crate) fn subtitle(&self, r: &Results, pooled: bool) -> String {
         let villages = group_thousands(r.villages.len() as f64, 0);
         let runs = group_thousands(r.runs as f64, 0);
         let name = shorten(&r.scenario_name, 60);
@@ -487,12 +487,12 @@ enum MoneyWhat {
 /// The unit of a money axis: yuan, or 万元 (10,000 yuan) for large Chinese
 /// figures. English always uses yuan with thousands separators.
 #[derive(Debug, Clone, Copy)]
-struct MoneyUnit {
+pub(crate) struct MoneyUnit {
     divisor: f64,
 }
 
 impl MoneyUnit {
-    fn for_axis(lang: Lang, max_abs: f64) -> MoneyUnit {
+    pub(crate) fn for_axis(lang: Lang, max_abs: f64) -> MoneyUnit {
         let divisor = match lang {
             Lang::Zh if max_abs >= 100_000.0 => 10_000.0,
             _ => 1.0,
@@ -500,7 +500,7 @@ impl MoneyUnit {
         MoneyUnit { divisor }
     }
 
-    fn name(&self, lang: Lang) -> &'static str {
+    pub(crate) fn name(&self, lang: Lang) -> &'static str {
         match (lang, self.divisor > 1.0) {
             (Lang::En, _) => "yuan",
             (Lang::Zh, true) => "万元",
@@ -508,7 +508,7 @@ impl MoneyUnit {
         }
     }
 
-    fn tick(&self, yuan: f64) -> String {
+    pub(crate) fn tick(&self, yuan: f64) -> String {
         let v = yuan / self.divisor;
         group_thousands(v, decimals_for(v))
     }
@@ -566,7 +566,7 @@ pub(crate) fn group_thousands(v: f64, decimals: usize) -> String {
 
 /// Okabe–Ito colours, in the order policies get them. Policy 0 (the "no
 /// intervention" counterfactual) is dark grey.
-const POLICY_COLORS: [RGBColor; 8] = [
+pub(crate) const POLICY_COLORS: [RGBColor; 8] = [
     RGBColor(0x55, 0x55, 0x55), // grey: no intervention
     RGBColor(0x00, 0x72, 0xB2), // blue
     RGBColor(0xD5, 0x5E, 0x00), // vermillion
@@ -589,7 +589,7 @@ const FLOOR_LINE: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
 const WEAK_LINE: RGBColor = RGBColor(0x80, 0x80, 0x80);
 
 pub(crate) const BAND_OUTER_ALPHA: f64 = 0.13;
-const BAND_INNER_ALPHA: f64 = 0.28;
+pub(crate) const BAND_INNER_ALPHA: f64 = 0.28;
 
 // ---------------------------------------------------------------------------
 // Public entry points
@@ -617,12 +617,14 @@ pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec
     let mut written = Vec::new();
     for kind in Kind::ALL {
         let svg = PathBuf::from(format!("{}.svg", kind.stem()));
-        write_svg(&ctx, kind, &dir.join(&svg))?;
+        let chart = KindChart { ctx: &ctx, kind };
+        write_svg(&chart, &dir.join(&svg))?;
         written.push(svg);
         let png = PathBuf::from(format!("{}.png", kind.stem()));
-        write_png(&ctx, kind, &dir.join(&png))?;
+        write_png(&chart, &dir.join(&png))?;
         written.push(png);
     }
+    written.extend(crate::decision_charts::write_decision_charts(results, dir, lang)?);
     Ok(written)
 }
 
@@ -654,12 +656,30 @@ fn draw_err(path: &Path, e: impl std::fmt::Display) -> ChartError {
     }
 }
 
-fn write_svg(ctx: &Ctx, kind: Kind, path: &Path) -> Result<(), ChartError> {
+/// A chart that draws itself on any plotters backend, so [`write_svg`] and
+/// [`write_png`] show the same picture.
+pub(crate) trait DrawChart {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB>;
+}
+
+/// One of this module's charts of a run.
+struct KindChart<'a> {
+    ctx: &'a Ctx<'a>,
+    kind: Kind,
+}
+
+impl DrawChart for KindChart<'_> {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+        draw(root, self.ctx, t, self.kind)
+    }
+}
+
+pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
     let mut svg = String::new();
     {
         let backend = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT));
         let root = backend.into_drawing_area();
-        draw(&root, ctx, Typo::SVG, kind).map_err(|e| draw_err(path, e))?;
+        chart.draw_chart(&root, Typo::SVG).map_err(|e| draw_err(path, e))?;
         root.present().map_err(|e| draw_err(path, e))?;
     }
     let tmp = temp_path(path);
@@ -672,7 +692,7 @@ fn write_svg(ctx: &Ctx, kind: Kind, path: &Path) -> Result<(), ChartError> {
     result
 }
 
-fn write_png(ctx: &Ctx, kind: Kind, path: &Path) -> Result<(), ChartError> {
+pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
     let tmp = temp_path(path);
     let result = (|| {
         {
@@ -680,7 +700,7 @@ fn write_png(ctx: &Ctx, kind: Kind, path: &Path) -> Result<(), ChartError> {
                 inner: BitMapBackend::new(&tmp, (WIDTH, HEIGHT)),
             }
             .into_drawing_area();
-            draw(&root, ctx, Typo::BITMAP, kind).map_err(|e| draw_err(path, e))?;
+            chart.draw_chart(&root, Typo::BITMAP).map_err(|e| draw_err(path, e))?;
             root.present().map_err(|e| draw_err(path, e))?;
         }
         fs::rename(&tmp, path).map_err(io_err(path))
@@ -694,15 +714,21 @@ fn write_png(ctx: &Ctx, kind: Kind, path: &Path) -> Result<(), ChartError> {
 /// Renders one chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
 #[cfg(test)]
 fn render_rgb(results: &Results, lang: Lang, kind: Kind) -> Vec<u8> {
-    ensure_fonts().unwrap();
     let ctx = Ctx::new(results, lang);
+    render_chart_rgb(&KindChart { ctx: &ctx, kind })
+}
+
+/// Renders any chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
+#[cfg(test)]
+pub(crate) fn render_chart_rgb(chart: &impl DrawChart) -> Vec<u8> {
+    ensure_fonts().unwrap();
     let mut buf = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = GlyphText {
             inner: BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)),
         }
         .into_drawing_area();
-        draw(&root, &ctx, Typo::BITMAP, kind).unwrap();
+        chart.draw_chart(&root, Typo::BITMAP).unwrap();
         root.present().unwrap();
     }
     buf
@@ -741,13 +767,13 @@ impl Kind {
 }
 
 /// What every chart of a run reads.
-struct Ctx<'a> {
-    r: &'a Results,
-    l: Labels,
+pub(crate) struct Ctx<'a> {
+    pub(crate) r: &'a Results,
+    pub(crate) l: Labels,
 }
 
 impl<'a> Ctx<'a> {
-    fn new(r: &'a Results, lang: Lang) -> Self {
+    pub(crate) fn new(r: &'a Results, lang: Lang) -> Self {
         Ctx {
             r,
             l: Labels::new(lang),
@@ -782,9 +808,9 @@ pub(crate) struct LegendItem {
     pub(crate) label: String,
 }
 
-const SWATCH_W: i32 = 26;
-const SWATCH_H: i32 = 12;
-const LEGEND_ROW_H: i32 = 22;
+pub(crate) const SWATCH_W: i32 = 26;
+pub(crate) const SWATCH_H: i32 = 12;
+pub(crate) const LEGEND_ROW_H: i32 = 22;
 
 /// Draws the title, subtitle and legend rows at the top of `root`; returns
 /// the height they take.
@@ -828,7 +854,7 @@ pub(crate) fn draw_header<DB: DrawingBackend>(
     Ok(y + 4)
 }
 
-fn draw_swatch<DB: DrawingBackend>(
+pub(crate) fn draw_swatch<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     swatch: Swatch,
     x: i32,
@@ -913,7 +939,7 @@ pub(crate) fn y_label_area(labels: impl Iterator<Item = String>) -> i32 {
 
 /// Draws `text` with a translucent white box behind it. `(x, y)` is the
 /// top-left (HPos::Left) or top-right (HPos::Right) corner of the text.
-fn boxed_text<DB: DrawingBackend>(
+pub(crate) fn boxed_text<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     t: Typo,
     text: &str,
@@ -1502,10 +1528,10 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
 // ---------------------------------------------------------------------------
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn stat(mean: f64, spread: f64) -> Stat {
+    pub(crate) fn stat(mean: f64, spread: f64) -> Stat {
         Stat {
             mean,
             se: spread / 30.0,
@@ -1601,7 +1627,7 @@ mod tests {
     }
 
     /// 2 policies, 3 villages, 5 years (baseline 2021 to 2025).
-    pub(super) fn sample_results() -> Results {
+    pub(crate) fn sample_results() -> Results {
         let years: Vec<i32> = (2021..=2025).collect();
         Results {
             format_version: RESULTS_FORMAT_VERSION,
@@ -1683,7 +1709,9 @@ mod tests {
     fn writes_six_files() {
         let dir = tempfile::tempdir().unwrap();
         let files = write_run_charts(&sample_results(), dir.path(), Lang::En).unwrap();
-        assert_eq!(files.len(), 6);
+        // 3 charts here, and the one decision chart the sample has data for
+        // (cdf_final_income), each as SVG and PNG.
+        assert_eq!(files.len(), 8);
         for f in &files {
             let bytes = fs::read(dir.path().join(f)).unwrap();
             match f.extension().and_then(|e| e.to_str()) {
@@ -1708,7 +1736,7 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 6, "{names:?}");
+        assert_eq!(names.len(), 8, "{names:?}");
         let stems: Vec<_> = chart_files(&sample_results(), Lang::Zh)
             .into_iter()
             .map(|c| c.stem)
@@ -1901,7 +1929,7 @@ mod tests {
     #[test]
     fn big_run_renders() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(), 6);
+        assert_eq!(write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(), 8);
     }
 
     /// Writes the sample charts to `target/chart-preview` for a human to look

@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod charts;
 pub mod cli;
+pub mod decision_charts;
 pub mod engine;
 pub mod model;
 pub mod output;
