@@ -518,6 +518,34 @@ fn planned(r: &Results) -> Vec<(String, Kind)> {
 }
 
 /// The file stems of the decision charts of `r`, in the order they are written.
+/// The decision charts of a run with their titles, in the order they are
+/// written (for reports).
+pub fn decision_chart_files(r: &Results, lang: Lang) -> Vec<(String, String)> {
+    let w = Words { l: Labels::new(lang) };
+    planned(r)
+        .into_iter()
+        .map(|(stem, kind)| {
+            let title = match kind {
+                Kind::Contributions { .. } => w.contributions_title(r),
+                Kind::Dscr { policy, appraisal } => {
+                    let a = &r.policies[policy].appraisals[appraisal];
+                    let years: Vec<i32> = a.years.iter().filter(|y| y.dscr.is_some()).map(|y| y.year).collect();
+                    let (first, last) = (
+                        years.first().copied().unwrap_or(r.start_year),
+                        years.last().copied().unwrap_or(r.final_year),
+                    );
+                    w.dscr_title(&a.name, first, last)
+                }
+                Kind::PairedDifference => w.paired_title(r),
+                Kind::Coverage => w.coverage_title(r),
+                Kind::CostVsIncome => w.cost_title(r),
+                Kind::CdfFinalIncome => w.cdf_title(r),
+            };
+            (stem, title)
+        })
+        .collect()
+}
+
 pub fn decision_chart_stems(r: &Results) -> Vec<String> {
     planned(r).into_iter().map(|(s, _)| s).collect()
 }

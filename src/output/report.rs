@@ -361,6 +361,9 @@ fn build(r: &Results, m: &Manifest, lang: Lang) -> Vec<Block> {
             title: c.title,
         });
     }
+    for (stem, title) in crate::decision_charts::decision_chart_files(r, lang) {
+        doc.push(Block::Chart { stem, title });
+    }
     villages(&mut doc, r, lang);
     assumptions(&mut doc, r, lang);
     provenance(&mut doc, r, m, lang);
