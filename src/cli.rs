@@ -88,8 +88,10 @@ pub enum Command {
         after_help = "Every difference is paired: all policies of a run share its random numbers.\nWrites the same outputs as `run` (comparisons.csv and coverage.csv hold every pair)."
     )]
     Compare {
-        /// The scenario file (TOML).
-        file: PathBuf,
+        /// The scenario file (TOML); several files over the same villages are
+        /// simulated together, their policies named "file-stem: policy".
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// The policy to compare against (default: "no intervention").
         #[arg(long, default_value = "no intervention")]
         reference: String,
@@ -184,7 +186,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             run_scenario(&file, options, runs, seed, out, threads, quiet, lang).map(|_| ())
         }
         Command::Compare {
-            file,
+            files,
             reference,
             runs,
             seed,
@@ -192,18 +194,21 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             threads,
             lang,
         } => {
-            let names: Vec<String> = load(&file, Default::default(), None, None)?
-                .policies
-                .into_iter()
-                .map(|p| p.name)
-                .collect();
+            let mut models = Vec::new();
+            for file in &files {
+                let label = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                models.push((label, load(file, Default::default(), runs, seed)?));
+            }
+            let model = crate::scenario::combine::combine(models).map_err(CliError::Usage)?;
+            let names: Vec<String> = model.policies.iter().map(|p| p.name.clone()).collect();
             if !names.contains(&reference) {
                 return Err(CliError::Usage(format!(
                     "no policy named \"{reference}\"; policies: {}",
                     names.join(", ")
                 )));
             }
-            let results = run_scenario(&file, Default::default(), runs, seed, out, threads, false, lang)?;
+            let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+            let results = run_model(&model, &paths, out, threads, false, lang)?;
             print_comparison(&results, &reference);
             Ok(())
         }
@@ -263,11 +268,23 @@ fn run_scenario(
     lang: Lang,
 ) -> Result<crate::summary::results::Results, CliError> {
     let model = load(file, options, runs, seed)?;
+    run_model(&model, &[file], out, threads, quiet, lang)
+}
+
+/// Simulates `model` (read from `files`) and writes its outputs.
+fn run_model(
+    model: &Model,
+    files: &[&Path],
+    out: Option<PathBuf>,
+    threads: Option<usize>,
+    quiet: bool,
+    lang: Lang,
+) -> Result<crate::summary::results::Results, CliError> {
     let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
     let threads = threads.unwrap_or(0);
     let bar = progress_bar(model.runs, quiet);
     let started = Instant::now();
-    let results = engine::simulate(&model, RunOptions { threads }, &|n| bar.inc(n))?;
+    let results = engine::simulate(model, RunOptions { threads }, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let village_years =
@@ -276,8 +293,12 @@ fn run_scenario(
         tool: "villagesim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command_line: std::env::args().collect(),
-        scenario_file: file.display().to_string(),
-        scenario_sha256: sha256_of(file),
+        scenario_file: files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        scenario_sha256: files.iter().map(|f| sha256_of(f)).collect::<Vec<_>>().join(", "),
         seed: model.seed,
         runs: model.runs,
         threads: if threads == 0 {

@@ -162,3 +162,36 @@ fn the_bundled_scenarios_use_every_kind() {
         assert!(used.contains(kind), "no bundled scenario uses `{kind}`");
     }
 }
+
+#[test]
+fn compare_several_files_over_the_same_villages() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let quickstart = std::fs::read_to_string(root.join("scenarios/quickstart.toml")).unwrap();
+    std::fs::write(dir.path().join("a.toml"), &quickstart).unwrap();
+    std::fs::write(
+        dir.path().join("b.toml"),
+        quickstart.replace("\"4万 to 12万\"", "\"8万 to 20万\""),
+    )
+    .unwrap();
+    villagesim(dir.path())
+        .args(["compare", "a.toml", "b.toml", "--runs", "300", "--out", "out"])
+        .assert()
+        .success()
+        .stdout(contains("b: four tickets + digital"));
+    let csv = std::fs::read_to_string(dir.path().join("out/comparisons.csv")).unwrap();
+    // The same policy in both files draws the same numbers: exactly zero difference.
+    let same = csv
+        .lines()
+        .find(|l| l.starts_with("b: four tickets,a: four tickets,") && l.contains("diff_mean_village_income"))
+        .expect("the pair is compared");
+    let fields: Vec<&str> = same.split(',').collect();
+    assert_eq!(&fields[5..12], &["0.00"; 7], "{same}");
+    // Different villages cannot be compared.
+    std::fs::write(dir.path().join("c.toml"), quickstart.replace("count = 6", "count = 7")).unwrap();
+    villagesim(dir.path())
+        .args(["compare", "a.toml", "c.toml", "--runs", "10", "--out", "out2"])
+        .assert()
+        .failure()
+        .stderr(contains("differ in their villages"));
+}

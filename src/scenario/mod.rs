@@ -3,6 +3,7 @@
 //!
 //! [`Model`]: crate::model::Model
 
+pub mod combine;
 pub mod error;
 pub mod file;
 pub mod notes;
