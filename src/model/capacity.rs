@@ -155,36 +155,19 @@ mod tests {
     use crate::scenario::parse;
     use std::path::Path;
 
+    const TEST: crate::model::testing::OneKind = crate::model::testing::OneKind {
+        kind: "capacity",
+        id: "secretaries",
+        seed: 5,
+        extra: "",
+    };
+
     fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
-        format!(
-            r#"
-[scenario]
-name = "capacity test"
-start_year = 2025
-years = {years}
-runs = {runs}
-seed = 5
-
-[targets]
-floor = "50万"
-weak = "30万"
-
-[[villages]]
-group = "g"
-count = {villages}
-operating_income = 100000
-
-[[interventions]]
-id = "secretaries"
-kind = "capacity"
-villages = "all"
-{own}
-"#
-        )
+        TEST.scenario(villages, years, runs, own)
     }
 
     fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
-        parse("test.toml", &scenario(villages, years, runs, own), Path::new(".")).unwrap()
+        TEST.model(villages, years, runs, own)
     }
 
     #[test]

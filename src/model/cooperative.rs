@@ -292,39 +292,19 @@ mod tests {
     use crate::scenario::parse;
     use std::path::Path;
 
+    const TEST: crate::model::testing::OneKind = crate::model::testing::OneKind {
+        kind: "cooperative",
+        id: "coop",
+        seed: 7,
+        extra: "[factors.farm_price]\npersistence = 0.4\n",
+    };
+
     fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
-        format!(
-            r#"
-[scenario]
-name = "coop test"
-start_year = 2025
-years = {years}
-runs = {runs}
-seed = 7
-
-[factors.farm_price]
-persistence = 0.4
-
-[targets]
-floor = "50万"
-weak = "30万"
-
-[[villages]]
-group = "g"
-count = {villages}
-operating_income = 100000
-
-[[interventions]]
-id = "coop"
-kind = "cooperative"
-villages = "all"
-{own}
-"#
-        )
+        TEST.scenario(villages, years, runs, own)
     }
 
     fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
-        parse("test.toml", &scenario(villages, years, runs, own), Path::new(".")).unwrap()
+        TEST.model(villages, years, runs, own)
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub mod pv_loan;
 pub mod service_business;
 pub mod sim;
 pub mod support_fund;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod village;
 
 use crate::scenario::param::Param;

@@ -149,36 +149,19 @@ mod tests {
     use crate::scenario::parse;
     use std::path::Path;
 
+    const TEST: crate::model::testing::OneKind = crate::model::testing::OneKind {
+        kind: "project_service",
+        id: "projects",
+        seed: 3,
+        extra: "",
+    };
+
     fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
-        format!(
-            r#"
-[scenario]
-name = "project test"
-start_year = 2025
-years = {years}
-runs = {runs}
-seed = 3
-
-[targets]
-floor = "50万"
-weak = "30万"
-
-[[villages]]
-group = "g"
-count = {villages}
-operating_income = 100000
-
-[[interventions]]
-id = "projects"
-kind = "project_service"
-villages = "all"
-{own}
-"#
-        )
+        TEST.scenario(villages, years, runs, own)
     }
 
     fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
-        parse("test.toml", &scenario(villages, years, runs, own), Path::new(".")).unwrap()
+        TEST.model(villages, years, runs, own)
     }
 
     fn incomes(m: &crate::model::Model, villages: usize) -> Vec<f64> {
