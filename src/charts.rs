@@ -342,6 +342,8 @@ pub struct Labels {
     pub villages_below_floor: &'static str,
     pub share_of_villages: &'static str,
     pub tails_note: &'static str,
+    /// Legend suffix when only some policies' bands are drawn.
+    pub bands_of_first_and_last: &'static str,
     pub no_data: &'static str,
 }
 
@@ -359,6 +361,7 @@ impl Labels {
         villages_below_floor: "Villages below the floor (number)",
         share_of_villages: "Share of villages (%)",
         tails_note: "Outermost bars include the rare values beyond the axis range.",
+        bands_of_first_and_last: " (first and last policy)",
         no_data: "no data",
     };
 
@@ -375,6 +378,7 @@ impl Labels {
         villages_below_floor: "低于底线的村庄数（个）",
         share_of_villages: "村庄占比（%）",
         tails_note: "两端的柱包含超出坐标范围的少量数值。",
+        bands_of_first_and_last: "（仅首末两项政策）",
         no_data: "无数据",
     };
 
@@ -1019,6 +1023,10 @@ fn year_tick_count(first: i32, last: i32) -> usize {
 fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
+    // Past three policies, overlapping bands hide each other: draw them for
+    // the counterfactual and the last policy only (lines for all), and say so.
+    let some_bands = r.policies.len() > 3;
+    let suffix = if some_bands { l.bands_of_first_and_last } else { "" };
     let rows = vec![
         policy_legend(ctx, Swatch::BandLine),
         vec![
@@ -1028,11 +1036,11 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typ
             },
             LegendItem {
                 swatch: Swatch::Band(MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA),
-                label: l.iqr_band.to_string(),
+                label: format!("{}{suffix}", l.iqr_band),
             },
             LegendItem {
                 swatch: Swatch::Band(MUTED, BAND_OUTER_ALPHA),
-                label: l.p90_band.to_string(),
+                label: format!("{}{suffix}", l.p90_band),
             },
         ],
     ];
@@ -1097,10 +1105,10 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typ
         .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
-    // Many overlapping bands turn muddy: lighten them past three policies.
-    let fade = (3.0 / series.len().max(1) as f64).min(1.0).sqrt();
-    for (i, xs, q) in &series {
+    let last = series.len().saturating_sub(1);
+    for (i, xs, q) in series.iter().filter(|(i, _, _)| !some_bands || *i == 0 || *i == last) {
         let c = policy_color(*i);
+        let fade = 1.0;
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[0], &q[4]),
             c.mix(BAND_OUTER_ALPHA * fade).filled(),
