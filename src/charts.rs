@@ -1604,6 +1604,8 @@ pub(crate) mod tests {
                     year,
                     total_income_yuan: stat(m * villages as f64, spread * 2.0),
                     mean_income_yuan: stat(m, spread),
+                    other_income_total_yuan: stat(50_000.0 * villages as f64, 0.0),
+                    mean_total_income_yuan: stat(m + 50_000.0, spread),
                     gini: stat(0.3, 0.02),
                     poorest_fifth_share: stat(0.08, 0.01),
                     below_weak: stat(below * 0.5, 0.4),

@@ -112,6 +112,8 @@ struct Scratch {
     sorted: Vec<f64>,
     keys: Vec<u64>,
     spare: Vec<u64>,
+    /// Other income of all villages per reported year (policy-independent).
+    other: Vec<f64>,
     /// The run's outcome under each policy, for paired comparisons.
     outcomes: Vec<RunOutcome>,
     /// `capacity` uplifts of one policy: cumulative growth factor and return
@@ -134,6 +136,7 @@ impl Scratch {
             keys: Vec::with_capacity(v),
             spare: Vec::with_capacity(v),
             outcomes: Vec::with_capacity(model.policies.len()),
+            other: Vec::with_capacity(y),
             growth_factor: Vec::new(),
             return_factor: Vec::new(),
             buffers: Buffers::default(),
@@ -154,8 +157,11 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
         factors: &s.factors,
         village_keys: &s.village_keys,
     };
+    s.other.clear();
+    s.other.resize(span, 0.0);
     for (v, village) in model.villages.iter().enumerate() {
         village::organic_path(village, &ctx, &mut s.organic[v * span..(v + 1) * span]);
+        village::add_other_income(village, &ctx, &mut s.other);
     }
     for (iv, flows) in model.interventions.iter().zip(s.flows.iter_mut()) {
         flows.reset(iv.villages.len(), iv.external.len(), model.years);
@@ -179,7 +185,7 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
             uplifted.then_some((&s.growth_factor[..], &s.return_factor[..])),
             incomes,
         );
-        let mut outcome = acc.record_portfolio(model, incomes, &mut s.sorted, &mut s.keys, &mut s.spare);
+        let mut outcome = acc.record_portfolio(model, incomes, &s.other, &mut s.sorted, &mut s.keys, &mut s.spare);
         spending(model, policy, &s.flows, &mut outcome);
         s.outcomes.push(outcome);
         for (&i, ia) in policy.interventions.iter().zip(acc.interventions.iter_mut()) {
@@ -320,6 +326,8 @@ struct PolicyAggregates {
     /// Per year.
     total: Vec<Tally>,
     mean: Vec<Tally>,
+    other_total: Vec<Tally>,
+    mean_total: Vec<Tally>,
     gini: Vec<Tally>,
     poorest_fifth: Vec<Tally>,
     count_below_weak: Vec<CountTally>,
@@ -345,6 +353,8 @@ impl PolicyAggregates {
             ],
             total: vec![Tally::new(FEN_PER_YUAN); span],
             mean: vec![Tally::new(FEN_PER_YUAN); span],
+            other_total: vec![Tally::new(FEN_PER_YUAN); span],
+            mean_total: vec![Tally::new(FEN_PER_YUAN); span],
             gini: vec![Tally::new(RATIO_SCALE); span],
             poorest_fifth: vec![Tally::new(RATIO_SCALE); span],
             count_below_weak: vec![CountTally::new(n); span],
@@ -364,6 +374,7 @@ impl PolicyAggregates {
         &mut self,
         model: &Model,
         incomes: &[f64],
+        other: &[f64],
         sorted: &mut Vec<f64>,
         keys: &mut Vec<u64>,
         spare: &mut Vec<u64>,
@@ -379,6 +390,8 @@ impl PolicyAggregates {
             }
             self.total[y].add(total);
             self.mean[y].add(total / n as f64);
+            self.other_total[y].add(other[y]);
+            self.mean_total[y].add((total + other[y]) / n as f64);
             if let Some(b) = &model.backtest {
                 let observed = b
                     .mean_village_income_yuan
@@ -435,6 +448,8 @@ impl PolicyAggregates {
         each(&mut self.villages, &other.villages, VillageTally::merge);
         each(&mut self.total, &other.total, Tally::merge);
         each(&mut self.mean, &other.mean, Tally::merge);
+        each(&mut self.other_total, &other.other_total, Tally::merge);
+        each(&mut self.mean_total, &other.mean_total, Tally::merge);
         each(&mut self.gini, &other.gini, Tally::merge);
         each(&mut self.poorest_fifth, &other.poorest_fifth, Tally::merge);
         each(&mut self.count_below_weak, &other.count_below_weak, CountTally::merge);
@@ -456,6 +471,8 @@ impl PolicyAggregates {
                 year: year(y),
                 total_income_yuan: self.total[y].stat(),
                 mean_income_yuan: self.mean[y].stat(),
+                other_income_total_yuan: self.other_total[y].stat(),
+                mean_total_income_yuan: self.mean_total[y].stat(),
                 gini: self.gini[y].stat(),
                 poorest_fifth_share: self.poorest_fifth[y].stat(),
                 below_weak: self.count_below_weak[y].stat(),

@@ -194,3 +194,26 @@ return_rate_per_year = "5%"
     assert_eq!(none.income_added_per_public_yuan, None);
     assert_eq!(results.target_year, Some(2026));
 }
+
+/// Other income: carried beside operating income, growing at its own rate,
+/// never counted in the targets.
+#[test]
+fn other_income_grows_and_stays_out_of_the_targets() {
+    let text = header(3, 10)
+        + r#"
+[[villages]]
+group = "g"
+count = 4
+operating_income = "40万"
+other_income = "20万"
+other_income_growth = "10%"
+"#;
+    let results = simulate(&model(&text), 1);
+    for (t, y) in results.policies[0].years.iter().enumerate() {
+        let other = 4.0 * 200_000.0 * 1.1f64.powi(t as i32);
+        assert!((y.other_income_total_yuan.mean - other).abs() < 0.01, "{t}");
+        assert!((y.mean_total_income_yuan.mean - (400_000.0 + other / 4.0)).abs() < 0.01);
+        // 400,000 of operating income is below the 500,000 floor whatever the other income.
+        assert_eq!(y.below_floor.mean, 4.0);
+    }
+}

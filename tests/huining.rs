@@ -92,6 +92,17 @@ fn scenario_runs_and_simulated_baseline_matches() {
             m.mean,
             m.se
         );
+        // Total income (operating + other) per village: the report's 371,600
+        // yuan within 1% (other income is fixed per village, so only the
+        // operating draws vary).
+        let total = base.mean_total_income_yuan;
+        assert!(
+            within(total.mean, 371_600.0, 0.01 + 4.0 * total.se / 371_600.0),
+            "{}: simulated baseline mean total income {}",
+            policy.name,
+            total.mean
+        );
+        assert!(within(base.other_income_total_yuan.mean, 6_240_700.0, 0.01));
         // No policy acts on the baseline year: 78 villages below the floor, 31 below the weak line.
         assert_eq!((base.below_floor.mean, base.below_weak.mean), (78.0, 31.0));
     }

@@ -103,6 +103,8 @@ pub struct Village {
     pub operating_income: Param,
     /// Baseline other income (grants, transfers), yuan per year.
     pub other_income: Param,
+    /// Growth of other income per year (default per run).
+    pub other_income_growth: Param,
     /// Organic log growth per year of operating income.
     pub growth: Param,
     /// `(factor index, loading)`: log growth responds `loading * Z[t]`.

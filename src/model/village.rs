@@ -51,9 +51,23 @@ pub fn organic_path(village: &Village, ctx: &SimCtx, out: &mut [f64]) {
     }
 }
 
-/// Baseline other income of the village (grants, transfers), yuan.
-pub fn other_income(village: &Village, ctx: &SimCtx) -> f64 {
-    draw_once(&village.other_income, Per::Village, village, ctx, "other_income")
+/// Adds the village's other income (grants, transfers: not counted in the
+/// targets) to `totals`, one entry per reported year from the baseline:
+/// `y[0]` drawn (default per village), `y[t+1] = y[t] * (1 + g)` with `g`
+/// its growth (default per run, once).
+pub fn add_other_income(village: &Village, ctx: &SimCtx, totals: &mut [f64]) {
+    let mut y = draw_once(&village.other_income, Per::Village, village, ctx, "other_income");
+    let g = draw_once(
+        &village.other_income_growth,
+        Per::Run,
+        village,
+        ctx,
+        "other_income_growth",
+    );
+    for total in totals.iter_mut() {
+        *total += y;
+        y *= 1.0 + g;
+    }
 }
 
 fn draw_once(param: &Param, default: Per, village: &Village, ctx: &SimCtx, purpose: &str) -> f64 {

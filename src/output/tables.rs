@@ -50,9 +50,11 @@ pub fn portfolio_years(results: &Results) -> Result<Vec<u8>, OutputError> {
     w.write_record(&header).map_err(encode(name))?;
     for p in &results.policies {
         for y in &p.years {
-            let metrics: [(&str, &str, &Stat, usize); 7] = [
+            let metrics: [(&str, &str, &Stat, usize); 9] = [
                 ("total_income", "yuan", &y.total_income_yuan, 2),
                 ("mean_village_income", "yuan", &y.mean_income_yuan, 2),
+                ("total_other_income", "yuan", &y.other_income_total_yuan, 2),
+                ("mean_village_total_income", "yuan", &y.mean_total_income_yuan, 2),
                 ("gini", "ratio", &y.gini, 6),
                 ("poorest_fifth_share", "share", &y.poorest_fifth_share, 6),
                 ("villages_below_weak", "villages", &y.below_weak, 4),

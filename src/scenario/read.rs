@@ -401,6 +401,9 @@ impl Checker<'_> {
             key: 0,
             operating_income: Param::fixed(0.0),
             other_income: other,
+            other_income_growth: e.other_income_growth.as_ref().map_or(Param::fixed(0.0), |p| {
+                self.param(&format!("{path}.other_income_growth"), p, Domain::Rate)
+            }),
             growth,
             loadings,
         };

@@ -67,6 +67,13 @@ pub struct PortfolioYear {
     pub total_income_yuan: Stat,
     /// Mean operating income per village, yuan.
     pub mean_income_yuan: Stat,
+    /// Other income (grants, transfers) of all villages, yuan: not counted
+    /// in the targets.
+    #[serde(default)]
+    pub other_income_total_yuan: Stat,
+    /// Mean total income (operating + other) per village, yuan.
+    #[serde(default)]
+    pub mean_total_income_yuan: Stat,
     /// Gini coefficient of operating income across villages.
     pub gini: Stat,
     /// Share of all villages' operating income held by the poorest fifth.
