@@ -34,7 +34,7 @@ pub const HEIGHT: u32 = 500;
 const FAMILY: &str = "sans-serif";
 
 /// The bundled font: Noto Sans CJK SC Regular, subset (OFL-1.1).
-static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-villagesim-subset.otf");
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-villagesim-subset.otf");
 
 /// One em of the bundled font per unit of plotters' `ab_glyph` text size.
 ///
@@ -459,18 +459,45 @@ impl Labels {
             (Lang::Zh, MoneyWhat::FinalIncome) => {
                 format!("{}年村经营性收入（{u}）", r.final_year)
             }
+            (Lang::En, MoneyWhat::FinalIncomeLog) => {
+                format!("Operating income per village in {} ({u}, log scale)", r.final_year)
+            }
+            (Lang::Zh, MoneyWhat::FinalIncomeLog) => {
+                format!("{}年村经营性收入（{u}，对数坐标）", r.final_year)
+            }
+        }
+    }
+
+    /// Note under a log-scale distribution: the share of villages at or
+    /// below 0 yuan (not on the axis), from `lo` to `hi` percent by policy.
+    pub(crate) fn nonpositive_note(&self, lo: f64, hi: f64) -> String {
+        let pct = |v: f64| group_thousands(v, if v < 0.1 { 2 } else { 1 });
+        let same = pct(lo) == pct(hi);
+        match (self.lang, same) {
+            (Lang::En, true) => format!("Not on the log axis: {}% of villages at or below 0 yuan.", pct(hi)),
+            (Lang::En, false) => format!(
+                "Not on the log axis: {}–{}% of villages (by policy) at or below 0 yuan.",
+                pct(lo),
+                pct(hi)
+            ),
+            (Lang::Zh, true) => format!("对数坐标未显示：收入不高于0元的村庄占{}%。", pct(hi)),
+            (Lang::Zh, false) => format!(
+                "对数坐标未显示：收入不高于0元的村庄占{}%–{}%（因政策而异）。",
+                pct(lo),
+                pct(hi)
+            ),
         }
     }
 
     /// [`Labels::threshold`] in two lines: the word, then the amount.
-    fn threshold_lines(&self, word: &str, yuan: f64) -> (String, String) {
+    pub(crate) fn threshold_lines(&self, word: &str, yuan: f64) -> (String, String) {
         let full = self.threshold(word, yuan);
         let amount = full[word.len()..].trim().to_string();
         (word.to_string(), amount)
     }
 
     /// "floor 500,000 yuan" / "底线 50万元".
-    fn threshold(&self, word: &str, yuan: f64) -> String {
+    pub(crate) fn threshold(&self, word: &str, yuan: f64) -> String {
         match self.lang {
             Lang::En => format!("{word} {} yuan", group_thousands(yuan, decimals_for(yuan))),
             Lang::Zh if yuan.abs() >= 10_000.0 => {
@@ -486,6 +513,8 @@ impl Labels {
 enum MoneyWhat {
     MeanIncome,
     FinalIncome,
+    /// Final-year income on a logarithmic axis.
+    FinalIncomeLog,
 }
 
 /// The unit of a money axis: yuan, or 万元 (10,000 yuan) for large Chinese
@@ -504,6 +533,11 @@ impl MoneyUnit {
         MoneyUnit { divisor }
     }
 
+    /// Whether the unit is 万元 (10,000 yuan).
+    pub(crate) fn is_wan(&self) -> bool {
+        self.divisor > 1.0
+    }
+
     pub(crate) fn name(&self, lang: Lang) -> &'static str {
         match (lang, self.divisor > 1.0) {
             (Lang::En, _) => "yuan",
@@ -515,6 +549,18 @@ impl MoneyUnit {
     pub(crate) fn tick(&self, yuan: f64) -> String {
         let v = yuan / self.divisor;
         group_thousands(v, decimals_for(v))
+    }
+
+    /// A tick of a log axis (1, 2 or 5 × 10^k yuan): as many decimals as a
+    /// small value needs in this unit.
+    fn log_tick(&self, yuan: f64) -> String {
+        let v = yuan / self.divisor;
+        let decimals = if v >= 1.0 || v <= 0.0 {
+            0
+        } else {
+            (-v.log10() - 1e-9).ceil().max(0.0) as usize
+        };
+        group_thousands(v, decimals)
     }
 }
 
@@ -1397,6 +1443,124 @@ fn nice_width(span: f64, target: f64) -> f64 {
         .unwrap_or(10.0 * mag)
 }
 
+/// Spreads each bucket's count evenly over its width into the bins between
+/// consecutive `edges` (positive, increasing). Returns the counts, the mass at
+/// or below 0 (kept apart), and whether positive mass outside the edges was
+/// moved into the outermost bins.
+fn rebin_log(buckets: &[Bucket], edges: &[f64]) -> (Vec<f64>, f64, bool) {
+    let nbins = edges.len() - 1;
+    let mut out = vec![0.0; nbins];
+    let mut nonpos = 0.0;
+    let mut clamped = false;
+    let (lo, hi) = (edges[0], edges[nbins]);
+    let bin_of = |v: f64| edges[1..].partition_point(|e| *e <= v).min(nbins - 1);
+    for b in buckets.iter().filter(|b| b.count > 0) {
+        let Some((blo, bhi)) = bucket_bounds(b) else {
+            continue;
+        };
+        let c = b.count as f64;
+        if bhi <= blo {
+            if blo <= 0.0 {
+                nonpos += c;
+            } else {
+                clamped |= blo < lo || blo > hi;
+                out[bin_of(blo)] += c;
+            }
+            continue;
+        }
+        let width = bhi - blo;
+        if blo < 0.0 {
+            nonpos += c * (bhi.min(0.0) - blo) / width;
+        }
+        let blo = blo.max(0.0);
+        if bhi <= blo {
+            continue;
+        }
+        if blo < lo {
+            clamped = true;
+            out[0] += c * (lo.min(bhi) - blo) / width;
+        }
+        if bhi > hi {
+            clamped = true;
+            out[nbins - 1] += c * (bhi - hi.max(blo)) / width;
+        }
+        let (a, z) = (blo.max(lo), bhi.min(hi));
+        if z > a {
+            for (k, slot) in out.iter_mut().enumerate().take(bin_of(z) + 1).skip(bin_of(a)) {
+                let overlap = (z.min(edges[k + 1]) - a.max(edges[k])).max(0.0);
+                *slot += c * overlap / width;
+            }
+        }
+    }
+    (out, nonpos, clamped)
+}
+
+/// Share (0–1) of a histogram's mass at or below 0, values spread evenly
+/// within each bucket.
+fn nonpositive_share(buckets: &[Bucket]) -> f64 {
+    let total: u64 = buckets.iter().map(|b| b.count).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let edges = [1.0, 2.0];
+    rebin_log(buckets, &edges).1 / total as f64
+}
+
+/// Ratio of the 99.5th percentile to the 0.5th (or to a small positive
+/// value) above which the distribution is drawn on a log axis.
+const LOG_AXIS_RATIO: f64 = 20.0;
+/// The log axis starts no lower than this fraction of its top.
+const LOG_AXIS_MIN_FRACTION: f64 = 1e-3;
+/// Largest share of villages at or below 0 that a log axis may leave off.
+const LOG_AXIS_MAX_NONPOSITIVE: f64 = 0.10;
+
+/// Whether incomes from `lo` to `hi` (P0.5 and P99.5) with a share
+/// `nonpositive` at or below 0 are better shown on a log axis.
+fn wants_log_axis(lo: f64, hi: f64, nonpositive: f64) -> bool {
+    hi > 0.0 && nonpositive <= LOG_AXIS_MAX_NONPOSITIVE && hi / lo.max(hi * LOG_AXIS_MIN_FRACTION) > LOG_AXIS_RATIO
+}
+
+/// Ticks of a log axis from `10^a` to `10^b` yuan at 1-2-5 × 10^k, thinned
+/// (to 1 × 10^k, then every other decade…) until labels `gap` pixels apart
+/// never touch. `px` maps log10(yuan) to a pixel.
+fn log_ticks(a: f64, b: f64, label: impl Fn(f64) -> String, px: impl Fn(f64) -> i32) -> Vec<(f64, String)> {
+    let gap = 12;
+    let candidates: [(&[f64], i32); 5] = [
+        (&[1.0, 2.0, 5.0], 1),
+        (&[1.0, 3.0], 1),
+        (&[1.0], 1),
+        (&[1.0], 2),
+        (&[1.0], 3),
+    ];
+    let mut last = Vec::new();
+    for (mults, step) in candidates {
+        let mut ticks = Vec::new();
+        let mut k = a.floor() as i32;
+        while k as f64 <= b.ceil() {
+            if k.rem_euclid(step) == 0 {
+                for m in mults {
+                    let v = m * 10f64.powi(k);
+                    let lv = v.log10();
+                    if lv >= a - 1e-9 && lv <= b + 1e-9 {
+                        ticks.push((v, label(v)));
+                    }
+                }
+            }
+            k += 1;
+        }
+        let fits = ticks.windows(2).all(|w| {
+            let (x0, x1) = (px(w[0].0.log10()), px(w[1].0.log10()));
+            let half = (text_width(&w[0].1, TICK_PX) + text_width(&w[1].1, TICK_PX)) / 2;
+            x1 - x0 >= half + gap
+        });
+        if fits && ticks.len() >= 2 {
+            return ticks;
+        }
+        last = ticks;
+    }
+    last
+}
+
 fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
@@ -1407,6 +1571,7 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
     // to show the floor and the weak threshold.
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
+    let mut nonpositive: f64 = 0.0;
     for p in &r.policies {
         if let (Some(a), Some(b)) = (
             hist_quantile(&p.final_income_histogram, 0.005),
@@ -1414,50 +1579,97 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
         ) {
             lo = lo.min(a);
             hi = hi.max(b);
+            nonpositive = nonpositive.max(nonpositive_share(&p.final_income_histogram));
         }
     }
     if !lo.is_finite() {
         return no_data(root, ctx, t, top);
     }
+    // A wide, right-skewed spread (a few rich villages, most near the
+    // floor) goes on a log axis, in chart units of log10(yuan).
+    let log_axis = wants_log_axis(lo, hi, nonpositive);
     for v in [r.floor_yuan, r.weak_yuan].into_iter().filter_map(finite) {
-        lo = lo.min(v);
-        hi = hi.max(v);
+        if !log_axis || v > 0.0 {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
     }
-    if hi - lo <= 0.0 {
-        let pad = hi.abs().max(1.0) * 0.1;
-        lo -= pad;
-        hi += pad;
+    // Bin edges in yuan, and the chart's x range (yuan or log10 yuan).
+    let edges: Vec<f64>;
+    let (x_lo, x_hi);
+    if log_axis {
+        let la = lo.max(hi * LOG_AXIS_MIN_FRACTION).log10();
+        let lb = hi.log10();
+        let span = lb - la;
+        let (la, lb) = (la - span * 0.02, lb + span * 0.02);
+        // Bins per decade, so there are about 40 bins, aligned on decades.
+        let per_decade = (40.0 / (lb - la)).round().clamp(2.0, 40.0);
+        let d = 1.0 / per_decade;
+        let a = (la / d).floor() * d;
+        let nbins = (((lb - a) / d).ceil() as usize).max(1);
+        edges = (0..=nbins).map(|k| 10f64.powf(a + d * k as f64)).collect();
+        (x_lo, x_hi) = (a, a + d * nbins as f64);
+    } else {
+        if hi - lo <= 0.0 {
+            let pad = hi.abs().max(1.0) * 0.1;
+            lo -= pad;
+            hi += pad;
+        }
+        let span = hi - lo;
+        lo -= span * 0.02;
+        hi += span * 0.02;
+        let w = nice_width(hi - lo, 40.0);
+        let lo = (lo / w).floor() * w;
+        let nbins = (((hi - lo) / w).ceil() as usize).max(1);
+        edges = (0..=nbins).map(|k| lo + w * k as f64).collect();
+        (x_lo, x_hi) = (lo, lo + w * nbins as f64);
     }
-    let span = hi - lo;
-    lo -= span * 0.02;
-    hi += span * 0.02;
-    let w = nice_width(hi - lo, 40.0);
-    let lo = (lo / w).floor() * w;
-    let nbins = (((hi - lo) / w).ceil() as usize).max(1);
-    let hi = lo + w * nbins as f64;
+    let xpos = |yuan: f64| if log_axis { yuan.log10() } else { yuan };
+    let nbins = edges.len() - 1;
 
     let mut clamped_any = false;
+    // Share (%) of villages at or below 0 by policy, when not on the axis.
+    let mut off_axis: Vec<f64> = Vec::new();
     let shares: Vec<Vec<f64>> = r
         .policies
         .iter()
         .map(|p| {
-            let (counts, clamped) = rebin(&p.final_income_histogram, lo, w, nbins);
-            clamped_any |= clamped;
-            let total: f64 = counts.iter().sum();
+            let (counts, nonpos) = if log_axis {
+                let (counts, nonpos, clamped) = rebin_log(&p.final_income_histogram, &edges);
+                clamped_any |= clamped;
+                (counts, nonpos)
+            } else {
+                let (counts, clamped) = rebin(&p.final_income_histogram, x_lo, edges[1] - edges[0], nbins);
+                clamped_any |= clamped;
+                (counts, 0.0)
+            };
+            let total: f64 = counts.iter().sum::<f64>() + nonpos;
+            if log_axis && total > 0.0 {
+                off_axis.push(100.0 * nonpos / total);
+            }
             counts
                 .iter()
                 .map(|c| if total > 0.0 { 100.0 * c / total } else { 0.0 })
                 .collect()
         })
         .collect();
+    let (off_lo, off_hi) = off_axis
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
+    // Shown when it would print as more than 0.0%.
+    let off_note = (off_hi >= 0.005).then(|| l.nonpositive_note(off_lo, off_hi));
     let ymax = shares.iter().flatten().copied().fold(0.0f64, f64::max).max(1.0);
     let yhi = ymax * 1.08;
 
-    let unit = MoneyUnit::for_axis(l.lang, lo.abs().max(hi.abs()));
+    let unit = MoneyUnit::for_axis(l.lang, x_lo.abs().max(edges[nbins].abs()));
     let xtick = |v: &f64| unit.tick(*v);
     let ytick = |v: &f64| group_thousands(*v, decimals_for(*v));
     let body = root.margin(top, 0, 0, 0);
-    let bottom_note = if clamped_any { 20 } else { 0 };
+    let notes: Vec<&str> = [clamped_any.then_some(l.tails_note), off_note.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let bottom_note = NOTE_LINE_H * notes.len() as i32 + if notes.is_empty() { 0 } else { 4 };
     let mut chart = ChartBuilder::on(&body)
         .margin_right(36)
         .margin_top(6 + NOTE_LINE_H + 6)
@@ -1465,14 +1677,20 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area([0.0, yhi].iter().map(ytick)))
-        .build_cartesian_2d(lo..hi, 0.0..yhi)?;
+        .build_cartesian_2d(x_lo..x_hi, 0.0..yhi)?;
+    let what = if log_axis {
+        MoneyWhat::FinalIncomeLog
+    } else {
+        MoneyWhat::FinalIncome
+    };
     chart
         .configure_mesh()
-        .x_labels(7)
+        // Log-axis ticks are drawn below, at 1-2-5 × 10^k yuan.
+        .x_labels(if log_axis { 0 } else { 7 })
         .y_labels(7)
         .x_label_formatter(&xtick)
         .y_label_formatter(&ytick)
-        .x_desc(l.money_axis(MoneyWhat::FinalIncome, &unit, r))
+        .x_desc(l.money_axis(what, &unit, r))
         .y_desc(l.share_of_villages)
         .label_style(t.font(TICK_PX).color(&TEXT))
         .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
@@ -1482,31 +1700,47 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
         .disable_x_mesh()
         .draw()?;
 
+    let (ox, oy) = root.get_base_pixel();
+    if log_axis {
+        let px = |x: f64| chart.backend_coord(&(x, 0.0)).0 - ox;
+        let (_, axis_y) = chart.backend_coord(&(x_lo, 0.0));
+        let axis_y = axis_y - oy;
+        for (v, label) in log_ticks(x_lo, x_hi, |v| unit.log_tick(v), px) {
+            let x = px(v.log10());
+            root.draw(&PathElement::new(
+                vec![(x, axis_y), (x, axis_y + 5)],
+                AXIS.stroke_width(1),
+            ))?;
+            root.draw(&Text::new(label, (x, axis_y + 8), t.text(TICK_PX, TEXT, HPos::Center)))?;
+        }
+    }
+
     for (i, s) in shares.iter().enumerate() {
         let c = policy_color(i);
-        let mut outline = vec![(lo, 0.0)];
+        let mut outline = vec![(x_lo, 0.0)];
         for (k, v) in s.iter().enumerate() {
-            let a = lo + w * k as f64;
-            outline.push((a, *v));
-            outline.push((a + w, *v));
+            outline.push((xpos(edges[k]), *v));
+            outline.push((xpos(edges[k + 1]), *v));
         }
-        outline.push((hi, 0.0));
+        outline.push((x_hi, 0.0));
         chart.draw_series(std::iter::once(Polygon::new(outline.clone(), c.mix(0.10).filled())))?;
         chart.draw_series(LineSeries::new(outline, c.stroke_width(2)))?;
     }
 
     // Threshold lines, labelled just above the plot: the lower one (weak)
     // left of its line, the higher one (floor) right of it, so they part.
-    let (ox, oy) = root.get_base_pixel();
-    let (_, top_px) = chart.backend_coord(&(lo, yhi));
-    let (_, bottom_px) = chart.backend_coord(&(lo, 0.0));
+    let (_, top_px) = chart.backend_coord(&(x_lo, yhi));
+    let (_, bottom_px) = chart.backend_coord(&(x_lo, 0.0));
     let (top_px, bottom_px) = (top_px - oy, bottom_px - oy);
-    let mut items = thresholds(ctx);
+    let mut items: Vec<Threshold> = thresholds(ctx)
+        .into_iter()
+        .filter(|it| !log_axis || it.0 > 0.0)
+        .collect();
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
     let n_items = items.len();
     let mut taken: Vec<(i32, i32)> = Vec::new();
     for (k, (v, word, line, text, dash)) in items.into_iter().enumerate() {
-        let x = chart.backend_coord(&(v, 0.0)).0 - ox;
+        let x = chart.backend_coord(&(xpos(v), 0.0)).0 - ox;
         dashed(root, (x, top_px - 4), (x, bottom_px), line, dash)?;
         let label = l.threshold(word, v);
         let w = text_width(&label, NOTE_PX);
@@ -1523,10 +1757,14 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
         boxed_text(root, t, &label, (span.0, y), HPos::Left, text)?;
         taken.push(span);
     }
-    if clamped_any {
+    let n_notes = notes.len() as i32;
+    for (k, note) in notes.into_iter().enumerate() {
         root.draw(&Text::new(
-            l.tails_note.to_string(),
-            (MARGIN_X, HEIGHT as i32 - 6 - NOTE_PX as i32 - 4),
+            note.to_string(),
+            (
+                MARGIN_X,
+                HEIGHT as i32 - 6 - NOTE_PX as i32 - 4 - (n_notes - 1 - k as i32) * NOTE_LINE_H,
+            ),
             t.text(NOTE_PX, MUTED, HPos::Left),
         ))?;
     }
@@ -1682,6 +1920,36 @@ pub(crate) mod tests {
         assert_eq!(Labels::ZH.threshold("底线", 500_000.0), "底线 50万元");
         assert_eq!(Labels::EN.threshold("floor", 500_000.0), "floor 500,000 yuan");
         assert_eq!(Labels::ZH.policy_name("no intervention"), "无干预");
+    }
+
+    #[test]
+    fn log_rebin_keeps_mass_and_separates_nonpositive() {
+        let buckets = vec![
+            Bucket {
+                lo: -100.0,
+                hi: 100.0,
+                count: 10,
+            },
+            Bucket {
+                lo: 100.0,
+                hi: 1_000.0,
+                count: 30,
+            },
+            Bucket {
+                lo: 1_000.0,
+                hi: 100_000.0,
+                count: 60,
+            },
+        ];
+        let edges: Vec<f64> = (0..=8).map(|k| 10f64.powf(2.0 + 0.5 * k as f64)).collect();
+        let (counts, nonpos, clamped) = rebin_log(&buckets, &edges);
+        assert!((nonpos - 5.0).abs() < 1e-9);
+        assert!((counts.iter().sum::<f64>() + nonpos - 100.0).abs() < 1e-9);
+        assert!(clamped);
+        assert!(wants_log_axis(-50.0, 4e6, 0.05));
+        assert!(!wants_log_axis(-50.0, 4e6, 0.3));
+        assert!(!wants_log_axis(2e5, 1e6, 0.0));
+        assert!(MoneyUnit { divisor: 10_000.0 }.log_tick(200.0) == "0.02");
     }
 
     #[test]
@@ -1869,6 +2137,9 @@ pub(crate) mod tests {
             &l.threshold(l.floor, 500_000.0),
             &Labels::EN.subtitle(&r, true),
             &Labels::EN.money_axis(MoneyWhat::FinalIncome, &unit, &r),
+            &l.money_axis(MoneyWhat::FinalIncomeLog, &unit, &r),
+            &l.nonpositive_note(1.5, 1.5),
+            &l.nonpositive_note(0.05, 2.5),
             "…–“”·×%（）：，。、0123456789",
         ];
         for text in texts {

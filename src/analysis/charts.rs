@@ -1,6 +1,6 @@
 //! Charts of sweeps and sensitivity analyses, as SVG and PNG (800 px wide),
 //! drawn with the fonts, palette and text helpers of [`crate::charts`].
-//! Labels are in English.
+//! Labels are in English or Chinese ([`Lang`]).
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +12,8 @@ use super::sensitivity::{short_number, SensitivityResult};
 use super::sweep::{self, SweepResult};
 use crate::charts::{
     band, dashed, draw_header, ensure_fonts, group_thousands, policy_color, shorten, text_width, value_range,
-    y_label_area, DrawResult, GlyphText, LegendItem, Swatch, Typo, AXIS, AXIS_TITLE_PX, BAND_OUTER_ALPHA, GRID,
-    MARGIN_X, MUTED, NOTE_PX, SUBTITLE_PX, TEXT, TICK_PX, TITLE_PX, WIDTH,
+    y_label_area, DrawResult, GlyphText, Labels, Lang, LegendItem, MoneyUnit, Swatch, Typo, AXIS, AXIS_TITLE_PX,
+    BAND_OUTER_ALPHA, GRID, MARGIN_X, MUTED, NOTE_PX, SUBTITLE_PX, TEXT, TICK_PX, TITLE_PX, WIDTH,
 };
 use crate::output::OutputError;
 use crate::summary::results::Stat;
@@ -82,6 +82,27 @@ fn fit(text: &str, px: f64, max_w: i32) -> String {
     out
 }
 
+/// An amount for a legend or note: "125,000 yuan" / "12.5万元".
+fn money(lang: Lang, yuan: f64) -> String {
+    match lang {
+        Lang::En => format!("{} yuan", group_thousands(yuan, 0)),
+        Lang::Zh if yuan.abs() >= 10_000.0 => {
+            let v = yuan / 10_000.0;
+            format!("{}万元", group_thousands(v, crate::charts::decimals_for(v)))
+        }
+        Lang::Zh => format!("{}元", group_thousands(yuan, 0)),
+    }
+}
+
+/// Tick of a money axis in `unit`: whole yuan, or 万元 with decimals.
+fn money_tick(unit: &MoneyUnit, v: f64) -> String {
+    if unit.is_wan() {
+        unit.tick(v)
+    } else {
+        group_thousands(v, 0)
+    }
+}
+
 /// Widest text a header line may take.
 const HEADER_W: i32 = WIDTH as i32 - 2 * MARGIN_X;
 
@@ -108,6 +129,9 @@ enum YKind {
 
 struct SweepFigure<'a> {
     result: &'a SweepResult,
+    labels: Labels,
+    /// Unit of a money y axis.
+    unit: MoneyUnit,
     title: String,
     subtitle: String,
     y_desc: String,
@@ -118,9 +142,9 @@ struct SweepFigure<'a> {
     floor_yuan: Option<f64>,
 }
 
-fn y_tick(kind: YKind, v: f64) -> String {
+fn y_tick(kind: YKind, unit: &MoneyUnit, v: f64) -> String {
     match kind {
-        YKind::Yuan => group_thousands(v, 0),
+        YKind::Yuan => money_tick(unit, v),
         YKind::Percent => {
             let pct = v * 100.0;
             format!("{}%", group_thousands(pct, crate::charts::decimals_for(pct).min(1)))
@@ -166,7 +190,7 @@ impl Figure for SweepFigure<'_> {
         let top = draw_header(root, t, &title, &subtitle, &rows)?;
         let floor_lines = self
             .floor_yuan
-            .map(|f| ("floor".to_string(), format!("{} yuan", group_thousands(f, 0))));
+            .map(|f| self.labels.threshold_lines(self.labels.floor, f));
         let right = floor_lines.as_ref().map_or(36, |(_, b)| text_width(b, NOTE_PX) + 20);
         let (mut x0, mut x1) = axis
             .values
@@ -192,8 +216,8 @@ impl Figure for SweepFigure<'_> {
                 matches!(self.y_kind, YKind::Count),
             ),
         };
-        let kind = self.y_kind;
-        let ytick = move |v: &f64| y_tick(kind, *v);
+        let (kind, unit) = (self.y_kind, self.unit);
+        let ytick = move |v: &f64| y_tick(kind, &unit, *v);
         let xtick = |v: &f64| sweep::show(axis, *v);
         let body = root.margin(top, 0, 0, 0);
         let mut chart = ChartBuilder::on(&body)
@@ -262,26 +286,32 @@ impl Figure for SweepFigure<'_> {
     }
 }
 
-/// The metrics charted: stem, what the y axis shows, its kind, which
-/// statistic of an outcome, and whether the band is P5–P95 (else ±2 se).
-type Metric = (&'static str, &'static str, YKind, fn(&sweep::Outcome) -> Stat);
+/// The metrics charted: stem, what the y axis shows (English, Chinese),
+/// its kind, and which statistic of an outcome.
+type Metric = (&'static str, [&'static str; 2], YKind, fn(&sweep::Outcome) -> Stat);
 
 const CHARTED: [Metric; 3] = [
     (
         "sweep_mean_income",
-        "Mean operating income per village",
+        ["Mean operating income per village", "村均经营性收入"],
         YKind::Yuan,
         |o| o.mean_income,
     ),
     (
         "sweep_full_coverage",
-        "Probability that every village is at the floor",
+        [
+            "Probability that every village is at the floor",
+            "所有村均达到底线的概率",
+        ],
         YKind::Percent,
         |o| o.full_coverage,
     ),
-    ("sweep_below_floor", "Villages below the floor", YKind::Count, |o| {
-        o.below_floor
-    }),
+    (
+        "sweep_below_floor",
+        ["Villages below the floor", "低于底线的村庄数"],
+        YKind::Count,
+        |o| o.below_floor,
+    ),
 ];
 
 fn bounds(kind: YKind, s: &Stat) -> (f64, f64, f64) {
@@ -292,26 +322,89 @@ fn bounds(kind: YKind, s: &Stat) -> (f64, f64, f64) {
     }
 }
 
+/// The words of the sweep charts that are not in [`Labels`].
+struct SweepWords {
+    lang: Lang,
+}
+
+impl SweepWords {
+    fn what(&self, w: [&'static str; 2]) -> &'static str {
+        match self.lang {
+            Lang::En => w[0],
+            Lang::Zh => w[1],
+        }
+    }
+
+    /// "in 2030" / "2030年"; a sweep over the horizon has no single year.
+    fn year(&self, final_year: Option<i32>) -> String {
+        match (self.lang, final_year) {
+            (Lang::En, Some(y)) => format!("in {y}"),
+            (Lang::En, None) => "in the final year".to_string(),
+            (Lang::Zh, Some(y)) => format!("{y}年"),
+            (Lang::Zh, None) => "末年".to_string(),
+        }
+    }
+
+    fn title(&self, what: &str, year: &str, param: &str, policy: Option<&str>) -> String {
+        match (self.lang, policy) {
+            (Lang::En, None) => format!("{what} {year} by {param}"),
+            (Lang::En, Some(p)) => format!("{what} {year}: \"{p}\""),
+            (Lang::Zh, None) => format!("{year}{what}随 {param} 的变化"),
+            (Lang::Zh, Some(p)) => format!("{year}{what}：“{p}”"),
+        }
+    }
+
+    fn subtitle(&self, name: &str, runs: &str, lines: Option<&str>) -> String {
+        match (self.lang, lines) {
+            (Lang::En, None) => {
+                format!("Scenario: {name}; {runs} runs per point, the same random numbers at every point")
+            }
+            (Lang::En, Some(l)) => {
+                format!("Scenario: {name}; {runs} runs per point, the same random numbers at every point; lines: {l}")
+            }
+            (Lang::Zh, None) => format!("情景：{name}；每点模拟 {runs} 次，各点使用相同的随机数"),
+            (Lang::Zh, Some(l)) => {
+                format!("情景：{name}；每点模拟 {runs} 次，各点使用相同的随机数；各线：{l}")
+            }
+        }
+    }
+
+    /// Short y axis title: the chart's title says the year.
+    fn y_desc(&self, kind: YKind, unit: &MoneyUnit) -> String {
+        match (self.lang, kind) {
+            (Lang::En, YKind::Yuan) => "Mean income per village (yuan)".to_string(),
+            (Lang::En, YKind::Percent) => "P(every village at the floor)".to_string(),
+            (Lang::En, YKind::Count) => "Villages below the floor".to_string(),
+            (Lang::Zh, YKind::Yuan) => format!("村均收入（{}）", unit.name(Lang::Zh)),
+            (Lang::Zh, YKind::Percent) => "所有村达到底线的概率".to_string(),
+            (Lang::Zh, YKind::Count) => Labels::ZH.villages_below_floor.to_string(),
+        }
+    }
+
+    fn two_se(&self) -> &'static str {
+        match self.lang {
+            Lang::En => "± 2 standard errors",
+            Lang::Zh => "± 2 倍标准误",
+        }
+    }
+}
+
 /// Writes the charts of a sweep into `dir/charts`; `policy` is the policy
 /// charted when two parameters are swept.
-pub fn write_sweep_charts(result: &SweepResult, policy: usize, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write_sweep_charts(
+    result: &SweepResult,
+    policy: usize,
+    dir: &Path,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let labels = Labels::new(lang);
+    let words = SweepWords { lang };
     let mut written = Vec::new();
     let runs = group_thousands(result.runs as f64, 0);
     let name = shorten(&result.scenario_name, 50);
     let param = shorten(&result.axes[0].path.text, 60);
     for (stem, what, kind, stat) in CHARTED {
-        // A sweep over the horizon has no single final year.
-        let year = match result.final_year {
-            Some(y) => format!("in {y}"),
-            None => "in the final year".to_string(),
-        };
-        // Short: the title says the year.
-        let y_desc = match kind {
-            YKind::Yuan => "Mean income per village (yuan)",
-            YKind::Percent => "P(every village at the floor)",
-            YKind::Count => "Villages below the floor",
-        }
-        .to_string();
+        let year = words.year(result.final_year);
         let lines: Vec<Line> = if result.axes.len() == 1 {
             result
                 .policies
@@ -319,7 +412,7 @@ pub fn write_sweep_charts(result: &SweepResult, policy: usize, dir: &Path) -> Re
                 .enumerate()
                 .map(|(p, label)| {
                     let mut l = Line {
-                        label: crate::charts::Labels::EN.policy_name(label),
+                        label: labels.policy_name(label),
                         color: policy_color(p),
                         xs: Vec::new(),
                         mid: Vec::new(),
@@ -362,31 +455,41 @@ pub fn write_sweep_charts(result: &SweepResult, policy: usize, dir: &Path) -> Re
                 })
                 .collect()
         };
+        let floor_yuan = matches!(kind, YKind::Yuan).then_some(result.floor_yuan);
+        let largest = lines
+            .iter()
+            .flat_map(|l| l.lo.iter().chain(&l.hi).copied())
+            .chain(floor_yuan)
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |a, v| a.max(v.abs()));
+        let unit = MoneyUnit::for_axis(lang, largest);
+        let what = words.what(what);
         let title = if result.axes.len() == 1 {
-            format!("{what} {year} by {}", last_key(&param))
+            words.title(what, &year, last_key(&param), None)
         } else {
-            format!("{what} {year}: \"{}\"", shorten(&result.policies[policy], 30))
+            let policy_name = shorten(&labels.policy_name(&result.policies[policy]), 30);
+            words.title(what, &year, last_key(&param), Some(&policy_name))
         };
-        let subtitle = match result.axes.get(1) {
-            None => format!("Scenario: {name}; {runs} runs per point, the same random numbers at every point"),
-            Some(second) => format!(
-                "Scenario: {name}; {runs} runs per point, the same random numbers at every point; lines: {}",
-                short_path(&second.path.text)
-            ),
-        };
+        let subtitle = words.subtitle(
+            &name,
+            &runs,
+            result.axes.get(1).map(|second| short_path(&second.path.text)),
+        );
         let fig = SweepFigure {
             result,
+            labels,
+            unit,
             title,
             subtitle,
-            y_desc,
+            y_desc: words.y_desc(kind, &unit),
             y_kind: kind,
-            mid_label: "mean",
+            mid_label: labels.mean,
             band_label: match kind {
-                YKind::Percent => "± 2 standard errors",
-                _ => "P5–P95 of runs",
+                YKind::Percent => words.two_se(),
+                _ => labels.p90_band,
             },
             lines,
-            floor_yuan: matches!(kind, YKind::Yuan).then_some(result.floor_yuan),
+            floor_yuan,
         };
         written.extend(write_figure(&fig, dir, stem)?);
     }
@@ -409,14 +512,19 @@ fn last_key(path: &str) -> &str {
 struct Tornado<'a> {
     r: &'a SensitivityResult,
     rows: usize,
+    lang: Lang,
 }
 
 impl Tornado<'_> {
     fn label(&self, i: usize) -> String {
         let input = &self.r.inputs[i];
-        let per = match input.per {
-            Some(crate::scenario::param::Per::Run) | None => String::new(),
-            Some(p) => format!(" (per {})", p.as_str()),
+        use crate::scenario::param::Per;
+        let per = match (self.lang, input.per) {
+            (_, Some(Per::Run) | None) => String::new(),
+            (Lang::En, Some(p)) => format!(" (per {})", p.as_str()),
+            (Lang::Zh, Some(Per::Village)) => "（每村）".to_string(),
+            (Lang::Zh, Some(Per::Year)) => "（每年）".to_string(),
+            (Lang::Zh, Some(Per::VillageYear)) => "（每村每年）".to_string(),
         };
         shorten(&format!("{}{per}", input.name), 46)
     }
@@ -432,33 +540,36 @@ impl Figure for Tornado<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
         let r = self.r;
+        let w = TornadoWords::new(self.lang);
         let legend = vec![vec![
             LegendItem {
                 swatch: Swatch::Band(LOW_COLOR, 0.85),
-                label: "input at its P10".into(),
+                label: w.at_p10.into(),
             },
             LegendItem {
                 swatch: Swatch::Band(HIGH_COLOR, 0.85),
-                label: "input at its P90".into(),
+                label: w.at_p90.into(),
             },
             LegendItem {
                 swatch: Swatch::Line(TEXT),
-                label: format!(
-                    "every input as in the file: {} yuan",
-                    group_thousands(r.baseline_median, 0)
-                ),
+                label: format!("{}{}", w.as_in_file, money(self.lang, r.baseline_median)),
             },
         ]];
-        let title = format!(
-            "What drives mean village income in {} under \"{}\"",
-            r.final_year,
-            shorten(&r.policy, 34)
-        );
-        let subtitle = format!(
-            "Scenario: {}; median over {} runs, each input at its P10 and P90, the others as in the file",
-            shorten(&r.scenario_name, 40),
-            group_thousands(r.runs as f64, 0)
-        );
+        let policy = shorten(&Labels::new(self.lang).policy_name(&r.policy), 34);
+        let name = shorten(&r.scenario_name, 40);
+        let runs = group_thousands(r.runs as f64, 0);
+        let (title, subtitle) = match self.lang {
+            Lang::En => (
+                format!("What drives mean village income in {} under \"{policy}\"", r.final_year),
+                format!(
+                    "Scenario: {name}; median over {runs} runs, each input at its P10 and P90, the others as in the file"
+                ),
+            ),
+            Lang::Zh => (
+                format!("{}年“{policy}”下村均收入的主要影响因素", r.final_year),
+                format!("情景：{name}；{runs} 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值"),
+            ),
+        };
         let top = draw_header(
             root,
             t,
@@ -468,7 +579,7 @@ impl Figure for Tornado<'_> {
         )?;
         if self.rows == 0 {
             root.draw(&Text::new(
-                "no uncertain inputs in the file".to_string(),
+                w.no_inputs.to_string(),
                 (WIDTH as i32 / 2, top + 60),
                 t.text(AXIS_TITLE_PX, MUTED, HPos::Center),
             ))?;
@@ -491,7 +602,8 @@ impl Figure for Tornado<'_> {
             .min(330);
         let body = root.margin(top, 0, 0, 0);
         let n = self.rows as f64;
-        let xtick = |v: &f64| group_thousands(*v, 0);
+        let unit = MoneyUnit::for_axis(self.lang, x0.abs().max(x1.abs()));
+        let xtick = |v: &f64| money_tick(&unit, *v);
         let mut chart = ChartBuilder::on(&body)
             .margin_right(28)
             .margin_top(4)
@@ -506,10 +618,10 @@ impl Figure for Tornado<'_> {
             .y_labels(0)
             .disable_y_mesh()
             .x_label_formatter(&xtick)
-            .x_desc(format!(
-                "Median mean operating income per village in {} (yuan)",
-                r.final_year
-            ))
+            .x_desc(match self.lang {
+                Lang::En => format!("Median mean operating income per village in {} (yuan)", r.final_year),
+                Lang::Zh => format!("{}年村均经营性收入的中位数（{}）", r.final_year, unit.name(Lang::Zh)),
+            })
             .label_style(t.font(TICK_PX).color(&TEXT))
             .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
             .bold_line_style(GRID.stroke_width(1))
@@ -569,10 +681,16 @@ impl Figure for Tornado<'_> {
         if r.inputs.len() > self.rows {
             let (_, y) = px(x0, 0.0);
             root.draw(&Text::new(
-                format!(
-                    "{} more inputs with smaller swings: see sensitivity.csv",
-                    r.inputs.len() - self.rows
-                ),
+                match self.lang {
+                    Lang::En => format!(
+                        "{} more inputs with smaller swings: see sensitivity.csv",
+                        r.inputs.len() - self.rows
+                    ),
+                    Lang::Zh => format!(
+                        "另有 {} 个影响较小的输入，见 sensitivity.csv",
+                        r.inputs.len() - self.rows
+                    ),
+                },
                 (MARGIN_X, y + 50),
                 t.text(NOTE_PX, MUTED, HPos::Left),
             ))?;
@@ -581,11 +699,139 @@ impl Figure for Tornado<'_> {
     }
 }
 
+/// Fixed words of the tornado chart.
+struct TornadoWords {
+    at_p10: &'static str,
+    at_p90: &'static str,
+    /// Followed by the amount.
+    as_in_file: &'static str,
+    no_inputs: &'static str,
+}
+
+impl TornadoWords {
+    const EN: TornadoWords = TornadoWords {
+        at_p10: "input at its P10",
+        at_p90: "input at its P90",
+        as_in_file: "every input as in the file: ",
+        no_inputs: "no uncertain inputs in the file",
+    };
+    const ZH: TornadoWords = TornadoWords {
+        at_p10: "输入取 P10",
+        at_p90: "输入取 P90",
+        as_in_file: "各输入取文件中的值：",
+        no_inputs: "文件中没有不确定输入",
+    };
+
+    fn new(lang: Lang) -> TornadoWords {
+        match lang {
+            Lang::En => TornadoWords::EN,
+            Lang::Zh => TornadoWords::ZH,
+        }
+    }
+}
+
 /// Writes `charts/tornado.svg` and `.png` into `dir`.
-pub fn write_tornado(result: &SensitivityResult, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write_tornado(result: &SensitivityResult, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, OutputError> {
     let fig = Tornado {
         r: result,
         rows: result.inputs.len().min(TORNADO_MAX_ROWS),
+        lang,
     };
     write_figure(&fig, dir, "tornado")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{sensitivity, Scenario, Settings};
+
+    fn quickstart() -> Scenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
+        Scenario::read(&path).unwrap()
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            runs: Some(16),
+            seed: None,
+            threads: 1,
+        }
+    }
+
+    fn assert_written(dir: &Path, names: &[PathBuf], stems: &[&str]) {
+        assert_eq!(names.len(), 2 * stems.len());
+        for stem in stems {
+            for ext in ["svg", "png"] {
+                let path = dir.join(format!("charts/{stem}.{ext}"));
+                let len = std::fs::metadata(&path).unwrap().len();
+                assert!(len > 1000, "{} is {len} bytes", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_sweep_and_tornado_are_written() {
+        let scenario = quickstart();
+        let dir = tempfile::tempdir().unwrap();
+        let spec = sweep::SweepSpec::parse(&["targets.floor=30万:60万:3".into()]).unwrap();
+        let result = sweep::run(&scenario, &spec, &settings(), &|| ()).unwrap();
+        let names = write_sweep_charts(&result, result.policies.len() - 1, dir.path(), Lang::Zh).unwrap();
+        assert_written(
+            dir.path(),
+            &names,
+            &["sweep_mean_income", "sweep_full_coverage", "sweep_below_floor"],
+        );
+        let svg = std::fs::read_to_string(dir.path().join("charts/sweep_mean_income.svg")).unwrap();
+        assert!(svg.contains("村均经营性收入"), "no Chinese title");
+        assert!(svg.contains("万元"));
+
+        let options = sensitivity::Options {
+            policy: None,
+            samples: 0,
+        };
+        let result = sensitivity::run(&scenario, &settings(), &options, &|| ()).unwrap();
+        let names = write_tornado(&result, dir.path(), Lang::Zh).unwrap();
+        assert_written(dir.path(), &names, &["tornado"]);
+        let svg = std::fs::read_to_string(dir.path().join("charts/tornado.svg")).unwrap();
+        assert!(svg.contains("主要影响因素"), "no Chinese title");
+    }
+
+    #[test]
+    fn font_covers_chinese_words() {
+        use ab_glyph::{Font, FontRef};
+        let font = FontRef::try_from_slice(crate::charts::FONT_BYTES).unwrap();
+        let w = SweepWords { lang: Lang::Zh };
+        let wan = MoneyUnit::for_axis(Lang::Zh, 1e6);
+        let t = TornadoWords::ZH;
+        let mut texts: Vec<String> = CHARTED.iter().map(|(_, what, ..)| w.what(*what).to_string()).collect();
+        texts.extend([
+            w.year(Some(2030)),
+            w.year(None),
+            w.title("村均经营性收入", "2030年", "x", None),
+            w.title("村均经营性收入", "2030年", "x", Some("p")),
+            w.subtitle("n", "1,000", Some("l")),
+            w.y_desc(YKind::Yuan, &wan),
+            w.y_desc(YKind::Yuan, &MoneyUnit::for_axis(Lang::Zh, 1.0)),
+            w.y_desc(YKind::Percent, &wan),
+            w.y_desc(YKind::Count, &wan),
+            w.two_se().to_string(),
+            t.at_p10.to_string(),
+            t.at_p90.to_string(),
+            t.as_in_file.to_string(),
+            t.no_inputs.to_string(),
+            money(Lang::Zh, 763_900.0),
+            money(Lang::Zh, 5_000.0),
+            "2030年“p”下村均收入的主要影响因素".to_string(),
+            "情景：n；1,000 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值".to_string(),
+            "2030年村均经营性收入的中位数（万元）".to_string(),
+            "另有 3 个影响较小的输入，见 sensitivity.csv".to_string(),
+            "（每村）（每年）（每村每年）".to_string(),
+            Labels::ZH.threshold_lines(Labels::ZH.floor, 500_000.0).1,
+        ]);
+        for text in &texts {
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?} in {text:?}");
+            }
+        }
+    }
 }

@@ -27,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::charts::Lang;
 use crate::cli::CliError;
 use crate::engine::{self, EngineError, RunOptions};
 use crate::model::Model;
@@ -228,6 +229,9 @@ pub struct SweepArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Language of the charts.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     /// No progress bar and no table on standard output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -259,6 +263,9 @@ pub struct SensitivityArgs {
     /// Worker threads (default: one per core).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Language of the charts.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
     /// No progress bar and no table on standard output.
     #[arg(long, short)]
     pub quiet: bool,
@@ -287,7 +294,7 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         None => None,
     };
     let out = args.out.unwrap_or_else(|| default_out(&base.name, "sweep"));
-    let written = sweep::write(&result, charted, &out)?;
+    let written = sweep::write(&result, charted, &out, args.lang)?;
     if !args.quiet {
         for line in sweep::table(&result) {
             say(&line);
@@ -323,7 +330,7 @@ pub fn sensitivity_command(args: SensitivityArgs) -> Result<(), CliError> {
     let result = sensitivity::run(&scenario, &settings, &options, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let out = args.out.unwrap_or_else(|| default_out(&base.name, "sensitivity"));
-    let written = sensitivity::write(&result, &out)?;
+    let written = sensitivity::write(&result, &out, args.lang)?;
     if !args.quiet {
         for line in sensitivity::table(&result) {
             say(&line);

@@ -477,10 +477,10 @@ pub fn csv(result: &SensitivityResult) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Writes `sensitivity.csv` and the tornado chart into `dir`, all or nothing.
-pub fn write(result: &SensitivityResult, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write(result: &SensitivityResult, dir: &Path, lang: crate::charts::Lang) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
     staging.write("sensitivity.csv", &csv(result)?)?;
-    for name in super::charts::write_tornado(result, staging.dir())? {
+    for name in super::charts::write_tornado(result, staging.dir(), lang)? {
         staging.adopt(name);
     }
     staging.commit()

@@ -284,11 +284,16 @@ pub fn csv(result: &SweepResult) -> Result<Vec<u8>, OutputError> {
 
 /// Writes `sweep.csv` and the charts into `dir`, all or nothing. `policy`
 /// is the policy charted for a two-parameter sweep (default: the last).
-pub fn write(result: &SweepResult, policy: Option<usize>, dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write(
+    result: &SweepResult,
+    policy: Option<usize>,
+    dir: &Path,
+    lang: crate::charts::Lang,
+) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
     staging.write("sweep.csv", &csv(result)?)?;
     let policy = policy.unwrap_or(result.policies.len().saturating_sub(1));
-    for name in super::charts::write_sweep_charts(result, policy, staging.dir())? {
+    for name in super::charts::write_sweep_charts(result, policy, staging.dir(), lang)? {
         staging.adopt(name);
     }
     staging.commit()
