@@ -35,5 +35,9 @@ fn main() -> ExitCode {
             eprintln!("{text}");
         }
     }
-    ExitCode::FAILURE
+    if matches!(error, CliError::Usage(_)) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
 }

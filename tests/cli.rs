@@ -87,7 +87,7 @@ fn bad_flags_are_usage_errors() {
     villagesim(dir.path())
         .args(["run", "s.toml", "--runs", "0"])
         .assert()
-        .failure()
+        .code(2)
         .stderr(contains("--runs 0"));
     villagesim(dir.path())
         .args(["run", "missing.toml"])
