@@ -1,6 +1,6 @@
 //! The `villagesim` binary: parse the command line, call the library,
 //! report errors. Exit codes: 0 success, 1 invalid input or failure,
-//! 2 command-line usage error (from clap).
+//! 2 command-line usage error (from clap, or a flag value out of range).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
