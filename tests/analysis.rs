@@ -184,14 +184,14 @@ fn a_bad_path_is_a_clear_error() {
         .args(["sweep", "county.toml", "--set", "scenari.years=3:5:3"])
         .assert()
         .failure()
-        .code(1)
+        .code(2)
         .stderr(contains("scenari.years"))
         .stderr(contains("scenario, targets"));
     villagesim(dir.path())
         .args(["sensitivity", "county.toml", "--policy", "nope"])
         .assert()
         .failure()
-        .code(1)
+        .code(2)
         .stderr(contains("no policy named"));
 }
 

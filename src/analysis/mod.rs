@@ -203,6 +203,39 @@ fn default_out(model_name: &str, sub: &str) -> PathBuf {
 // ---------------------------------------------------------------------------
 // Command line
 
+/// Flags shared by `sweep` and `sensitivity`.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisFlags {
+    /// Monte Carlo runs per simulation (default: the file's, at most 1000).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master random seed (overrides the file).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: output/<scenario-slug>/sweep or /sensitivity).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Language of the charts.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// No progress bar and no table on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl AnalysisFlags {
+    fn settings(&self) -> Settings {
+        Settings {
+            runs: self.runs,
+            seed: self.seed,
+            threads: self.threads.unwrap_or(0),
+        }
+    }
+}
+
 /// `villagesim sweep`.
 #[derive(Debug, clap::Args)]
 #[command(
@@ -217,24 +250,8 @@ pub struct SweepArgs {
     /// Policy charted when two parameters are swept (default: the last).
     #[arg(long)]
     pub policy: Option<String>,
-    /// Monte Carlo runs per point (default: the file's, at most 1000).
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master random seed (overrides the file).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Output folder (default: output/<scenario-slug>/sweep).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Language of the charts.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
-    /// No progress bar and no table on standard output.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub flags: AnalysisFlags,
 }
 
 /// `villagesim sensitivity`.
@@ -251,37 +268,17 @@ pub struct SensitivityArgs {
     /// Points of the Latin-hypercube design for rank correlations (0: none).
     #[arg(long, default_value_t = sensitivity::DEFAULT_SAMPLES)]
     pub samples: usize,
-    /// Monte Carlo runs per simulation (default: the file's, at most 1000).
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master random seed (overrides the file).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Output folder (default: output/<scenario-slug>/sensitivity).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Language of the charts.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
-    /// No progress bar and no table on standard output.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub flags: AnalysisFlags,
 }
 
 /// Runs `villagesim sweep`.
 pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let scenario = Scenario::read(&args.file)?;
-    let settings = Settings {
-        runs: args.runs,
-        seed: args.seed,
-        threads: args.threads.unwrap_or(0),
-    };
+    let settings = args.flags.settings();
     let spec = sweep::SweepSpec::parse(&args.set)?;
     let base = scenario.model(&spec.fixed, &settings)?;
-    let bar = progress(spec.points() as u64, args.quiet, "sweep point");
+    let bar = progress(spec.points() as u64, args.flags.quiet, "sweep point");
     let result = sweep::run(&scenario, &spec, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let charted = match &args.policy {
@@ -293,9 +290,9 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         })?),
         None => None,
     };
-    let out = args.out.unwrap_or_else(|| default_out(&base.name, "sweep"));
-    let written = sweep::write(&result, charted, &out, args.lang)?;
-    if !args.quiet {
+    let out = args.flags.out.unwrap_or_else(|| default_out(&base.name, "sweep"));
+    let written = sweep::write(&result, charted, &out, args.flags.lang)?;
+    if !args.flags.quiet {
         for line in sweep::table(&result) {
             say(&line);
         }
@@ -311,16 +308,12 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
 /// Runs `villagesim sensitivity`.
 pub fn sensitivity_command(args: SensitivityArgs) -> Result<(), CliError> {
     let scenario = Scenario::read(&args.file)?;
-    let settings = Settings {
-        runs: args.runs,
-        seed: args.seed,
-        threads: args.threads.unwrap_or(0),
-    };
+    let settings = args.flags.settings();
     let base = scenario.model(&[], &settings)?;
     let inputs = overrides::uncertain_inputs(&scenario.text)?;
     let bar = progress(
         sensitivity::simulations(inputs.len(), args.samples) as u64,
-        args.quiet,
+        args.flags.quiet,
         "simulation",
     );
     let options = sensitivity::Options {
@@ -329,9 +322,9 @@ pub fn sensitivity_command(args: SensitivityArgs) -> Result<(), CliError> {
     };
     let result = sensitivity::run(&scenario, &settings, &options, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    let out = args.out.unwrap_or_else(|| default_out(&base.name, "sensitivity"));
-    let written = sensitivity::write(&result, &out, args.lang)?;
-    if !args.quiet {
+    let out = args.flags.out.unwrap_or_else(|| default_out(&base.name, "sensitivity"));
+    let written = sensitivity::write(&result, &out, args.flags.lang)?;
+    if !args.flags.quiet {
         for line in sensitivity::table(&result) {
             say(&line);
         }
