@@ -234,31 +234,29 @@ fn signed_money(lang: Lang, yuan: f64) -> String {
 
 /// A probability: "91.3%", with "<0.1%" / ">99.9%" near the ends.
 fn pct(p: f64) -> String {
-    if p <= 0.0 {
-        "0%".into()
-    } else if p >= 1.0 {
-        "100%".into()
-    } else if p < 0.001 {
-        "<0.1%".into()
-    } else if p > 0.999 {
-        ">99.9%".into()
-    } else {
-        format!("{:.1}%", 100.0 * p)
-    }
+    percent(p, 1, 0.001)
 }
 
 /// A probability in a table: whole percent, "<1%" / ">99%" near the ends.
 fn pct_cell(p: f64) -> String {
+    percent(p, 0, 0.005)
+}
+
+/// `p` as a percentage with `decimals` decimals; within `edge` of 0 or 1
+/// (but not at them) it reads "<smallest%" or ">100 - smallest%", so a
+/// tiny chance is never shown as 0% or a near-certainty as 100%.
+fn percent(p: f64, decimals: usize, edge: f64) -> String {
+    let smallest = 10f64.powi(-(decimals as i32));
     if p <= 0.0 {
         "0%".into()
     } else if p >= 1.0 {
         "100%".into()
-    } else if p < 0.005 {
-        "<1%".into()
-    } else if p > 0.995 {
-        ">99%".into()
+    } else if p < edge {
+        format!("<{smallest:.decimals$}%")
+    } else if p > 1.0 - edge {
+        format!(">{:.decimals$}%", 100.0 - smallest)
     } else {
-        format!("{:.0}%", 100.0 * p)
+        format!("{:.decimals$}%", 100.0 * p)
     }
 }
 
@@ -1200,6 +1198,18 @@ pub fn markdown(results: &Results, manifest: &Manifest, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_never_round_a_chance_away() {
+        assert_eq!(pct(0.913), "91.3%");
+        assert_eq!((pct(0.0005), pct(0.9995)), ("<0.1%".to_string(), ">99.9%".to_string()));
+        assert_eq!((pct(0.0), pct(1.0)), ("0%".to_string(), "100%".to_string()));
+        assert_eq!(pct_cell(0.42), "42%");
+        assert_eq!(
+            (pct_cell(0.004), pct_cell(0.996)),
+            ("<1%".to_string(), ">99%".to_string())
+        );
+    }
 
     #[test]
     fn numbers_and_odds() {
