@@ -12,6 +12,7 @@ pub mod charts;
 pub mod cli;
 pub mod decision_charts;
 pub mod engine;
+pub mod limits;
 pub mod model;
 pub mod output;
 pub mod rng;
