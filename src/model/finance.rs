@@ -283,10 +283,12 @@ pub fn irr(cash_flows: &[f64]) -> Option<f64> {
 }
 
 /// Debt service coverage ratio = cash available for debt service / debt service.
-/// `None` when debt service is not positive or an input is not finite.
+/// `None` when debt service is below one yuan (a loan so small that its
+/// ratio would be noise, and unbounded as the debt service goes to zero) or
+/// an input is not finite.
 pub fn dscr(cash_available_for_debt_service_yuan: f64, debt_service_yuan: f64) -> Option<f64> {
     let ok =
-        cash_available_for_debt_service_yuan.is_finite() && debt_service_yuan.is_finite() && debt_service_yuan > 0.0;
+        cash_available_for_debt_service_yuan.is_finite() && debt_service_yuan.is_finite() && debt_service_yuan >= 1.0;
     ok.then(|| cash_available_for_debt_service_yuan / debt_service_yuan)
 }
 
@@ -535,6 +537,7 @@ mod tests {
         assert_eq!(dscr(150.0, 100.0), Some(1.5));
         assert_eq!(dscr(-50.0, 100.0), Some(-0.5));
         assert_eq!(dscr(150.0, 0.0), None);
+        assert_eq!(dscr(150.0, 1e-300), None);
         assert_eq!(dscr(150.0, -1.0), None);
         assert_eq!(dscr(f64::NAN, 100.0), None);
     }

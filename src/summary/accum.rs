@@ -4,6 +4,8 @@
 //! same result in any order: outputs do not depend on the thread count, and
 //! shards of a large job can be combined.
 
+use ethnum::U256;
+
 use super::results::Stat;
 use super::sketch::Sketch;
 
@@ -12,13 +14,25 @@ pub const FEN_PER_YUAN: f64 = 100.0;
 pub const RATIO_SCALE: f64 = 1e9;
 
 /// Exact count, sum and sum of squares of values rounded to `1 / scale`.
+///
+/// Rounded values `q` are summed in an `i128` and their squares in a 256-bit
+/// integer, so every sum is exact for `|q| <= 2^100` over up to 2^34 values:
+/// money up to 10^28 yuan, ratios up to 10^21 at [`RATIO_SCALE`]. The engine
+/// keeps every tallied value far inside that (see [`crate::limits`]), so
+/// means and standard errors never saturate, whatever the magnitude a
+/// scenario may validly reach.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Moments {
     scale: f64,
     n: u64,
     sum: i128,
-    sum_sq: i128,
+    sum_sq: U256,
 }
+
+/// Largest rounded value summed exactly, `2^100`.
+const MAX_EXACT: f64 = 1_267_650_600_228_229_401_496_703_205_376.0;
+/// Below this magnitude a rounded value fits an `i64` (and its square a `u128`).
+const I64_RANGE: f64 = 9_223_372_036_854_774_784.0;
 
 impl Moments {
     pub fn new(scale: f64) -> Self {
@@ -26,19 +40,28 @@ impl Moments {
             scale,
             n: 0,
             sum: 0,
-            sum_sq: 0,
+            sum_sq: U256::ZERO,
         }
     }
 
     #[inline]
     pub fn add(&mut self, x: f64) {
-        // Round half away from zero without a libm call: a truncating
-        // conversion of y +/- 0.5.
         let y = x * self.scale;
-        let q = (y + 0.5f64.copysign(y)) as i64 as i128;
         self.n += 1;
-        self.sum += q;
-        self.sum_sq += q * q;
+        if y.abs() < I64_RANGE {
+            // Round half away from zero without a libm call: a truncating
+            // conversion of y +/- 0.5.
+            let q = (y + 0.5f64.copysign(y)) as i64 as i128;
+            self.sum += q;
+            self.sum_sq += U256::from((q * q) as u128);
+        } else {
+            // Beyond 2^63 every f64 is a whole number already.
+            debug_assert!(y.abs() <= MAX_EXACT, "{x} is beyond the exact range of Moments");
+            let q = y as i128;
+            let a = U256::from(q.unsigned_abs());
+            self.sum += q;
+            self.sum_sq += a * a;
+        }
     }
 
     pub fn merge(&mut self, other: &Moments) {
@@ -58,17 +81,21 @@ impl Moments {
         self.sum as f64 / self.n as f64 / self.scale
     }
 
-    /// Sample standard deviation (0 for fewer than two values).
+    /// Sample standard deviation (0 for fewer than two values):
+    /// `sqrt((n sum q^2 - (sum q)^2) / (n (n - 1))) / scale`, the numerator
+    /// computed exactly in 256 bits.
     pub fn sd(&self) -> f64 {
         if self.n < 2 {
             return 0.0;
         }
-        let n = self.n as i128;
-        let numerator = n
-            .checked_mul(self.sum_sq)
-            .and_then(|a| self.sum.checked_mul(self.sum).map(|b| (a - b) as f64))
+        let a = U256::from(self.sum.unsigned_abs());
+        let numerator = self
+            .sum_sq
+            .checked_mul(U256::from(self.n))
+            .zip(a.checked_mul(a))
+            .map(|(nss, s2)| nss.saturating_sub(s2).as_f64())
             .unwrap_or_else(|| {
-                let (s, ss, nf) = (self.sum as f64, self.sum_sq as f64, self.n as f64);
+                let (s, ss, nf) = (self.sum as f64, self.sum_sq.as_f64(), self.n as f64);
                 nf * ss - s * s
             });
         (numerator.max(0.0) / (self.n as f64 * (self.n - 1) as f64)).sqrt() / self.scale
@@ -284,6 +311,30 @@ mod tests {
         (0..5).for_each(|_| c.add(300_000.0));
         assert_eq!(c.sd(), 0.0);
         assert_eq!(c.mean(), 300_000.0);
+    }
+
+    #[test]
+    fn moments_stay_exact_beyond_i64() {
+        // 10^17 yuan is 10^19 fen, beyond i64: the old accumulator saturated
+        // here (the mean fell below its own P5 and the se read 0).
+        let mut m = Moments::new(FEN_PER_YUAN);
+        for x in [1e17, 3e17, 2e17, 2e17] {
+            m.add(x);
+        }
+        assert_eq!(m.mean(), 2e17);
+        let sd = (2e34f64 / 3.0).sqrt();
+        assert!((m.sd() / sd - 1.0).abs() < 1e-12, "{}", m.sd());
+        // Mixed magnitudes merge exactly, in any order.
+        let (mut a, mut b) = (Moments::new(FEN_PER_YUAN), Moments::new(FEN_PER_YUAN));
+        a.add(1e18);
+        a.add(0.01);
+        b.add(-1e18);
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        assert_eq!(ab, ba);
+        assert!((ab.mean() - 0.01 / 3.0).abs() < 1e-15, "{}", ab.mean());
     }
 
     fn g(values: &[f64]) -> f64 {

@@ -162,7 +162,9 @@ impl Sketch {
         for (i, c) in self.counts.iter().enumerate() {
             seen += u64::from(*c);
             while next < N && seen > (qs[next].clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64 {
-                out[next] = representative(self.offset + i as i32).clamp(self.min, self.max);
+                // max/min rather than clamp: never a panic, even on extremes
+                // that are not ordered (no finite value was added).
+                out[next] = representative(self.offset + i as i32).max(self.min).min(self.max);
                 next += 1;
             }
             if next == N {
@@ -183,28 +185,55 @@ impl Sketch {
 
     /// The non-empty buckets, lowest first, clamped to the extremes.
     pub fn buckets(&self) -> Vec<Bucket> {
-        self.counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, c)| {
-                let k = self.offset + i as i32;
-                let (lo, hi) = match k {
-                    0 => (-ZERO_BAND, ZERO_BAND),
-                    k if k > 0 => bounds(k),
-                    k => {
-                        let (lo, hi) = bounds(-k);
-                        (-hi, -lo)
-                    }
-                };
-                Bucket {
-                    lo: lo.max(self.min),
-                    hi: hi.min(self.max).max(lo.max(self.min)),
-                    count: u64::from(*c),
-                }
-            })
-            .collect()
+        let counts = self.counts.iter().map(|c| u64::from(*c));
+        bucket_list(self.offset, counts, self.min, self.max)
     }
+
+    /// The buckets of all `sketches` together (lowest first, clamped to the
+    /// extremes), counted in `u64`: a pooled histogram of many villages can
+    /// hold more values than one sketch's `u32` counts.
+    pub fn pooled_buckets<'a>(sketches: impl Iterator<Item = &'a Sketch> + Clone) -> Vec<Bucket> {
+        let used = sketches.clone().filter(|s| !s.counts.is_empty());
+        let Some(lo) = used.clone().map(|s| s.offset).min() else {
+            return Vec::new();
+        };
+        let hi = used.clone().map(|s| s.offset + s.counts.len() as i32).max().unwrap_or(lo);
+        let mut counts = vec![0u64; (hi - lo) as usize];
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for s in used {
+            let start = (s.offset - lo) as usize;
+            for (total, c) in counts[start..].iter_mut().zip(&s.counts) {
+                *total += u64::from(*c);
+            }
+            min = min.min(s.min);
+            max = max.max(s.max);
+        }
+        bucket_list(lo, counts.into_iter(), min, max)
+    }
+}
+
+/// Buckets from counts starting at index `offset`, clamped to `[min, max]`.
+fn bucket_list(offset: i32, counts: impl Iterator<Item = u64>, min: f64, max: f64) -> Vec<Bucket> {
+    counts
+        .enumerate()
+        .filter(|(_, c)| *c > 0)
+        .map(|(i, count)| {
+            let k = offset + i as i32;
+            let (lo, hi) = match k {
+                0 => (-ZERO_BAND, ZERO_BAND),
+                k if k > 0 => bounds(k),
+                k => {
+                    let (lo, hi) = bounds(-k);
+                    (-hi, -lo)
+                }
+            };
+            Bucket {
+                lo: lo.max(min),
+                hi: hi.min(max).max(lo.max(min)),
+                count,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -255,5 +284,25 @@ mod tests {
         assert_eq!(bc, cb);
         assert_eq!(bc.count(), 6);
         assert_eq!(bc.quantile(0.0), -2.0);
+    }
+
+    #[test]
+    fn pooled_buckets_equal_merged_buckets() {
+        let (mut a, mut b) = (Sketch::new(), Sketch::new());
+        [5.0, 7.0, 1e6].iter().for_each(|x| a.add(*x));
+        [-3.0, 7.0, 0.0].iter().for_each(|x| b.add(*x));
+        let mut merged = a.clone();
+        merged.merge(&b);
+        let empty = Sketch::new();
+        assert_eq!(Sketch::pooled_buckets([&a, &empty, &b].into_iter()), merged.buckets());
+        assert!(Sketch::pooled_buckets([&empty].into_iter()).is_empty());
+    }
+
+    #[test]
+    fn quantiles_never_panic() {
+        // Only NaN added: the extremes stay unordered (inf, -inf).
+        let mut s = Sketch::new();
+        s.add(f64::NAN);
+        let _ = s.quantiles(&[0.05, 0.5, 0.95]);
     }
 }

@@ -14,6 +14,8 @@
 //! one set of aggregates and one run's scratch per thread, whatever the
 //! number of runs.
 
+pub mod bounds;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -25,6 +27,7 @@ use crate::summary::results::{
     PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
 };
 use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
+pub use bounds::OutOfRange;
 
 /// Most runs handed to a worker at a time.
 const MAX_CHUNK_RUNS: u64 = 256;
@@ -52,6 +55,9 @@ pub struct RunOptions {
 pub enum EngineError {
     #[error("cannot start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
+    /// An income or cash flow left the accepted range (see [`bounds`]).
+    #[error("{0}")]
+    OutOfRange(Box<OutOfRange>),
 }
 
 /// Simulates every run of `model`, calling `progress(runs_done)` after each
@@ -68,28 +74,41 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
     let next = AtomicU64::new(0);
     let chunk = chunk_runs(model);
     let finished: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
+    // A run out of range stops the simulation. Chunks before the first such
+    // run are still finished, so the error reported is that of the lowest
+    // run whatever the thread count.
+    let stop_at = AtomicU64::new(u64::MAX);
+    let failures: Mutex<Vec<Box<OutOfRange>>> = Mutex::new(Vec::new());
     pool.scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
                 let mut aggregates = Aggregates::new(model);
                 let mut scratch = Scratch::new(model);
-                loop {
+                'chunks: loop {
                     let first = next.fetch_add(chunk, Ordering::Relaxed);
-                    if first >= model.runs {
+                    if first >= model.runs.min(stop_at.load(Ordering::Relaxed)) {
                         break;
                     }
                     let last = (first + chunk).min(model.runs);
                     for run in first..last {
-                        simulate_run(model, run, (run - first) as usize, &mut scratch, &mut aggregates);
+                        if let Err(e) = simulate_run(model, run, (run - first) as usize, &mut scratch, &mut aggregates) {
+                            stop_at.fetch_min(run, Ordering::Relaxed);
+                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                            break 'chunks;
+                        }
                     }
                     aggregates.record_villages(&scratch.chunk, (last - first) as usize);
                     progress(last - first);
                 }
-                finished.lock().expect("a worker panicked").push(aggregates);
+                finished.lock().unwrap_or_else(|p| p.into_inner()).push(aggregates);
             });
         }
     });
-    let mut parts = finished.into_inner().expect("a worker panicked").into_iter();
+    let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
+    if let Some(first) = failures.into_iter().min_by_key(|e| e.run) {
+        return Err(EngineError::OutOfRange(first));
+    }
+    let mut parts = finished.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter();
     let mut total = parts.next().unwrap_or_else(|| Aggregates::new(model));
     for part in parts {
         total.merge(&part);
@@ -145,8 +164,16 @@ impl Scratch {
 }
 
 /// Simulates run `run`, the `r`-th of its chunk: portfolio figures are
-/// recorded now, village incomes kept in the chunk buffer.
-fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: &mut Aggregates) {
+/// recorded now, village incomes kept in the chunk buffer. Fails when an
+/// income or cash flow leaves the accepted range ([`bounds`]); nothing of
+/// the run is recorded then.
+fn simulate_run(
+    model: &Model,
+    run: u64,
+    r: usize,
+    s: &mut Scratch,
+    aggregates: &mut Aggregates,
+) -> Result<(), Box<OutOfRange>> {
     let span = model.years + 1;
     village::factor_paths(&model.factors, model.seed, run, model.years, &mut s.factors);
     let ctx = SimCtx {
@@ -163,10 +190,13 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
         village::organic_path(village, &ctx, &mut s.organic[v * span..(v + 1) * span]);
         village::add_other_income(village, &ctx, &mut s.other);
     }
-    for (iv, flows) in model.interventions.iter().zip(s.flows.iter_mut()) {
+    bounds::check_villages(model, &ctx, &s.organic, &s.other)?;
+    for (i, (iv, flows)) in model.interventions.iter().zip(s.flows.iter_mut()).enumerate() {
         flows.reset(iv.villages.len(), iv.external.len(), model.years);
         iv.kind.simulate(iv, &ctx, flows);
+        bounds::check_flows(model, i, run, flows)?;
     }
+
     s.outcomes.clear();
     let n = model.villages.len();
     let policies = model
@@ -185,6 +215,9 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
             uplifted.then_some((&s.growth_factor[..], &s.return_factor[..])),
             incomes,
         );
+        // A failure abandons the whole simulation, so what this run has
+        // recorded so far is never reported.
+        bounds::check_incomes(model, policy, run, &s.flows, incomes)?;
         let mut outcome = acc.record_portfolio(model, incomes, &s.other, &mut s.sorted, &mut s.keys, &mut s.spare);
         spending(model, policy, &s.flows, &mut outcome);
         s.outcomes.push(outcome);
@@ -202,6 +235,7 @@ fn simulate_run(model: &Model, run: u64, r: usize, s: &mut Scratch, aggregates: 
         }
     }
     aggregates.comparisons.record(&s.outcomes, span);
+    Ok(())
 }
 
 /// Adds to `outcome` the public and private money of the policy's
@@ -492,10 +526,7 @@ impl PolicyAggregates {
                     .collect()
             })
             .collect();
-        let mut pooled = Sketch::new();
-        for v in 0..n {
-            pooled.merge(&self.villages[(span - 1) * n + v].income.sketch);
-        }
+        let final_year = &self.villages[(span - 1) * n..span * n];
         PolicyResults {
             name: policy.name.clone(),
             description: policy.description.clone(),
@@ -506,7 +537,7 @@ impl PolicyAggregates {
                 .collect(),
             years,
             villages,
-            final_income_histogram: pooled.buckets(),
+            final_income_histogram: Sketch::pooled_buckets(final_year.iter().map(|c| &c.income.sketch)),
             // Filled from the paired comparisons by `Aggregates::finish`.
             coverage: Vec::new(),
             p_coverage_never: 0.0,
