@@ -82,6 +82,10 @@ pub enum Command {
         /// Language of the charts and reports.
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
+        /// Simulate even when the estimated memory (shown by `validate`)
+        /// exceeds what the machine has available.
+        #[arg(long)]
+        ignore_memory_limit: bool,
     },
     /// Simulate a scenario and compare its policies run by run against a reference.
     #[command(
@@ -106,6 +110,9 @@ pub enum Command {
         /// Language of the charts and reports.
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
+        /// Simulate even when the estimated memory exceeds what the machine has.
+        #[arg(long)]
+        ignore_memory_limit: bool,
     },
     /// Rebuild the charts and reports of an earlier run from its saved results, without simulating.
     #[command(
@@ -179,11 +186,18 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             quiet,
             central,
             lang,
+            ignore_memory_limit,
         } => {
-            let options = crate::scenario::ReadOptions {
+            let read = crate::scenario::ReadOptions {
                 central_values: central,
             };
-            run_scenario(&file, options, runs, seed, out, threads, quiet, lang).map(|_| ())
+            let model = load(&file, read, runs, seed)?;
+            let options = RunOptions {
+                threads: threads.unwrap_or(0),
+                ignore_memory_limit,
+                ..Default::default()
+            };
+            run_model(&model, &[&file], out, options, quiet, lang).map(|_| ())
         }
         Command::Compare {
             files,
@@ -193,6 +207,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             out,
             threads,
             lang,
+            ignore_memory_limit,
         } => {
             let mut models = Vec::new();
             for file in &files {
@@ -208,7 +223,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 )));
             }
             let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-            let results = run_model(&model, &paths, out, threads, false, lang)?;
+            let options = RunOptions {
+                threads: threads.unwrap_or(0),
+                reference: names.iter().position(|n| *n == reference).unwrap_or(0),
+                ignore_memory_limit,
+            };
+            let results = run_model(&model, &paths, out, options, false, lang)?;
             print_comparison(&results, &reference);
             Ok(())
         }
@@ -256,35 +276,20 @@ fn load(
     Ok(model)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_scenario(
-    file: &Path,
-    options: crate::scenario::ReadOptions,
-    runs: Option<u64>,
-    seed: Option<u64>,
-    out: Option<PathBuf>,
-    threads: Option<usize>,
-    quiet: bool,
-    lang: Lang,
-) -> Result<crate::summary::results::Results, CliError> {
-    let model = load(file, options, runs, seed)?;
-    run_model(&model, &[file], out, threads, quiet, lang)
-}
-
 /// Simulates `model` (read from `files`) and writes its outputs.
 fn run_model(
     model: &Model,
     files: &[&Path],
     out: Option<PathBuf>,
-    threads: Option<usize>,
+    options: RunOptions,
     quiet: bool,
     lang: Lang,
 ) -> Result<crate::summary::results::Results, CliError> {
     let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
-    let threads = threads.unwrap_or(0);
+    let threads = options.threads;
     let bar = progress_bar(model.runs, quiet);
     let started = Instant::now();
-    let results = engine::simulate(model, RunOptions { threads }, &|n| bar.inc(n))?;
+    let results = engine::simulate(model, options, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let village_years =
@@ -487,6 +492,16 @@ pub fn thousands(x: f64) -> String {
 fn validate(file: &Path) -> Result<(), CliError> {
     let model = load(file, Default::default(), None, None)?;
     say_raw!("{}", describe(&model));
+    let f = engine::footprint::estimate(&model, 0, 0);
+    let available = engine::footprint::available_memory_bytes().map_or(String::new(), |a| {
+        format!(" of {} available", engine::footprint::bytes(a))
+    });
+    say!(
+        "  estimated peak memory {} on {} threads{available}; outputs about {}",
+        engine::footprint::bytes(f.memory_bytes),
+        f.threads,
+        engine::footprint::bytes(f.output_bytes)
+    );
     Ok(())
 }
 

@@ -72,7 +72,15 @@ fn baseline_reproduces_the_report() {
 fn scenario_runs_and_simulated_baseline_matches() {
     let mut model = load();
     model.runs = 200;
-    let results = engine::simulate(&model, RunOptions { threads: 2 }, &|_| {}).expect("the scenario runs");
+    let results = engine::simulate(
+        &model,
+        RunOptions {
+            threads: 2,
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .expect("the scenario runs");
     assert_eq!(results.policies.len(), model.policies.len());
     let exact: f64 = model
         .villages

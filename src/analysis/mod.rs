@@ -129,6 +129,8 @@ pub struct Settings {
     pub seed: Option<u64>,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// See [`RunOptions::ignore_memory_limit`].
+    pub ignore_memory_limit: bool,
 }
 
 impl Settings {
@@ -150,7 +152,12 @@ impl Settings {
 
     /// Simulates `model`.
     pub fn simulate(&self, model: &Model) -> Result<Results, AnalysisError> {
-        Ok(engine::simulate(model, RunOptions { threads: self.threads }, &|_| {})?)
+        let options = RunOptions {
+            threads: self.threads,
+            ignore_memory_limit: self.ignore_memory_limit,
+            ..Default::default()
+        };
+        Ok(engine::simulate(model, options, &|_| {})?)
     }
 }
 
@@ -224,6 +231,9 @@ pub struct AnalysisFlags {
     /// No progress bar and no table on standard output.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Simulate even when the estimated memory exceeds what the machine has.
+    #[arg(long)]
+    pub ignore_memory_limit: bool,
 }
 
 impl AnalysisFlags {
@@ -232,6 +242,7 @@ impl AnalysisFlags {
             runs: self.runs,
             seed: self.seed,
             threads: self.threads.unwrap_or(0),
+            ignore_memory_limit: self.ignore_memory_limit,
         }
     }
 }

@@ -86,13 +86,7 @@ pub fn check_villages(model: &Model, ctx: &SimCtx, organic: &[f64], other: &[f64
             one.fill(0.0);
             village::add_other_income(village, ctx, &mut one);
             if let Some((y, x)) = locate(&one, MAX_YUAN) {
-                return Err(out(
-                    v,
-                    y,
-                    x,
-                    "other income",
-                    "its other_income and other_income_growth",
-                ));
+                return Err(out(v, y, x, "other income", "its other_income and other_income_growth"));
             }
         }
     }
@@ -124,7 +118,11 @@ pub fn check_flows(model: &Model, i: usize, run: u64, flows: &Flows) -> Result<(
     }
     if let Some((k, x)) = locate(&flows.external_yuan, MAX_YUAN) {
         let name = &iv.external[k / years.max(1)];
-        return Err(out(format!("the income of outside beneficiary `{name}`"), k % years.max(1), x));
+        return Err(out(
+            format!("the income of outside beneficiary `{name}`"),
+            k % years.max(1),
+            x,
+        ));
     }
     // Ledger totals sum over the intervention's villages and beneficiaries.
     let total_bound = MAX_YUAN * (iv.villages.len() + iv.external.len()).max(1) as f64;

@@ -15,6 +15,7 @@
 //! number of runs.
 
 pub mod bounds;
+pub mod footprint;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -44,10 +45,17 @@ fn chunk_runs(model: &Model) -> u64 {
 }
 
 /// How to execute a simulation.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Index of the policy the others are compared with when there are too
+    /// many policies to compare every pair (see
+    /// [`crate::limits::MAX_PAIRWISE_POLICIES`]); 0 is "no intervention".
+    pub reference: usize,
+    /// Run even when the estimated memory ([`footprint::estimate`]) exceeds
+    /// what the machine has available.
+    pub ignore_memory_limit: bool,
 }
 
 /// Why a simulation could not run.
@@ -58,11 +66,24 @@ pub enum EngineError {
     /// An income or cash flow left the accepted range (see [`bounds`]).
     #[error("{0}")]
     OutOfRange(Box<OutOfRange>),
+    /// The run would not fit in the machine's memory (see [`footprint`]).
+    #[error(transparent)]
+    TooLarge(Box<footprint::TooLarge>),
 }
 
 /// Simulates every run of `model`, calling `progress(runs_done)` after each
 /// chunk of runs, and returns the finished aggregates.
+///
+/// # Errors
+///
+/// [`EngineError::TooLarge`] before anything is allocated when the run's
+/// estimated memory exceeds what the machine has (unless
+/// [`RunOptions::ignore_memory_limit`]); [`EngineError::OutOfRange`] when an
+/// income or cash flow of a run leaves the accepted range.
 pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Results, EngineError> {
+    if !options.ignore_memory_limit {
+        footprint::check(model, options.threads, options.reference).map_err(EngineError::TooLarge)?;
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .build()
@@ -82,7 +103,7 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
     pool.scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|_| {
-                let mut aggregates = Aggregates::new(model);
+                let mut aggregates = Aggregates::new(model, options.reference);
                 let mut scratch = Scratch::new(model);
                 'chunks: loop {
                     let first = next.fetch_add(chunk, Ordering::Relaxed);
@@ -91,7 +112,8 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
                     }
                     let last = (first + chunk).min(model.runs);
                     for run in first..last {
-                        if let Err(e) = simulate_run(model, run, (run - first) as usize, &mut scratch, &mut aggregates) {
+                        if let Err(e) = simulate_run(model, run, (run - first) as usize, &mut scratch, &mut aggregates)
+                        {
                             stop_at.fetch_min(run, Ordering::Relaxed);
                             failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
                             break 'chunks;
@@ -109,7 +131,9 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
         return Err(EngineError::OutOfRange(first));
     }
     let mut parts = finished.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter();
-    let mut total = parts.next().unwrap_or_else(|| Aggregates::new(model));
+    let mut total = parts
+        .next()
+        .unwrap_or_else(|| Aggregates::new(model, options.reference));
     for part in parts {
         total.merge(&part);
     }
@@ -577,12 +601,15 @@ pub struct Aggregates {
 }
 
 impl Aggregates {
-    pub fn new(model: &Model) -> Self {
+    /// Empty aggregates; `reference` is the policy compared with every other
+    /// when there are too many to compare every pair.
+    pub fn new(model: &Model, reference: usize) -> Self {
         Aggregates {
             floor_yuan: model.floor_yuan,
             policies: model.policies.iter().map(|p| PolicyAggregates::new(model, p)).collect(),
             comparisons: Comparisons::new(
                 model.policies.len(),
+                reference,
                 model.years + 1,
                 model.villages.len(),
                 model.budget_yuan,

@@ -256,7 +256,15 @@ mod tests {
             50,
             "target = \"growth\"\nuplift = \"0% to 1%\"\ncost_per_year_yuan = 20000",
         );
-        let r = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 1 }, &|_| {}).unwrap();
+        let r = crate::engine::simulate(
+            &m,
+            crate::engine::RunOptions {
+                threads: 1,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
         assert_eq!(r.policies.len(), 2);
     }
 }

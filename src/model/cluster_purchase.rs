@@ -902,7 +902,15 @@ rent_growth = { normal = { mean = 0.02, sd = 0.01 } }
 loadings = { property = 0.1 }
 rent_free_months = 2"#,
         );
-        let results = engine::simulate(&m, engine::RunOptions { threads: 2 }, &|_| {}).unwrap();
+        let results = engine::simulate(
+            &m,
+            engine::RunOptions {
+                threads: 2,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
         let all = &results.policies[1];
         let none = &results.policies[0];
         let last = all.years.len() - 1;

@@ -781,7 +781,15 @@ grant_share = 0.5
 rent_per_year_yuan = "2万 to 8万"
 "#;
         let m = model(&scenario(4, 5, 2021, keys));
-        let results = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 2 }, &|_| {}).unwrap();
+        let results = crate::engine::simulate(
+            &m,
+            crate::engine::RunOptions {
+                threads: 2,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
         let last = results.policies[1].years.last().unwrap().mean_income_yuan.mean;
         let base = results.policies[0].years.last().unwrap().mean_income_yuan.mean;
         assert!(last > base, "{last} vs {base}");

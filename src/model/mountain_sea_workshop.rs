@@ -414,7 +414,15 @@ beneficiaries = [{ external = "Chongtou Town, Yunhe County", share = 1 }]"#,
             assert!((f.external_yuan[t] - f.ledger[t].revenue_yuan).abs() < FEN);
             assert!(f.external_yuan[t] > 0.0);
         }
-        let results = engine::simulate(&m, engine::RunOptions { threads: 2 }, &|_| {}).unwrap();
+        let results = engine::simulate(
+            &m,
+            engine::RunOptions {
+                threads: 2,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
         let (none, all) = (&results.policies[0], &results.policies[1]);
         assert_eq!(none.years, all.years);
         assert_eq!(none.villages, all.villages);

@@ -304,7 +304,15 @@ mod tests {
     #[test]
     fn runs_through_the_engine() {
         let m = model(3, 4, 50, "projects_per_year = 0.3\nproject_value_yuan = \"30万 to 200万\"\nservice_margin = \"3% to 8%\"\neligible_share = 0.7");
-        let r = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 1 }, &|_| {}).unwrap();
+        let r = crate::engine::simulate(
+            &m,
+            crate::engine::RunOptions {
+                threads: 1,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
         assert_eq!(r.policies.len(), 2);
     }
 }

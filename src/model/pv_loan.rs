@@ -795,7 +795,10 @@ retail_price_per_kwh = 0.55
 feed_in_tariff_per_kwh = 0.4153
 "#;
         let m = model(&scenario(3, 8, keys));
-        let options = crate::engine::RunOptions { threads: 2 };
+        let options = crate::engine::RunOptions {
+            threads: 2,
+            ..Default::default()
+        };
         let results = crate::engine::simulate(&m, options, &|_| {}).unwrap();
         assert_eq!(results.policies.len(), 2);
         // Year 8: 800 kW x 1000 h x 0.98 x 0.9945^7 = 754 MWh at 0.496 yuan/kWh, less 32,000 O&M.

@@ -395,7 +395,15 @@ mod tests {
     #[test]
     fn runs_through_the_engine() {
         let m = model(3, 4, 50, "mean_quantity = \"50 to 150\"\nunit_margin_yuan = \"150 to 300\"\nquantity_growth = 0.05\nstart_up_cost_yuan = 20000");
-        let r = crate::engine::simulate(&m, crate::engine::RunOptions { threads: 1 }, &|_| {}).unwrap();
+        let r = crate::engine::simulate(
+            &m,
+            crate::engine::RunOptions {
+                threads: 1,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
         assert_eq!(r.policies.len(), 2);
     }
 }

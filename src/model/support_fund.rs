@@ -531,7 +531,15 @@ villages = "all"
             GROUP33,
             "government_capital_yuan = \"2200万\"\nvillage_capital_yuan = \"2285万\"\nreturn_rate_per_year = \"5% to 7%\"\nreset_years = 3\ndefault_hazard_per_year = 0.01",
         );
-        let results = engine::simulate(&m, engine::RunOptions { threads: 2 }, &|_| {}).unwrap();
+        let results = engine::simulate(
+            &m,
+            engine::RunOptions {
+                threads: 2,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .unwrap();
         let (none, all) = (&results.policies[0], &results.policies[1]);
         let gain = all.years[1].mean_income_yuan.mean - none.years[1].mean_income_yuan.mean;
         assert!((gain - 2_691_000.0 / 33.0).abs() < 0.1 * 2_691_000.0 / 33.0, "{gain}");

@@ -9,12 +9,18 @@
 //! P(a beats b) = share of runs with d_income > 0 (ties count for neither)
 //! ```
 //!
-//! and the year full coverage is first reached (every village at or above
+//! Every ordered pair is compared up to
+//! [`MAX_PAIRWISE_POLICIES`] policies; beyond that (pairs grow with the
+//! square of the policies) every policy is compared with "no intervention"
+//! and with the chosen reference only, in both directions.
+//!
+//! The year full coverage is first reached (every village at or above
 //! the floor) has its own distribution per policy, with the probability that
 //! it is never reached within the horizon.
 
 use super::accum::{CountTally, Tally, FEN_PER_YUAN};
 use super::results::{CoverageYear, Decisions, PairResults, Stat};
+use crate::limits::MAX_PAIRWISE_POLICIES;
 
 /// What one run of one policy contributes to comparisons.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,6 +122,18 @@ fn shifted(s: Stat, offset: f64) -> Stat {
     }
 }
 
+/// The ordered pairs `(a, b)` compared, grouped by `b`: every pair up to
+/// [`MAX_PAIRWISE_POLICIES`] policies, otherwise each policy against policy 0
+/// and against `reference`, both ways.
+pub fn compared_pairs(policies: usize, reference: usize) -> Vec<(usize, usize)> {
+    let all = policies <= MAX_PAIRWISE_POLICIES;
+    let hub = |p: usize| p == 0 || p == reference;
+    (0..policies)
+        .flat_map(|b| (0..policies).map(move |a| (a, b)))
+        .filter(|&(a, b)| a != b && (all || hub(a) || hub(b)))
+        .collect()
+}
+
 /// Paired differences of one ordered pair of policies.
 #[derive(Debug, Clone)]
 struct Pair {
@@ -140,21 +158,21 @@ pub struct Comparisons {
 }
 
 impl Comparisons {
-    /// For `policies` policies over `span` reported years (baseline included).
-    pub fn new(policies: usize, span: usize, villages: usize, budget_yuan: Option<f64>) -> Self {
-        let mut pairs = Vec::new();
-        for b in 0..policies {
-            for a in (0..policies).filter(|a| *a != b) {
-                pairs.push(Pair {
-                    a,
-                    b,
-                    income: Tally::new(FEN_PER_YUAN),
-                    below: CountTally::new(2 * villages),
-                    a_higher_income: 0,
-                    a_fewer_below: 0,
-                });
-            }
-        }
+    /// For `policies` policies over `span` reported years (baseline
+    /// included); `reference` is compared with every policy when there are
+    /// too many policies for every pair.
+    pub fn new(policies: usize, reference: usize, span: usize, villages: usize, budget_yuan: Option<f64>) -> Self {
+        let pairs = compared_pairs(policies, reference)
+            .into_iter()
+            .map(|(a, b)| Pair {
+                a,
+                b,
+                income: Tally::new(FEN_PER_YUAN),
+                below: CountTally::new(2 * villages),
+                a_higher_income: 0,
+                a_fewer_below: 0,
+            })
+            .collect();
         Comparisons {
             pairs,
             coverage: vec![CountTally::new(span); policies],
@@ -247,5 +265,30 @@ impl Comparisons {
     pub fn p_never(&self, p: usize, span: usize) -> f64 {
         let counts = self.coverage[p].counts();
         counts[span] as f64 / counts.iter().sum::<u64>().max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pair_up_to_the_limit_then_against_the_references() {
+        assert_eq!(
+            compared_pairs(3, 0),
+            vec![(1, 0), (2, 0), (0, 1), (2, 1), (0, 2), (1, 2)]
+        );
+        let n = MAX_PAIRWISE_POLICIES;
+        assert_eq!(compared_pairs(n, 0).len(), n * (n - 1));
+        // Beyond: each policy against 0, both ways.
+        let p = n + 5;
+        let pairs = compared_pairs(p, 0);
+        assert_eq!(pairs.len(), 2 * (p - 1));
+        assert!(pairs.iter().all(|&(a, b)| a == 0 || b == 0));
+        // With another reference, against both.
+        let pairs = compared_pairs(p, 3);
+        assert_eq!(pairs.len(), p * (p - 1) - (p - 2) * (p - 3));
+        assert!(pairs.iter().all(|&(a, b)| [a, b].iter().any(|x| *x == 0 || *x == 3)));
+        assert!(pairs.contains(&(7, 3)) && pairs.contains(&(3, 7)) && pairs.contains(&(7, 0)));
     }
 }

@@ -197,7 +197,11 @@ impl Sketch {
         let Some(lo) = used.clone().map(|s| s.offset).min() else {
             return Vec::new();
         };
-        let hi = used.clone().map(|s| s.offset + s.counts.len() as i32).max().unwrap_or(lo);
+        let hi = used
+            .clone()
+            .map(|s| s.offset + s.counts.len() as i32)
+            .max()
+            .unwrap_or(lo);
         let mut counts = vec![0u64; (hi - lo) as usize];
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         for s in used {

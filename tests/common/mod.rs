@@ -29,7 +29,15 @@ pub fn model(text: &str) -> Model {
 
 /// Simulates a model with `threads` workers.
 pub fn simulate(model: &Model, threads: usize) -> Results {
-    engine::simulate(model, RunOptions { threads }, &|_| {}).expect("simulation runs")
+    engine::simulate(
+        model,
+        RunOptions {
+            threads,
+            ..Default::default()
+        },
+        &|_| {},
+    )
+    .expect("simulation runs")
 }
 
 /// A scenario header with `years` years and `runs` runs from 2025, floor 50万, weak 30万.
