@@ -56,6 +56,7 @@ fn settings() -> Settings {
         runs: None,
         seed: None,
         threads: 2,
+        ..Default::default()
     }
 }
 

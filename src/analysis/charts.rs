@@ -755,6 +755,7 @@ mod tests {
             runs: Some(16),
             seed: None,
             threads: 1,
+            ..Default::default()
         }
     }
 
