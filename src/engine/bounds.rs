@@ -42,11 +42,17 @@ impl std::fmt::Display for OutOfRange {
     }
 }
 
+/// True when `x` is NaN, infinite or beyond `bound` in magnitude.
+#[inline]
+fn outside(x: f64, bound: f64) -> bool {
+    x.is_nan() || x.abs() > bound
+}
+
 /// True when every value is finite and within `bound` in magnitude.
 #[inline]
 pub fn within(values: &[f64], bound: f64) -> bool {
-    // `!(|x| <= bound)` is also true for NaN; no early exit, so it vectorises.
-    !values.iter().fold(false, |bad, x| bad | !(x.abs() <= bound))
+    // No early exit, so it vectorises.
+    !values.iter().fold(false, |bad, x| bad | outside(*x, bound))
 }
 
 /// The first value outside `bound` (after the fast check of [`within`]).
@@ -54,7 +60,7 @@ fn locate(values: &[f64], bound: f64) -> Option<(usize, f64)> {
     if within(values, bound) {
         return None;
     }
-    values.iter().copied().enumerate().find(|(_, x)| !(x.abs() <= bound))
+    values.iter().copied().enumerate().find(|(_, x)| outside(*x, bound))
 }
 
 /// Checks the organic paths (`organic[v * (years + 1) + y]`) and the other
@@ -137,12 +143,12 @@ pub fn check_flows(model: &Model, i: usize, run: u64, flows: &Flows) -> Result<(
             (l.loan_drawdown_yuan, "loan drawn"),
             (l.dscr.unwrap_or(0.0), "debt service coverage ratio"),
         ];
-        if let Some((x, what)) = fields.into_iter().find(|(x, _)| !(x.abs() <= total_bound)) {
+        if let Some((x, what)) = fields.into_iter().find(|(x, _)| outside(*x, total_bound)) {
             return Err(out(format!("the {what} of intervention `{}`", iv.id), t, x));
         }
     }
     let residual = flows.residual_value_yuan;
-    if !(residual.abs() <= total_bound) {
+    if outside(residual, total_bound) {
         return Err(out(
             format!("the residual value of intervention `{}`", iv.id),
             years.saturating_sub(1),
