@@ -697,10 +697,15 @@ mod tests {
             assert!(err.starts_with("expected "), "{err}");
         }
         let err = Domain::Money.check(&Param::fixed(1e307)).unwrap_err();
-        assert!(err.contains("from -1万亿 to 1万亿 yuan (10^12") && err.ends_with("got 1e307"), "{err}");
+        assert!(
+            err.contains("from -1万亿 to 1万亿 yuan (10^12") && err.ends_with("got 1e307"),
+            "{err}"
+        );
         let err = Domain::LogGrowth.check(&parse("x = 120").unwrap()).unwrap_err();
         assert!(err.contains("from -1 to 1") && err.ends_with("got 120"), "{err}");
-        let err = Domain::Money.check(&parse("x = \"-1e308 to 1e308\"").unwrap()).unwrap_err();
+        let err = Domain::Money
+            .check(&parse("x = \"-1e308 to 1e308\"").unwrap())
+            .unwrap_err();
         assert!(err.ends_with("got a 90% range from -1e308 to 1e308"), "{err}");
         // A normal rent may reach below 0 (clamped there), not beyond the magnitudes.
         let rent = parse("x = { normal = { mean = 10, sd = 8 } }").unwrap();
