@@ -26,6 +26,18 @@
 //!   0.5.
 //! - [`MAX_QUANTITY`], 10^12: areas (m²), capacities (kW), households and
 //!   other physical quantities.
+//! - [`MAX_PROJECTS_PER_YEAR`], 1,000: the mean number of small public works
+//!   a village executes in a year (a handful in practice). Each project is
+//!   drawn one by one, so this bound is also what keeps a run's time finite.
+//!
+//! Sizes ([`MAX_VILLAGES`], [`MAX_POLICIES`], [`MAX_INTERVENTIONS`],
+//! [`MAX_FACTORS`], [`MAX_FILE_BYTES`]) are checked before the memory they
+//! would take is spent: the villages of every `[[villages]]` entry are
+//! counted before any is built, a villages CSV is read as a stream that
+//! stops at the first row beyond the cap, and a file larger than
+//! [`MAX_FILE_BYTES`] is refused before it is read. Huining County has 284
+//! villages and Wuxing District 23 struggling ones; the largest Chinese
+//! prefecture-level city has fewer than 10,000 administrative villages.
 
 /// Largest money amount, in yuan, of any parameter, income or cash flow.
 pub const MAX_YUAN: f64 = 1e12;
@@ -35,8 +47,10 @@ pub const MAX_RATE: f64 = 10.0;
 pub const MAX_LOG_GROWTH: f64 = 1.0;
 /// Largest magnitude of a factor loading.
 pub const MAX_LOADING: f64 = 5.0;
-/// Largest physical quantity (m², kW, households, projects).
+/// Largest physical quantity (m², kW, kWh per kW, households, units of service).
 pub const MAX_QUANTITY: f64 = 1e12;
+/// Largest mean number of projects per village per year (`project_service`).
+pub const MAX_PROJECTS_PER_YEAR: f64 = 1_000.0;
 
 /// Most simulated years.
 pub const MAX_YEARS: i64 = 100;
@@ -52,6 +66,9 @@ pub const MAX_INTERVENTIONS: usize = 10_000;
 pub const MAX_FACTORS: usize = 100;
 /// Largest scenario file or villages CSV file read, in bytes (64 MiB).
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
+/// Most problems reported for one file; further ones are only counted
+/// (a file with 100,000 duplicate ids would otherwise print 100,000 lines).
+pub const MAX_ERRORS: usize = 100;
 /// Policies up to which every ordered pair is compared; beyond it each
 /// policy is compared with the reference only (pairs grow with the square
 /// of the policies).

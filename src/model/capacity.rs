@@ -106,7 +106,14 @@ impl KindModel for Capacity {
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         Capacity {
             target: spec.target,
-            uplift: check.param("uplift", &spec.uplift, Domain::Rate),
+            uplift: check.param(
+                "uplift",
+                &spec.uplift,
+                match spec.target {
+                    Target::Growth => Domain::LogGrowth,
+                    Target::Returns => Domain::Rate,
+                },
+            ),
             cost_per_year_yuan: check.param_or(
                 "cost_per_year_yuan",
                 &spec.cost_per_year_yuan,

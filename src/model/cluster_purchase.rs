@@ -96,6 +96,7 @@ use serde::Deserialize;
 use super::doc::{KindDoc, ParamDoc};
 use super::finance::{self, LoanTerms, LoanYear, Repayment};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::limits::MAX_YUAN;
 use crate::rng;
 use crate::scenario::param::{Domain, Num, Param, Per};
 
@@ -220,10 +221,16 @@ pub(crate) fn shared_param(check: &mut KindCheck, field: &str, param: &Param) {
     }
 }
 
-/// A checked non-negative constant.
+/// A checked non-negative amount of money, yuan.
 pub(crate) fn non_negative(check: &mut KindCheck, field: &str, value: Num) -> f64 {
-    let p = check.param(field, &Param::fixed(value.0), Domain::NonNegative);
-    p.as_fixed().unwrap_or(0.0).max(0.0)
+    fixed_in(check, field, value, Domain::NonNegative)
+}
+
+/// A checked constant in `domain` (0 when it is not).
+pub(crate) fn fixed_in(check: &mut KindCheck, field: &str, value: Num, domain: Domain) -> f64 {
+    let p = check.param(field, &Param::fixed(value.0), domain);
+    let (lo, hi) = domain.bounds();
+    p.as_fixed().filter(|x| (lo..=hi).contains(x)).unwrap_or(0.0)
 }
 
 /// Validates a loan table into [`LoanTerms`].
@@ -245,8 +252,12 @@ pub(crate) fn loan_terms(check: &mut KindCheck, field: &str, spec: &LoanSpec) ->
         return None;
     }
     let repayment = spec.repayment.unwrap_or(Repayment::Annuity);
+    let principal = non_negative(check, &format!("{field}.principal_yuan"), spec.principal_yuan);
+    if !(0.0..=MAX_YUAN).contains(&spec.principal_yuan.0) {
+        return None;
+    }
     match LoanTerms::new(
-        spec.principal_yuan.0,
+        principal,
         spec.rate_per_year.0,
         spec.term_years as u32,
         grace as u32,
@@ -285,8 +296,9 @@ pub(crate) fn slot_shares(
         .collect();
     let mut shares = vec![f64::NAN; n];
     let mut ok = true;
+    let slot_of = check.slots();
     for (id, share) in given {
-        match ids.iter().position(|i| i == id) {
+        match slot_of.get(id.as_str()).copied() {
             Some(slot) => shares[slot] = share.0,
             None => {
                 ok = false;
@@ -383,12 +395,26 @@ impl KindModel for ClusterPurchase {
         check.int_in("units", units, companies as i64, MAX_UNITS.max(companies as i64));
         let units = units.clamp(companies as i64, MAX_UNITS.max(companies as i64)) as usize;
 
-        let floor_area_m2 = non_negative(check, "floor_area_m2", spec.floor_area_m2);
-        if floor_area_m2 <= 0.0 {
+        let floor_area_m2 = fixed_in(check, "floor_area_m2", spec.floor_area_m2, Domain::Quantity);
+        if floor_area_m2 <= 0.0 && spec.floor_area_m2.0 <= 0.0 {
             check.fail("floor_area_m2", "the floor area must be above 0", None);
         }
         let price_yuan = match (spec.price_per_m2_yuan, spec.price_yuan) {
-            (Some(p), None) => non_negative(check, "price_per_m2_yuan", p) * floor_area_m2,
+            (Some(p), None) => {
+                let price = non_negative(check, "price_per_m2_yuan", p) * floor_area_m2;
+                if price > MAX_YUAN {
+                    check.fail(
+                        "price_per_m2_yuan",
+                        format!(
+                            "price_per_m2_yuan * floor_area_m2 = {} yuan: expected {}",
+                            crate::scenario::param::show(price),
+                            Domain::NonNegative.describe()
+                        ),
+                        None,
+                    );
+                }
+                price
+            }
             (None, Some(p)) => non_negative(check, "price_yuan", p),
             _ => {
                 check.fail(

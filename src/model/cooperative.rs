@@ -156,8 +156,8 @@ impl KindModel for Cooperative {
         Cooperative {
             equity_yuan: equity.as_fixed().unwrap_or(0.0),
             grant_share: grant.as_fixed().unwrap_or(0.0),
-            scale: check.param("scale", &spec.scale, Domain::NonNegative),
-            yield_per_unit: check.param("yield_per_unit", &spec.yield_per_unit, Domain::NonNegative),
+            scale: check.param("scale", &spec.scale, Domain::Quantity),
+            yield_per_unit: check.param("yield_per_unit", &spec.yield_per_unit, Domain::Quantity),
             price_per_output_yuan: check.param(
                 "price_per_output_yuan",
                 &spec.price_per_output_yuan,
@@ -175,7 +175,7 @@ impl KindModel for Cooperative {
                 "guaranteed_dividend_rate",
                 &spec.guaranteed_dividend_rate,
                 0.0,
-                Domain::NonNegative,
+                Domain::NonNegativeRate,
             ),
             guarantee_by: spec.guarantee_by,
             failure_hazard_per_year: check.param_or(

@@ -65,7 +65,7 @@ impl KindModel for IncomeStream {
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         IncomeStream {
-            amount: check.param("amount", &spec.amount, Domain::Any),
+            amount: check.param("amount", &spec.amount, Domain::Money),
             growth: check.param_or("growth", &spec.growth, 0.0, Domain::Rate),
             loadings: check.loadings("loadings", &spec.loadings),
         }

@@ -57,7 +57,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::cluster_purchase::{non_negative, shared_param};
+use super::cluster_purchase::{fixed_in, non_negative, shared_param};
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::scenario::param::{Domain, Num, Param, Per};
@@ -144,8 +144,8 @@ impl KindModel for MountainSeaWorkshop {
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let floor_area_m2 = non_negative(check, "floor_area_m2", spec.floor_area_m2);
-        if floor_area_m2 <= 0.0 {
+        let floor_area_m2 = fixed_in(check, "floor_area_m2", spec.floor_area_m2, Domain::Quantity);
+        if floor_area_m2 <= 0.0 && spec.floor_area_m2.0 <= 0.0 {
             check.fail("floor_area_m2", "the floor area must be above 0", None);
         }
         let rent = check.param(
@@ -180,17 +180,19 @@ impl KindModel for MountainSeaWorkshop {
                 Some("e.g. beneficiaries = [{ external = \"Chongtou Town, Yunhe County\", share = 1 }]".into()),
             );
         }
+        let slot_of = check.slots();
+        let mut external_names = std::collections::HashSet::new();
         for (k, b) in spec.beneficiaries.iter().enumerate() {
             let field = format!("beneficiaries[{k}]");
             shares.push(b.share.0);
             match (&b.village, &b.external) {
-                (Some(id), None) => match ids.iter().position(|i| i == id) {
+                (Some(id), None) => match slot_of.get(id.as_str()).copied() {
                     Some(slot) if !slot_shares[slot].is_nan() => {
                         check.fail(&format!("{field}.village"), format!("village `{id}` is listed twice"), None)
                     }
                     Some(slot) => slot_shares[slot] = b.share.0,
                     None => {
-                        let in_scenario = check.villages.iter().any(|v| &v.id == id);
+                        let in_scenario = check.has_village(id);
                         let help = if in_scenario {
                             format!("add `{id}` to this intervention's `villages`: the simulated beneficiaries are its villages")
                         } else {
@@ -206,7 +208,7 @@ impl KindModel for MountainSeaWorkshop {
                 (None, Some(name)) => {
                     if name.trim().is_empty() {
                         check.fail(&format!("{field}.external"), "the name of an outside beneficiary is empty", None);
-                    } else if external.iter().any(|(n, _)| n == name) {
+                    } else if !external_names.insert(name.as_str()) {
                         check.fail(&format!("{field}.external"), format!("`{name}` is listed twice"), None);
                     }
                     external.push((name.clone(), b.share.0));
@@ -245,7 +247,9 @@ impl KindModel for MountainSeaWorkshop {
             .map_or(0.0, |x| non_negative(check, "investment_yuan", x));
         let guaranteed_yuan = match (spec.investment_yuan, spec.guaranteed_return_rate) {
             (_, None) => 0.0,
-            (Some(_), Some(rate)) => non_negative(check, "guaranteed_return_rate", rate) * investment_yuan,
+            (Some(_), Some(rate)) => {
+                fixed_in(check, "guaranteed_return_rate", rate, Domain::NonNegativeRate) * investment_yuan
+            }
             (None, Some(_)) => {
                 check.fail(
                     "guaranteed_return_rate",

@@ -94,7 +94,7 @@ impl KindModel for ProjectService {
             }
         }
         ProjectService {
-            projects_per_year: check.param("projects_per_year", &spec.projects_per_year, Domain::NonNegative),
+            projects_per_year: check.param("projects_per_year", &spec.projects_per_year, Domain::ProjectsPerYear),
             project_value_yuan: check.param("project_value_yuan", &spec.project_value_yuan, Domain::NonNegative),
             service_margin: check.param("service_margin", &spec.service_margin, Domain::Probability),
             eligible_share: check.param_or("eligible_share", &spec.eligible_share, 1.0, Domain::Probability),

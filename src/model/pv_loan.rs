@@ -377,7 +377,7 @@ DSCR[y] = sum_v (revenue - costs) / sum_v (interest + principal), in years with 
             specific_yield_kwh_per_kw: check.param(
                 "specific_yield_kwh_per_kw",
                 &spec.specific_yield_kwh_per_kw,
-                Domain::NonNegative,
+                Domain::Quantity,
             ),
             sunshine,
             first_year_degradation: check.param_or(

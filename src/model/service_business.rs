@@ -135,11 +135,11 @@ impl KindModel for ServiceBusiness {
                 );
                 Param::fixed(0.0)
             }
-            (_, sd) => check.param_or("quantity_sd", sd, 0.0, Domain::NonNegative),
+            (_, sd) => check.param_or("quantity_sd", sd, 0.0, Domain::Quantity),
         };
         let capacity = match spec.capacity {
             Some(c) => check
-                .param("capacity", &Param::fixed(c.0), Domain::NonNegative)
+                .param("capacity", &Param::fixed(c.0), Domain::Quantity)
                 .as_fixed()
                 .unwrap_or(f64::INFINITY),
             None => f64::INFINITY,
@@ -151,12 +151,12 @@ impl KindModel for ServiceBusiness {
             Domain::NonNegative,
         );
         ServiceBusiness {
-            mean_quantity: check.param("mean_quantity", &spec.mean_quantity, Domain::NonNegative),
+            mean_quantity: check.param("mean_quantity", &spec.mean_quantity, Domain::Quantity),
             demand: spec.demand,
             quantity_sd,
             quantity_growth: check.param_or("quantity_growth", &spec.quantity_growth, 0.0, Domain::Rate),
             capacity,
-            unit_margin_yuan: check.param("unit_margin_yuan", &spec.unit_margin_yuan, Domain::Any),
+            unit_margin_yuan: check.param("unit_margin_yuan", &spec.unit_margin_yuan, Domain::Money),
             fixed_cost_per_year_yuan: check.param_or(
                 "fixed_cost_per_year_yuan",
                 &spec.fixed_cost_per_year_yuan,

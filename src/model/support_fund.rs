@@ -165,10 +165,11 @@ impl KindModel for SupportFund {
             }
             (None, Some(map)) => {
                 let mut c = vec![f64::NAN; n];
+                let slot_of = check.slots();
                 for (id, amount) in map {
                     let field = format!("village_capital_by_village_yuan.{id}");
                     let amount = non_negative(check, &field, *amount);
-                    match ids.iter().position(|i| i == id) {
+                    match slot_of.get(id.as_str()).copied() {
                         Some(slot) => c[slot] = amount,
                         None => check.fail(
                             &field,
@@ -215,7 +216,11 @@ impl KindModel for SupportFund {
                 inverse.iter().map(|x| x / sum).collect()
             }
         };
-        let rate = check.param("return_rate_per_year", &spec.return_rate_per_year, Domain::NonNegative);
+        let rate = check.param(
+            "return_rate_per_year",
+            &spec.return_rate_per_year,
+            Domain::NonNegativeRate,
+        );
         if matches!(rate.per, Some(p) if p != Per::Run) {
             check.fail(
                 "return_rate_per_year",

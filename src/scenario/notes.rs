@@ -10,7 +10,7 @@
 
 use toml::de::{DeTable, DeValue};
 
-use super::error::path_at;
+use super::error::PathCursor;
 use crate::summary::results::Assumption;
 
 /// Words that mark a comment as flagging an estimate or an assumption
@@ -113,6 +113,8 @@ pub fn assumptions(text: &str, root: &DeTable<'_>) -> Vec<Assumption> {
     let mut seen_code = false;
     // A pending block of comment-only lines: (first line, text).
     let mut block: Option<(usize, Vec<String>)> = None;
+    // Lines come in increasing offsets: one sweep finds every line's key.
+    let mut paths = PathCursor::new(root);
     for (n, raw_line) in text.split_inclusive('\n').enumerate() {
         let line_no = n + 1;
         let line = raw_line.trim_end_matches(['\n', '\r']);
@@ -132,7 +134,7 @@ pub fn assumptions(text: &str, root: &DeTable<'_>) -> Vec<Assumption> {
             continue;
         }
         seen_code = true;
-        let key = readable_path(root, &path_at(root, start + code_start));
+        let key = readable_path(root, &paths.at(start + code_start));
         if let Some((first, lines)) = block.take() {
             let joined = lines
                 .into_iter()

@@ -27,6 +27,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::units::{parse_number, parse_range, Z_95};
+use crate::limits::{MAX_LOADING, MAX_LOG_GROWTH, MAX_PROJECTS_PER_YEAR, MAX_QUANTITY, MAX_RATE, MAX_YUAN};
 
 /// How often an uncertain parameter is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -200,6 +201,18 @@ impl Param {
         (self.min.map_or(lo, |m| lo.max(m)), self.max.map_or(hi, |m| hi.min(m)))
     }
 
+    /// The 5th and 95th percentiles of an unbounded distribution (the ends
+    /// of the range `"A to B"` it was read from), within the clamp; the
+    /// support for any other.
+    pub fn interval90(&self) -> (f64, f64) {
+        let (lo, hi) = match &self.dist {
+            Dist::Normal { mean, sd } => (mean - Z_95 * sd, mean + Z_95 * sd),
+            Dist::LogNormal { mu, sigma } => ((mu - Z_95 * sigma).exp(), (mu + Z_95 * sigma).exp()),
+            _ => return self.support(),
+        };
+        (self.clamp(lo), self.clamp(hi))
+    }
+
     /// True when every draw gives the same value.
     pub fn is_certain(&self) -> bool {
         let (lo, hi) = self.support();
@@ -334,9 +347,11 @@ fn range_dist(text: &str) -> Result<Dist, String> {
             sigma: (b - a) / (2.0 * Z_95),
         }
     } else {
+        // Halved before subtracting, so that "-1e308 to 1e308" stays finite
+        // and is refused by its domain (the same numbers otherwise).
         Dist::Normal {
-            mean: 0.5 * (r.low + r.high),
-            sd: (r.high - r.low) / (2.0 * Z_95),
+            mean: 0.5 * r.low + 0.5 * r.high,
+            sd: (0.5 * r.high - 0.5 * r.low) / Z_95,
         }
     })
 }
@@ -416,6 +431,12 @@ fn discrete(spec: DiscreteSpec) -> Result<Dist, String> {
     let total: f64 = weights.iter().sum();
     if total <= 0.0 {
         return Err("discrete weights must not all be zero".into());
+    }
+    if !total.is_finite() {
+        return Err(format!(
+            "discrete weights must add up to a finite number, got {}",
+            show(total)
+        ));
     }
     let mut acc = 0.0;
     let cumulative = weights
@@ -654,6 +675,54 @@ mod tests {
     }
 
     #[test]
+    fn every_domain_is_finite_and_says_its_bound() {
+        let all = [
+            Domain::Money,
+            Domain::NonNegative,
+            Domain::Quantity,
+            Domain::Probability,
+            Domain::Rate,
+            Domain::NonNegativeRate,
+            Domain::LogGrowth,
+            Domain::Loading,
+            Domain::ProjectsPerYear,
+        ];
+        for d in all {
+            let (lo, hi) = d.bounds();
+            assert!(lo.is_finite() && hi.is_finite() && lo < hi, "{d:?}");
+            // An unbounded distribution is clamped into the domain: draws stay finite.
+            let p = d.check(&Param::fixed(0.5 * (lo + hi))).unwrap();
+            assert!(p.as_fixed().is_some_and(f64::is_finite));
+            let err = d.check(&Param::fixed(hi * 10.0 + 10.0)).unwrap_err();
+            assert!(err.starts_with("expected "), "{err}");
+        }
+        let err = Domain::Money.check(&Param::fixed(1e307)).unwrap_err();
+        assert!(
+            err.contains("from -1万亿 to 1万亿 yuan (10^12") && err.ends_with("got 1e307"),
+            "{err}"
+        );
+        let err = Domain::LogGrowth.check(&parse("x = 120").unwrap()).unwrap_err();
+        assert!(err.contains("from -1 to 1") && err.ends_with("got 120"), "{err}");
+        let err = Domain::Money
+            .check(&parse("x = \"-1e308 to 1e308\"").unwrap())
+            .unwrap_err();
+        assert!(err.ends_with("got a 90% range from -1e308 to 1e308"), "{err}");
+        // A normal rent may reach below 0 (clamped there), not beyond the magnitudes.
+        let rent = parse("x = { normal = { mean = 10, sd = 8 } }").unwrap();
+        let p = Domain::NonNegative.check(&rent).unwrap();
+        assert_eq!((p.min, p.max), (Some(0.0), Some(MAX_YUAN)));
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        assert!((0..1000).all(|_| (0.0..=MAX_YUAN).contains(&p.sample(&mut rng))));
+        assert!(Domain::NonNegative
+            .check(&parse("x = { normal = { mean = 10, sd = 1e12 } }").unwrap())
+            .is_err());
+        assert!(Domain::Rate
+            .check(&parse("x = { normal = { mean = 0, sd = 0.1 }, max = 50 }").unwrap())
+            .unwrap_err()
+            .ends_with("got a clamp at 50"));
+    }
+
+    #[test]
     fn samples_respect_clamp_and_support() {
         let p = parse("x = { normal = { mean = 0, sd = 1 }, min = -0.5, max = 0.5 }").unwrap();
         let mut rng = ChaCha8Rng::seed_from_u64(1);
@@ -665,47 +734,161 @@ mod tests {
     }
 }
 
-/// The values a parameter may take.
+/// The values a parameter may take. Every domain is finite (see
+/// [`crate::limits`]): a magnitude beyond its bounds cannot be money, a rate
+/// or a growth, and is refused before it can overflow a run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Domain {
-    Any,
-    /// >= 0: money amounts, areas, counts.
+    /// Signed money, yuan: incomes and margins that may be negative
+    /// (|x| <= [`MAX_YUAN`]).
+    Money,
+    /// Money >= 0, yuan: amounts, prices, costs (at most [`MAX_YUAN`]).
     NonNegative,
+    /// A physical quantity >= 0: areas, capacities, yields, units of service
+    /// (at most [`MAX_QUANTITY`]).
+    Quantity,
     /// In [0, 1]: probabilities and shares.
     Probability,
-    /// > -1: growth rates and interest rates (a rate of -100% or less is impossible).
+    /// Above -1 and at most [`MAX_RATE`]: growth rates and interest rates (a
+    /// rate of -100% or less is impossible).
     Rate,
+    /// From 0 to [`MAX_RATE`]: returns and yields that cannot be negative.
+    NonNegativeRate,
+    /// Log growth per year, |g| <= [`MAX_LOG_GROWTH`].
+    LogGrowth,
+    /// Factor loadings, |b| <= [`MAX_LOADING`].
+    Loading,
+    /// A mean number of projects per village per year, 0 to [`MAX_PROJECTS_PER_YEAR`].
+    ProjectsPerYear,
+}
+
+/// `1e12` as "1万亿", `1e8` as "1亿": money the way the format writes it.
+fn chinese_amount(x: f64) -> String {
+    for (unit, name) in [(1e12, "万亿"), (1e8, "亿"), (1e4, "万")] {
+        if x >= unit {
+            return format!("{}{name}", x / unit);
+        }
+    }
+    format!("{x}")
+}
+
+/// A number for a message: `1e307` rather than 308 digits.
+pub fn show(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e13).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    if p.abs() >= 1000.0 {
+        format!("{}%", thousands(p))
+    } else {
+        format!("{}%", p)
+    }
+}
+
+fn thousands(x: f64) -> String {
+    let digits = format!("{}", x.round().abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 {
+        out.insert(0, '-');
+    }
+    out
 }
 
 impl Domain {
-    fn bounds(self) -> (f64, f64) {
+    /// The values accepted; unbounded distributions are clamped to them.
+    pub fn bounds(self) -> (f64, f64) {
         match self {
-            Domain::Any => (f64::NEG_INFINITY, f64::INFINITY),
-            Domain::NonNegative => (0.0, f64::INFINITY),
+            Domain::Money => (-MAX_YUAN, MAX_YUAN),
+            Domain::NonNegative => (0.0, MAX_YUAN),
+            Domain::Quantity => (0.0, MAX_QUANTITY),
             Domain::Probability => (0.0, 1.0),
-            Domain::Rate => (-0.999_999, f64::INFINITY),
+            Domain::Rate => (-0.999_999, MAX_RATE),
+            Domain::NonNegativeRate => (0.0, MAX_RATE),
+            Domain::LogGrowth => (-MAX_LOG_GROWTH, MAX_LOG_GROWTH),
+            Domain::Loading => (-MAX_LOADING, MAX_LOADING),
+            Domain::ProjectsPerYear => (0.0, MAX_PROJECTS_PER_YEAR),
         }
     }
 
-    fn describe(self) -> &'static str {
+    /// Where the 90% interval of an unbounded distribution (the ends of a
+    /// range `"A to B"`) must lie: within the magnitudes. It may reach past a
+    /// natural bound (0 for an amount, -100% for a rate), where draws are
+    /// clamped, as a normal rent is clamped at 0.
+    fn magnitudes(self) -> (f64, f64) {
         match self {
-            Domain::Any => "any number",
-            Domain::NonNegative => "a number >= 0",
-            Domain::Probability => "a probability or share between 0 and 1 (e.g. 0.3 or \"30%\")",
-            Domain::Rate => "a rate above -100% (e.g. 0.05 or \"5%\")",
+            Domain::Money | Domain::NonNegative => (-MAX_YUAN, MAX_YUAN),
+            Domain::Quantity => (-MAX_QUANTITY, MAX_QUANTITY),
+            // Bounded by nature: clamping keeps every draw in [0, 1].
+            Domain::Probability => (f64::NEG_INFINITY, f64::INFINITY),
+            Domain::Rate | Domain::NonNegativeRate => (-MAX_RATE, MAX_RATE),
+            Domain::LogGrowth => (-MAX_LOG_GROWTH, MAX_LOG_GROWTH),
+            Domain::Loading => (-MAX_LOADING, MAX_LOADING),
+            Domain::ProjectsPerYear => (-MAX_PROJECTS_PER_YEAR, MAX_PROJECTS_PER_YEAR),
+        }
+    }
+
+    /// What the domain accepts, and why its bounds.
+    pub fn describe(self) -> String {
+        let yuan = chinese_amount(MAX_YUAN);
+        let why_yuan = format!(
+            "10^{}, about the GDP of a large city: a larger figure is surely a mistake",
+            MAX_YUAN.log10().round()
+        );
+        match self {
+            Domain::Money => format!("money from -{yuan} to {yuan} yuan ({why_yuan})"),
+            Domain::NonNegative => format!("a number >= 0, money up to {yuan} yuan ({why_yuan})"),
+            Domain::Quantity => format!(
+                "a number >= 0, a quantity up to 10^{} (m², kW, kWh per kW, households, units: far beyond any county, so a larger figure is surely a mistake)",
+                MAX_QUANTITY.log10().round()
+            ),
+            Domain::Probability => "a probability or share between 0 and 1 (e.g. 0.3 or \"30%\")".into(),
+            Domain::Rate => format!(
+                "a rate above -100% and at most {} a year (e.g. 0.05 or \"5%\"; {} is far above any interest, return or growth rate)",
+                percent(MAX_RATE),
+                percent(MAX_RATE)
+            ),
+            Domain::NonNegativeRate => format!(
+                "a rate >= 0 and at most {} a year (e.g. 0.05 or \"5%\"; {} is far above any interest or return)",
+                percent(MAX_RATE),
+                percent(MAX_RATE)
+            ),
+            Domain::LogGrowth => format!(
+                "a log growth per year from -{MAX_LOG_GROWTH} to {MAX_LOG_GROWTH} (e.g. 0.03 for about +3% a year; {MAX_LOG_GROWTH} multiplies income by e = 2.7 in one year, so a larger figure is surely a mistake, such as a percentage written as a whole number)"
+            ),
+            Domain::Loading => format!(
+                "a loading from -{MAX_LOADING} to {MAX_LOADING} (the response to a one-standard-deviation common shock; observed loadings are below 0.5, so a larger figure is surely a mistake)"
+            ),
+            Domain::ProjectsPerYear => format!(
+                "a number >= 0, a mean of at most {} projects per village per year (a village takes on a handful; each project is drawn one by one)",
+                thousands(MAX_PROJECTS_PER_YEAR)
+            ),
         }
     }
 
     /// Checks that `param` belongs to the domain and returns it clamped to
     /// the domain, so that an unbounded distribution (a normal rent) never
-    /// draws an impossible value. A bounded distribution, a fixed value, a
-    /// clamp or the centre of an unbounded one outside the domain is an error.
+    /// draws an impossible value, and every draw is finite. A bounded
+    /// distribution, a fixed value, a clamp or the centre of an unbounded
+    /// one outside the domain is an error, and so is an unbounded one whose
+    /// 90% interval (the ends of a range `"A to B"`) leaves the magnitudes.
     pub fn check(self, param: &Param) -> Result<Param, String> {
         let (lo, hi) = self.bounds();
         let (s_lo, s_hi) = param.support();
         let bounded = s_lo.is_finite() && s_hi.is_finite();
         let centre = param.central();
-        let outside = |x: f64| x < lo || x > hi;
+        let outside = |x: f64| !(lo..=hi).contains(&x);
+        let expected = |got: String| format!("expected {}, got {got}", self.describe());
         let bad = if bounded {
             outside(s_lo) || outside(s_hi)
         } else {
@@ -713,17 +896,27 @@ impl Domain {
         };
         if bad || !centre.is_finite() {
             let got = if bounded && s_lo != s_hi {
-                format!("values from {s_lo} to {s_hi}")
+                format!("values from {} to {}", show(s_lo), show(s_hi))
+            } else if bounded || outside(centre) || !centre.is_finite() {
+                show(centre)
             } else {
-                format!("{centre}")
+                let clamp = [param.min, param.max].into_iter().flatten().find(|m| outside(*m));
+                format!("a clamp at {}", show(clamp.unwrap_or(centre)))
             };
-            return Err(format!("expected {}, got {got}", self.describe()));
+            return Err(expected(got));
+        }
+        if !bounded {
+            let (p5, p95) = param.interval90();
+            let (m_lo, m_hi) = self.magnitudes();
+            if !(p5 >= m_lo && p95 <= m_hi) {
+                return Err(expected(format!("a 90% range from {} to {}", show(p5), show(p95))));
+            }
         }
         let mut p = param.clone();
-        if lo.is_finite() && s_lo < lo {
+        if s_lo < lo {
             p.min = Some(lo);
         }
-        if hi.is_finite() && s_hi > hi {
+        if s_hi > hi {
             p.max = Some(hi);
         }
         Ok(p)

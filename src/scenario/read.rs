@@ -6,7 +6,8 @@
 //! duplicates) and reports every problem it finds, each located by the
 //! field's path in the document.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Read;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -19,10 +20,10 @@ use super::param::{Domain, Num, Param};
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
 
-/// Largest accepted values: beyond them a file is almost surely mistaken.
-pub const MAX_YEARS: i64 = 100;
-pub const MAX_RUNS: i64 = 10_000_000;
-pub const MAX_VILLAGES: usize = 100_000;
+use crate::limits::{MAX_ERRORS, MAX_FACTORS, MAX_FILE_BYTES, MAX_INTERVENTIONS, MAX_POLICIES};
+/// Largest accepted values: beyond them a file is almost surely mistaken
+/// (defined, with their reasoning, in [`crate::limits`]).
+pub use crate::limits::{MAX_RUNS, MAX_VILLAGES, MAX_YEARS};
 const DEFAULT_RUNS: i64 = 1_000;
 
 /// Why a scenario could not be loaded.
@@ -37,12 +38,74 @@ pub enum LoadError {
 
 /// Reads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Model, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let name = path.display().to_string();
+    let invalid = |error: ScenarioError| {
+        LoadError::Invalid(Box::new(InvalidScenario {
+            file: name.clone(),
+            errors: vec![error],
+            unreported: 0,
+        }))
+    };
+    let bytes = read_capped(path, MAX_FILE_BYTES)
+        .map_err(|source| LoadError::Io {
+            path: name.clone(),
+            source,
+        })?
+        .map_err(|size| invalid(too_large(&name, size, "scenario")))?;
+    let text = utf8(&name, &bytes).map_err(|e| invalid(*e))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    parse(&path.display().to_string(), &text, base).map_err(|e| LoadError::Invalid(Box::new(e)))
+    parse(&name, text, base).map_err(|e| LoadError::Invalid(Box::new(e)))
+}
+
+/// The bytes of the file at `path`, or `Err(size)` when it holds more than
+/// `cap` bytes: refused from its size before reading it, and reading stops
+/// at `cap + 1` bytes whatever the size said (a growing file, a pipe).
+pub(crate) fn read_capped(path: &Path, cap: u64) -> std::io::Result<Result<Vec<u8>, u64>> {
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > cap {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
+/// The error for a file of `size` bytes, above [`MAX_FILE_BYTES`].
+pub(crate) fn too_large(file: &str, size: u64, what: &str) -> ScenarioError {
+    let mib = |b: u64| b as f64 / (1u64 << 20) as f64;
+    Source::new(file, "", None).error(
+        None,
+        None,
+        format!(
+            "the {what} file is {:.1} MiB, more than the {} MiB accepted",
+            mib(size),
+            mib(MAX_FILE_BYTES)
+        ),
+        Some(format!(
+            "a {what} file of a whole county is well under 1 MiB: is this the right file? (see src/limits.rs)"
+        )),
+    )
+}
+
+/// `bytes` as text, or an error at the line and column of the first byte
+/// that is not UTF-8.
+pub(crate) fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Box<ScenarioError>> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        // The text up to the bad byte is valid, so lines and columns are exact.
+        let text = String::from_utf8_lossy(bytes);
+        let source = Source::new(file, &text, None);
+        Box::new(source.error(
+            Some(at..at + 1),
+            None,
+            format!("invalid UTF-8 at byte {at} (0x{:02x}): the file must be UTF-8 text", bytes[at]),
+            Some("save the file as UTF-8; a file saved as GBK or GB18030 can be converted with `iconv -f GB18030 -t UTF-8`".into()),
+        ))
+    })
 }
 
 /// Options for reading a scenario.
@@ -64,24 +127,26 @@ pub fn load_with(path: &Path, options: ReadOptions) -> Result<Model, LoadError> 
 /// Validates scenario `text`; `file` names it in errors, `base` is the
 /// folder relative to which village CSV files are found.
 pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenario> {
-    let invalid = |errors| InvalidScenario {
+    let invalid = |errors, unreported| InvalidScenario {
         file: file.to_string(),
         errors,
+        unreported,
     };
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(invalid(vec![too_large(file, text.len() as u64, "scenario")], 0));
+    }
     let root = DeTable::parse(text).map_err(|e| {
-        let source = Source { file, text, root: None };
-        invalid(vec![source.from_toml(&e)])
+        let source = Source::new(file, text, None);
+        invalid(vec![source.from_toml(&e)], 0)
     })?;
-    let source = Source {
-        file,
-        text,
-        root: Some(root.get_ref()),
-    };
-    let raw = read_raw(&root, &source).map_err(|e| invalid(vec![*e]))?;
-    let raw_interventions = read_interventions(root.get_ref(), &source).map_err(|e| invalid(vec![*e]))?;
+    let source = Source::new(file, text, Some(root.get_ref()));
+    let raw = read_raw(&root, &source).map_err(|e| invalid(vec![*e], 0))?;
+    let raw_interventions = read_interventions(root.get_ref(), &source).map_err(|e| invalid(vec![*e], 0))?;
     let mut checker = Checker {
         source: &source,
         errors: Vec::new(),
+        unreported: 0,
+        village_index: HashMap::new(),
     };
     let model = checker.model(raw, raw_interventions, base);
     match model {
@@ -89,7 +154,7 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenar
             model.assumptions = super::notes::assumptions(text, root.get_ref());
             Ok(model)
         }
-        _ => Err(invalid(checker.errors)),
+        _ => Err(invalid(checker.errors, checker.unreported)),
     }
 }
 
@@ -122,6 +187,18 @@ fn read_interventions<'a>(root: &DeTable<'a>, source: &Source) -> Result<Vec<Raw
             None,
         )));
     };
+    if let Some(first_beyond) = items.get(MAX_INTERVENTIONS) {
+        return Err(Box::new(source.error(
+            Some(first_beyond.span()),
+            Some(format!("interventions[{MAX_INTERVENTIONS}]")),
+            format!(
+                "{} interventions is more than the {} accepted",
+                thousands(items.len()),
+                thousands(MAX_INTERVENTIONS)
+            ),
+            Some("every intervention is simulated in every run of every policy that holds it: split the study into several scenario files (see src/limits.rs)".into()),
+        )));
+    }
     items
         .iter()
         .map(|item| {
@@ -150,14 +227,41 @@ fn read_interventions<'a>(root: &DeTable<'a>, source: &Source) -> Result<Vec<Raw
         .collect()
 }
 
+/// `12345` as "12,345".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Collects located validation errors.
 struct Checker<'s> {
     source: &'s Source<'s>,
     errors: Vec<ScenarioError>,
+    /// Problems found beyond the first [`MAX_ERRORS`]: counted, not located.
+    unreported: usize,
+    /// The index of every village id, once the villages are read.
+    village_index: HashMap<String, usize>,
 }
 
 impl Checker<'_> {
+    /// True once [`MAX_ERRORS`] problems are recorded: further ones are only
+    /// counted, so callers may skip working out their help.
+    fn full(&self) -> bool {
+        self.errors.len() >= MAX_ERRORS
+    }
+
     fn fail(&mut self, path: &str, message: impl Into<String>, help: Option<String>) {
+        if self.full() {
+            self.unreported += 1;
+            return;
+        }
         let span = self.source.root.and_then(|root| {
             span_of(root, path).or_else(|| span_of(root, path.rsplit_once('.').map_or(path, |(parent, _)| parent)))
         });
@@ -192,6 +296,13 @@ impl Checker<'_> {
 
     fn model(&mut self, raw: RawScenario, interventions: Vec<RawIntervention>, base: &Path) -> Option<Model> {
         let h = &raw.scenario;
+        if h.name.trim().is_empty() {
+            self.fail(
+                "scenario.name",
+                "the scenario name is empty",
+                Some("name the scenario, e.g. name = \"Huining County 2025\": reports and the output folder are named after it".into()),
+            );
+        }
         self.int_in("scenario.start_year", h.start_year, 1900, 2200);
         self.int_in("scenario.years", h.years, 1, MAX_YEARS);
         let runs = h.runs.unwrap_or(DEFAULT_RUNS);
@@ -212,6 +323,7 @@ impl Checker<'_> {
         let villages = self.villages(&raw.villages, &factors, base);
         let start_year = h.start_year.clamp(1900, 2200) as i32;
         let years = h.years.clamp(1, MAX_YEARS) as usize;
+        self.village_index = villages.iter().enumerate().map(|(i, v)| (v.id.clone(), i)).collect();
         let interventions: Vec<Intervention> = interventions
             .into_iter()
             .enumerate()
@@ -284,6 +396,17 @@ impl Checker<'_> {
     }
 
     fn factors(&mut self, raw: &RawScenario) -> Vec<Factor> {
+        if raw.factors.len() > MAX_FACTORS {
+            self.fail(
+                "factors",
+                format!(
+                    "{} factors is more than the {MAX_FACTORS} accepted",
+                    thousands(raw.factors.len())
+                ),
+                Some("a factor is a region-wide shock (the economy, prices, the weather): a few describe a county (see src/limits.rs)".into()),
+            );
+            return Vec::new();
+        }
         raw.factors
             .iter()
             .map(|(name, f)| {
@@ -308,7 +431,10 @@ impl Checker<'_> {
         let names: Vec<&str> = factors.iter().map(|f| f.name.as_str()).collect();
         raw.iter()
             .filter_map(|(name, b)| match names.iter().position(|n| n == name) {
-                Some(i) => Some((i, b.0)),
+                Some(i) => {
+                    let b = self.num(&format!("{path}.{name}"), Some(*b), 0.0, Domain::Loading);
+                    Some((i, b))
+                }
                 None => {
                     self.fail(
                         &format!("{path}.{name}"),
@@ -322,8 +448,15 @@ impl Checker<'_> {
     }
 
     fn known(&self, what: &str, names: &[&str], name: &str) -> String {
+        const SHOWN: usize = 20;
         let mut help = if names.is_empty() {
             format!("the scenario defines no {what}")
+        } else if names.len() > SHOWN {
+            format!(
+                "known {what}: {}, ... ({} in all)",
+                names[..SHOWN].join(", "),
+                thousands(names.len())
+            )
         } else {
             format!("known {what}: {}", names.join(", "))
         };
@@ -350,31 +483,72 @@ impl Checker<'_> {
         if entries.is_empty() {
             self.fail("villages", "the scenario has no [[villages]]", Some("add villages inline (id = ...), as a group (group = ..., count = ...) or from a CSV file (file = ...)".into()));
         }
-        let mut villages = Vec::new();
-        for (i, entry) in entries.iter().enumerate() {
-            self.village_entry(i, entry, factors, base, &mut villages);
+        // Count before building: a village is built only once the total is
+        // known to fit (files are read with a row cap of what is left).
+        let mut total = 0usize;
+        for (i, e) in entries.iter().enumerate() {
+            let n = match (&e.id, e.count, &e.file) {
+                (Some(_), _, _) => 1,
+                (None, Some(count), _) => usize::try_from(count).unwrap_or(0).min(MAX_VILLAGES + 1),
+                _ => 0,
+            };
+            total = total.saturating_add(n);
+            if total > MAX_VILLAGES {
+                let counted: usize = entries
+                    .iter()
+                    .filter(|e| e.file.is_none())
+                    .map(|e| match (&e.id, e.count) {
+                        (Some(_), _) => 1,
+                        (None, Some(c)) => usize::try_from(c).unwrap_or(0),
+                        _ => 0,
+                    })
+                    .fold(0usize, usize::saturating_add);
+                let field = if e.id.is_some() { "id" } else { "count" };
+                self.fail(
+                    &format!("villages[{i}].{field}"),
+                    format!(
+                        "the [[villages]] entries hold {} villages in all, more than the {} accepted (this entry passes the limit)",
+                        thousands(counted),
+                        thousands(MAX_VILLAGES)
+                    ),
+                    Some("the largest Chinese city has fewer than 10,000 administrative villages (see src/limits.rs)".into()),
+                );
+                return Vec::new();
+            }
         }
-        let mut seen = HashSet::new();
+        let mut villages = Vec::with_capacity(total);
+        for (i, entry) in entries.iter().enumerate() {
+            // Rows a villages file may still hold.
+            let room = MAX_VILLAGES.saturating_sub(total);
+            let before = villages.len();
+            self.village_entry(i, entry, factors, base, room, &mut villages);
+            if entry.file.is_some() {
+                total += villages.len() - before;
+            }
+        }
+        let mut seen = HashSet::with_capacity(villages.len());
         for v in &villages {
-            if !seen.insert(v.id.clone()) {
+            if !seen.insert(v.id.as_str()) {
+                let id = v.id.clone();
                 self.fail(
                     "villages",
-                    format!("duplicate village id `{}`", v.id),
+                    format!("duplicate village id `{id}`"),
                     Some("village ids must be unique across all [[villages]] entries and files".into()),
                 );
             }
         }
-        if villages.len() > MAX_VILLAGES {
-            self.fail(
-                "villages",
-                format!("{} villages is more than the {MAX_VILLAGES} supported", villages.len()),
-                None,
-            );
-        }
         villages
     }
 
-    fn village_entry(&mut self, i: usize, e: &RawVillages, factors: &[Factor], base: &Path, out: &mut Vec<Village>) {
+    fn village_entry(
+        &mut self,
+        i: usize,
+        e: &RawVillages,
+        factors: &[Factor],
+        base: &Path,
+        room: usize,
+        out: &mut Vec<Village>,
+    ) {
         let path = format!("villages[{i}]");
         let forms = [e.id.is_some(), e.count.is_some(), e.file.is_some()]
             .iter()
@@ -385,11 +559,11 @@ impl Checker<'_> {
             return;
         }
         let growth = e.growth.as_ref().map_or(Param::fixed(0.0), |p| {
-            self.param(&format!("{path}.growth"), p, Domain::Any)
+            self.param(&format!("{path}.growth"), p, Domain::LogGrowth)
         });
         let loadings = self.loadings(&format!("{path}.loadings"), &e.loadings, factors);
         let other = e.other_income.as_ref().map_or(Param::fixed(0.0), |p| {
-            self.param(&format!("{path}.other_income"), p, Domain::Any)
+            self.param(&format!("{path}.other_income"), p, Domain::Money)
         });
         let label = e.group.clone().or(e.id.clone()).or(e.file.clone()).unwrap_or_default();
         let template = Village {
@@ -422,7 +596,7 @@ impl Checker<'_> {
                     None,
                 );
             }
-            match super::villages_csv::read(&base.join(file), file) {
+            match super::villages_csv::read(&base.join(file), file, room) {
                 Ok(rows) => out.extend(rows.into_iter().map(|r| Village {
                     township: r.township.or(template.township.clone()),
                     other_income: Param::fixed(r.other_income),
@@ -493,15 +667,20 @@ impl Checker<'_> {
     }
 
     fn ids(&mut self, path: &str, ids: &[String], villages: &[Village]) -> Vec<usize> {
-        let names: Vec<&str> = villages.iter().map(|v| v.id.as_str()).collect();
-        let mut chosen = Vec::new();
+        let mut chosen = Vec::with_capacity(ids.len());
+        let mut listed = HashSet::with_capacity(ids.len());
         for (k, id) in ids.iter().enumerate() {
-            match names.iter().position(|n| n == id) {
-                Some(i) if chosen.contains(&i) => {
+            match self.village_index.get(id).copied() {
+                Some(i) if !listed.insert(i) => {
                     self.fail(&format!("{path}[{k}]"), format!("village `{id}` is listed twice"), None)
                 }
                 Some(i) => chosen.push(i),
                 None => {
+                    let names: Vec<&str> = if self.full() {
+                        Vec::new()
+                    } else {
+                        villages.iter().map(|v| v.id.as_str()).collect()
+                    };
                     let help = match closest(id, &names) {
                         Some(c) => format!("did you mean `{c}`?"),
                         None => "use the id of a village defined in [[villages]]".into(),
@@ -594,7 +773,9 @@ impl Checker<'_> {
         let first = c.start_year.unwrap_or(start_year as i64);
         self.int_in(&format!("{path}.start_year"), first, 1900, 2200);
         if let Some(end) = c.end_year {
-            if end < first {
+            if !(1900..=2200).contains(&end) {
+                self.int_in(&format!("{path}.end_year"), end, 1900, 2200);
+            } else if end < first {
                 self.fail(
                     &format!("{path}.end_year"),
                     format!("end_year {end} is before start_year {first}"),
@@ -641,13 +822,27 @@ impl Checker<'_> {
             external: kind.external_beneficiaries(),
             villages: chosen,
             start_year: first.clamp(1900, 2200) as i32,
-            end_year: c.end_year.map(|e| e as i32),
+            end_year: c.end_year.map(|e| e.clamp(1900, 2200) as i32),
             kind,
         })
     }
 
     fn policies(&mut self, raw: &RawScenario, interventions: &[Intervention]) -> Vec<Policy> {
+        // "no intervention" is one of the policies.
+        if raw.policies.len() + 1 > MAX_POLICIES {
+            self.fail(
+                &format!("policies[{}]", MAX_POLICIES - 1),
+                format!(
+                    "{} policies (with \"no intervention\") is more than the {} accepted",
+                    thousands(raw.policies.len() + 1),
+                    thousands(MAX_POLICIES)
+                ),
+                Some("every policy is simulated in every run and compared with the others: split the study into several scenario files (see src/limits.rs)".into()),
+            );
+            return Vec::new();
+        }
         let ids: Vec<&str> = interventions.iter().map(|iv| iv.id.as_str()).collect();
+        let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let mut policies = vec![Policy {
             name: NO_INTERVENTION.into(),
             description: Some("the counterfactual: organic growth only".into()),
@@ -669,17 +864,22 @@ impl Checker<'_> {
                     Some("give this policy another name, or remove it".into()),
                 );
             }
-            let mut chosen = Vec::new();
+            let mut chosen = Vec::with_capacity(rp.interventions.len());
+            let mut listed = HashSet::with_capacity(rp.interventions.len());
             for (k, id) in rp.interventions.iter().enumerate() {
-                match ids.iter().position(|i| i == id) {
-                    Some(i) if chosen.contains(&i) => self.fail(
+                match index.get(id.as_str()).copied() {
+                    Some(i) if !listed.insert(i) => self.fail(
                         &format!("{path}.interventions[{k}]"),
                         format!("`{id}` is listed twice"),
                         None,
                     ),
                     Some(i) => chosen.push(i),
                     None => {
-                        let help = self.known("intervention ids", &ids, id);
+                        let help = if self.full() {
+                            String::new()
+                        } else {
+                            self.known("intervention ids", &ids, id)
+                        };
                         self.fail(
                             &format!("{path}.interventions[{k}]"),
                             format!("no intervention with id `{id}`"),
@@ -726,9 +926,24 @@ pub struct KindCheck<'c, 's> {
     pub years: usize,
 }
 
-impl KindCheck<'_, '_> {
+impl<'c> KindCheck<'c, '_> {
     fn path(&self, field: &str) -> String {
         format!("{}.{field}", self.prefix)
+    }
+
+    /// The slot (index into `participants`) of each participating village, by id.
+    pub fn slots(&self) -> HashMap<&'c str, usize> {
+        let villages = self.villages;
+        self.participants
+            .iter()
+            .enumerate()
+            .map(|(slot, &v)| (villages[v].id.as_str(), slot))
+            .collect()
+    }
+
+    /// Whether the scenario has a village with id `id`.
+    pub fn has_village(&self, id: &str) -> bool {
+        self.checker.village_index.contains_key(id)
     }
 
     /// Reads the kind's own keys, recording a located error on failure.
