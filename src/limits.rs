@@ -43,6 +43,9 @@
 pub const MAX_YUAN: f64 = 1e12;
 /// Largest rate per year (interest, return, growth as a rate): 1,000%.
 pub const MAX_RATE: f64 = 10.0;
+/// Lowest discount rate: `0.9^-100` = 37,649, so a flow 100 years ahead
+/// counts at most that many times its value in a present value.
+pub const MIN_DISCOUNT_RATE: f64 = -0.1;
 /// Largest magnitude of a log growth per year.
 pub const MAX_LOG_GROWTH: f64 = 1.0;
 /// Largest magnitude of a factor loading.
@@ -62,6 +65,10 @@ pub const MAX_VILLAGES: usize = 100_000;
 pub const MAX_POLICIES: usize = 1_000;
 /// Most interventions.
 pub const MAX_INTERVENTIONS: usize = 10_000;
+/// Most village-intervention pairs (the participating villages of every
+/// intervention together, with outside beneficiaries): 100 measures in each
+/// of 100,000 villages.
+pub const MAX_PARTICIPATIONS: usize = 10_000_000;
 /// Most common factors.
 pub const MAX_FACTORS: usize = 100;
 /// Largest scenario file or villages CSV file read, in bytes (64 MiB).

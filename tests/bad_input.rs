@@ -46,6 +46,7 @@ fn cases() -> Vec<(&'static str, String, &'static str, usize)> {
         ("end before start", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\nstart_year = 2027\nend_year = 2026\n"), "before start_year", 22),
         ("missing targets", format!("{h}{v}").replace("[targets]\nfloor = \"50万\"\nweak = \"30万\"\n", ""), "[targets]", 0),
         ("no villages", h.to_string(), "has no [[villages]]", 0),
+        ("discount rate", format!("{h}{v}").replace("seed = 1\n", "seed = 1\ndiscount_rate = -0.5\n"), "discount rate from -10%", 7),
         ("missing csv", format!("{h}[[villages]]\nfile = \"nope.csv\"\n"), "cannot read villages file", 0),
         // Magnitudes that cannot be money, rates or growth: refused with the bound.
         ("end year", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\nend_year = 99999999999\n"), "`interventions[0].end_year`", 21),
@@ -447,4 +448,23 @@ fn invalid_utf8_is_located_to_its_line_and_column() {
         &format!("{GOOD_HEAD}[[villages]]\nfile = \"v.csv\"\n"),
     );
     says(&refused(dir.path(), &file), &["v.csv:3:2:", "invalid UTF-8"]);
+}
+
+#[test]
+fn too_many_village_intervention_pairs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = GOOD_HEAD.replace("[targets]", "[targets]").to_string();
+    text += "[[villages]]\ngroup = \"g\"\ncount = 100000\noperating_income = \"20万\"\n";
+    for i in 0..101 {
+        text += &format!("[[interventions]]\nid = \"s{i}\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\n");
+    }
+    let file = write(dir.path(), "pairs.toml", &text);
+    let assert = villagesim(dir.path())
+        .args(["validate", file.to_str().unwrap()])
+        .assert()
+        .failure()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("interventions[100].villages"), "{stderr}");
+    assert!(stderr.contains("10,000,000"), "{stderr}");
 }

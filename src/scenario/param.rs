@@ -27,7 +27,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::units::{parse_number, parse_range, Z_95};
-use crate::limits::{MAX_LOADING, MAX_LOG_GROWTH, MAX_PROJECTS_PER_YEAR, MAX_QUANTITY, MAX_RATE, MAX_YUAN};
+use crate::limits::{
+    MAX_LOADING, MAX_LOG_GROWTH, MAX_PROJECTS_PER_YEAR, MAX_QUANTITY, MAX_RATE, MAX_YUAN, MIN_DISCOUNT_RATE,
+};
 
 /// How often an uncertain parameter is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -754,6 +756,9 @@ pub enum Domain {
     Rate,
     /// From 0 to [`MAX_RATE`]: returns and yields that cannot be negative.
     NonNegativeRate,
+    /// The appraisal's discount rate, from [`MIN_DISCOUNT_RATE`] to
+    /// [`MAX_RATE`].
+    DiscountRate,
     /// Log growth per year, |g| <= [`MAX_LOG_GROWTH`].
     LogGrowth,
     /// Factor loadings, |b| <= [`MAX_LOADING`].
@@ -815,6 +820,7 @@ impl Domain {
             Domain::Probability => (0.0, 1.0),
             Domain::Rate => (-0.999_999, MAX_RATE),
             Domain::NonNegativeRate => (0.0, MAX_RATE),
+            Domain::DiscountRate => (MIN_DISCOUNT_RATE, MAX_RATE),
             Domain::LogGrowth => (-MAX_LOG_GROWTH, MAX_LOG_GROWTH),
             Domain::Loading => (-MAX_LOADING, MAX_LOADING),
             Domain::ProjectsPerYear => (0.0, MAX_PROJECTS_PER_YEAR),
@@ -831,7 +837,7 @@ impl Domain {
             Domain::Quantity => (-MAX_QUANTITY, MAX_QUANTITY),
             // Bounded by nature: clamping keeps every draw in [0, 1].
             Domain::Probability => (f64::NEG_INFINITY, f64::INFINITY),
-            Domain::Rate | Domain::NonNegativeRate => (-MAX_RATE, MAX_RATE),
+            Domain::Rate | Domain::NonNegativeRate | Domain::DiscountRate => (-MAX_RATE, MAX_RATE),
             Domain::LogGrowth => (-MAX_LOG_GROWTH, MAX_LOG_GROWTH),
             Domain::Loading => (-MAX_LOADING, MAX_LOADING),
             Domain::ProjectsPerYear => (-MAX_PROJECTS_PER_YEAR, MAX_PROJECTS_PER_YEAR),
@@ -862,6 +868,12 @@ impl Domain {
                 "a rate >= 0 and at most {} a year (e.g. 0.05 or \"5%\"; {} is far above any interest or return)",
                 percent(MAX_RATE),
                 percent(MAX_RATE)
+            ),
+            Domain::DiscountRate => format!(
+                "a discount rate from {} to {} a year (e.g. 0.04 or \"4%\"; below {} the present value of a flow 100 years ahead grows by more than 37,000 times, beyond what can be summed exactly)",
+                percent(MIN_DISCOUNT_RATE),
+                percent(MAX_RATE),
+                percent(MIN_DISCOUNT_RATE)
             ),
             Domain::LogGrowth => format!(
                 "a log growth per year from -{MAX_LOG_GROWTH} to {MAX_LOG_GROWTH} (e.g. 0.03 for about +3% a year; {MAX_LOG_GROWTH} multiplies income by e = 2.7 in one year, so a larger figure is surely a mistake, such as a percentage written as a whole number)"

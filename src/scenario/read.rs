@@ -20,7 +20,7 @@ use super::param::{Domain, Num, Param};
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
 
-use crate::limits::{MAX_ERRORS, MAX_FACTORS, MAX_FILE_BYTES, MAX_INTERVENTIONS, MAX_POLICIES};
+use crate::limits::{MAX_ERRORS, MAX_FACTORS, MAX_FILE_BYTES, MAX_INTERVENTIONS, MAX_PARTICIPATIONS, MAX_POLICIES};
 /// Largest accepted values: beyond them a file is almost surely mistaken
 /// (defined, with their reasoning, in [`crate::limits`]).
 pub use crate::limits::{MAX_RUNS, MAX_VILLAGES, MAX_YEARS};
@@ -307,7 +307,7 @@ impl Checker<'_> {
         self.int_in("scenario.years", h.years, 1, MAX_YEARS);
         let runs = h.runs.unwrap_or(DEFAULT_RUNS);
         self.int_in("scenario.runs", runs, 1, MAX_RUNS);
-        let discount_rate = self.num("scenario.discount_rate", h.discount_rate, 0.04, Domain::Rate);
+        let discount_rate = self.num("scenario.discount_rate", h.discount_rate, 0.04, Domain::DiscountRate);
         let (floor_yuan, weak_yuan) = self.targets(&raw);
         let last_year = h.start_year + h.years - 1;
         let target_year = raw.targets.as_ref().and_then(|t| t.year).map(|y| {
@@ -324,11 +324,30 @@ impl Checker<'_> {
         let start_year = h.start_year.clamp(1900, 2200) as i32;
         let years = h.years.clamp(1, MAX_YEARS) as usize;
         self.village_index = villages.iter().enumerate().map(|(i, v)| (v.id.clone(), i)).collect();
-        let interventions: Vec<Intervention> = interventions
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, raw)| self.intervention(i, raw, &villages, &factors, start_year, years))
-            .collect();
+        // Village-intervention pairs are counted as interventions are
+        // built, so a file cannot make validation hold billions of them.
+        let mut participations = 0usize;
+        let mut built = Vec::new();
+        for (i, raw) in interventions.into_iter().enumerate() {
+            let Some(iv) = self.intervention(i, raw, &villages, &factors, start_year, years) else {
+                continue;
+            };
+            participations += iv.villages.len() + iv.external.len();
+            if participations > MAX_PARTICIPATIONS {
+                self.fail(
+                    &format!("interventions[{i}].villages"),
+                    format!(
+                        "the interventions up to this one take part in {} village-intervention pairs, more than the {} supported",
+                        thousands(participations),
+                        thousands(MAX_PARTICIPATIONS)
+                    ),
+                    Some("each pair is simulated every year of every run: select fewer villages per intervention, or split the scenario".into()),
+                );
+                break;
+            }
+            built.push(iv);
+        }
+        let interventions = built;
         self.unique("interventions", interventions.iter().map(|iv| iv.id.as_str()), "id");
         let policies = self.policies(&raw, &interventions);
         let backtest = raw.backtest.as_ref().map(|b| {
