@@ -66,9 +66,9 @@ fn hint(error: &std::io::Error) -> &'static str {
     use std::io::ErrorKind::*;
     match error.kind() {
         StorageFull | QuotaExceeded | FileTooLarge => {
-            " (the disk is full or a size limit was reached: free some space or choose another --out; nothing in the output folder was changed)"
+            " (the disk is full or a file-size limit was reached: free some space or write elsewhere, e.g. with --out; the earlier files are untouched)"
         }
-        PermissionDenied | ReadOnlyFilesystem => " (check the folder's permissions or choose another --out)",
+        PermissionDenied | ReadOnlyFilesystem => " (check the folder's permissions or write elsewhere, e.g. with --out)",
         _ => "",
     }
 }
