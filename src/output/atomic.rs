@@ -242,6 +242,10 @@ impl Staging {
         if !destination.is_dir() {
             return Ok(());
         }
+        // The folder that replaces it keeps its permissions (say, group-writable).
+        if let Ok(metadata) = fs::metadata(destination) {
+            let _ = fs::set_permissions(&self.dir, metadata.permissions());
+        }
         let written: HashSet<&Path> = self.files.iter().map(PathBuf::as_path).collect();
         self.carry_folder(destination, Path::new(""), &written)
     }
