@@ -286,6 +286,9 @@ fn run_model(
     lang: Lang,
 ) -> Result<crate::summary::results::Results, CliError> {
     let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
+    // Before simulating: a second run into the same folder refuses now,
+    // not after minutes of work. Stale staging folders go here too.
+    let _lock = output::OutputLock::acquire(&out)?;
     let threads = options.threads;
     let bar = progress_bar(model.runs, quiet);
     let started = Instant::now();
@@ -595,19 +598,40 @@ fn explain(kind: Option<&str>, markdown: bool) -> Result<(), CliError> {
 pub const TEMPLATE: &str = include_str!("../scenarios/template.toml");
 
 fn init(path: &Path, force: bool) -> Result<(), CliError> {
-    if path.exists() && !force {
+    // An empty file (say, from an earlier attempt on a full disk) holds
+    // nothing to lose.
+    let occupied = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_file() || m.len() > 0);
+    if occupied && !force {
         return Err(CliError::Usage(format!(
             "{} already exists; use --force to overwrite it",
             path.display()
         )));
     }
-    std::fs::write(path, TEMPLATE).map_err(|source| output::OutputError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    write_whole(path, TEMPLATE.as_bytes())?;
     say!(
         "wrote {}; try: villagesim validate {0} && villagesim run {0}",
         path.display()
     );
+    Ok(())
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it into
+/// place: `path` is either untouched or complete, never half written.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), output::OutputError> {
+    use std::io::Write as _;
+    let error = |source| output::OutputError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::File::create(&temp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(source) = written.and_then(|()| std::fs::rename(&temp, path)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(error(source));
+    }
     Ok(())
 }

@@ -12,6 +12,7 @@ use villagesim::scenario::LoadError;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    clean_up_on_signals();
     let Err(error) = cli::run(args) else {
         return ExitCode::SUCCESS;
     };
@@ -41,3 +42,25 @@ fn main() -> ExitCode {
         ExitCode::FAILURE
     }
 }
+
+/// On SIGINT, SIGTERM or SIGHUP: remove this process's staging folders
+/// (a commit under way finishes first) and exit with 128 + the signal,
+/// as a shell reports it. The earlier outputs stay as they were.
+#[cfg(unix)]
+fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        // Without the handler, a signal still ends the process; the next
+        // run into the same folder removes what it left.
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            villagesim::output::remove_staging_for_exit();
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn clean_up_on_signals() {}

@@ -289,6 +289,13 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
     let settings = args.flags.settings();
     let spec = sweep::SweepSpec::parse(&args.set)?;
     let base = scenario.model(&spec.fixed, &settings)?;
+    let out = args
+        .flags
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&base.name, "sweep"));
+    // Before simulating: a second writer into the same folder refuses now.
+    let _lock = crate::output::OutputLock::acquire(&out)?;
     let bar = progress(spec.points() as u64, args.flags.quiet, "sweep point");
     let result = sweep::run(&scenario, &spec, &settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
@@ -301,7 +308,6 @@ pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
         })?),
         None => None,
     };
-    let out = args.flags.out.unwrap_or_else(|| default_out(&base.name, "sweep"));
     let written = sweep::write(&result, charted, &out, args.flags.lang)?;
     if !args.flags.quiet {
         for line in sweep::table(&result) {
@@ -322,6 +328,12 @@ pub fn sensitivity_command(args: SensitivityArgs) -> Result<(), CliError> {
     let settings = args.flags.settings();
     let base = scenario.model(&[], &settings)?;
     let inputs = overrides::uncertain_inputs(&scenario.text)?;
+    let out = args
+        .flags
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&base.name, "sensitivity"));
+    let _lock = crate::output::OutputLock::acquire(&out)?;
     let bar = progress(
         sensitivity::simulations(inputs.len(), args.samples) as u64,
         args.flags.quiet,
@@ -333,7 +345,6 @@ pub fn sensitivity_command(args: SensitivityArgs) -> Result<(), CliError> {
     };
     let result = sensitivity::run(&scenario, &settings, &options, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    let out = args.flags.out.unwrap_or_else(|| default_out(&base.name, "sensitivity"));
     let written = sensitivity::write(&result, &out, args.flags.lang)?;
     if !args.flags.quiet {
         for line in sensitivity::table(&result) {

@@ -2,6 +2,7 @@
 //! staged and moved into place together.
 
 pub mod atomic;
+pub mod lock;
 pub mod report;
 pub mod summary_json;
 pub mod tables;
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use atomic::{OutputError, Staging};
+pub use atomic::{remove_staging_for_exit, OutputError, OutputLock, Staging};
 
 use crate::charts::Lang;
 use crate::summary::results::{Results, RESULTS_FORMAT_VERSION};
@@ -102,6 +103,7 @@ fn write_charts_and_reports(
     manifest: &Manifest,
     lang: Lang,
 ) -> Result<(), OutputError> {
+    staging.replace_folder("charts");
     let chart_dir = staging.dir().join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;
     let charts = crate::charts::write_run_charts(results, &chart_dir, lang).map_err(|e| OutputError::Chart {
@@ -162,6 +164,8 @@ pub fn rebuild_reports(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, SavedErro
             dir: dir.display().to_string(),
         });
     }
+    // Held while reading, so that no run replaces the folder meanwhile.
+    let _lock = OutputLock::acquire(dir)?;
     let manifest_path = dir.join("manifest.json");
     let manifest: Manifest = read_json(&manifest_path)?;
     // The version first, so an incompatible file gets a clear message
