@@ -1139,20 +1139,37 @@ pub fn html(results: &Results, manifest: &Manifest, charts: &[(String, String)],
 // ---------------------------------------------------------------------------
 // Markdown
 
-/// Escapes text for Markdown (inline and table cells).
+/// Escapes text for Markdown (inline and table cells): every character
+/// Markdown or HTML gives a meaning (`<script>`, `&lt;`, emphasis, links,
+/// code, table bars) is backslash-escaped, and line breaks and other control
+/// characters become spaces, so user text can neither end its line (and
+/// start raw HTML or a heading on the next) nor format the brief.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' => out.push(' '),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Text for a Markdown code span in a table cell: no backtick (it would end
+/// the span), bars escaped (GitHub tables), no line break.
+fn md_code(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '`' => "'".to_string(),
+            '|' => "\\|".to_string(),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// `report.md`: the same content as [`html`], charts as the PNG files in
@@ -1227,7 +1244,7 @@ pub fn markdown(results: &Results, manifest: &Manifest, lang: Lang) -> String {
             Block::KeyValues(kv) => {
                 s += "| | |\n| --- | --- |\n";
                 for (k, v) in kv {
-                    let _ = writeln!(s, "| {} | `{}` |", md(k), v.replace('|', "\\|").replace('`', "'"));
+                    let _ = writeln!(s, "| {} | `{}` |", md(k), md_code(v));
                 }
                 s += "\n";
             }
@@ -1267,6 +1284,8 @@ mod tests {
             ("92nd".into(), "21st".into(), "12th".into())
         );
         assert_eq!(md("a|b*c"), "a\\|b\\*c");
+        assert_eq!(md("<script>&amp;\r\n# x"), "\\<script\\>\\&amp;  \\# x");
+        assert_eq!(md_code("a`b|c\nd"), "a'b\\|c d");
         assert_eq!(esc("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
     }
 }
