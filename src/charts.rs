@@ -1109,7 +1109,8 @@ pub(crate) fn dashed<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
     let len = (dx * dx + dy * dy).sqrt();
-    if !(len >= 1.0) || on <= 0 || off < 0 {
+    // (NaN is not a length either.)
+    if len.is_nan() || len < 1.0 || on <= 0 || off < 0 {
         return Ok(());
     }
     // No chart needs a line longer than a few times its size: the rest

@@ -1971,7 +1971,8 @@ mod tests {
     #[test]
     fn extreme_values() {
         let r = decision_results();
-        let cases: [(&str, &dyn Fn(&str, f64) -> f64); 5] = [
+        type Edit<'a> = &'a dyn Fn(&str, f64) -> f64;
+        let cases: [(&str, Edit); 5] = [
             ("±1e300", &|_, v| if v >= 0.0 { 1e300 } else { -1e300 }),
             ("alternating ±1.7e308", &|k, v| {
                 if k.len() % 2 == 0 {
