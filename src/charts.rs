@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::sync::OnceLock;
 
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -956,6 +957,81 @@ fn finite(v: f64) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// Largest magnitude an axis reaches: beyond it a value is drawn at the
+/// axis edge. Far above any figure of a run (see [`crate::limits`]), and far
+/// enough below `f64::MAX` that spans, padding and tick steps stay finite.
+pub(crate) const AXIS_LIMIT: f64 = 1e300;
+
+/// Bounds for an axis from `a` to `b`: finite, within ±[`AXIS_LIMIT`],
+/// ordered, and with a span that is not lost to rounding against their
+/// magnitude (so tick steps are never zero or infinite). NaN counts as 0.
+pub(crate) fn axis_bounds(a: f64, b: f64) -> (f64, f64) {
+    let fix = |v: f64| {
+        if v.is_nan() {
+            0.0
+        } else {
+            v.clamp(-AXIS_LIMIT, AXIS_LIMIT)
+        }
+    };
+    let (a, b) = (fix(a), fix(b));
+    let (lo, hi) = (a.min(b), a.max(b));
+    let magnitude = lo.abs().max(hi.abs());
+    if hi - lo > magnitude * 1e-9 && hi - lo > 1e-12 {
+        return (lo, hi);
+    }
+    let centre = lo / 2.0 + hi / 2.0;
+    let half = (magnitude * 0.05).max(0.5);
+    ((centre - half).max(-AXIS_LIMIT), (centre + half).min(AXIS_LIMIT))
+}
+
+/// A linear axis of `f64` that cannot hang or overflow, whatever it is
+/// given: plotters' own loops for ever on an infinite span and overflows
+/// mapping a value far outside its range. Its bounds come from
+/// [`axis_bounds`]; a value outside them maps at most two spans beyond the
+/// edge (NaN to the start), so pixel coordinates stay near the chart. Inside
+/// its range it maps and ticks exactly like plotters' [`RangedCoordf64`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Axis {
+    lo: f64,
+    hi: f64,
+}
+
+/// The [`Axis`] from `a` to `b`.
+pub(crate) fn chart_axis(a: f64, b: f64) -> Axis {
+    let (lo, hi) = axis_bounds(a, b);
+    Axis { lo, hi }
+}
+
+impl Ranged for Axis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
+        let f = if v.is_nan() {
+            0.0
+        } else {
+            ((v - self.lo) / (self.hi - self.lo)).clamp(-2.0, 3.0)
+        };
+        let len = limit.1 as f64 - limit.0 as f64;
+        let d = if len >= 0.0 {
+            (len * f + 1e-3).floor()
+        } else {
+            (len * f - 1e-3).ceil()
+        };
+        (limit.0 as f64 + d).clamp(i32::MIN as f64 / 2.0, i32::MAX as f64 / 2.0) as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        // Bounded: the span is finite and well above the rounding of the bounds.
+        let points = hint.max_num_points().min(1_000);
+        RangedCoordf64::from(self.lo..self.hi).key_points(points)
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.lo..self.hi
+    }
+}
+
 /// Padded axis range covering `values`; never empty.
 pub(crate) fn value_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -1033,9 +1109,13 @@ pub(crate) fn dashed<DB: DrawingBackend>(
 ) -> DrawResult<(), DB> {
     let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
     let len = (dx * dx + dy * dy).sqrt();
-    if len < 1.0 {
+    // (NaN is not a length either.)
+    if len.is_nan() || len < 1.0 || on <= 0 || off < 0 {
         return Ok(());
     }
+    // No chart needs a line longer than a few times its size: the rest
+    // would be off the picture.
+    let len = len.min(4.0 * (WIDTH + HEIGHT) as f64);
     let mut s = 0.0;
     while s < len {
         let e = (s + on as f64).min(len);
@@ -1060,7 +1140,7 @@ pub(crate) fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
 
 /// Integer year ticks: at most `max` of them, every 1, 2, 5, 10… years.
 fn year_tick_count(first: i32, last: i32) -> usize {
-    let n = (last - first).max(0) as usize + 1;
+    let n = (i64::from(last) - i64::from(first)).max(0) as usize + 1;
     n.clamp(2, 12)
 }
 
@@ -1124,7 +1204,10 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typ
         true,
     );
     let unit = MoneyUnit::for_axis(l.lang, ylo.abs().max(yhi.abs()));
-    let (x0, x1) = (r.baseline_year as f64, r.final_year.max(r.baseline_year + 1) as f64);
+    let (x0, x1) = (
+        r.baseline_year as f64,
+        r.final_year.max(r.baseline_year.saturating_add(1)) as f64,
+    );
 
     let body = root.margin(top, 0, 0, 0);
     let ytick = |v: &f64| unit.tick(*v);
@@ -1135,7 +1218,7 @@ fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typ
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
-        .build_cartesian_2d(x0..x1, ylo..yhi)?;
+        .build_cartesian_2d(chart_axis(x0, x1), chart_axis(ylo, yhi))?;
     chart
         .configure_mesh()
         .x_labels(year_tick_count(r.baseline_year, r.final_year))
@@ -1211,7 +1294,7 @@ const NOTE_LINE_H: i32 = NOTE_PX as i32 + 4;
 /// labelled in the margin right of the plot (never over the data).
 fn threshold_hlines<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    chart: &ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    chart: &ChartContext<DB, Cartesian2d<Axis, Axis>>,
     ctx: &Ctx,
     t: Typo,
 ) -> DrawResult<(), DB> {
@@ -1282,7 +1365,10 @@ fn draw_below_floor<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx
     ];
     let top = draw_header(root, t, &l.below_floor_title(r), &l.subtitle(r, false), &rows)?;
     let n = r.villages.len().max(1) as f64;
-    let (x0, x1) = (r.baseline_year as f64, r.final_year.max(r.baseline_year + 1) as f64);
+    let (x0, x1) = (
+        r.baseline_year as f64,
+        r.final_year.max(r.baseline_year.saturating_add(1)) as f64,
+    );
     let body = root.margin(top, 0, 0, 0);
     let yfmt = |v: &f64| {
         if (v - v.round()).abs() < 1e-9 {
@@ -1306,7 +1392,7 @@ fn draw_below_floor<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area([0.0, yhi].iter().map(yfmt)))
-        .build_cartesian_2d(x0..x1, 0.0..yhi)?;
+        .build_cartesian_2d(chart_axis(x0, x1), chart_axis(0.0, yhi))?;
     chart
         .configure_mesh()
         .x_labels(year_tick_count(r.baseline_year, r.final_year))
@@ -1532,6 +1618,11 @@ fn log_ticks(a: f64, b: f64, label: impl Fn(f64) -> String, px: impl Fn(f64) -> 
         (&[1.0], 2),
         (&[1.0], 3),
     ];
+    // Decades of finite yuan only (10^-324 to 10^309), so the loop is short.
+    if !(a.is_finite() && b.is_finite()) {
+        return Vec::new();
+    }
+    let (a, b) = (a.clamp(-330.0, 310.0), b.clamp(-330.0, 310.0));
     let mut last = Vec::new();
     for (mults, step) in candidates {
         let mut ticks = Vec::new();
@@ -1677,7 +1768,7 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area([0.0, yhi].iter().map(ytick)))
-        .build_cartesian_2d(x_lo..x_hi, 0.0..yhi)?;
+        .build_cartesian_2d(chart_axis(x_lo, x_hi), chart_axis(0.0, yhi))?;
     let what = if log_axis {
         MoneyWhat::FinalIncomeLog
     } else {

@@ -11,20 +11,20 @@
 
 use std::path::{Path, PathBuf};
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use crate::charts::{
-    band, boxed_text, dashed, decimals_for, draw_header, draw_swatch, ensure_fonts, group_thousands, policy_color,
-    shorten, text_width, write_png, write_svg, y_label_area, ChartError, Ctx, DrawChart, DrawResult, Labels, Lang,
-    LegendItem, MoneyUnit, Swatch, Typo, AXIS, AXIS_TITLE_PX, BAND_INNER_ALPHA, BAND_OUTER_ALPHA, GRID, LEGEND_PX,
-    LEGEND_ROW_H, MARGIN_X, MUTED, NOTE_PX, POLICY_COLORS, SWATCH_H, SWATCH_W, TEXT, TICK_PX, WIDTH,
+    band, boxed_text, chart_axis, dashed, decimals_for, draw_header, draw_swatch, ensure_fonts, group_thousands,
+    policy_color, shorten, text_width, write_png, write_svg, y_label_area, Axis, ChartError, Ctx, DrawChart,
+    DrawResult, Labels, Lang, LegendItem, MoneyUnit, Swatch, Typo, AXIS, AXIS_TITLE_PX, BAND_INNER_ALPHA,
+    BAND_OUTER_ALPHA, GRID, HEIGHT, LEGEND_PX, LEGEND_ROW_H, MARGIN_X, MUTED, NOTE_PX, POLICY_COLORS, SWATCH_H,
+    SWATCH_W, TEXT, TICK_PX, WIDTH,
 };
 use crate::summary::results::*;
 
-type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
 
 /// Okabe–Ito yellow: used for interventions only (too light for lines).
 const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
@@ -56,6 +56,10 @@ fn fill_box<DB: DrawingBackend>(
     c: RGBColor,
     hatched: bool,
 ) -> DrawResult<(), DB> {
+    // Kept near the picture, so the hatching below stays a few hundred lines.
+    let near = |v: i32, size: u32| v.clamp(-(size as i32), 2 * size as i32);
+    let (x0, x1) = (near(x0, WIDTH), near(x1, WIDTH));
+    let (y0, y1) = (near(y0, HEIGHT), near(y1, HEIGHT));
     let (x0, x1) = (x0.min(x1), x0.max(x1));
     let (y0, y1) = (y0.min(y1), y0.max(y1));
     if !hatched {
@@ -826,7 +830,7 @@ fn draw_contributions<DB: DrawingBackend>(
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
-        .build_cartesian_2d(first - 0.5..last + 0.5, ylo..yhi)?;
+        .build_cartesian_2d(chart_axis(first - 0.5, last + 0.5), chart_axis(ylo, yhi))?;
     chart
         .configure_mesh()
         .x_labels(years.len().clamp(2, 12) + 1)
@@ -1050,10 +1054,10 @@ fn draw_dscr<DB: DrawingBackend>(
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area([ylo, yhi].iter().map(ytick)))
-        .build_cartesian_2d(first as f64 - 0.5..last as f64 + 0.5, ylo..yhi)?;
+        .build_cartesian_2d(chart_axis(first as f64 - 0.5, last as f64 + 0.5), chart_axis(ylo, yhi))?;
     chart
         .configure_mesh()
-        .x_labels(((last - first) as usize + 2).min(13))
+        .x_labels((i64::from(last) - i64::from(first)).clamp(0, 11) as usize + 2)
         .y_labels(8)
         .x_label_formatter(&year_tick)
         .y_label_formatter(&ytick)
@@ -1170,7 +1174,7 @@ fn draw_paired<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, w: 
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(name_w)
-        .build_cartesian_2d(xlo..xhi, -0.5..n as f64 - 0.5)?;
+        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(-0.5, n as f64 - 0.5))?;
     chart
         .configure_mesh()
         .x_labels(7)
@@ -1285,10 +1289,10 @@ fn draw_coverage<DB: DrawingBackend>(
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area(["100".to_string()].into_iter()))
-        .build_cartesian_2d(first - 0.5..last + 0.5, -4.0..104.0)?;
+        .build_cartesian_2d(chart_axis(first - 0.5, last + 0.5), chart_axis(-4.0, 104.0))?;
     chart
         .configure_mesh()
-        .x_labels(((last - first) as usize + 2).min(13))
+        .x_labels(((last - first).clamp(0.0, 11.0)) as usize + 2)
         .y_labels(6)
         .x_label_formatter(&year_tick)
         .y_label_formatter(&|v: &f64| {
@@ -1371,7 +1375,7 @@ fn draw_cost<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, w: &W
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&tick)))
-        .build_cartesian_2d(xlo..xhi, ylo..yhi)?;
+        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(ylo, yhi))?;
     chart
         .configure_mesh()
         .x_labels(6)
@@ -1537,7 +1541,7 @@ fn draw_cdf<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, w: &Wo
         .margin_left(MARGIN_X - 8)
         .x_label_area_size(52)
         .y_label_area_size(y_label_area(["100".to_string()].into_iter()))
-        .build_cartesian_2d(xlo..xhi, -2.0..102.0)?;
+        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(-2.0, 102.0))?;
     chart
         .configure_mesh()
         .x_labels(7)
@@ -1576,8 +1580,8 @@ mod tests {
     use std::fs;
 
     use super::*;
+    use crate::charts::render_chart_rgb;
     use crate::charts::tests::{sample_results, stat};
-    use crate::charts::{render_chart_rgb, HEIGHT};
 
     fn appraisal(id: &str, kind: &str, years: &[i32], income: f64, dscr: bool) -> InterventionResults {
         let mut a: InterventionResults = serde_json::from_value(serde_json::json!({
@@ -1910,6 +1914,130 @@ mod tests {
         // At the plot's left edge a label goes right or around, never outside.
         let (s3, _, _) = place_label("cluster purchase", (102, 300), plot, &[]);
         assert!(s3.0 >= plot.0);
+    }
+
+    // --- extreme values: every chart draws (or refuses) any finite range ---
+
+    /// Every float of `r` (figures, thresholds, bucket bounds; not years or
+    /// counts) replaced by `f(key, value)`.
+    fn map_floats(r: &Results, f: &dyn Fn(&str, f64) -> f64) -> Results {
+        fn walk(v: &mut serde_json::Value, key: &str, f: &dyn Fn(&str, f64) -> f64) {
+            match v {
+                serde_json::Value::Object(m) => m.iter_mut().for_each(|(k, x)| walk(x, k, f)),
+                serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, key, f)),
+                serde_json::Value::Number(n) if n.is_f64() => {
+                    *v = serde_json::json!(f(key, n.as_f64().unwrap_or(0.0)));
+                }
+                _ => {}
+            }
+        }
+        let mut v = serde_json::to_value(r).unwrap();
+        walk(&mut v, "", f);
+        serde_json::from_value(v).unwrap()
+    }
+
+    /// Draws every chart of `r` (SVG and PNG) in a thread and fails if that
+    /// takes more than a minute (a few seconds normally, in a debug build):
+    /// a loop over a range must stop for any input. Every chart must draw.
+    fn draws_promptly(what: &str, r: Results, lang: Lang) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let outcome = std::panic::catch_unwind(|| {
+                let dir = tempfile::tempdir().unwrap();
+                crate::charts::write_run_charts(&r, dir.path(), lang).map(|files| files.len())
+            });
+            let _ = tx.send(outcome.map_err(|_| "a chart panicked".to_string()));
+        });
+        match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(Ok(Ok(n))) => assert!(n >= 6, "{what}: only {n} files"),
+            Ok(Ok(Err(e))) => panic!("{what}: {e}"),
+            Ok(Err(e)) => panic!("{what}: {e}"),
+            Err(_) => panic!("{what}: charts not drawn within a minute (a loop does not end)"),
+        }
+    }
+
+    #[test]
+    fn extreme_thresholds() {
+        let mut r = decision_results();
+        r.floor_yuan = 1.7e308;
+        draws_promptly("floor 1.7e308", r.clone(), Lang::En);
+        r.weak_yuan = 1.7e308;
+        draws_promptly("floor and weak 1.7e308", r.clone(), Lang::Zh);
+        r.floor_yuan = -f64::MAX;
+        r.weak_yuan = f64::MAX;
+        draws_promptly("floor -MAX, weak MAX", r, Lang::En);
+    }
+
+    #[test]
+    fn extreme_values() {
+        let r = decision_results();
+        type Edit<'a> = &'a dyn Fn(&str, f64) -> f64;
+        let cases: [(&str, Edit); 5] = [
+            ("±1e300", &|_, v| if v >= 0.0 { 1e300 } else { -1e300 }),
+            ("alternating ±1.7e308", &|k, v| {
+                if k.len() % 2 == 0 {
+                    1.7e308
+                } else {
+                    -v.signum() * 1.7e308
+                }
+            }),
+            ("1e300 plus a few ulps", &|k, _| 1e300 * (1.0 + 1e-15 * k.len() as f64)),
+            ("tiny", &|_, v| v * 1e-310),
+            ("all zero", &|_, _| 0.0),
+        ];
+        for (what, f) in cases {
+            draws_promptly(what, map_floats(&r, f), Lang::En);
+        }
+    }
+
+    #[test]
+    fn extreme_shapes() {
+        let r = decision_results();
+        // NaN everywhere a figure is (results built in memory can hold it).
+        let mut nan = r.clone();
+        for p in &mut nan.policies {
+            for y in &mut p.years {
+                y.mean_income_yuan = Stat {
+                    mean: f64::NAN,
+                    p50: f64::INFINITY,
+                    ..y.mean_income_yuan
+                };
+                y.below_floor.p95 = f64::NAN;
+            }
+            for b in &mut p.final_income_histogram {
+                b.hi = f64::INFINITY;
+            }
+        }
+        nan.floor_yuan = f64::NAN;
+        draws_promptly("NaN and infinity", nan, Lang::En);
+        // A single year, then the baseline year alone.
+        let mut one = r.clone();
+        one.final_year = one.start_year;
+        for p in &mut one.policies {
+            p.years.truncate(2);
+            p.villages.iter_mut().for_each(|v| v.truncate(2));
+            p.coverage.truncate(1);
+            p.appraisals.iter_mut().for_each(|a| a.years.truncate(1));
+        }
+        draws_promptly("one year", one.clone(), Lang::En);
+        one.final_year = one.baseline_year;
+        for p in &mut one.policies {
+            p.years.truncate(1);
+            p.villages.iter_mut().for_each(|v| v.truncate(1));
+        }
+        draws_promptly("baseline only", one, Lang::Zh);
+        // A single village.
+        let mut single = r.clone();
+        single.villages.truncate(1);
+        for p in &mut single.policies {
+            p.villages.truncate(1);
+        }
+        draws_promptly("one village", single, Lang::En);
+        // Years far apart.
+        let mut far = r;
+        far.baseline_year = i32::MIN + 1;
+        far.final_year = i32::MAX;
+        draws_promptly("years i32::MIN to MAX", far, Lang::En);
     }
 
     /// Writes the decision charts for a human to look at, in

@@ -11,9 +11,9 @@ use plotters::style::text_anchor::HPos;
 use super::sensitivity::{short_number, SensitivityResult};
 use super::sweep::{self, SweepResult};
 use crate::charts::{
-    band, dashed, draw_header, ensure_fonts, group_thousands, policy_color, shorten, text_width, value_range,
-    y_label_area, DrawResult, GlyphText, Labels, Lang, LegendItem, MoneyUnit, Swatch, Typo, AXIS, AXIS_TITLE_PX,
-    BAND_OUTER_ALPHA, GRID, MARGIN_X, MUTED, NOTE_PX, SUBTITLE_PX, TEXT, TICK_PX, TITLE_PX, WIDTH,
+    band, chart_axis, dashed, draw_header, ensure_fonts, group_thousands, policy_color, shorten, text_width,
+    value_range, y_label_area, DrawResult, GlyphText, Labels, Lang, LegendItem, MoneyUnit, Swatch, Typo, AXIS,
+    AXIS_TITLE_PX, BAND_OUTER_ALPHA, GRID, MARGIN_X, MUTED, NOTE_PX, SUBTITLE_PX, TEXT, TICK_PX, TITLE_PX, WIDTH,
 };
 use crate::output::OutputError;
 use crate::summary::results::Stat;
@@ -227,7 +227,7 @@ impl Figure for SweepFigure<'_> {
             .margin_left(MARGIN_X - 8)
             .x_label_area_size(52)
             .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(ytick)))
-            .build_cartesian_2d(x0..x1, ylo..yhi)?;
+            .build_cartesian_2d(chart_axis(x0, x1), chart_axis(ylo, yhi))?;
         chart
             .configure_mesh()
             .x_labels(axis.values.len().clamp(2, 10))
@@ -611,7 +611,7 @@ impl Figure for Tornado<'_> {
             .margin_left(MARGIN_X - 8)
             .x_label_area_size(52)
             .y_label_area_size(label_w + 14)
-            .build_cartesian_2d(x0..x1, 0.0..n)?;
+            .build_cartesian_2d(chart_axis(x0, x1), chart_axis(0.0, n))?;
         chart
             .configure_mesh()
             .x_labels(6)

@@ -139,6 +139,11 @@ pub enum SavedError {
         expected: u32,
         version: String,
     },
+    #[error("{path}: {invalid}; the file was edited or damaged: run the scenario again")]
+    Invalid {
+        path: String,
+        invalid: crate::summary::results::Invalid,
+    },
     #[error(transparent)]
     Output(#[from] OutputError),
 }
@@ -152,6 +157,42 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SavedErro
         path: path.display().to_string(),
         message: e.to_string(),
     })
+}
+
+/// Reads and checks a saved `results.json`: its format version first (so an
+/// incompatible file gets a clear message rather than a missing-field
+/// error), then the whole file straight into [`Results`] (no intermediate
+/// JSON tree: a file of 100,000 villages is hundreds of MB), then its
+/// invariants ([`Results::check`]). Every error names the file.
+fn read_results(path: &Path, manifest: &Manifest) -> Result<Results, SavedError> {
+    #[derive(Deserialize)]
+    struct Head {
+        format_version: Option<serde_json::Value>,
+    }
+    let unreadable = |e: serde_json::Error| SavedError::Unreadable {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| SavedError::Unreadable {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let head: Head = serde_json::from_str(&text).map_err(unreadable)?;
+    let found = head.format_version.as_ref().and_then(|v| v.as_u64()).unwrap_or(0);
+    if found != u64::from(RESULTS_FORMAT_VERSION) {
+        return Err(SavedError::Version {
+            path: path.display().to_string(),
+            found: u32::try_from(found).unwrap_or(u32::MAX),
+            expected: RESULTS_FORMAT_VERSION,
+            version: manifest.version.clone(),
+        });
+    }
+    let results: Results = serde_json::from_str(&text).map_err(unreadable)?;
+    results.check().map_err(|invalid| SavedError::Invalid {
+        path: path.display().to_string(),
+        invalid,
+    })?;
+    Ok(results)
 }
 
 /// Rebuilds the charts and reports of an earlier run in `dir` from its
@@ -168,22 +209,7 @@ pub fn rebuild_reports(dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, SavedErro
     let _lock = OutputLock::acquire(dir)?;
     let manifest_path = dir.join("manifest.json");
     let manifest: Manifest = read_json(&manifest_path)?;
-    // The version first, so an incompatible file gets a clear message
-    // rather than a missing-field error.
-    let head: serde_json::Value = read_json(&results_path)?;
-    let found = head.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
-    if found != RESULTS_FORMAT_VERSION {
-        return Err(SavedError::Version {
-            path: results_path.display().to_string(),
-            found,
-            expected: RESULTS_FORMAT_VERSION,
-            version: manifest.version.clone(),
-        });
-    }
-    let results: Results = serde_json::from_value(head).map_err(|e| SavedError::Unreadable {
-        path: results_path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let results = read_results(&results_path, &manifest)?;
     let mut staging = Staging::new(dir)?;
     write_charts_and_reports(&mut staging, &results, &manifest, lang)?;
     Ok(staging.commit()?)

@@ -17,6 +17,10 @@ use crate::summary::results::{PolicyResults, Results, VillageYear};
 /// at least this.
 pub const AT_RISK: f64 = 0.2;
 
+/// Most rows of a table of villages: beyond it the brief shows the villages
+/// most at risk and says how many more are in `village_years.csv`.
+pub const MAX_VILLAGE_ROWS: usize = 100;
+
 // ---------------------------------------------------------------------------
 // Words
 
@@ -750,7 +754,12 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
     if !same {
         numeric.push(true);
     }
-    let unique_name = |n: &str| r.villages.iter().filter(|v| v.name == n).count() == 1;
+    // How many villages bear each name, counted once (not per row).
+    let mut name_counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for v in &r.villages {
+        *name_counts.entry(v.name.as_str()).or_default() += 1;
+    }
+    let unique_name = |n: &str| name_counts.get(n) == Some(&1);
     let row = |v: usize| {
         let info = &r.villages[v];
         let y = final_year(pk, v);
@@ -789,7 +798,15 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
         Row { cells, risk }
     };
     doc.push(Block::H3(w.h_at_risk.into()));
-    let risky: Vec<Row> = order.iter().copied().map(row).filter(|row| row.risk).collect();
+    let is_risky = |v: usize| final_year(pk, v).is_some_and(|y| y.p_below_floor >= AT_RISK);
+    let n_risky = order.iter().filter(|&&v| is_risky(v)).count();
+    let risky: Vec<Row> = order
+        .iter()
+        .copied()
+        .filter(|&v| is_risky(v))
+        .take(MAX_VILLAGE_ROWS)
+        .map(row)
+        .collect();
     if risky.is_empty() {
         doc.push(Block::P(match lang {
             Lang::En => format!("No village is at risk under {pkn}."),
@@ -802,14 +819,38 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             rows: risky,
             class: "villages",
         });
+        if n_risky > MAX_VILLAGE_ROWS {
+            doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, n_risky, true)));
+        }
     }
     doc.push(Block::H3(w.h_all_villages.into()));
     doc.push(Block::Table {
         head,
         numeric,
-        rows: order.iter().copied().map(row).collect(),
+        rows: order.iter().copied().take(MAX_VILLAGE_ROWS).map(row).collect(),
         class: "villages",
     });
+    if order.len() > MAX_VILLAGE_ROWS {
+        doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, order.len(), false)));
+    }
+}
+
+/// The sentence under a village table cut to its first `shown` rows of
+/// `total`: where the others are.
+fn more_villages(lang: Lang, shown: usize, total: usize, at_risk: bool) -> String {
+    let (shown_s, more) = (thousands(shown as f64, 0), thousands((total - shown) as f64, 0));
+    match (lang, at_risk) {
+        (Lang::En, true) => format!(
+            "The {shown_s} villages most at risk are shown; the other {more} villages at risk are in village_years.csv."
+        ),
+        (Lang::En, false) => format!(
+            "The {shown_s} villages most at risk are shown; the other {more} villages are in village_years.csv, with every year and policy."
+        ),
+        (Lang::Zh, true) => format!("上表列出风险最高的 {shown_s} 个村；其余 {more} 个风险村见 village_years.csv。"),
+        (Lang::Zh, false) => {
+            format!("上表列出风险最高的 {shown_s} 个村；其余 {more} 个村见 village_years.csv（含各年份、各政策）。")
+        }
+    }
 }
 
 fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
@@ -1098,20 +1139,37 @@ pub fn html(results: &Results, manifest: &Manifest, charts: &[(String, String)],
 // ---------------------------------------------------------------------------
 // Markdown
 
-/// Escapes text for Markdown (inline and table cells).
+/// Escapes text for Markdown (inline and table cells): every character
+/// Markdown or HTML gives a meaning (`<script>`, `&lt;`, emphasis, links,
+/// code, table bars) is backslash-escaped, and line breaks and other control
+/// characters become spaces, so user text can neither end its line (and
+/// start raw HTML or a heading on the next) nor format the brief.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '&' | '~' | '!' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' => out.push(' '),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Text for a Markdown code span in a table cell: no backtick (it would end
+/// the span), bars escaped (GitHub tables), no line break.
+fn md_code(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '`' => "'".to_string(),
+            '|' => "\\|".to_string(),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => " ".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// `report.md`: the same content as [`html`], charts as the PNG files in
@@ -1186,7 +1244,7 @@ pub fn markdown(results: &Results, manifest: &Manifest, lang: Lang) -> String {
             Block::KeyValues(kv) => {
                 s += "| | |\n| --- | --- |\n";
                 for (k, v) in kv {
-                    let _ = writeln!(s, "| {} | `{}` |", md(k), v.replace('|', "\\|").replace('`', "'"));
+                    let _ = writeln!(s, "| {} | `{}` |", md(k), md_code(v));
                 }
                 s += "\n";
             }
@@ -1226,6 +1284,8 @@ mod tests {
             ("92nd".into(), "21st".into(), "12th".into())
         );
         assert_eq!(md("a|b*c"), "a\\|b\\*c");
+        assert_eq!(md("<script>&amp;\r\n# x"), "\\<script\\>\\&amp;  \\# x");
+        assert_eq!(md_code("a`b|c\nd"), "a'b\\|c d");
         assert_eq!(esc("<a & \"b\">"), "&lt;a &amp; &quot;b&quot;&gt;");
     }
 }

@@ -1,0 +1,278 @@
+//! `villagesim report` does not trust its input: a results.json that was
+//! edited or damaged is refused with the file and the field named, exit
+//! code 1 and nothing written; user text cannot inject markup into
+//! report.md; a brief of thousands of villages is written quickly and its
+//! village tables stay short.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::villagesim;
+use predicates::str::contains;
+use serde_json::{json, Value};
+
+const SCENARIO: &str = r#"
+[scenario]
+name = "Input county <script>alert(1)</script> & *co*"
+description = "Tiny | run\n<b>bold</b>"
+start_year = 2025
+years = 3
+runs = 20
+seed = 5
+
+[targets]
+floor = "50万"
+weak = "30万"
+
+[[villages]]
+group = "weak <i>"
+count = 3
+operating_income = "15万 to 30万"
+growth = 0.04
+
+[[interventions]]
+id = "stream"
+kind = "income_stream"
+name = "Stream <script>x</script>"
+villages = { group = "weak <i>" }
+start_year = 2025
+amount = "10万 to 25万"
+
+[[policies]]
+name = "package <script>"
+description = "with [a link](http://example.com) and `code`"
+interventions = ["stream"]
+"#;
+
+/// Runs the scenario into `dir/out`; returns the output folder.
+fn run(dir: &Path) -> PathBuf {
+    common::write(dir, "county.toml", SCENARIO);
+    villagesim(dir)
+        .args(["run", "county.toml", "--out", "out", "--quiet"])
+        .assert()
+        .success();
+    dir.join("out")
+}
+
+/// Edits `out/results.json` with `edit`, runs `villagesim report out` and
+/// checks that it fails with exit code 1, a message naming the file and
+/// holding every one of `expected`, and leaves report.html as it was.
+fn refused(edit: impl FnOnce(&mut Value), expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path());
+    let path = out.join("results.json");
+    let mut results: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut results);
+    std::fs::write(&path, serde_json::to_vec_pretty(&results).unwrap()).unwrap();
+    refused_as_is(dir.path(), &out, expected);
+}
+
+fn refused_as_is(dir: &Path, out: &Path, expected: &[&str]) {
+    let html = std::fs::read(out.join("report.html")).unwrap();
+    let md = std::fs::read(out.join("report.md")).unwrap();
+    let assert = villagesim(dir).args(["report", "out"]).assert().code(1);
+    // The message as one line (the terminal renderer may wrap it).
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr)
+        .replace('│', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(stderr.contains("out/results.json"), "file not named: {stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "{e:?} not in: {stderr}");
+    }
+    assert!(
+        std::fs::read(out.join("report.html")).unwrap() == html,
+        "report.html changed"
+    );
+    assert!(std::fs::read(out.join("report.md")).unwrap() == md, "report.md changed");
+    assert!(
+        std::fs::read_dir(out)
+            .unwrap()
+            .all(|e| !e.unwrap().file_name().to_string_lossy().starts_with(".staging")),
+        "staging folder left behind"
+    );
+}
+
+const DAMAGED: &str = "the file was edited or damaged: run the scenario again";
+
+#[test]
+fn no_policies() {
+    refused(|r| r["policies"] = json!([]), &["policies is empty", DAMAGED]);
+    refused(
+        |r| {
+            r.as_object_mut().unwrap().remove("policies");
+        },
+        &["missing field `policies`"],
+    );
+}
+
+#[test]
+fn no_runs() {
+    refused(|r| r["runs"] = json!(0), &["runs is 0", DAMAGED]);
+}
+
+#[test]
+fn probability_above_one() {
+    refused(
+        |r| r["policies"][1]["years"][2]["all_above_floor"]["mean"] = json!(1.5),
+        &[
+            "policies[1].years[2].all_above_floor.mean is 1.5, a probability must be between 0 and 1",
+            DAMAGED,
+        ],
+    );
+    refused(
+        |r| r["policies"][0]["villages"][2][1]["p_below_floor"] = json!(-0.5),
+        &["policies[0].villages[2][1].p_below_floor is -0.5"],
+    );
+}
+
+#[test]
+fn years_out_of_order() {
+    refused(
+        |r| r["final_year"] = json!(2024),
+        &["final_year is 2024, before start_year 2025"],
+    );
+    refused(|r| r["baseline_year"] = json!(2020), &["baseline_year is 2020"]);
+    refused(
+        |r| r["policies"][1]["years"][3]["year"] = json!(2030),
+        &["policies[1].years[3].year is 2030, 2027 is expected"],
+    );
+    refused(
+        |r| {
+            r["policies"][0]["years"].as_array_mut().unwrap().pop();
+        },
+        &["policies[0].years has 3 entries"],
+    );
+}
+
+#[test]
+fn villages_do_not_match() {
+    refused(
+        |r| {
+            r["policies"][1]["villages"].as_array_mut().unwrap().pop();
+        },
+        &["policies[1].villages has 2 entries, one per village (3) is expected"],
+    );
+}
+
+#[test]
+fn null_or_wrong_numbers() {
+    // JSON has no NaN or 1e309: null is how such a number arrives.
+    refused(
+        |r| r["policies"][0]["years"][1]["mean_income_yuan"]["p50"] = Value::Null,
+        &["policies[0].years[1].mean_income_yuan.p50 is missing (null)"],
+    );
+    refused(
+        |r| r["floor_yuan"] = Value::Null,
+        &["invalid type: null, expected f64 at line"],
+    );
+    refused(
+        |r| r["weak_yuan"] = json!(9e6),
+        &["floor_yuan is 500000, below weak_yuan 9000000"],
+    );
+    refused(
+        |r| r["policies"][1]["years"][2]["mean_income_yuan"]["p5"] = json!(1e12),
+        &[
+            "policies[1].years[2].mean_income_yuan.p10",
+            "quantiles must be in order",
+        ],
+    );
+    refused(
+        |r| r["policies"][1]["years"][2]["below_floor"]["max"] = json!(4.0),
+        &["policies[1].years[2].below_floor.max is 4, a number of villages must be between 0 and 3"],
+    );
+    refused(
+        |r| r["comparisons"][0]["reference"] = json!("nobody"),
+        &["comparisons[0].reference is \"nobody\", which is not one of the policies"],
+    );
+}
+
+#[test]
+fn wrong_version_or_malformed() {
+    refused(|r| r["format_version"] = json!(0), &["results format 0"]);
+    refused(|r| r["format_version"] = json!("1"), &["results format 0"]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path());
+    let path = out.join("results.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    refused_as_is(dir.path(), &out, &["cannot read", "EOF", "line"]);
+}
+
+#[test]
+fn markdown_escapes_user_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path());
+    for _ in 0..2 {
+        let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+        let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+        assert!(!html.contains("<script") && !html.contains("<b>") && !html.contains("<i>"));
+        // Every '<' and '&' of report.md is escaped.
+        for (i, c) in md.char_indices().filter(|(_, c)| *c == '<' || *c == '&') {
+            assert!(
+                md[..i].ends_with('\\'),
+                "raw {c} in report.md: {}",
+                &md[i..(i + 20).min(md.len())]
+            );
+        }
+        assert!(
+            md.contains("Input county \\<script\\>alert(1)\\</script\\> \\& \\*co\\*"),
+            "{md}"
+        );
+        assert!(md.contains("package \\<script\\>"));
+        assert!(md.contains("Stream \\<script\\>x\\</script\\>"));
+        assert!(md.contains("\\[a link\\](http://example.com) and \\`code\\`"));
+        // Every table row is one line.
+        for line in md.lines().filter(|l| l.starts_with('|')) {
+            assert!(line.ends_with('|'), "broken table row: {line}");
+        }
+        // The same from `villagesim report`.
+        villagesim(dir.path()).args(["report", "out"]).assert().success();
+    }
+}
+
+#[test]
+fn many_villages_keep_the_tables_short() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        "many.toml",
+        r#"
+[scenario]
+name = "Many villages"
+start_year = 2025
+years = 2
+runs = 4
+seed = 3
+
+[targets]
+floor = "50万"
+weak = "30万"
+
+[[villages]]
+group = "all"
+count = 5000
+operating_income = "15万 to 80万"
+growth = 0.03
+"#,
+    );
+    villagesim(dir.path())
+        .args(["run", "many.toml", "--out", "out", "--quiet"])
+        .assert()
+        .success();
+    villagesim(dir.path())
+        .args(["report", "out"])
+        .assert()
+        .success()
+        .stdout(contains("without simulating"));
+    let out = dir.path().join("out");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let rows = html.matches("<tr").count();
+    assert!(rows < 300, "{rows} table rows in report.html");
+    assert!(md.lines().filter(|l| l.starts_with('|')).count() < 300);
+    assert!(html.contains("the other 4,900 villages are in village_years.csv"));
+    assert!(md.contains("the other 4,900 villages are in village\\_years.csv"));
+}
