@@ -50,7 +50,10 @@ struct Answer {
 
 fn villagesim(dir: &Path, args: &[&str]) -> Result<Answer, String> {
     let mut cmd = Command::cargo_bin("villagesim").expect("the binary builds");
-    cmd.current_dir(dir).args(args).timeout(TIMEOUT);
+    cmd.current_dir(dir)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .timeout(TIMEOUT);
     let started = std::time::Instant::now();
     match cmd.output() {
         Ok(output) if output.status.code().is_none() && started.elapsed() >= TIMEOUT => Err(format!(

@@ -55,9 +55,13 @@ impl Failure {
 
 pub type CaseResult = Result<Outcome, Failure>;
 
-/// Cases per generator: `VILLAGESIM_FUZZ_CASES`, default 150.
-pub fn cases() -> u32 {
-    env_number("VILLAGESIM_FUZZ_CASES").unwrap_or(100) as u32
+/// Cases of a generator: `VILLAGESIM_FUZZ_CASES` times `share`, or
+/// `default` when it is not set.
+pub fn cases(default: u32, share: f64) -> u32 {
+    match env_number("VILLAGESIM_FUZZ_CASES") {
+        Some(n) => ((n as f64 * share).round() as u32).max(1),
+        None => default,
+    }
 }
 
 /// The campaign seed: `VILLAGESIM_FUZZ_SEED`, default fixed.
@@ -114,7 +118,10 @@ fn install_panic_hook() {
     HOOK.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if IN_CASE.load(Ordering::SeqCst) {
+            // A case's own thread, or an (unnamed) worker of its engine.
+            let name = std::thread::current().name().map(str::to_string);
+            let of_case = name.as_deref().is_none_or(|n| n == "fuzz-case");
+            if IN_CASE.load(Ordering::SeqCst) && of_case {
                 // Quietly keep the first panic of the case (a worker
                 // thread's panic is re-raised in the case thread).
                 let mut last = LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner());
@@ -329,7 +336,7 @@ fn shrink(
 ) -> (Failure, String) {
     let signature = failure.signature();
     let (mut best_failure, mut best) = (failure, input);
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(20);
     let mut tries = 0;
     if !tree.simplify() {
         return (best_failure, best);
@@ -365,7 +372,7 @@ fn shrink(
 /// still fails the same way: a repro of a few lines, comments gone.
 fn reduce_lines(check: &Check, failure: Failure, input: String) -> (Failure, String) {
     let signature = failure.signature();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(20);
     let mut best_failure = failure;
     let mut lines: Vec<String> = input.split('\n').map(str::to_string).collect();
     let mut chunk = lines.len().div_ceil(2).max(1);

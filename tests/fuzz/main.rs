@@ -18,8 +18,9 @@
 //! ```
 //!
 //! Knobs (environment variables):
-//! - `VILLAGESIM_FUZZ_CASES`: cases per scenario generator (default 100);
-//!   the results-folder generator gets a third, the binary a fixed handful;
+//! - `VILLAGESIM_FUZZ_CASES`: cases per scenario generator (by default 150
+//!   generated and 40 mutated scenarios and 12 results folders); the
+//!   results-folder generator gets a third of it, the binary a fixed handful;
 //! - `VILLAGESIM_FUZZ_SEED`: the seed (default fixed, so CI is reproducible);
 //! - `VILLAGESIM_FUZZ_TIMEOUT`: seconds before a case counts as hung (20);
 //! - `VILLAGESIM_FUZZ_MAX_HANGS`: hangs after which a generator stops (1: a
@@ -43,19 +44,19 @@ use harness::Campaign;
 
 #[test]
 fn generated_scenarios() {
-    let cases = harness::cases();
+    let cases = harness::cases(150, 1.0);
     Campaign::new("grammar", cases).run(&grammar::scenario(), |text| check::scenario_case("fuzz.toml", text));
 }
 
 #[test]
 fn mutated_bundled_scenarios() {
-    let cases = harness::cases();
+    let cases = harness::cases(40, 1.0);
     Campaign::new("mutation", cases).run(&mutate::mutated(), |text| check::scenario_case("mutated.toml", text));
 }
 
 #[test]
 fn corrupted_results_folders() {
-    let cases = (harness::cases() / 3).max(1);
+    let cases = harness::cases(12, 1.0 / 3.0);
     let baseline = results_json::Baseline::new();
     Campaign::new("results", cases).run(&results_json::corrupted(baseline.results_json()), move |text| {
         baseline.check(text)

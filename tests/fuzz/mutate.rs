@@ -29,6 +29,8 @@ pub enum Mutation {
     SwapLines(Index, Index),
     /// Empty the array opening at the chosen `[`.
     EmptyArray(Index),
+    /// Empty an array that follows the given text (`"policies": [`).
+    EmptyNamed(&'static str, Index),
     InsertLine(Index, &'static str),
     FlipBit(Index, u8),
     Truncate(Index),
@@ -68,6 +70,7 @@ pub fn mutations(
     numbers: Vec<&'static str>,
     values: Vec<&'static str>,
     lines: Vec<&'static str>,
+    arrays: Vec<&'static str>,
 ) -> BoxedStrategy<Vec<Mutation>> {
     let one = prop_oneof![
         4 => (any::<Index>(), select(numbers)).prop_map(|(i, v)| Mutation::Number(i, v)),
@@ -76,6 +79,7 @@ pub fn mutations(
         2 => any::<Index>().prop_map(Mutation::DuplicateLine),
         1 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         1 => any::<Index>().prop_map(Mutation::EmptyArray),
+        1 => (select(arrays), any::<Index>()).prop_map(|(a, i)| Mutation::EmptyNamed(a, i)),
         2 => (any::<Index>(), select(lines)).prop_map(|(i, l)| Mutation::InsertLine(i, l)),
         2 => (any::<Index>(), 0u8..8).prop_map(|(i, b)| Mutation::FlipBit(i, b)),
         1 => any::<Index>().prop_map(Mutation::Truncate),
@@ -88,7 +92,12 @@ pub fn mutated() -> BoxedStrategy<String> {
     let numbers: Vec<&'static str> = EXTREME_NUMBERS.iter().chain(EXTREME_STRINGS).copied().collect();
     (
         select((0..BUNDLED.len()).collect::<Vec<_>>()),
-        mutations(numbers, replacements(), SCENARIO_LINES.to_vec()),
+        mutations(
+            numbers,
+            replacements(),
+            SCENARIO_LINES.to_vec(),
+            vec!["interventions = [", "villages = ["],
+        ),
     )
         .prop_map(|(i, ms)| apply(BUNDLED[i].1, &ms))
         .boxed()
@@ -157,21 +166,19 @@ fn apply_one(bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
             if opens.is_empty() {
                 return bytes;
             }
-            let start = opens[i.index(opens.len())];
-            let mut depth = 0usize;
-            for (k, &b) in bytes.iter().enumerate().skip(start) {
-                match b {
-                    b'[' => depth += 1,
-                    b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return splice(&bytes, start + 1, k, b"");
-                        }
-                    }
-                    _ => {}
-                }
+            empty_array(bytes, opens[i.index(opens.len())])
+        }
+        Mutation::EmptyNamed(name, i) => {
+            let opens: Vec<usize> = bytes
+                .windows(name.len())
+                .enumerate()
+                .filter(|(_, w)| *w == name.as_bytes())
+                .map(|(k, _)| k + name.len() - 1)
+                .collect();
+            if opens.is_empty() {
+                return bytes;
             }
-            bytes
+            empty_array(bytes, opens[i.index(opens.len())])
         }
         Mutation::InsertLine(i, l) => {
             let mut lines = lines_of(&bytes);
@@ -191,6 +198,24 @@ fn apply_one(bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
             bytes
         }
     }
+}
+
+/// Removes everything between the `[` at `start` and its `]`.
+fn empty_array(bytes: Vec<u8>, start: usize) -> Vec<u8> {
+    let mut depth = 0usize;
+    for (k, &b) in bytes.iter().enumerate().skip(start) {
+        match b {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return splice(&bytes, start + 1, k, b"");
+                }
+            }
+            _ => {}
+        }
+    }
+    bytes
 }
 
 fn splice(bytes: &[u8], start: usize, end: usize, with: &[u8]) -> Vec<u8> {

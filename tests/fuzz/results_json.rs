@@ -121,7 +121,16 @@ impl Baseline {
 /// Mutations of a results.json.
 pub fn corrupted(results_json: &str) -> BoxedStrategy<String> {
     let base = results_json.to_string();
-    mutations(JSON_NUMBERS.to_vec(), JSON_VALUES.to_vec(), JSON_LINES.to_vec())
+    let arrays = vec![
+        "\"policies\": [",
+        "\"villages\": [",
+        "\"years\": [",
+        "\"comparisons\": [",
+        "\"coverage\": [",
+        "\"appraisals\": [",
+        "\"final_income_histogram\": [",
+    ];
+    mutations(JSON_NUMBERS.to_vec(), JSON_VALUES.to_vec(), JSON_LINES.to_vec(), arrays)
         .prop_map(move |ms| apply(&base, &ms))
         .boxed()
 }
