@@ -561,10 +561,13 @@ fn value(level: Level, class: Class) -> S {
 use Class::*;
 use Num::*;
 
+/// A key of a kind: its name, how its value is generated, whether required.
+type Key = (&'static str, Class, bool);
+
 /// Every kind of intervention with its own keys: (key, value, required).
 /// Kinds whose keys depend on a mode (idle_asset, service_business) appear
 /// once per mode.
-const KINDS: &[(&str, &[(&str, Class, bool)])] = &[
+const KINDS: &[(&str, &[Key])] = &[
     (
         "income_stream",
         &[

@@ -153,7 +153,19 @@ type Check = Arc<dyn Fn(&str) -> CaseResult + Send + Sync>;
 /// Runs one case in its own thread; a panic or a timeout is a failure.
 /// Returns whether the case hung (its thread is then left running).
 fn run_one(check: &Check, input: &str) -> (CaseResult, bool) {
+    run_timed(check, input).0
+}
+
+/// [`run_one`], with the time the case took (not counting the wait for
+/// another campaign's case).
+fn run_timed(check: &Check, input: &str) -> ((CaseResult, bool), Duration) {
     let _one = ONE_CASE.lock().unwrap_or_else(|e| e.into_inner());
+    let t0 = Instant::now();
+    let result = run_locked(check, input);
+    (result, t0.elapsed())
+}
+
+fn run_locked(check: &Check, input: &str) -> (CaseResult, bool) {
     *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = None;
     stage("start");
     IN_CASE.store(true, Ordering::SeqCst);
@@ -250,11 +262,10 @@ impl Campaign {
                 Err(e) => panic!("{}: cannot generate case {case}: {e}", self.name),
             };
             let input = tree.current();
-            let t0 = Instant::now();
-            let (result, hung) = run_one(&check, &input);
+            let ((result, hung), took) = run_timed(&check, &input);
             ran += 1;
-            if t0.elapsed() > slowest.0 {
-                slowest = (t0.elapsed(), case);
+            if took > slowest.0 {
+                slowest = (took, case);
             }
             match result {
                 Ok(outcome) => *outcomes.entry(format!("{outcome:?}")).or_default() += 1,
