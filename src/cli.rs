@@ -475,21 +475,7 @@ fn signed(x: f64) -> String {
 
 /// 1234567.8 -> "1,234,568".
 pub fn thousands(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 && digits != "0" {
-        out.insert(0, '-');
-    }
-    out
+    crate::scenario::units::thousands(x)
 }
 
 fn validate(file: &Path) -> Result<(), CliError> {

@@ -453,10 +453,11 @@ fn invalid_utf8_is_located_to_its_line_and_column() {
 #[test]
 fn too_many_village_intervention_pairs_are_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = GOOD_HEAD.replace("[targets]", "[targets]").to_string();
+    let mut text = GOOD_HEAD.to_string();
     text += "[[villages]]\ngroup = \"g\"\ncount = 100000\noperating_income = \"20万\"\n";
     for i in 0..101 {
-        text += &format!("[[interventions]]\nid = \"s{i}\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\n");
+        text +=
+            &format!("[[interventions]]\nid = \"s{i}\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\n");
     }
     let file = write(dir.path(), "pairs.toml", &text);
     let assert = villagesim(dir.path())

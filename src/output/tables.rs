@@ -156,7 +156,7 @@ pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
                 (
                     "income_per_village_per_year",
                     "yuan",
-                    Some(&a.income_per_village_year_yuan),
+                    a.income_per_village_year_yuan.as_ref(),
                     2,
                     1.0,
                 ),

@@ -26,7 +26,7 @@ use rand_distr::{Beta, Distribution, Pert, StandardNormal, Triangular};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::units::{parse_number, parse_range, Z_95};
+use super::units::{parse_number, parse_range, thousands, Z_95};
 use crate::limits::{
     MAX_LOADING, MAX_LOG_GROWTH, MAX_PROJECTS_PER_YEAR, MAX_QUANTITY, MAX_RATE, MAX_YUAN, MIN_DISCOUNT_RATE,
 };
@@ -793,21 +793,6 @@ fn percent(x: f64) -> String {
     } else {
         format!("{}%", p)
     }
-}
-
-fn thousands(x: f64) -> String {
-    let digits = format!("{}", x.round().abs() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 {
-        out.insert(0, '-');
-    }
-    out
 }
 
 impl Domain {

@@ -17,6 +17,7 @@ use toml::Spanned;
 use super::error::{closest, span_of, InvalidScenario, ScenarioError, Source};
 use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
 use super::param::{Domain, Num, Param};
+use super::units::thousands;
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
 
@@ -193,8 +194,8 @@ fn read_interventions<'a>(root: &DeTable<'a>, source: &Source) -> Result<Vec<Raw
             Some(format!("interventions[{MAX_INTERVENTIONS}]")),
             format!(
                 "{} interventions is more than the {} accepted",
-                thousands(items.len()),
-                thousands(MAX_INTERVENTIONS)
+                thousands(items.len() as f64),
+                thousands(MAX_INTERVENTIONS as f64)
             ),
             Some("every intervention is simulated in every run of every policy that holds it: split the study into several scenario files (see src/limits.rs)".into()),
         )));
@@ -225,19 +226,6 @@ fn read_interventions<'a>(root: &DeTable<'a>, source: &Source) -> Result<Vec<Raw
             })
         })
         .collect()
-}
-
-/// `12345` as "12,345".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Collects located validation errors.
@@ -309,10 +297,13 @@ impl Checker<'_> {
         self.int_in("scenario.runs", runs, 1, MAX_RUNS);
         let discount_rate = self.num("scenario.discount_rate", h.discount_rate, 0.04, Domain::DiscountRate);
         let (floor_yuan, weak_yuan) = self.targets(&raw);
-        let last_year = h.start_year + h.years - 1;
+        // Clamped first (the errors are recorded above), so no arithmetic
+        // on the years can overflow.
+        let (first_year, span) = (h.start_year.clamp(1900, 2200), h.years.clamp(1, MAX_YEARS));
+        let last_year = first_year + span - 1;
         let target_year = raw.targets.as_ref().and_then(|t| t.year).map(|y| {
-            self.int_in("targets.year", y, h.start_year - 1, last_year.max(h.start_year - 1));
-            y as i32
+            self.int_in("targets.year", y, first_year - 1, last_year);
+            y.clamp(first_year - 1, last_year) as i32
         });
         let budget_yuan = raw
             .targets
@@ -338,8 +329,8 @@ impl Checker<'_> {
                     &format!("interventions[{i}].villages"),
                     format!(
                         "the interventions up to this one take part in {} village-intervention pairs, more than the {} supported",
-                        thousands(participations),
-                        thousands(MAX_PARTICIPATIONS)
+                        thousands(participations as f64),
+                        thousands(MAX_PARTICIPATIONS as f64)
                     ),
                     Some("each pair is simulated every year of every run: select fewer villages per intervention, or split the scenario".into()),
                 );
@@ -420,7 +411,7 @@ impl Checker<'_> {
                 "factors",
                 format!(
                     "{} factors is more than the {MAX_FACTORS} accepted",
-                    thousands(raw.factors.len())
+                    thousands(raw.factors.len() as f64)
                 ),
                 Some("a factor is a region-wide shock (the economy, prices, the weather): a few describe a county (see src/limits.rs)".into()),
             );
@@ -474,7 +465,7 @@ impl Checker<'_> {
             format!(
                 "known {what}: {}, ... ({} in all)",
                 names[..SHOWN].join(", "),
-                thousands(names.len())
+                thousands(names.len() as f64)
             )
         } else {
             format!("known {what}: {}", names.join(", "))
@@ -527,8 +518,8 @@ impl Checker<'_> {
                     &format!("villages[{i}].{field}"),
                     format!(
                         "the [[villages]] entries hold {} villages in all, more than the {} accepted (this entry passes the limit)",
-                        thousands(counted),
-                        thousands(MAX_VILLAGES)
+                        thousands(counted as f64),
+                        thousands(MAX_VILLAGES as f64)
                     ),
                     Some("the largest Chinese city has fewer than 10,000 administrative villages (see src/limits.rs)".into()),
                 );
@@ -853,8 +844,8 @@ impl Checker<'_> {
                 &format!("policies[{}]", MAX_POLICIES - 1),
                 format!(
                     "{} policies (with \"no intervention\") is more than the {} accepted",
-                    thousands(raw.policies.len() + 1),
-                    thousands(MAX_POLICIES)
+                    thousands((raw.policies.len() + 1) as f64),
+                    thousands(MAX_POLICIES as f64)
                 ),
                 Some("every policy is simulated in every run and compared with the others: split the study into several scenario files (see src/limits.rs)".into()),
             );

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use super::error::{ScenarioError, Source};
 use super::param::{Domain, Param};
-use super::units::parse_number;
+use super::units::{parse_number, thousands};
 use crate::limits::{MAX_FILE_BYTES, MAX_VILLAGES};
 
 /// One row of a villages CSV file.
@@ -170,13 +170,13 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
             let message = if max_rows == MAX_VILLAGES {
                 format!(
                     "the villages file has more than {} rows, the most villages accepted",
-                    thousands(MAX_VILLAGES)
+                    thousands(MAX_VILLAGES as f64)
                 )
             } else {
                 format!(
                     "the villages file has more than {} rows: with the other [[villages]] entries it would pass the {} villages accepted",
-                    thousands(max_rows),
-                    thousands(MAX_VILLAGES)
+                    thousands(max_rows as f64),
+                    thousands(MAX_VILLAGES as f64)
                 )
             };
             return Err(RowError::new(
@@ -225,19 +225,6 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
         return Err(RowError::new(0, "rows", "the villages file has no rows".into(), None));
     }
     Ok(rows)
-}
-
-/// `12345` as "12,345".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

@@ -139,8 +139,16 @@ impl Tally {
     pub fn stat(&self) -> Stat {
         let m = &self.moments;
         let [p5, p10, p25, p50, p75, p90, p95] = self.sketch.quantiles(&[0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95]);
+        // Sums are of values rounded to 1 / scale, so the mean may pass an
+        // exact extreme by half a unit: clamped, a constant is exact.
+        let (min, max) = (self.sketch.min(), self.sketch.max());
+        let mean = if min <= max {
+            m.mean().max(min).min(max)
+        } else {
+            m.mean()
+        };
         Stat {
-            mean: m.mean(),
+            mean,
             se: m.se(),
             sd: m.sd(),
             min: self.sketch.min(),

@@ -210,7 +210,7 @@ impl InterventionAggregates {
             negative_cash_years: self.negative_years.stat(),
             p_failure: self.failed.stat(),
             share_failed: self.failed_share.stat(),
-            income_per_village_year_yuan: self.income_per_village_year.stat(),
+            income_per_village_year_yuan: defined(&self.income_per_village_year),
             years,
             external: iv
                 .external

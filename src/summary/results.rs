@@ -326,8 +326,11 @@ pub struct InterventionResults {
     /// per village for cooperatives; otherwise equal to `p_failure`'s draw).
     #[serde(default)]
     pub share_failed: Stat,
-    /// Mean operating income added per participating village per active year, yuan.
-    pub income_per_village_year_yuan: Stat,
+    /// Mean operating income added per participating village per active
+    /// year, yuan; `None` when no simulated village takes part (all its
+    /// beneficiaries lie outside) or it is never active in the horizon.
+    #[serde(default)]
+    pub income_per_village_year_yuan: Option<Stat>,
     /// One entry per simulated year (from `start_year`).
     pub years: Vec<InterventionYear>,
     pub external: Vec<ExternalResults>,
@@ -715,12 +718,9 @@ impl Results {
                         )?;
                         c.stat("p_failure", &a.p_failure, Is::Probability, true)?;
                         c.stat("share_failed", &a.share_failed, Is::Probability, true)?;
-                        c.stat(
-                            "income_per_village_year_yuan",
-                            &a.income_per_village_year_yuan,
-                            Is::Money,
-                            true,
-                        )?;
+                        if let Some(s) = &a.income_per_village_year_yuan {
+                            c.stat("income_per_village_year_yuan", s, Is::Money, true)?;
+                        }
                         c.years("years", a.years.iter().map(|y| y.year), self.start_year, n_sim)?;
                         for (j, y) in a.years.iter().enumerate() {
                             c.at(format!("years[{j}]"), |c| {

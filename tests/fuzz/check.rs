@@ -45,7 +45,14 @@ pub fn scenario_case(file: &str, text: &str) -> CaseResult {
         return Ok(Outcome::TooLarge);
     }
     stage("simulate");
-    let results = match engine::simulate(&model, RunOptions { threads: 1 }, &|_| {}) {
+    let results = match engine::simulate(
+        &model,
+        RunOptions {
+            threads: 1,
+            ..Default::default()
+        },
+        &|_| {},
+    ) {
         Ok(results) => results,
         Err(e) => {
             actionable("simulate", &e.to_string())?;
@@ -55,10 +62,10 @@ pub fn scenario_case(file: &str, text: &str) -> CaseResult {
     stage("check results");
     finite_results(&results)?;
     let n = ACCEPTED.fetch_add(1, Ordering::SeqCst);
-    if n % write_every() != 0 || shape > MAX_WRITE_WORK {
+    if !n.is_multiple_of(write_every()) || shape > MAX_WRITE_WORK {
         return Ok(Outcome::Simulated);
     }
-    let lang = if n % (2 * write_every()) == 0 {
+    let lang = if n.is_multiple_of(2 * write_every()) {
         Lang::En
     } else {
         Lang::Zh

@@ -65,7 +65,15 @@ impl Baseline {
         let mut model =
             villagesim::scenario::parse("quickstart.toml", text, Path::new(".")).expect("the quickstart is valid");
         model.runs = 2;
-        let results = engine::simulate(&model, RunOptions { threads: 1 }, &|_| {}).expect("it simulates");
+        let results = engine::simulate(
+            &model,
+            RunOptions {
+                threads: 1,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .expect("it simulates");
         let dir = tempfile::tempdir().expect("a temp dir");
         output::write_run(&results, &mut manifest(&results), dir.path(), Lang::En).expect("it writes");
         let results_json = std::fs::read_to_string(dir.path().join("results.json")).expect("results.json");
