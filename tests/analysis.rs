@@ -270,3 +270,24 @@ fn both_commands_write_csv_and_charts() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn absurd_sample_counts_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("scenarios/quickstart.toml");
+    let assert = common::villagesim(dir.path())
+        .args([
+            "sensitivity",
+            file.to_str().unwrap(),
+            "--samples",
+            "1000000000",
+            "--quiet",
+        ])
+        .args(["--out", dir.path().join("out").to_str().unwrap()])
+        .assert()
+        .failure()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("use 0 to 10000"), "{stderr}");
+}

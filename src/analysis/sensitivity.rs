@@ -60,6 +60,8 @@ use crate::summary::results::Results;
 
 /// Points of the Latin-hypercube design by default.
 pub const DEFAULT_SAMPLES: usize = 40;
+/// Most design points: each is a whole simulation.
+pub const MAX_SAMPLES: usize = 10_000;
 /// Draws for an empirical quantile (pert, beta).
 pub const QUANTILE_DRAWS: usize = 20_000;
 const QUANTILE_SEED: u64 = 0x7157_a11e;
@@ -338,6 +340,12 @@ pub fn run(
     options: &Options,
     done: &(dyn Fn() + Sync),
 ) -> Result<SensitivityResult, AnalysisError> {
+    if options.samples > MAX_SAMPLES {
+        return Err(AnalysisError::Usage(format!(
+            "--samples {} is out of range: use 0 to {MAX_SAMPLES} (each sample is a whole simulation)",
+            options.samples
+        )));
+    }
     let inputs = uncertain_inputs(&scenario.text)?;
     let base_model = scenario.model(&[], settings)?;
     let baseline = settings.simulate(&base_model)?;
