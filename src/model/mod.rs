@@ -57,7 +57,21 @@ pub struct Model {
     /// An observation to place in the simulated distributions.
     pub backtest: Option<Backtest>,
     /// What the file flags as estimates or assumptions, for reports.
-    pub assumptions: Vec<crate::summary::results::Assumption>,
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A figure of the scenario that rests on judgement: a value its file
+/// comments call an estimate or an assumption, or an estimated default the
+/// file relies on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Assumption {
+    /// Where, as a dotted key with list entries named:
+    /// `interventions[pv-loans].capex_per_kw_yuan`.
+    pub key: String,
+    /// Line of the comment in the scenario file (none for a default).
+    pub line: Option<usize>,
+    /// The note, as written.
+    pub note: String,
 }
 
 /// What was observed in a simulated year (`[backtest]`).
