@@ -475,7 +475,7 @@ fn signed(x: f64) -> String {
 
 /// 1234567.8 -> "1,234,568".
 pub fn thousands(x: f64) -> String {
-    crate::scenario::units::thousands(x)
+    crate::model::units::thousands(x)
 }
 
 fn validate(file: &Path) -> Result<(), CliError> {
@@ -570,7 +570,7 @@ fn explain(kind: Option<&str>, markdown: bool) -> Result<(), CliError> {
     let Some(doc) = docs.iter().find(|d| d.kind == kind) else {
         let names: Vec<&str> = docs.iter().map(|d| d.kind).collect();
         let hint =
-            crate::scenario::error::closest(kind, &names).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+            crate::model::param::closest(kind, &names).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
         return Err(CliError::Usage(format!(
             "unknown kind `{kind}`{hint}; kinds: {}",
             names.join(", ")

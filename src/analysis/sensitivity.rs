@@ -53,9 +53,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::overrides::{uncertain_inputs, NewValue, Override, UncertainInput};
 use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
+use crate::model::param::{Dist, Param, Per};
 use crate::model::Model;
 use crate::output::{OutputError, Staging};
-use crate::scenario::param::{Dist, Param, Per};
 use crate::summary::results::Results;
 
 /// Points of the Latin-hypercube design by default.

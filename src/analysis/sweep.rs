@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use super::overrides::{NewValue, Override, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
+use crate::model::units::parse_number;
 use crate::output::{OutputError, Staging};
-use crate::scenario::units::parse_number;
 use crate::summary::results::{Results, Stat};
 
 /// Most values of one swept parameter.

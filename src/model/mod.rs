@@ -16,6 +16,7 @@ pub mod flows;
 pub mod idle_asset;
 pub mod income_stream;
 pub mod mountain_sea_workshop;
+pub mod param;
 pub mod project_service;
 pub mod pv_loan;
 pub mod service_business;
@@ -23,10 +24,11 @@ pub mod sim;
 pub mod support_fund;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod units;
 pub mod village;
 
-use crate::scenario::param::Param;
 pub use crate::scenario::read::KindCheck;
+use param::Param;
 
 pub use flows::{Flows, Ledger};
 pub use sim::{Drawn, SimCtx};

@@ -14,10 +14,11 @@ use serde::Deserialize;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
-use super::error::{closest, span_of, InvalidScenario, ScenarioError, Source};
+use super::error::{span_of, InvalidScenario, ScenarioError, Source};
 use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
-use super::param::{Domain, Num, Param};
-use super::units::thousands;
+use crate::model::param::closest;
+use crate::model::param::{Domain, Num, Param};
+use crate::model::units::thousands;
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
 
@@ -119,7 +120,7 @@ pub struct ReadOptions {
 /// Reads and validates the scenario at `path` with `options`.
 pub fn load_with(path: &Path, options: ReadOptions) -> Result<Model, LoadError> {
     if options.central_values {
-        super::param::with_central_values(|| load(path))
+        crate::model::param::with_central_values(|| load(path))
     } else {
         load(path)
     }

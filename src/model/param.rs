@@ -592,13 +592,23 @@ impl<'de> Visitor<'de> for ParamVisitor {
     }
 }
 
+/// The candidate closest to a misspelt word, if any is close enough.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
 fn unknown_key_message(key: &str) -> String {
     let known = &PARAM_KEYS[..12];
     let mut msg = format!(
         "unknown field `{key}`, expected one of {}",
         known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
     );
-    if let Some(best) = super::error::closest(key, known) {
+    if let Some(best) = closest(key, known) {
         msg.push_str(&format!(" (did you mean `{best}`?)"));
     }
     msg
