@@ -8,6 +8,7 @@
 //! one line in [`Kind`] and [`kinds`].
 
 pub mod capacity;
+pub mod check;
 pub mod cluster_purchase;
 pub mod cooperative;
 pub mod doc;
@@ -27,7 +28,7 @@ pub(crate) mod testing;
 pub mod units;
 pub mod village;
 
-pub use crate::scenario::read::KindCheck;
+pub use check::{Check, KindCheck, Scope};
 use param::Param;
 
 pub use flows::{Flows, Ledger};
@@ -207,10 +208,10 @@ macro_rules! kinds {
 
         /// Builds an intervention of kind `name` from its own keys; `None`
         /// for an unknown kind, `Some(None)` when the keys are invalid.
-        pub fn build_kind(name: &str, check: &mut KindCheck) -> Option<Option<Kind>> {
+        pub fn build_kind<C: Check>(name: &str, scope: Scope<'_>, check: &mut C) -> Option<Option<Kind>> {
             $(if name == <$module::$model as KindModel>::KIND {
                 return Some(check.spec::<<$module::$model as KindModel>::Spec>()
-                    .map(|spec| Kind::$variant(<$module::$model as KindModel>::build(spec, check))));
+                    .map(|spec| Kind::$variant(<$module::$model as KindModel>::build(spec, &mut KindCheck::new(scope, check)))));
             })*
             None
         }

@@ -795,17 +795,20 @@ impl Checker<'_> {
             }
         }
         let _ = end_of_horizon;
-        let mut check = KindCheck {
-            checker: self,
-            prefix: path.clone(),
-            own: &raw.own,
+        let scope = model::Scope {
             villages,
             participants: &chosen,
             factors,
             start_year,
             years,
         };
-        let built = model::build_kind(&c.kind, &mut check);
+        let mut check = KindChecker {
+            checker: self,
+            prefix: path.clone(),
+            own: &raw.own,
+            factors,
+        };
+        let built = model::build_kind(&c.kind, scope, &mut check);
         let has_externals = matches!(&built, Some(Some(k)) if !k.external_beneficiaries().is_empty());
         if c.villages.is_none() && !has_externals && built.is_some() {
             self.selector(&format!("{path}.villages"), &None, villages);
@@ -920,45 +923,23 @@ impl Checker<'_> {
     }
 }
 
-/// What a kind's `build` uses to validate its own keys: located errors,
-/// domain checks for uncertain parameters, and the scenario's villages and
-/// factors. Field names are relative to the intervention
-/// (`"rent_per_m2"`, `"loan.rate"`).
-pub struct KindCheck<'c, 's> {
+/// The located checks a kind's `build` runs (see [`model::Check`]): field
+/// names are relative to the intervention, whose keys are in `own`.
+struct KindChecker<'c, 's> {
     checker: &'c mut Checker<'s>,
     prefix: String,
     own: &'c Spanned<DeValue<'c>>,
-    /// Every village of the scenario.
-    pub villages: &'c [Village],
-    /// Indices (into `villages`) of the intervention's villages.
-    pub participants: &'c [usize],
-    pub factors: &'c [Factor],
-    pub start_year: i32,
-    pub years: usize,
+    factors: &'c [Factor],
 }
 
-impl<'c> KindCheck<'c, '_> {
+impl KindChecker<'_, '_> {
     fn path(&self, field: &str) -> String {
         format!("{}.{field}", self.prefix)
     }
+}
 
-    /// The slot (index into `participants`) of each participating village, by id.
-    pub fn slots(&self) -> HashMap<&'c str, usize> {
-        let villages = self.villages;
-        self.participants
-            .iter()
-            .enumerate()
-            .map(|(slot, &v)| (villages[v].id.as_str(), slot))
-            .collect()
-    }
-
-    /// Whether the scenario has a village with id `id`.
-    pub fn has_village(&self, id: &str) -> bool {
-        self.checker.village_index.contains_key(id)
-    }
-
-    /// Reads the kind's own keys, recording a located error on failure.
-    pub fn spec<T: for<'de> Deserialize<'de>>(&mut self) -> Option<T> {
+impl model::Check for KindChecker<'_, '_> {
+    fn spec<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
         T::deserialize(ValueDeserializer::from(self.own.clone()))
             .map_err(|e| {
                 let mut err = self.checker.source.from_toml(&e);
@@ -971,40 +952,27 @@ impl<'c> KindCheck<'c, '_> {
             .ok()
     }
 
-    /// Records a problem with `field`.
-    pub fn fail(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+    fn fail(&mut self, field: &str, message: String, help: Option<String>) {
         let path = self.path(field);
         self.checker.fail(&path, message, help);
     }
 
-    /// Checks an uncertain parameter against its domain (see [`Domain::check`]).
-    pub fn param(&mut self, field: &str, param: &Param, domain: Domain) -> Param {
+    fn param(&mut self, field: &str, param: &Param, domain: Domain) -> Param {
         let path = self.path(field);
         self.checker.param(&path, param, domain)
     }
 
-    /// Like [`KindCheck::param`], with a default value when the key is absent.
-    pub fn param_or(&mut self, field: &str, param: &Option<Param>, default: f64, domain: Domain) -> Param {
-        match param {
-            Some(p) => self.param(field, p, domain),
-            None => Param::fixed(default),
-        }
-    }
-
-    /// Checks a whole number is in `lo..=hi`.
-    pub fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool {
+    fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool {
         let path = self.path(field);
         self.checker.int_in(&path, value, lo, hi)
     }
 
-    /// Resolves factor loadings by factor name.
-    pub fn loadings(&mut self, field: &str, raw: &BTreeMap<String, Num>) -> Vec<(usize, f64)> {
+    fn loadings(&mut self, field: &str, raw: &BTreeMap<String, Num>) -> Vec<(usize, f64)> {
         let path = self.path(field);
         self.checker.loadings(&path, raw, self.factors)
     }
 
-    /// Resolves one factor by name.
-    pub fn factor(&mut self, field: &str, name: &str) -> Option<usize> {
+    fn factor(&mut self, field: &str, name: &str) -> Option<usize> {
         let found = self.factors.iter().position(|f| f.name == name);
         if found.is_none() {
             let names: Vec<&str> = self.factors.iter().map(|f| f.name.as_str()).collect();
@@ -1014,18 +982,8 @@ impl<'c> KindCheck<'c, '_> {
         found
     }
 
-    /// Checks that shares are each in [0, 1] and sum to 1 (within 1e-6).
-    pub fn shares(&mut self, field: &str, shares: &[f64]) -> bool {
-        let sum: f64 = shares.iter().sum();
-        let ok = shares.iter().all(|s| (0.0..=1.0).contains(s)) && (sum - 1.0).abs() <= 1e-6;
-        if !ok {
-            self.fail(
-                field,
-                format!("shares must each be between 0 and 1 and sum to 1; these sum to {sum}"),
-                None,
-            );
-        }
-        ok
+    fn has_village(&self, id: &str) -> bool {
+        self.checker.village_index.contains_key(id)
     }
 }
 
