@@ -451,31 +451,9 @@ fn discrete(spec: DiscreteSpec) -> Result<Dist, String> {
     Ok(Dist::Discrete { values, cumulative })
 }
 
-thread_local! {
-    static CENTRAL_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f` (which reads a scenario) with every uncertain parameter replaced
-/// by its central value ([`Param::central`]): the scenario "with its
-/// uncertainty switched off". Random events (tenants leaving, defaults,
-/// Poisson counts) stay random; their probabilities become fixed.
-pub fn with_central_values<T>(f: impl FnOnce() -> T) -> T {
-    let before = CENTRAL_VALUES.with(|c| c.replace(true));
-    let out = f();
-    CENTRAL_VALUES.with(|c| c.set(before));
-    out
-}
-
 impl<'de> Deserialize<'de> for Param {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let param = d.deserialize_any(ParamVisitor)?;
-        if CENTRAL_VALUES.with(|c| c.get()) {
-            return Ok(Param {
-                dist: Dist::Fixed(param.central()),
-                ..param
-            });
-        }
-        Ok(param)
+        d.deserialize_any(ParamVisitor)
     }
 }
 

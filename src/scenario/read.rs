@@ -17,7 +17,7 @@ use toml::Spanned;
 use super::error::{span_of, InvalidScenario, ScenarioError, Source};
 use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
 use crate::model::param::closest;
-use crate::model::param::{Domain, Num, Param};
+use crate::model::param::{Dist, Domain, Num, Param};
 use crate::model::units::thousands;
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
@@ -40,23 +40,37 @@ pub enum LoadError {
 
 /// Reads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Model, LoadError> {
+    load_with(path, ReadOptions::default())
+}
+
+/// The bytes of the scenario file at `path`, read once: what
+/// [`parse_bytes`] validates and what a manifest's digest is taken of.
+/// A file that cannot be read, or is larger than [`MAX_FILE_BYTES`], is an
+/// error.
+pub fn read_source(path: &Path) -> Result<Vec<u8>, LoadError> {
     let name = path.display().to_string();
-    let invalid = |error: ScenarioError| {
-        LoadError::Invalid(Box::new(InvalidScenario {
-            file: name.clone(),
-            errors: vec![error],
-            unreported: 0,
-        }))
-    };
-    let bytes = read_capped(path, MAX_FILE_BYTES)
+    read_capped(path, MAX_FILE_BYTES)
         .map_err(|source| LoadError::Io {
             path: name.clone(),
             source,
         })?
-        .map_err(|size| invalid(too_large(&name, size, "scenario")))?;
-    let text = utf8(&name, &bytes).map_err(|e| invalid(*e))?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    parse(&name, text, base).map_err(|e| LoadError::Invalid(Box::new(e)))
+        .map_err(|size| one_error(&name, too_large(&name, size, "scenario")))
+}
+
+/// Validates the scenario file `bytes` (as read by [`read_source`]) with
+/// `options`; `file` names it in errors, `base` is the folder relative to
+/// which village CSV files are found.
+pub fn parse_bytes(file: &str, bytes: &[u8], base: &Path, options: ReadOptions) -> Result<Model, LoadError> {
+    let text = utf8(file, bytes).map_err(|e| one_error(file, *e))?;
+    parse_with(file, text, base, options).map_err(|e| LoadError::Invalid(Box::new(e)))
+}
+
+fn one_error(file: &str, error: ScenarioError) -> LoadError {
+    LoadError::Invalid(Box::new(InvalidScenario {
+        file: file.to_string(),
+        errors: vec![error],
+        unreported: 0,
+    }))
 }
 
 /// The bytes of the file at `path`, or `Err(size)` when it holds more than
@@ -113,22 +127,28 @@ pub(crate) fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Box<Scena
 /// Options for reading a scenario.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
-    /// Replace every uncertain parameter by its central value.
+    /// Replace every uncertain parameter by its central value
+    /// ([`Param::central`]): the scenario "with its uncertainty switched
+    /// off". Random events (tenants leaving, defaults, Poisson counts) stay
+    /// random; their probabilities become fixed.
     pub central_values: bool,
 }
 
 /// Reads and validates the scenario at `path` with `options`.
 pub fn load_with(path: &Path, options: ReadOptions) -> Result<Model, LoadError> {
-    if options.central_values {
-        crate::model::param::with_central_values(|| load(path))
-    } else {
-        load(path)
-    }
+    let bytes = read_source(path)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_bytes(&path.display().to_string(), &bytes, base, options)
 }
 
 /// Validates scenario `text`; `file` names it in errors, `base` is the
 /// folder relative to which village CSV files are found.
 pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenario> {
+    parse_with(file, text, base, ReadOptions::default())
+}
+
+/// Like [`parse`], with `options`.
+pub fn parse_with(file: &str, text: &str, base: &Path, options: ReadOptions) -> Result<Model, InvalidScenario> {
     let invalid = |errors, unreported| InvalidScenario {
         file: file.to_string(),
         errors,
@@ -149,6 +169,7 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenar
         errors: Vec::new(),
         unreported: 0,
         village_index: HashMap::new(),
+        options,
     };
     let model = checker.model(raw, raw_interventions, base);
     match model {
@@ -237,6 +258,7 @@ struct Checker<'s> {
     unreported: usize,
     /// The index of every village id, once the villages are read.
     village_index: HashMap<String, usize>,
+    options: ReadOptions,
 }
 
 impl Checker<'_> {
@@ -271,7 +293,20 @@ impl Checker<'_> {
         ok
     }
 
+    /// Checks an uncertain parameter against its domain; with
+    /// [`ReadOptions::central_values`], its central value is checked and
+    /// returned (with its clamp and level).
     fn param(&mut self, path: &str, param: &Param, domain: Domain) -> Param {
+        let centred;
+        let param = if self.options.central_values {
+            centred = Param {
+                dist: Dist::Fixed(param.central()),
+                ..param.clone()
+            };
+            &centred
+        } else {
+            param
+        };
         domain.check(param).unwrap_or_else(|message| {
             self.fail(path, message, None);
             param.clone()
@@ -1018,5 +1053,30 @@ mod tests {
         assert_eq!(slug("../../etc/passwd"), "etc-passwd");
         assert!(slug("吴兴").starts_with("scenario-"));
         assert!(!slug("a/b\\c").contains('/'));
+    }
+
+    /// `central_values` is an argument of each read: two threads reading
+    /// with different options do not see each other's.
+    #[test]
+    fn central_values_are_per_read() {
+        let text = "[scenario]\nname = \"t\"\nstart_year = 2025\nyears = 2\n[targets]\nfloor = \"50万\"\n\
+                    [[villages]]\nid = \"a\"\noperating_income = \"10万 to 40万\"\n";
+        let read = |central_values: bool| {
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|_| {
+                        let model = parse_with("t.toml", text, Path::new("."), ReadOptions { central_values }).unwrap();
+                        model.villages[0].operating_income.clone()
+                    })
+                    .collect::<Vec<Param>>()
+            })
+        };
+        let (central, uncertain) = (read(true), read(false));
+        let (central, uncertain) = (central.join().unwrap(), uncertain.join().unwrap());
+        let middle = (100_000.0f64 * 400_000.0).sqrt();
+        assert!(central
+            .iter()
+            .all(|p| p.as_fixed().is_some_and(|x| (x - middle).abs() < 1e-6)));
+        assert!(uncertain.iter().all(|p| matches!(p.dist, Dist::LogNormal { .. })));
     }
 }
