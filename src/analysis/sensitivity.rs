@@ -514,7 +514,7 @@ pub fn short_number(v: f64) -> String {
 
 /// The lines printed after an analysis.
 pub fn table(result: &SensitivityResult) -> Vec<String> {
-    let th = crate::cli::thousands;
+    let th = crate::model::units::thousands;
     let mut lines = vec![
         format!(
             "{}: median final-year ({}) mean village income under \"{}\", {} runs per simulation (seed {}): {} yuan with every input as in the file",

@@ -338,7 +338,7 @@ pub fn table(result: &SweepResult) -> Vec<String> {
             .map(|(p, o)| {
                 format!(
                     "{p}: {} (P(full coverage) {:.1}%)",
-                    crate::cli::thousands(o.mean_income.mean),
+                    crate::model::units::thousands(o.mean_income.mean),
                     100.0 * o.full_coverage.mean
                 )
             })
