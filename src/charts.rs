@@ -57,7 +57,7 @@ pub(crate) const NOTE_PX: f64 = 13.0;
 pub(crate) const MARGIN_X: i32 = 16;
 
 /// Language of the words on the charts (and of the reports).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     /// English
     #[default]

@@ -7,8 +7,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use villagesim::cli::{self, Cli, CliError};
 use villagesim::scenario::LoadError;
+
+use cli::{Cli, CliError};
+
+mod cli;
 
 fn main() -> ExitCode {
     let args = Cli::parse();

@@ -139,7 +139,7 @@ interventions = ["tiny", "big"]
     assert_eq!(names, ["big.amount", "tiny.amount"]);
     let big = &result.inputs[0];
     assert_eq!(big.rank, 1);
-    assert_eq!(big.per, Some(villagesim::scenario::param::Per::Run));
+    assert_eq!(big.per, Some(villagesim::model::param::Per::Run));
     // P10 and P90 of the lognormal with 90% interval 5万..50万.
     let (mu, sigma) = (
         (50_000f64.ln() + 500_000f64.ln()) / 2.0,

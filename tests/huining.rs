@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use villagesim::engine::{self, RunOptions};
+use villagesim::model::param::{Dist, Param};
 use villagesim::model::Model;
-use villagesim::scenario::param::{Dist, Param};
 
 /// Report: 98.9221 million yuan operating income.
 const OPERATING_YUAN: f64 = 98_922_100.0;

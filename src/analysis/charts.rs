@@ -518,7 +518,7 @@ struct Tornado<'a> {
 impl Tornado<'_> {
     fn label(&self, i: usize) -> String {
         let input = &self.r.inputs[i];
-        use crate::scenario::param::Per;
+        use crate::model::param::Per;
         let per = match (self.lang, input.per) {
             (_, Some(Per::Run) | None) => String::new(),
             (Lang::En, Some(p)) => format!(" (per {})", p.as_str()),

@@ -22,18 +22,13 @@ pub mod overrides;
 pub mod sensitivity;
 pub mod sweep;
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use indicatif::{ProgressBar, ProgressStyle};
-
-use crate::charts::Lang;
-use crate::cli::CliError;
 use crate::engine::{self, EngineError, RunOptions};
 use crate::model::Model;
 use crate::output::OutputError;
 use crate::scenario::read::MAX_RUNS;
-use crate::scenario::{InvalidScenario, LoadError};
+use crate::scenario::InvalidScenario;
 use crate::summary::results::{Results, Stat};
 
 pub use overrides::{NewValue, Override, ValuePath};
@@ -57,19 +52,6 @@ pub enum AnalysisError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     Output(#[from] OutputError),
-}
-
-impl From<AnalysisError> for CliError {
-    fn from(e: AnalysisError) -> CliError {
-        match e {
-            AnalysisError::Io { path, source } => CliError::Scenario(LoadError::Io { path, source }),
-            AnalysisError::Scenario(invalid) => CliError::Scenario(LoadError::Invalid(invalid)),
-            AnalysisError::Path { .. } => CliError::Usage(e.to_string()),
-            AnalysisError::Usage(message) => CliError::Usage(message),
-            AnalysisError::Engine(e) => CliError::Engine(e),
-            AnalysisError::Output(e) => CliError::Output(e),
-        }
-    }
 }
 
 /// A scenario file's text, read once and changed per point.
@@ -182,179 +164,4 @@ pub fn final_mean_income(results: &Results, p: usize) -> Stat {
         .last()
         .expect("a results year")
         .mean_income_yuan
-}
-
-/// A progress bar over `n` simulations, shown only on a terminal.
-fn progress(n: u64, quiet: bool, what: &str) -> ProgressBar {
-    if quiet || !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(n);
-    let template = format!("{{spinner}} {what} {{pos}}/{{len}} [{{bar:30}}] {{eta}} left");
-    if let Ok(style) = ProgressStyle::with_template(&template) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar
-}
-
-/// Writes a line to standard output, ignoring a closed pipe.
-fn say(line: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stdout(), "{line}");
-}
-
-fn default_out(model_name: &str, sub: &str) -> PathBuf {
-    Path::new("output").join(crate::scenario::slug(model_name)).join(sub)
-}
-
-// ---------------------------------------------------------------------------
-// Command line
-
-/// Flags shared by `sweep` and `sensitivity`.
-#[derive(Debug, clap::Args)]
-pub struct AnalysisFlags {
-    /// Monte Carlo runs per simulation (default: the file's, at most 1000).
-    #[arg(long)]
-    pub runs: Option<u64>,
-    /// Master random seed (overrides the file).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Output folder (default: output/<scenario-slug>/sweep or /sensitivity).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// Language of the charts.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
-    pub lang: Lang,
-    /// No progress bar and no table on standard output.
-    #[arg(long, short)]
-    pub quiet: bool,
-    /// Simulate even when the estimated memory exceeds what the machine has.
-    #[arg(long)]
-    pub ignore_memory_limit: bool,
-}
-
-impl AnalysisFlags {
-    fn settings(&self) -> Settings {
-        Settings {
-            runs: self.runs,
-            seed: self.seed,
-            threads: self.threads.unwrap_or(0),
-            ignore_memory_limit: self.ignore_memory_limit,
-        }
-    }
-}
-
-/// `villagesim sweep`.
-#[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Examples:\n  villagesim sweep county.toml --set interventions.support-fund.return_rate_per_year=4%:10%:7\n  villagesim sweep county.toml --set interventions.pv.capex_per_kw_yuan=3000:4500:4 --set scenario.years=5:10:6\n  villagesim sweep county.toml --set targets.floor=30万:60万:4 --runs 500\n\nPATH names a value as the file does: [[interventions]] and [[villages]] entries by id (or group,\nor position: interventions[1]). FROM and TO take units as in the file (\"6%\", \"150万\").\nPATH=VALUE (no colons) fixes a value at every point. Every point uses the same seed and runs.\nWrites sweep.csv and charts/ to output/<scenario>/sweep/ unless --out is given."
-)]
-pub struct SweepArgs {
-    /// The scenario file (TOML).
-    pub file: PathBuf,
-    /// PATH=FROM:TO:STEPS to sweep (once or twice), or PATH=VALUE to fix.
-    #[arg(long = "set", value_name = "PATH=FROM:TO:STEPS", required = true)]
-    pub set: Vec<String>,
-    /// Policy charted when two parameters are swept (default: the last).
-    #[arg(long)]
-    pub policy: Option<String>,
-    #[command(flatten)]
-    pub flags: AnalysisFlags,
-}
-
-/// `villagesim sensitivity`.
-#[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Uncertain inputs are the distribution tables and \"A to B\" ranges of [[villages]] and\n[[interventions]]. Each is fixed at its P10 and then its P90 (others as in the file) and the\nmedian final-year mean village income of the policy is recorded; the swing is the difference.\nRank correlations come from a Latin-hypercube design over all inputs (--samples points).\nWrites sensitivity.csv and charts/tornado.* to output/<scenario>/sensitivity/ unless --out is given."
-)]
-pub struct SensitivityArgs {
-    /// The scenario file (TOML).
-    pub file: PathBuf,
-    /// Policy whose outcome is analysed (default: the last).
-    #[arg(long)]
-    pub policy: Option<String>,
-    /// Points of the Latin-hypercube design for rank correlations (0: none).
-    #[arg(long, default_value_t = sensitivity::DEFAULT_SAMPLES)]
-    pub samples: usize,
-    #[command(flatten)]
-    pub flags: AnalysisFlags,
-}
-
-/// Runs `villagesim sweep`.
-pub fn sweep_command(args: SweepArgs) -> Result<(), CliError> {
-    let scenario = Scenario::read(&args.file)?;
-    let settings = args.flags.settings();
-    let spec = sweep::SweepSpec::parse(&args.set)?;
-    let base = scenario.model(&spec.fixed, &settings)?;
-    let out = args
-        .flags
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&base.name, "sweep"));
-    // Before simulating: a second writer into the same folder refuses now.
-    let _lock = crate::output::OutputLock::acquire(&out)?;
-    let bar = progress(spec.points() as u64, args.flags.quiet, "sweep point");
-    let result = sweep::run(&scenario, &spec, &settings, &|| bar.inc(1))?;
-    bar.finish_and_clear();
-    let charted = match &args.policy {
-        Some(name) => Some(result.policies.iter().position(|p| p == name).ok_or_else(|| {
-            AnalysisError::Usage(format!(
-                "no policy named \"{name}\"; policies: {}",
-                result.policies.join(", ")
-            ))
-        })?),
-        None => None,
-    };
-    let written = sweep::write(&result, charted, &out, args.flags.lang)?;
-    if !args.flags.quiet {
-        for line in sweep::table(&result) {
-            say(&line);
-        }
-        say(&format!(
-            "Outputs written to {} ({} files)",
-            out.display(),
-            written.len()
-        ));
-    }
-    Ok(())
-}
-
-/// Runs `villagesim sensitivity`.
-pub fn sensitivity_command(args: SensitivityArgs) -> Result<(), CliError> {
-    let scenario = Scenario::read(&args.file)?;
-    let settings = args.flags.settings();
-    let base = scenario.model(&[], &settings)?;
-    let inputs = overrides::uncertain_inputs(&scenario.text)?;
-    let out = args
-        .flags
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&base.name, "sensitivity"));
-    let _lock = crate::output::OutputLock::acquire(&out)?;
-    let bar = progress(
-        sensitivity::simulations(inputs.len(), args.samples) as u64,
-        args.flags.quiet,
-        "simulation",
-    );
-    let options = sensitivity::Options {
-        policy: args.policy.clone(),
-        samples: args.samples,
-    };
-    let result = sensitivity::run(&scenario, &settings, &options, &|| bar.inc(1))?;
-    bar.finish_and_clear();
-    let written = sensitivity::write(&result, &out, args.flags.lang)?;
-    if !args.flags.quiet {
-        for line in sensitivity::table(&result) {
-            say(&line);
-        }
-        say(&format!(
-            "Outputs written to {} ({} files)",
-            out.display(),
-            written.len()
-        ));
-    }
-    Ok(())
 }

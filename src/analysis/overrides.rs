@@ -25,8 +25,8 @@ use serde::Deserialize;
 use toml_edit::{DocumentMut, Item, Value};
 
 use super::AnalysisError;
-use crate::scenario::param::Param;
-use crate::scenario::units::{parse_number, parse_range};
+use crate::model::param::Param;
+use crate::model::units::{parse_number, parse_range};
 
 /// One step of a path: a key or a position in an array.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,7 +251,7 @@ fn resolve(doc: &DocumentMut, path: &ValuePath) -> Result<Vec<Step>, AnalysisErr
                         .map(|(i, n)| n.map_or(format!("[{i}]"), str::to_string))
                         .collect();
                     let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-                    let hint = crate::scenario::error::closest(name, &refs)
+                    let hint = crate::model::param::closest(name, &refs)
                         .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
                     return Err(err(format!(
                         "{here} has no entry `{name}`{hint}; entries: {} (by id, group or name, or by position [0], [1], ...)",
@@ -267,7 +267,7 @@ fn resolve(doc: &DocumentMut, path: &ValuePath) -> Result<Vec<Step>, AnalysisErr
                 let found = table.get(key).filter(|i| !i.is_none());
                 if found.is_none() && n != last {
                     let keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
-                    let hint = crate::scenario::error::closest(key, &keys)
+                    let hint = crate::model::param::closest(key, &keys)
                         .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
                     let listed = if keys.is_empty() {
                         "it is empty".to_string()
@@ -387,7 +387,7 @@ pub struct UncertainInput {
     pub param: Param,
     /// How often it is drawn: the file's `per`, else the documented default
     /// of the parameter (`None` when unknown).
-    pub per: Option<crate::scenario::param::Per>,
+    pub per: Option<crate::model::param::Per>,
 }
 
 /// Keys of an entry that are never uncertain numbers.
@@ -430,8 +430,8 @@ pub fn uncertain_inputs(text: &str) -> Result<Vec<UncertainInput>, AnalysisError
                 }
                 let default_per = match (list, kind) {
                     ("villages", _) => match key {
-                        "growth" => Some(crate::scenario::param::Per::VillageYear),
-                        "operating_income" | "other_income" => Some(crate::scenario::param::Per::Village),
+                        "growth" => Some(crate::model::param::Per::VillageYear),
+                        "operating_income" | "other_income" => Some(crate::model::param::Per::Village),
                         _ => None,
                     },
                     (_, Some(kind)) => docs
@@ -458,7 +458,7 @@ fn collect(
     item: &Item,
     name: String,
     steps: Vec<Step>,
-    default_per: Option<crate::scenario::param::Per>,
+    default_per: Option<crate::model::param::Per>,
     out: &mut Vec<UncertainInput>,
 ) {
     if is_distribution(item) || is_range_text(item) {
@@ -602,7 +602,7 @@ amount = "5万 to 50万"
         let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["fund.default_hazard_per_year", "stream.amount"]);
         assert_eq!(inputs[1].path.text, "interventions[1].amount");
-        assert_eq!(inputs[1].per, Some(crate::scenario::param::Per::Village));
-        assert_eq!(inputs[0].per, Some(crate::scenario::param::Per::Run));
+        assert_eq!(inputs[1].per, Some(crate::model::param::Per::Village));
+        assert_eq!(inputs[0].per, Some(crate::model::param::Per::Run));
     }
 }

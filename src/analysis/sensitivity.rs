@@ -53,9 +53,9 @@ use rand_chacha::ChaCha8Rng;
 
 use super::overrides::{uncertain_inputs, NewValue, Override, UncertainInput};
 use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
+use crate::model::param::{Dist, Param, Per};
 use crate::model::Model;
 use crate::output::{OutputError, Staging};
-use crate::scenario::param::{Dist, Param, Per};
 use crate::summary::results::Results;
 
 /// Points of the Latin-hypercube design by default.
@@ -522,7 +522,7 @@ pub fn short_number(v: f64) -> String {
 
 /// The lines printed after an analysis.
 pub fn table(result: &SensitivityResult) -> Vec<String> {
-    let th = crate::cli::thousands;
+    let th = crate::model::units::thousands;
     let mut lines = vec![
         format!(
             "{}: median final-year ({}) mean village income under \"{}\", {} runs per simulation (seed {}): {} yuan with every input as in the file",

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use super::overrides::{NewValue, Override, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
+use crate::model::units::parse_number;
 use crate::output::{OutputError, Staging};
-use crate::scenario::units::parse_number;
 use crate::summary::results::{Results, Stat};
 
 /// Most values of one swept parameter.
@@ -338,7 +338,7 @@ pub fn table(result: &SweepResult) -> Vec<String> {
             .map(|(p, o)| {
                 format!(
                     "{p}: {} (P(full coverage) {:.1}%)",
-                    crate::cli::thousands(o.mean_income.mean),
+                    crate::model::units::thousands(o.mean_income.mean),
                     100.0 * o.full_coverage.mean
                 )
             })

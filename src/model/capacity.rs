@@ -39,7 +39,7 @@ use serde::Deserialize;
 
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Param, Per};
+use crate::model::param::{Domain, Param, Per};
 
 /// What the uplift applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]

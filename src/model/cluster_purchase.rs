@@ -97,8 +97,8 @@ use super::doc::{KindDoc, ParamDoc};
 use super::finance::{self, LoanTerms, LoanYear, Repayment};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::limits::MAX_YUAN;
+use crate::model::param::{Domain, Num, Param, Per};
 use crate::rng;
-use crate::scenario::param::{Domain, Num, Param, Per};
 
 /// A bank loan: the terms of [`LoanTerms`].
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -407,7 +407,7 @@ impl KindModel for ClusterPurchase {
                         "price_per_m2_yuan",
                         format!(
                             "price_per_m2_yuan * floor_area_m2 = {} yuan: expected {}",
-                            crate::scenario::param::show(price),
+                            crate::model::param::show(price),
                             Domain::NonNegative.describe()
                         ),
                         None,

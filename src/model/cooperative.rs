@@ -61,7 +61,7 @@ use serde::Deserialize;
 
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Num, Param, Per};
+use crate::model::param::{Domain, Num, Param, Per};
 
 /// Who pays the guarantee top-up when the profit share falls short of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]

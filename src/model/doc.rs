@@ -1,7 +1,7 @@
 //! Self-description of each kind of intervention, for `villagesim explain`,
 //! the JSON Schema and `docs/model.md`: one source for all three.
 
-use crate::scenario::param::Per;
+use crate::model::param::Per;
 
 /// One parameter of a kind.
 #[derive(Debug, Clone, Copy)]

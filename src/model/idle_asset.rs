@@ -81,7 +81,7 @@ use serde::Deserialize;
 
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Num, Param, Per};
+use crate::model::param::{Domain, Num, Param, Per};
 
 /// How the village uses its assets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]

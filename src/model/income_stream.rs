@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Num, Param, Per};
+use crate::model::param::{Domain, Num, Param, Per};
 
 /// The kind's own keys in a scenario file.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -8,6 +8,7 @@
 //! one line in [`Kind`] and [`kinds`].
 
 pub mod capacity;
+pub mod check;
 pub mod cluster_purchase;
 pub mod cooperative;
 pub mod doc;
@@ -16,6 +17,7 @@ pub mod flows;
 pub mod idle_asset;
 pub mod income_stream;
 pub mod mountain_sea_workshop;
+pub mod param;
 pub mod project_service;
 pub mod pv_loan;
 pub mod service_business;
@@ -23,10 +25,11 @@ pub mod sim;
 pub mod support_fund;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod units;
 pub mod village;
 
-use crate::scenario::param::Param;
-pub use crate::scenario::read::KindCheck;
+pub use check::{Check, KindCheck, Scope};
+use param::Param;
 
 pub use flows::{Flows, Ledger};
 pub use sim::{Drawn, SimCtx};
@@ -57,7 +60,21 @@ pub struct Model {
     /// An observation to place in the simulated distributions.
     pub backtest: Option<Backtest>,
     /// What the file flags as estimates or assumptions, for reports.
-    pub assumptions: Vec<crate::summary::results::Assumption>,
+    pub assumptions: Vec<Assumption>,
+}
+
+/// A figure of the scenario that rests on judgement: a value its file
+/// comments call an estimate or an assumption, or an estimated default the
+/// file relies on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Assumption {
+    /// Where, as a dotted key with list entries named:
+    /// `interventions[pv-loans].capex_per_kw_yuan`.
+    pub key: String,
+    /// Line of the comment in the scenario file (none for a default).
+    pub line: Option<usize>,
+    /// The note, as written.
+    pub note: String,
 }
 
 /// What was observed in a simulated year (`[backtest]`).
@@ -191,10 +208,10 @@ macro_rules! kinds {
 
         /// Builds an intervention of kind `name` from its own keys; `None`
         /// for an unknown kind, `Some(None)` when the keys are invalid.
-        pub fn build_kind(name: &str, check: &mut KindCheck) -> Option<Option<Kind>> {
+        pub fn build_kind<C: Check>(name: &str, scope: Scope<'_>, check: &mut C) -> Option<Option<Kind>> {
             $(if name == <$module::$model as KindModel>::KIND {
                 return Some(check.spec::<<$module::$model as KindModel>::Spec>()
-                    .map(|spec| Kind::$variant(<$module::$model as KindModel>::build(spec, check))));
+                    .map(|spec| Kind::$variant(<$module::$model as KindModel>::build(spec, &mut KindCheck::new(scope, check)))));
             })*
             None
         }

@@ -60,7 +60,7 @@ use serde::Deserialize;
 use super::cluster_purchase::{fixed_in, non_negative, shared_param};
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Num, Param, Per};
+use crate::model::param::{Domain, Num, Param, Per};
 
 /// One receiver of the income.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -41,7 +41,7 @@ use serde::Deserialize;
 use super::doc::{KindDoc, ParamDoc};
 use super::service_business::poisson;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Param, Per};
+use crate::model::param::{Domain, Param, Per};
 
 /// The kind's own keys in a scenario file.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -108,7 +108,7 @@ const STATION_LIFE_YEARS: f64 = 25.0;
 use super::doc::{KindDoc, ParamDoc};
 use super::finance::{self, LoanTerms, Repayment};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Num, Param, Per};
+use crate::model::param::{Domain, Num, Param, Per};
 
 /// The kind's own keys in a scenario file.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

@@ -45,7 +45,7 @@ use serde::Deserialize;
 
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Num, Param, Per};
+use crate::model::param::{Domain, Num, Param, Per};
 
 /// The distribution of the yearly quantity of service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]

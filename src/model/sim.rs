@@ -4,8 +4,8 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::model::param::{Param, Per};
 use crate::rng;
-use crate::scenario::param::{Param, Per};
 
 /// What one run knows while simulating an intervention.
 pub struct SimCtx<'a> {

@@ -67,7 +67,7 @@ use serde::Deserialize;
 use super::cluster_purchase::{non_negative, shared_param};
 use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::scenario::param::{Domain, Num, Param, Per};
+use crate::model::param::{Domain, Num, Param, Per};
 
 /// How the returns are divided among the participating villages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
@@ -230,7 +230,7 @@ impl KindModel for SupportFund {
         }
         let reset_years = spec.reset_years.and_then(|r| {
             check
-                .int_in("reset_years", r, 1, crate::scenario::read::MAX_YEARS)
+                .int_in("reset_years", r, 1, crate::limits::MAX_YEARS)
                 .then_some(r as u32)
         });
         let hazard = check.param_or(

@@ -17,7 +17,7 @@
 use rand::Rng;
 
 use super::{SimCtx, Village};
-use crate::scenario::param::{Param, Per};
+use crate::model::param::{Param, Per};
 
 /// Writes the organic operating income of `village` into `out`: the
 /// baseline at index 0, then one value per simulated year.

@@ -15,6 +15,8 @@ use thiserror::Error;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::model::param::closest;
+
 /// One problem in a scenario file.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{file}:{line}:{column}: {location}{message}")]
@@ -342,16 +344,6 @@ pub fn span_of(root: &DeTable<'_>, path: &str) -> Option<Range<usize>> {
         current = Some(value);
     }
     current.map(|v| v.span())
-}
-
-/// The candidate closest to a misspelt word, if any is close enough.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::jaro_winkler(word, c), *c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
 }
 
 /// "did you mean" for serde's `unknown field `x`, expected one of `a`, `b`` messages.

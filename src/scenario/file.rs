@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::param::{Num, Param};
+use crate::model::param::{Num, Param};
 
 /// The whole file except `[[interventions]]`, which are read kind by kind
 /// (see `scenario::read`).

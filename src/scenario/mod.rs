@@ -1,5 +1,7 @@
-//! The scenario file format: TOML read with serde, money and rate strings,
-//! uncertain parameters, located errors and validation into a [`Model`].
+//! The scenario file format: TOML read with serde, located errors and
+//! validation into a [`Model`]. Money and rate strings and uncertain
+//! parameters, which the model's own types read, are in
+//! [`crate::model::units`] and [`crate::model::param`].
 //!
 //! [`Model`]: crate::model::Model
 
@@ -7,11 +9,9 @@ pub mod combine;
 pub mod error;
 pub mod file;
 pub mod notes;
-pub mod param;
 pub mod read;
 pub mod schema;
-pub mod units;
 pub mod villages_csv;
 
 pub use error::{InvalidScenario, ScenarioError};
-pub use read::{load, load_with, parse, slug, LoadError, ReadOptions};
+pub use read::{load, load_with, parse, parse_bytes, parse_with, read_source, slug, LoadError, ReadOptions};

@@ -11,7 +11,7 @@
 use toml::de::{DeTable, DeValue};
 
 use super::error::PathCursor;
-use crate::summary::results::Assumption;
+use crate::model::Assumption;
 
 /// Words that mark a comment as flagging an estimate or an assumption
 /// (matched case-insensitively).

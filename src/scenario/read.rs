@@ -14,10 +14,11 @@ use serde::Deserialize;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
-use super::error::{closest, span_of, InvalidScenario, ScenarioError, Source};
+use super::error::{span_of, InvalidScenario, ScenarioError, Source};
 use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
-use super::param::{Domain, Num, Param};
-use super::units::thousands;
+use crate::model::param::closest;
+use crate::model::param::{Dist, Domain, Num, Param};
+use crate::model::units::thousands;
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
 
@@ -39,23 +40,37 @@ pub enum LoadError {
 
 /// Reads and validates the scenario at `path`.
 pub fn load(path: &Path) -> Result<Model, LoadError> {
+    load_with(path, ReadOptions::default())
+}
+
+/// The bytes of the scenario file at `path`, read once: what
+/// [`parse_bytes`] validates and what a manifest's digest is taken of.
+/// A file that cannot be read, or is larger than [`MAX_FILE_BYTES`], is an
+/// error.
+pub fn read_source(path: &Path) -> Result<Vec<u8>, LoadError> {
     let name = path.display().to_string();
-    let invalid = |error: ScenarioError| {
-        LoadError::Invalid(Box::new(InvalidScenario {
-            file: name.clone(),
-            errors: vec![error],
-            unreported: 0,
-        }))
-    };
-    let bytes = read_capped(path, MAX_FILE_BYTES)
+    read_capped(path, MAX_FILE_BYTES)
         .map_err(|source| LoadError::Io {
             path: name.clone(),
             source,
         })?
-        .map_err(|size| invalid(too_large(&name, size, "scenario")))?;
-    let text = utf8(&name, &bytes).map_err(|e| invalid(*e))?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    parse(&name, text, base).map_err(|e| LoadError::Invalid(Box::new(e)))
+        .map_err(|size| one_error(&name, too_large(&name, size, "scenario")))
+}
+
+/// Validates the scenario file `bytes` (as read by [`read_source`]) with
+/// `options`; `file` names it in errors, `base` is the folder relative to
+/// which village CSV files are found.
+pub fn parse_bytes(file: &str, bytes: &[u8], base: &Path, options: ReadOptions) -> Result<Model, LoadError> {
+    let text = utf8(file, bytes).map_err(|e| one_error(file, *e))?;
+    parse_with(file, text, base, options).map_err(|e| LoadError::Invalid(Box::new(e)))
+}
+
+fn one_error(file: &str, error: ScenarioError) -> LoadError {
+    LoadError::Invalid(Box::new(InvalidScenario {
+        file: file.to_string(),
+        errors: vec![error],
+        unreported: 0,
+    }))
 }
 
 /// The bytes of the file at `path`, or `Err(size)` when it holds more than
@@ -112,22 +127,28 @@ pub(crate) fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Box<Scena
 /// Options for reading a scenario.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
-    /// Replace every uncertain parameter by its central value.
+    /// Replace every uncertain parameter by its central value
+    /// ([`Param::central`]): the scenario "with its uncertainty switched
+    /// off". Random events (tenants leaving, defaults, Poisson counts) stay
+    /// random; their probabilities become fixed.
     pub central_values: bool,
 }
 
 /// Reads and validates the scenario at `path` with `options`.
 pub fn load_with(path: &Path, options: ReadOptions) -> Result<Model, LoadError> {
-    if options.central_values {
-        super::param::with_central_values(|| load(path))
-    } else {
-        load(path)
-    }
+    let bytes = read_source(path)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_bytes(&path.display().to_string(), &bytes, base, options)
 }
 
 /// Validates scenario `text`; `file` names it in errors, `base` is the
 /// folder relative to which village CSV files are found.
 pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenario> {
+    parse_with(file, text, base, ReadOptions::default())
+}
+
+/// Like [`parse`], with `options`.
+pub fn parse_with(file: &str, text: &str, base: &Path, options: ReadOptions) -> Result<Model, InvalidScenario> {
     let invalid = |errors, unreported| InvalidScenario {
         file: file.to_string(),
         errors,
@@ -148,6 +169,7 @@ pub fn parse(file: &str, text: &str, base: &Path) -> Result<Model, InvalidScenar
         errors: Vec::new(),
         unreported: 0,
         village_index: HashMap::new(),
+        options,
     };
     let model = checker.model(raw, raw_interventions, base);
     match model {
@@ -236,6 +258,7 @@ struct Checker<'s> {
     unreported: usize,
     /// The index of every village id, once the villages are read.
     village_index: HashMap<String, usize>,
+    options: ReadOptions,
 }
 
 impl Checker<'_> {
@@ -270,7 +293,20 @@ impl Checker<'_> {
         ok
     }
 
+    /// Checks an uncertain parameter against its domain; with
+    /// [`ReadOptions::central_values`], its central value is checked and
+    /// returned (with its clamp and level).
     fn param(&mut self, path: &str, param: &Param, domain: Domain) -> Param {
+        let centred;
+        let param = if self.options.central_values {
+            centred = Param {
+                dist: Dist::Fixed(param.central()),
+                ..param.clone()
+            };
+            &centred
+        } else {
+            param
+        };
         domain.check(param).unwrap_or_else(|message| {
             self.fail(path, message, None);
             param.clone()
@@ -794,17 +830,20 @@ impl Checker<'_> {
             }
         }
         let _ = end_of_horizon;
-        let mut check = KindCheck {
-            checker: self,
-            prefix: path.clone(),
-            own: &raw.own,
+        let scope = model::Scope {
             villages,
             participants: &chosen,
             factors,
             start_year,
             years,
         };
-        let built = model::build_kind(&c.kind, &mut check);
+        let mut check = KindChecker {
+            checker: self,
+            prefix: path.clone(),
+            own: &raw.own,
+            factors,
+        };
+        let built = model::build_kind(&c.kind, scope, &mut check);
         let has_externals = matches!(&built, Some(Some(k)) if !k.external_beneficiaries().is_empty());
         if c.villages.is_none() && !has_externals && built.is_some() {
             self.selector(&format!("{path}.villages"), &None, villages);
@@ -919,45 +958,23 @@ impl Checker<'_> {
     }
 }
 
-/// What a kind's `build` uses to validate its own keys: located errors,
-/// domain checks for uncertain parameters, and the scenario's villages and
-/// factors. Field names are relative to the intervention
-/// (`"rent_per_m2"`, `"loan.rate"`).
-pub struct KindCheck<'c, 's> {
+/// The located checks a kind's `build` runs (see [`model::Check`]): field
+/// names are relative to the intervention, whose keys are in `own`.
+struct KindChecker<'c, 's> {
     checker: &'c mut Checker<'s>,
     prefix: String,
     own: &'c Spanned<DeValue<'c>>,
-    /// Every village of the scenario.
-    pub villages: &'c [Village],
-    /// Indices (into `villages`) of the intervention's villages.
-    pub participants: &'c [usize],
-    pub factors: &'c [Factor],
-    pub start_year: i32,
-    pub years: usize,
+    factors: &'c [Factor],
 }
 
-impl<'c> KindCheck<'c, '_> {
+impl KindChecker<'_, '_> {
     fn path(&self, field: &str) -> String {
         format!("{}.{field}", self.prefix)
     }
+}
 
-    /// The slot (index into `participants`) of each participating village, by id.
-    pub fn slots(&self) -> HashMap<&'c str, usize> {
-        let villages = self.villages;
-        self.participants
-            .iter()
-            .enumerate()
-            .map(|(slot, &v)| (villages[v].id.as_str(), slot))
-            .collect()
-    }
-
-    /// Whether the scenario has a village with id `id`.
-    pub fn has_village(&self, id: &str) -> bool {
-        self.checker.village_index.contains_key(id)
-    }
-
-    /// Reads the kind's own keys, recording a located error on failure.
-    pub fn spec<T: for<'de> Deserialize<'de>>(&mut self) -> Option<T> {
+impl model::Check for KindChecker<'_, '_> {
+    fn spec<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
         T::deserialize(ValueDeserializer::from(self.own.clone()))
             .map_err(|e| {
                 let mut err = self.checker.source.from_toml(&e);
@@ -970,40 +987,27 @@ impl<'c> KindCheck<'c, '_> {
             .ok()
     }
 
-    /// Records a problem with `field`.
-    pub fn fail(&mut self, field: &str, message: impl Into<String>, help: Option<String>) {
+    fn fail(&mut self, field: &str, message: String, help: Option<String>) {
         let path = self.path(field);
         self.checker.fail(&path, message, help);
     }
 
-    /// Checks an uncertain parameter against its domain (see [`Domain::check`]).
-    pub fn param(&mut self, field: &str, param: &Param, domain: Domain) -> Param {
+    fn param(&mut self, field: &str, param: &Param, domain: Domain) -> Param {
         let path = self.path(field);
         self.checker.param(&path, param, domain)
     }
 
-    /// Like [`KindCheck::param`], with a default value when the key is absent.
-    pub fn param_or(&mut self, field: &str, param: &Option<Param>, default: f64, domain: Domain) -> Param {
-        match param {
-            Some(p) => self.param(field, p, domain),
-            None => Param::fixed(default),
-        }
-    }
-
-    /// Checks a whole number is in `lo..=hi`.
-    pub fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool {
+    fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool {
         let path = self.path(field);
         self.checker.int_in(&path, value, lo, hi)
     }
 
-    /// Resolves factor loadings by factor name.
-    pub fn loadings(&mut self, field: &str, raw: &BTreeMap<String, Num>) -> Vec<(usize, f64)> {
+    fn loadings(&mut self, field: &str, raw: &BTreeMap<String, Num>) -> Vec<(usize, f64)> {
         let path = self.path(field);
         self.checker.loadings(&path, raw, self.factors)
     }
 
-    /// Resolves one factor by name.
-    pub fn factor(&mut self, field: &str, name: &str) -> Option<usize> {
+    fn factor(&mut self, field: &str, name: &str) -> Option<usize> {
         let found = self.factors.iter().position(|f| f.name == name);
         if found.is_none() {
             let names: Vec<&str> = self.factors.iter().map(|f| f.name.as_str()).collect();
@@ -1013,18 +1017,8 @@ impl<'c> KindCheck<'c, '_> {
         found
     }
 
-    /// Checks that shares are each in [0, 1] and sum to 1 (within 1e-6).
-    pub fn shares(&mut self, field: &str, shares: &[f64]) -> bool {
-        let sum: f64 = shares.iter().sum();
-        let ok = shares.iter().all(|s| (0.0..=1.0).contains(s)) && (sum - 1.0).abs() <= 1e-6;
-        if !ok {
-            self.fail(
-                field,
-                format!("shares must each be between 0 and 1 and sum to 1; these sum to {sum}"),
-                None,
-            );
-        }
-        ok
+    fn has_village(&self, id: &str) -> bool {
+        self.checker.village_index.contains_key(id)
     }
 }
 
@@ -1059,5 +1053,30 @@ mod tests {
         assert_eq!(slug("../../etc/passwd"), "etc-passwd");
         assert!(slug("吴兴").starts_with("scenario-"));
         assert!(!slug("a/b\\c").contains('/'));
+    }
+
+    /// `central_values` is an argument of each read: two threads reading
+    /// with different options do not see each other's.
+    #[test]
+    fn central_values_are_per_read() {
+        let text = "[scenario]\nname = \"t\"\nstart_year = 2025\nyears = 2\n[targets]\nfloor = \"50万\"\n\
+                    [[villages]]\nid = \"a\"\noperating_income = \"10万 to 40万\"\n";
+        let read = |central_values: bool| {
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|_| {
+                        let model = parse_with("t.toml", text, Path::new("."), ReadOptions { central_values }).unwrap();
+                        model.villages[0].operating_income.clone()
+                    })
+                    .collect::<Vec<Param>>()
+            })
+        };
+        let (central, uncertain) = (read(true), read(false));
+        let (central, uncertain) = (central.join().unwrap(), uncertain.join().unwrap());
+        let middle = (100_000.0f64 * 400_000.0).sqrt();
+        assert!(central
+            .iter()
+            .all(|p| p.as_fixed().is_some_and(|x| (x - middle).abs() < 1e-6)));
+        assert!(uncertain.iter().all(|p| matches!(p.dist, Dist::LogNormal { .. })));
     }
 }

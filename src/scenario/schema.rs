@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 
 use super::file::Selector;
-use super::param::{Num, Param};
+use crate::model::param::{Num, Param};
 
 /// A number, a money string or a rate string.
 const NUMBER_PATTERN: &str =

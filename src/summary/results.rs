@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Assumption;
+
 /// Version of the `results.json` layout; bumped on any incompatible change.
 pub const RESULTS_FORMAT_VERSION: u32 = 1;
 
@@ -247,20 +249,6 @@ pub struct Results {
     /// What the scenario file flags as estimates or assumptions.
     #[serde(default)]
     pub assumptions: Vec<Assumption>,
-}
-
-/// A figure of the scenario that rests on judgement: a value its file
-/// comments call an estimate or an assumption, or an estimated default the
-/// file relies on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Assumption {
-    /// Where, as a dotted key with list entries named:
-    /// `interventions[pv-loans].capex_per_kw_yuan`.
-    pub key: String,
-    /// Line of the comment in the scenario file (none for a default).
-    pub line: Option<usize>,
-    /// The note, as written.
-    pub note: String,
 }
 
 impl Results {

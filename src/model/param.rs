@@ -451,31 +451,9 @@ fn discrete(spec: DiscreteSpec) -> Result<Dist, String> {
     Ok(Dist::Discrete { values, cumulative })
 }
 
-thread_local! {
-    static CENTRAL_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f` (which reads a scenario) with every uncertain parameter replaced
-/// by its central value ([`Param::central`]): the scenario "with its
-/// uncertainty switched off". Random events (tenants leaving, defaults,
-/// Poisson counts) stay random; their probabilities become fixed.
-pub fn with_central_values<T>(f: impl FnOnce() -> T) -> T {
-    let before = CENTRAL_VALUES.with(|c| c.replace(true));
-    let out = f();
-    CENTRAL_VALUES.with(|c| c.set(before));
-    out
-}
-
 impl<'de> Deserialize<'de> for Param {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let param = d.deserialize_any(ParamVisitor)?;
-        if CENTRAL_VALUES.with(|c| c.get()) {
-            return Ok(Param {
-                dist: Dist::Fixed(param.central()),
-                ..param
-            });
-        }
-        Ok(param)
+        d.deserialize_any(ParamVisitor)
     }
 }
 
@@ -592,13 +570,23 @@ impl<'de> Visitor<'de> for ParamVisitor {
     }
 }
 
+/// The candidate closest to a misspelt word, if any is close enough.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
 fn unknown_key_message(key: &str) -> String {
     let known = &PARAM_KEYS[..12];
     let mut msg = format!(
         "unknown field `{key}`, expected one of {}",
         known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
     );
-    if let Some(best) = super::error::closest(key, known) {
+    if let Some(best) = closest(key, known) {
         msg.push_str(&format!(" (did you mean `{best}`?)"));
     }
     msg

@@ -1,0 +1,62 @@
+//! Flags shared by several commands.
+
+use std::path::PathBuf;
+
+use villagesim::analysis::Settings;
+use villagesim::charts::Lang;
+
+/// `--lang`: the language of the charts and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LangArg {
+    /// English
+    #[default]
+    En,
+    /// Chinese (简体中文)
+    Zh,
+}
+
+impl From<LangArg> for Lang {
+    fn from(lang: LangArg) -> Lang {
+        match lang {
+            LangArg::En => Lang::En,
+            LangArg::Zh => Lang::Zh,
+        }
+    }
+}
+
+/// Flags shared by `sweep` and `sensitivity`.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisFlags {
+    /// Monte Carlo runs per simulation (default: the file's, at most 1000).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master random seed (overrides the file).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: output/<scenario-slug>/sweep or /sensitivity).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Language of the charts.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+    /// No progress bar and no table on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Simulate even when the estimated memory exceeds what the machine has.
+    #[arg(long)]
+    pub ignore_memory_limit: bool,
+}
+
+impl AnalysisFlags {
+    pub fn settings(&self) -> Settings {
+        Settings {
+            runs: self.runs,
+            seed: self.seed,
+            threads: self.threads.unwrap_or(0),
+            ignore_memory_limit: self.ignore_memory_limit,
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! The command line: clap definitions and one module per command. Only
+//! the binary knows clap, indicatif and the terminal; commands print, the
+//! library computes.
+//!
+//! - [`run`]: `run` and `compare` (simulate, write, print the summary);
+//! - [`report`], [`sweep`], [`sensitivity`], [`validate`], [`explain`],
+//!   [`schema`], [`init`]: one command each;
+//! - [`flags`]: flags shared by several commands; [`print`]: standard
+//!   output, numbers and progress bars.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use villagesim::analysis::AnalysisError;
+use villagesim::scenario::{self, LoadError};
+use villagesim::{engine, output};
+
+use flags::LangArg;
+
+/// Writes a line to standard output, ignoring a closed pipe
+/// (`villagesim schema | head` must not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Like [`say!`], without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+mod explain;
+mod flags;
+mod init;
+mod print;
+mod report;
+mod run;
+mod schema;
+mod sensitivity;
+mod sweep;
+mod validate;
+
+const EXAMPLES: &str = "\
+Examples:
+  villagesim run scenarios/quickstart.toml
+  villagesim run scenarios/quickstart.toml --runs 20000 --seed 7 --out results/
+  villagesim run scenarios/quickstart.toml --lang zh
+  villagesim report output/quickstart-county --lang zh
+  villagesim validate my-county.toml
+  villagesim init my-county.toml
+  villagesim explain pv_loan
+  villagesim schema > villagesim.schema.json";
+
+/// Monte Carlo projections of village collective income under policies.
+#[derive(Debug, Parser)]
+#[command(name = "villagesim", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and write its outputs (CSV, JSON, charts).
+    #[command(
+        after_help = "Outputs go to output/<scenario-name>/ unless --out is given:\n  report.html, report.md, summary.json, portfolio_years.csv, village_years.csv, results.json, manifest.json, charts/"
+    )]
+    Run {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Monte Carlo runs (overrides the file).
+        #[arg(long)]
+        runs: Option<u64>,
+        /// Master random seed (overrides the file).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Output folder (default: output/<scenario-slug>).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// No progress bar and no summary on standard output.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Switch uncertainty off: every uncertain parameter at its central
+        /// value (random events such as vacancies or defaults stay random).
+        #[arg(long)]
+        central: bool,
+        /// Language of the charts and reports.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+        /// Simulate even when the estimated memory (shown by `validate`)
+        /// exceeds what the machine has available.
+        #[arg(long)]
+        ignore_memory_limit: bool,
+    },
+    /// Simulate a scenario and compare its policies run by run against a reference.
+    #[command(
+        after_help = "Every difference is paired: all policies of a run share its random numbers.\nWrites the same outputs as `run` (comparisons.csv and coverage.csv hold every pair)."
+    )]
+    Compare {
+        /// The scenario file (TOML); several files over the same villages are
+        /// simulated together, their policies named "file-stem: policy".
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The policy to compare against (default: "no intervention").
+        #[arg(long, default_value = "no intervention")]
+        reference: String,
+        #[arg(long)]
+        runs: Option<u64>,
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Language of the charts and reports.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+        /// Simulate even when the estimated memory exceeds what the machine has.
+        #[arg(long)]
+        ignore_memory_limit: bool,
+    },
+    /// Rebuild the charts and reports of an earlier run from its saved results, without simulating.
+    #[command(
+        after_help = "Reads OUTPUT_DIR/results.json and manifest.json and rewrites charts/, report.html and report.md\n(in the chosen language); the other files of the run are left as they are."
+    )]
+    Report {
+        /// The output folder of a run (holding results.json and manifest.json).
+        dir: PathBuf,
+        /// Language of the charts and reports.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
+    },
+    /// Sweep one or two parameters over a range, on common random numbers.
+    Sweep(sweep::SweepArgs),
+    /// Which uncertain inputs drive the headline outcome (tornado, rank correlations).
+    Sensitivity(sensitivity::SensitivityArgs),
+    /// Check a scenario file and print what would be simulated.
+    Validate {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+    /// Explain a kind of intervention: parameters, units, defaults, equations.
+    Explain {
+        /// The kind (omit to list every kind).
+        kind: Option<String>,
+        /// Print Markdown (as in docs/model.md) instead of text.
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Print the JSON Schema of the scenario format, for editors.
+    #[command(
+        after_help = "Save it and point your editor at it, e.g. with Taplo / Even Better TOML:\n  villagesim schema > villagesim.schema.json\n  and add `#:schema ./villagesim.schema.json` as the first line of a scenario file."
+    )]
+    Schema,
+    /// Write a commented starter scenario that runs as is.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "scenario.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Errors a command reports to the user.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CliError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Scenario(#[from] scenario::LoadError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    Engine(#[from] engine::EngineError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+    #[error(transparent)]
+    Saved(#[from] output::SavedError),
+}
+
+impl From<AnalysisError> for CliError {
+    fn from(e: AnalysisError) -> CliError {
+        match e {
+            AnalysisError::Io { path, source } => CliError::Scenario(LoadError::Io { path, source }),
+            AnalysisError::Scenario(invalid) => CliError::Scenario(LoadError::Invalid(invalid)),
+            AnalysisError::Path { .. } => CliError::Usage(e.to_string()),
+            AnalysisError::Usage(message) => CliError::Usage(message),
+            AnalysisError::Engine(e) => CliError::Engine(e),
+            AnalysisError::Output(e) => CliError::Output(e),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run {
+            file,
+            runs,
+            seed,
+            out,
+            threads,
+            quiet,
+            central,
+            lang,
+            ignore_memory_limit,
+        } => run::run(
+            &file,
+            run::Flags {
+                runs,
+                seed,
+                out,
+                threads,
+                quiet,
+                central,
+                lang: lang.into(),
+                ignore_memory_limit,
+            },
+        ),
+        Command::Compare {
+            files,
+            reference,
+            runs,
+            seed,
+            out,
+            threads,
+            lang,
+            ignore_memory_limit,
+        } => run::compare(
+            &files,
+            &reference,
+            run::Flags {
+                runs,
+                seed,
+                out,
+                threads,
+                quiet: false,
+                central: false,
+                lang: lang.into(),
+                ignore_memory_limit,
+            },
+        ),
+        Command::Report { dir, lang } => report::report(&dir, lang.into()),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Sensitivity(args) => sensitivity::sensitivity(args),
+        Command::Validate { file } => validate::validate(&file),
+        Command::Explain { kind, markdown } => explain::explain(kind.as_deref(), markdown),
+        Command::Schema => schema::schema(),
+        Command::Init { path, force } => init::init(&path, force),
+    }
+}
