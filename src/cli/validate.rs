@@ -52,16 +52,26 @@ pub fn describe(model: &Model) -> String {
         thousands(baseline / model.villages.len().max(1) as f64),
         thousands(other)
     );
+    // Groups in the order first seen, counted through an index (linear in
+    // villages); at most MAX_GROUPS_LISTED lines.
+    const MAX_GROUPS_LISTED: usize = 50;
     let mut groups: Vec<(String, usize)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for v in &model.villages {
         let g = v.group.clone().or(v.township.clone()).unwrap_or("(no group)".into());
-        match groups.iter_mut().find(|(name, _)| *name == g) {
-            Some((_, n)) => *n += 1,
-            None => groups.push((g, 1)),
+        match index.get(&g) {
+            Some(&i) => groups[i].1 += 1,
+            None => {
+                index.insert(g.clone(), groups.len());
+                groups.push((g, 1));
+            }
         }
     }
-    for (g, n) in groups {
+    for (g, n) in groups.iter().take(MAX_GROUPS_LISTED) {
         s += &format!("    {g}: {n}\n");
+    }
+    if groups.len() > MAX_GROUPS_LISTED {
+        s += &format!("    (and {} more groups)\n", groups.len() - MAX_GROUPS_LISTED);
     }
     for f in &model.factors {
         s += &format!("  factor {}: persistence {}\n", f.name, f.persistence);

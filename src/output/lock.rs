@@ -160,6 +160,10 @@ impl OutputLock {
         {
             return Ok(OutputLock { held: shared, place });
         }
+        // The registry is held from before the parents and the lock file
+        // are created until they are registered: a signal arriving in
+        // between waits for the registration and then removes them.
+        let mut registry = active();
         let created = create_parents(&place.parent)?;
         let lock_file = place.lock_file();
         let file = match open_locked(&lock_file, &place) {
@@ -169,7 +173,8 @@ impl OutputLock {
                 return Err(e);
             }
         };
-        active().locks.push((lock_file.clone(), created.clone()));
+        registry.locks.push((lock_file.clone(), created.clone()));
+        drop(registry);
         let shared = Arc::new(Held {
             destination: place.destination.clone(),
             lock_file,
