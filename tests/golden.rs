@@ -32,20 +32,50 @@ fn cases() -> Vec<Case> {
         Case {
             name: "quickstart",
             scenario: "quickstart.toml",
-            commands: vec![vec!["run", "quickstart.toml", "--runs", "40", "--out", "out", "--quiet", "--threads", "2"]],
+            commands: vec![vec![
+                "run",
+                "quickstart.toml",
+                "--runs",
+                "40",
+                "--out",
+                "out",
+                "--quiet",
+                "--threads",
+                "2",
+            ]],
         },
         Case {
             name: "quickstart-report-zh",
             scenario: "quickstart.toml",
             commands: vec![
-                vec!["run", "quickstart.toml", "--runs", "30", "--out", "out", "--quiet", "--threads", "2"],
+                vec![
+                    "run",
+                    "quickstart.toml",
+                    "--runs",
+                    "30",
+                    "--out",
+                    "out",
+                    "--quiet",
+                    "--threads",
+                    "2",
+                ],
                 vec!["report", "out", "--lang", "zh"],
             ],
         },
         Case {
             name: "wuxing",
             scenario: "wuxing-2018.toml",
-            commands: vec![vec!["run", "wuxing-2018.toml", "--runs", "40", "--out", "out", "--quiet", "--threads", "2"]],
+            commands: vec![vec![
+                "run",
+                "wuxing-2018.toml",
+                "--runs",
+                "40",
+                "--out",
+                "out",
+                "--quiet",
+                "--threads",
+                "2",
+            ]],
         },
         Case {
             name: "huining-zh",
@@ -118,7 +148,10 @@ fn normalised_manifest(bytes: &[u8]) -> Vec<u8> {
 /// `relative path -> sha256` of every file under `dir`.
 fn digests(dir: &Path) -> BTreeMap<String, String> {
     fn walk(root: &Path, at: &Path, into: &mut BTreeMap<String, String>) {
-        let mut entries: Vec<_> = std::fs::read_dir(at).expect("read the output folder").flatten().collect();
+        let mut entries: Vec<_> = std::fs::read_dir(at)
+            .expect("read the output folder")
+            .flatten()
+            .collect();
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let path = entry.path();
@@ -145,15 +178,24 @@ fn listing(digests: &BTreeMap<String, String>) -> String {
 }
 
 fn golden_path(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(format!("{case}.sha256"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(format!("{case}.sha256"))
 }
 
 fn run_case(case: &Case) -> BTreeMap<String, String> {
     let dir = tempfile::tempdir().unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::copy(root.join("scenarios").join(case.scenario), dir.path().join(case.scenario)).unwrap();
+    std::fs::copy(
+        root.join("scenarios").join(case.scenario),
+        dir.path().join(case.scenario),
+    )
+    .unwrap();
     for args in &case.commands {
-        let output = common::villagesim(dir.path()).args(args).output().expect("the binary runs");
+        let output = common::villagesim(dir.path())
+            .args(args)
+            .output()
+            .expect("the binary runs");
         assert!(
             output.status.success(),
             "{}: `villagesim {}` failed: {}",

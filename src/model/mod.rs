@@ -16,6 +16,7 @@ pub mod flows;
 pub mod idle_asset;
 pub mod income_stream;
 pub mod mountain_sea_workshop;
+pub mod params;
 pub mod project_service;
 pub mod pv_loan;
 pub mod service_business;

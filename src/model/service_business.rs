@@ -94,6 +94,93 @@ pub struct ServiceBusiness {
     pub start_up_cost_yuan: f64,
 }
 
+use super::params::{Default, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "mean_quantity",
+        unit: "units of service per village per year",
+        per: Some(Per::Village),
+        default: Default::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "mean demand in the start year: workers placed, contracts, events, tonnes",
+    },
+    ParamDoc {
+        name: "demand",
+        unit: "\"poisson\" or \"normal\"",
+        per: None,
+        default: Default::Choice("\"poisson\""),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "distribution of the yearly quantity (drawn afresh per village-year)",
+    },
+    ParamDoc {
+        name: "quantity_sd",
+        unit: "units per year",
+        per: Some(Per::Run),
+        default: Default::Required,
+        note: " for \"normal\"",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "sd of the yearly quantity in the start year, growing with the mean; normal demand only",
+    },
+    ParamDoc {
+        name: "quantity_growth",
+        unit: "per year",
+        per: Some(Per::Run),
+        default: Default::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Rate),
+        meaning: "growth of the mean quantity after the start year",
+    },
+    ParamDoc {
+        name: "capacity",
+        unit: "units per village per year",
+        per: None,
+        default: Default::Absent("unlimited"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "most units the village can serve in a year",
+    },
+    ParamDoc {
+        name: "unit_margin_yuan",
+        unit: "yuan per unit served",
+        per: Some(Per::Run),
+        default: Default::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Money),
+        meaning: "what the village keeps per unit, net of direct costs (service fee, commission)",
+    },
+    ParamDoc {
+        name: "fixed_cost_per_year_yuan",
+        unit: "yuan per village per year",
+        per: Some(Per::Run),
+        default: Default::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "staff, premises, vehicle running costs",
+    },
+    ParamDoc {
+        name: "start_up_cost_yuan",
+        unit: "yuan per village",
+        per: None,
+        default: Default::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "paid by the village in the start year; net cash only, not operating income",
+    },
+];
+
 impl KindModel for ServiceBusiness {
     const KIND: &'static str = "service_business";
     const DOC: KindDoc = KindDoc {
@@ -102,16 +189,7 @@ impl KindModel for ServiceBusiness {
         summary: "A village-run service business: labour export, property management, wedding and funeral services, waste recycling. Each year the village serves an uncertain quantity (workers placed, contracts, events, tonnes), up to its capacity, earning a margin per unit less fixed costs; demand may grow. A start-up cost is paid in the start year.",
         equations: "level[v, y] = prod_{k = start_year + 1 .. y} (1 + quantity_growth[k])\nmu[v, y] = mean_quantity[v] * level[v, y]\nQ[v, y] ~ Poisson(mu[v, y])   (demand = \"poisson\")\nQ[v, y] = max(0, mu[v, y] + quantity_sd * level[v, y] * e), e ~ N(0, 1)   (demand = \"normal\")\nserved[v, y] = min(Q[v, y], capacity)\nincome[v, y] = served[v, y] * unit_margin[v, y] - fixed_cost[v, y]   (operating income, may be negative)\nnet_cash[v, y] = income[v, y] - start_up_cost_yuan in the start year",
         capital: "The village pays start_up_cost_yuan in the start year (net cash only; ledger village_equity_yuan). No loan, no public money. Ledger revenue = served units x margin, costs = fixed costs.",
-        params: &[
-            ParamDoc { name: "mean_quantity", unit: "units of service per village per year", per: Some(Per::Village), default: "required", meaning: "mean demand in the start year: workers placed, contracts, events, tonnes" },
-            ParamDoc { name: "demand", unit: "\"poisson\" or \"normal\"", per: None, default: "\"poisson\"", meaning: "distribution of the yearly quantity (drawn afresh per village-year)" },
-            ParamDoc { name: "quantity_sd", unit: "units per year", per: Some(Per::Run), default: "required for \"normal\"", meaning: "sd of the yearly quantity in the start year, growing with the mean; normal demand only" },
-            ParamDoc { name: "quantity_growth", unit: "per year", per: Some(Per::Run), default: "0", meaning: "growth of the mean quantity after the start year" },
-            ParamDoc { name: "capacity", unit: "units per village per year", per: None, default: "unlimited", meaning: "most units the village can serve in a year" },
-            ParamDoc { name: "unit_margin_yuan", unit: "yuan per unit served", per: Some(Per::Run), default: "required", meaning: "what the village keeps per unit, net of direct costs (service fee, commission)" },
-            ParamDoc { name: "fixed_cost_per_year_yuan", unit: "yuan per village per year", per: Some(Per::Run), default: "0", meaning: "staff, premises, vehicle running costs" },
-            ParamDoc { name: "start_up_cost_yuan", unit: "yuan per village", per: None, default: "0", meaning: "paid by the village in the start year; net cash only, not operating income" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
