@@ -86,7 +86,7 @@ pub struct Capacity {
     pub paid_by: PaidBy,
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -95,7 +95,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "target",
         unit: "\"growth\" or \"returns\"",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -105,7 +105,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "uplift",
         unit: "growth: log growth per year (0.01 = +1%/yr); returns: share of operating income (0.05 = +5%)",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::LogGrowth),
@@ -115,7 +115,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "cost_per_year_yuan",
         unit: "yuan per village per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -125,13 +125,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "paid_by",
         unit: "\"government\" or \"village\"",
         per: None,
-        default: Default::Choice("\"government\""),
+        default: DefaultValue::Choice("\"government\""),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
         meaning: "who pays the yearly cost",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for Capacity {
     const KIND: &'static str = "capacity";
@@ -156,12 +161,7 @@ impl KindModel for Capacity {
                     Target::Returns => Domain::Rate,
                 },
             ),
-            cost_per_year_yuan: check.param_or(
-                "cost_per_year_yuan",
-                &spec.cost_per_year_yuan,
-                0.0,
-                Domain::NonNegative,
-            ),
+            cost_per_year_yuan: rec("cost_per_year_yuan").read_or(check, &spec.cost_per_year_yuan),
             paid_by: spec.paid_by,
         }
     }

@@ -354,7 +354,7 @@ pub(crate) fn slot_shares(
     }
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -363,7 +363,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "companies",
         unit: "count (1 to number of villages)",
         per: None,
-        default: Default::Number(1.0),
+        default: DefaultValue::Number(1.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -373,7 +373,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "units",
         unit: "count (>= companies)",
         per: None,
-        default: Default::Absent("companies"),
+        default: DefaultValue::Absent("companies"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -383,7 +383,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "floor_area_m2",
         unit: "m2",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -393,7 +393,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "price_per_m2_yuan",
         unit: "yuan per m2",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " (or price_yuan)",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -403,7 +403,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "price_yuan",
         unit: "yuan",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " (or price_per_m2_yuan)",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -413,7 +413,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "grant_yuan",
         unit: "yuan",
         per: None,
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -423,7 +423,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "loan",
         unit: "{ principal_yuan, rate_per_year, term_years, grace_years = 0, repayment = annuity | equal-principal | bullet }",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -433,7 +433,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "equity_shares",
         unit: "{ village-id = share }",
         per: None,
-        default: Default::Absent("equal within each company"),
+        default: DefaultValue::Absent("equal within each company"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -443,7 +443,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "rent_per_m2_per_year_yuan",
         unit: "yuan per m2 per year",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -453,7 +453,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "rent_growth",
         unit: "per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Rate),
@@ -463,7 +463,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "loadings",
         unit: "log rent per unit of factor",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -473,7 +473,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "leave_probability_per_year",
         unit: "probability",
         per: Some(Per::Run),
-        default: Default::Number(0.15),
+        default: DefaultValue::Number(0.15),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -483,7 +483,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "let_probability_per_year",
         unit: "probability",
         per: Some(Per::Run),
-        default: Default::Number(0.6),
+        default: DefaultValue::Number(0.6),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -493,7 +493,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "initially_let",
         unit: "true/false",
         per: None,
-        default: Default::Choice("true"),
+        default: DefaultValue::Choice("true"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -503,7 +503,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "rent_free_months",
         unit: "months (0-12)",
         per: None,
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -513,7 +513,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "operating_cost_per_m2_per_year_yuan",
         unit: "yuan per m2 per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -523,7 +523,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "operating_cost_share_of_rent",
         unit: "share of rent",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -533,7 +533,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "property_tax_share_of_rent",
         unit: "share of rent",
         per: Some(Per::Run),
-        default: Default::Number(0.12),
+        default: DefaultValue::Number(0.12),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -543,13 +543,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "other_tax_share_of_rent",
         unit: "share of rent",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
         meaning: "other taxes on rent (VAT, surcharges, stamp duty)",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for ClusterPurchase {
     const KIND: &'static str = "cluster_purchase";
@@ -622,48 +627,15 @@ impl KindModel for ClusterPurchase {
         }
         let share_of_slot = slot_shares(check, "equity_shares", &spec.equity_shares, &company_of_slot, companies);
 
-        let rent = check.param(
-            "rent_per_m2_per_year_yuan",
-            &spec.rent_per_m2_per_year_yuan,
-            Domain::NonNegative,
-        );
-        let rent_growth = check.param_or("rent_growth", &spec.rent_growth, 0.0, Domain::Rate);
-        let p_leave = check.param_or(
-            "leave_probability_per_year",
-            &spec.leave_probability_per_year,
-            0.15,
-            Domain::Probability,
-        );
-        let p_let = check.param_or(
-            "let_probability_per_year",
-            &spec.let_probability_per_year,
-            0.6,
-            Domain::Probability,
-        );
-        let cost_per_m2 = check.param_or(
-            "operating_cost_per_m2_per_year_yuan",
-            &spec.operating_cost_per_m2_per_year_yuan,
-            0.0,
-            Domain::NonNegative,
-        );
-        let cost_share = check.param_or(
-            "operating_cost_share_of_rent",
-            &spec.operating_cost_share_of_rent,
-            0.0,
-            Domain::Probability,
-        );
-        let property_tax = check.param_or(
-            "property_tax_share_of_rent",
-            &spec.property_tax_share_of_rent,
-            0.12,
-            Domain::Probability,
-        );
-        let other_tax = check.param_or(
-            "other_tax_share_of_rent",
-            &spec.other_tax_share_of_rent,
-            0.0,
-            Domain::Probability,
-        );
+        let rent = rec("rent_per_m2_per_year_yuan").read(check, &spec.rent_per_m2_per_year_yuan);
+        let rent_growth = rec("rent_growth").read_or(check, &spec.rent_growth);
+        let p_leave = rec("leave_probability_per_year").read_or(check, &spec.leave_probability_per_year);
+        let p_let = rec("let_probability_per_year").read_or(check, &spec.let_probability_per_year);
+        let cost_per_m2 =
+            rec("operating_cost_per_m2_per_year_yuan").read_or(check, &spec.operating_cost_per_m2_per_year_yuan);
+        let cost_share = rec("operating_cost_share_of_rent").read_or(check, &spec.operating_cost_share_of_rent);
+        let property_tax = rec("property_tax_share_of_rent").read_or(check, &spec.property_tax_share_of_rent);
+        let other_tax = rec("other_tax_share_of_rent").read_or(check, &spec.other_tax_share_of_rent);
         for (field, p) in [
             ("rent_per_m2_per_year_yuan", &rent),
             ("rent_growth", &rent_growth),

@@ -121,7 +121,7 @@ pub struct Cooperative {
     pub failure_hazard_per_year: Param,
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -130,7 +130,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "equity_yuan",
         unit: "yuan per village",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -140,7 +140,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "grant_share",
         unit: "share 0-1",
         per: None,
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -150,7 +150,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "scale",
         unit: "units of scale (mu, head...) per village",
         per: Some(Per::Village),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Quantity),
@@ -160,7 +160,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "yield_per_unit",
         unit: "output per unit of scale per year (kg/mu, kg/head...)",
         per: Some(Per::VillageYear),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Quantity),
@@ -170,7 +170,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "price_per_output_yuan",
         unit: "yuan per unit of output",
         per: Some(Per::Year),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -180,7 +180,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "price_loadings",
         unit: "log price per unit of factor",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -190,7 +190,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "cost_per_unit_yuan",
         unit: "yuan per unit of scale per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -200,7 +200,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "dividend_share",
         unit: "share 0-1",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -210,7 +210,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "guaranteed_dividend_rate",
         unit: "per year, share of equity_yuan",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: " (no guarantee)",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegativeRate),
@@ -220,7 +220,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "guarantee_by",
         unit: "\"cooperative\" or \"government\"",
         per: None,
-        default: Default::Choice("\"cooperative\""),
+        default: DefaultValue::Choice("\"cooperative\""),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -230,13 +230,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "failure_hazard_per_year",
         unit: "probability per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
         meaning: "chance a surviving venture fails for good in a year (no income after, equity lost)",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for Cooperative {
     const KIND: &'static str = "cooperative";
@@ -251,44 +256,20 @@ impl KindModel for Cooperative {
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let equity = check.param("equity_yuan", &Param::fixed(spec.equity_yuan.0), Domain::NonNegative);
-        let grant = check.param_or(
-            "grant_share",
-            &spec.grant_share.map(|n| Param::fixed(n.0)),
-            0.0,
-            Domain::Probability,
-        );
+        let equity = rec("equity_yuan").read(check, &Param::fixed(spec.equity_yuan.0));
+        let grant = rec("grant_share").read_or(check, &spec.grant_share.map(|n| Param::fixed(n.0)));
         Cooperative {
             equity_yuan: equity.as_fixed().unwrap_or(0.0),
             grant_share: grant.as_fixed().unwrap_or(0.0),
-            scale: check.param("scale", &spec.scale, Domain::Quantity),
-            yield_per_unit: check.param("yield_per_unit", &spec.yield_per_unit, Domain::Quantity),
-            price_per_output_yuan: check.param(
-                "price_per_output_yuan",
-                &spec.price_per_output_yuan,
-                Domain::NonNegative,
-            ),
+            scale: rec("scale").read(check, &spec.scale),
+            yield_per_unit: rec("yield_per_unit").read(check, &spec.yield_per_unit),
+            price_per_output_yuan: rec("price_per_output_yuan").read(check, &spec.price_per_output_yuan),
             price_loadings: check.loadings("price_loadings", &spec.price_loadings),
-            cost_per_unit_yuan: check.param_or(
-                "cost_per_unit_yuan",
-                &spec.cost_per_unit_yuan,
-                0.0,
-                Domain::NonNegative,
-            ),
-            dividend_share: check.param("dividend_share", &spec.dividend_share, Domain::Probability),
-            guaranteed_dividend_rate: check.param_or(
-                "guaranteed_dividend_rate",
-                &spec.guaranteed_dividend_rate,
-                0.0,
-                Domain::NonNegativeRate,
-            ),
+            cost_per_unit_yuan: rec("cost_per_unit_yuan").read_or(check, &spec.cost_per_unit_yuan),
+            dividend_share: rec("dividend_share").read(check, &spec.dividend_share),
+            guaranteed_dividend_rate: rec("guaranteed_dividend_rate").read_or(check, &spec.guaranteed_dividend_rate),
             guarantee_by: spec.guarantee_by,
-            failure_hazard_per_year: check.param_or(
-                "failure_hazard_per_year",
-                &spec.failure_hazard_per_year,
-                0.0,
-                Domain::Probability,
-            ),
+            failure_hazard_per_year: rec("failure_hazard_per_year").read_or(check, &spec.failure_hazard_per_year),
         }
     }
 

@@ -195,7 +195,7 @@ pub const DEFAULT_P_LET: f64 = 0.4;
 /// Default renewal probability (estimate: tenancy renewal 80% a year).
 pub const DEFAULT_P_RENEW: f64 = 0.8;
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -204,7 +204,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "mode",
         unit: "\"lease\" | \"self-operate\" | \"equity\"",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -214,7 +214,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "asset_type",
         unit: "\"school\" | \"warehouse\" | \"weighing-station\" | \"workshop\" | \"other\"",
         per: None,
-        default: Default::Choice("\"other\""),
+        default: DefaultValue::Choice("\"other\""),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -224,7 +224,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "assets",
         unit: "count 1-1000",
         per: None,
-        default: Default::Number(1.0),
+        default: DefaultValue::Number(1.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Whole(1, 1000),
@@ -234,7 +234,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "refurbishment_cost_yuan",
         unit: "yuan per asset",
         per: Some(Per::Village),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Estimate("rural Gansu: 200-600 yuan/m2, estimate"),
         values: Values::Param(Domain::NonNegative),
@@ -244,7 +244,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "grant_share",
         unit: "share 0-1",
         per: None,
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -254,7 +254,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "p_let",
         unit: "probability per year",
         per: Some(Per::Run),
-        default: Default::Number(0.4),
+        default: DefaultValue::Number(0.4),
         note: "",
         source: Source::Estimate("estimate: 50-70% let within 2 years"),
         values: Values::Param(Domain::Probability),
@@ -264,7 +264,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "p_renew",
         unit: "probability per renewal",
         per: Some(Per::Run),
-        default: Default::Number(0.8),
+        default: DefaultValue::Number(0.8),
         note: "",
         source: Source::Estimate("estimate"),
         values: Values::Param(Domain::Probability),
@@ -274,7 +274,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "lease_years",
         unit: "years 1-50",
         per: None,
-        default: Default::Number(1.0),
+        default: DefaultValue::Number(1.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Whole(1, 50),
@@ -284,7 +284,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "rent_per_year_yuan",
         unit: "yuan per asset per year",
         per: Some(Per::Village),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " for lease",
         source: Source::Estimate("rural Gansu school or warehouse: 20,000-80,000, estimate"),
         values: Values::Other,
@@ -294,7 +294,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "rent_growth_per_year",
         unit: "per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Rate),
@@ -304,7 +304,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "maintenance_per_year_yuan",
         unit: "yuan per asset per year",
         per: Some(Per::Village),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -314,7 +314,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "revenue_per_year_yuan",
         unit: "yuan per asset per year",
         per: Some(Per::VillageYear),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " for self-operate",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -324,7 +324,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "operating_costs_per_year_yuan",
         unit: "yuan per asset per year",
         per: Some(Per::VillageYear),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " for self-operate",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -334,7 +334,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "asset_value_yuan",
         unit: "yuan per asset",
         per: Some(Per::Village),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " for equity",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -344,7 +344,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "dividend_yield",
         unit: "per year",
         per: Some(Per::Year),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " for equity",
         source: Source::Cited("cited floor dividends 3-9%, typically 5%"),
         values: Values::Other,
@@ -354,13 +354,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "floor_dividend_at_zero",
         unit: "true/false",
         per: None,
-        default: Default::Choice("true"),
+        default: DefaultValue::Choice("true"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
         meaning: "equity: a negative yield pays nothing instead of a loss",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for IdleAsset {
     const KIND: &'static str = "idle_asset";
@@ -384,20 +389,15 @@ net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         let assets = spec.assets.unwrap_or(1);
-        check.int_in("assets", assets, 1, 1000);
+        rec("assets").whole(check, assets);
         let grant_share = {
             let value = spec.grant_share.map_or(0.0, |n| n.0);
-            check
-                .param("grant_share", &Param::fixed(value), Domain::Probability)
+            rec("grant_share")
+                .read(check, &Param::fixed(value))
                 .as_fixed()
                 .unwrap_or(0.0)
         };
-        let refurbishment_cost_yuan = check.param_or(
-            "refurbishment_cost_yuan",
-            &spec.refurbishment_cost_yuan,
-            0.0,
-            Domain::NonNegative,
-        );
+        let refurbishment_cost_yuan = rec("refurbishment_cost_yuan").read_or(check, &spec.refurbishment_cost_yuan);
 
         // Keys of the other modes are mistakes: say so.
         let mode_keys: [(&str, bool, Mode); 12] = [
@@ -458,10 +458,10 @@ net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_
         let use_ = match spec.mode {
             Mode::Lease => {
                 let lease_years = spec.lease_years.unwrap_or(1);
-                check.int_in("lease_years", lease_years, 1, 50);
+                rec("lease_years").whole(check, lease_years);
                 Use::Lease {
-                    p_let: check.param_or("p_let", &spec.p_let, DEFAULT_P_LET, Domain::Probability),
-                    p_renew: check.param_or("p_renew", &spec.p_renew, DEFAULT_P_RENEW, Domain::Probability),
+                    p_let: rec("p_let").read_or(check, &spec.p_let),
+                    p_renew: rec("p_renew").read_or(check, &spec.p_renew),
                     lease_years: lease_years.clamp(1, 50) as u32,
                     rent_per_year_yuan: required(
                         check,
@@ -470,18 +470,8 @@ net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_
                         Domain::NonNegative,
                         "rent of one let asset per year, e.g. rent_per_year_yuan = \"2万 to 6万\"",
                     ),
-                    rent_growth_per_year: check.param_or(
-                        "rent_growth_per_year",
-                        &spec.rent_growth_per_year,
-                        0.0,
-                        Domain::Rate,
-                    ),
-                    maintenance_per_year_yuan: check.param_or(
-                        "maintenance_per_year_yuan",
-                        &spec.maintenance_per_year_yuan,
-                        0.0,
-                        Domain::NonNegative,
-                    ),
+                    rent_growth_per_year: rec("rent_growth_per_year").read_or(check, &spec.rent_growth_per_year),
+                    maintenance_per_year_yuan: rec("maintenance_per_year_yuan").read_or(check, &spec.maintenance_per_year_yuan),
                 }
             }
             Mode::SelfOperate => Use::SelfOperate {

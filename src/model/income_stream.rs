@@ -47,7 +47,7 @@ pub struct IncomeStream {
     pub loadings: Vec<(usize, f64)>,
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -56,7 +56,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "amount",
         unit: "yuan per village per year",
         per: Some(Per::Village),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Money),
@@ -66,7 +66,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "growth",
         unit: "per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Rate),
@@ -76,13 +76,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "loadings",
         unit: "log income per unit of factor",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
         meaning: "response to the common factors, e.g. { economy = 0.1 }",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for IncomeStream {
     const KIND: &'static str = "income_stream";
@@ -98,8 +103,8 @@ impl KindModel for IncomeStream {
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         IncomeStream {
-            amount: check.param("amount", &spec.amount, Domain::Money),
-            growth: check.param_or("growth", &spec.growth, 0.0, Domain::Rate),
+            amount: rec("amount").read(check, &spec.amount),
+            growth: rec("growth").read_or(check, &spec.growth),
             loadings: check.loadings("loadings", &spec.loadings),
         }
     }

@@ -120,7 +120,7 @@ pub struct MountainSeaWorkshop {
     pub investment_paid_in: bool,
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -129,7 +129,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "floor_area_m2",
         unit: "m2",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -139,7 +139,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "rent_per_m2_per_year_yuan",
         unit: "yuan per m2 per year",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -149,7 +149,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "occupancy",
         unit: "share 0-1",
         per: Some(Per::Year),
-        default: Default::Number(1.0),
+        default: DefaultValue::Number(1.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -159,7 +159,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "rent_growth",
         unit: "per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Rate),
@@ -169,7 +169,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "loadings",
         unit: "log rent per unit of factor",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -179,7 +179,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "cost_share_of_rent",
         unit: "share of gross rent",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -189,7 +189,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "beneficiaries",
         unit: "[{ village = id | external = name, share }]",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -199,7 +199,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "investment_yuan",
         unit: "yuan",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -209,7 +209,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "guaranteed_return_rate",
         unit: "per year on investment_yuan",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -219,13 +219,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "investment_paid_by_beneficiaries",
         unit: "true/false",
         per: None,
-        default: Default::Choice("false"),
+        default: DefaultValue::Choice("false"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
         meaning: "whether the beneficiaries pay investment_yuan (by share) in the start year",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for MountainSeaWorkshop {
     const KIND: &'static str = "mountain_sea_workshop";
@@ -244,14 +249,10 @@ impl KindModel for MountainSeaWorkshop {
         if floor_area_m2 <= 0.0 && spec.floor_area_m2.0 <= 0.0 {
             check.fail("floor_area_m2", "the floor area must be above 0", None);
         }
-        let rent = check.param(
-            "rent_per_m2_per_year_yuan",
-            &spec.rent_per_m2_per_year_yuan,
-            Domain::NonNegative,
-        );
-        let occupancy = check.param_or("occupancy", &spec.occupancy, 1.0, Domain::Probability);
-        let rent_growth = check.param_or("rent_growth", &spec.rent_growth, 0.0, Domain::Rate);
-        let cost_share = check.param_or("cost_share_of_rent", &spec.cost_share_of_rent, 0.0, Domain::Probability);
+        let rent = rec("rent_per_m2_per_year_yuan").read(check, &spec.rent_per_m2_per_year_yuan);
+        let occupancy = rec("occupancy").read_or(check, &spec.occupancy);
+        let rent_growth = rec("rent_growth").read_or(check, &spec.rent_growth);
+        let cost_share = rec("cost_share_of_rent").read_or(check, &spec.cost_share_of_rent);
         for (field, p) in [
             ("rent_per_m2_per_year_yuan", &rent),
             ("occupancy", &occupancy),

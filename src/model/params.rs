@@ -21,7 +21,7 @@ use crate::scenario::param::{Domain, Num, Param, Per};
 
 /// What a parameter is when the scenario file does not set it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Default {
+pub enum DefaultValue {
     /// The file must set it (perhaps only in some cases: see [`ParamSpec::note`]).
     Required,
     /// This number (whole numbers for counts of years).
@@ -70,7 +70,7 @@ pub struct ParamSpec {
     /// otherwise; `None` for parameters that cannot be uncertain (counts of
     /// years, choices).
     pub per: Option<Per>,
-    pub default: Default,
+    pub default: DefaultValue,
     /// A condition on the default, as it reads after it: `" for lease"`,
     /// `"; required with subsidy_per_kwh"`; empty if none.
     pub note: &'static str,
@@ -90,9 +90,9 @@ impl ParamSpec {
             Source::Unrecorded => String::new(),
         };
         match self.default {
-            Default::Required => format!("required{}{source}", self.note),
-            Default::Number(x) => format!("{x}{source}{}", self.note),
-            Default::Choice(s) | Default::Absent(s) => format!("{s}{source}{}", self.note),
+            DefaultValue::Required => format!("required{}{source}", self.note),
+            DefaultValue::Number(x) => format!("{x}{source}{}", self.note),
+            DefaultValue::Choice(s) | DefaultValue::Absent(s) => format!("{s}{source}{}", self.note),
         }
     }
 
@@ -102,7 +102,7 @@ impl ParamSpec {
     }
 
     pub fn is_required(&self) -> bool {
-        self.default == Default::Required
+        self.default == DefaultValue::Required
     }
 
     /// The numeric default. Reading a parameter without one through
@@ -110,7 +110,7 @@ impl ParamSpec {
     /// test building the kind finds.
     pub fn number(&self) -> f64 {
         match self.default {
-            Default::Number(x) => x,
+            DefaultValue::Number(x) => x,
             _ => panic!("parameter `{}` has no numeric default", self.name),
         }
     }
@@ -145,7 +145,7 @@ impl ParamSpec {
     /// The default of the key in the JSON Schema, when it is a number.
     pub fn schema_default(&self) -> Option<f64> {
         match self.default {
-            Default::Number(x) => Some(x),
+            DefaultValue::Number(x) => Some(x),
             _ => None,
         }
     }
@@ -218,4 +218,11 @@ fn capitalise(text: &str) -> String {
 /// The record named `name` in `params`.
 pub fn find<'a>(params: &'a [ParamSpec], name: &str) -> Option<&'a ParamSpec> {
     params.iter().find(|p| p.name == name)
+}
+
+/// The record named `name` in a kind's `params`. A name missing from them
+/// is a mistake in the kind's code, which every test building the kind
+/// finds.
+pub fn get(params: &'static [ParamSpec], name: &str) -> &'static ParamSpec {
+    find(params, name).unwrap_or_else(|| panic!("no parameter record `{name}`"))
 }

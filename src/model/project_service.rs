@@ -66,7 +66,7 @@ pub struct ProjectService {
     pub eligible_share: Param,
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -75,7 +75,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "projects_per_year",
         unit: "projects per eligible village per year",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::ProjectsPerYear),
@@ -85,7 +85,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "project_value_yuan",
         unit: "yuan per project",
         per: None,
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -95,7 +95,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "service_margin",
         unit: "share 0-1 of project value",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -105,13 +105,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "eligible_share",
         unit: "probability 0-1",
         per: Some(Per::Run),
-        default: Default::Number(1.0),
+        default: DefaultValue::Number(1.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
         meaning: "chance that a village is eligible for projects, decided once per run per village (per may be run or village)",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for ProjectService {
     const KIND: &'static str = "project_service";
@@ -136,10 +141,10 @@ impl KindModel for ProjectService {
             }
         }
         ProjectService {
-            projects_per_year: check.param("projects_per_year", &spec.projects_per_year, Domain::ProjectsPerYear),
-            project_value_yuan: check.param("project_value_yuan", &spec.project_value_yuan, Domain::NonNegative),
-            service_margin: check.param("service_margin", &spec.service_margin, Domain::Probability),
-            eligible_share: check.param_or("eligible_share", &spec.eligible_share, 1.0, Domain::Probability),
+            projects_per_year: rec("projects_per_year").read(check, &spec.projects_per_year),
+            project_value_yuan: rec("project_value_yuan").read(check, &spec.project_value_yuan),
+            service_margin: rec("service_margin").read(check, &spec.service_margin),
+            eligible_share: rec("eligible_share").read_or(check, &spec.eligible_share),
         }
     }
 

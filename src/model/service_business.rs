@@ -94,7 +94,7 @@ pub struct ServiceBusiness {
     pub start_up_cost_yuan: f64,
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -103,7 +103,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "mean_quantity",
         unit: "units of service per village per year",
         per: Some(Per::Village),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Quantity),
@@ -113,7 +113,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "demand",
         unit: "\"poisson\" or \"normal\"",
         per: None,
-        default: Default::Choice("\"poisson\""),
+        default: DefaultValue::Choice("\"poisson\""),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -123,7 +123,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "quantity_sd",
         unit: "units per year",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: " for \"normal\"",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Quantity),
@@ -133,7 +133,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "quantity_growth",
         unit: "per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Rate),
@@ -143,7 +143,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "capacity",
         unit: "units per village per year",
         per: None,
-        default: Default::Absent("unlimited"),
+        default: DefaultValue::Absent("unlimited"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Quantity),
@@ -153,7 +153,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "unit_margin_yuan",
         unit: "yuan per unit served",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Money),
@@ -163,7 +163,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "fixed_cost_per_year_yuan",
         unit: "yuan per village per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
@@ -173,13 +173,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "start_up_cost_yuan",
         unit: "yuan per village",
         per: None,
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegative),
         meaning: "paid by the village in the start year; net cash only, not operating income",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for ServiceBusiness {
     const KIND: &'static str = "service_business";
@@ -216,31 +221,21 @@ impl KindModel for ServiceBusiness {
             (_, sd) => check.param_or("quantity_sd", sd, 0.0, Domain::Quantity),
         };
         let capacity = match spec.capacity {
-            Some(c) => check
-                .param("capacity", &Param::fixed(c.0), Domain::Quantity)
+            Some(c) => rec("capacity")
+                .read(check, &Param::fixed(c.0))
                 .as_fixed()
                 .unwrap_or(f64::INFINITY),
             None => f64::INFINITY,
         };
-        let start_up = check.param_or(
-            "start_up_cost_yuan",
-            &spec.start_up_cost_yuan.map(|n| Param::fixed(n.0)),
-            0.0,
-            Domain::NonNegative,
-        );
+        let start_up = rec("start_up_cost_yuan").read_or(check, &spec.start_up_cost_yuan.map(|n| Param::fixed(n.0)));
         ServiceBusiness {
-            mean_quantity: check.param("mean_quantity", &spec.mean_quantity, Domain::Quantity),
+            mean_quantity: rec("mean_quantity").read(check, &spec.mean_quantity),
             demand: spec.demand,
             quantity_sd,
-            quantity_growth: check.param_or("quantity_growth", &spec.quantity_growth, 0.0, Domain::Rate),
+            quantity_growth: rec("quantity_growth").read_or(check, &spec.quantity_growth),
             capacity,
-            unit_margin_yuan: check.param("unit_margin_yuan", &spec.unit_margin_yuan, Domain::Money),
-            fixed_cost_per_year_yuan: check.param_or(
-                "fixed_cost_per_year_yuan",
-                &spec.fixed_cost_per_year_yuan,
-                0.0,
-                Domain::NonNegative,
-            ),
+            unit_margin_yuan: rec("unit_margin_yuan").read(check, &spec.unit_margin_yuan),
+            fixed_cost_per_year_yuan: rec("fixed_cost_per_year_yuan").read_or(check, &spec.fixed_cost_per_year_yuan),
             start_up_cost_yuan: start_up.as_fixed().unwrap_or(0.0),
         }
     }

@@ -119,7 +119,7 @@ pub struct SupportFund {
     pub recovery: Param,
 }
 
-use super::params::{Default, Source, Values};
+use super::params::{DefaultValue, Source, Values};
 
 /// The kind's parameters, one record each: the defaults and domains
 /// `build()` uses and the table of `explain` and `docs/model.md`.
@@ -128,7 +128,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "government_capital_yuan",
         unit: "yuan",
         per: None,
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -138,7 +138,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "village_capital_yuan",
         unit: "yuan (total)",
         per: None,
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -148,7 +148,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "village_capital_by_village_yuan",
         unit: "{ village-id = yuan }",
         per: None,
-        default: Default::Absent("none"),
+        default: DefaultValue::Absent("none"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -158,7 +158,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "return_rate_per_year",
         unit: "per year (>= 0)",
         per: Some(Per::Run),
-        default: Default::Required,
+        default: DefaultValue::Required,
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::NonNegativeRate),
@@ -168,7 +168,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "reset_years",
         unit: "years (1-100)",
         per: None,
-        default: Default::Absent("never"),
+        default: DefaultValue::Absent("never"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -178,7 +178,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "allocation",
         unit: "equal | by-contribution | weakest",
         per: None,
-        default: Default::Absent("equal"),
+        default: DefaultValue::Absent("equal"),
         note: "",
         source: Source::Unrecorded,
         values: Values::Other,
@@ -188,7 +188,7 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "default_hazard_per_year",
         unit: "probability per year",
         per: Some(Per::Run),
-        default: Default::Number(0.0),
+        default: DefaultValue::Number(0.0),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
@@ -198,13 +198,18 @@ pub const PARAMS: &[ParamDoc] = &[
         name: "recovery_rate",
         unit: "share of contributed capital",
         per: Some(Per::Run),
-        default: Default::Number(0.4),
+        default: DefaultValue::Number(0.4),
         note: "",
         source: Source::Unrecorded,
         values: Values::Param(Domain::Probability),
         meaning: "share of their capital the villages recover on default",
     },
 ];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
 
 impl KindModel for SupportFund {
     const KIND: &'static str = "support_fund";
@@ -294,11 +299,7 @@ impl KindModel for SupportFund {
                 inverse.iter().map(|x| x / sum).collect()
             }
         };
-        let rate = check.param(
-            "return_rate_per_year",
-            &spec.return_rate_per_year,
-            Domain::NonNegativeRate,
-        );
+        let rate = rec("return_rate_per_year").read(check, &spec.return_rate_per_year);
         if matches!(rate.per, Some(p) if p != Per::Run) {
             check.fail(
                 "return_rate_per_year",
@@ -311,13 +312,8 @@ impl KindModel for SupportFund {
                 .int_in("reset_years", r, 1, crate::scenario::read::MAX_YEARS)
                 .then_some(r as u32)
         });
-        let hazard = check.param_or(
-            "default_hazard_per_year",
-            &spec.default_hazard_per_year,
-            0.0,
-            Domain::Probability,
-        );
-        let recovery = check.param_or("recovery_rate", &spec.recovery_rate, 0.4, Domain::Probability);
+        let hazard = rec("default_hazard_per_year").read_or(check, &spec.default_hazard_per_year);
+        let recovery = rec("recovery_rate").read_or(check, &spec.recovery_rate);
         shared_param(check, "default_hazard_per_year", &hazard);
         shared_param(check, "recovery_rate", &recovery);
         SupportFund {
