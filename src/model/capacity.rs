@@ -86,6 +86,58 @@ pub struct Capacity {
     pub paid_by: PaidBy,
 }
 
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "target",
+        unit: "\"growth\" or \"returns\"",
+        per: None,
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "what the uplift applies to",
+    },
+    ParamDoc {
+        name: "uplift",
+        unit: "growth: log growth per year (0.01 = +1%/yr); returns: share of operating income (0.05 = +5%)",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::LogGrowth),
+        meaning: "the assumed effect in each active year; may be zero or negative",
+    },
+    ParamDoc {
+        name: "cost_per_year_yuan",
+        unit: "yuan per village per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "stipends, training, support for returnees",
+    },
+    ParamDoc {
+        name: "paid_by",
+        unit: "\"government\" or \"village\"",
+        per: None,
+        default: DefaultValue::Choice("\"government\""),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "who pays the yearly cost",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
+
 impl KindModel for Capacity {
     const KIND: &'static str = "capacity";
     const DOC: KindDoc = KindDoc {
@@ -94,12 +146,7 @@ impl KindModel for Capacity {
         summary: "First secretaries, training and returnees. Their effect is an explicit ASSUMPTION, flagged in reports: an uncertain uplift, either on the organic growth of the targeted villages (added log growth per year) or on the operating income of their other interventions in the same policy (relative uplift), at a yearly cost paid by the government or the village.",
         equations: "target = \"growth\":  growth_uplift[v, y] = uplift[v, y]; organic[v, y] x exp(sum_{k <= y} growth_uplift[v, k])\ntarget = \"returns\": return_uplift[v, y] = uplift[v, y]; other interventions' operating income of v x (1 + return_uplift[v, y])\nuplifts are 0 outside active years (a growth level gained stays)\ncost[v, y] = cost_per_year_yuan: public money (paid_by = \"government\") or minus operating income and net cash of v (paid_by = \"village\")",
         capital: "No capital. The yearly cost is ledger costs, and public money when paid_by = \"government\"; when paid_by = \"village\" it is an operating expense of the village (lower operating income and net cash).",
-        params: &[
-            ParamDoc { name: "target", unit: "\"growth\" or \"returns\"", per: None, default: "required", meaning: "what the uplift applies to" },
-            ParamDoc { name: "uplift", unit: "growth: log growth per year (0.01 = +1%/yr); returns: share of operating income (0.05 = +5%)", per: Some(Per::Run), default: "required", meaning: "the assumed effect in each active year; may be zero or negative" },
-            ParamDoc { name: "cost_per_year_yuan", unit: "yuan per village per year", per: Some(Per::Run), default: "0", meaning: "stipends, training, support for returnees" },
-            ParamDoc { name: "paid_by", unit: "\"government\" or \"village\"", per: None, default: "\"government\"", meaning: "who pays the yearly cost" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
@@ -114,12 +161,7 @@ impl KindModel for Capacity {
                     Target::Returns => Domain::Rate,
                 },
             ),
-            cost_per_year_yuan: check.param_or(
-                "cost_per_year_yuan",
-                &spec.cost_per_year_yuan,
-                0.0,
-                Domain::NonNegative,
-            ),
+            cost_per_year_yuan: rec("cost_per_year_yuan").read_or(check, &spec.cost_per_year_yuan),
             paid_by: spec.paid_by,
         }
     }

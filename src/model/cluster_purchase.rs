@@ -354,6 +354,208 @@ pub(crate) fn slot_shares(
     }
 }
 
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "companies",
+        unit: "count (1 to number of villages)",
+        per: None,
+        default: DefaultValue::Number(1.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "companies the villages form; villages split into contiguous blocks in the order of `villages`",
+    },
+    ParamDoc {
+        name: "units",
+        unit: "count (>= companies)",
+        per: None,
+        default: DefaultValue::Absent("companies"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "lettable units of equal area, each with its own tenant chain, split among the companies",
+    },
+    ParamDoc {
+        name: "floor_area_m2",
+        unit: "m2",
+        per: None,
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "floor area bought",
+    },
+    ParamDoc {
+        name: "price_per_m2_yuan",
+        unit: "yuan per m2",
+        per: None,
+        default: DefaultValue::Required,
+        note: " (or price_yuan)",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "purchase price per m2",
+    },
+    ParamDoc {
+        name: "price_yuan",
+        unit: "yuan",
+        per: None,
+        default: DefaultValue::Required,
+        note: " (or price_per_m2_yuan)",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "total purchase price",
+    },
+    ParamDoc {
+        name: "grant_yuan",
+        unit: "yuan",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "government grant towards the purchase (public money)",
+    },
+    ParamDoc {
+        name: "loan",
+        unit: "{ principal_yuan, rate_per_year, term_years, grace_years = 0, repayment = annuity | equal-principal | bullet }",
+        per: None,
+        default: DefaultValue::Absent("none"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "bank loan drawn in the start year",
+    },
+    ParamDoc {
+        name: "equity_shares",
+        unit: "{ village-id = share }",
+        per: None,
+        default: DefaultValue::Absent("equal within each company"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "each village's equity share in its company; each company's shares sum to 1",
+    },
+    ParamDoc {
+        name: "rent_per_m2_per_year_yuan",
+        unit: "yuan per m2 per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "rent in the start year",
+    },
+    ParamDoc {
+        name: "rent_growth",
+        unit: "per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Rate),
+        meaning: "growth of the rent after the start year",
+    },
+    ParamDoc {
+        name: "loadings",
+        unit: "log rent per unit of factor",
+        per: None,
+        default: DefaultValue::Absent("none"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "response of the rent to common factors, e.g. { property = 0.1 }",
+    },
+    ParamDoc {
+        name: "leave_probability_per_year",
+        unit: "probability",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.15),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "probability that a let unit's tenant leaves at the end of a year",
+    },
+    ParamDoc {
+        name: "let_probability_per_year",
+        unit: "probability",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.6),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "probability that a vacant unit is let at the end of a year",
+    },
+    ParamDoc {
+        name: "initially_let",
+        unit: "true/false",
+        per: None,
+        default: DefaultValue::Choice("true"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "whether the units are let in the start year",
+    },
+    ParamDoc {
+        name: "rent_free_months",
+        unit: "months (0-12)",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "rent-free months at the start of each new lease (including the first)",
+    },
+    ParamDoc {
+        name: "operating_cost_per_m2_per_year_yuan",
+        unit: "yuan per m2 per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "owner's operating costs on the whole area, let or vacant",
+    },
+    ParamDoc {
+        name: "operating_cost_share_of_rent",
+        unit: "share of rent",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "operating costs proportional to rent (management fees)",
+    },
+    ParamDoc {
+        name: "property_tax_share_of_rent",
+        unit: "share of rent",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.12),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "property tax on rental income (房产税 从租计征 12%)",
+    },
+    ParamDoc {
+        name: "other_tax_share_of_rent",
+        unit: "share of rent",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "other taxes on rent (VAT, surcharges, stamp duty)",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
+
 impl KindModel for ClusterPurchase {
     const KIND: &'static str = "cluster_purchase";
     const DOC: KindDoc = KindDoc {
@@ -362,27 +564,7 @@ impl KindModel for ClusterPurchase {
         summary: "Villages form one or more companies, pool equity (plus an optional government grant and bank loan), buy standard factories, shops or stores and lease them. Each lettable unit's tenant is a Markov chain (tenant leaves / vacant unit is let); new leases may start with rent-free months. Profit after operating costs, taxes and loan interest is shared by equity among each company's villages as their operating income (投资收益). Source: 16 villages of Zhili town, 4 companies, standard workshops in the children's wear industrial park, about +150,000 yuan a village a year.",
         equations: "Villages split into C companies (contiguous blocks of `villages`, as even as possible); U units of area A/U split likewise; company c has area share a_c = U_c/U.\nP = price_per_m2_yuan * A (or price_yuan); E = P - grant - loan principal >= 0; village v pays E_v = a_c * E * w_v in the start year.\nUnit u: let in the start year if initially_let; each year-end a let unit becomes vacant w.p. leave_probability, a vacant unit is let w.p. let_probability (own stream per unit).\nr[y] = rent_per_m2[y] * prod_{k=start+1..y}(1 + rent_growth[k]) * exp(sum_f b_f Z_f[y])\nR_u[y] = let_u[y] * (A/U) * r[y] * (1 - new_lease_u[y] * rent_free_months/12)\nR_c = sum_u R_u; costs_c = a_c*A*cost_per_m2 + cost_share*R_c; taxes_c = (property_tax + other_tax) * R_c\nI_c = a_c*I_k, Pr_c = a_c*Pr_k (loan year k = y - start_year, LoanTerms schedule)\nprofit_c = R_c - costs_c - taxes_c - I_c\noperating income[v,y] = w_v * profit_c; net cash[v,y] = w_v*(profit_c - Pr_c) - [y = start] E_v\nDSCR = sum_c (R_c - costs_c - taxes_c) / (I_k + Pr_k). Long-run occupancy = p_let / (p_let + p_leave).",
         capital: "Village equity E = price - grant - loan, paid in the start year in proportion to area share and equity share (ledger: village_equity_yuan); grant_yuan is public money in the start year; the bank loan (loan_drawdown_yuan) is repaid on the finance::LoanTerms schedule, interest before profit, principal from the villages' net cash. Debt service is recorded only while the intervention is active.",
-        params: &[
-            ParamDoc { name: "companies", unit: "count (1 to number of villages)", per: None, default: "1", meaning: "companies the villages form; villages split into contiguous blocks in the order of `villages`" },
-            ParamDoc { name: "units", unit: "count (>= companies)", per: None, default: "companies", meaning: "lettable units of equal area, each with its own tenant chain, split among the companies" },
-            ParamDoc { name: "floor_area_m2", unit: "m2", per: None, default: "required", meaning: "floor area bought" },
-            ParamDoc { name: "price_per_m2_yuan", unit: "yuan per m2", per: None, default: "required (or price_yuan)", meaning: "purchase price per m2" },
-            ParamDoc { name: "price_yuan", unit: "yuan", per: None, default: "required (or price_per_m2_yuan)", meaning: "total purchase price" },
-            ParamDoc { name: "grant_yuan", unit: "yuan", per: None, default: "0", meaning: "government grant towards the purchase (public money)" },
-            ParamDoc { name: "loan", unit: "{ principal_yuan, rate_per_year, term_years, grace_years = 0, repayment = annuity | equal-principal | bullet }", per: None, default: "none", meaning: "bank loan drawn in the start year" },
-            ParamDoc { name: "equity_shares", unit: "{ village-id = share }", per: None, default: "equal within each company", meaning: "each village's equity share in its company; each company's shares sum to 1" },
-            ParamDoc { name: "rent_per_m2_per_year_yuan", unit: "yuan per m2 per year", per: Some(Per::Run), default: "required", meaning: "rent in the start year" },
-            ParamDoc { name: "rent_growth", unit: "per year", per: Some(Per::Run), default: "0", meaning: "growth of the rent after the start year" },
-            ParamDoc { name: "loadings", unit: "log rent per unit of factor", per: None, default: "none", meaning: "response of the rent to common factors, e.g. { property = 0.1 }" },
-            ParamDoc { name: "leave_probability_per_year", unit: "probability", per: Some(Per::Run), default: "0.15", meaning: "probability that a let unit's tenant leaves at the end of a year" },
-            ParamDoc { name: "let_probability_per_year", unit: "probability", per: Some(Per::Run), default: "0.6", meaning: "probability that a vacant unit is let at the end of a year" },
-            ParamDoc { name: "initially_let", unit: "true/false", per: None, default: "true", meaning: "whether the units are let in the start year" },
-            ParamDoc { name: "rent_free_months", unit: "months (0-12)", per: None, default: "0", meaning: "rent-free months at the start of each new lease (including the first)" },
-            ParamDoc { name: "operating_cost_per_m2_per_year_yuan", unit: "yuan per m2 per year", per: Some(Per::Run), default: "0", meaning: "owner's operating costs on the whole area, let or vacant" },
-            ParamDoc { name: "operating_cost_share_of_rent", unit: "share of rent", per: Some(Per::Run), default: "0", meaning: "operating costs proportional to rent (management fees)" },
-            ParamDoc { name: "property_tax_share_of_rent", unit: "share of rent", per: Some(Per::Run), default: "0.12", meaning: "property tax on rental income (房产税 从租计征 12%)" },
-            ParamDoc { name: "other_tax_share_of_rent", unit: "share of rent", per: Some(Per::Run), default: "0", meaning: "other taxes on rent (VAT, surcharges, stamp duty)" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
@@ -445,48 +627,15 @@ impl KindModel for ClusterPurchase {
         }
         let share_of_slot = slot_shares(check, "equity_shares", &spec.equity_shares, &company_of_slot, companies);
 
-        let rent = check.param(
-            "rent_per_m2_per_year_yuan",
-            &spec.rent_per_m2_per_year_yuan,
-            Domain::NonNegative,
-        );
-        let rent_growth = check.param_or("rent_growth", &spec.rent_growth, 0.0, Domain::Rate);
-        let p_leave = check.param_or(
-            "leave_probability_per_year",
-            &spec.leave_probability_per_year,
-            0.15,
-            Domain::Probability,
-        );
-        let p_let = check.param_or(
-            "let_probability_per_year",
-            &spec.let_probability_per_year,
-            0.6,
-            Domain::Probability,
-        );
-        let cost_per_m2 = check.param_or(
-            "operating_cost_per_m2_per_year_yuan",
-            &spec.operating_cost_per_m2_per_year_yuan,
-            0.0,
-            Domain::NonNegative,
-        );
-        let cost_share = check.param_or(
-            "operating_cost_share_of_rent",
-            &spec.operating_cost_share_of_rent,
-            0.0,
-            Domain::Probability,
-        );
-        let property_tax = check.param_or(
-            "property_tax_share_of_rent",
-            &spec.property_tax_share_of_rent,
-            0.12,
-            Domain::Probability,
-        );
-        let other_tax = check.param_or(
-            "other_tax_share_of_rent",
-            &spec.other_tax_share_of_rent,
-            0.0,
-            Domain::Probability,
-        );
+        let rent = rec("rent_per_m2_per_year_yuan").read(check, &spec.rent_per_m2_per_year_yuan);
+        let rent_growth = rec("rent_growth").read_or(check, &spec.rent_growth);
+        let p_leave = rec("leave_probability_per_year").read_or(check, &spec.leave_probability_per_year);
+        let p_let = rec("let_probability_per_year").read_or(check, &spec.let_probability_per_year);
+        let cost_per_m2 =
+            rec("operating_cost_per_m2_per_year_yuan").read_or(check, &spec.operating_cost_per_m2_per_year_yuan);
+        let cost_share = rec("operating_cost_share_of_rent").read_or(check, &spec.operating_cost_share_of_rent);
+        let property_tax = rec("property_tax_share_of_rent").read_or(check, &spec.property_tax_share_of_rent);
+        let other_tax = rec("other_tax_share_of_rent").read_or(check, &spec.other_tax_share_of_rent);
         for (field, p) in [
             ("rent_per_m2_per_year_yuan", &rent),
             ("rent_growth", &rent_growth),

@@ -121,6 +121,128 @@ pub struct Cooperative {
     pub failure_hazard_per_year: Param,
 }
 
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "equity_yuan",
+        unit: "yuan per village",
+        per: None,
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "the village's stake, paid in the start year; the base of the guaranteed dividend",
+    },
+    ParamDoc {
+        name: "grant_share",
+        unit: "share 0-1",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "part of the stake that is a government grant (public money)",
+    },
+    ParamDoc {
+        name: "scale",
+        unit: "units of scale (mu, head...) per village",
+        per: Some(Per::Village),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "size of the venture",
+    },
+    ParamDoc {
+        name: "yield_per_unit",
+        unit: "output per unit of scale per year (kg/mu, kg/head...)",
+        per: Some(Per::VillageYear),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "output per unit of scale: weather, disease",
+    },
+    ParamDoc {
+        name: "price_per_output_yuan",
+        unit: "yuan per unit of output",
+        per: Some(Per::Year),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "farm-gate price, multiplied by exp(sum_f b_f Z_f) when price_loadings are given",
+    },
+    ParamDoc {
+        name: "price_loadings",
+        unit: "log price per unit of factor",
+        per: None,
+        default: DefaultValue::Absent("none"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "response of the price to common factors, e.g. { farm_price = 0.2 }",
+    },
+    ParamDoc {
+        name: "cost_per_unit_yuan",
+        unit: "yuan per unit of scale per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "production cost (seed, feed, labour, fertiliser)",
+    },
+    ParamDoc {
+        name: "dividend_share",
+        unit: "share 0-1",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "share of positive profit paid to the village",
+    },
+    ParamDoc {
+        name: "guaranteed_dividend_rate",
+        unit: "per year, share of equity_yuan",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: " (no guarantee)",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegativeRate),
+        meaning: "保底分红: minimum dividend while the venture survives",
+    },
+    ParamDoc {
+        name: "guarantee_by",
+        unit: "\"cooperative\" or \"government\"",
+        per: None,
+        default: DefaultValue::Choice("\"cooperative\""),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "who pays the top-up when the profit share is below the guarantee",
+    },
+    ParamDoc {
+        name: "failure_hazard_per_year",
+        unit: "probability per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "chance a surviving venture fails for good in a year (no income after, equity lost)",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
+
 impl KindModel for Cooperative {
     const KIND: &'static str = "cooperative";
     const DOC: KindDoc = KindDoc {
@@ -129,61 +251,25 @@ impl KindModel for Cooperative {
         summary: "Each participating village holds a stake in its own cooperative or family farm (planting, breeding, processing, supply and marketing). The venture sells scale x yield x price, pays its production costs, and pays the village a share of any profit; loss years pay no dividend. An optional guaranteed dividend (保底分红) is paid while the venture survives. Each year a surviving venture may fail for good, ending all income; the stake is then lost.",
         equations: "revenue[v, y] = scale[v] * yield[v, y] * price[y] * exp(sum_f b_f Z_f[y])\ncosts[v, y] = scale[v] * cost_per_unit[y]\nprofit[v, y] = revenue[v, y] - costs[v, y]\nshare[v, y] = dividend_share * max(profit[v, y], 0)\nguarantee = guaranteed_dividend_rate * equity_yuan\nincome[v, y] = max(share[v, y], guarantee)   (operating income, while the venture survives)\ntop_up[v, y] = income[v, y] - share[v, y]   (paid by guarantee_by)\nEach active simulated year a surviving venture first fails with probability h: no income that year or after; P(still paying in the k-th active year) = (1 - h)^k.\nNet cash = income - (1 - grant_share) * equity_yuan in the start year.\nfailed_in_year: first simulated year in which any participating village's venture failed.",
         capital: "Each village pays equity_yuan into its venture in the start year: grant_share of it is a government grant (public money), the rest village equity (negative net cash). No loan. The equity is lost if the venture fails; no terminal value is counted at the horizon. Guarantee top-ups are a cost of the cooperative (guarantee_by = \"cooperative\", ledger costs) or public money (guarantee_by = \"government\"). Ledger revenue and costs are the ventures' own sales and production costs.",
-        params: &[
-            ParamDoc { name: "equity_yuan", unit: "yuan per village", per: None, default: "required", meaning: "the village's stake, paid in the start year; the base of the guaranteed dividend" },
-            ParamDoc { name: "grant_share", unit: "share 0-1", per: None, default: "0", meaning: "part of the stake that is a government grant (public money)" },
-            ParamDoc { name: "scale", unit: "units of scale (mu, head...) per village", per: Some(Per::Village), default: "required", meaning: "size of the venture" },
-            ParamDoc { name: "yield_per_unit", unit: "output per unit of scale per year (kg/mu, kg/head...)", per: Some(Per::VillageYear), default: "required", meaning: "output per unit of scale: weather, disease" },
-            ParamDoc { name: "price_per_output_yuan", unit: "yuan per unit of output", per: Some(Per::Year), default: "required", meaning: "farm-gate price, multiplied by exp(sum_f b_f Z_f) when price_loadings are given" },
-            ParamDoc { name: "price_loadings", unit: "log price per unit of factor", per: None, default: "none", meaning: "response of the price to common factors, e.g. { farm_price = 0.2 }" },
-            ParamDoc { name: "cost_per_unit_yuan", unit: "yuan per unit of scale per year", per: Some(Per::Run), default: "0", meaning: "production cost (seed, feed, labour, fertiliser)" },
-            ParamDoc { name: "dividend_share", unit: "share 0-1", per: Some(Per::Run), default: "required", meaning: "share of positive profit paid to the village" },
-            ParamDoc { name: "guaranteed_dividend_rate", unit: "per year, share of equity_yuan", per: Some(Per::Run), default: "0 (no guarantee)", meaning: "保底分红: minimum dividend while the venture survives" },
-            ParamDoc { name: "guarantee_by", unit: "\"cooperative\" or \"government\"", per: None, default: "\"cooperative\"", meaning: "who pays the top-up when the profit share is below the guarantee" },
-            ParamDoc { name: "failure_hazard_per_year", unit: "probability per year", per: Some(Per::Run), default: "0", meaning: "chance a surviving venture fails for good in a year (no income after, equity lost)" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let equity = check.param("equity_yuan", &Param::fixed(spec.equity_yuan.0), Domain::NonNegative);
-        let grant = check.param_or(
-            "grant_share",
-            &spec.grant_share.map(|n| Param::fixed(n.0)),
-            0.0,
-            Domain::Probability,
-        );
+        let equity = rec("equity_yuan").read(check, &Param::fixed(spec.equity_yuan.0));
+        let grant = rec("grant_share").read_or(check, &spec.grant_share.map(|n| Param::fixed(n.0)));
         Cooperative {
             equity_yuan: equity.as_fixed().unwrap_or(0.0),
             grant_share: grant.as_fixed().unwrap_or(0.0),
-            scale: check.param("scale", &spec.scale, Domain::Quantity),
-            yield_per_unit: check.param("yield_per_unit", &spec.yield_per_unit, Domain::Quantity),
-            price_per_output_yuan: check.param(
-                "price_per_output_yuan",
-                &spec.price_per_output_yuan,
-                Domain::NonNegative,
-            ),
+            scale: rec("scale").read(check, &spec.scale),
+            yield_per_unit: rec("yield_per_unit").read(check, &spec.yield_per_unit),
+            price_per_output_yuan: rec("price_per_output_yuan").read(check, &spec.price_per_output_yuan),
             price_loadings: check.loadings("price_loadings", &spec.price_loadings),
-            cost_per_unit_yuan: check.param_or(
-                "cost_per_unit_yuan",
-                &spec.cost_per_unit_yuan,
-                0.0,
-                Domain::NonNegative,
-            ),
-            dividend_share: check.param("dividend_share", &spec.dividend_share, Domain::Probability),
-            guaranteed_dividend_rate: check.param_or(
-                "guaranteed_dividend_rate",
-                &spec.guaranteed_dividend_rate,
-                0.0,
-                Domain::NonNegativeRate,
-            ),
+            cost_per_unit_yuan: rec("cost_per_unit_yuan").read_or(check, &spec.cost_per_unit_yuan),
+            dividend_share: rec("dividend_share").read(check, &spec.dividend_share),
+            guaranteed_dividend_rate: rec("guaranteed_dividend_rate").read_or(check, &spec.guaranteed_dividend_rate),
             guarantee_by: spec.guarantee_by,
-            failure_hazard_per_year: check.param_or(
-                "failure_hazard_per_year",
-                &spec.failure_hazard_per_year,
-                0.0,
-                Domain::Probability,
-            ),
+            failure_hazard_per_year: rec("failure_hazard_per_year").read_or(check, &spec.failure_hazard_per_year),
         }
     }
 

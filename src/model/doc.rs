@@ -1,23 +1,9 @@
 //! Self-description of each kind of intervention, for `villagesim explain`,
 //! the JSON Schema and `docs/model.md`: one source for all three.
 
-use crate::model::param::Per;
-
-/// One parameter of a kind.
-#[derive(Debug, Clone, Copy)]
-pub struct ParamDoc {
-    pub name: &'static str,
-    /// Unit, e.g. "yuan per m2 per year", "share 0-1", "kW".
-    pub unit: &'static str,
-    /// Level at which an uncertain value is drawn unless the file says
-    /// otherwise; `None` for parameters that cannot be uncertain (counts of
-    /// years, choices).
-    pub per: Option<Per>,
-    /// Default value as text, or "required".
-    pub default: &'static str,
-    /// What it means, for a planner.
-    pub meaning: &'static str,
-}
+/// One parameter of a kind: the record of [`super::params`], under the
+/// name the kind files import.
+pub use super::params::ParamSpec as ParamDoc;
 
 /// A kind of intervention: what it models, its equations and parameters.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +17,7 @@ pub struct KindDoc {
     pub equations: &'static str,
     /// Capital structure and public money: who pays for what.
     pub capital: &'static str,
+    /// The kind's `PARAMS`: one record per parameter.
     pub params: &'static [ParamDoc],
 }
 
@@ -47,7 +34,11 @@ impl KindDoc {
             let per = p.per.map_or("fixed".to_string(), |per| format!("per {}", per.as_str()));
             s += &format!(
                 "  {:width$}  {} [{}; default {}; {}]\n",
-                p.name, p.meaning, p.unit, p.default, per
+                p.name,
+                p.meaning,
+                p.unit,
+                p.default_text(),
+                per
             );
         }
         s += "\nCommon keys: id, kind, name, description, villages, start_year, end_year.\n";
@@ -74,7 +65,7 @@ impl KindDoc {
                 p.name,
                 cell(p.meaning),
                 cell(p.unit),
-                cell(p.default),
+                cell(&p.default_text()),
                 per
             );
         }

@@ -195,6 +195,178 @@ pub const DEFAULT_P_LET: f64 = 0.4;
 /// Default renewal probability (estimate: tenancy renewal 80% a year).
 pub const DEFAULT_P_RENEW: f64 = 0.8;
 
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "mode",
+        unit: "\"lease\" | \"self-operate\" | \"equity\"",
+        per: None,
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "how the village uses the assets",
+    },
+    ParamDoc {
+        name: "asset_type",
+        unit: "\"school\" | \"warehouse\" | \"weighing-station\" | \"workshop\" | \"other\"",
+        per: None,
+        default: DefaultValue::Choice("\"other\""),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "what the assets are (a label)",
+    },
+    ParamDoc {
+        name: "assets",
+        unit: "count 1-1000",
+        per: None,
+        default: DefaultValue::Number(1.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Whole(1, 1000),
+        meaning: "number of such assets per village",
+    },
+    ParamDoc {
+        name: "refurbishment_cost_yuan",
+        unit: "yuan per asset",
+        per: Some(Per::Village),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Estimate("rural Gansu: 200-600 yuan/m2, estimate"),
+        values: Values::Param(Domain::NonNegative),
+        meaning: "refurbishment before use, paid in start_year",
+    },
+    ParamDoc {
+        name: "grant_share",
+        unit: "share 0-1",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "part of the refurbishment paid by government (public money)",
+    },
+    ParamDoc {
+        name: "p_let",
+        unit: "probability per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.4),
+        note: "",
+        source: Source::Estimate("estimate: 50-70% let within 2 years"),
+        values: Values::Param(Domain::Probability),
+        meaning: "lease: chance a vacant asset finds a tenant in a year",
+    },
+    ParamDoc {
+        name: "p_renew",
+        unit: "probability per renewal",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.8),
+        note: "",
+        source: Source::Estimate("estimate"),
+        values: Values::Param(Domain::Probability),
+        meaning: "lease: chance a lease is renewed at its end",
+    },
+    ParamDoc {
+        name: "lease_years",
+        unit: "years 1-50",
+        per: None,
+        default: DefaultValue::Number(1.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Whole(1, 50),
+        meaning: "lease: length of each lease",
+    },
+    ParamDoc {
+        name: "rent_per_year_yuan",
+        unit: "yuan per asset per year",
+        per: Some(Per::Village),
+        default: DefaultValue::Required,
+        note: " for lease",
+        source: Source::Estimate("rural Gansu school or warehouse: 20,000-80,000, estimate"),
+        values: Values::Other,
+        meaning: "lease: rent of one let asset in start_year",
+    },
+    ParamDoc {
+        name: "rent_growth_per_year",
+        unit: "per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Rate),
+        meaning: "lease: growth of the rent level after start_year",
+    },
+    ParamDoc {
+        name: "maintenance_per_year_yuan",
+        unit: "yuan per asset per year",
+        per: Some(Per::Village),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "lease: upkeep the village pays, let or vacant",
+    },
+    ParamDoc {
+        name: "revenue_per_year_yuan",
+        unit: "yuan per asset per year",
+        per: Some(Per::VillageYear),
+        default: DefaultValue::Required,
+        note: " for self-operate",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "self-operate: revenue",
+    },
+    ParamDoc {
+        name: "operating_costs_per_year_yuan",
+        unit: "yuan per asset per year",
+        per: Some(Per::VillageYear),
+        default: DefaultValue::Required,
+        note: " for self-operate",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "self-operate: operating costs (income may be negative)",
+    },
+    ParamDoc {
+        name: "asset_value_yuan",
+        unit: "yuan per asset",
+        per: Some(Per::Village),
+        default: DefaultValue::Required,
+        note: " for equity",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "equity: value credited as the village's stake",
+    },
+    ParamDoc {
+        name: "dividend_yield",
+        unit: "per year",
+        per: Some(Per::Year),
+        default: DefaultValue::Required,
+        note: " for equity",
+        source: Source::Cited("cited floor dividends 3-9%, typically 5%"),
+        values: Values::Other,
+        meaning: "equity: dividend as a share of the value",
+    },
+    ParamDoc {
+        name: "floor_dividend_at_zero",
+        unit: "true/false",
+        per: None,
+        default: DefaultValue::Choice("true"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "equity: a negative yield pays nothing instead of a loss",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
+
 impl KindModel for IdleAsset {
     const KIND: &'static str = "idle_asset";
     const DOC: KindDoc = KindDoc {
@@ -211,43 +383,21 @@ equity: revenue = assets * asset_value_yuan[v] * dividend_yield[v, y] (floored a
 operating income[v, y] = revenue - costs   (start_year..end_year)\n\
 net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_year only)",
         capital: "Refurbishment in start_year: grant_share of it is public money, the rest village equity. No loans. In equity mode the asset is contributed in kind; its value is not booked as cash equity.",
-        params: &[
-            ParamDoc { name: "mode", unit: "\"lease\" | \"self-operate\" | \"equity\"", per: None, default: "required", meaning: "how the village uses the assets" },
-            ParamDoc { name: "asset_type", unit: "\"school\" | \"warehouse\" | \"weighing-station\" | \"workshop\" | \"other\"", per: None, default: "\"other\"", meaning: "what the assets are (a label)" },
-            ParamDoc { name: "assets", unit: "count 1-1000", per: None, default: "1", meaning: "number of such assets per village" },
-            ParamDoc { name: "refurbishment_cost_yuan", unit: "yuan per asset", per: Some(Per::Village), default: "0 (rural Gansu: 200-600 yuan/m2, estimate)", meaning: "refurbishment before use, paid in start_year" },
-            ParamDoc { name: "grant_share", unit: "share 0-1", per: None, default: "0", meaning: "part of the refurbishment paid by government (public money)" },
-            ParamDoc { name: "p_let", unit: "probability per year", per: Some(Per::Run), default: "0.4 (estimate: 50-70% let within 2 years)", meaning: "lease: chance a vacant asset finds a tenant in a year" },
-            ParamDoc { name: "p_renew", unit: "probability per renewal", per: Some(Per::Run), default: "0.8 (estimate)", meaning: "lease: chance a lease is renewed at its end" },
-            ParamDoc { name: "lease_years", unit: "years 1-50", per: None, default: "1", meaning: "lease: length of each lease" },
-            ParamDoc { name: "rent_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::Village), default: "required for lease (rural Gansu school or warehouse: 20,000-80,000, estimate)", meaning: "lease: rent of one let asset in start_year" },
-            ParamDoc { name: "rent_growth_per_year", unit: "per year", per: Some(Per::Run), default: "0", meaning: "lease: growth of the rent level after start_year" },
-            ParamDoc { name: "maintenance_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::Village), default: "0", meaning: "lease: upkeep the village pays, let or vacant" },
-            ParamDoc { name: "revenue_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::VillageYear), default: "required for self-operate", meaning: "self-operate: revenue" },
-            ParamDoc { name: "operating_costs_per_year_yuan", unit: "yuan per asset per year", per: Some(Per::VillageYear), default: "required for self-operate", meaning: "self-operate: operating costs (income may be negative)" },
-            ParamDoc { name: "asset_value_yuan", unit: "yuan per asset", per: Some(Per::Village), default: "required for equity", meaning: "equity: value credited as the village's stake" },
-            ParamDoc { name: "dividend_yield", unit: "per year", per: Some(Per::Year), default: "required for equity (cited floor dividends 3-9%, typically 5%)", meaning: "equity: dividend as a share of the value" },
-            ParamDoc { name: "floor_dividend_at_zero", unit: "true/false", per: None, default: "true", meaning: "equity: a negative yield pays nothing instead of a loss" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         let assets = spec.assets.unwrap_or(1);
-        check.int_in("assets", assets, 1, 1000);
+        rec("assets").whole(check, assets);
         let grant_share = {
             let value = spec.grant_share.map_or(0.0, |n| n.0);
-            check
-                .param("grant_share", &Param::fixed(value), Domain::Probability)
+            rec("grant_share")
+                .read(check, &Param::fixed(value))
                 .as_fixed()
                 .unwrap_or(0.0)
         };
-        let refurbishment_cost_yuan = check.param_or(
-            "refurbishment_cost_yuan",
-            &spec.refurbishment_cost_yuan,
-            0.0,
-            Domain::NonNegative,
-        );
+        let refurbishment_cost_yuan = rec("refurbishment_cost_yuan").read_or(check, &spec.refurbishment_cost_yuan);
 
         // Keys of the other modes are mistakes: say so.
         let mode_keys: [(&str, bool, Mode); 12] = [
@@ -308,10 +458,10 @@ net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_
         let use_ = match spec.mode {
             Mode::Lease => {
                 let lease_years = spec.lease_years.unwrap_or(1);
-                check.int_in("lease_years", lease_years, 1, 50);
+                rec("lease_years").whole(check, lease_years);
                 Use::Lease {
-                    p_let: check.param_or("p_let", &spec.p_let, DEFAULT_P_LET, Domain::Probability),
-                    p_renew: check.param_or("p_renew", &spec.p_renew, DEFAULT_P_RENEW, Domain::Probability),
+                    p_let: rec("p_let").read_or(check, &spec.p_let),
+                    p_renew: rec("p_renew").read_or(check, &spec.p_renew),
                     lease_years: lease_years.clamp(1, 50) as u32,
                     rent_per_year_yuan: required(
                         check,
@@ -320,18 +470,8 @@ net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_
                         Domain::NonNegative,
                         "rent of one let asset per year, e.g. rent_per_year_yuan = \"2万 to 6万\"",
                     ),
-                    rent_growth_per_year: check.param_or(
-                        "rent_growth_per_year",
-                        &spec.rent_growth_per_year,
-                        0.0,
-                        Domain::Rate,
-                    ),
-                    maintenance_per_year_yuan: check.param_or(
-                        "maintenance_per_year_yuan",
-                        &spec.maintenance_per_year_yuan,
-                        0.0,
-                        Domain::NonNegative,
-                    ),
+                    rent_growth_per_year: rec("rent_growth_per_year").read_or(check, &spec.rent_growth_per_year),
+                    maintenance_per_year_yuan: rec("maintenance_per_year_yuan").read_or(check, &spec.maintenance_per_year_yuan),
                 }
             }
             Mode::SelfOperate => Use::SelfOperate {

@@ -47,6 +47,48 @@ pub struct IncomeStream {
     pub loadings: Vec<(usize, f64)>,
 }
 
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "amount",
+        unit: "yuan per village per year",
+        per: Some(Per::Village),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Money),
+        meaning: "income in the first year",
+    },
+    ParamDoc {
+        name: "growth",
+        unit: "per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Rate),
+        meaning: "growth of the amount after the first year",
+    },
+    ParamDoc {
+        name: "loadings",
+        unit: "log income per unit of factor",
+        per: None,
+        default: DefaultValue::Absent("none"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "response to the common factors, e.g. { economy = 0.1 }",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
+
 impl KindModel for IncomeStream {
     const KIND: &'static str = "income_stream";
     const DOC: KindDoc = KindDoc {
@@ -55,18 +97,14 @@ impl KindModel for IncomeStream {
         summary: "A generic line of operating income for each participating village: \"four ticket\" income, digital-intelligence income, a known contract, anything the other kinds do not cover.",
         equations: "income[v, y] = amount[v, y] * prod_{k = start_year + 1 .. y} (1 + growth[k]) * exp(sum_f b_f Z_f[y])\nfor start_year <= y <= end_year; operating income and net cash flow alike.",
         capital: "None: no equity, no loan, no public money.",
-        params: &[
-            ParamDoc { name: "amount", unit: "yuan per village per year", per: Some(Per::Village), default: "required", meaning: "income in the first year" },
-            ParamDoc { name: "growth", unit: "per year", per: Some(Per::Run), default: "0", meaning: "growth of the amount after the first year" },
-            ParamDoc { name: "loadings", unit: "log income per unit of factor", per: None, default: "none", meaning: "response to the common factors, e.g. { economy = 0.1 }" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         IncomeStream {
-            amount: check.param("amount", &spec.amount, Domain::Money),
-            growth: check.param_or("growth", &spec.growth, 0.0, Domain::Rate),
+            amount: rec("amount").read(check, &spec.amount),
+            growth: rec("growth").read_or(check, &spec.growth),
             loadings: check.loadings("loadings", &spec.loadings),
         }
     }

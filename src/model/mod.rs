@@ -18,6 +18,7 @@ pub mod idle_asset;
 pub mod income_stream;
 pub mod mountain_sea_workshop;
 pub mod param;
+pub mod params;
 pub mod project_service;
 pub mod pv_loan;
 pub mod service_business;

@@ -66,6 +66,58 @@ pub struct ProjectService {
     pub eligible_share: Param,
 }
 
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "projects_per_year",
+        unit: "projects per eligible village per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::ProjectsPerYear),
+        meaning: "mean of the Poisson number of projects",
+    },
+    ParamDoc {
+        name: "project_value_yuan",
+        unit: "yuan per project",
+        per: None,
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "value of one project, e.g. \"30万 to 200万\" (lognormal); drawn afresh for each project unless a per key is given",
+    },
+    ParamDoc {
+        name: "service_margin",
+        unit: "share 0-1 of project value",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "management fee / profit the village keeps, net of wages and materials",
+    },
+    ParamDoc {
+        name: "eligible_share",
+        unit: "probability 0-1",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(1.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "chance that a village is eligible for projects, decided once per run per village (per may be run or village)",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
+
 impl KindModel for ProjectService {
     const KIND: &'static str = "project_service";
     const DOC: KindDoc = KindDoc {
@@ -74,12 +126,7 @@ impl KindModel for ProjectService {
         summary: "Villages execute small public works (agricultural infrastructure, living-environment improvement) paid for by central and provincial funds, and keep a service margin of each project's value as operating income. Eligible villages get a Poisson number of projects a year, each of uncertain (lognormal) value.",
         equations: "eligible[v] ~ Bernoulli(eligible_share), once per run\nN[v, y] ~ Poisson(projects_per_year) for eligible villages, 0 otherwise\nvalue[v, y, j] ~ project_value_yuan (afresh for each project unless per is given)\nincome[v, y] = service_margin * sum_{j < N[v, y]} value[v, y, j]   (operating income and net cash)\nE[income[v, y]] = eligible_share * projects_per_year * E[value] * service_margin",
         capital: "No village capital. The project money (the whole value) is public money (central/provincial funds) in the year of the project; the village keeps service_margin of it as operating income. Ledger revenue = project value, costs = (1 - margin) x value.",
-        params: &[
-            ParamDoc { name: "projects_per_year", unit: "projects per eligible village per year", per: Some(Per::Run), default: "required", meaning: "mean of the Poisson number of projects" },
-            ParamDoc { name: "project_value_yuan", unit: "yuan per project", per: None, default: "required", meaning: "value of one project, e.g. \"30万 to 200万\" (lognormal); drawn afresh for each project unless a per key is given" },
-            ParamDoc { name: "service_margin", unit: "share 0-1 of project value", per: Some(Per::Run), default: "required", meaning: "management fee / profit the village keeps, net of wages and materials" },
-            ParamDoc { name: "eligible_share", unit: "probability 0-1", per: Some(Per::Run), default: "1", meaning: "chance that a village is eligible for projects, decided once per run per village (per may be run or village)" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
@@ -94,10 +141,10 @@ impl KindModel for ProjectService {
             }
         }
         ProjectService {
-            projects_per_year: check.param("projects_per_year", &spec.projects_per_year, Domain::ProjectsPerYear),
-            project_value_yuan: check.param("project_value_yuan", &spec.project_value_yuan, Domain::NonNegative),
-            service_margin: check.param("service_margin", &spec.service_margin, Domain::Probability),
-            eligible_share: check.param_or("eligible_share", &spec.eligible_share, 1.0, Domain::Probability),
+            projects_per_year: rec("projects_per_year").read(check, &spec.projects_per_year),
+            project_value_yuan: rec("project_value_yuan").read(check, &spec.project_value_yuan),
+            service_margin: rec("service_margin").read(check, &spec.service_margin),
+            eligible_share: rec("eligible_share").read_or(check, &spec.eligible_share),
         }
     }
 

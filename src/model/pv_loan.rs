@@ -182,15 +182,6 @@ pub struct PvLoan {
     pub inverter_replacement_year: u32,
 }
 
-/// Default loan share: Huzhou Bank 强村光伏贷 lends up to 90% of the cost.
-pub const DEFAULT_LOAN_SHARE: f64 = 0.9;
-/// Default loan rate (estimate: 1-year LPR 3.85% in 2021 plus ~45 bp).
-pub const DEFAULT_LOAN_RATE: f64 = 0.043;
-/// Default loan term, years (Huzhou Bank maximum).
-pub const DEFAULT_TERM_YEARS: i64 = 10;
-/// Default sunshine loading (estimate: inter-annual yield sd ~5%).
-pub const DEFAULT_SUNSHINE_LOADING: f64 = 0.05;
-
 /// Simulated years (indices) in which slot `slot` had negative net cash.
 pub fn negative_cash_years(flows: &Flows, slot: usize) -> Vec<usize> {
     flows
@@ -200,6 +191,228 @@ pub fn negative_cash_years(flows: &Flows, slot: usize) -> Vec<usize> {
         .filter(|(_, c)| **c < 0.0)
         .map(|(t, _)| t)
         .collect()
+}
+
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "capacity_kw",
+        unit: "kW peak per village",
+        per: None,
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "capacity of each village's station",
+    },
+    ParamDoc {
+        name: "capex_per_kw_yuan",
+        unit: "yuan per kW",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Estimate("C&I rooftop 2021: ~3,500-4,000, estimate"),
+        values: Values::Param(Domain::NonNegative),
+        meaning: "all-in build cost",
+    },
+    ParamDoc {
+        name: "loan_share",
+        unit: "share 0-1 of capex",
+        per: None,
+        default: DefaultValue::Number(0.9),
+        note: "",
+        source: Source::Cited("Huzhou Bank: up to 90%"),
+        values: Values::Param(Domain::Probability),
+        meaning: "part of the cost lent by the bank",
+    },
+    ParamDoc {
+        name: "grant_share",
+        unit: "share 0-1 of capex",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "part of the cost paid by government (public money); the rest is village equity",
+    },
+    ParamDoc {
+        name: "loan_rate_per_year",
+        unit: "per year",
+        per: None,
+        default: DefaultValue::Number(0.043),
+        note: "",
+        source: Source::Estimate("estimate: 1-yr LPR 3.85% + ~45 bp, 2021"),
+        values: Values::Other,
+        meaning: "loan interest rate",
+    },
+    ParamDoc {
+        name: "loan_term_years",
+        unit: "years",
+        per: None,
+        default: DefaultValue::Number(10.0),
+        note: "",
+        source: Source::Cited("Huzhou Bank maximum"),
+        values: Values::Whole(1, finance::MAX_TERM_YEARS as i64),
+        meaning: "loan term, grace years included",
+    },
+    ParamDoc {
+        name: "grace_years",
+        unit: "years",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Whole(0, finance::MAX_TERM_YEARS as i64),
+        meaning: "interest-only years at the start of the term (fewer than the term)",
+    },
+    ParamDoc {
+        name: "repayment",
+        unit: "\"annuity\" | \"equal-principal\" | \"bullet\"",
+        per: None,
+        default: DefaultValue::Choice("\"annuity\""),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "等额本息, 等额本金 or all principal at maturity",
+    },
+    ParamDoc {
+        name: "specific_yield_kwh_per_kw",
+        unit: "kWh per kW per year",
+        per: Some(Per::Year),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Cited("Zhejiang ~1,000; Gansu ~1,300-1,400"),
+        values: Values::Param(Domain::Quantity),
+        meaning: "output per kW before degradation",
+    },
+    ParamDoc {
+        name: "sunshine_factor",
+        unit: "factor name",
+        per: None,
+        default: DefaultValue::Absent("none"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "common factor that moves every station's output together",
+    },
+    ParamDoc {
+        name: "sunshine_loading",
+        unit: "share per standard deviation",
+        per: None,
+        default: DefaultValue::Number(0.05),
+        note: " when sunshine_factor is given",
+        source: Source::Estimate("estimate"),
+        values: Values::Other,
+        meaning: "relative output change per standard deviation of the sunshine factor",
+    },
+    ParamDoc {
+        name: "first_year_degradation",
+        unit: "share 0-1",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.02),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "output lost in the first operating year",
+    },
+    ParamDoc {
+        name: "degradation_per_year",
+        unit: "share 0-1 per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0055),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "further output lost each later year",
+    },
+    ParamDoc {
+        name: "self_use_share",
+        unit: "share 0-1 of output",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Probability),
+        meaning: "output used on site (e.g. by the roof-owning factory)",
+    },
+    ParamDoc {
+        name: "retail_price_per_kwh",
+        unit: "yuan per kWh",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: " when self_use_share can be > 0",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "price the on-site user pays (often the grid tariff less a discount)",
+    },
+    ParamDoc {
+        name: "feed_in_tariff_per_kwh",
+        unit: "yuan per kWh",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Cited("Zhejiang coal benchmark 0.4153; Gansu 0.3078"),
+        values: Values::Param(Domain::NonNegative),
+        meaning: "price of power exported to the grid",
+    },
+    ParamDoc {
+        name: "subsidy_per_kwh",
+        unit: "yuan per kWh",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Cited("none for C&I PV from 2021"),
+        values: Values::Param(Domain::NonNegative),
+        meaning: "government subsidy on all output (public money)",
+    },
+    ParamDoc {
+        name: "subsidy_years",
+        unit: "years",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "; required with subsidy_per_kwh",
+        source: Source::Unrecorded,
+        values: Values::Whole(0, 100),
+        meaning: "operating years in which the subsidy is paid",
+    },
+    ParamDoc {
+        name: "om_per_kw_per_year_yuan",
+        unit: "yuan per kW per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(40.0),
+        note: "",
+        source: Source::Estimate("estimate: 0.04 yuan/W"),
+        values: Values::Param(Domain::NonNegative),
+        meaning: "operation and maintenance, insurance, roof rent",
+    },
+    ParamDoc {
+        name: "inverter_replacement_per_kw_yuan",
+        unit: "yuan per kW",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(250.0),
+        note: "",
+        source: Source::Estimate("estimate: 0.25 yuan/W"),
+        values: Values::Param(Domain::NonNegative),
+        meaning: "cost of replacing the inverters",
+    },
+    ParamDoc {
+        name: "inverter_replacement_year",
+        unit: "operating year 1-100",
+        per: None,
+        default: DefaultValue::Number(13.0),
+        note: "",
+        source: Source::Estimate("estimate"),
+        values: Values::Whole(1, 100),
+        meaning: "operating year in which the inverters are replaced",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
 }
 
 impl KindModel for PvLoan {
@@ -219,201 +432,41 @@ interest, principal in year k = LoanTerms(loan, loan_rate_per_year, loan_term_ye
 net cash[v, k] = operating income - interest - principal - equity (k = 1 only)\n\
 DSCR[y] = sum_v (revenue - costs) / sum_v (interest + principal), in years with debt service; years with net cash < 0 are negative cash-flow years",
         capital: "One station and one loan per village. Village equity (1 - loan_share - grant_share) * capex and a bank loan loan_share * capex in start_year; public money: the grant grant_share * capex in start_year plus the per-kWh subsidy in its years. Debt service follows the loan schedule even after end_year. No loan default is modelled: shortfalls are covered by the village.",
-        params: &[
-            ParamDoc { name: "capacity_kw", unit: "kW peak per village", per: None, default: "required", meaning: "capacity of each village's station" },
-            ParamDoc { name: "capex_per_kw_yuan", unit: "yuan per kW", per: Some(Per::Run), default: "required (C&I rooftop 2021: ~3,500-4,000, estimate)", meaning: "all-in build cost" },
-            ParamDoc { name: "loan_share", unit: "share 0-1 of capex", per: None, default: "0.9 (Huzhou Bank: up to 90%)", meaning: "part of the cost lent by the bank" },
-            ParamDoc { name: "grant_share", unit: "share 0-1 of capex", per: None, default: "0", meaning: "part of the cost paid by government (public money); the rest is village equity" },
-            ParamDoc { name: "loan_rate_per_year", unit: "per year", per: None, default: "0.043 (estimate: 1-yr LPR 3.85% + ~45 bp, 2021)", meaning: "loan interest rate" },
-            ParamDoc { name: "loan_term_years", unit: "years", per: None, default: "10 (Huzhou Bank maximum)", meaning: "loan term, grace years included" },
-            ParamDoc { name: "grace_years", unit: "years", per: None, default: "0", meaning: "interest-only years at the start of the term (fewer than the term)" },
-            ParamDoc { name: "repayment", unit: "\"annuity\" | \"equal-principal\" | \"bullet\"", per: None, default: "\"annuity\"", meaning: "等额本息, 等额本金 or all principal at maturity" },
-            ParamDoc { name: "specific_yield_kwh_per_kw", unit: "kWh per kW per year", per: Some(Per::Year), default: "required (Zhejiang ~1,000; Gansu ~1,300-1,400)", meaning: "output per kW before degradation" },
-            ParamDoc { name: "sunshine_factor", unit: "factor name", per: None, default: "none", meaning: "common factor that moves every station's output together" },
-            ParamDoc { name: "sunshine_loading", unit: "share per standard deviation", per: None, default: "0.05 (estimate) when sunshine_factor is given", meaning: "relative output change per standard deviation of the sunshine factor" },
-            ParamDoc { name: "first_year_degradation", unit: "share 0-1", per: Some(Per::Run), default: "0.02", meaning: "output lost in the first operating year" },
-            ParamDoc { name: "degradation_per_year", unit: "share 0-1 per year", per: Some(Per::Run), default: "0.0055", meaning: "further output lost each later year" },
-            ParamDoc { name: "self_use_share", unit: "share 0-1 of output", per: Some(Per::Run), default: "0", meaning: "output used on site (e.g. by the roof-owning factory)" },
-            ParamDoc { name: "retail_price_per_kwh", unit: "yuan per kWh", per: Some(Per::Run), default: "required when self_use_share can be > 0", meaning: "price the on-site user pays (often the grid tariff less a discount)" },
-            ParamDoc { name: "feed_in_tariff_per_kwh", unit: "yuan per kWh", per: Some(Per::Run), default: "required (Zhejiang coal benchmark 0.4153; Gansu 0.3078)", meaning: "price of power exported to the grid" },
-            ParamDoc { name: "subsidy_per_kwh", unit: "yuan per kWh", per: Some(Per::Run), default: "0 (none for C&I PV from 2021)", meaning: "government subsidy on all output (public money)" },
-            ParamDoc { name: "subsidy_years", unit: "years", per: None, default: "0; required with subsidy_per_kwh", meaning: "operating years in which the subsidy is paid" },
-            ParamDoc { name: "om_per_kw_per_year_yuan", unit: "yuan per kW per year", per: Some(Per::Run), default: "40 (estimate: 0.04 yuan/W)", meaning: "operation and maintenance, insurance, roof rent" },
-            ParamDoc { name: "inverter_replacement_per_kw_yuan", unit: "yuan per kW", per: Some(Per::Run), default: "250 (estimate: 0.25 yuan/W)", meaning: "cost of replacing the inverters" },
-            ParamDoc { name: "inverter_replacement_year", unit: "operating year 1-100", per: None, default: "13 (estimate)", meaning: "operating year in which the inverters are replaced" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let capacity_kw = spec.capacity_kw.0;
-        if !(capacity_kw > 0.0 && capacity_kw <= 1e7) {
-            check.fail(
-                "capacity_kw",
-                format!("expected a capacity above 0 and at most 10,000,000 kW, got {capacity_kw}"),
-                Some("the peak capacity of each village's station, e.g. capacity_kw = 800".into()),
-            );
-        }
-        let share = |check: &mut KindCheck, field: &str, value: Option<Num>, default: f64| {
-            let p = Param::fixed(value.map_or(default, |n| n.0));
-            check
-                .param(field, &p, Domain::Probability)
-                .as_fixed()
-                .unwrap_or(default)
-        };
-        let loan_share = share(check, "loan_share", spec.loan_share, DEFAULT_LOAN_SHARE);
-        let grant_share = share(check, "grant_share", spec.grant_share, 0.0);
-        if loan_share + grant_share > 1.0 + 1e-9 {
-            check.fail(
-                "grant_share",
-                format!("loan_share ({loan_share}) + grant_share ({grant_share}) exceed 1"),
-                Some("village equity is 1 - loan_share - grant_share of the cost and cannot be negative".into()),
-            );
-        }
-
-        let rate = spec.loan_rate_per_year.map_or(DEFAULT_LOAN_RATE, |n| n.0);
-        let term = spec.loan_term_years.unwrap_or(DEFAULT_TERM_YEARS);
-        let grace = spec.grace_years.unwrap_or(0);
-        let repayment = spec.repayment.unwrap_or(Repayment::Annuity);
-        if !(0.0..=1.0).contains(&rate) {
-            check.fail(
-                "loan_rate_per_year",
-                format!("expected a rate between 0 and 1 per year (e.g. 0.043 or \"4.3%\"), got {rate}"),
-                None,
-            );
-        }
-        let term_ok = check.int_in("loan_term_years", term, 1, finance::MAX_TERM_YEARS as i64);
-        let grace_ok = check.int_in("grace_years", grace, 0, finance::MAX_TERM_YEARS as i64);
-        let loan = match LoanTerms::new(
-            0.0,
-            rate.clamp(0.0, 1.0),
-            term.clamp(1, finance::MAX_TERM_YEARS as i64) as u32,
-            grace.clamp(0, finance::MAX_TERM_YEARS as i64) as u32,
-            repayment,
-        ) {
-            Ok(loan) => loan,
-            Err(e) => {
-                if term_ok && grace_ok {
-                    check.fail(
-                        "grace_years",
-                        e.to_string(),
-                        Some("grace_years must be less than loan_term_years".into()),
-                    );
-                }
-                LoanTerms {
-                    principal_yuan: 0.0,
-                    rate_per_year: rate.clamp(0.0, 1.0),
-                    term_years: 1,
-                    grace_years: 0,
-                    repayment,
-                }
-            }
-        };
-
-        let sunshine = match (&spec.sunshine_factor, spec.sunshine_loading) {
-            (Some(name), loading) => {
-                let b = loading.map_or(DEFAULT_SUNSHINE_LOADING, |n| n.0);
-                if !(0.0..=1.0).contains(&b) {
-                    check.fail(
-                        "sunshine_loading",
-                        format!("expected a loading between 0 and 1 (relative output change per standard deviation), got {b}"),
-                        None,
-                    );
-                }
-                check.factor("sunshine_factor", name).map(|f| (f, b))
-            }
-            (None, Some(_)) => {
-                check.fail(
-                    "sunshine_loading",
-                    "sunshine_loading needs a sunshine_factor",
-                    Some("name the common factor, e.g. sunshine_factor = \"sunshine\"".into()),
-                );
-                None
-            }
-            (None, None) => None,
-        };
-
-        let self_use_share = check.param_or("self_use_share", &spec.self_use_share, 0.0, Domain::Probability);
-        let retail_price_per_kwh = match &spec.retail_price_per_kwh {
-            Some(p) => check.param("retail_price_per_kwh", p, Domain::NonNegative),
-            None => {
-                if self_use_share.support().1 > 0.0 {
-                    check.fail(
-                        "retail_price_per_kwh",
-                        "missing field `retail_price_per_kwh`: self_use_share can be above 0",
-                        Some("the price the on-site user pays, yuan per kWh, e.g. retail_price_per_kwh = 0.55".into()),
-                    );
-                }
-                Param::fixed(0.0)
-            }
-        };
-
-        let subsidy_per_kwh = check.param_or("subsidy_per_kwh", &spec.subsidy_per_kwh, 0.0, Domain::NonNegative);
-        let subsidy_years = match spec.subsidy_years {
-            Some(n) => {
-                check.int_in("subsidy_years", n, 0, 100);
-                n.clamp(0, 100) as u32
-            }
-            None => {
-                if spec.subsidy_per_kwh.is_some() {
-                    check.fail(
-                        "subsidy_years",
-                        "missing field `subsidy_years`: subsidy_per_kwh is given",
-                        Some("the number of operating years the subsidy is paid, e.g. subsidy_years = 20".into()),
-                    );
-                }
-                0
-            }
-        };
-        let inverter_replacement_year = spec.inverter_replacement_year.unwrap_or(13);
-        check.int_in("inverter_replacement_year", inverter_replacement_year, 1, 100);
+        // Checked in this order, so the first error reported stays the same.
+        let capacity_kw = capacity(check, spec.capacity_kw);
+        let (loan_share, grant_share) = capital_shares(check, &spec);
+        let loan = loan_terms(check, &spec);
+        let sunshine = sunshine(check, &spec);
+        let self_use_share = rec("self_use_share").read_or(check, &spec.self_use_share);
+        let retail_price_per_kwh = retail_price(check, &spec, &self_use_share);
+        let (subsidy_per_kwh, subsidy_years) = subsidy(check, &spec);
+        let inverter = rec("inverter_replacement_year");
+        let inverter_replacement_year = inverter.whole_or(check, spec.inverter_replacement_year);
 
         PvLoan {
             capacity_kw,
-            capex_per_kw_yuan: check.param("capex_per_kw_yuan", &spec.capex_per_kw_yuan, Domain::NonNegative),
+            capex_per_kw_yuan: rec("capex_per_kw_yuan").read(check, &spec.capex_per_kw_yuan),
             loan_share,
             grant_share,
             loan,
-            specific_yield_kwh_per_kw: check.param(
-                "specific_yield_kwh_per_kw",
-                &spec.specific_yield_kwh_per_kw,
-                Domain::Quantity,
-            ),
+            specific_yield_kwh_per_kw: rec("specific_yield_kwh_per_kw").read(check, &spec.specific_yield_kwh_per_kw),
             sunshine,
-            first_year_degradation: check.param_or(
-                "first_year_degradation",
-                &spec.first_year_degradation,
-                0.02,
-                Domain::Probability,
-            ),
-            degradation_per_year: check.param_or(
-                "degradation_per_year",
-                &spec.degradation_per_year,
-                0.0055,
-                Domain::Probability,
-            ),
+            first_year_degradation: rec("first_year_degradation").read_or(check, &spec.first_year_degradation),
+            degradation_per_year: rec("degradation_per_year").read_or(check, &spec.degradation_per_year),
             self_use_share,
             retail_price_per_kwh,
-            feed_in_tariff_per_kwh: check.param(
-                "feed_in_tariff_per_kwh",
-                &spec.feed_in_tariff_per_kwh,
-                Domain::NonNegative,
-            ),
+            feed_in_tariff_per_kwh: rec("feed_in_tariff_per_kwh").read(check, &spec.feed_in_tariff_per_kwh),
             subsidy_per_kwh,
             subsidy_years,
-            om_per_kw_per_year_yuan: check.param_or(
-                "om_per_kw_per_year_yuan",
-                &spec.om_per_kw_per_year_yuan,
-                40.0,
-                Domain::NonNegative,
-            ),
-            inverter_replacement_per_kw_yuan: check.param_or(
-                "inverter_replacement_per_kw_yuan",
-                &spec.inverter_replacement_per_kw_yuan,
-                250.0,
-                Domain::NonNegative,
-            ),
-            inverter_replacement_year: inverter_replacement_year.clamp(1, 100) as u32,
+            om_per_kw_per_year_yuan: rec("om_per_kw_per_year_yuan").read_or(check, &spec.om_per_kw_per_year_yuan),
+            inverter_replacement_per_kw_yuan: rec("inverter_replacement_per_kw_yuan")
+                .read_or(check, &spec.inverter_replacement_per_kw_yuan),
+            inverter_replacement_year: inverter.clamp(inverter_replacement_year) as u32,
         }
     }
 
@@ -528,6 +581,149 @@ DSCR[y] = sum_v (revenue - costs) / sum_v (interest + principal), in years with 
             }
         }
     }
+}
+
+// The steps of `PvLoan::build`, in the order it takes them.
+
+/// The station's capacity: above 0 and at most 10,000,000 kW.
+fn capacity(check: &mut KindCheck, capacity_kw: Num) -> f64 {
+    let capacity_kw = capacity_kw.0;
+    if !(capacity_kw > 0.0 && capacity_kw <= 1e7) {
+        check.fail(
+            "capacity_kw",
+            format!("expected a capacity above 0 and at most 10,000,000 kW, got {capacity_kw}"),
+            Some("the peak capacity of each village's station, e.g. capacity_kw = 800".into()),
+        );
+    }
+    capacity_kw
+}
+
+/// `(loan_share, grant_share)`, which leave village equity >= 0.
+fn capital_shares(check: &mut KindCheck, spec: &Spec) -> (f64, f64) {
+    let loan_share = rec("loan_share").number_or(check, spec.loan_share);
+    let grant_share = rec("grant_share").number_or(check, spec.grant_share);
+    if loan_share + grant_share > 1.0 + 1e-9 {
+        check.fail(
+            "grant_share",
+            format!("loan_share ({loan_share}) + grant_share ({grant_share}) exceed 1"),
+            Some("village equity is 1 - loan_share - grant_share of the cost and cannot be negative".into()),
+        );
+    }
+    (loan_share, grant_share)
+}
+
+/// Rate, term, grace and repayment (the principal is set per village and run).
+fn loan_terms(check: &mut KindCheck, spec: &Spec) -> LoanTerms {
+    let rate = spec
+        .loan_rate_per_year
+        .map_or(rec("loan_rate_per_year").number(), |n| n.0);
+    let term_rec = rec("loan_term_years");
+    let grace_rec = rec("grace_years");
+    let term = spec.loan_term_years.unwrap_or(term_rec.number() as i64);
+    let grace = spec.grace_years.unwrap_or(grace_rec.number() as i64);
+    let repayment = spec.repayment.unwrap_or(Repayment::Annuity);
+    if !(0.0..=1.0).contains(&rate) {
+        check.fail(
+            "loan_rate_per_year",
+            format!("expected a rate between 0 and 1 per year (e.g. 0.043 or \"4.3%\"), got {rate}"),
+            None,
+        );
+    }
+    let term_ok = term_rec.whole(check, term);
+    let grace_ok = grace_rec.whole(check, grace);
+    match LoanTerms::new(
+        0.0,
+        rate.clamp(0.0, 1.0),
+        term_rec.clamp(term) as u32,
+        grace_rec.clamp(grace) as u32,
+        repayment,
+    ) {
+        Ok(loan) => loan,
+        Err(e) => {
+            if term_ok && grace_ok {
+                check.fail(
+                    "grace_years",
+                    e.to_string(),
+                    Some("grace_years must be less than loan_term_years".into()),
+                );
+            }
+            LoanTerms {
+                principal_yuan: 0.0,
+                rate_per_year: rate.clamp(0.0, 1.0),
+                term_years: 1,
+                grace_years: 0,
+                repayment,
+            }
+        }
+    }
+}
+
+/// `(factor index, loading)` of the sunshine factor, if named.
+fn sunshine(check: &mut KindCheck, spec: &Spec) -> Option<(usize, f64)> {
+    match (&spec.sunshine_factor, spec.sunshine_loading) {
+        (Some(name), loading) => {
+            let b = loading.map_or(rec("sunshine_loading").number(), |n| n.0);
+            if !(0.0..=1.0).contains(&b) {
+                check.fail(
+                    "sunshine_loading",
+                    format!(
+                        "expected a loading between 0 and 1 (relative output change per standard deviation), got {b}"
+                    ),
+                    None,
+                );
+            }
+            check.factor("sunshine_factor", name).map(|f| (f, b))
+        }
+        (None, Some(_)) => {
+            check.fail(
+                "sunshine_loading",
+                "sunshine_loading needs a sunshine_factor",
+                Some("name the common factor, e.g. sunshine_factor = \"sunshine\"".into()),
+            );
+            None
+        }
+        (None, None) => None,
+    }
+}
+
+/// The on-site price: required when some output can be used on site.
+fn retail_price(check: &mut KindCheck, spec: &Spec, self_use_share: &Param) -> Param {
+    match &spec.retail_price_per_kwh {
+        Some(p) => rec("retail_price_per_kwh").read(check, p),
+        None => {
+            if self_use_share.support().1 > 0.0 {
+                check.fail(
+                    "retail_price_per_kwh",
+                    "missing field `retail_price_per_kwh`: self_use_share can be above 0",
+                    Some("the price the on-site user pays, yuan per kWh, e.g. retail_price_per_kwh = 0.55".into()),
+                );
+            }
+            Param::fixed(0.0)
+        }
+    }
+}
+
+/// `(subsidy_per_kwh, subsidy_years)`: the years are required with a subsidy.
+fn subsidy(check: &mut KindCheck, spec: &Spec) -> (Param, u32) {
+    let subsidy_per_kwh = rec("subsidy_per_kwh").read_or(check, &spec.subsidy_per_kwh);
+    let years = rec("subsidy_years");
+    let subsidy_years = match spec.subsidy_years {
+        Some(n) => {
+            years.whole(check, n);
+            years.clamp(n) as u32
+        }
+        None => {
+            if spec.subsidy_per_kwh.is_some() {
+                check.fail(
+                    "subsidy_years",
+                    "missing field `subsidy_years`: subsidy_per_kwh is given",
+                    Some("the number of operating years the subsidy is paid, e.g. subsidy_years = 20".into()),
+                );
+            }
+            years.number() as u32
+        }
+    };
+    (subsidy_per_kwh, subsidy_years)
 }
 
 #[cfg(test)]

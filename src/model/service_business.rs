@@ -94,6 +94,98 @@ pub struct ServiceBusiness {
     pub start_up_cost_yuan: f64,
 }
 
+use super::params::{DefaultValue, Source, Values};
+
+/// The kind's parameters, one record each: the defaults and domains
+/// `build()` uses and the table of `explain` and `docs/model.md`.
+pub const PARAMS: &[ParamDoc] = &[
+    ParamDoc {
+        name: "mean_quantity",
+        unit: "units of service per village per year",
+        per: Some(Per::Village),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "mean demand in the start year: workers placed, contracts, events, tonnes",
+    },
+    ParamDoc {
+        name: "demand",
+        unit: "\"poisson\" or \"normal\"",
+        per: None,
+        default: DefaultValue::Choice("\"poisson\""),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Other,
+        meaning: "distribution of the yearly quantity (drawn afresh per village-year)",
+    },
+    ParamDoc {
+        name: "quantity_sd",
+        unit: "units per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: " for \"normal\"",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "sd of the yearly quantity in the start year, growing with the mean; normal demand only",
+    },
+    ParamDoc {
+        name: "quantity_growth",
+        unit: "per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Rate),
+        meaning: "growth of the mean quantity after the start year",
+    },
+    ParamDoc {
+        name: "capacity",
+        unit: "units per village per year",
+        per: None,
+        default: DefaultValue::Absent("unlimited"),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Quantity),
+        meaning: "most units the village can serve in a year",
+    },
+    ParamDoc {
+        name: "unit_margin_yuan",
+        unit: "yuan per unit served",
+        per: Some(Per::Run),
+        default: DefaultValue::Required,
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::Money),
+        meaning: "what the village keeps per unit, net of direct costs (service fee, commission)",
+    },
+    ParamDoc {
+        name: "fixed_cost_per_year_yuan",
+        unit: "yuan per village per year",
+        per: Some(Per::Run),
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "staff, premises, vehicle running costs",
+    },
+    ParamDoc {
+        name: "start_up_cost_yuan",
+        unit: "yuan per village",
+        per: None,
+        default: DefaultValue::Number(0.0),
+        note: "",
+        source: Source::Unrecorded,
+        values: Values::Param(Domain::NonNegative),
+        meaning: "paid by the village in the start year; net cash only, not operating income",
+    },
+];
+
+/// The record of parameter `name` in [`PARAMS`].
+fn rec(name: &str) -> &'static ParamDoc {
+    super::params::get(PARAMS, name)
+}
+
 impl KindModel for ServiceBusiness {
     const KIND: &'static str = "service_business";
     const DOC: KindDoc = KindDoc {
@@ -102,16 +194,7 @@ impl KindModel for ServiceBusiness {
         summary: "A village-run service business: labour export, property management, wedding and funeral services, waste recycling. Each year the village serves an uncertain quantity (workers placed, contracts, events, tonnes), up to its capacity, earning a margin per unit less fixed costs; demand may grow. A start-up cost is paid in the start year.",
         equations: "level[v, y] = prod_{k = start_year + 1 .. y} (1 + quantity_growth[k])\nmu[v, y] = mean_quantity[v] * level[v, y]\nQ[v, y] ~ Poisson(mu[v, y])   (demand = \"poisson\")\nQ[v, y] = max(0, mu[v, y] + quantity_sd * level[v, y] * e), e ~ N(0, 1)   (demand = \"normal\")\nserved[v, y] = min(Q[v, y], capacity)\nincome[v, y] = served[v, y] * unit_margin[v, y] - fixed_cost[v, y]   (operating income, may be negative)\nnet_cash[v, y] = income[v, y] - start_up_cost_yuan in the start year",
         capital: "The village pays start_up_cost_yuan in the start year (net cash only; ledger village_equity_yuan). No loan, no public money. Ledger revenue = served units x margin, costs = fixed costs.",
-        params: &[
-            ParamDoc { name: "mean_quantity", unit: "units of service per village per year", per: Some(Per::Village), default: "required", meaning: "mean demand in the start year: workers placed, contracts, events, tonnes" },
-            ParamDoc { name: "demand", unit: "\"poisson\" or \"normal\"", per: None, default: "\"poisson\"", meaning: "distribution of the yearly quantity (drawn afresh per village-year)" },
-            ParamDoc { name: "quantity_sd", unit: "units per year", per: Some(Per::Run), default: "required for \"normal\"", meaning: "sd of the yearly quantity in the start year, growing with the mean; normal demand only" },
-            ParamDoc { name: "quantity_growth", unit: "per year", per: Some(Per::Run), default: "0", meaning: "growth of the mean quantity after the start year" },
-            ParamDoc { name: "capacity", unit: "units per village per year", per: None, default: "unlimited", meaning: "most units the village can serve in a year" },
-            ParamDoc { name: "unit_margin_yuan", unit: "yuan per unit served", per: Some(Per::Run), default: "required", meaning: "what the village keeps per unit, net of direct costs (service fee, commission)" },
-            ParamDoc { name: "fixed_cost_per_year_yuan", unit: "yuan per village per year", per: Some(Per::Run), default: "0", meaning: "staff, premises, vehicle running costs" },
-            ParamDoc { name: "start_up_cost_yuan", unit: "yuan per village", per: None, default: "0", meaning: "paid by the village in the start year; net cash only, not operating income" },
-        ],
+        params: PARAMS,
     };
     type Spec = Spec;
 
@@ -138,31 +221,21 @@ impl KindModel for ServiceBusiness {
             (_, sd) => check.param_or("quantity_sd", sd, 0.0, Domain::Quantity),
         };
         let capacity = match spec.capacity {
-            Some(c) => check
-                .param("capacity", &Param::fixed(c.0), Domain::Quantity)
+            Some(c) => rec("capacity")
+                .read(check, &Param::fixed(c.0))
                 .as_fixed()
                 .unwrap_or(f64::INFINITY),
             None => f64::INFINITY,
         };
-        let start_up = check.param_or(
-            "start_up_cost_yuan",
-            &spec.start_up_cost_yuan.map(|n| Param::fixed(n.0)),
-            0.0,
-            Domain::NonNegative,
-        );
+        let start_up = rec("start_up_cost_yuan").read_or(check, &spec.start_up_cost_yuan.map(|n| Param::fixed(n.0)));
         ServiceBusiness {
-            mean_quantity: check.param("mean_quantity", &spec.mean_quantity, Domain::Quantity),
+            mean_quantity: rec("mean_quantity").read(check, &spec.mean_quantity),
             demand: spec.demand,
             quantity_sd,
-            quantity_growth: check.param_or("quantity_growth", &spec.quantity_growth, 0.0, Domain::Rate),
+            quantity_growth: rec("quantity_growth").read_or(check, &spec.quantity_growth),
             capacity,
-            unit_margin_yuan: check.param("unit_margin_yuan", &spec.unit_margin_yuan, Domain::Money),
-            fixed_cost_per_year_yuan: check.param_or(
-                "fixed_cost_per_year_yuan",
-                &spec.fixed_cost_per_year_yuan,
-                0.0,
-                Domain::NonNegative,
-            ),
+            unit_margin_yuan: rec("unit_margin_yuan").read(check, &spec.unit_margin_yuan),
+            fixed_cost_per_year_yuan: rec("fixed_cost_per_year_yuan").read_or(check, &spec.fixed_cost_per_year_yuan),
             start_up_cost_yuan: start_up.as_fixed().unwrap_or(0.0),
         }
     }

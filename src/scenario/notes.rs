@@ -193,11 +193,11 @@ fn estimated_defaults(root: &DeTable<'_>) -> Vec<Assumption> {
         };
         for p in doc.params {
             let set = t.iter().any(|(k, _)| k.get_ref() == p.name);
-            if !set && !p.default.starts_with("required") && is_marked(p.default) {
+            if !set && !p.is_required() && p.is_estimate() {
                 out.push(Assumption {
                     key: format!("interventions[{id}].{}", p.name),
                     line: None,
-                    note: format!("not set in the file: default {} ({})", p.default, p.meaning),
+                    note: format!("not set in the file: default {} ({})", p.default_text(), p.meaning),
                 });
             }
         }
