@@ -25,12 +25,9 @@
 //! should be expressed, e.g. `uplift = { triangular = { min = 0, mode =
 //! 0.005, max = 0.02 } }`.
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `target` | `"growth"` or `"returns"` | - | required |
-//! | `uplift` | growth: log growth per year; returns: share of operating income | run | required |
-//! | `cost_per_year_yuan` | yuan per participating village per year | run | 0 |
-//! | `paid_by` | `"government"` or `"village"` | - | `"government"` |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! Capital: none. Ledger: `costs_yuan` = the yearly cost; also
 //! `public_money_yuan` when the government pays.

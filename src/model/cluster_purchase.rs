@@ -63,26 +63,9 @@
 //!
 //! # Parameters
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `companies` | count, 1 to number of villages | fixed | 1 |
-//! | `units` | count of lettable units, >= companies | fixed | `companies` |
-//! | `floor_area_m2` | m2 | fixed | required |
-//! | `price_per_m2_yuan` / `price_yuan` | yuan per m2 / yuan (exactly one) | fixed | required |
-//! | `grant_yuan` | yuan, government grant (public money) | fixed | 0 |
-//! | `loan` | `{ principal_yuan, rate_per_year, term_years, grace_years = 0, repayment = "annuity" }` | fixed | none |
-//! | `equity_shares` | `{ village-id = share }`, shares sum to 1 within each company | fixed | equal |
-//! | `rent_per_m2_per_year_yuan` | yuan per m2 per year | run | required |
-//! | `rent_growth` | per year | run | 0 |
-//! | `loadings` | log rent per unit of factor, e.g. `{ property = 0.1 }` | fixed | none |
-//! | `leave_probability_per_year` | probability | run | 0.15 |
-//! | `let_probability_per_year` | probability | run | 0.6 |
-//! | `initially_let` | true/false | fixed | true |
-//! | `rent_free_months` | months, 0 to 12 | fixed | 0 |
-//! | `operating_cost_per_m2_per_year_yuan` | yuan per m2 per year | run | 0 |
-//! | `operating_cost_share_of_rent` | share of rent | run | 0 |
-//! | `property_tax_share_of_rent` | share of rent (房产税 on rent, 12%) | run | 0.12 |
-//! | `other_tax_share_of_rent` | share of rent (VAT, surcharges...) | run | 0 |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! Parameters of the property (rent, costs, taxes, tenant probabilities) are
 //! the same for every village: `per = "village"` or `"village-year"` is

@@ -32,19 +32,9 @@
 //! rest is the village's own money (negative net cash). There is no loan.
 //! No terminal value of the stake is counted at the end of the horizon.
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `equity_yuan` | yuan per village, paid in the start year | fixed | required |
-//! | `grant_share` | share 0-1 of the equity that is a government grant | fixed | 0 |
-//! | `scale` | units (mu, head of livestock...) per village | village | required |
-//! | `yield_per_unit` | output per unit of scale per year (kg/mu...) | village-year | required |
-//! | `price_per_output_yuan` | yuan per unit of output | year | required |
-//! | `price_loadings` | log price per unit of factor | - | none |
-//! | `cost_per_unit_yuan` | yuan per unit of scale per year | run | 0 |
-//! | `dividend_share` | share 0-1 of positive profit paid to the village | run | required |
-//! | `guaranteed_dividend_rate` | per year, of `equity_yuan` | run | 0 (no guarantee) |
-//! | `guarantee_by` | `"cooperative"` or `"government"` | - | `"cooperative"` |
-//! | `failure_hazard_per_year` | probability per year | run | 0 |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! Ledger (totals over the participating villages' ventures): `revenue_yuan`
 //! and `costs_yuan` are the ventures' own sales and production costs (the

@@ -57,24 +57,9 @@
 //!
 //! # Parameters
 //!
-//! | parameter | meaning | unit | default | default `per` |
-//! | --- | --- | --- | --- | --- |
-//! | `mode` | `"lease"`, `"self-operate"` or `"equity"` | - | required | fixed |
-//! | `asset_type` | `"school"`, `"warehouse"`, `"weighing-station"`, `"workshop"` or `"other"` (a label) | - | `"other"` | fixed |
-//! | `assets` | number of such assets per village | count 1-1000 | 1 | fixed |
-//! | `refurbishment_cost_yuan` | refurbishment before use, per asset | yuan per asset | 0 (rural Gansu: 200-600 yuan/m², estimate) | village |
-//! | `grant_share` | share of the refurbishment paid by government | share 0-1 | 0 | fixed |
-//! | `p_let` | lease: probability a vacant asset is let in a year | probability per year | 0.4 (estimate: 50-70% let within 2 years) | run |
-//! | `p_renew` | lease: probability a lease is renewed at its end | probability per renewal | 0.8 (estimate) | run |
-//! | `lease_years` | lease: length of a lease | years 1-50 | 1 | fixed |
-//! | `rent_per_year_yuan` | lease: rent of one let asset in start_year | yuan per asset per year | required for lease (rural Gansu school: 20,000-80,000, estimate) | village |
-//! | `rent_growth_per_year` | lease: growth of the rent level | per year | 0 | run |
-//! | `maintenance_per_year_yuan` | lease: upkeep paid by the village, let or vacant | yuan per asset per year | 0 | village |
-//! | `revenue_per_year_yuan` | self-operate: revenue | yuan per asset per year | required for self-operate | village-year |
-//! | `operating_costs_per_year_yuan` | self-operate: operating costs | yuan per asset per year | required for self-operate | village-year |
-//! | `asset_value_yuan` | equity: value credited as the village's stake | yuan per asset | required for equity | village |
-//! | `dividend_yield` | equity: dividend as a share of the value | per year | required for equity (floor dividends in cited cases: 3-9%, typically 5%) | year |
-//! | `floor_dividend_at_zero` | equity: a negative yield pays nothing rather than a loss | true/false | true | fixed |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 
 use rand::Rng;
 use serde::Deserialize;
@@ -188,12 +173,6 @@ pub struct IdleAsset {
     pub grant_share: f64,
     pub use_: Use,
 }
-
-/// Default yearly letting probability (estimate: 50-70% of inventoried idle
-/// assets let within 2 years; 1 - 0.6^2 = 64%).
-pub const DEFAULT_P_LET: f64 = 0.4;
-/// Default renewal probability (estimate: tenancy renewal 80% a year).
-pub const DEFAULT_P_RENEW: f64 = 0.8;
 
 use super::params::{DefaultValue, Source, Values};
 

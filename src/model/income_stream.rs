@@ -8,11 +8,9 @@
 //! income[v, y] = amount[v, y] * prod_{k = start_year + 1 .. y} (1 + growth[k]) * exp(sum_f b_f Z_f[y])
 //! ```
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `amount` | yuan per village per year | village | required |
-//! | `growth` | per year | run | 0 |
-//! | `loadings` | log income per unit of factor | - | none |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! The income is operating income and net cash flow alike: no capital, no
 //! loan, no public money.

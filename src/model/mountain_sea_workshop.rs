@@ -37,18 +37,9 @@
 //!
 //! # Parameters
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `floor_area_m2` | m2 | fixed | required |
-//! | `rent_per_m2_per_year_yuan` | yuan per m2 per year | run | required |
-//! | `occupancy` | share of the area let, 0-1 | year | 1 |
-//! | `rent_growth` | per year | run | 0 |
-//! | `loadings` | log rent per unit of factor | fixed | none |
-//! | `cost_share_of_rent` | share of gross rent (management, taxes) | run | 0 |
-//! | `beneficiaries` | list of `{ village = id / external = name, share }` | fixed | required |
-//! | `investment_yuan` | yuan, the partner's investment | fixed | none |
-//! | `guaranteed_return_rate` | per year, on `investment_yuan` | fixed | none |
-//! | `investment_paid_by_beneficiaries` | true/false | fixed | false |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! Rent, occupancy, growth and costs are the same for every beneficiary:
 //! `per = "village"` or `"village-year"` is rejected for them.

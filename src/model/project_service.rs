@@ -21,12 +21,9 @@
 //! `per = "run" | "village" | "year" | "village-year"` every project of that
 //! run, village, year or village-year shares one value.
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `projects_per_year` | projects per eligible village per year (Poisson mean) | run | required |
-//! | `project_value_yuan` | yuan per project | each project | required |
-//! | `service_margin` | share 0-1 of project value kept by the village | run | required |
-//! | `eligible_share` | probability 0-1 that a village is eligible (once per run) | run, or village | 1 |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! Capital and public money: the project money (the whole value) is public
 //! money (central or provincial funds), recorded as `public_money_yuan` in

@@ -71,29 +71,9 @@
 //!
 //! # Parameters
 //!
-//! | parameter | meaning | unit | default | default `per` |
-//! | --- | --- | --- | --- | --- |
-//! | `capacity_kw` | capacity of each village's station | kW (peak) per village | required | fixed |
-//! | `capex_per_kw_yuan` | all-in build cost | yuan per kW | required | run |
-//! | `loan_share` | share of capex lent by the bank | share 0-1 | 0.9 (Huzhou Bank: up to 90%) | fixed |
-//! | `grant_share` | share of capex paid by government | share 0-1 | 0 | fixed |
-//! | `loan_rate_per_year` | loan interest rate | per year | 0.043 (estimate: 1-yr LPR 3.85% + ~45 bp, 2021) | fixed |
-//! | `loan_term_years` | loan term, grace included | years | 10 (Huzhou Bank maximum) | fixed |
-//! | `grace_years` | interest-only years at the start of the term | years | 0 | fixed |
-//! | `repayment` | `"annuity"` (等额本息), `"equal-principal"` (等额本金) or `"bullet"` | - | `"annuity"` | fixed |
-//! | `specific_yield_kwh_per_kw` | output per kW in a year before degradation | kWh per kW per year | required (Zhejiang ~1,000; Gansu ~1,300-1,400) | year |
-//! | `sunshine_factor` | name of a common factor moving all stations' output together | - | none | fixed |
-//! | `sunshine_loading` | relative output change per standard deviation of that factor | share | 0.05 (estimate) when `sunshine_factor` is given | fixed |
-//! | `first_year_degradation` | output lost in the first year | share 0-1 | 0.02 | run |
-//! | `degradation_per_year` | further output lost each later year | share 0-1 per year | 0.0055 | run |
-//! | `self_use_share` | share of output used on site (e.g. by the roof-owning factory) | share 0-1 | 0 | run |
-//! | `retail_price_per_kwh` | price the on-site user pays | yuan per kWh | required when `self_use_share` can be > 0 | run |
-//! | `feed_in_tariff_per_kwh` | price of power exported to the grid | yuan per kWh | required (Zhejiang coal benchmark 0.4153) | run |
-//! | `subsidy_per_kwh` | government subsidy on all output | yuan per kWh | 0 (none for C&I PV built from 2021) | run |
-//! | `subsidy_years` | operating years the subsidy is paid | years | 0; required when `subsidy_per_kwh` is given | fixed |
-//! | `om_per_kw_per_year_yuan` | operation and maintenance (incl. insurance, roof rent if any) | yuan per kW per year | 40 (estimate: 0.04 yuan/W) | run |
-//! | `inverter_replacement_per_kw_yuan` | cost of replacing the inverters | yuan per kW | 250 (estimate: 0.25 yuan/W) | run |
-//! | `inverter_replacement_year` | operating year in which the inverters are replaced | year 1-100 | 13 (estimate) | fixed |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! Capital and public money: village equity `equity[v]` in the start year;
 //! a bank loan `loan[v]` drawn in the start year; public money = `grant[v]`

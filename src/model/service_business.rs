@@ -23,16 +23,9 @@
 //! to 0, which raises the mean slightly when `quantity_sd` is large relative
 //! to the mean.
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `mean_quantity` | units of service per village per year (mean) | village | required |
-//! | `demand` | `"poisson"` or `"normal"` | - | `"poisson"` |
-//! | `quantity_sd` | units per year (sd of demand, `"normal"` only) | run | required for `"normal"` |
-//! | `quantity_growth` | per year | run | 0 |
-//! | `capacity` | units per village per year | fixed | unlimited |
-//! | `unit_margin_yuan` | yuan per unit served, net of direct costs | run | required |
-//! | `fixed_cost_per_year_yuan` | yuan per village per year | run | 0 |
-//! | `start_up_cost_yuan` | yuan per village, in the start year | fixed | 0 |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 //!
 //! Capital: the start-up cost (equipment, a hall, a vehicle) is paid by the
 //! village in the start year when it is inside the horizon: net cash only,

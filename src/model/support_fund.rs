@@ -48,16 +48,9 @@
 //!
 //! # Parameters
 //!
-//! | parameter | unit | default `per` | default |
-//! | --- | --- | --- | --- |
-//! | `government_capital_yuan` | yuan | fixed | 0 |
-//! | `village_capital_yuan` | yuan, total (split equally) | fixed | 0 |
-//! | `village_capital_by_village_yuan` | `{ village-id = yuan }` | fixed | - |
-//! | `return_rate_per_year` | per year, >= 0 | per reset period | required |
-//! | `reset_years` | years, 1 to 100 | fixed | never |
-//! | `allocation` | `"equal"`, `"by-contribution"`, `"weakest"` | fixed | equal |
-//! | `default_hazard_per_year` | probability | run | 0 |
-//! | `recovery_rate` | share of contributed capital | run | 0.4 |
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! `docs/model.md` print them.
 
 use std::collections::BTreeMap;
 

@@ -136,6 +136,7 @@ pub fn scenario_schema() -> serde_json::Value {
         if let Some(own) = schema["properties"].as_object() {
             properties.extend(own.clone());
         }
+        describe_from_records(kind, &mut properties);
         properties.insert("kind".into(), serde_json::json!({ "const": kind }));
         let mut required: Vec<serde_json::Value> = vec!["id".into(), "kind".into(), "villages".into()];
         if let Some(own) = schema["required"].as_array() {
@@ -161,6 +162,22 @@ pub fn scenario_schema() -> serde_json::Value {
         obj.insert("title".into(), "villagesim scenario".into());
     }
     root
+}
+
+/// The description and default of each of a kind's own keys come from its
+/// parameter records (`PARAMS`), as `explain` and `docs/model.md` do.
+fn describe_from_records(kind: &str, properties: &mut serde_json::Map<String, serde_json::Value>) {
+    let Some(doc) = crate::model::docs().into_iter().find(|d| d.kind == kind) else {
+        return;
+    };
+    for p in doc.params {
+        if let Some(key) = properties.get_mut(p.name).and_then(|v| v.as_object_mut()) {
+            key.insert("description".into(), p.schema_description().into());
+            if let Some(x) = p.schema_default() {
+                key.insert("default".into(), x.into());
+            }
+        }
+    }
 }
 
 /// Each kind's own keys as a standalone schema (with its `$defs`).

@@ -1,0 +1,148 @@
+//! Each kind declares its parameters once (`PARAMS`, see
+//! `villagesim::model::params`): these tests fail when the records drift
+//! from the keys a scenario file may write, from the defaults `build()`
+//! uses, or from what reports call an estimate. That `docs/model.md` and
+//! `explain` print the records is `tests/docs.rs`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use villagesim::model::params::{DefaultValue, Source, Values};
+
+/// Kinds whose `build()` takes every default from its records: no literal
+/// default left in the code outside the test module.
+const ROUTED: [&str; 7] = [
+    "income_stream",
+    "pv_loan",
+    "capacity",
+    "cooperative",
+    "project_service",
+    "mountain_sea_workshop",
+    "support_fund",
+];
+
+#[test]
+fn records_are_the_keys_of_each_kind() {
+    let schemas = villagesim::model::kind_root_schemas();
+    for doc in villagesim::model::docs() {
+        let (_, schema) = schemas.iter().find(|(k, _)| *k == doc.kind).expect("schema of kind");
+        let keys: BTreeSet<&str> = schema["properties"]
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let records: BTreeSet<&str> = doc.params.iter().map(|p| p.name).collect();
+        assert_eq!(
+            records.len(),
+            doc.params.len(),
+            "{}: a parameter has two records",
+            doc.kind
+        );
+        assert_eq!(records, keys, "{}: records and scenario keys differ", doc.kind);
+        let required: BTreeSet<&str> = schema["required"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        for p in doc.params {
+            // A key serde requires is required by its record (a record may
+            // be required only in some cases, which serde cannot say).
+            if required.contains(p.name) {
+                assert!(
+                    p.is_required(),
+                    "{}.{}: serde requires it, its record has a default",
+                    doc.kind,
+                    p.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn defaults_lie_in_their_domains_and_estimates_say_so() {
+    for doc in villagesim::model::docs() {
+        for p in doc.params {
+            let at = format!("{}.{}", doc.kind, p.name);
+            match (p.default, p.values) {
+                (DefaultValue::Number(x), Values::Param(domain)) => {
+                    let (lo, hi) = domain.bounds();
+                    assert!((lo..=hi).contains(&x), "{at}: default {x} outside {domain:?}");
+                }
+                (DefaultValue::Number(x), Values::Whole(lo, hi)) => {
+                    assert!(
+                        x.fract() == 0.0 && (lo as f64..=hi as f64).contains(&x),
+                        "{at}: default {x}"
+                    );
+                }
+                _ => {}
+            }
+            // Reports flag an unset default as an estimate by its source.
+            let text = p.default_text().to_lowercase();
+            if let Source::Estimate(_) = p.source {
+                assert!(text.contains("estimate"), "{at}: an estimate that does not say so");
+            } else if !p.is_required() {
+                assert!(!text.contains("estimate"), "{at}: says estimate, source is not one");
+            }
+        }
+    }
+}
+
+/// The code of a kind before its tests.
+fn code(kind: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("src/model/{kind}.rs"));
+    let text = std::fs::read_to_string(path).expect("kind source");
+    text.split("#[cfg(test)]\nmod tests")
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn routed_kinds_take_their_defaults_from_the_records() {
+    for kind in ROUTED {
+        let code = code(kind);
+        for (n, line) in code.lines().enumerate() {
+            let t = line.trim();
+            let literal_default = ["spec.", "loading"].iter().any(|s| t.contains(s))
+                && [".unwrap_or(", ".map_or("].iter().any(|m| {
+                    t.split(m)
+                        .nth(1)
+                        .is_some_and(|rest| rest.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+                });
+            assert!(!literal_default, "{kind}.rs:{}: a literal default: {t}", n + 1);
+            assert!(
+                !t.contains("check.param_or("),
+                "{kind}.rs:{}: a default outside the records: {t}",
+                n + 1
+            );
+            assert!(
+                !t.contains("const DEFAULT_"),
+                "{kind}.rs:{}: a default outside the records",
+                n + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn the_schema_describes_kind_keys_from_the_records() {
+    let schema = villagesim::scenario::schema::scenario_schema();
+    let kinds = schema["properties"]["interventions"]["items"]["oneOf"]
+        .as_array()
+        .expect("kinds");
+    for doc in villagesim::model::docs() {
+        let k = kinds.iter().find(|k| k["title"] == doc.kind).expect("kind schema");
+        for p in doc.params {
+            let key = &k["properties"][p.name];
+            assert_eq!(
+                key["description"],
+                p.schema_description().as_str(),
+                "{}.{}",
+                doc.kind,
+                p.name
+            );
+            if let Some(x) = p.schema_default() {
+                assert_eq!(key["default"], x, "{}.{}", doc.kind, p.name);
+            }
+        }
+    }
+}
