@@ -10,7 +10,6 @@
 //!
 //! All words on the charts come from [`Labels`], in English or Chinese.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -23,6 +22,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
+use crate::format::{decimals_for, grouped, shorten, Lang};
 use crate::summary::results::*;
 
 /// Width of every chart, pixels.
@@ -55,16 +55,6 @@ pub(crate) const LEGEND_PX: f64 = 14.0;
 pub(crate) const NOTE_PX: f64 = 13.0;
 
 pub(crate) const MARGIN_X: i32 = 16;
-
-/// Language of the words on the charts (and of the reports).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Lang {
-    /// English
-    #[default]
-    En,
-    /// Chinese (简体中文)
-    Zh,
-}
 
 /// A chart a run produces: its file stem (without extension) and title.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -427,8 +417,8 @@ impl Labels {
     }
 
     pub(crate) fn subtitle(&self, r: &Results, pooled: bool) -> String {
-        let villages = group_thousands(r.villages.len() as f64, 0);
-        let runs = group_thousands(r.runs as f64, 0);
+        let villages = grouped(r.villages.len() as f64, 0);
+        let runs = grouped(r.runs as f64, 0);
         let name = shorten(&r.scenario_name, 60);
         match (self.lang, pooled) {
             (Lang::En, false) => {
@@ -472,7 +462,7 @@ impl Labels {
     /// Note under a log-scale distribution: the share of villages at or
     /// below 0 yuan (not on the axis), from `lo` to `hi` percent by policy.
     pub(crate) fn nonpositive_note(&self, lo: f64, hi: f64) -> String {
-        let pct = |v: f64| group_thousands(v, if v < 0.1 { 2 } else { 1 });
+        let pct = |v: f64| grouped(v, if v < 0.1 { 2 } else { 1 });
         let same = pct(lo) == pct(hi);
         match (self.lang, same) {
             (Lang::En, true) => format!("Not on the log axis: {}% of villages at or below 0 yuan.", pct(hi)),
@@ -500,12 +490,12 @@ impl Labels {
     /// "floor 500,000 yuan" / "底线 50万元".
     pub(crate) fn threshold(&self, word: &str, yuan: f64) -> String {
         match self.lang {
-            Lang::En => format!("{word} {} yuan", group_thousands(yuan, decimals_for(yuan))),
+            Lang::En => format!("{word} {} yuan", grouped(yuan, decimals_for(yuan))),
             Lang::Zh if yuan.abs() >= 10_000.0 => {
                 let v = yuan / 10_000.0;
-                format!("{word} {}万元", group_thousands(v, decimals_for(v)))
+                format!("{word} {}万元", grouped(v, decimals_for(v)))
             }
-            Lang::Zh => format!("{word} {}元", group_thousands(yuan, decimals_for(yuan))),
+            Lang::Zh => format!("{word} {}元", grouped(yuan, decimals_for(yuan))),
         }
     }
 }
@@ -549,7 +539,7 @@ impl MoneyUnit {
 
     pub(crate) fn tick(&self, yuan: f64) -> String {
         let v = yuan / self.divisor;
-        group_thousands(v, decimals_for(v))
+        grouped(v, decimals_for(v))
     }
 
     /// A tick of a log axis (1, 2 or 5 × 10^k yuan): as many decimals as a
@@ -561,55 +551,8 @@ impl MoneyUnit {
         } else {
             (-v.log10() - 1e-9).ceil().max(0.0) as usize
         };
-        group_thousands(v, decimals)
+        grouped(v, decimals)
     }
-}
-
-pub(crate) fn shorten(s: &str, max_chars: usize) -> String {
-    if s.chars().count() <= max_chars {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(max_chars - 1).collect();
-        out.push('…');
-        out
-    }
-}
-
-/// Fewest decimals (at most 2) that show `v` exactly enough for a tick.
-pub(crate) fn decimals_for(v: f64) -> usize {
-    (0..=2)
-        .find(|&d| {
-            let scaled = v * 10f64.powi(d as i32);
-            (scaled - scaled.round()).abs() < 1e-6 * scaled.abs().max(1.0)
-        })
-        .unwrap_or(2)
-}
-
-/// `1234567.5` with 1 decimal → `"1,234,567.5"`.
-pub(crate) fn group_thousands(v: f64, decimals: usize) -> String {
-    if !v.is_finite() {
-        return "–".to_string();
-    }
-    let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s.as_str(), None),
-    };
-    let mut out = String::new();
-    if v < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.push('-');
-    }
-    let n = int.len();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        let _ = write!(out, ".{f}");
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1372,7 +1315,7 @@ fn draw_below_floor<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx
     let body = root.margin(top, 0, 0, 0);
     let yfmt = |v: &f64| {
         if (v - v.round()).abs() < 1e-9 {
-            group_thousands(*v, 0)
+            grouped(*v, 0)
         } else {
             String::new()
         }
@@ -1754,7 +1697,7 @@ fn draw_distribution<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ct
 
     let unit = MoneyUnit::for_axis(l.lang, x_lo.abs().max(edges[nbins].abs()));
     let xtick = |v: &f64| unit.tick(*v);
-    let ytick = |v: &f64| group_thousands(*v, decimals_for(*v));
+    let ytick = |v: &f64| grouped(*v, decimals_for(*v));
     let body = root.margin(top, 0, 0, 0);
     let notes: Vec<&str> = [clamped_any.then_some(l.tails_note), off_note.as_deref()]
         .into_iter()
@@ -2002,10 +1945,10 @@ pub(crate) mod tests {
 
     #[test]
     fn thousands_and_decimals() {
-        assert_eq!(group_thousands(500_000.0, 0), "500,000");
-        assert_eq!(group_thousands(-1_234_567.25, 2), "-1,234,567.25");
-        assert_eq!(group_thousands(-0.0, 0), "0");
-        assert_eq!(group_thousands(999.0, 0), "999");
+        assert_eq!(grouped(500_000.0, 0), "500,000");
+        assert_eq!(grouped(-1_234_567.25, 2), "-1,234,567.25");
+        assert_eq!(grouped(-0.0, 0), "0");
+        assert_eq!(grouped(999.0, 0), "999");
         assert_eq!(decimals_for(12.5), 1);
         assert_eq!(decimals_for(50.0), 0);
         assert_eq!(Labels::ZH.threshold("底线", 500_000.0), "底线 50万元");

@@ -16,12 +16,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use crate::charts::{
-    band, boxed_text, chart_axis, dashed, decimals_for, draw_header, draw_swatch, ensure_fonts, group_thousands,
-    policy_color, shorten, text_width, write_png, write_svg, y_label_area, Axis, ChartError, Ctx, DrawChart,
-    DrawResult, Labels, Lang, LegendItem, MoneyUnit, Swatch, Typo, AXIS, AXIS_TITLE_PX, BAND_INNER_ALPHA,
-    BAND_OUTER_ALPHA, GRID, HEIGHT, LEGEND_PX, LEGEND_ROW_H, MARGIN_X, MUTED, NOTE_PX, POLICY_COLORS, SWATCH_H,
-    SWATCH_W, TEXT, TICK_PX, WIDTH,
+    band, boxed_text, chart_axis, dashed, draw_header, draw_swatch, ensure_fonts, policy_color, text_width, write_png,
+    write_svg, y_label_area, Axis, ChartError, Ctx, DrawChart, DrawResult, Labels, LegendItem, MoneyUnit, Swatch, Typo,
+    AXIS, AXIS_TITLE_PX, BAND_INNER_ALPHA, BAND_OUTER_ALPHA, GRID, HEIGHT, LEGEND_PX, LEGEND_ROW_H, MARGIN_X, MUTED,
+    NOTE_PX, POLICY_COLORS, SWATCH_H, SWATCH_W, TEXT, TICK_PX, WIDTH,
 };
+use crate::format::{decimals_for, grouped, grouped_exact, money_exact, shorten, Lang};
 use crate::summary::results::*;
 
 type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
@@ -155,19 +155,12 @@ impl Words {
     }
 
     fn runs(&self, r: &Results) -> String {
-        group_thousands(r.runs as f64, 0)
+        grouped(r.runs as f64, 0)
     }
 
     /// "500,000 yuan" / "50万元".
     fn money(&self, yuan: f64) -> String {
-        match self.lang() {
-            Lang::En => format!("{} yuan", group_thousands(yuan, decimals_for(yuan))),
-            Lang::Zh if yuan.abs() >= 10_000.0 => {
-                let v = yuan / 10_000.0;
-                format!("{}万元", group_thousands(v, decimals_for(v)))
-            }
-            Lang::Zh => format!("{}元", group_thousands(yuan, decimals_for(yuan))),
-        }
+        money_exact(self.lang(), yuan)
     }
 
     fn sim_span(&self, r: &Results) -> String {
@@ -712,7 +705,7 @@ fn year_tick(v: &f64) -> String {
 }
 
 fn pct_tick(v: &f64) -> String {
-    group_thousands(*v, decimals_for(*v))
+    grouped_exact(*v)
 }
 
 /// A padded range over `values` that also covers `always`.
@@ -1045,7 +1038,7 @@ fn draw_dscr<DB: DrawingBackend>(
 
     let (ylo, yhi) = padded(pts.iter().flat_map(|(_, d)| [d.p5, d.p95]), &[1.0, BANK_MIN_DSCR], 0.1);
     let ylo = if ylo > 0.0 && ylo < 0.5 { 0.0 } else { ylo };
-    let ytick = |v: &f64| group_thousands(*v, decimals_for(*v).max(1));
+    let ytick = |v: &f64| grouped(*v, decimals_for(*v).max(1));
     let body = root.margin(top, 0, 0, 0);
     let mut chart = ChartBuilder::on(&body)
         .margin_right(28)

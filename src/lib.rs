@@ -11,6 +11,7 @@ pub mod analysis;
 pub mod charts;
 pub mod decision_charts;
 pub mod engine;
+pub mod format;
 pub mod limits;
 pub mod model;
 pub mod output;

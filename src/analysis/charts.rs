@@ -11,10 +11,11 @@ use plotters::style::text_anchor::HPos;
 use super::sensitivity::{short_number, SensitivityResult};
 use super::sweep::{self, SweepResult};
 use crate::charts::{
-    band, chart_axis, dashed, draw_header, ensure_fonts, group_thousands, policy_color, shorten, text_width,
-    value_range, y_label_area, DrawResult, GlyphText, Labels, Lang, LegendItem, MoneyUnit, Swatch, Typo, AXIS,
-    AXIS_TITLE_PX, BAND_OUTER_ALPHA, GRID, MARGIN_X, MUTED, NOTE_PX, SUBTITLE_PX, TEXT, TICK_PX, TITLE_PX, WIDTH,
+    band, chart_axis, dashed, draw_header, ensure_fonts, policy_color, text_width, value_range, y_label_area,
+    DrawResult, GlyphText, Labels, LegendItem, MoneyUnit, Swatch, Typo, AXIS, AXIS_TITLE_PX, BAND_OUTER_ALPHA, GRID,
+    MARGIN_X, MUTED, NOTE_PX, SUBTITLE_PX, TEXT, TICK_PX, TITLE_PX, WIDTH,
 };
+use crate::format::{decimals_for, grouped, money_exact, shorten, Lang};
 use crate::output::OutputError;
 use crate::summary::results::Stat;
 
@@ -82,24 +83,12 @@ fn fit(text: &str, px: f64, max_w: i32) -> String {
     out
 }
 
-/// An amount for a legend or note: "125,000 yuan" / "12.5万元".
-fn money(lang: Lang, yuan: f64) -> String {
-    match lang {
-        Lang::En => format!("{} yuan", group_thousands(yuan, 0)),
-        Lang::Zh if yuan.abs() >= 10_000.0 => {
-            let v = yuan / 10_000.0;
-            format!("{}万元", group_thousands(v, crate::charts::decimals_for(v)))
-        }
-        Lang::Zh => format!("{}元", group_thousands(yuan, 0)),
-    }
-}
-
 /// Tick of a money axis in `unit`: whole yuan, or 万元 with decimals.
 fn money_tick(unit: &MoneyUnit, v: f64) -> String {
     if unit.is_wan() {
         unit.tick(v)
     } else {
-        group_thousands(v, 0)
+        grouped(v, 0)
     }
 }
 
@@ -147,13 +136,13 @@ fn y_tick(kind: YKind, unit: &MoneyUnit, v: f64) -> String {
         YKind::Yuan => money_tick(unit, v),
         YKind::Percent => {
             let pct = v * 100.0;
-            format!("{}%", group_thousands(pct, crate::charts::decimals_for(pct).min(1)))
+            format!("{}%", grouped(pct, decimals_for(pct).min(1)))
         }
         YKind::Count => {
             if (v - v.round()).abs() < 1e-9 {
-                group_thousands(v, 0)
+                grouped(v, 0)
             } else {
-                group_thousands(v, 1)
+                grouped(v, 1)
             }
         }
     }
@@ -400,7 +389,7 @@ pub fn write_sweep_charts(
     let labels = Labels::new(lang);
     let words = SweepWords { lang };
     let mut written = Vec::new();
-    let runs = group_thousands(result.runs as f64, 0);
+    let runs = grouped(result.runs as f64, 0);
     let name = shorten(&result.scenario_name, 50);
     let param = shorten(&result.axes[0].path.text, 60);
     for (stem, what, kind, stat) in CHARTED {
@@ -552,12 +541,12 @@ impl Figure for Tornado<'_> {
             },
             LegendItem {
                 swatch: Swatch::Line(TEXT),
-                label: format!("{}{}", w.as_in_file, money(self.lang, r.baseline_median)),
+                label: format!("{}{}", w.as_in_file, money_exact(self.lang, r.baseline_median)),
             },
         ]];
         let policy = shorten(&Labels::new(self.lang).policy_name(&r.policy), 34);
         let name = shorten(&r.scenario_name, 40);
-        let runs = group_thousands(r.runs as f64, 0);
+        let runs = grouped(r.runs as f64, 0);
         let (title, subtitle) = match self.lang {
             Lang::En => (
                 format!("What drives mean village income in {} under \"{policy}\"", r.final_year),
@@ -820,8 +809,8 @@ mod tests {
             t.at_p90.to_string(),
             t.as_in_file.to_string(),
             t.no_inputs.to_string(),
-            money(Lang::Zh, 763_900.0),
-            money(Lang::Zh, 5_000.0),
+            money_exact(Lang::Zh, 763_900.0),
+            money_exact(Lang::Zh, 5_000.0),
             "2030年“p”下村均收入的主要影响因素".to_string(),
             "情景：n；1,000 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值".to_string(),
             "2030年村均经营性收入的中位数（万元）".to_string(),

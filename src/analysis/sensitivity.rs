@@ -485,7 +485,7 @@ pub fn csv(result: &SensitivityResult) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Writes `sensitivity.csv` and the tornado chart into `dir`, all or nothing.
-pub fn write(result: &SensitivityResult, dir: &Path, lang: crate::charts::Lang) -> Result<Vec<PathBuf>, OutputError> {
+pub fn write(result: &SensitivityResult, dir: &Path, lang: crate::format::Lang) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
     staging.write("sensitivity.csv", &csv(result)?)?;
     for name in super::charts::write_tornado(result, staging.dir(), lang)? {
@@ -500,7 +500,7 @@ pub fn short_number(v: f64) -> String {
         return "–".into();
     }
     if v.abs() >= 1000.0 {
-        return crate::charts::group_thousands(v, 0);
+        return crate::format::grouped(v, 0);
     }
     if v == 0.0 {
         return "0".into();
@@ -522,7 +522,7 @@ pub fn short_number(v: f64) -> String {
 
 /// The lines printed after an analysis.
 pub fn table(result: &SensitivityResult) -> Vec<String> {
-    let th = crate::model::units::thousands;
+    let th = crate::format::thousands;
     let mut lines = vec![
         format!(
             "{}: median final-year ({}) mean village income under \"{}\", {} runs per simulation (seed {}): {} yuan with every input as in the file",

@@ -288,7 +288,7 @@ pub fn write(
     result: &SweepResult,
     policy: Option<usize>,
     dir: &Path,
-    lang: crate::charts::Lang,
+    lang: crate::format::Lang,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
     staging.write("sweep.csv", &csv(result)?)?;
@@ -303,12 +303,9 @@ pub fn write(
 pub fn show(axis: &Axis, v: f64) -> String {
     if axis.percent {
         let pct = tidy(v * 100.0);
-        format!(
-            "{}%",
-            crate::charts::group_thousands(pct, crate::charts::decimals_for(pct))
-        )
+        format!("{}%", crate::format::grouped_exact(pct))
     } else {
-        crate::charts::group_thousands(v, crate::charts::decimals_for(v))
+        crate::format::grouped_exact(v)
     }
 }
 
@@ -338,7 +335,7 @@ pub fn table(result: &SweepResult) -> Vec<String> {
             .map(|(p, o)| {
                 format!(
                     "{p}: {} (P(full coverage) {:.1}%)",
-                    crate::model::units::thousands(o.mean_income.mean),
+                    crate::format::thousands(o.mean_income.mean),
                     100.0 * o.full_coverage.mean
                 )
             })

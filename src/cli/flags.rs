@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use villagesim::analysis::Settings;
-use villagesim::charts::Lang;
+use villagesim::format::Lang;
 
 /// `--lang`: the language of the charts and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-pub use villagesim::model::units::thousands;
+pub use villagesim::format::thousands;
 
 /// 1234.5 -> "+1,235", -20 -> "-20".
 pub fn signed(x: f64) -> String {

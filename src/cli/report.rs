@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use villagesim::charts::Lang;
+use villagesim::format::Lang;
 use villagesim::output;
 
 use super::CliError;

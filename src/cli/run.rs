@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use sha2::{Digest, Sha256};
 
-use villagesim::charts::Lang;
 use villagesim::engine::{self, RunOptions};
+use villagesim::format::Lang;
 use villagesim::model::Model;
 use villagesim::output::{self, summary_json, Manifest};
 use villagesim::scenario::{self, read::MAX_RUNS, ReadOptions};

@@ -26,7 +26,8 @@ use rand_distr::{Beta, Distribution, Pert, StandardNormal, Triangular};
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::units::{parse_number, parse_range, thousands, Z_95};
+use super::units::{parse_number, parse_range, Z_95};
+use crate::format::thousands;
 use crate::limits::{
     MAX_LOADING, MAX_LOG_GROWTH, MAX_PROJECTS_PER_YEAR, MAX_QUANTITY, MAX_RATE, MAX_YUAN, MIN_DISCOUNT_RATE,
 };

@@ -36,26 +36,6 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
     }
 }
 
-/// A number rounded to a whole and grouped by thousands: 1234567.8 ->
-/// "1,234,568", -20 -> "-20"; non-finite values as Rust writes them.
-pub fn thousands(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    let digits = format!("{:.0}", x.abs());
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if x < 0.0 && digits != "0" {
-        out.insert(0, '-');
-    }
-    out
-}
-
 fn split_multiplier(body: &str) -> (&str, f64) {
     const SUFFIXES: [(&str, f64); 8] = [
         ("%", 0.01),
@@ -126,15 +106,6 @@ mod tests {
         assert!(parse_number("5x").is_err());
         assert!(parse_number("inf").is_err());
         assert!(parse_number("NaN").is_err());
-    }
-
-    #[test]
-    fn grouped_thousands() {
-        assert_eq!(thousands(1_234_567.8), "1,234,568");
-        assert_eq!(thousands(-20.0), "-20");
-        assert_eq!(thousands(-0.2), "0");
-        assert_eq!(thousands(100_000.0), "100,000");
-        assert_eq!(thousands(f64::INFINITY), "inf");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 pub use atomic::{remove_staging_for_exit, OutputError, OutputLock, Staging};
 
-use crate::charts::Lang;
+use crate::format::Lang;
 use crate::summary::results::{Results, RESULTS_FORMAT_VERSION};
 
 /// What `manifest.json` records: enough to reproduce every figure.

@@ -10,7 +10,8 @@
 use std::fmt::Write as _;
 
 use super::Manifest;
-use crate::charts::{self, Labels, Lang};
+use crate::charts::{self, Labels};
+use crate::format::{grouped, money, money_cell, ordinal, pct, pct_cell, signed_money, Lang};
 use crate::summary::results::{PolicyResults, Results, VillageYear};
 
 /// A village is "at risk" when its probability of ending below the floor is
@@ -167,107 +168,10 @@ fn words(lang: Lang) -> &'static Words {
     }
 }
 
-/// 1234567.8 -> "1,234,568".
-fn thousands(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let s = format!("{:.*}", decimals, x.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    if x < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        out.push('-');
-    }
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
-}
-
-/// Yuan in 万 with one decimal, trailing ".0" dropped: 1371000 -> "137.1".
-fn wan(yuan: f64) -> String {
-    let s = thousands(yuan / 10_000.0, 1);
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
-/// A sum of money in a sentence: "1,371,000 yuan" / "137.1万元".
-fn money(lang: Lang, yuan: f64) -> String {
-    match lang {
-        Lang::En => format!("{} yuan", thousands(yuan, 0)),
-        Lang::Zh if yuan.abs() >= 10_000.0 => format!("{}万元", wan(yuan)),
-        Lang::Zh => format!("{}元", thousands(yuan, 0)),
-    }
-}
-
-/// A sum of money in a table whose header names the unit (yuan / 万元).
-fn money_cell(lang: Lang, yuan: f64) -> String {
-    match lang {
-        Lang::En => thousands(yuan, 0),
-        Lang::Zh => thousands(yuan / 10_000.0, 1),
-    }
-}
-
-/// 94 -> "94th", 1 -> "1st", 22 -> "22nd", 13 -> "13th".
-fn ordinal(x: f64) -> String {
-    let n = x.round() as i64;
-    let suffix = match (n % 10, n % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{n}{suffix}")
-}
-
-fn signed_money(lang: Lang, yuan: f64) -> String {
-    let m = money(lang, yuan);
-    if yuan > 0.0 {
-        format!("+{m}")
-    } else {
-        m
-    }
-}
-
-/// A probability: "91.3%", with "<0.1%" / ">99.9%" near the ends.
-fn pct(p: f64) -> String {
-    percent(p, 1, 0.001)
-}
-
-/// A probability in a table: whole percent, "<1%" / ">99%" near the ends.
-fn pct_cell(p: f64) -> String {
-    percent(p, 0, 0.005)
-}
-
-/// `p` as a percentage with `decimals` decimals; within `edge` of 0 or 1
-/// (but not at them) it reads "<smallest%" or ">100 - smallest%", so a
-/// tiny chance is never shown as 0% or a near-certainty as 100%.
-fn percent(p: f64, decimals: usize, edge: f64) -> String {
-    let smallest = 10f64.powi(-(decimals as i32));
-    if p <= 0.0 {
-        "0%".into()
-    } else if p >= 1.0 {
-        "100%".into()
-    } else if p < edge {
-        format!("<{smallest:.decimals$}%")
-    } else if p > 1.0 - edge {
-        format!(">{:.decimals$}%", 100.0 - smallest)
-    } else {
-        format!("{:.decimals$}%", 100.0 * p)
-    }
-}
-
 /// How often, in plain words: "in 9 runs out of 10 (91.3%)".
 fn odds(lang: Lang, p: f64, runs: u64) -> String {
     let k = (10.0 * p).round() as i64;
-    let runs_s = thousands(runs as f64, 0);
+    let runs_s = grouped(runs as f64, 0);
     match lang {
         Lang::En => match p {
             p if p <= 0.0 => format!("in none of the {runs_s} runs"),
@@ -377,7 +281,7 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
     let w = words(lang);
     let l = Labels::new(lang);
     doc.push(Block::H2(w.h_question.into()));
-    let n = thousands(r.villages.len() as f64, 0);
+    let n = grouped(r.villages.len() as f64, 0);
     doc.push(Block::P(match lang {
         Lang::En => format!(
             "If these policies are put in place from {}, how will the operating income of the {n} villages grow to {}, how sure can we be, and which villages stay behind? Every village should reach the floor of {} a year; villages under {} count as weak. Figures for {} are the baseline. Each policy is simulated {} times on the same random draws as the others, so differences between policies are measured run by run.",
@@ -386,7 +290,7 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             money(lang, r.floor_yuan),
             money(lang, r.weak_yuan),
             r.baseline_year,
-            thousands(r.runs as f64, 0)
+            grouped(r.runs as f64, 0)
         ),
         Lang::Zh => format!(
             "如果从{}年起实施以下政策，这 {n} 个村的经营性收入到{}年会如何增长、把握有多大、哪些村会掉队？目标是每个村年经营性收入达到底线 {}；低于 {} 的村为薄弱村。{}年的数据为基期。每项政策模拟 {} 次，各政策使用相同的随机抽样，因此政策间的差异逐次配对比较。",
@@ -395,7 +299,7 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             money(lang, r.floor_yuan),
             money(lang, r.weak_yuan),
             r.baseline_year,
-            thousands(r.runs as f64, 0)
+            grouped(r.runs as f64, 0)
         ),
     }));
     let rows = r
@@ -838,7 +742,7 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
 /// The sentence under a village table cut to its first `shown` rows of
 /// `total`: where the others are.
 fn more_villages(lang: Lang, shown: usize, total: usize, at_risk: bool) -> String {
-    let (shown_s, more) = (thousands(shown as f64, 0), thousands((total - shown) as f64, 0));
+    let (shown_s, more) = (grouped(shown as f64, 0), grouped((total - shown) as f64, 0));
     match (lang, at_risk) {
         (Lang::En, true) => format!(
             "The {shown_s} villages most at risk are shown; the other {more} villages at risk are in village_years.csv."
@@ -952,7 +856,7 @@ fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
         (w.prov_scenario_file.into(), m.scenario_file.clone()),
         (w.prov_sha.into(), m.scenario_sha256.clone()),
         (w.prov_seed.into(), m.seed.to_string()),
-        (w.prov_runs.into(), thousands(m.runs as f64, 0)),
+        (w.prov_runs.into(), grouped(m.runs as f64, 0)),
         (w.prov_threads.into(), m.threads.to_string()),
         (w.prov_command.into(), command),
         (w.prov_format.into(), r.format_version.to_string()),
@@ -1258,31 +1162,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percentages_never_round_a_chance_away() {
-        assert_eq!(pct(0.913), "91.3%");
-        assert_eq!((pct(0.0005), pct(0.9995)), ("<0.1%".to_string(), ">99.9%".to_string()));
-        assert_eq!((pct(0.0), pct(1.0)), ("0%".to_string(), "100%".to_string()));
-        assert_eq!(pct_cell(0.42), "42%");
-        assert_eq!(
-            (pct_cell(0.004), pct_cell(0.996)),
-            ("<1%".to_string(), ">99%".to_string())
-        );
-    }
-
-    #[test]
     fn numbers_and_odds() {
-        assert_eq!(money(Lang::En, 500_000.0), "500,000 yuan");
-        assert_eq!(money(Lang::Zh, 500_000.0), "50万元");
-        assert_eq!(money(Lang::Zh, 1_371_000.0), "137.1万元");
-        assert_eq!(money(Lang::Zh, 5_000.0), "5,000元");
         assert_eq!(odds(Lang::En, 0.913, 100), "in 9 runs out of 10 (91.3%)");
         assert_eq!(odds(Lang::En, 0.0, 1000), "in none of the 1,000 runs");
-        assert_eq!(pct_cell(0.001), "<1%");
-        assert_eq!(money_cell(Lang::Zh, 1_450_000.0), "145.0");
-        assert_eq!(
-            (ordinal(92.0), ordinal(21.0), ordinal(12.0)),
-            ("92nd".into(), "21st".into(), "12th".into())
-        );
         assert_eq!(md("a|b*c"), "a\\|b\\*c");
         assert_eq!(md("<script>&amp;\r\n# x"), "\\<script\\>\\&amp;  \\# x");
         assert_eq!(md_code("a`b|c\nd"), "a'b\\|c d");

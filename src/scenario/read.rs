@@ -16,9 +16,9 @@ use toml::Spanned;
 
 use super::error::{span_of, InvalidScenario, ScenarioError, Source};
 use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
+use crate::format::thousands;
 use crate::model::param::closest;
 use crate::model::param::{Dist, Domain, Num, Param};
-use crate::model::units::thousands;
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
 use crate::rng::key_of;
 

@@ -14,9 +14,10 @@ use std::io::Read;
 use std::path::Path;
 
 use super::error::{ScenarioError, Source};
+use crate::format::thousands;
 use crate::limits::{MAX_FILE_BYTES, MAX_VILLAGES};
 use crate::model::param::{Domain, Param};
-use crate::model::units::{parse_number, thousands};
+use crate::model::units::parse_number;
 
 /// One row of a villages CSV file.
 #[derive(Debug, Clone, PartialEq)]

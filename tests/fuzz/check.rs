@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use villagesim::charts::Lang;
 use villagesim::engine::{self, RunOptions};
+use villagesim::format::Lang;
 use villagesim::output::{self, summary_json, Manifest, RUN_FILES};
 use villagesim::scenario::InvalidScenario;
 use villagesim::summary::results::Results;

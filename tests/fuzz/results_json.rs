@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use villagesim::charts::Lang;
 use villagesim::engine::{self, RunOptions};
+use villagesim::format::Lang;
 use villagesim::output;
 
 use crate::check::{actionable, files_under, manifest, no_non_finite_text};
