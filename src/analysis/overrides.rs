@@ -217,16 +217,7 @@ fn resolve(doc: &DocumentMut, path: &ValuePath) -> Result<Vec<Step>, AnalysisErr
         } else {
             format!("`{}`", path.prefix(n))
         };
-        let entries = node
-            .as_array_of_tables()
-            .map(|a| a.iter().map(|t| t as &dyn toml_edit::TableLike).collect::<Vec<_>>())
-            .or_else(|| {
-                node.as_array().map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_inline_table().map(|t| t as &dyn toml_edit::TableLike))
-                        .collect()
-                })
-            });
+        let entries = list_entries(node);
         let (step, next) = match (step, &entries) {
             (Step::Index(i), Some(entries)) => {
                 if *i >= entries.len() {
@@ -240,24 +231,7 @@ fn resolve(doc: &DocumentMut, path: &ValuePath) -> Result<Vec<Step>, AnalysisErr
             }
             (Step::Index(_), None) => return Err(err(format!("{here} is not a list of entries"))),
             (Step::Key(name), Some(entries)) => {
-                let names: Vec<Option<&str>> = entries
-                    .iter()
-                    .map(|t| NAME_KEYS.iter().find_map(|k| t.get(k).and_then(|v| v.as_str())))
-                    .collect();
-                let Some(i) = names.iter().position(|n| *n == Some(name.as_str())) else {
-                    let known: Vec<String> = names
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| n.map_or(format!("[{i}]"), str::to_string))
-                        .collect();
-                    let refs: Vec<&str> = known.iter().map(String::as_str).collect();
-                    let hint = crate::model::param::closest(name, &refs)
-                        .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
-                    return Err(err(format!(
-                        "{here} has no entry `{name}`{hint}; entries: {} (by id, group or name, or by position [0], [1], ...)",
-                        known.join(", ")
-                    )));
-                };
+                let i = entry_by_name(&here, name, entries).map_err(err)?;
                 (Step::Index(i), node.get(i))
             }
             (Step::Key(key), None) => {
@@ -266,15 +240,7 @@ fn resolve(doc: &DocumentMut, path: &ValuePath) -> Result<Vec<Step>, AnalysisErr
                 };
                 let found = table.get(key).filter(|i| !i.is_none());
                 if found.is_none() && n != last {
-                    let keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
-                    let hint = crate::model::param::closest(key, &keys)
-                        .map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
-                    let listed = if keys.is_empty() {
-                        "it is empty".to_string()
-                    } else {
-                        format!("it has: {}", keys.join(", "))
-                    };
-                    return Err(err(format!("{here} has no `{key}`{hint}; {listed}")));
+                    return Err(err(missing_key(&here, key, table)));
                 }
                 if found.is_none() {
                     // The last key may be absent only in a table that exists.
@@ -292,6 +258,55 @@ fn resolve(doc: &DocumentMut, path: &ValuePath) -> Result<Vec<Step>, AnalysisErr
         node = next.ok_or_else(|| err(format!("{here} has no such entry")))?;
     }
     Ok(out)
+}
+
+/// The entries of a list of tables (`[[x]]` or `x = [{...}, ...]`), or
+/// `None` where `node` is not one.
+fn list_entries(node: &Item) -> Option<Vec<&dyn toml_edit::TableLike>> {
+    node.as_array_of_tables()
+        .map(|a| a.iter().map(|t| t as &dyn toml_edit::TableLike).collect::<Vec<_>>())
+        .or_else(|| {
+            node.as_array().map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_inline_table().map(|t| t as &dyn toml_edit::TableLike))
+                    .collect()
+            })
+        })
+}
+
+/// Position of the entry of `entries` whose id, group or name is `name`;
+/// the error lists the entries and the closest name.
+fn entry_by_name(here: &str, name: &str, entries: &[&dyn toml_edit::TableLike]) -> Result<usize, String> {
+    let names: Vec<Option<&str>> = entries
+        .iter()
+        .map(|t| NAME_KEYS.iter().find_map(|k| t.get(k).and_then(|v| v.as_str())))
+        .collect();
+    names.iter().position(|n| *n == Some(name)).ok_or_else(|| {
+        let known: Vec<String> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| n.map_or(format!("[{i}]"), str::to_string))
+            .collect();
+        let refs: Vec<&str> = known.iter().map(String::as_str).collect();
+        let hint =
+            crate::model::param::closest(name, &refs).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+        format!(
+            "{here} has no entry `{name}`{hint}; entries: {} (by id, group or name, or by position [0], [1], ...)",
+            known.join(", ")
+        )
+    })
+}
+
+/// "`x` has no `key` (did you mean ...?); it has: a, b".
+fn missing_key(here: &str, key: &str, table: &dyn toml_edit::TableLike) -> String {
+    let keys: Vec<&str> = table.iter().map(|(k, _)| k).collect();
+    let hint = crate::model::param::closest(key, &keys).map_or(String::new(), |c| format!(" (did you mean `{c}`?)"));
+    let listed = if keys.is_empty() {
+        "it is empty".to_string()
+    } else {
+        format!("it has: {}", keys.join(", "))
+    };
+    format!("{here} has no `{key}`{hint}; {listed}")
 }
 
 fn item_at_mut<'a>(doc: &'a mut DocumentMut, steps: &[Step]) -> Option<&'a mut Item> {

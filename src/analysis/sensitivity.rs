@@ -56,7 +56,7 @@ use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
 use crate::model::param::{Dist, Param, Per};
 use crate::model::Model;
 use crate::output::{OutputError, Staging};
-use crate::summary::results::Results;
+use crate::summary::results::Stat;
 
 /// Points of the Latin-hypercube design by default.
 pub const DEFAULT_SAMPLES: usize = 40;
@@ -351,39 +351,91 @@ pub fn run(
     let baseline = settings.simulate(&base_model)?;
     done();
     let policy = policy_index(&baseline, options.policy.as_deref())?;
-    let median = |r: &Results| final_mean_income(r, policy).p50;
-    let quantiles: Vec<Quantiles> = inputs.iter().map(|i| Quantiles::new(&i.param)).collect();
-
-    let mut results = Vec::with_capacity(inputs.len());
-    for (i, input) in inputs.iter().enumerate() {
-        let mut at = [(0.0, 0.0, 0.0); 2];
-        for (k, q) in [0.1, 0.9].into_iter().enumerate() {
-            let (model, used) = model_fixed(scenario, settings, &inputs, &[(i, quantiles[i].at(q))])?;
-            let outcome = final_mean_income(&settings.simulate(&model)?, policy);
-            at[k] = (used[0], outcome.p50, outcome.mean);
-            done();
-        }
-        results.push(InputResult {
-            name: input.name.clone(),
-            path: input.path.text.clone(),
-            per: input.per,
-            p10: at[0].0,
-            p90: at[1].0,
-            median_at_p10: at[0].1,
-            median_at_p90: at[1].1,
-            mean_at_p10: at[0].2,
-            mean_at_p90: at[1].2,
-            swing: (at[1].1 - at[0].1).abs(),
-            rank_correlation: None,
-            rank: 0,
-        });
-    }
-
-    // Latin-hypercube design over all inputs at once.
+    let design = Design {
+        scenario,
+        settings,
+        inputs: &inputs,
+        quantiles: inputs.iter().map(|i| Quantiles::new(&i.param)).collect(),
+        policy,
+        done,
+    };
+    let mut results = design.one_at_a_time()?;
     let k = options.samples;
     if k > 0 && !inputs.is_empty() {
+        let correlations = design.latin_hypercube(k)?;
+        for (r, rho) in results.iter_mut().zip(correlations) {
+            r.rank_correlation = rho;
+        }
+    }
+    rank(&mut results);
+    Ok(SensitivityResult {
+        scenario_name: baseline.scenario_name.clone(),
+        policy: baseline.policies[policy].name.clone(),
+        final_year: baseline.final_year,
+        runs: baseline.runs,
+        seed: baseline.seed,
+        samples: if inputs.is_empty() { 0 } else { k },
+        baseline_median: final_mean_income(&baseline, policy).p50,
+        inputs: results,
+    })
+}
+
+/// What every simulation of the analysis shares: the scenario, its
+/// uncertain inputs with their quantile functions, the policy whose final
+/// mean income is the outcome, and the progress callback.
+struct Design<'a> {
+    scenario: &'a Scenario,
+    settings: &'a Settings,
+    inputs: &'a [UncertainInput],
+    quantiles: Vec<Quantiles>,
+    policy: usize,
+    done: &'a (dyn Fn() + Sync),
+}
+
+impl Design<'_> {
+    /// The outcome with the inputs in `fixed` held at the given values, and
+    /// the values each input took.
+    fn outcome(&self, fixed: &[(usize, f64)]) -> Result<(Stat, Vec<f64>), AnalysisError> {
+        let (model, used) = model_fixed(self.scenario, self.settings, self.inputs, fixed)?;
+        let outcome = final_mean_income(&self.settings.simulate(&model)?, self.policy);
+        (self.done)();
+        Ok((outcome, used))
+    }
+
+    /// Each input alone at its 10th and then its 90th percentile, the
+    /// others uncertain as in the scenario.
+    fn one_at_a_time(&self) -> Result<Vec<InputResult>, AnalysisError> {
+        let mut results = Vec::with_capacity(self.inputs.len());
+        for (i, input) in self.inputs.iter().enumerate() {
+            let mut at = [(0.0, 0.0, 0.0); 2];
+            for (k, q) in [0.1, 0.9].into_iter().enumerate() {
+                let (outcome, used) = self.outcome(&[(i, self.quantiles[i].at(q))])?;
+                at[k] = (used[0], outcome.p50, outcome.mean);
+            }
+            results.push(InputResult {
+                name: input.name.clone(),
+                path: input.path.text.clone(),
+                per: input.per,
+                p10: at[0].0,
+                p90: at[1].0,
+                median_at_p10: at[0].1,
+                median_at_p90: at[1].1,
+                mean_at_p10: at[0].2,
+                mean_at_p90: at[1].2,
+                swing: (at[1].1 - at[0].1).abs(),
+                rank_correlation: None,
+                rank: 0,
+            });
+        }
+        Ok(results)
+    }
+
+    /// A Latin-hypercube design of `k` points over all inputs at once: the
+    /// Spearman rank correlation of each input with the outcome's median.
+    fn latin_hypercube(&self, k: usize) -> Result<Vec<Option<f64>>, AnalysisError> {
         let mut rng = ChaCha8Rng::seed_from_u64(DESIGN_SEED);
-        let strata: Vec<Vec<usize>> = inputs
+        let strata: Vec<Vec<usize>> = self
+            .inputs
             .iter()
             .map(|_| {
                 let mut p: Vec<usize> = (0..k).collect();
@@ -391,29 +443,29 @@ pub fn run(
                 p
             })
             .collect();
-        let mut values = vec![Vec::with_capacity(k); inputs.len()];
+        let mut values = vec![Vec::with_capacity(k); self.inputs.len()];
         let mut outcomes = Vec::with_capacity(k);
         for point in 0..k {
             let fixed: Vec<(usize, f64)> = strata
                 .iter()
-                .zip(&quantiles)
+                .zip(&self.quantiles)
                 .enumerate()
                 .map(|(i, (stratum, q))| (i, q.at((stratum[point] as f64 + 0.5) / k as f64)))
                 .collect();
-            let (model, used) = model_fixed(scenario, settings, &inputs, &fixed)?;
-            outcomes.push(median(&settings.simulate(&model)?));
+            let (outcome, used) = self.outcome(&fixed)?;
+            outcomes.push(outcome.p50);
             for (i, v) in used.into_iter().enumerate() {
                 values[i].push(v);
             }
-            done();
         }
-        for (r, xs) in results.iter_mut().zip(&values) {
-            r.rank_correlation = spearman(xs, &outcomes);
-        }
+        Ok(values.iter().map(|xs| spearman(xs, &outcomes)).collect())
     }
+}
 
-    // Medians come from the quantile sketch (steps of up to 0.78% of the
-    // level): equal swings are ordered by the exact swing of the means.
+/// Largest swing first, ranks from 1. Medians come from the quantile
+/// sketch (steps of up to 0.78% of the level): equal swings are ordered by
+/// the exact swing of the means.
+fn rank(results: &mut [InputResult]) {
     results.sort_by(|a, b| {
         let mean_swing = |r: &InputResult| (r.mean_at_p90 - r.mean_at_p10).abs();
         b.swing
@@ -423,16 +475,6 @@ pub fn run(
     for (rank, r) in results.iter_mut().enumerate() {
         r.rank = rank + 1;
     }
-    Ok(SensitivityResult {
-        scenario_name: baseline.scenario_name.clone(),
-        policy: baseline.policies[policy].name.clone(),
-        final_year: baseline.final_year,
-        runs: baseline.runs,
-        seed: baseline.seed,
-        samples: if inputs.is_empty() { 0 } else { k },
-        baseline_median: median(&baseline),
-        inputs: results,
-    })
 }
 
 /// `sensitivity.csv`: one row per input, largest swing first.

@@ -24,6 +24,37 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// Flags shared by `run` and `compare`.
+#[derive(Debug, clap::Args)]
+pub struct RunFlags {
+    /// Monte Carlo runs (overrides the file).
+    #[arg(long)]
+    pub runs: Option<u64>,
+    /// Master random seed (overrides the file).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: output/<scenario-slug>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar and no summary on standard output.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Switch uncertainty off: every uncertain parameter at its central
+    /// value (random events such as vacancies or defaults stay random).
+    #[arg(long)]
+    pub central: bool,
+    /// Language of the charts and reports.
+    #[arg(long, value_enum, default_value_t = LangArg::En)]
+    pub lang: LangArg,
+    /// Simulate even when the estimated memory (shown by `validate`)
+    /// exceeds what the machine has available.
+    #[arg(long)]
+    pub ignore_memory_limit: bool,
+}
+
 /// Flags shared by `sweep` and `sensitivity`.
 #[derive(Debug, clap::Args)]
 pub struct AnalysisFlags {

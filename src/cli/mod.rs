@@ -16,7 +16,7 @@ use villagesim::analysis::AnalysisError;
 use villagesim::scenario::{self, LoadError};
 use villagesim::{engine, output};
 
-use flags::LangArg;
+use flags::{LangArg, RunFlags};
 
 /// Writes a line to standard output, ignoring a closed pipe
 /// (`villagesim schema | head` must not panic).
@@ -74,32 +74,8 @@ pub enum Command {
     Run {
         /// The scenario file (TOML).
         file: PathBuf,
-        /// Monte Carlo runs (overrides the file).
-        #[arg(long)]
-        runs: Option<u64>,
-        /// Master random seed (overrides the file).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Output folder (default: output/<scenario-slug>).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: one per core). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
-        /// No progress bar and no summary on standard output.
-        #[arg(long, short)]
-        quiet: bool,
-        /// Switch uncertainty off: every uncertain parameter at its central
-        /// value (random events such as vacancies or defaults stay random).
-        #[arg(long)]
-        central: bool,
-        /// Language of the charts and reports.
-        #[arg(long, value_enum, default_value_t = LangArg::En)]
-        lang: LangArg,
-        /// Simulate even when the estimated memory (shown by `validate`)
-        /// exceeds what the machine has available.
-        #[arg(long)]
-        ignore_memory_limit: bool,
+        #[command(flatten)]
+        flags: RunFlags,
     },
     /// Simulate a scenario and compare its policies run by run against a reference.
     #[command(
@@ -113,20 +89,8 @@ pub enum Command {
         /// The policy to compare against (default: "no intervention").
         #[arg(long, default_value = "no intervention")]
         reference: String,
-        #[arg(long)]
-        runs: Option<u64>,
-        #[arg(long)]
-        seed: Option<u64>,
-        #[arg(long)]
-        out: Option<PathBuf>,
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Language of the charts and reports.
-        #[arg(long, value_enum, default_value_t = LangArg::En)]
-        lang: LangArg,
-        /// Simulate even when the estimated memory exceeds what the machine has.
-        #[arg(long)]
-        ignore_memory_limit: bool,
+        #[command(flatten)]
+        flags: RunFlags,
     },
     /// Rebuild the charts and reports of an earlier run from its saved results, without simulating.
     #[command(
@@ -204,52 +168,12 @@ impl From<AnalysisError> for CliError {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Run {
-            file,
-            runs,
-            seed,
-            out,
-            threads,
-            quiet,
-            central,
-            lang,
-            ignore_memory_limit,
-        } => run::run(
-            &file,
-            run::Flags {
-                runs,
-                seed,
-                out,
-                threads,
-                quiet,
-                central,
-                lang: lang.into(),
-                ignore_memory_limit,
-            },
-        ),
+        Command::Run { file, flags } => run::run(&file, &flags),
         Command::Compare {
             files,
             reference,
-            runs,
-            seed,
-            out,
-            threads,
-            lang,
-            ignore_memory_limit,
-        } => run::compare(
-            &files,
-            &reference,
-            run::Flags {
-                runs,
-                seed,
-                out,
-                threads,
-                quiet: false,
-                central: false,
-                lang: lang.into(),
-                ignore_memory_limit,
-            },
-        ),
+            flags,
+        } => run::compare(&files, &reference, &flags),
         Command::Report { dir, lang } => report::report(&dir, lang.into()),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),

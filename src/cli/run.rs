@@ -7,29 +7,17 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 
 use villagesim::engine::{self, RunOptions};
-use villagesim::format::Lang;
 use villagesim::model::Model;
 use villagesim::output::{self, summary_json, Manifest};
 use villagesim::scenario::{self, read::MAX_RUNS, ReadOptions};
 use villagesim::summary::results::Results;
 
+use super::flags::RunFlags;
 use super::print::{self, thousands};
 use super::CliError;
 
-/// The flags `run` and `compare` share.
-pub struct Flags {
-    pub runs: Option<u64>,
-    pub seed: Option<u64>,
-    pub out: Option<PathBuf>,
-    pub threads: Option<usize>,
-    pub quiet: bool,
-    pub central: bool,
-    pub lang: Lang,
-    pub ignore_memory_limit: bool,
-}
-
 /// `villagesim run`.
-pub fn run(file: &Path, flags: Flags) -> Result<(), CliError> {
+pub fn run(file: &Path, flags: &RunFlags) -> Result<(), CliError> {
     let read = ReadOptions {
         central_values: flags.central,
     };
@@ -39,16 +27,19 @@ pub fn run(file: &Path, flags: Flags) -> Result<(), CliError> {
         ignore_memory_limit: flags.ignore_memory_limit,
         ..Default::default()
     };
-    run_model(&model, &[file], &[digest], flags.out, options, flags.quiet, flags.lang).map(|_| ())
+    run_model(&model, &[file], &[digest], flags, options).map(|_| ())
 }
 
 /// `villagesim compare`.
-pub fn compare(files: &[PathBuf], reference: &str, flags: Flags) -> Result<(), CliError> {
+pub fn compare(files: &[PathBuf], reference: &str, flags: &RunFlags) -> Result<(), CliError> {
     let mut models = Vec::new();
     let mut digests = Vec::new();
     for file in files {
         let label = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        let (model, digest) = load(file, Default::default(), flags.runs, flags.seed)?;
+        let read = ReadOptions {
+            central_values: flags.central,
+        };
+        let (model, digest) = load(file, read, flags.runs, flags.seed)?;
         models.push((label, model));
         digests.push(digest);
     }
@@ -66,8 +57,10 @@ pub fn compare(files: &[PathBuf], reference: &str, flags: Flags) -> Result<(), C
         reference: names.iter().position(|n| *n == reference).unwrap_or(0),
         ignore_memory_limit: flags.ignore_memory_limit,
     };
-    let results = run_model(&model, &paths, &digests, flags.out, options, false, flags.lang)?;
-    print_comparison(&results, reference);
+    let results = run_model(&model, &paths, &digests, flags, options)?;
+    if !flags.quiet {
+        print_comparison(&results, reference);
+    }
     Ok(())
 }
 
@@ -107,12 +100,14 @@ fn run_model(
     model: &Model,
     files: &[&Path],
     digests: &[String],
-    out: Option<PathBuf>,
+    flags: &RunFlags,
     options: RunOptions,
-    quiet: bool,
-    lang: Lang,
 ) -> Result<Results, CliError> {
-    let out = out.unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
+    let quiet = flags.quiet;
+    let out = flags
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
     // Before simulating: a second run into the same folder refuses now,
     // not after minutes of work. Stale staging folders go here too.
     let _lock = output::OutputLock::acquire(&out)?;
@@ -146,7 +141,7 @@ fn run_model(
         peak_memory_mb: None,
         files: Vec::new(),
     };
-    output::write_run(&results, &mut manifest, &out, lang)?;
+    output::write_run(&results, &mut manifest, &out, flags.lang.into())?;
     if !quiet {
         print_closing(&results, &out, seconds, manifest.village_years_per_second);
     }
@@ -223,6 +218,17 @@ fn print_closing(results: &Results, out: &Path, seconds: f64, rate: f64) {
             p.expected_villages_below_floor.mean,
         );
     }
+    print_decisions(results, &summary);
+    print_backtests(&summary);
+    for line in &summary.advice {
+        say!("note: {line}");
+    }
+    say!("Outputs written to {}", out.display());
+}
+
+/// Public money, income added and coverage of each policy against no
+/// intervention.
+fn print_decisions(results: &Results, summary: &summary_json::Summary) {
     say!(
         "Over {}-{}, against no intervention:",
         results.start_year,
@@ -249,6 +255,10 @@ fn print_closing(results: &Results, out: &Path, seconds: f64, rate: f64) {
         }
         say!("{line}");
     }
+}
+
+/// Each backtest: where the observation sits in the simulated distribution.
+fn print_backtests(summary: &summary_json::Summary) {
     for p in &summary.policies {
         let Some(b) = &p.backtest else { continue };
         let mut line = format!("  backtest {} for \"{}\":", b.year, p.name);
@@ -269,8 +279,4 @@ fn print_closing(results: &Results, out: &Path, seconds: f64, rate: f64) {
         }
         say!("{line}");
     }
-    for line in &summary.advice {
-        say!("note: {line}");
-    }
-    say!("Outputs written to {}", out.display());
 }

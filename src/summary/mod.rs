@@ -1,6 +1,7 @@
 //! Aggregating runs: mergeable sums and sketches, and the finished results.
 
 pub mod accum;
+pub mod check;
 pub mod compare;
 pub mod interventions;
 pub mod results;
