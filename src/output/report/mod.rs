@@ -29,15 +29,27 @@ mod escape;
 mod view;
 mod words;
 
-/// The charts of the brief, in order: file stem and title. The one place
-/// that knows the chart code (which charts exist, and their wording).
-fn figures(r: &Results, lang: Lang) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = crate::charts::chart_files(r, lang)
+/// What the brief takes from the chart code.
+struct Charts {
+    /// File stem and title of each chart, in order.
+    figures: Vec<(String, String)>,
+    /// A policy's name as the charts show it.
+    policy_name: Box<view::Namer>,
+}
+
+/// The charts of the brief and their wording. The one place that knows the
+/// chart code (which charts exist, their titles, the policies' names).
+fn figures(r: &Results, lang: Lang) -> Charts {
+    let mut figures: Vec<(String, String)> = crate::charts::chart_files(r, lang)
         .into_iter()
         .map(|c| (c.stem.to_string(), c.title))
         .collect();
-    out.extend(crate::decision_charts::decision_chart_files(r, lang));
-    out
+    figures.extend(crate::decision_charts::decision_chart_files(r, lang));
+    let labels = crate::charts::Labels::new(lang);
+    Charts {
+        figures,
+        policy_name: Box::new(move |name| labels.policy_name(name)),
+    }
 }
 
 /// Prepares a chart's SVG for inline use: no XML declaration, no namespace

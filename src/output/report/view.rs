@@ -4,7 +4,6 @@
 
 use super::words::{odds, quoted, words};
 use super::{Manifest, AT_RISK, MAX_VILLAGE_ROWS};
-use crate::charts::Labels;
 use crate::format::{grouped, money, money_cell, ordinal, pct, pct_cell, signed_money, Lang};
 use crate::summary::results::{PolicyResults, Results, VillageYear};
 
@@ -54,34 +53,37 @@ fn package(r: &Results) -> usize {
         .map_or(0, |(i, _)| i)
 }
 
-fn name(l: &Labels, p: &PolicyResults) -> String {
-    l.policy_name(&p.name)
+/// A policy's display name, as the charts give it (see [`super::Charts`]).
+pub(super) type Namer = dyn Fn(&str) -> String;
+
+fn name(l: &Namer, p: &PolicyResults) -> String {
+    l(&p.name)
 }
 
-/// The whole document; `figures` are the charts' file stems and titles, in
-/// order (from [`super::figures`], the one place that knows the chart code).
-pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, figures: Vec<(String, String)>) -> Vec<Block> {
+/// The whole document; `charts` holds the charts' file stems and titles, in
+/// order, and the policies' names (from [`super::figures`], the one place
+/// that knows the chart code).
+pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts) -> Vec<Block> {
     let w = words(lang);
     let mut doc = Vec::new();
     doc.push(Block::Title(format!("{}: {}", r.scenario_name, w.brief)));
     if let Some(d) = &r.description {
         doc.push(Block::Subtitle(d.clone()));
     }
-    question(&mut doc, r, lang);
-    headline(&mut doc, r, lang);
+    question(&mut doc, r, lang, &*charts.policy_name);
+    headline(&mut doc, r, lang, &*charts.policy_name);
     doc.push(Block::H2(w.h_charts.into()));
-    for (stem, title) in figures {
+    for (stem, title) in charts.figures {
         doc.push(Block::Chart { stem, title });
     }
-    villages(&mut doc, r, lang);
-    assumptions(&mut doc, r, lang);
+    villages(&mut doc, r, lang, &*charts.policy_name);
+    assumptions(&mut doc, r, lang, &*charts.policy_name);
     provenance(&mut doc, r, m, lang);
     doc
 }
 
-fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
+fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
-    let l = Labels::new(lang);
     doc.push(Block::H2(w.h_question.into()));
     let n = grouped(r.villages.len() as f64, 0);
     doc.push(Block::P(match lang {
@@ -132,7 +134,7 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
                 p.description.clone().unwrap_or_default()
             };
             Row {
-                cells: vec![name(&l, p), measures, description],
+                cells: vec![name(l, p), measures, description],
                 risk: false,
             }
         })
@@ -145,9 +147,8 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
     });
 }
 
-fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
+fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
-    let l = Labels::new(lang);
     doc.push(Block::H2(w.h_headline.into()));
     let reference = &r.policies[0];
     let p_all = |p: &PolicyResults| p.years.last().map_or(0.0, |y| y.all_above_floor.mean);
@@ -171,7 +172,7 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             ),
         }
     } else {
-        let pkn = quoted(lang, &name(&l, pk));
+        let pkn = quoted(lang, &name(l, pk));
         match lang {
             Lang::En => {
                 let mut o = odds(lang, p_all(pk), r.runs);
@@ -216,7 +217,7 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
             Some(Row {
                 cells: vec![
-                    name(&l, p),
+                    name(l, p),
                     pct(last.all_above_floor.mean),
                     money_cell(lang, mi.mean),
                     format!("{} – {}", money_cell(lang, mi.p5), money_cell(lang, mi.p95)),
@@ -314,15 +315,14 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
                 Lang::Zh => format!("期内财政资金平均 {}。", money(lang, public)),
             };
         }
-        items.push((name(&l, p), s));
+        items.push((name(l, p), s));
     }
     doc.push(Block::List(items));
-    backtest(doc, r, lang);
+    backtest(doc, r, lang, l);
 }
 
 /// Where the scenario's `[backtest]` observation falls, one sentence for all policies.
-fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
-    let l = Labels::new(lang);
+fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let Some(b) = r.policies.iter().find_map(|p| p.backtest.as_ref()) else {
         return;
     };
@@ -341,8 +341,8 @@ fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             .filter_map(|p| {
                 let q = p.backtest.as_ref()?.percentile_of_observed_mean?;
                 Some(match lang {
-                    Lang::En => format!("{} under {}", ordinal(100.0 * q), quoted(lang, &name(&l, p))),
-                    Lang::Zh => format!("{}下为第 {:.0} 百分位", quoted(lang, &name(&l, p)), 100.0 * q),
+                    Lang::En => format!("{} under {}", ordinal(100.0 * q), quoted(lang, &name(l, p))),
+                    Lang::Zh => format!("{}下为第 {:.0} 百分位", quoted(lang, &name(l, p)), 100.0 * q),
                 })
             })
             .collect();
@@ -361,7 +361,7 @@ fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             .iter()
             .filter_map(|p| {
                 let pb = p.backtest.as_ref()?;
-                Some(format!("{} {}", quoted(lang, &name(&l, p)), pct(pb.p_full_coverage)))
+                Some(format!("{} {}", quoted(lang, &name(l, p)), pct(pb.p_full_coverage)))
             })
             .collect();
         s += &match (lang, full) {
@@ -388,9 +388,8 @@ fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
     doc.push(Block::P(s));
 }
 
-fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
+fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
-    let l = Labels::new(lang);
     doc.push(Block::H2(w.h_villages.into()));
     let k = package(r);
     let pk = &r.policies[k];
@@ -403,9 +402,9 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
     let counts: Vec<String> = r
         .policies
         .iter()
-        .map(|p| format!("{} {}", name(&l, p), at_risk_count(p)))
+        .map(|p| format!("{} {}", name(l, p), at_risk_count(p)))
         .collect();
-    let pkn = quoted(lang, &name(&l, pk));
+    let pkn = quoted(lang, &name(l, pk));
     let risk_pct = format!("{:.0}%", 100.0 * AT_RISK);
     doc.push(Block::P(match lang {
         Lang::En => format!(
@@ -446,14 +445,14 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
         format!("P50 ({unit})"),
         format!("P90 ({unit})"),
         match lang {
-            Lang::En => format!("Below floor: {}", name(&l, pk)),
-            Lang::Zh => format!("低于底线概率：{}", name(&l, pk)),
+            Lang::En => format!("Below floor: {}", name(l, pk)),
+            Lang::Zh => format!("低于底线概率：{}", name(l, pk)),
         },
     ];
     if !same {
         head.push(match lang {
-            Lang::En => format!("Below floor: {}", name(&l, reference)),
-            Lang::Zh => format!("低于底线概率：{}", name(&l, reference)),
+            Lang::En => format!("Below floor: {}", name(l, reference)),
+            Lang::Zh => format!("低于底线概率：{}", name(l, reference)),
         });
     }
     let mut numeric = vec![false, false, false, true, true, true, true, true];
@@ -559,9 +558,8 @@ fn more_villages(lang: Lang, shown: usize, total: usize, at_risk: bool) -> Strin
     }
 }
 
-fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
+fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
-    let l = Labels::new(lang);
     doc.push(Block::H2(w.h_assumptions.into()));
     let mut flagged: Vec<(String, String)> = Vec::new();
     for p in &r.policies {
@@ -571,13 +569,13 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
                     "{} ({}, in {}): its effect is an assumed uplift, not a measured one; figures that include it rest on that assumption.",
                     a.name,
                     a.kind,
-                    quoted(lang, &name(&l, p))
+                    quoted(lang, &name(l, p))
                 ),
                 Lang::Zh => format!(
                     "{}（{}，见{}）：其效果为假设的提升幅度，并非实测；包含该措施的数据均以此假设为前提。",
                     a.name,
                     a.kind,
-                    quoted(lang, &name(&l, p))
+                    quoted(lang, &name(l, p))
                 ),
             };
             if !flagged.iter().any(|(_, l)| *l == line) {
