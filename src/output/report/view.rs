@@ -86,24 +86,15 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
     doc.push(Block::H2(w.h_question.into()));
     let n = grouped(r.villages.len() as f64, 0);
+    let (start, end, base) = (r.start_year, r.final_year, r.baseline_year);
+    let (floor, weak) = (money(lang, r.floor_yuan), money(lang, r.weak_yuan));
+    let runs = grouped(r.runs as f64, 0);
     doc.push(Block::P(match lang {
         Lang::En => format!(
-            "If these policies are put in place from {}, how will the operating income of the {n} villages grow to {}, how sure can we be, and which villages stay behind? Every village should reach the floor of {} a year; villages under {} count as weak. Figures for {} are the baseline. Each policy is simulated {} times on the same random draws as the others, so differences between policies are measured run by run.",
-            r.start_year,
-            r.final_year,
-            money(lang, r.floor_yuan),
-            money(lang, r.weak_yuan),
-            r.baseline_year,
-            grouped(r.runs as f64, 0)
+            "If these policies are put in place from {start}, how will the operating income of the {n} villages grow to {end}, how sure can we be, and which villages stay behind? Every village should reach the floor of {floor} a year; villages under {weak} count as weak. Figures for {base} are the baseline. Each policy is simulated {runs} times on the same random draws as the others, so differences between policies are measured run by run."
         ),
         Lang::Zh => format!(
-            "如果从{}年起实施以下政策，这 {n} 个村的经营性收入到{}年会如何增长、把握有多大、哪些村会掉队？目标是每个村年经营性收入达到底线 {}；低于 {} 的村为薄弱村。{}年的数据为基期。每项政策模拟 {} 次，各政策使用相同的随机抽样，因此政策间的差异逐次配对比较。",
-            r.start_year,
-            r.final_year,
-            money(lang, r.floor_yuan),
-            money(lang, r.weak_yuan),
-            r.baseline_year,
-            grouped(r.runs as f64, 0)
+            "如果从{start}年起实施以下政策，这 {n} 个村的经营性收入到{end}年会如何增长、把握有多大、哪些村会掉队？目标是每个村年经营性收入达到底线 {floor}；低于 {weak} 的村为薄弱村。{base}年的数据为基期。每项政策模拟 {runs} 次，各政策使用相同的随机抽样，因此政策间的差异逐次配对比较。"
         ),
     }));
     let rows = r
