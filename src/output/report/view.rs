@@ -271,22 +271,18 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             .find(|c| c.policy == p.name && c.reference == reference.name)
         {
             let d = &c.diff_mean_village_income_yuan;
+            let (mean, lo, hi) = (
+                signed_money(lang, d.mean),
+                signed_money(lang, d.p5),
+                signed_money(lang, d.p95),
+            );
+            let (higher, below) = (pct(c.p_higher_income), c.diff_villages_below_floor.mean);
             s += &match lang {
                 Lang::En => format!(
-                    " Run by run against no intervention: {} a village (90% interval {} to {}), higher in {} of runs; {:+.1} villages below the floor.",
-                    signed_money(lang, d.mean),
-                    signed_money(lang, d.p5),
-                    signed_money(lang, d.p95),
-                    pct(c.p_higher_income),
-                    c.diff_villages_below_floor.mean
+                    " Run by run against no intervention: {mean} a village (90% interval {lo} to {hi}), higher in {higher} of runs; {below:+.1} villages below the floor."
                 ),
                 Lang::Zh => format!(
-                    "与无干预逐次配对比较：村均 {}（90% 区间 {} 至 {}），{} 的模拟中更高；低于底线的村 {:+.1} 个。",
-                    signed_money(lang, d.mean),
-                    signed_money(lang, d.p5),
-                    signed_money(lang, d.p95),
-                    pct(c.p_higher_income),
-                    c.diff_villages_below_floor.mean
+                    "与无干预逐次配对比较：村均 {mean}（90% 区间 {lo} 至 {hi}），{higher} 的模拟中更高；低于底线的村 {below:+.1} 个。"
                 ),
             };
         }
