@@ -1,0 +1,176 @@
+//! The policy brief: `report.html` (self-contained: charts as inline SVG,
+//! styles inline, no script, no external reference, printable on A4) and
+//! `report.md` (the same content, charts as the files beside it).
+//!
+//! Both are rendered by askama templates (`src/output/templates/`, checked
+//! at compile time) from one list of view [`Block`]s built from [`Results`]
+//! and the run's [`Manifest`] only, so `villagesim report OUTPUT_DIR`
+//! rebuilds them from saved files. Every fixed word of the report, in English
+//! and Chinese, is in [`words`]; the view structs are built in [`view`];
+//! escaping is the template engine's ([`escape`]).
+
+use askama::Template;
+
+use super::Manifest;
+use crate::format::Lang;
+use crate::summary::results::Results;
+use view::Block;
+use words::words;
+
+/// A village is "at risk" when its probability of ending below the floor is
+/// at least this.
+pub const AT_RISK: f64 = 0.2;
+
+/// Most rows of a table of villages: beyond it the brief shows the villages
+/// most at risk and says how many more are in `village_years.csv`.
+pub const MAX_VILLAGE_ROWS: usize = 100;
+
+mod escape;
+mod view;
+mod words;
+
+/// What the brief takes from the chart code.
+struct Charts {
+    /// File stem and title of each chart, in order.
+    figures: Vec<(String, String)>,
+    /// A policy's name as the charts show it.
+    policy_name: Box<view::Namer>,
+}
+
+/// The charts of the brief and their wording. The one place that knows the
+/// chart code (which charts exist, their titles, the policies' names).
+fn figures(r: &Results, lang: Lang) -> Charts {
+    let mut figures: Vec<(String, String)> = crate::charts::chart_files(r, lang)
+        .into_iter()
+        .map(|c| (c.stem.to_string(), c.title))
+        .collect();
+    figures.extend(crate::decision_charts::decision_chart_files(r, lang));
+    let labels = crate::charts::Labels::new(lang);
+    Charts {
+        figures,
+        policy_name: Box::new(move |name| labels.policy_name(name)),
+    }
+}
+
+/// Prepares a chart's SVG for inline use: no XML declaration, no namespace
+/// URL (HTML needs none), scalable by CSS through its `viewBox`.
+fn inline_svg(svg: &str, title: &str) -> String {
+    let start = svg.find("<svg").unwrap_or(0);
+    let body = svg[start..].replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
+    let label = askama::filters::escape(title, escape::Html).map_or_else(|_| String::new(), |t| t.to_string());
+    body.replacen("<svg", &format!("<svg role=\"img\" aria-label=\"{label}\""), 1)
+}
+
+/// `report.html`, laid out by `templates/report.html`.
+#[derive(Template)]
+#[template(path = "report.html")]
+struct HtmlReport<'a> {
+    lang_attr: &'a str,
+    tool: &'a str,
+    version: &'a str,
+    title: String,
+    colon: &'a str,
+    doc: Vec<Block>,
+    charts: &'a [(String, String)],
+}
+
+impl HtmlReport<'_> {
+    /// The chart's SVG ready to inline, if it was handed in.
+    fn svg(&self, stem: &str, title: &str) -> Option<String> {
+        self.charts
+            .iter()
+            .find(|(st, _)| st == stem)
+            .map(|(_, svg)| inline_svg(svg, title))
+    }
+
+    fn th_class(&self, numeric: &[bool], i: usize) -> &'static str {
+        if numeric[i] {
+            " class=\"n\""
+        } else {
+            ""
+        }
+    }
+
+    /// The first column of the villages table holds the risk mark.
+    fn td_class(&self, class: &str, numeric: &[bool], i: usize) -> &'static str {
+        if class == "villages" && i == 0 {
+            " class=\"mark\""
+        } else if numeric.get(i).copied().unwrap_or(false) {
+            " class=\"n\""
+        } else {
+            ""
+        }
+    }
+}
+
+/// `report.md`, laid out by `templates/report.md`.
+#[derive(Template)]
+#[template(path = "report.md")]
+struct MdReport<'a> {
+    colon: &'a str,
+    doc: Vec<Block>,
+}
+
+impl MdReport<'_> {
+    /// The rule under a table's head: numeric columns right-aligned.
+    fn rule(&self, numeric: &[bool]) -> String {
+        let rule: Vec<&str> = numeric.iter().map(|&n| if n { "---:" } else { "---" }).collect();
+        rule.join(" | ")
+    }
+}
+
+mod filters {
+    /// `md_code`: see [`super::escape::md_code`].
+    #[askama::filter_fn]
+    pub fn md_code<T: std::fmt::Display>(s: T, _: &dyn askama::Values) -> askama::Result<String> {
+        Ok(super::escape::md_code(&s.to_string()))
+    }
+}
+
+/// `report.html`: self-contained, printable on A4. `charts` holds each
+/// chart's file stem and SVG text.
+pub fn html(results: &Results, manifest: &Manifest, charts: &[(String, String)], lang: Lang) -> String {
+    let w = words(lang);
+    let page = HtmlReport {
+        lang_attr: w.lang_attr,
+        tool: &manifest.tool,
+        version: &manifest.version,
+        title: format!("{}: {}", results.scenario_name, w.brief),
+        colon: w.colon,
+        doc: view::build(results, manifest, lang, figures(results, lang)),
+        charts,
+    };
+    page.render().expect("the report template renders into a String")
+}
+
+/// `report.md`: the same content as [`html`], charts as the PNG files in
+/// `charts/` beside it.
+pub fn markdown(results: &Results, manifest: &Manifest, lang: Lang) -> String {
+    let page = MdReport {
+        colon: words(lang).colon,
+        doc: view::build(results, manifest, lang, figures(results, lang)),
+    };
+    page.render().expect("the report template renders into a String")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape::{md, md_code};
+    use super::words::odds;
+    use super::*;
+
+    #[test]
+    fn numbers_and_odds() {
+        assert_eq!(odds(Lang::En, 0.913, 100), "in 9 runs out of 10 (91.3%)");
+        assert_eq!(odds(Lang::En, 0.0, 1000), "in none of the 1,000 runs");
+        assert_eq!(md("a|b*c"), "a\\|b\\*c");
+        assert_eq!(md("<script>&amp;\r\n# x"), "\\<script\\>\\&amp;  \\# x");
+        assert_eq!(md_code("a`b|c\nd"), "a'b\\|c d");
+        assert_eq!(
+            askama::filters::escape("<a & \"b\">", escape::Html)
+                .unwrap()
+                .to_string(),
+            "&lt;a &amp; &quot;b&quot;&gt;"
+        );
+    }
+}

@@ -1,0 +1,659 @@
+//! The document as plain view blocks built from [`Results`]: every figure
+//! already formatted (through [`crate::format`]), nothing escaped; the
+//! templates lay the blocks out as HTML or Markdown.
+
+use super::words::{odds, quoted, words};
+use super::{Manifest, AT_RISK, MAX_VILLAGE_ROWS};
+use crate::format::{grouped, money, money_cell, ordinal, pct, pct_cell, signed_money, Lang};
+use crate::summary::results::{PolicyResults, Results, VillageYear};
+
+/// A table row; `risk` rows are marked.
+pub(super) struct Row {
+    pub(super) cells: Vec<String>,
+    pub(super) risk: bool,
+}
+
+pub(super) enum Block {
+    Title(String),
+    Subtitle(String),
+    H2(String),
+    H3(String),
+    /// The one sentence to read if nothing else.
+    Lead(String),
+    P(String),
+    Note(String),
+    /// Items with a bold lead (a policy's name) and their text.
+    List(Vec<(String, String)>),
+    /// `numeric[i]`: column i is right-aligned.
+    Table {
+        head: Vec<String>,
+        numeric: Vec<bool>,
+        rows: Vec<Row>,
+        class: &'static str,
+    },
+    Chart {
+        stem: String,
+        title: String,
+    },
+    KeyValues(Vec<(String, String)>),
+}
+
+/// Final-year entry of a village under a policy.
+fn final_year(p: &PolicyResults, v: usize) -> Option<&VillageYear> {
+    p.villages.get(v).and_then(|ys| ys.last())
+}
+
+/// The policy the village tables show: the one with the most measures (the
+/// last such), "the package".
+fn package(r: &Results) -> usize {
+    r.policies
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, p)| (p.interventions.len(), *i))
+        .map_or(0, |(i, _)| i)
+}
+
+/// A policy's display name, as the charts give it (see [`super::Charts`]).
+pub(super) type Namer = dyn Fn(&str) -> String;
+
+fn name(l: &Namer, p: &PolicyResults) -> String {
+    l(&p.name)
+}
+
+/// The whole document; `charts` holds the charts' file stems and titles, in
+/// order, and the policies' names (from [`super::figures`], the one place
+/// that knows the chart code).
+pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts) -> Vec<Block> {
+    let w = words(lang);
+    let mut doc = Vec::new();
+    doc.push(Block::Title(format!("{}: {}", r.scenario_name, w.brief)));
+    if let Some(d) = &r.description {
+        doc.push(Block::Subtitle(d.clone()));
+    }
+    question(&mut doc, r, lang, &*charts.policy_name);
+    headline(&mut doc, r, lang, &*charts.policy_name);
+    doc.push(Block::H2(w.h_charts.into()));
+    for (stem, title) in charts.figures {
+        doc.push(Block::Chart { stem, title });
+    }
+    villages(&mut doc, r, lang, &*charts.policy_name);
+    assumptions(&mut doc, r, lang, &*charts.policy_name);
+    provenance(&mut doc, r, m, lang);
+    doc
+}
+
+fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
+    let w = words(lang);
+    doc.push(Block::H2(w.h_question.into()));
+    let n = grouped(r.villages.len() as f64, 0);
+    let (start, end, base) = (r.start_year, r.final_year, r.baseline_year);
+    let (floor, weak) = (money(lang, r.floor_yuan), money(lang, r.weak_yuan));
+    let runs = grouped(r.runs as f64, 0);
+    doc.push(Block::P(match lang {
+        Lang::En => format!(
+            "If these policies are put in place from {start}, how will the operating income of the {n} villages grow to {end}, how sure can we be, and which villages stay behind? Every village should reach the floor of {floor} a year; villages under {weak} count as weak. Figures for {base} are the baseline. Each policy is simulated {runs} times on the same random draws as the others, so differences between policies are measured run by run."
+        ),
+        Lang::Zh => format!(
+            "如果从{start}年起实施以下政策，这 {n} 个村的经营性收入到{end}年会如何增长、把握有多大、哪些村会掉队？目标是每个村年经营性收入达到底线 {floor}；低于 {weak} 的村为薄弱村。{base}年的数据为基期。每项政策模拟 {runs} 次，各政策使用相同的随机抽样，因此政策间的差异逐次配对比较。"
+        ),
+    }));
+    let rows = r
+        .policies
+        .iter()
+        .map(|p| {
+            let measures = if p.appraisals.is_empty() && p.interventions.is_empty() {
+                w.none.to_string()
+            } else if p.appraisals.is_empty() {
+                p.interventions.join(", ")
+            } else {
+                p.appraisals
+                    .iter()
+                    .map(|a| {
+                        let tag = if a.assumption {
+                            format!(" [{}]", w.assumption_tag)
+                        } else {
+                            String::new()
+                        };
+                        format!("{} ({}){tag}", a.name, a.kind)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let description = if p.interventions.is_empty() {
+                w.counterfactual.to_string()
+            } else {
+                p.description.clone().unwrap_or_default()
+            };
+            Row {
+                cells: vec![name(l, p), measures, description],
+                risk: false,
+            }
+        })
+        .collect();
+    doc.push(Block::Table {
+        head: vec![w.policy.into(), w.measures.into(), w.description.into()],
+        numeric: vec![false, false, false],
+        rows,
+        class: "policies",
+    });
+}
+
+fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
+    let w = words(lang);
+    doc.push(Block::H2(w.h_headline.into()));
+    let reference = &r.policies[0];
+    let p_all = |p: &PolicyResults| p.years.last().map_or(0.0, |y| y.all_above_floor.mean);
+    let p_ref = p_all(reference);
+    let k = package(r);
+    let pk = &r.policies[k];
+    let base_mean = reference.years.first().map_or(f64::NAN, |y| y.mean_income_yuan.mean);
+    // The lead: the package against doing nothing.
+    let floor = money(lang, r.floor_yuan);
+    let lead = if k == 0 {
+        match lang {
+            Lang::En => format!(
+                "Without any measure, every village reaches {floor} by {} {}.",
+                r.final_year,
+                odds(lang, p_ref, r.runs)
+            ),
+            Lang::Zh => format!(
+                "不采取任何措施时，{}到{}年所有村均达到 {floor}。",
+                odds(lang, p_ref, r.runs),
+                r.final_year
+            ),
+        }
+    } else {
+        let pkn = quoted(lang, &name(l, pk));
+        match lang {
+            Lang::En => {
+                let mut o = odds(lang, p_all(pk), r.runs);
+                o[..1].make_ascii_uppercase();
+                format!(
+                    "{o}, every village reaches {floor} by {} under {pkn}; without it, {}.",
+                    r.final_year,
+                    odds(lang, p_ref, r.runs).trim_start_matches("in ")
+                )
+            }
+            Lang::Zh => format!(
+                "在{pkn}下，{}到{}年所有村均达到 {floor}；不实施时为{}。",
+                odds(lang, p_all(pk), r.runs),
+                r.final_year,
+                odds(lang, p_ref, r.runs).trim_start_matches('在')
+            ),
+        }
+    };
+    doc.push(Block::Lead(lead));
+    doc.push(Block::P(match lang {
+        Lang::En => format!(
+            "Mean village operating income was {} in {} (baseline). Figures below are for {}; ranges are those of 90% of the runs.",
+            money(lang, base_mean),
+            r.baseline_year,
+            r.final_year
+        ),
+        Lang::Zh => format!(
+            "{}年（基期）村均经营性收入为 {}。以下为{}年的数据；区间为 90% 的模拟结果所在范围。",
+            r.baseline_year,
+            money(lang, base_mean),
+            r.final_year
+        ),
+    }));
+    // The summary table.
+    let rows = r
+        .policies
+        .iter()
+        .filter_map(|p| {
+            let last = p.years.last()?;
+            let mi = &last.mean_income_yuan;
+            let bf = &last.below_floor;
+            let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
+            Some(Row {
+                cells: vec![
+                    name(l, p),
+                    pct(last.all_above_floor.mean),
+                    money_cell(lang, mi.mean),
+                    format!("{} – {}", money_cell(lang, mi.p5), money_cell(lang, mi.p95)),
+                    format!("{:.1}", bf.mean),
+                    format!("{:.0} – {:.0}", bf.p5, bf.p95),
+                    money_cell(lang, public),
+                ],
+                risk: false,
+            })
+        })
+        .collect();
+    let year = r.final_year;
+    doc.push(Block::Table {
+        head: vec![
+            w.policy.into(),
+            format!("{} ({year})", w.col_full_coverage),
+            format!("{} ({year})", w.col_mean_income),
+            w.col_interval.into(),
+            format!("{} ({year})", w.col_below_floor),
+            w.col_interval.into(),
+            w.col_public_money.into(),
+        ],
+        numeric: vec![false, true, true, true, true, true, true],
+        rows,
+        class: "summary",
+    });
+    // One item per policy, in plain sentences.
+    let mut items = Vec::new();
+    for p in &r.policies {
+        let Some(last) = p.years.last() else { continue };
+        let mi = &last.mean_income_yuan;
+        let bf = &last.below_floor;
+        let mut s = match lang {
+            Lang::En => format!(
+                "every village at the floor by {} {}. Mean village income {} (90% of runs: {} to {}); {:.1} villages below the floor on average ({} to {}).",
+                r.final_year,
+                odds(lang, p_all(p), r.runs),
+                money(lang, mi.mean),
+                money(lang, mi.p5),
+                money(lang, mi.p95),
+                bf.mean,
+                bf.p5.round(),
+                bf.p95.round()
+            ),
+            Lang::Zh => format!(
+                "{}到{}年所有村均达到底线。村均收入 {}（90% 的模拟在 {} 至 {} 之间）；低于底线的村平均 {:.1} 个（{} 至 {} 个）。",
+                odds(lang, p_all(p), r.runs),
+                r.final_year,
+                money(lang, mi.mean),
+                money(lang, mi.p5),
+                money(lang, mi.p95),
+                bf.mean,
+                bf.p5.round(),
+                bf.p95.round()
+            ),
+        };
+        if let Some(c) = r
+            .comparisons
+            .iter()
+            .find(|c| c.policy == p.name && c.reference == reference.name)
+        {
+            let d = &c.diff_mean_village_income_yuan;
+            let (mean, lo, hi) = (
+                signed_money(lang, d.mean),
+                signed_money(lang, d.p5),
+                signed_money(lang, d.p95),
+            );
+            let (higher, below) = (pct(c.p_higher_income), c.diff_villages_below_floor.mean);
+            s += &match lang {
+                Lang::En => format!(
+                    " Run by run against no intervention: {mean} a village (90% interval {lo} to {hi}), higher in {higher} of runs; {below:+.1} villages below the floor."
+                ),
+                Lang::Zh => format!(
+                    "与无干预逐次配对比较：村均 {mean}（90% 区间 {lo} 至 {hi}），{higher} 的模拟中更高；低于底线的村 {below:+.1} 个。"
+                ),
+            };
+        }
+        if !p.coverage.is_empty() {
+            let half = p.coverage.iter().find(|c| c.p_reached_by >= 0.5);
+            s += &match (lang, half) {
+                (Lang::En, Some(c)) => format!(" Full coverage is reached by {} in half the runs.", c.year),
+                (Lang::En, None) => format!(" Full coverage is not reached by {} in half the runs.", r.final_year),
+                (Lang::Zh, Some(c)) => format!("半数模拟在{}年前实现全覆盖。", c.year),
+                (Lang::Zh, None) => format!("到{}年，实现全覆盖的模拟不足半数。", r.final_year),
+            };
+        }
+        let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
+        if public > 0.0 {
+            s += &match lang {
+                Lang::En => format!(" Public money over the horizon: {} on average.", money(lang, public)),
+                Lang::Zh => format!("期内财政资金平均 {}。", money(lang, public)),
+            };
+        }
+        items.push((name(l, p), s));
+    }
+    doc.push(Block::List(items));
+    backtest(doc, r, lang, l);
+}
+
+/// Where the scenario's `[backtest]` observation falls, one sentence for all policies.
+fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
+    let Some(b) = r.policies.iter().find_map(|p| p.backtest.as_ref()) else {
+        return;
+    };
+    let sep = match lang {
+        Lang::En => ", ",
+        Lang::Zh => "，",
+    };
+    let mut s = match lang {
+        Lang::En => format!("Backtest, {}: ", b.year),
+        Lang::Zh => format!("回测（{}年）：", b.year),
+    };
+    if let Some(o) = b.observed_mean_village_income_yuan {
+        let at: Vec<String> = r
+            .policies
+            .iter()
+            .filter_map(|p| {
+                let q = p.backtest.as_ref()?.percentile_of_observed_mean?;
+                Some(match lang {
+                    Lang::En => format!("{} under {}", ordinal(100.0 * q), quoted(lang, &name(l, p))),
+                    Lang::Zh => format!("{}下为第 {:.0} 百分位", quoted(lang, &name(l, p)), 100.0 * q),
+                })
+            })
+            .collect();
+        s += &match lang {
+            Lang::En => format!(
+                "the observed mean village income of {} sits at these percentiles of the runs: {}.",
+                money(lang, o),
+                at.join(sep)
+            ),
+            Lang::Zh => format!("实际村均收入 {} 在模拟分布中的位置：{}。", money(lang, o), at.join(sep)),
+        };
+    }
+    if let Some(full) = b.observed_full_coverage {
+        let sim: Vec<String> = r
+            .policies
+            .iter()
+            .filter_map(|p| {
+                let pb = p.backtest.as_ref()?;
+                Some(format!("{} {}", quoted(lang, &name(l, p)), pct(pb.p_full_coverage)))
+            })
+            .collect();
+        s += &match (lang, full) {
+            (Lang::En, true) => {
+                " Every village was observed at the floor; the runs give full coverage that year".to_string()
+            }
+            (Lang::En, false) => {
+                " Not every village was observed at the floor; the runs give full coverage that year".to_string()
+            }
+            (Lang::Zh, true) => "当年实际所有村均达到底线；模拟中全覆盖的概率：".to_string(),
+            (Lang::Zh, false) => "当年实际并非所有村均达到底线；模拟中全覆盖的概率：".to_string(),
+        };
+        s += &match lang {
+            Lang::En => format!(" with probability {}.", sim.join(sep)),
+            Lang::Zh => format!("{}。", sim.join(sep)),
+        };
+    }
+    if let Some(src) = &b.source {
+        s += &match lang {
+            Lang::En => format!(" Source: {src}. The observation is not used to tune anything."),
+            Lang::Zh => format!("来源：{src}。该观测值未用于调整任何参数。"),
+        };
+    }
+    doc.push(Block::P(s));
+}
+
+fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
+    let w = words(lang);
+    doc.push(Block::H2(w.h_villages.into()));
+    let k = package(r);
+    let pk = &r.policies[k];
+    let reference = &r.policies[0];
+    let at_risk_count = |p: &PolicyResults| {
+        (0..r.villages.len())
+            .filter(|&v| final_year(p, v).is_some_and(|y| y.p_below_floor >= AT_RISK))
+            .count()
+    };
+    let counts: Vec<String> = r
+        .policies
+        .iter()
+        .map(|p| format!("{} {}", name(l, p), at_risk_count(p)))
+        .collect();
+    let pkn = quoted(lang, &name(l, pk));
+    let risk_pct = format!("{:.0}%", 100.0 * AT_RISK);
+    doc.push(Block::P(match lang {
+        Lang::En => format!(
+            "A village is at risk (marked {}) when it ends {} below the floor of {} in {risk_pct} of runs or more. The tables show final-year ({}) operating income under {pkn}, the policy with the most measures: P10, P50 and P90 are the values 10%, 50% and 90% of runs stay under. Villages at risk under each policy: {}.",
+            w.risk_mark,
+            r.final_year,
+            money(lang, r.floor_yuan),
+            r.final_year,
+            counts.join(", ")
+        ),
+        Lang::Zh => format!(
+            "若某村在 {risk_pct} 及以上的模拟中{}年收入低于底线 {}，即视为风险村（标记 {}）。下表为{pkn}（措施最多的政策）下{}年的经营性收入：P10、P50、P90 分别为 10%、50%、90% 的模拟结果不超过的数值。各政策下的风险村数：{}。",
+            r.final_year,
+            money(lang, r.floor_yuan),
+            w.risk_mark,
+            r.final_year,
+            counts.join("，")
+        ),
+    }));
+    let unit = match lang {
+        Lang::En => "yuan",
+        Lang::Zh => "万元",
+    };
+    let mut order: Vec<usize> = (0..r.villages.len()).collect();
+    let key = |v: usize| final_year(pk, v).map_or((0.0, 0.0), |y| (y.p_below_floor, y.income_yuan.p50));
+    order.sort_by(|&a, &b| {
+        let (pa, ma) = key(a);
+        let (pb, mb) = key(b);
+        pb.total_cmp(&pa).then(ma.total_cmp(&mb)).then(a.cmp(&b))
+    });
+    let same = std::ptr::eq(pk, reference);
+    let mut head = vec![
+        w.col_risk.to_string(),
+        w.col_village.to_string(),
+        w.col_group.to_string(),
+        format!("{} {} ({unit})", w.col_baseline, r.baseline_year),
+        format!("P10 ({unit})"),
+        format!("P50 ({unit})"),
+        format!("P90 ({unit})"),
+        match lang {
+            Lang::En => format!("Below floor: {}", name(l, pk)),
+            Lang::Zh => format!("低于底线概率：{}", name(l, pk)),
+        },
+    ];
+    if !same {
+        head.push(match lang {
+            Lang::En => format!("Below floor: {}", name(l, reference)),
+            Lang::Zh => format!("低于底线概率：{}", name(l, reference)),
+        });
+    }
+    let mut numeric = vec![false, false, false, true, true, true, true, true];
+    if !same {
+        numeric.push(true);
+    }
+    // How many villages bear each name, counted once (not per row).
+    let mut name_counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for v in &r.villages {
+        *name_counts.entry(v.name.as_str()).or_default() += 1;
+    }
+    let unique_name = |n: &str| name_counts.get(n) == Some(&1);
+    let row = |v: usize| {
+        let info = &r.villages[v];
+        let y = final_year(pk, v);
+        let base = pk
+            .villages
+            .get(v)
+            .and_then(|ys| ys.first())
+            .map_or(f64::NAN, |y| y.income_yuan.mean);
+        let risk = y.is_some_and(|y| y.p_below_floor >= AT_RISK);
+        // The name alone when it identifies the village; else with its id.
+        let label = if info.name == info.id || unique_name(&info.name) {
+            info.name.clone()
+        } else {
+            format!("{} ({})", info.name, info.id)
+        };
+        let group = match (&info.township, &info.group) {
+            (Some(t), Some(g)) => format!("{t} / {g}"),
+            (Some(t), None) => t.clone(),
+            (None, Some(g)) => g.clone(),
+            (None, None) => String::new(),
+        };
+        let q = |f: fn(&VillageYear) -> f64| y.map_or("–".to_string(), |y| money_cell(lang, f(y)));
+        let mut cells = vec![
+            if risk { w.risk_mark.to_string() } else { String::new() },
+            label,
+            group,
+            money_cell(lang, base),
+            q(|y| y.income_yuan.p10),
+            q(|y| y.income_yuan.p50),
+            q(|y| y.income_yuan.p90),
+            y.map_or("–".into(), |y| pct_cell(y.p_below_floor)),
+        ];
+        if !same {
+            cells.push(final_year(reference, v).map_or("–".into(), |y| pct_cell(y.p_below_floor)));
+        }
+        Row { cells, risk }
+    };
+    doc.push(Block::H3(w.h_at_risk.into()));
+    let is_risky = |v: usize| final_year(pk, v).is_some_and(|y| y.p_below_floor >= AT_RISK);
+    let n_risky = order.iter().filter(|&&v| is_risky(v)).count();
+    let risky: Vec<Row> = order
+        .iter()
+        .copied()
+        .filter(|&v| is_risky(v))
+        .take(MAX_VILLAGE_ROWS)
+        .map(row)
+        .collect();
+    if risky.is_empty() {
+        doc.push(Block::P(match lang {
+            Lang::En => format!("No village is at risk under {pkn}."),
+            Lang::Zh => format!("在{pkn}下没有风险村。"),
+        }));
+    } else {
+        doc.push(Block::Table {
+            head: head.clone(),
+            numeric: numeric.clone(),
+            rows: risky,
+            class: "villages",
+        });
+        if n_risky > MAX_VILLAGE_ROWS {
+            doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, n_risky, true)));
+        }
+    }
+    doc.push(Block::H3(w.h_all_villages.into()));
+    doc.push(Block::Table {
+        head,
+        numeric,
+        rows: order.iter().copied().take(MAX_VILLAGE_ROWS).map(row).collect(),
+        class: "villages",
+    });
+    if order.len() > MAX_VILLAGE_ROWS {
+        doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, order.len(), false)));
+    }
+}
+
+/// The sentence under a village table cut to its first `shown` rows of
+/// `total`: where the others are.
+fn more_villages(lang: Lang, shown: usize, total: usize, at_risk: bool) -> String {
+    let (shown_s, more) = (grouped(shown as f64, 0), grouped((total - shown) as f64, 0));
+    match (lang, at_risk) {
+        (Lang::En, true) => format!(
+            "The {shown_s} villages most at risk are shown; the other {more} villages at risk are in village_years.csv."
+        ),
+        (Lang::En, false) => format!(
+            "The {shown_s} villages most at risk are shown; the other {more} villages are in village_years.csv, with every year and policy."
+        ),
+        (Lang::Zh, true) => format!("上表列出风险最高的 {shown_s} 个村；其余 {more} 个风险村见 village_years.csv。"),
+        (Lang::Zh, false) => {
+            format!("上表列出风险最高的 {shown_s} 个村；其余 {more} 个村见 village_years.csv（含各年份、各政策）。")
+        }
+    }
+}
+
+fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
+    let w = words(lang);
+    doc.push(Block::H2(w.h_assumptions.into()));
+    let mut flagged: Vec<(String, String)> = Vec::new();
+    for p in &r.policies {
+        for a in p.appraisals.iter().filter(|a| a.assumption) {
+            let line = match lang {
+                Lang::En => format!(
+                    "{} ({}, in {}): its effect is an assumed uplift, not a measured one; figures that include it rest on that assumption.",
+                    a.name,
+                    a.kind,
+                    quoted(lang, &name(l, p))
+                ),
+                Lang::Zh => format!(
+                    "{}（{}，见{}）：其效果为假设的提升幅度，并非实测；包含该措施的数据均以此假设为前提。",
+                    a.name,
+                    a.kind,
+                    quoted(lang, &name(l, p))
+                ),
+            };
+            if !flagged.iter().any(|(_, l)| *l == line) {
+                flagged.push((String::new(), line));
+            }
+        }
+    }
+    if !flagged.is_empty() {
+        doc.push(Block::List(flagged));
+    }
+    if r.assumptions.is_empty() {
+        doc.push(Block::P(w.no_flags.into()));
+    } else {
+        doc.push(Block::P(match lang {
+            Lang::En => format!(
+                "Values the scenario file marks as estimates or assumptions ({}), and estimated defaults it relies on. Notes are quoted from the file.",
+                r.assumptions.len()
+            ),
+            Lang::Zh => format!(
+                "情景文件中标注为估计或假设的数值（共 {} 项），以及所依赖的估计默认值。说明摘自情景文件原文。",
+                r.assumptions.len()
+            ),
+        }));
+        doc.push(Block::Table {
+            head: vec![w.col_key.into(), w.col_line.into(), w.col_note.into()],
+            numeric: vec![false, true, false],
+            rows: r
+                .assumptions
+                .iter()
+                .map(|a| Row {
+                    cells: vec![
+                        a.key.clone(),
+                        a.line.map_or(w.default_line.to_string(), |n| n.to_string()),
+                        a.note.clone(),
+                    ],
+                    risk: false,
+                })
+                .collect(),
+            class: "assumptions",
+        });
+    }
+    doc.push(Block::Note(match lang {
+        Lang::En => format!(
+            "Intervals are ranges of the Monte Carlo runs (P5–P95 unless stated), that is uncertainty about the future under the scenario's assumptions, not sampling error; means carry a Monte Carlo standard error (summary.json). Money is nominal yuan; the discount rate is {:.1}%.",
+            100.0 * r.discount_rate
+        ),
+        Lang::Zh => format!(
+            "区间为蒙特卡洛模拟结果的范围（未注明时为 P5–P95），反映在情景假设下对未来的不确定性，而非抽样误差；均值的蒙特卡洛标准误见 summary.json。金额为名义人民币；贴现率 {:.1}%。",
+            100.0 * r.discount_rate
+        ),
+    }));
+}
+
+fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
+    let w = words(lang);
+    doc.push(Block::H2(w.h_provenance.into()));
+    let command = m
+        .command_line
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            if i == 0 {
+                "villagesim".to_string()
+            } else if a.is_empty() || a.contains(char::is_whitespace) {
+                format!("\"{a}\"")
+            } else {
+                a.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let rebuild = match lang {
+        Lang::En => "villagesim report OUTPUT_DIR [--lang zh]".to_string(),
+        Lang::Zh => "villagesim report 输出目录 --lang zh".to_string(),
+    };
+    doc.push(Block::KeyValues(vec![
+        (w.prov_tool.into(), format!("{} {}", m.tool, m.version)),
+        (w.prov_scenario_file.into(), m.scenario_file.clone()),
+        (w.prov_sha.into(), m.scenario_sha256.clone()),
+        (w.prov_seed.into(), m.seed.to_string()),
+        (w.prov_runs.into(), grouped(m.runs as f64, 0)),
+        (w.prov_threads.into(), m.threads.to_string()),
+        (w.prov_command.into(), command),
+        (w.prov_format.into(), r.format_version.to_string()),
+        (
+            w.prov_quantiles.into(),
+            match lang {
+                Lang::En => format!("relative error at most {:.2}%", 100.0 * r.quantile_relative_error),
+                Lang::Zh => format!("相对误差不超过 {:.2}%", 100.0 * r.quantile_relative_error),
+            },
+        ),
+        (w.prov_rebuild.into(), rebuild),
+    ]));
+}

@@ -1,0 +1,176 @@
+//! The fixed words of the report, in English and Chinese, and the sentence
+//! builders that need no results.
+
+use crate::format::{grouped, pct, Lang};
+
+/// The fixed words of the report, in one language.
+pub(super) struct Words {
+    pub(super) lang_attr: &'static str,
+    pub(super) brief: &'static str,
+    pub(super) h_question: &'static str,
+    pub(super) h_headline: &'static str,
+    pub(super) h_charts: &'static str,
+    pub(super) h_villages: &'static str,
+    pub(super) h_at_risk: &'static str,
+    pub(super) h_all_villages: &'static str,
+    pub(super) h_assumptions: &'static str,
+    pub(super) h_provenance: &'static str,
+    pub(super) policy: &'static str,
+    pub(super) measures: &'static str,
+    pub(super) description: &'static str,
+    pub(super) none: &'static str,
+    pub(super) counterfactual: &'static str,
+    pub(super) assumption_tag: &'static str,
+    pub(super) col_full_coverage: &'static str,
+    pub(super) col_mean_income: &'static str,
+    pub(super) col_interval: &'static str,
+    pub(super) col_below_floor: &'static str,
+    pub(super) col_public_money: &'static str,
+    pub(super) col_village: &'static str,
+    pub(super) col_group: &'static str,
+    pub(super) col_baseline: &'static str,
+    pub(super) col_risk: &'static str,
+    pub(super) risk_mark: &'static str,
+    pub(super) col_key: &'static str,
+    pub(super) col_line: &'static str,
+    pub(super) col_note: &'static str,
+    pub(super) default_line: &'static str,
+    pub(super) prov_tool: &'static str,
+    pub(super) prov_scenario_file: &'static str,
+    pub(super) prov_sha: &'static str,
+    pub(super) prov_seed: &'static str,
+    pub(super) prov_runs: &'static str,
+    pub(super) prov_threads: &'static str,
+    pub(super) prov_command: &'static str,
+    pub(super) prov_format: &'static str,
+    pub(super) prov_rebuild: &'static str,
+    pub(super) prov_quantiles: &'static str,
+    pub(super) no_flags: &'static str,
+    pub(super) colon: &'static str,
+}
+
+const EN: Words = Words {
+    lang_attr: "en",
+    brief: "Policy brief",
+    h_question: "1. The question and the policies compared",
+    h_headline: "2. Headline figures",
+    h_charts: "3. Charts",
+    h_villages: "4. Villages",
+    h_at_risk: "Villages at risk",
+    h_all_villages: "All villages",
+    h_assumptions: "5. Assumptions",
+    h_provenance: "6. Provenance",
+    policy: "Policy",
+    measures: "Measures",
+    description: "Description",
+    none: "none",
+    counterfactual: "the counterfactual: organic growth only",
+    assumption_tag: "assumption",
+    col_full_coverage: "Every village at the floor",
+    col_mean_income: "Mean village income, yuan",
+    col_interval: "90% of runs",
+    col_below_floor: "Villages below the floor",
+    col_public_money: "Public money, yuan",
+    col_village: "Village",
+    col_group: "Township / group",
+    col_baseline: "Baseline",
+    col_risk: "Risk",
+    risk_mark: "▲",
+    col_key: "Where in the scenario",
+    col_line: "Line",
+    col_note: "Note",
+    default_line: "default",
+    prov_tool: "Tool and version",
+    prov_scenario_file: "Scenario file",
+    prov_sha: "Scenario SHA-256",
+    prov_seed: "Seed",
+    prov_runs: "Monte Carlo runs",
+    prov_threads: "Threads (results do not depend on them)",
+    prov_command: "Command",
+    prov_format: "Results format",
+    prov_rebuild: "Rebuild this brief from the saved results",
+    prov_quantiles: "Quantile accuracy",
+    no_flags: "The scenario file flags no value as an estimate or assumption.",
+    colon: ": ",
+};
+
+const ZH: Words = Words {
+    lang_attr: "zh-CN",
+    brief: "政策简报",
+    h_question: "一、问题与比较的政策",
+    h_headline: "二、主要结论",
+    h_charts: "三、图表",
+    h_villages: "四、各村情况",
+    h_at_risk: "风险村",
+    h_all_villages: "全部村庄",
+    h_assumptions: "五、假设与估计",
+    h_provenance: "六、来源与可追溯信息",
+    policy: "政策",
+    measures: "措施",
+    description: "说明",
+    none: "无",
+    counterfactual: "对照情形：仅自然增长",
+    assumption_tag: "假设",
+    col_full_coverage: "所有村达到底线",
+    col_mean_income: "村均经营性收入（万元）",
+    col_interval: "90% 模拟区间",
+    col_below_floor: "低于底线的村庄数",
+    col_public_money: "财政资金（万元）",
+    col_village: "村",
+    col_group: "乡镇／分组",
+    col_baseline: "基期",
+    col_risk: "风险",
+    risk_mark: "▲",
+    col_key: "情景文件中的位置",
+    col_line: "行",
+    col_note: "说明",
+    default_line: "默认值",
+    prov_tool: "工具及版本",
+    prov_scenario_file: "情景文件",
+    prov_sha: "情景文件 SHA-256",
+    prov_seed: "随机种子",
+    prov_runs: "蒙特卡洛模拟次数",
+    prov_threads: "线程数（结果与之无关）",
+    prov_command: "命令",
+    prov_format: "结果文件格式版本",
+    prov_rebuild: "由已保存的结果重建本简报",
+    prov_quantiles: "分位数精度",
+    no_flags: "情景文件未将任何数值标注为估计或假设。",
+    colon: "：",
+};
+
+pub(super) fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
+    }
+}
+
+/// How often, in plain words: "in 9 runs out of 10 (91.3%)".
+pub(super) fn odds(lang: Lang, p: f64, runs: u64) -> String {
+    let k = (10.0 * p).round() as i64;
+    let runs_s = grouped(runs as f64, 0);
+    match lang {
+        Lang::En => match p {
+            p if p <= 0.0 => format!("in none of the {runs_s} runs"),
+            p if p >= 1.0 => format!("in every one of the {runs_s} runs"),
+            _ if k == 0 => format!("in fewer than 1 run in 10 ({})", pct(p)),
+            _ if k == 10 => format!("in more than 9 runs out of 10 ({})", pct(p)),
+            _ => format!("in {k} runs out of 10 ({})", pct(p)),
+        },
+        Lang::Zh => match p {
+            p if p <= 0.0 => format!("在全部 {runs_s} 次模拟中无一次"),
+            p if p >= 1.0 => format!("在全部 {runs_s} 次模拟中每次都"),
+            _ if k == 0 => format!("每 10 次模拟中不到 1 次（{}）", pct(p)),
+            _ if k == 10 => format!("每 10 次模拟中超过 9 次（{}）", pct(p)),
+            _ => format!("每 10 次模拟中约有 {k} 次（{}）", pct(p)),
+        },
+    }
+}
+
+pub(super) fn quoted(lang: Lang, s: &str) -> String {
+    match lang {
+        Lang::En => format!("“{s}”"),
+        Lang::Zh => format!("“{s}”"),
+    }
+}
