@@ -138,16 +138,50 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     });
 }
 
+/// Chance that every village is at the floor in the final year.
+fn p_all(p: &PolicyResults) -> f64 {
+    p.years.last().map_or(0.0, |y| y.all_above_floor.mean)
+}
+
+/// The headline: the lead sentence, the baseline, the summary table, one
+/// item per policy and the backtest.
 fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
     doc.push(Block::H2(w.h_headline.into()));
-    let reference = &r.policies[0];
-    let p_all = |p: &PolicyResults| p.years.last().map_or(0.0, |y| y.all_above_floor.mean);
-    let p_ref = p_all(reference);
+    doc.push(Block::Lead(lead(r, lang, l)));
+    let base_mean = r.policies[0]
+        .years
+        .first()
+        .map_or(f64::NAN, |y| y.mean_income_yuan.mean);
+    doc.push(Block::P(match lang {
+        Lang::En => format!(
+            "Mean village operating income was {} in {} (baseline). Figures below are for {}; ranges are those of 90% of the runs.",
+            money(lang, base_mean),
+            r.baseline_year,
+            r.final_year
+        ),
+        Lang::Zh => format!(
+            "{}年（基期）村均经营性收入为 {}。以下为{}年的数据；区间为 90% 的模拟结果所在范围。",
+            r.baseline_year,
+            money(lang, base_mean),
+            r.final_year
+        ),
+    }));
+    doc.push(summary_table(r, lang, l));
+    let items = r
+        .policies
+        .iter()
+        .filter_map(|p| Some((name(l, p), policy_sentences(r, p, lang)?)))
+        .collect();
+    doc.push(Block::List(items));
+    backtest(doc, r, lang, l);
+}
+
+/// The lead: the package against doing nothing.
+fn lead(r: &Results, lang: Lang, l: &Namer) -> String {
+    let p_ref = p_all(&r.policies[0]);
     let k = package(r);
     let pk = &r.policies[k];
-    let base_mean = reference.years.first().map_or(f64::NAN, |y| y.mean_income_yuan.mean);
-    // The lead: the package against doing nothing.
     let floor = money(lang, r.floor_yuan);
     let lead = if k == 0 {
         match lang {
@@ -182,22 +216,13 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             ),
         }
     };
-    doc.push(Block::Lead(lead));
-    doc.push(Block::P(match lang {
-        Lang::En => format!(
-            "Mean village operating income was {} in {} (baseline). Figures below are for {}; ranges are those of 90% of the runs.",
-            money(lang, base_mean),
-            r.baseline_year,
-            r.final_year
-        ),
-        Lang::Zh => format!(
-            "{}年（基期）村均经营性收入为 {}。以下为{}年的数据；区间为 90% 的模拟结果所在范围。",
-            r.baseline_year,
-            money(lang, base_mean),
-            r.final_year
-        ),
-    }));
-    // The summary table.
+    lead
+}
+
+/// The summary table: per policy, full coverage, mean income, villages
+/// below the floor and public money in the final year.
+fn summary_table(r: &Results, lang: Lang, l: &Namer) -> Block {
+    let w = words(lang);
     let rows = r
         .policies
         .iter()
@@ -221,7 +246,7 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
         })
         .collect();
     let year = r.final_year;
-    doc.push(Block::Table {
+    Block::Table {
         head: vec![
             w.policy.into(),
             format!("{} ({year})", w.col_full_coverage),
@@ -234,78 +259,79 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
         numeric: vec![false, true, true, true, true, true, true],
         rows,
         class: "summary",
-    });
-    // One item per policy, in plain sentences.
-    let mut items = Vec::new();
-    for p in &r.policies {
-        let Some(last) = p.years.last() else { continue };
-        let mi = &last.mean_income_yuan;
-        let bf = &last.below_floor;
-        let mut s = match lang {
+    }
+}
+
+/// One policy in plain sentences: coverage, income, villages below the
+/// floor, the paired difference against no intervention, when full
+/// coverage is reached and public money.
+fn policy_sentences(r: &Results, p: &PolicyResults, lang: Lang) -> Option<String> {
+    let reference = &r.policies[0];
+    let last = p.years.last()?;
+    let mi = &last.mean_income_yuan;
+    let bf = &last.below_floor;
+    let mut s = match lang {
+        Lang::En => format!(
+            "every village at the floor by {} {}. Mean village income {} (90% of runs: {} to {}); {:.1} villages below the floor on average ({} to {}).",
+            r.final_year,
+            odds(lang, p_all(p), r.runs),
+            money(lang, mi.mean),
+            money(lang, mi.p5),
+            money(lang, mi.p95),
+            bf.mean,
+            bf.p5.round(),
+            bf.p95.round()
+        ),
+        Lang::Zh => format!(
+            "{}到{}年所有村均达到底线。村均收入 {}（90% 的模拟在 {} 至 {} 之间）；低于底线的村平均 {:.1} 个（{} 至 {} 个）。",
+            odds(lang, p_all(p), r.runs),
+            r.final_year,
+            money(lang, mi.mean),
+            money(lang, mi.p5),
+            money(lang, mi.p95),
+            bf.mean,
+            bf.p5.round(),
+            bf.p95.round()
+        ),
+    };
+    if let Some(c) = r
+        .comparisons
+        .iter()
+        .find(|c| c.policy == p.name && c.reference == reference.name)
+    {
+        let d = &c.diff_mean_village_income_yuan;
+        let (mean, lo, hi) = (
+            signed_money(lang, d.mean),
+            signed_money(lang, d.p5),
+            signed_money(lang, d.p95),
+        );
+        let (higher, below) = (pct(c.p_higher_income), c.diff_villages_below_floor.mean);
+        s += &match lang {
             Lang::En => format!(
-                "every village at the floor by {} {}. Mean village income {} (90% of runs: {} to {}); {:.1} villages below the floor on average ({} to {}).",
-                r.final_year,
-                odds(lang, p_all(p), r.runs),
-                money(lang, mi.mean),
-                money(lang, mi.p5),
-                money(lang, mi.p95),
-                bf.mean,
-                bf.p5.round(),
-                bf.p95.round()
+                " Run by run against no intervention: {mean} a village (90% interval {lo} to {hi}), higher in {higher} of runs; {below:+.1} villages below the floor."
             ),
             Lang::Zh => format!(
-                "{}到{}年所有村均达到底线。村均收入 {}（90% 的模拟在 {} 至 {} 之间）；低于底线的村平均 {:.1} 个（{} 至 {} 个）。",
-                odds(lang, p_all(p), r.runs),
-                r.final_year,
-                money(lang, mi.mean),
-                money(lang, mi.p5),
-                money(lang, mi.p95),
-                bf.mean,
-                bf.p5.round(),
-                bf.p95.round()
+                "与无干预逐次配对比较：村均 {mean}（90% 区间 {lo} 至 {hi}），{higher} 的模拟中更高；低于底线的村 {below:+.1} 个。"
             ),
         };
-        if let Some(c) = r
-            .comparisons
-            .iter()
-            .find(|c| c.policy == p.name && c.reference == reference.name)
-        {
-            let d = &c.diff_mean_village_income_yuan;
-            let (mean, lo, hi) = (
-                signed_money(lang, d.mean),
-                signed_money(lang, d.p5),
-                signed_money(lang, d.p95),
-            );
-            let (higher, below) = (pct(c.p_higher_income), c.diff_villages_below_floor.mean);
-            s += &match lang {
-                Lang::En => format!(
-                    " Run by run against no intervention: {mean} a village (90% interval {lo} to {hi}), higher in {higher} of runs; {below:+.1} villages below the floor."
-                ),
-                Lang::Zh => format!(
-                    "与无干预逐次配对比较：村均 {mean}（90% 区间 {lo} 至 {hi}），{higher} 的模拟中更高；低于底线的村 {below:+.1} 个。"
-                ),
-            };
-        }
-        if !p.coverage.is_empty() {
-            let half = p.coverage.iter().find(|c| c.p_reached_by >= 0.5);
-            s += &match (lang, half) {
-                (Lang::En, Some(c)) => format!(" Full coverage is reached by {} in half the runs.", c.year),
-                (Lang::En, None) => format!(" Full coverage is not reached by {} in half the runs.", r.final_year),
-                (Lang::Zh, Some(c)) => format!("半数模拟在{}年前实现全覆盖。", c.year),
-                (Lang::Zh, None) => format!("到{}年，实现全覆盖的模拟不足半数。", r.final_year),
-            };
-        }
-        let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
-        if public > 0.0 {
-            s += &match lang {
-                Lang::En => format!(" Public money over the horizon: {} on average.", money(lang, public)),
-                Lang::Zh => format!("期内财政资金平均 {}。", money(lang, public)),
-            };
-        }
-        items.push((name(l, p), s));
     }
-    doc.push(Block::List(items));
-    backtest(doc, r, lang, l);
+    if !p.coverage.is_empty() {
+        let half = p.coverage.iter().find(|c| c.p_reached_by >= 0.5);
+        s += &match (lang, half) {
+            (Lang::En, Some(c)) => format!(" Full coverage is reached by {} in half the runs.", c.year),
+            (Lang::En, None) => format!(" Full coverage is not reached by {} in half the runs.", r.final_year),
+            (Lang::Zh, Some(c)) => format!("半数模拟在{}年前实现全覆盖。", c.year),
+            (Lang::Zh, None) => format!("到{}年，实现全覆盖的模拟不足半数。", r.final_year),
+        };
+    }
+    let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
+    if public > 0.0 {
+        s += &match lang {
+            Lang::En => format!(" Public money over the horizon: {} on average.", money(lang, public)),
+            Lang::Zh => format!("期内财政资金平均 {}。", money(lang, public)),
+        };
+    }
+    Some(s)
 }
 
 /// Where the scenario's `[backtest]` observation falls, one sentence for all policies.
@@ -378,9 +404,58 @@ fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
 fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
     doc.push(Block::H2(w.h_villages.into()));
-    let k = package(r);
-    let pk = &r.policies[k];
-    let reference = &r.policies[0];
+    doc.push(Block::P(villages_intro(r, lang, l)));
+    let table = VillageTable::new(r, lang, l);
+    let pk = table.package;
+    let mut order: Vec<usize> = (0..r.villages.len()).collect();
+    let key = |v: usize| final_year(pk, v).map_or((0.0, 0.0), |y| (y.p_below_floor, y.income_yuan.p50));
+    order.sort_by(|&a, &b| {
+        let (pa, ma) = key(a);
+        let (pb, mb) = key(b);
+        pb.total_cmp(&pa).then(ma.total_cmp(&mb)).then(a.cmp(&b))
+    });
+    doc.push(Block::H3(w.h_at_risk.into()));
+    let is_risky = |v: usize| final_year(pk, v).is_some_and(|y| y.p_below_floor >= AT_RISK);
+    let n_risky = order.iter().filter(|&&v| is_risky(v)).count();
+    let risky: Vec<Row> = order
+        .iter()
+        .copied()
+        .filter(|&v| is_risky(v))
+        .take(MAX_VILLAGE_ROWS)
+        .map(|v| table.row(v))
+        .collect();
+    if risky.is_empty() {
+        let pkn = quoted(lang, &name(l, pk));
+        doc.push(Block::P(match lang {
+            Lang::En => format!("No village is at risk under {pkn}."),
+            Lang::Zh => format!("在{pkn}下没有风险村。"),
+        }));
+    } else {
+        doc.push(table.block(risky));
+        if n_risky > MAX_VILLAGE_ROWS {
+            doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, n_risky, true)));
+        }
+    }
+    doc.push(Block::H3(w.h_all_villages.into()));
+    doc.push(
+        table.block(
+            order
+                .iter()
+                .copied()
+                .take(MAX_VILLAGE_ROWS)
+                .map(|v| table.row(v))
+                .collect(),
+        ),
+    );
+    if order.len() > MAX_VILLAGE_ROWS {
+        doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, order.len(), false)));
+    }
+}
+
+/// What "at risk" means, which policy the tables show, and how many
+/// villages are at risk under each policy.
+fn villages_intro(r: &Results, lang: Lang, l: &Namer) -> String {
+    let w = words(lang);
     let at_risk_count = |p: &PolicyResults| {
         (0..r.villages.len())
             .filter(|&v| final_year(p, v).is_some_and(|y| y.p_below_floor >= AT_RISK))
@@ -391,9 +466,9 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
         .iter()
         .map(|p| format!("{} {}", name(l, p), at_risk_count(p)))
         .collect();
-    let pkn = quoted(lang, &name(l, pk));
+    let pkn = quoted(lang, &name(l, &r.policies[package(r)]));
     let risk_pct = format!("{:.0}%", 100.0 * AT_RISK);
-    doc.push(Block::P(match lang {
+    match lang {
         Lang::En => format!(
             "A village is at risk (marked {}) when it ends {} below the floor of {} in {risk_pct} of runs or more. The tables show final-year ({}) operating income under {pkn}, the policy with the most measures: P10, P50 and P90 are the values 10%, 50% and 90% of runs stay under. Villages at risk under each policy: {}.",
             w.risk_mark,
@@ -410,49 +485,77 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             r.final_year,
             counts.join("，")
         ),
-    }));
-    let unit = match lang {
-        Lang::En => "yuan",
-        Lang::Zh => "万元",
-    };
-    let mut order: Vec<usize> = (0..r.villages.len()).collect();
-    let key = |v: usize| final_year(pk, v).map_or((0.0, 0.0), |y| (y.p_below_floor, y.income_yuan.p50));
-    order.sort_by(|&a, &b| {
-        let (pa, ma) = key(a);
-        let (pb, mb) = key(b);
-        pb.total_cmp(&pa).then(ma.total_cmp(&mb)).then(a.cmp(&b))
-    });
-    let same = std::ptr::eq(pk, reference);
-    let mut head = vec![
-        w.col_risk.to_string(),
-        w.col_village.to_string(),
-        w.col_group.to_string(),
-        format!("{} {} ({unit})", w.col_baseline, r.baseline_year),
-        format!("P10 ({unit})"),
-        format!("P50 ({unit})"),
-        format!("P90 ({unit})"),
-        match lang {
-            Lang::En => format!("Below floor: {}", name(l, pk)),
-            Lang::Zh => format!("低于底线概率：{}", name(l, pk)),
-        },
-    ];
-    if !same {
-        head.push(match lang {
-            Lang::En => format!("Below floor: {}", name(l, reference)),
-            Lang::Zh => format!("低于底线概率：{}", name(l, reference)),
-        });
     }
-    let mut numeric = vec![false, false, false, true, true, true, true, true];
-    if !same {
-        numeric.push(true);
+}
+
+/// The village tables: final-year income under the package, the chance of
+/// ending below the floor under it and (when it differs) under no
+/// intervention.
+struct VillageTable<'a> {
+    r: &'a Results,
+    lang: Lang,
+    package: &'a PolicyResults,
+    /// The reference policy, when it is not the package itself.
+    reference: Option<&'a PolicyResults>,
+    head: Vec<String>,
+    /// How many villages bear each name, counted once (not per row).
+    name_counts: std::collections::HashMap<&'a str, usize>,
+}
+
+impl<'a> VillageTable<'a> {
+    fn new(r: &'a Results, lang: Lang, l: &Namer) -> Self {
+        let w = words(lang);
+        let package = &r.policies[package(r)];
+        let reference = Some(&r.policies[0]).filter(|p| !std::ptr::eq(*p, package));
+        let unit = match lang {
+            Lang::En => "yuan",
+            Lang::Zh => "万元",
+        };
+        let below = |p: &PolicyResults| match lang {
+            Lang::En => format!("Below floor: {}", name(l, p)),
+            Lang::Zh => format!("低于底线概率：{}", name(l, p)),
+        };
+        let mut head = vec![
+            w.col_risk.to_string(),
+            w.col_village.to_string(),
+            w.col_group.to_string(),
+            format!("{} {} ({unit})", w.col_baseline, r.baseline_year),
+            format!("P10 ({unit})"),
+            format!("P50 ({unit})"),
+            format!("P90 ({unit})"),
+            below(package),
+        ];
+        head.extend(reference.map(below));
+        let mut name_counts = std::collections::HashMap::new();
+        for v in &r.villages {
+            *name_counts.entry(v.name.as_str()).or_default() += 1;
+        }
+        VillageTable {
+            r,
+            lang,
+            package,
+            reference,
+            head,
+            name_counts,
+        }
     }
-    // How many villages bear each name, counted once (not per row).
-    let mut name_counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for v in &r.villages {
-        *name_counts.entry(v.name.as_str()).or_default() += 1;
+
+    fn block(&self, rows: Vec<Row>) -> Block {
+        let mut numeric = vec![false, false, false, true, true, true, true, true];
+        if self.reference.is_some() {
+            numeric.push(true);
+        }
+        Block::Table {
+            head: self.head.clone(),
+            numeric,
+            rows,
+            class: "villages",
+        }
     }
-    let unique_name = |n: &str| name_counts.get(n) == Some(&1);
-    let row = |v: usize| {
+
+    fn row(&self, v: usize) -> Row {
+        let (r, lang, pk) = (self.r, self.lang, self.package);
+        let w = words(lang);
         let info = &r.villages[v];
         let y = final_year(pk, v);
         let base = pk
@@ -462,7 +565,7 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             .map_or(f64::NAN, |y| y.income_yuan.mean);
         let risk = y.is_some_and(|y| y.p_below_floor >= AT_RISK);
         // The name alone when it identifies the village; else with its id.
-        let label = if info.name == info.id || unique_name(&info.name) {
+        let label = if info.name == info.id || self.name_counts.get(info.name.as_str()) == Some(&1) {
             info.name.clone()
         } else {
             format!("{} ({})", info.name, info.id)
@@ -484,46 +587,10 @@ fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             q(|y| y.income_yuan.p90),
             y.map_or("–".into(), |y| pct_cell(y.p_below_floor)),
         ];
-        if !same {
+        if let Some(reference) = self.reference {
             cells.push(final_year(reference, v).map_or("–".into(), |y| pct_cell(y.p_below_floor)));
         }
         Row { cells, risk }
-    };
-    doc.push(Block::H3(w.h_at_risk.into()));
-    let is_risky = |v: usize| final_year(pk, v).is_some_and(|y| y.p_below_floor >= AT_RISK);
-    let n_risky = order.iter().filter(|&&v| is_risky(v)).count();
-    let risky: Vec<Row> = order
-        .iter()
-        .copied()
-        .filter(|&v| is_risky(v))
-        .take(MAX_VILLAGE_ROWS)
-        .map(row)
-        .collect();
-    if risky.is_empty() {
-        doc.push(Block::P(match lang {
-            Lang::En => format!("No village is at risk under {pkn}."),
-            Lang::Zh => format!("在{pkn}下没有风险村。"),
-        }));
-    } else {
-        doc.push(Block::Table {
-            head: head.clone(),
-            numeric: numeric.clone(),
-            rows: risky,
-            class: "villages",
-        });
-        if n_risky > MAX_VILLAGE_ROWS {
-            doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, n_risky, true)));
-        }
-    }
-    doc.push(Block::H3(w.h_all_villages.into()));
-    doc.push(Block::Table {
-        head,
-        numeric,
-        rows: order.iter().copied().take(MAX_VILLAGE_ROWS).map(row).collect(),
-        class: "villages",
-    });
-    if order.len() > MAX_VILLAGE_ROWS {
-        doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, order.len(), false)));
     }
 }
 
