@@ -1,0 +1,149 @@
+//! Reading one `[[interventions]]` entry: its common keys here, its
+//! kind's own keys through the kind's `build` with a [`KindChecker`].
+
+use super::*;
+
+impl Checker<'_> {
+    pub(super) fn intervention(
+        &mut self,
+        i: usize,
+        raw: RawIntervention,
+        villages: &[Village],
+        factors: &[Factor],
+        start_year: i32,
+        years: usize,
+    ) -> Option<Intervention> {
+        let path = format!("interventions[{i}]");
+        let c = &raw.common;
+        // `villages` may be left out only by an intervention whose
+        // beneficiaries all lie outside the simulated villages (checked once
+        // the kind is built).
+        let chosen = match &c.villages {
+            None => Vec::new(),
+            given => self.selector(&format!("{path}.villages"), given, villages),
+        };
+        let end_of_horizon = start_year + years as i32 - 1;
+        let first = c.start_year.unwrap_or(start_year as i64);
+        self.int_in(&format!("{path}.start_year"), first, 1900, 2200);
+        if let Some(end) = c.end_year {
+            if !(1900..=2200).contains(&end) {
+                self.int_in(&format!("{path}.end_year"), end, 1900, 2200);
+            } else if end < first {
+                self.fail(
+                    &format!("{path}.end_year"),
+                    format!("end_year {end} is before start_year {first}"),
+                    None,
+                );
+            }
+        }
+        let _ = end_of_horizon;
+        let scope = model::Scope {
+            villages,
+            participants: &chosen,
+            factors,
+            start_year,
+            years,
+        };
+        let mut check = KindChecker {
+            checker: self,
+            prefix: path.clone(),
+            own: &raw.own,
+            factors,
+        };
+        let built = model::build_kind(&c.kind, scope, &mut check);
+        let has_externals = matches!(&built, Some(Some(k)) if !k.external_beneficiaries().is_empty());
+        if c.villages.is_none() && !has_externals && built.is_some() {
+            self.selector(&format!("{path}.villages"), &None, villages);
+        }
+        let kind = match built {
+            Some(kind) => kind?,
+            None => {
+                let kinds = model::kinds();
+                let help = match closest(&c.kind, &kinds) {
+                    Some(k) => format!("did you mean `{k}`? known kinds: {}", kinds.join(", ")),
+                    None => format!("known kinds: {}", kinds.join(", ")),
+                };
+                self.fail(
+                    &format!("{path}.kind"),
+                    format!("unknown kind `{}`", c.kind),
+                    Some(help),
+                );
+                return None;
+            }
+        };
+        Some(Intervention {
+            id: c.id.clone(),
+            name: c.name.clone().unwrap_or(c.id.clone()),
+            key: key_of(&format!("intervention:{}", c.id)),
+            external: kind.external_beneficiaries(),
+            villages: chosen,
+            start_year: first.clamp(1900, 2200) as i32,
+            end_year: c.end_year.map(|e| e.clamp(1900, 2200) as i32),
+            kind,
+        })
+    }
+}
+
+/// The located checks a kind's `build` runs (see [`model::Check`]): field
+/// names are relative to the intervention, whose keys are in `own`.
+struct KindChecker<'c, 's> {
+    checker: &'c mut Checker<'s>,
+    prefix: String,
+    own: &'c Spanned<DeValue<'c>>,
+    factors: &'c [Factor],
+}
+
+impl KindChecker<'_, '_> {
+    fn path(&self, field: &str) -> String {
+        format!("{}.{field}", self.prefix)
+    }
+}
+
+impl model::Check for KindChecker<'_, '_> {
+    fn spec<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        T::deserialize(ValueDeserializer::from(self.own.clone()))
+            .map_err(|e| {
+                let mut err = self.checker.source.from_toml(&e);
+                if err.message.starts_with("unknown field") {
+                    err.message
+                        .push_str(&format!(", or a common key ({})", COMMON_KEYS.join(", ")));
+                }
+                self.checker.errors.push(err)
+            })
+            .ok()
+    }
+
+    fn fail(&mut self, field: &str, message: String, help: Option<String>) {
+        let path = self.path(field);
+        self.checker.fail(&path, message, help);
+    }
+
+    fn param(&mut self, field: &str, param: &Param, domain: Domain) -> Param {
+        let path = self.path(field);
+        self.checker.param(&path, param, domain)
+    }
+
+    fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool {
+        let path = self.path(field);
+        self.checker.int_in(&path, value, lo, hi)
+    }
+
+    fn loadings(&mut self, field: &str, raw: &BTreeMap<String, Num>) -> Vec<(usize, f64)> {
+        let path = self.path(field);
+        self.checker.loadings(&path, raw, self.factors)
+    }
+
+    fn factor(&mut self, field: &str, name: &str) -> Option<usize> {
+        let found = self.factors.iter().position(|f| f.name == name);
+        if found.is_none() {
+            let names: Vec<&str> = self.factors.iter().map(|f| f.name.as_str()).collect();
+            let help = self.checker.known("factors", &names, name);
+            self.fail(field, format!("no factor named `{name}`"), Some(help));
+        }
+        found
+    }
+
+    fn has_village(&self, id: &str) -> bool {
+        self.checker.village_index.contains_key(id)
+    }
+}
