@@ -355,45 +355,10 @@ impl Checker<'_> {
         let start_year = h.start_year.clamp(1900, 2200) as i32;
         let years = h.years.clamp(1, MAX_YEARS) as usize;
         self.village_index = villages.iter().enumerate().map(|(i, v)| (v.id.clone(), i)).collect();
-        // Village-intervention pairs are counted as interventions are
-        // built, so a file cannot make validation hold billions of them.
-        let mut participations = 0usize;
-        let mut built = Vec::new();
-        for (i, raw) in interventions.into_iter().enumerate() {
-            let Some(iv) = self.intervention(i, raw, &villages, &factors, start_year, years) else {
-                continue;
-            };
-            participations += iv.villages.len() + iv.external.len();
-            if participations > MAX_PARTICIPATIONS {
-                self.fail(
-                    &format!("interventions[{i}].villages"),
-                    format!(
-                        "the interventions up to this one take part in {} village-intervention pairs, more than the {} supported",
-                        thousands(participations as f64),
-                        thousands(MAX_PARTICIPATIONS as f64)
-                    ),
-                    Some("each pair is simulated every year of every run: select fewer villages per intervention, or split the scenario".into()),
-                );
-                break;
-            }
-            built.push(iv);
-        }
-        let interventions = built;
+        let interventions = self.interventions(interventions, &villages, &factors, start_year, years);
         self.unique("interventions", interventions.iter().map(|iv| iv.id.as_str()), "id");
         let policies = self.policies(&raw, &interventions);
-        let backtest = raw.backtest.as_ref().map(|b| {
-            let last = start_year as i64 + years as i64 - 1;
-            self.int_in("backtest.year", b.year, start_year as i64, last);
-            let mean = b
-                .mean_village_income
-                .map(|n| self.num("backtest.mean_village_income", Some(n), 0.0, Domain::NonNegative));
-            model::Backtest {
-                year: b.year as i32,
-                mean_village_income_yuan: mean,
-                full_coverage: b.full_coverage,
-                source: b.source.clone(),
-            }
-        });
+        let backtest = self.backtest(&raw, start_year, years);
         Some(Model {
             name: h.name.clone(),
             description: h.description.clone(),
@@ -413,6 +378,23 @@ impl Checker<'_> {
             backtest,
             // Filled by `parse`, which has the file's text.
             assumptions: Vec::new(),
+        })
+    }
+
+    /// The `[backtest]` observation, its year within the horizon.
+    fn backtest(&mut self, raw: &RawScenario, start_year: i32, years: usize) -> Option<model::Backtest> {
+        raw.backtest.as_ref().map(|b| {
+            let last = start_year as i64 + years as i64 - 1;
+            self.int_in("backtest.year", b.year, start_year as i64, last);
+            let mean = b
+                .mean_village_income
+                .map(|n| self.num("backtest.mean_village_income", Some(n), 0.0, Domain::NonNegative));
+            model::Backtest {
+                year: b.year as i32,
+                mean_village_income_yuan: mean,
+                full_coverage: b.full_coverage,
+                source: b.source.clone(),
+            }
         })
     }
 

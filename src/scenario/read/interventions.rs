@@ -4,6 +4,41 @@
 use super::*;
 
 impl Checker<'_> {
+    /// Every intervention, built in file order. Village-intervention pairs
+    /// are counted as they are built, so a file cannot make validation hold
+    /// billions of them.
+    pub(super) fn interventions(
+        &mut self,
+        raw: Vec<RawIntervention>,
+        villages: &[Village],
+        factors: &[Factor],
+        start_year: i32,
+        years: usize,
+    ) -> Vec<Intervention> {
+        let mut participations = 0usize;
+        let mut built = Vec::new();
+        for (i, raw) in raw.into_iter().enumerate() {
+            let Some(iv) = self.intervention(i, raw, villages, factors, start_year, years) else {
+                continue;
+            };
+            participations += iv.villages.len() + iv.external.len();
+            if participations > MAX_PARTICIPATIONS {
+                self.fail(
+                &format!("interventions[{i}].villages"),
+                format!(
+                    "the interventions up to this one take part in {} village-intervention pairs, more than the {} supported",
+                    thousands(participations as f64),
+                    thousands(MAX_PARTICIPATIONS as f64)
+                ),
+                Some("each pair is simulated every year of every run: select fewer villages per intervention, or split the scenario".into()),
+            );
+                break;
+            }
+            built.push(iv);
+        }
+        built
+    }
+
     pub(super) fn intervention(
         &mut self,
         i: usize,

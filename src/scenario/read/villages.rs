@@ -66,6 +66,35 @@ impl Checker<'_> {
         villages
     }
 
+    /// What every village of one `[[villages]]` entry shares: growth,
+    /// loadings, other income, township and group; ids, names and incomes
+    /// are filled per village.
+    fn village_template(&mut self, path: &str, e: &RawVillages, factors: &[Factor]) -> Village {
+        let growth = e.growth.as_ref().map_or(Param::fixed(0.0), |p| {
+            self.param(&format!("{path}.growth"), p, Domain::LogGrowth)
+        });
+        let loadings = self.loadings(&format!("{path}.loadings"), &e.loadings, factors);
+        let other = e.other_income.as_ref().map_or(Param::fixed(0.0), |p| {
+            self.param(&format!("{path}.other_income"), p, Domain::Money)
+        });
+        let label = e.group.clone().or(e.id.clone()).or(e.file.clone()).unwrap_or_default();
+        Village {
+            id: String::new(),
+            name: String::new(),
+            township: e.township.clone(),
+            group: e.group.clone(),
+            entry_key: key_of(&format!("villages:{label}")),
+            key: 0,
+            operating_income: Param::fixed(0.0),
+            other_income: other,
+            other_income_growth: e.other_income_growth.as_ref().map_or(Param::fixed(0.0), |p| {
+                self.param(&format!("{path}.other_income_growth"), p, Domain::Rate)
+            }),
+            growth,
+            loadings,
+        }
+    }
+
     fn village_entry(
         &mut self,
         i: usize,
@@ -84,29 +113,7 @@ impl Checker<'_> {
             self.fail(&path, "a [[villages]] entry needs exactly one of `id` (one village), `count` (a group of similar villages) or `file` (a CSV file)", None);
             return;
         }
-        let growth = e.growth.as_ref().map_or(Param::fixed(0.0), |p| {
-            self.param(&format!("{path}.growth"), p, Domain::LogGrowth)
-        });
-        let loadings = self.loadings(&format!("{path}.loadings"), &e.loadings, factors);
-        let other = e.other_income.as_ref().map_or(Param::fixed(0.0), |p| {
-            self.param(&format!("{path}.other_income"), p, Domain::Money)
-        });
-        let label = e.group.clone().or(e.id.clone()).or(e.file.clone()).unwrap_or_default();
-        let template = Village {
-            id: String::new(),
-            name: String::new(),
-            township: e.township.clone(),
-            group: e.group.clone(),
-            entry_key: key_of(&format!("villages:{label}")),
-            key: 0,
-            operating_income: Param::fixed(0.0),
-            other_income: other,
-            other_income_growth: e.other_income_growth.as_ref().map_or(Param::fixed(0.0), |p| {
-                self.param(&format!("{path}.other_income_growth"), p, Domain::Rate)
-            }),
-            growth,
-            loadings,
-        };
+        let template = self.village_template(&path, e, factors);
         let with_id = |id: String, name: String, income: Param| Village {
             key: key_of(&format!("village:{id}")),
             id,
