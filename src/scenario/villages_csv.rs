@@ -121,38 +121,7 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
             ..RowError::new(0, "header", e.to_string(), None)
         })?
         .clone();
-    // Where each header name starts, for errors (exact without quotes or padding).
-    let mut starts = Vec::with_capacity(headers.len());
-    let mut at = 0u64;
-    for (i, h) in headers.iter().enumerate() {
-        starts.push(at);
-        at += h.len() as u64 + 1;
-        if let Some(first) = headers.iter().take(i).position(|x| x == h) {
-            return Err(RowError::new(
-                starts[i],
-                "header",
-                format!(
-                    "the column `{h}` appears twice in the header (columns {} and {})",
-                    first + 1,
-                    i + 1
-                ),
-                Some("name each column once: id, name, township, operating_income, other_income".into()),
-            ));
-        }
-    }
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(id), Some(income)) = (column("id"), column("operating_income")) else {
-        return Err(RowError::new(
-            0,
-            "header",
-            format!(
-                "the header must name the columns id and operating_income (found: {})",
-                headers.iter().collect::<Vec<_>>().join(", ")
-            ),
-            Some("columns: id, name, township, operating_income, other_income".into()),
-        ));
-    };
-    let (name, township, other) = (column("name"), column("township"), column("other_income"));
+    let columns = Columns::find(&headers)?;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -168,27 +137,71 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
         }
         let offset = record.position().map_or(0, |p| p.byte());
         if rows.len() == max_rows {
-            let message = if max_rows == MAX_VILLAGES {
-                format!(
-                    "the villages file has more than {} rows, the most villages accepted",
-                    thousands(MAX_VILLAGES as f64)
-                )
-            } else {
-                format!(
-                    "the villages file has more than {} rows: with the other [[villages]] entries it would pass the {} villages accepted",
-                    thousands(max_rows as f64),
-                    thousands(MAX_VILLAGES as f64)
-                )
-            };
-            return Err(RowError::new(
-                offset,
-                "rows",
-                message,
-                Some(
-                    "the largest Chinese city has fewer than 10,000 administrative villages (see src/limits.rs)".into(),
-                ),
-            ));
+            return Err(too_many_rows(offset, max_rows));
         }
+        rows.push(columns.row(&record, offset)?);
+    }
+    if rows.is_empty() {
+        return Err(RowError::new(0, "rows", "the villages file has no rows".into(), None));
+    }
+    Ok(rows)
+}
+
+/// The positions of the columns a villages file may have.
+struct Columns {
+    id: usize,
+    income: usize,
+    name: Option<usize>,
+    township: Option<usize>,
+    other: Option<usize>,
+}
+
+impl Columns {
+    /// Finds the columns by header name; each named once, `id` and
+    /// `operating_income` required.
+    fn find(headers: &csv::StringRecord) -> Result<Columns, RowError> {
+        // Where each header name starts, for errors (exact without quotes or padding).
+        let mut starts = Vec::with_capacity(headers.len());
+        let mut at = 0u64;
+        for (i, h) in headers.iter().enumerate() {
+            starts.push(at);
+            at += h.len() as u64 + 1;
+            if let Some(first) = headers.iter().take(i).position(|x| x == h) {
+                return Err(RowError::new(
+                    starts[i],
+                    "header",
+                    format!(
+                        "the column `{h}` appears twice in the header (columns {} and {})",
+                        first + 1,
+                        i + 1
+                    ),
+                    Some("name each column once: id, name, township, operating_income, other_income".into()),
+                ));
+            }
+        }
+        let column = |name: &str| headers.iter().position(|h| h == name);
+        let (Some(id), Some(income)) = (column("id"), column("operating_income")) else {
+            return Err(RowError::new(
+                0,
+                "header",
+                format!(
+                    "the header must name the columns id and operating_income (found: {})",
+                    headers.iter().collect::<Vec<_>>().join(", ")
+                ),
+                Some("columns: id, name, township, operating_income, other_income".into()),
+            ));
+        };
+        Ok(Columns {
+            id,
+            income,
+            name: column("name"),
+            township: column("township"),
+            other: column("other_income"),
+        })
+    }
+
+    /// One village from the row at byte `offset`.
+    fn row(&self, record: &csv::StringRecord, offset: u64) -> Result<Row, RowError> {
         let get = |i: Option<usize>| i.and_then(|i| record.get(i)).filter(|s| !s.is_empty());
         let money = |i: Option<usize>, field: &'static str| -> Result<f64, RowError> {
             let Some(text) = get(i) else { return Ok(0.0) };
@@ -198,7 +211,7 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
                 .map_err(|m| RowError::new(offset, field, m, Some("income in yuan, e.g. 220000 or 22万".into())))?;
             Ok(value)
         };
-        let Some(id_value) = get(Some(id)) else {
+        let Some(id_value) = get(Some(self.id)) else {
             return Err(RowError::new(
                 offset,
                 "id",
@@ -206,7 +219,7 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
                 Some("every row needs an id".into()),
             ));
         };
-        if get(Some(income)).is_none() {
+        if get(Some(self.income)).is_none() {
             return Err(RowError::new(
                 offset,
                 "operating_income",
@@ -214,18 +227,36 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
                 Some("income in yuan, e.g. 220000 or 22万".into()),
             ));
         }
-        rows.push(Row {
+        Ok(Row {
             id: id_value.to_string(),
-            name: get(name).unwrap_or(id_value).to_string(),
-            township: get(township).map(str::to_string),
-            operating_income: money(Some(income), "operating_income")?,
-            other_income: money(other, "other_income")?,
-        });
+            name: get(self.name).unwrap_or(id_value).to_string(),
+            township: get(self.township).map(str::to_string),
+            operating_income: money(Some(self.income), "operating_income")?,
+            other_income: money(self.other, "other_income")?,
+        })
     }
-    if rows.is_empty() {
-        return Err(RowError::new(0, "rows", "the villages file has no rows".into(), None));
-    }
-    Ok(rows)
+}
+
+/// The error at the first row beyond `max_rows`.
+fn too_many_rows(offset: u64, max_rows: usize) -> RowError {
+    let message = if max_rows == MAX_VILLAGES {
+        format!(
+            "the villages file has more than {} rows, the most villages accepted",
+            thousands(MAX_VILLAGES as f64)
+        )
+    } else {
+        format!(
+            "the villages file has more than {} rows: with the other [[villages]] entries it would pass the {} villages accepted",
+            thousands(max_rows as f64),
+            thousands(MAX_VILLAGES as f64)
+        )
+    };
+    RowError::new(
+        offset,
+        "rows",
+        message,
+        Some("the largest Chinese city has fewer than 10,000 administrative villages (see src/limits.rs)".into()),
+    )
 }
 
 #[cfg(test)]
