@@ -505,52 +505,7 @@ impl<'de> Visitor<'de> for ParamVisitor {
                     per = Some(map.next_value::<Per>()?);
                     None
                 }
-                "fixed" => Some(Dist::Fixed(map.next_value::<Num>()?.0)),
-                "range" => Some(range_dist(&map.next_value::<String>()?).map_err(de::Error::custom)?),
-                "uniform" => {
-                    let s: MinMax = map.next_value()?;
-                    check_min_max(s.min.0, s.max.0, "uniform").map_err(de::Error::custom)?;
-                    Some(Dist::Uniform {
-                        min: s.min.0,
-                        max: s.max.0,
-                    })
-                }
-                "normal" => {
-                    let s: MeanSd = map.next_value()?;
-                    if s.sd.0 < 0.0 {
-                        return Err(de::Error::custom(format!("normal: sd must be >= 0, got {}", s.sd.0)));
-                    }
-                    Some(Dist::Normal {
-                        mean: s.mean.0,
-                        sd: s.sd.0,
-                    })
-                }
-                "lognormal" => Some(lognormal(map.next_value()?).map_err(de::Error::custom)?),
-                "triangular" => {
-                    let (min, mode, max) = three_point(map.next_value()?, "triangular").map_err(de::Error::custom)?;
-                    Some(Dist::Triangular { min, mode, max })
-                }
-                "pert" => {
-                    let (min, mode, max) = three_point(map.next_value()?, "pert").map_err(de::Error::custom)?;
-                    Some(Dist::Pert { min, mode, max })
-                }
-                "beta" => {
-                    let s: BetaSpec = map.next_value()?;
-                    let (low, high) = (s.low.map_or(0.0, |n| n.0), s.high.map_or(1.0, |n| n.0));
-                    if s.alpha.0 <= 0.0 || s.beta.0 <= 0.0 || low >= high {
-                        return Err(de::Error::custom("beta needs alpha > 0, beta > 0 and low < high"));
-                    }
-                    Some(Dist::Beta {
-                        alpha: s.alpha.0,
-                        beta: s.beta.0,
-                        low,
-                        high,
-                    })
-                }
-                "discrete" => Some(discrete(map.next_value()?).map_err(de::Error::custom)?),
-                other => {
-                    return Err(de::Error::custom(unknown_key_message(other)));
-                }
+                dist_key => Some(next_dist(dist_key, &mut map)?),
             };
             if let Some(new) = new {
                 if dist.is_some() {
@@ -569,6 +524,61 @@ impl<'de> Visitor<'de> for ParamVisitor {
         }
         Ok(Param { dist, min, max, per })
     }
+}
+
+/// The distribution a parameter table names with `key` (`fixed`, `range`,
+/// `uniform`, `normal`, `lognormal`, `triangular`, `pert`, `beta`,
+/// `discrete`), its value read from `map`; any other key is an error that
+/// lists the valid ones.
+fn next_dist<'de, A: MapAccess<'de>>(key: &str, map: &mut A) -> Result<Dist, A::Error> {
+    Ok(match key {
+        "fixed" => Dist::Fixed(map.next_value::<Num>()?.0),
+        "range" => range_dist(&map.next_value::<String>()?).map_err(de::Error::custom)?,
+        "uniform" => {
+            let s: MinMax = map.next_value()?;
+            check_min_max(s.min.0, s.max.0, "uniform").map_err(de::Error::custom)?;
+            Dist::Uniform {
+                min: s.min.0,
+                max: s.max.0,
+            }
+        }
+        "normal" => {
+            let s: MeanSd = map.next_value()?;
+            if s.sd.0 < 0.0 {
+                return Err(de::Error::custom(format!("normal: sd must be >= 0, got {}", s.sd.0)));
+            }
+            Dist::Normal {
+                mean: s.mean.0,
+                sd: s.sd.0,
+            }
+        }
+        "lognormal" => lognormal(map.next_value()?).map_err(de::Error::custom)?,
+        "triangular" => {
+            let (min, mode, max) = three_point(map.next_value()?, "triangular").map_err(de::Error::custom)?;
+            Dist::Triangular { min, mode, max }
+        }
+        "pert" => {
+            let (min, mode, max) = three_point(map.next_value()?, "pert").map_err(de::Error::custom)?;
+            Dist::Pert { min, mode, max }
+        }
+        "beta" => {
+            let s: BetaSpec = map.next_value()?;
+            let (low, high) = (s.low.map_or(0.0, |n| n.0), s.high.map_or(1.0, |n| n.0));
+            if s.alpha.0 <= 0.0 || s.beta.0 <= 0.0 || low >= high {
+                return Err(de::Error::custom("beta needs alpha > 0, beta > 0 and low < high"));
+            }
+            Dist::Beta {
+                alpha: s.alpha.0,
+                beta: s.beta.0,
+                low,
+                high,
+            }
+        }
+        "discrete" => discrete(map.next_value()?).map_err(de::Error::custom)?,
+        other => {
+            return Err(de::Error::custom(unknown_key_message(other)));
+        }
+    })
 }
 
 /// The candidate closest to a misspelt word, if any is close enough.
