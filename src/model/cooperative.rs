@@ -292,19 +292,7 @@ impl KindModel for Cooperative {
         );
         let own_equity = (1.0 - self.grant_share) * self.equity_yuan;
         let grant = self.grant_share * self.equity_yuan;
-        let price_factor: Vec<f64> = (0..ctx.years)
-            .map(|t| {
-                if self.price_loadings.is_empty() {
-                    1.0
-                } else {
-                    self.price_loadings
-                        .iter()
-                        .map(|&(f, b)| b * ctx.factors[f][t])
-                        .sum::<f64>()
-                        .exp()
-                }
-            })
-            .collect();
+        let price_factor = self.price_factor(ctx);
         let mut first_failure: Option<usize> = None;
         let mut failed = 0usize;
         for (slot, &v) in vs.iter().enumerate() {
@@ -352,8 +340,32 @@ impl KindModel for Cooperative {
         }
         flows.failed_in_year = first_failure;
         flows.failed_share = Some(failed as f64 / iv.villages.len().max(1) as f64);
-        // Residual value: the villages' own equity in the ventures still
-        // alive at the end of the horizon, at book value, when paid in inside it.
+        self.residual_value(iv, ctx, failed, flows);
+    }
+}
+
+impl Cooperative {
+    /// The common price factor of each year: exp(sum of loading x factor),
+    /// 1 without loadings.
+    fn price_factor(&self, ctx: &SimCtx) -> Vec<f64> {
+        (0..ctx.years)
+            .map(|t| {
+                if self.price_loadings.is_empty() {
+                    1.0
+                } else {
+                    self.price_loadings
+                        .iter()
+                        .map(|&(f, b)| b * ctx.factors[f][t])
+                        .sum::<f64>()
+                        .exp()
+                }
+            })
+            .collect()
+    }
+
+    /// Residual value: the villages' own equity in the ventures still alive
+    /// at the end of the horizon, at book value, when paid in inside it.
+    fn residual_value(&self, iv: &Intervention, ctx: &SimCtx, failed: usize, flows: &mut Flows) {
         let final_year = ctx.start_year + ctx.years as i32 - 1;
         if iv.start_year >= ctx.start_year && iv.start_year <= final_year && iv.active(final_year) {
             let own = self.equity_yuan * (1.0 - self.grant_share);
