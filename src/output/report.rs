@@ -267,7 +267,7 @@ fn build(r: &Results, m: &Manifest, lang: Lang) -> Vec<Block> {
             title: c.title,
         });
     }
-    for (stem, title) in crate::decision_charts::decision_chart_files(r, lang) {
+    for (stem, title) in crate::charts::decision::decision_chart_files(r, lang) {
         doc.push(Block::Chart { stem, title });
     }
     villages(&mut doc, r, lang);

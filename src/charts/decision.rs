@@ -1851,7 +1851,8 @@ mod tests {
     #[test]
     fn font_covers_words() {
         use ab_glyph::{Font, FontRef};
-        let font = FontRef::try_from_slice(include_bytes!("../assets/fonts/NotoSansSC-villagesim-subset.otf")).unwrap();
+        let font =
+            FontRef::try_from_slice(include_bytes!("../../assets/fonts/NotoSansSC-villagesim-subset.otf")).unwrap();
         let r = decision_results();
         let w = Words { l: Labels::ZH };
         let unit = MoneyUnit::for_axis(Lang::Zh, 1e7);

@@ -25,6 +25,8 @@ use plotters::style::FontStyle;
 use crate::format::{decimals_for, grouped, shorten, Lang};
 use crate::summary::results::*;
 
+pub mod decision;
+
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 800;
 /// Height of every chart, pixels.
@@ -35,7 +37,7 @@ pub const HEIGHT: u32 = 500;
 const FAMILY: &str = "sans-serif";
 
 /// The bundled font: Noto Sans CJK SC Regular, subset (OFL-1.1).
-pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../assets/fonts/NotoSansSC-villagesim-subset.otf");
+pub(crate) static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-villagesim-subset.otf");
 
 /// One em of the bundled font per unit of plotters' `ab_glyph` text size.
 ///
@@ -618,7 +620,7 @@ pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec
         write_png(&chart, &dir.join(&png))?;
         written.push(png);
     }
-    written.extend(crate::decision_charts::write_decision_charts(results, dir, lang)?);
+    written.extend(crate::charts::decision::write_decision_charts(results, dir, lang)?);
     Ok(written)
 }
 
