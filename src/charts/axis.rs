@@ -1,6 +1,7 @@
 //! Axes: bounds, ranges, the [`Axis`] coordinate and tick choice (log ticks too).
 
 use super::*;
+use crate::format::grouped_exact;
 
 /// Largest magnitude an axis reaches: beyond it a value is drawn at the
 /// axis edge. Far above any figure of a run (see [`crate::limits`]), and far
@@ -158,4 +159,57 @@ pub(crate) fn log_ticks(a: f64, b: f64, label: impl Fn(f64) -> String, px: impl 
         last = ticks;
     }
     last
+}
+
+pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
+
+/// Plot rectangle of a chart in `root`'s pixels: (left, top, right, bottom).
+pub(crate) fn plot_rect<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Chart2d<DB>,
+) -> (i32, i32, i32, i32) {
+    let (ox, oy) = root.get_base_pixel();
+    let (xr, yr) = (chart.x_range(), chart.y_range());
+    let (x0, top) = chart.backend_coord(&(xr.start, yr.end));
+    let (x1, bottom) = chart.backend_coord(&(xr.end, yr.start));
+    (x0 - ox, top - oy, x1 - ox, bottom - oy)
+}
+
+/// A point of the chart in `root`'s pixels.
+pub(crate) fn px<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart2d<DB>, x: f64, y: f64) -> (i32, i32) {
+    let (ox, oy) = root.get_base_pixel();
+    let (a, b) = chart.backend_coord(&(x, y));
+    (a - ox, b - oy)
+}
+
+/// Year tick label, blank between whole years.
+pub(crate) fn year_tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{:.0}", v)
+    } else {
+        String::new()
+    }
+}
+
+pub(crate) fn pct_tick(v: &f64) -> String {
+    grouped_exact(*v)
+}
+
+/// A padded range over `values` that also covers `always`.
+pub(crate) fn padded(values: impl Iterator<Item = f64>, always: &[f64], pad_share: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.chain(always.iter().copied()).filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let span = hi - lo;
+    let pad = if span > 0.0 {
+        span * pad_share
+    } else {
+        hi.abs().max(1.0) * 0.1
+    };
+    (lo - pad, hi + pad)
 }

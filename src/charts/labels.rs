@@ -1,6 +1,7 @@
 //! The words on the charts, in English or Chinese.
 
 use super::*;
+use crate::format::money_exact;
 
 // ---------------------------------------------------------------------------
 // Words
@@ -184,5 +185,269 @@ impl Labels {
             }
             Lang::Zh => format!("{word} {}元", grouped(yuan, decimals_for(yuan))),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Words
+
+/// The words of these charts, in one language (the shared ones come from
+/// [`Labels`]).
+pub(crate) struct Words {
+    pub(crate) l: Labels,
+}
+
+impl Words {
+    pub(crate) fn lang(&self) -> Lang {
+        self.l.lang
+    }
+
+    pub(crate) fn en(&self) -> bool {
+        self.l.lang == Lang::En
+    }
+
+    pub(crate) fn pick(&self, en: &'static str, zh: &'static str) -> &'static str {
+        if self.en() {
+            en
+        } else {
+            zh
+        }
+    }
+
+    pub(crate) fn runs(&self, r: &Results) -> String {
+        grouped(r.runs as f64, 0)
+    }
+
+    /// "500,000 yuan" / "50万元".
+    pub(crate) fn money(&self, yuan: f64) -> String {
+        money_exact(self.lang(), yuan)
+    }
+
+    pub(crate) fn sim_span(&self, r: &Results) -> String {
+        format!("{}–{}", r.start_year, r.final_year)
+    }
+
+    pub(crate) fn contributions_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!("Operating income added by each intervention, {}", self.sim_span(r)),
+            Lang::Zh => format!("各项措施每年新增的经营性收入，{}年", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn contributions_subtitle(&self, r: &Results, policy: &str) -> String {
+        let p = self.l.policy_name(policy);
+        match self.lang() {
+            Lang::En => format!(
+                "Policy: {p} (the one with the most interventions); all its villages together; mean of {} runs",
+                self.runs(r)
+            ),
+            Lang::Zh => format!("政策：{p}（措施最多的政策）；参与村合计；{} 次模拟的均值", self.runs(r)),
+        }
+    }
+
+    pub(crate) fn income_added_axis(&self, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Operating income added per year ({u})"),
+            Lang::Zh => format!("每年新增经营性收入（{u}）"),
+        }
+    }
+
+    pub(crate) fn dscr_title(&self, name: &str, first: i32, last: i32) -> String {
+        let name = shorten(name, 40);
+        let span = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        };
+        match self.lang() {
+            Lang::En => format!("Debt service coverage (DSCR) of {name}, {span}"),
+            Lang::Zh => format!("{name}的偿债覆盖率（DSCR），{span}年"),
+        }
+    }
+
+    pub(crate) fn dscr_subtitle(&self, r: &Results, policy: &str, villages: usize) -> String {
+        let p = self.l.policy_name(policy);
+        match self.lang() {
+            Lang::En => format!(
+                "Policy: {p}; its {villages} villages together; {} runs (those with debt service that year)",
+                self.runs(r)
+            ),
+            Lang::Zh => format!(
+                "政策：{p}；{villages} 个参与村合计；{} 次模拟中当年有还本付息的部分",
+                self.runs(r)
+            ),
+        }
+    }
+
+    pub(crate) fn dscr_axis(&self) -> &'static str {
+        self.pick(
+            "DSCR (cash available ÷ debt service due)",
+            "偿债覆盖率（可用现金 ÷ 应还本息）",
+        )
+    }
+
+    pub(crate) fn dscr_one(&self) -> &'static str {
+        self.pick("DSCR = 1: debt service just covered", "DSCR = 1：收入刚好够还本付息")
+    }
+
+    pub(crate) fn dscr_bank(&self) -> &'static str {
+        self.pick("DSCR = 1.2: banks' usual minimum", "DSCR = 1.2：银行通常要求的最低值")
+    }
+
+    pub(crate) fn paired_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Mean village income each policy adds in {}, against no intervention",
+                r.final_year
+            ),
+            Lang::Zh => format!("{}年各政策比无干预多出的村均经营性收入", r.final_year),
+        }
+    }
+
+    pub(crate) fn paired_subtitle(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Difference within each of {} runs (same random draws for both policies)",
+                self.runs(r)
+            ),
+            Lang::Zh => format!("{} 次模拟逐次配对比较（两种政策使用相同的随机数）", self.runs(r)),
+        }
+    }
+
+    pub(crate) fn paired_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Difference in mean village income in {} ({u})", r.final_year),
+            Lang::Zh => format!("{}年村均经营性收入之差（{u}）", r.final_year),
+        }
+    }
+
+    pub(crate) fn higher_in(&self, p: f64) -> String {
+        let pct = p * 100.0;
+        let s = if pct > 0.0 && pct < 1.0 {
+            "<1%".to_string()
+        } else if pct > 99.0 && pct < 100.0 {
+            ">99%".to_string()
+        } else {
+            format!("{:.0}%", pct)
+        };
+        match self.lang() {
+            Lang::En => format!("higher in {s} of runs"),
+            Lang::Zh => format!("{s} 的模拟中更高"),
+        }
+    }
+
+    pub(crate) fn assumption(&self) -> &'static str {
+        self.pick("(assumption)", "（假设）")
+    }
+
+    pub(crate) fn zero_line(&self) -> &'static str {
+        self.pick("0 = same as no intervention", "0 = 与无干预相同")
+    }
+
+    pub(crate) fn coverage_title(&self, r: &Results) -> String {
+        let floor = self.money(r.floor_yuan);
+        match self.lang() {
+            Lang::En => format!("Chance that every village has reached the floor ({floor}), by year"),
+            Lang::Zh => format!("各年所有村庄均已达到底线（{floor}）的概率"),
+        }
+    }
+
+    pub(crate) fn coverage_axis(&self) -> &'static str {
+        self.pick("Reached by this year (% of runs)", "截至当年已达到（模拟占比，%）")
+    }
+
+    pub(crate) fn coverage_never(&self) -> &'static str {
+        self.pick(
+            "No policy brings every village to the floor in any run.",
+            "任何政策在任何一次模拟中都未使所有村庄达到底线。",
+        )
+    }
+
+    pub(crate) fn target(&self, year: i32) -> String {
+        match self.lang() {
+            Lang::En => format!("target {year}"),
+            Lang::Zh => format!("目标 {year}年"),
+        }
+    }
+
+    pub(crate) fn cost_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!("Public money spent and income added by policy, {}", self.sim_span(r)),
+            Lang::Zh => format!("各政策的公共资金投入与新增收入，{}年", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn cost_subtitle(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Totals over all villages and years; mean and P5–P95 of {} runs; income added vs no intervention",
+                self.runs(r)
+            ),
+            Lang::Zh => format!(
+                "所有村庄、各年合计；{} 次模拟的均值与 P5–P95；新增收入相对无干预",
+                self.runs(r)
+            ),
+        }
+    }
+
+    pub(crate) fn public_money_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Public money, {} total ({u})", self.sim_span(r)),
+            Lang::Zh => format!("公共资金投入，{}年合计（{u}）", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn income_total_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Operating income added, {} total ({u})", self.sim_span(r)),
+            Lang::Zh => format!("新增经营性收入，{}年合计（{u}）", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn one_for_one(&self) -> &'static str {
+        self.pick("1 yuan added per public yuan", "每 1 元公共资金新增 1 元收入")
+    }
+
+    pub(crate) fn whiskers(&self) -> &'static str {
+        self.pick("mean, P5–P95 whiskers", "均值，须线为 P5–P95")
+    }
+
+    pub(crate) fn cdf_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Mean village income in {}: share of runs at or below each level",
+                r.final_year
+            ),
+            Lang::Zh => format!("{}年村均经营性收入的累积分布（按政策）", r.final_year),
+        }
+    }
+
+    pub(crate) fn cdf_subtitle(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "{} runs; curves join each policy's min, P5, P10, P25, P50, P75, P90, P95, max; further right is higher",
+                self.runs(r)
+            ),
+            Lang::Zh => format!(
+                "{} 次模拟；曲线连接各政策的最小值、P5、P10、P25、P50、P75、P90、P95、最大值；越靠右收入越高",
+                self.runs(r)
+            ),
+        }
+    }
+
+    pub(crate) fn cdf_x_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Mean operating income per village in {} ({u})", r.final_year),
+            Lang::Zh => format!("{}年村均经营性收入（{u}）", r.final_year),
+        }
+    }
+
+    pub(crate) fn cdf_y_axis(&self) -> &'static str {
+        self.pick("Runs at or below this income (%)", "不高于该收入的模拟占比（%）")
     }
 }

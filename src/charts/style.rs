@@ -292,3 +292,209 @@ pub(crate) fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
     pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
     pts
 }
+
+/// Okabe–Ito yellow: used for interventions only (too light for lines).
+pub(crate) const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+
+/// Colour of intervention `i` in a stack: the Okabe–Ito hues of the policy
+/// palette without grey and black, plus yellow; from the eighth on, the same
+/// hues again as light tints with an outline (`true`).
+pub(crate) fn intervention_fill(i: usize) -> (RGBColor, bool) {
+    let hues: [RGBColor; 7] = [
+        POLICY_COLORS[1],
+        POLICY_COLORS[2],
+        POLICY_COLORS[3],
+        POLICY_COLORS[4],
+        POLICY_COLORS[5],
+        POLICY_COLORS[6],
+        YELLOW,
+    ];
+    (hues[i % hues.len()], (i / hues.len()) % 2 == 1)
+}
+
+/// A box in pixels filled with `c`, or hatched in `c` on a light tint of it
+/// with an outline.
+pub(crate) fn fill_box<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x0, y0, x1, y1): (i32, i32, i32, i32),
+    c: RGBColor,
+    hatched: bool,
+) -> DrawResult<(), DB> {
+    // Kept near the picture, so the hatching below stays a few hundred lines.
+    let near = |v: i32, size: u32| v.clamp(-(size as i32), 2 * size as i32);
+    let (x0, x1) = (near(x0, WIDTH), near(x1, WIDTH));
+    let (y0, y1) = (near(y0, HEIGHT), near(y1, HEIGHT));
+    let (x0, x1) = (x0.min(x1), x0.max(x1));
+    let (y0, y1) = (y0.min(y1), y0.max(y1));
+    if !hatched {
+        return root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()));
+    }
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], tint(c, 0.2).filled()))?;
+    // Lines x - y = k, clipped to the box.
+    let mut k = x0 - y1;
+    while k < x1 - y0 {
+        let ya = y0.max(x0 - k);
+        let yb = y1.min(x1 - k);
+        if yb > ya {
+            root.draw(&PathElement::new(vec![(ya + k, ya), (yb + k, yb)], c.stroke_width(2)))?;
+        }
+        k += 7;
+    }
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.stroke_width(1)))
+}
+
+/// A filled marker with a white rim: 0 circle, 1 square, 2 triangle up,
+/// 3 diamond, 4 triangle down, then the same hollow. Shapes tell policies
+/// apart without colour and show points that coincide.
+pub(crate) fn draw_marker<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    shape: usize,
+    (x, y): (i32, i32),
+    r: i32,
+    c: RGBColor,
+) -> DrawResult<(), DB> {
+    let pts: Vec<(i32, i32)> = match shape % 5 {
+        0 => Vec::new(),
+        1 => vec![
+            (x - r + 1, y - r + 1),
+            (x + r - 1, y - r + 1),
+            (x + r - 1, y + r - 1),
+            (x - r + 1, y + r - 1),
+        ],
+        2 => vec![(x, y - r - 1), (x + r + 1, y + r - 1), (x - r - 1, y + r - 1)],
+        3 => vec![(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)],
+        _ => vec![(x - r - 1, y - r + 1), (x + r + 1, y - r + 1), (x, y + r + 1)],
+    };
+    let hollow = shape % 10 >= 5;
+    let fill = if hollow { WHITE } else { c };
+    if pts.is_empty() {
+        root.draw(&Circle::new((x, y), r as u32 + 1, WHITE.filled()))?;
+        root.draw(&Circle::new((x, y), r as u32, fill.filled()))?;
+        if hollow {
+            root.draw(&Circle::new((x, y), r as u32, c.stroke_width(2)))?;
+        }
+    } else {
+        let mut ring = pts.clone();
+        ring.push(pts[0]);
+        root.draw(&PathElement::new(ring.clone(), WHITE.stroke_width(3)))?;
+        root.draw(&Polygon::new(pts, fill.filled()))?;
+        root.draw(&PathElement::new(
+            ring,
+            if hollow { c.stroke_width(2) } else { c.stroke_width(1) },
+        ))?;
+    }
+    Ok(())
+}
+
+/// `c` blended with white (opaque, so grid lines do not show through).
+pub(crate) fn tint(c: RGBColor, amount: f64) -> RGBColor {
+    let m = |v: u8| (f64::from(v) * amount + 255.0 * (1.0 - amount)).round() as u8;
+    RGBColor(m(c.0), m(c.1), m(c.2))
+}
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+
+/// Legend samples beyond [`Swatch`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sample {
+    Std(Swatch),
+    /// A solid box, or a light tint with an outline.
+    Fill(RGBColor, bool),
+    /// A line with a marker of shape `usize` (see [`draw_marker`]).
+    Marker(RGBColor, usize),
+    /// Thin line only.
+    Thin(RGBColor),
+    /// Median tick only.
+    Tick(RGBColor),
+    /// A point with whiskers.
+    Whiskers(RGBColor),
+}
+
+pub(crate) fn draw_sample<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    sample: Sample,
+    x: i32,
+    yc: i32,
+) -> DrawResult<(), DB> {
+    let (top, bottom) = (yc - SWATCH_H / 2, yc + SWATCH_H / 2);
+    let xm = x + SWATCH_W / 2;
+    match sample {
+        Sample::Std(s) => draw_swatch(root, s, x, yc)?,
+        Sample::Fill(c, hatched) => fill_box(root, (x, top, x + SWATCH_W, bottom), c, hatched)?,
+        Sample::Marker(c, shape) => {
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(2)))?;
+            draw_marker(root, shape, (xm, yc), 5, c)?;
+        }
+        Sample::Thin(c) => {
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(2)))?;
+        }
+        Sample::Tick(c) => {
+            root.draw(&PathElement::new(
+                vec![(xm, top - 2), (xm, bottom + 2)],
+                c.stroke_width(3),
+            ))?;
+        }
+        Sample::Whiskers(c) => {
+            root.draw(&PathElement::new(
+                vec![(x + 2, yc), (x + SWATCH_W - 2, yc)],
+                c.stroke_width(1),
+            ))?;
+            root.draw(&PathElement::new(
+                vec![(xm, top - 3), (xm, bottom + 3)],
+                c.stroke_width(1),
+            ))?;
+            root.draw(&Circle::new((xm, yc), 5, c.filled()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Title, subtitle and legend rows laid out as [`draw_header`] lays them out,
+/// with any [`Sample`]; returns the height taken.
+pub(crate) fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: Typo,
+    title: &str,
+    subtitle: &str,
+    rows: &[Vec<(Sample, String)>],
+) -> DrawResult<i32, DB> {
+    let no_rows: [Vec<LegendItem>; 0] = [];
+    draw_header(root, t, title, subtitle, &no_rows)?;
+    let mut y = 66;
+    let max_x = WIDTH as i32 - MARGIN_X;
+    for row in rows {
+        let mut x = MARGIN_X;
+        for (sample, label) in row {
+            let w = SWATCH_W + 6 + text_width(label, LEGEND_PX);
+            if x > MARGIN_X && x + w > max_x {
+                x = MARGIN_X;
+                y += LEGEND_ROW_H;
+            }
+            draw_sample(root, *sample, x, y + LEGEND_ROW_H / 2)?;
+            root.draw(&Text::new(
+                label.clone(),
+                (x + SWATCH_W + 6, y + LEGEND_ROW_H / 2 - (0.38 * LEGEND_PX) as i32 - 1),
+                t.text(LEGEND_PX, TEXT, HPos::Left),
+            ))?;
+            x += w + 22;
+        }
+        y += LEGEND_ROW_H;
+    }
+    Ok(y + 4)
+}
+
+/// Pixel box (left, top, right, bottom).
+pub(crate) type PxBox = (i32, i32, i32, i32);
+
+pub(crate) fn overlaps(a: PxBox, b: PxBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Height of a [`boxed_text`] label.
+pub(crate) const LABEL_H: i32 = NOTE_PX as i32 + 5;
+
+/// Box of a [`boxed_text`] label whose text starts at `(x, y)`.
+pub(crate) fn label_box(text: &str, (x, y): (i32, i32)) -> PxBox {
+    (x - 3, y - 2, x + text_width(text, NOTE_PX) + 3, y + LABEL_H - 2)
+}
