@@ -9,7 +9,6 @@
 
 pub mod analysis;
 pub mod charts;
-pub mod decision_charts;
 pub mod engine;
 pub mod format;
 pub mod limits;

@@ -44,7 +44,7 @@ fn figures(r: &Results, lang: Lang) -> Charts {
         .into_iter()
         .map(|c| (c.stem.to_string(), c.title))
         .collect();
-    figures.extend(crate::decision_charts::decision_chart_files(r, lang));
+    figures.extend(crate::charts::decision::decision_chart_files(r, lang));
     let labels = crate::charts::Labels::new(lang);
     Charts {
         figures,

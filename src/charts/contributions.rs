@@ -1,0 +1,260 @@
+//! Decision chart 1: stacked income added per intervention.
+
+use super::*;
+
+// ---------------------------------------------------------------------------
+// 1. Contributions
+
+pub(crate) fn draw_contributions<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    w: &Words,
+    t: Typo,
+    policy: usize,
+) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let p = &r.policies[policy];
+    let top = header(
+        root,
+        t,
+        &w.contributions_title(r),
+        &w.contributions_subtitle(r, &p.name),
+        &[],
+    )?;
+
+    // Years of the appraisals, in order.
+    let mut years: Vec<i32> = p
+        .appraisals
+        .iter()
+        .flat_map(|a| a.years.iter().map(|y| y.year))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let value = |a: &InterventionResults, year: i32| {
+        a.years
+            .iter()
+            .find(|y| y.year == year)
+            .map(|y| y.operating_income_yuan.mean)
+            .filter(|v| v.is_finite())
+            .unwrap_or(0.0)
+    };
+    // Stack: positive parts upwards, negative parts downwards, in the order
+    // of the interventions.
+    let mut segments = Vec::new(); // (intervention, year, from, to)
+    let mut totals = Vec::new();
+    let (mut lo, mut hi) = (0.0f64, 0.0f64);
+    for &year in &years {
+        let (mut up, mut down) = (0.0, 0.0);
+        for (i, a) in p.appraisals.iter().enumerate() {
+            let v = value(a, year);
+            if v > 0.0 {
+                segments.push((i, year, up, up + v));
+                up += v;
+            } else if v < 0.0 {
+                segments.push((i, year, down, down + v));
+                down += v;
+            }
+        }
+        totals.push((year, up + down, up));
+        lo = lo.min(down);
+        hi = hi.max(up);
+    }
+    let (ylo, yhi) = if hi - lo <= 0.0 {
+        (0.0, 1.0)
+    } else {
+        let span = hi - lo;
+        (
+            if lo < 0.0 { lo - span * 0.04 } else { 0.0 },
+            hi + span * 0.04 + span * 0.06,
+        )
+    };
+    let unit = MoneyUnit::for_axis(w.lang(), ylo.abs().max(yhi.abs()));
+    let ytick = |v: &f64| unit.tick(*v);
+
+    // Legend at the right, top entry = top of the stack.
+    let legend_w = 214;
+    let first = *years.first().unwrap_or(&r.start_year) as f64;
+    let last = *years.last().unwrap_or(&r.final_year) as f64;
+    let body = root.margin(top, 0, 0, 0);
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(legend_w + 24)
+        .margin_top(6)
+        .margin_bottom(8)
+        .margin_left(MARGIN_X - 8)
+        .x_label_area_size(52)
+        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
+        .build_cartesian_2d(chart_axis(first - 0.5, last + 0.5), chart_axis(ylo, yhi))?;
+    chart
+        .configure_mesh()
+        .x_labels(years.len().clamp(2, 12) + 1)
+        .y_labels(8)
+        .x_label_formatter(&year_tick)
+        .y_label_formatter(&ytick)
+        .x_desc(ctx.l.year)
+        .y_desc(w.income_added_axis(&unit))
+        .label_style(t.font(TICK_PX).color(&TEXT))
+        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(1))
+        .disable_x_mesh()
+        .draw()?;
+
+    let half = 0.32;
+    for &(i, year, from, to) in &segments {
+        let (c, hatched) = intervention_fill(i);
+        let x = year as f64;
+        let (a, b) = (px(root, &chart, x - half, from), px(root, &chart, x + half, to));
+        fill_box(root, (a.0, a.1, b.0, b.1), c, hatched)?;
+        root.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
+    }
+    if lo < 0.0 {
+        chart.draw_series(LineSeries::new(
+            [(first - 0.5, 0.0), (last + 0.5, 0.0)],
+            TEXT.stroke_width(1),
+        ))?;
+    }
+
+    // Totals above the bars, when they fit side by side.
+    let (left, plot_top, right, plot_bottom) = plot_rect(root, &chart);
+    let slot = (right - left) as f64 / years.len().max(1) as f64;
+    let labels: Vec<(i32, f64, f64)> = totals.clone();
+    let widest = labels
+        .iter()
+        .map(|(_, v, _)| text_width(&unit.tick(*v), NOTE_PX))
+        .max()
+        .unwrap_or(0);
+    if (widest + 8) as f64 <= slot {
+        for (year, total, up) in labels {
+            let (x, y) = px(root, &chart, year as f64, up);
+            let s = unit.tick(total);
+            let y = (y - LABEL_H - 1).max(plot_top + 1);
+            root.draw(&Text::new(s, (x, y), t.text(NOTE_PX, TEXT, HPos::Center)))?;
+        }
+    }
+
+    // Legend column, top entry = top of the stack; names on up to two
+    // lines when there is room for that.
+    let x0 = right + 16;
+    let text_w = legend_w - SWATCH_W - 6;
+    let line_h = LEGEND_PX as i32 + 3;
+    let labels = |max_lines| {
+        p.appraisals
+            .iter()
+            .map(|a| intervention_label(a, w, text_w, max_lines))
+            .collect::<Vec<_>>()
+    };
+    let mut entries = labels(2);
+    let height = |e: &Vec<Vec<String>>| e.iter().map(|l| l.len() as i32 * line_h + 6).sum::<i32>();
+    if height(&entries) > plot_bottom - plot_top {
+        entries = labels(1);
+    }
+    let mut y = plot_top;
+    for (i, lines) in entries.iter().enumerate().rev() {
+        let (c, hatched) = intervention_fill(i);
+        draw_sample(root, Sample::Fill(c, hatched), x0, y + line_h / 2)?;
+        for (k, line) in lines.iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (
+                    x0 + SWATCH_W + 6,
+                    y + k as i32 * line_h + line_h / 2 - (0.38 * LEGEND_PX) as i32 - 1,
+                ),
+                t.text(LEGEND_PX, TEXT, HPos::Left),
+            ))?;
+        }
+        y += lines.len() as i32 * line_h + 6;
+    }
+    Ok(())
+}
+
+/// An intervention's name without a trailing parenthesis (or its id), in at
+/// most `max_lines` lines of `max_w` pixels, ending in a mark when its effect
+/// is an assumption (kept even when the name is cut).
+pub(crate) fn intervention_label(a: &InterventionResults, w: &Words, max_w: i32, max_lines: usize) -> Vec<String> {
+    let name = a.name.trim();
+    let short = match name.find(['(', '（']) {
+        Some(k) if k >= 3 => name[..k].trim(),
+        _ => name,
+    };
+    let short = if short.is_empty() { a.id.as_str() } else { short };
+    let mut lines = wrap_text(short, max_w, LEGEND_PX, max_lines);
+    if a.assumption {
+        let tag = w.assumption();
+        let last = lines.pop().unwrap_or_default();
+        // "(assumption)" after a space; "（假设）" brings its own spacing.
+        let sep = if tag.starts_with('（') { "" } else { " " };
+        let joined = format!("{last}{sep}{tag}");
+        if text_width(&joined, LEGEND_PX) <= max_w {
+            lines.push(joined);
+        } else if lines.len() + 2 <= max_lines {
+            lines.push(last);
+            lines.push(tag.to_string());
+        } else {
+            let room = max_w - text_width(&format!("{sep}{tag}"), LEGEND_PX);
+            lines.push(format!("{}{sep}{tag}", fit_text(&last, room, LEGEND_PX)));
+        }
+    }
+    lines
+}
+
+/// `s` broken into at most `max_lines` lines of `max_w` pixels at `px` per
+/// em, at spaces where possible; the last line ends in an ellipsis if cut.
+pub(crate) fn wrap_text(s: &str, max_w: i32, px: f64, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        if text_width(word, px) > max_w {
+            // A long word, or Chinese without spaces: break between characters.
+            if !cur.is_empty() {
+                cur.push(' ');
+            }
+            for c in word.chars() {
+                cur.push(c);
+                if text_width(&cur, px) > max_w {
+                    cur.pop();
+                    lines.push(std::mem::take(&mut cur));
+                    cur.push(c);
+                }
+            }
+            continue;
+        }
+        let candidate = if cur.is_empty() {
+            word.to_string()
+        } else {
+            format!("{cur} {word}")
+        };
+        if text_width(&candidate, px) <= max_w || cur.is_empty() {
+            cur = candidate;
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur = word.to_string();
+        }
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    if lines.len() > max_lines {
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(rest);
+    }
+    // Lines still too wide (long words, or the joined rest) are cut.
+    lines.into_iter().map(|l| fit_text(&l, max_w, px)).collect()
+}
+
+/// `s`, cut with an ellipsis to fit `max_w` pixels at `px` per em.
+pub(crate) fn fit_text(s: &str, max_w: i32, px: f64) -> String {
+    if text_width(s, px) <= max_w {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    for n in (1..chars.len()).rev() {
+        let mut out: String = chars[..n].iter().collect::<String>().trim_end().to_string();
+        out.push('…');
+        if text_width(&out, px) <= max_w {
+            return out;
+        }
+    }
+    "…".to_string()
+}

@@ -1,0 +1,144 @@
+//! Decision chart 2: the DSCR fan of a loan appraisal.
+
+use super::*;
+
+/// DSCR below which banks usually will not lend.
+pub(crate) const BANK_MIN_DSCR: f64 = 1.2;
+
+pub(crate) fn dscr_years(a: &InterventionResults) -> Vec<(i32, Stat)> {
+    a.years
+        .iter()
+        .filter_map(|y| y.dscr.map(|d| (y.year, d)))
+        .filter(|(_, d)| [d.p5, d.p25, d.p50, d.p75, d.p95].iter().all(|v| v.is_finite()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// 2. DSCR fan
+
+pub(crate) fn draw_dscr<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    w: &Words,
+    t: Typo,
+    policy: usize,
+    appraisal: usize,
+) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let p = &r.policies[policy];
+    let a = &p.appraisals[appraisal];
+    let pts = dscr_years(a);
+    let c = policy_color(policy);
+    let (first, last) = (
+        pts.first().map_or(r.start_year, |p| p.0),
+        pts.last().map_or(r.final_year, |p| p.0),
+    );
+    let l = &ctx.l;
+    let rows = vec![vec![
+        (Sample::Marker(c, 0), l.median.to_string()),
+        (
+            Sample::Std(Swatch::Band(c, BAND_INNER_ALPHA + BAND_OUTER_ALPHA)),
+            l.iqr_band.to_string(),
+        ),
+        (Sample::Std(Swatch::Band(c, BAND_OUTER_ALPHA)), l.p90_band.to_string()),
+    ]];
+    let top = header(
+        root,
+        t,
+        &w.dscr_title(&a.name, first, last),
+        &w.dscr_subtitle(r, &p.name, a.villages),
+        &rows,
+    )?;
+
+    let (ylo, yhi) = padded(pts.iter().flat_map(|(_, d)| [d.p5, d.p95]), &[1.0, BANK_MIN_DSCR], 0.1);
+    let ylo = if ylo > 0.0 && ylo < 0.5 { 0.0 } else { ylo };
+    let ytick = |v: &f64| grouped(*v, decimals_for(*v).max(1));
+    let body = root.margin(top, 0, 0, 0);
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(28)
+        .margin_top(6)
+        .margin_bottom(8)
+        .margin_left(MARGIN_X - 8)
+        .x_label_area_size(52)
+        .y_label_area_size(y_label_area([ylo, yhi].iter().map(ytick)))
+        .build_cartesian_2d(chart_axis(first as f64 - 0.5, last as f64 + 0.5), chart_axis(ylo, yhi))?;
+    chart
+        .configure_mesh()
+        .x_labels((i64::from(last) - i64::from(first)).clamp(0, 11) as usize + 2)
+        .y_labels(8)
+        .x_label_formatter(&year_tick)
+        .y_label_formatter(&ytick)
+        .x_desc(l.year)
+        .y_desc(w.dscr_axis())
+        .label_style(t.font(TICK_PX).color(&TEXT))
+        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(1))
+        .disable_x_mesh()
+        .draw()?;
+
+    let xs: Vec<f64> = pts.iter().map(|(y, _)| *y as f64).collect();
+    let col = |f: fn(&Stat) -> f64| pts.iter().map(|(_, d)| f(d)).collect::<Vec<f64>>();
+    let (p5, p25, p50, p75, p95) = (
+        col(|d| d.p5),
+        col(|d| d.p25),
+        col(|d| d.p50),
+        col(|d| d.p75),
+        col(|d| d.p95),
+    );
+    if xs.len() >= 2 {
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(&xs, &p5, &p95),
+            c.mix(BAND_OUTER_ALPHA).filled(),
+        )))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(&xs, &p25, &p75),
+            c.mix(BAND_INNER_ALPHA).filled(),
+        )))?;
+    } else {
+        // One year with debt service: boxes instead of a fan.
+        for k in 0..xs.len() {
+            let x = xs[k];
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.2, p5[k]), (x + 0.2, p95[k])],
+                c.mix(BAND_OUTER_ALPHA).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x - 0.2, p25[k]), (x + 0.2, p75[k])],
+                c.mix(BAND_INNER_ALPHA).filled(),
+            )))?;
+        }
+    }
+
+    // Reference lines: 1.2 labelled above its line, 1 below its line, so
+    // the two labels never meet.
+    let (x0, plot_top, x1, plot_bottom) = plot_rect(root, &chart);
+    for (v, label, color, dash, above) in [
+        (BANK_MIN_DSCR, w.dscr_bank(), MUTED, (5, 4), true),
+        (1.0, w.dscr_one(), TEXT, (10, 0), false),
+    ] {
+        let (_, y) = px(root, &chart, xs.first().copied().unwrap_or(0.0), v);
+        if y < plot_top || y > plot_bottom {
+            continue;
+        }
+        if dash.1 == 0 {
+            root.draw(&PathElement::new(vec![(x0, y), (x1, y)], color.stroke_width(2)))?;
+        } else {
+            dashed(root, (x0, y), (x1, y), color, dash)?;
+        }
+        let ly = if above { y - LABEL_H - 2 } else { y + 5 };
+        boxed_text(root, t, label, (x0 + 8, ly), HPos::Left, color)?;
+    }
+
+    chart.draw_series(LineSeries::new(
+        xs.iter().copied().zip(p50.iter().copied()),
+        c.stroke_width(3),
+    ))?;
+    chart.draw_series(
+        xs.iter()
+            .zip(p50.iter())
+            .map(|(x, y)| Circle::new((*x, *y), 5, c.filled())),
+    )?;
+    Ok(())
+}

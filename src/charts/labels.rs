@@ -1,0 +1,453 @@
+//! The words on the charts, in English or Chinese.
+
+use super::*;
+use crate::format::money_exact;
+
+// ---------------------------------------------------------------------------
+// Words
+
+/// Every word on the charts, in one language.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels {
+    pub lang: Lang,
+    pub year: &'static str,
+    pub no_intervention: &'static str,
+    pub median: &'static str,
+    pub mean: &'static str,
+    pub iqr_band: &'static str,
+    pub p90_band: &'static str,
+    pub floor: &'static str,
+    pub weak: &'static str,
+    pub villages_below_floor: &'static str,
+    pub share_of_villages: &'static str,
+    pub tails_note: &'static str,
+    /// Legend suffix when only some policies' bands are drawn.
+    pub bands_of_first_and_last: &'static str,
+    pub no_data: &'static str,
+}
+
+impl Labels {
+    pub const EN: Labels = Labels {
+        lang: Lang::En,
+        year: "Year",
+        no_intervention: "no intervention",
+        median: "median",
+        mean: "mean",
+        iqr_band: "P25–P75 of runs",
+        p90_band: "P5–P95 of runs",
+        floor: "floor",
+        weak: "weak",
+        villages_below_floor: "Villages below the floor (number)",
+        share_of_villages: "Share of villages (%)",
+        tails_note: "Outermost bars include the rare values beyond the axis range.",
+        bands_of_first_and_last: " (first and last policy)",
+        no_data: "no data",
+    };
+
+    pub const ZH: Labels = Labels {
+        lang: Lang::Zh,
+        year: "年份",
+        no_intervention: "无干预",
+        median: "中位数",
+        mean: "均值",
+        iqr_band: "P25–P75 区间",
+        p90_band: "P5–P95 区间",
+        floor: "底线",
+        weak: "薄弱线",
+        villages_below_floor: "低于底线的村庄数（个）",
+        share_of_villages: "村庄占比（%）",
+        tails_note: "两端的柱包含超出坐标范围的少量数值。",
+        bands_of_first_and_last: "（仅首末两项政策）",
+        no_data: "无数据",
+    };
+
+    pub fn new(lang: Lang) -> Labels {
+        match lang {
+            Lang::En => Labels::EN,
+            Lang::Zh => Labels::ZH,
+        }
+    }
+
+    /// Display name of a policy: "no intervention" is translated, other
+    /// names (chosen by the scenario's author) are shown as given, shortened
+    /// when very long.
+    pub fn policy_name(&self, name: &str) -> String {
+        let norm = name.trim().to_lowercase().replace(['_', '-'], " ");
+        if norm == "no intervention" {
+            return self.no_intervention.to_string();
+        }
+        shorten(name.trim(), 40)
+    }
+
+    pub(crate) fn span(&self, r: &Results) -> String {
+        format!("{}–{}", r.baseline_year, r.final_year)
+    }
+
+    pub fn fan_title(&self, r: &Results) -> String {
+        match self.lang {
+            Lang::En => format!("Mean village operating income by policy, {}", self.span(r)),
+            Lang::Zh => format!("各政策下村均经营性收入，{}年", self.span(r)),
+        }
+    }
+
+    pub fn below_floor_title(&self, r: &Results) -> String {
+        match self.lang {
+            Lang::En => format!("Villages below the income floor by policy, {}", self.span(r)),
+            Lang::Zh => format!("各政策下低于收入底线的村庄数，{}年", self.span(r)),
+        }
+    }
+
+    pub fn distribution_title(&self, r: &Results) -> String {
+        match self.lang {
+            Lang::En => format!("Distribution of village operating income in {} by policy", r.final_year),
+            Lang::Zh => format!("{}年各村经营性收入分布（按政策）", r.final_year),
+        }
+    }
+
+    pub(crate) fn subtitle(&self, r: &Results, pooled: bool) -> String {
+        let villages = grouped(r.villages.len() as f64, 0);
+        let runs = grouped(r.runs as f64, 0);
+        let name = shorten(&r.scenario_name, 60);
+        match (self.lang, pooled) {
+            (Lang::En, false) => {
+                format!("Scenario: {name}; {villages} villages; {runs} Monte Carlo runs")
+            }
+            (Lang::En, true) => {
+                format!("Scenario: {name}; {villages} villages × {runs} Monte Carlo runs, pooled")
+            }
+            (Lang::Zh, false) => {
+                format!("情景：{name}；{villages} 个村；蒙特卡洛模拟 {runs} 次")
+            }
+            (Lang::Zh, true) => {
+                format!("情景：{name}；{villages} 个村 × 蒙特卡洛模拟 {runs} 次，合并统计")
+            }
+        }
+    }
+
+    /// Title of a money axis in the unit `unit`.
+    pub(crate) fn money_axis(&self, what: MoneyWhat, unit: &MoneyUnit, r: &Results) -> String {
+        let u = unit.name(self.lang);
+        match (self.lang, what) {
+            (Lang::En, MoneyWhat::MeanIncome) => {
+                format!("Mean operating income per village ({u})")
+            }
+            (Lang::En, MoneyWhat::FinalIncome) => {
+                format!("Operating income per village in {} ({u})", r.final_year)
+            }
+            (Lang::Zh, MoneyWhat::MeanIncome) => format!("村均经营性收入（{u}）"),
+            (Lang::Zh, MoneyWhat::FinalIncome) => {
+                format!("{}年村经营性收入（{u}）", r.final_year)
+            }
+            (Lang::En, MoneyWhat::FinalIncomeLog) => {
+                format!("Operating income per village in {} ({u}, log scale)", r.final_year)
+            }
+            (Lang::Zh, MoneyWhat::FinalIncomeLog) => {
+                format!("{}年村经营性收入（{u}，对数坐标）", r.final_year)
+            }
+        }
+    }
+
+    /// Note under a log-scale distribution: the share of villages at or
+    /// below 0 yuan (not on the axis), from `lo` to `hi` percent by policy.
+    pub(crate) fn nonpositive_note(&self, lo: f64, hi: f64) -> String {
+        let pct = |v: f64| grouped(v, if v < 0.1 { 2 } else { 1 });
+        let same = pct(lo) == pct(hi);
+        match (self.lang, same) {
+            (Lang::En, true) => format!("Not on the log axis: {}% of villages at or below 0 yuan.", pct(hi)),
+            (Lang::En, false) => format!(
+                "Not on the log axis: {}–{}% of villages (by policy) at or below 0 yuan.",
+                pct(lo),
+                pct(hi)
+            ),
+            (Lang::Zh, true) => format!("对数坐标未显示：收入不高于0元的村庄占{}%。", pct(hi)),
+            (Lang::Zh, false) => format!(
+                "对数坐标未显示：收入不高于0元的村庄占{}%–{}%（因政策而异）。",
+                pct(lo),
+                pct(hi)
+            ),
+        }
+    }
+
+    /// [`Labels::threshold`] in two lines: the word, then the amount.
+    pub(crate) fn threshold_lines(&self, word: &str, yuan: f64) -> (String, String) {
+        let full = self.threshold(word, yuan);
+        let amount = full[word.len()..].trim().to_string();
+        (word.to_string(), amount)
+    }
+
+    /// "floor 500,000 yuan" / "底线 50万元".
+    pub(crate) fn threshold(&self, word: &str, yuan: f64) -> String {
+        match self.lang {
+            Lang::En => format!("{word} {} yuan", grouped(yuan, decimals_for(yuan))),
+            Lang::Zh if yuan.abs() >= 10_000.0 => {
+                let v = yuan / 10_000.0;
+                format!("{word} {}万元", grouped(v, decimals_for(v)))
+            }
+            Lang::Zh => format!("{word} {}元", grouped(yuan, decimals_for(yuan))),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Words
+
+/// The words of these charts, in one language (the shared ones come from
+/// [`Labels`]).
+pub(crate) struct Words {
+    pub(crate) l: Labels,
+}
+
+impl Words {
+    pub(crate) fn lang(&self) -> Lang {
+        self.l.lang
+    }
+
+    pub(crate) fn en(&self) -> bool {
+        self.l.lang == Lang::En
+    }
+
+    pub(crate) fn pick(&self, en: &'static str, zh: &'static str) -> &'static str {
+        if self.en() {
+            en
+        } else {
+            zh
+        }
+    }
+
+    pub(crate) fn runs(&self, r: &Results) -> String {
+        grouped(r.runs as f64, 0)
+    }
+
+    /// "500,000 yuan" / "50万元".
+    pub(crate) fn money(&self, yuan: f64) -> String {
+        money_exact(self.lang(), yuan)
+    }
+
+    pub(crate) fn sim_span(&self, r: &Results) -> String {
+        format!("{}–{}", r.start_year, r.final_year)
+    }
+
+    pub(crate) fn contributions_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!("Operating income added by each intervention, {}", self.sim_span(r)),
+            Lang::Zh => format!("各项措施每年新增的经营性收入，{}年", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn contributions_subtitle(&self, r: &Results, policy: &str) -> String {
+        let p = self.l.policy_name(policy);
+        match self.lang() {
+            Lang::En => format!(
+                "Policy: {p} (the one with the most interventions); all its villages together; mean of {} runs",
+                self.runs(r)
+            ),
+            Lang::Zh => format!("政策：{p}（措施最多的政策）；参与村合计；{} 次模拟的均值", self.runs(r)),
+        }
+    }
+
+    pub(crate) fn income_added_axis(&self, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Operating income added per year ({u})"),
+            Lang::Zh => format!("每年新增经营性收入（{u}）"),
+        }
+    }
+
+    pub(crate) fn dscr_title(&self, name: &str, first: i32, last: i32) -> String {
+        let name = shorten(name, 40);
+        let span = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}–{last}")
+        };
+        match self.lang() {
+            Lang::En => format!("Debt service coverage (DSCR) of {name}, {span}"),
+            Lang::Zh => format!("{name}的偿债覆盖率（DSCR），{span}年"),
+        }
+    }
+
+    pub(crate) fn dscr_subtitle(&self, r: &Results, policy: &str, villages: usize) -> String {
+        let p = self.l.policy_name(policy);
+        match self.lang() {
+            Lang::En => format!(
+                "Policy: {p}; its {villages} villages together; {} runs (those with debt service that year)",
+                self.runs(r)
+            ),
+            Lang::Zh => format!(
+                "政策：{p}；{villages} 个参与村合计；{} 次模拟中当年有还本付息的部分",
+                self.runs(r)
+            ),
+        }
+    }
+
+    pub(crate) fn dscr_axis(&self) -> &'static str {
+        self.pick(
+            "DSCR (cash available ÷ debt service due)",
+            "偿债覆盖率（可用现金 ÷ 应还本息）",
+        )
+    }
+
+    pub(crate) fn dscr_one(&self) -> &'static str {
+        self.pick("DSCR = 1: debt service just covered", "DSCR = 1：收入刚好够还本付息")
+    }
+
+    pub(crate) fn dscr_bank(&self) -> &'static str {
+        self.pick("DSCR = 1.2: banks' usual minimum", "DSCR = 1.2：银行通常要求的最低值")
+    }
+
+    pub(crate) fn paired_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Mean village income each policy adds in {}, against no intervention",
+                r.final_year
+            ),
+            Lang::Zh => format!("{}年各政策比无干预多出的村均经营性收入", r.final_year),
+        }
+    }
+
+    pub(crate) fn paired_subtitle(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Difference within each of {} runs (same random draws for both policies)",
+                self.runs(r)
+            ),
+            Lang::Zh => format!("{} 次模拟逐次配对比较（两种政策使用相同的随机数）", self.runs(r)),
+        }
+    }
+
+    pub(crate) fn paired_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Difference in mean village income in {} ({u})", r.final_year),
+            Lang::Zh => format!("{}年村均经营性收入之差（{u}）", r.final_year),
+        }
+    }
+
+    pub(crate) fn higher_in(&self, p: f64) -> String {
+        let pct = p * 100.0;
+        let s = if pct > 0.0 && pct < 1.0 {
+            "<1%".to_string()
+        } else if pct > 99.0 && pct < 100.0 {
+            ">99%".to_string()
+        } else {
+            format!("{:.0}%", pct)
+        };
+        match self.lang() {
+            Lang::En => format!("higher in {s} of runs"),
+            Lang::Zh => format!("{s} 的模拟中更高"),
+        }
+    }
+
+    pub(crate) fn assumption(&self) -> &'static str {
+        self.pick("(assumption)", "（假设）")
+    }
+
+    pub(crate) fn zero_line(&self) -> &'static str {
+        self.pick("0 = same as no intervention", "0 = 与无干预相同")
+    }
+
+    pub(crate) fn coverage_title(&self, r: &Results) -> String {
+        let floor = self.money(r.floor_yuan);
+        match self.lang() {
+            Lang::En => format!("Chance that every village has reached the floor ({floor}), by year"),
+            Lang::Zh => format!("各年所有村庄均已达到底线（{floor}）的概率"),
+        }
+    }
+
+    pub(crate) fn coverage_axis(&self) -> &'static str {
+        self.pick("Reached by this year (% of runs)", "截至当年已达到（模拟占比，%）")
+    }
+
+    pub(crate) fn coverage_never(&self) -> &'static str {
+        self.pick(
+            "No policy brings every village to the floor in any run.",
+            "任何政策在任何一次模拟中都未使所有村庄达到底线。",
+        )
+    }
+
+    pub(crate) fn target(&self, year: i32) -> String {
+        match self.lang() {
+            Lang::En => format!("target {year}"),
+            Lang::Zh => format!("目标 {year}年"),
+        }
+    }
+
+    pub(crate) fn cost_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!("Public money spent and income added by policy, {}", self.sim_span(r)),
+            Lang::Zh => format!("各政策的公共资金投入与新增收入，{}年", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn cost_subtitle(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Totals over all villages and years; mean and P5–P95 of {} runs; income added vs no intervention",
+                self.runs(r)
+            ),
+            Lang::Zh => format!(
+                "所有村庄、各年合计；{} 次模拟的均值与 P5–P95；新增收入相对无干预",
+                self.runs(r)
+            ),
+        }
+    }
+
+    pub(crate) fn public_money_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Public money, {} total ({u})", self.sim_span(r)),
+            Lang::Zh => format!("公共资金投入，{}年合计（{u}）", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn income_total_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Operating income added, {} total ({u})", self.sim_span(r)),
+            Lang::Zh => format!("新增经营性收入，{}年合计（{u}）", self.sim_span(r)),
+        }
+    }
+
+    pub(crate) fn one_for_one(&self) -> &'static str {
+        self.pick("1 yuan added per public yuan", "每 1 元公共资金新增 1 元收入")
+    }
+
+    pub(crate) fn whiskers(&self) -> &'static str {
+        self.pick("mean, P5–P95 whiskers", "均值，须线为 P5–P95")
+    }
+
+    pub(crate) fn cdf_title(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "Mean village income in {}: share of runs at or below each level",
+                r.final_year
+            ),
+            Lang::Zh => format!("{}年村均经营性收入的累积分布（按政策）", r.final_year),
+        }
+    }
+
+    pub(crate) fn cdf_subtitle(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "{} runs; curves join each policy's min, P5, P10, P25, P50, P75, P90, P95, max; further right is higher",
+                self.runs(r)
+            ),
+            Lang::Zh => format!(
+                "{} 次模拟；曲线连接各政策的最小值、P5、P10、P25、P50、P75、P90、P95、最大值；越靠右收入越高",
+                self.runs(r)
+            ),
+        }
+    }
+
+    pub(crate) fn cdf_x_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Mean operating income per village in {} ({u})", r.final_year),
+            Lang::Zh => format!("{}年村均经营性收入（{u}）", r.final_year),
+        }
+    }
+
+    pub(crate) fn cdf_y_axis(&self) -> &'static str {
+        self.pick("Runs at or below this income (%)", "不高于该收入的模拟占比（%）")
+    }
+}

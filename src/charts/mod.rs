@@ -1,0 +1,654 @@
+//! Charts of a finished run, as SVG and PNG.
+//!
+//! Every chart is drawn once by a generic function over a plotters
+//! [`DrawingArea`], which is called with an [`SVGBackend`] and a
+//! [`BitMapBackend`], so both files show the same picture. Text is rendered
+//! with a bundled font (a subset of Noto Sans CJK SC, see
+//! `assets/fonts/README.md`) through plotters' `ab_glyph` support, so PNGs
+//! need no system font and look the same on every machine; SVG text names
+//! the `sans-serif` family and is left to the viewer's fonts.
+//!
+//! All words on the charts come from [`Labels`], in English or Chinese.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::sync::OnceLock;
+
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::FontStyle;
+
+use crate::format::{decimals_for, grouped, shorten, Lang};
+use crate::summary::results::*;
+
+mod axis;
+mod below_floor;
+mod cdf;
+mod contributions;
+mod cost;
+mod coverage;
+pub mod decision;
+mod distribution;
+mod dscr;
+mod fan;
+mod font;
+mod labels;
+mod paired;
+mod render;
+mod style;
+
+pub(crate) use axis::*;
+use below_floor::*;
+use cdf::*;
+use contributions::*;
+use cost::*;
+use coverage::*;
+use distribution::*;
+use dscr::*;
+use fan::*;
+pub use font::*;
+pub use labels::*;
+use paired::*;
+pub(crate) use render::DrawResult;
+pub(crate) use render::*;
+pub(crate) use style::*;
+
+/// Width of every chart, pixels.
+pub const WIDTH: u32 = 800;
+/// Height of every chart, pixels.
+pub const HEIGHT: u32 = 500;
+
+/// A chart a run produces: its file stem (without extension) and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartFile {
+    pub stem: &'static str,
+    pub title: String,
+}
+
+/// What went wrong writing charts.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    #[error("cannot write chart file {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot draw chart {}: {message}", path.display())]
+    Draw { path: PathBuf, message: String },
+    #[error("the bundled chart font could not be loaded")]
+    Font,
+}
+
+// ---------------------------------------------------------------------------
+// Public entry points
+
+/// The charts of a run, in the order [`write_run_charts`] writes them.
+pub fn chart_files(results: &Results, lang: Lang) -> Vec<ChartFile> {
+    let l = Labels::new(lang);
+    Kind::ALL
+        .iter()
+        .map(|k| ChartFile {
+            stem: k.stem(),
+            title: k.title(&l, results),
+        })
+        .collect()
+}
+
+/// Writes every chart of a run into `dir` as `<stem>.svg` and `<stem>.png`.
+///
+/// Each file is rendered to a temporary file in `dir` and then renamed over
+/// the final name, so a reader never sees half a chart. Returns the names of
+/// the files written, relative to `dir`.
+pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ChartError> {
+    ensure_fonts()?;
+    let ctx = Ctx::new(results, lang);
+    let mut written = Vec::new();
+    for kind in Kind::ALL {
+        let svg = PathBuf::from(format!("{}.svg", kind.stem()));
+        let chart = KindChart { ctx: &ctx, kind };
+        write_svg(&chart, &dir.join(&svg))?;
+        written.push(svg);
+        let png = PathBuf::from(format!("{}.png", kind.stem()));
+        write_png(&chart, &dir.join(&png))?;
+        written.push(png);
+    }
+    written.extend(crate::charts::decision::write_decision_charts(results, dir, lang)?);
+    Ok(written)
+}
+
+/// One of this module's charts of a run.
+struct KindChart<'a> {
+    ctx: &'a Ctx<'a>,
+    kind: Kind,
+}
+
+impl DrawChart for KindChart<'_> {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+        draw(root, self.ctx, t, self.kind)
+    }
+}
+
+/// Renders one chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
+#[cfg(test)]
+fn render_rgb(results: &Results, lang: Lang, kind: Kind) -> Vec<u8> {
+    let ctx = Ctx::new(results, lang);
+    render_chart_rgb(&KindChart { ctx: &ctx, kind })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    FanMeanIncome,
+    BelowFloor,
+    FinalDistribution,
+}
+
+impl Kind {
+    const ALL: [Kind; 3] = [Kind::FanMeanIncome, Kind::BelowFloor, Kind::FinalDistribution];
+
+    fn stem(self) -> &'static str {
+        match self {
+            Kind::FanMeanIncome => "fan_mean_income",
+            Kind::BelowFloor => "below_floor",
+            Kind::FinalDistribution => "final_distribution",
+        }
+    }
+
+    fn title(self, l: &Labels, r: &Results) -> String {
+        match self {
+            Kind::FanMeanIncome => l.fan_title(r),
+            Kind::BelowFloor => l.below_floor_title(r),
+            Kind::FinalDistribution => l.distribution_title(r),
+        }
+    }
+}
+
+/// What every chart of a run reads.
+pub(crate) struct Ctx<'a> {
+    pub(crate) r: &'a Results,
+    pub(crate) l: Labels,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(r: &'a Results, lang: Lang) -> Self {
+        Ctx {
+            r,
+            l: Labels::new(lang),
+        }
+    }
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo, kind: Kind) -> DrawResult<(), DB> {
+    root.fill(&WHITE)?;
+    match kind {
+        Kind::FanMeanIncome => draw_fan(root, ctx, t),
+        Kind::BelowFloor => draw_below_floor(root, ctx, t),
+        Kind::FinalDistribution => draw_distribution(root, ctx, t),
+    }
+}
+
+// ---------------------------------------------------------------------------
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn stat(mean: f64, spread: f64) -> Stat {
+        Stat {
+            mean,
+            se: spread / 30.0,
+            sd: spread,
+            min: mean - 2.5 * spread,
+            p5: mean - 1.645 * spread,
+            p10: mean - 1.28 * spread,
+            p25: mean - 0.674 * spread,
+            p50: mean,
+            p75: mean + 0.674 * spread,
+            p90: mean + 1.28 * spread,
+            p95: mean + 1.645 * spread,
+            max: mean + 2.5 * spread,
+        }
+    }
+
+    /// Log-spaced buckets (negative ones mirrored) around a centre.
+    fn histogram(centre: f64, sd: f64, n: u64) -> Vec<Bucket> {
+        let mut edges = vec![-50_000.0, -10_000.0, 0.0];
+        let mut e = 10_000.0;
+        while e < 5_000_000.0 {
+            edges.push(e);
+            e *= 1.08;
+        }
+        edges
+            .windows(2)
+            .map(|w| {
+                let mid = (w[0] + w[1]) / 2.0;
+                let z = (mid - centre) / sd;
+                let dens = (-0.5 * z * z).exp() * (w[1] - w[0]);
+                Bucket {
+                    lo: w[0],
+                    hi: w[1],
+                    count: (dens / sd * n as f64 * 0.4).round() as u64,
+                }
+            })
+            .collect()
+    }
+
+    /// A policy with no figures; fields the charts do not read stay empty,
+    /// so this helper keeps compiling as `PolicyResults` grows.
+    fn empty_policy(name: &str) -> PolicyResults {
+        serde_json::from_value(serde_json::json!({
+            "name": name,
+            "interventions": [],
+            "years": [],
+            "villages": [],
+            "final_income_histogram": [],
+        }))
+        .expect("PolicyResults with only its required fields")
+    }
+
+    fn policy(name: &str, growth: f64, villages: usize, years: &[i32]) -> PolicyResults {
+        let years_v: Vec<PortfolioYear> = years
+            .iter()
+            .enumerate()
+            .map(|(k, &year)| {
+                let m = 420_000.0 * (1.0 + growth).powi(k as i32);
+                let spread = 15_000.0 * (k as f64 + 0.3);
+                let below = (2.0 - growth * 10.0 * k as f64).clamp(0.0, 3.0);
+                PortfolioYear {
+                    year,
+                    total_income_yuan: stat(m * villages as f64, spread * 2.0),
+                    mean_income_yuan: stat(m, spread),
+                    other_income_total_yuan: stat(50_000.0 * villages as f64, 0.0),
+                    mean_total_income_yuan: stat(m + 50_000.0, spread),
+                    gini: stat(0.3, 0.02),
+                    poorest_fifth_share: stat(0.08, 0.01),
+                    below_weak: stat(below * 0.5, 0.4),
+                    below_floor: stat(below, 0.5),
+                    all_above_floor: stat(0.2, 0.1),
+                }
+            })
+            .collect();
+        let last = years_v.last().unwrap().mean_income_yuan.mean;
+        PolicyResults {
+            name: name.to_string(),
+            interventions: vec![],
+            villages: (0..villages)
+                .map(|v| {
+                    years
+                        .iter()
+                        .map(|&year| VillageYear {
+                            year,
+                            income_yuan: stat(300_000.0 + 100_000.0 * v as f64, 20_000.0),
+                            p_below_floor: 0.5,
+                        })
+                        .collect()
+                })
+                .collect(),
+            years: years_v,
+            final_income_histogram: histogram(last, 180_000.0, 3_000),
+            ..empty_policy(name)
+        }
+    }
+
+    /// 2 policies, 3 villages, 5 years (baseline 2021 to 2025).
+    pub(crate) fn sample_results() -> Results {
+        let years: Vec<i32> = (2021..=2025).collect();
+        Results {
+            format_version: RESULTS_FORMAT_VERSION,
+            scenario_name: "Demo county 示例县".to_string(),
+            baseline_year: 2021,
+            start_year: 2022,
+            final_year: 2025,
+            runs: 1000,
+            seed: 7,
+            floor_yuan: 500_000.0,
+            weak_yuan: 300_000.0,
+            target_year: None,
+            budget_yuan: None,
+            discount_rate: 0.03,
+            quantile_relative_error: 0.01,
+            villages: (0..3)
+                .map(|i| VillageInfo {
+                    id: format!("v{i}"),
+                    name: format!("村{i}"),
+                    township: None,
+                    group: None,
+                })
+                .collect(),
+            policies: vec![
+                policy("no intervention", 0.01, 3, &years),
+                policy("Photovoltaic + cooperative", 0.06, 3, &years),
+            ],
+            comparisons: Vec::new(),
+            description: None,
+            assumptions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn thousands_and_decimals() {
+        assert_eq!(grouped(500_000.0, 0), "500,000");
+        assert_eq!(grouped(-1_234_567.25, 2), "-1,234,567.25");
+        assert_eq!(grouped(-0.0, 0), "0");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(decimals_for(12.5), 1);
+        assert_eq!(decimals_for(50.0), 0);
+        assert_eq!(Labels::ZH.threshold("底线", 500_000.0), "底线 50万元");
+        assert_eq!(Labels::EN.threshold("floor", 500_000.0), "floor 500,000 yuan");
+        assert_eq!(Labels::ZH.policy_name("no intervention"), "无干预");
+    }
+
+    #[test]
+    fn log_rebin_keeps_mass_and_separates_nonpositive() {
+        let buckets = vec![
+            Bucket {
+                lo: -100.0,
+                hi: 100.0,
+                count: 10,
+            },
+            Bucket {
+                lo: 100.0,
+                hi: 1_000.0,
+                count: 30,
+            },
+            Bucket {
+                lo: 1_000.0,
+                hi: 100_000.0,
+                count: 60,
+            },
+        ];
+        let edges: Vec<f64> = (0..=8).map(|k| 10f64.powf(2.0 + 0.5 * k as f64)).collect();
+        let (counts, nonpos, clamped) = rebin_log(&buckets, &edges);
+        assert!((nonpos - 5.0).abs() < 1e-9);
+        assert!((counts.iter().sum::<f64>() + nonpos - 100.0).abs() < 1e-9);
+        assert!(clamped);
+        assert!(wants_log_axis(-50.0, 4e6, 0.05));
+        assert!(!wants_log_axis(-50.0, 4e6, 0.3));
+        assert!(!wants_log_axis(2e5, 1e6, 0.0));
+        assert!(MoneyUnit { divisor: 10_000.0 }.log_tick(200.0) == "0.02");
+    }
+
+    #[test]
+    fn rebin_keeps_mass() {
+        let buckets = vec![
+            Bucket {
+                lo: -10.0,
+                hi: 0.0,
+                count: 10,
+            },
+            Bucket {
+                lo: 0.0,
+                hi: 100.0,
+                count: 30,
+            },
+            Bucket {
+                lo: 100.0,
+                hi: 1000.0,
+                count: 5,
+            },
+        ];
+        let (bins, clamped) = rebin(&buckets, -20.0, 10.0, 20);
+        assert!(clamped);
+        let total: f64 = bins.iter().sum();
+        assert!((total - 45.0).abs() < 1e-9, "{total}");
+        assert!((bins[1] - 10.0).abs() < 1e-9);
+        assert!((bins[2] - 3.0).abs() < 1e-9);
+        let median = hist_quantile(&buckets, 0.5).unwrap();
+        assert!((median - 100.0 * 12.5 / 30.0).abs() < 1e-9, "{median}");
+        let w = nice_width(1_234_567.0, 40.0);
+        assert!((1_234_567.0 / w) > 30.0 && (1_234_567.0 / w) <= 40.0, "{w}");
+    }
+
+    #[test]
+    fn writes_six_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = write_run_charts(&sample_results(), dir.path(), Lang::En).unwrap();
+        // 3 charts here, and the one decision chart the sample has data for
+        // (cdf_final_income), each as SVG and PNG.
+        assert_eq!(files.len(), 8);
+        for f in &files {
+            let bytes = fs::read(dir.path().join(f)).unwrap();
+            match f.extension().and_then(|e| e.to_str()) {
+                Some("png") => {
+                    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
+                    // IHDR: width and height, big-endian, at bytes 16..24.
+                    assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
+                    assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
+                    assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
+                }
+                Some("svg") => {
+                    let s = String::from_utf8(bytes).unwrap();
+                    assert!(s.starts_with("<svg"), "{}", f.display());
+                    assert!(s.trim_end().ends_with("</svg>"));
+                    assert!(s.contains("<text"));
+                }
+                other => panic!("unexpected file {other:?}"),
+            }
+        }
+        // No temporary file is left behind.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 8, "{names:?}");
+        let stems: Vec<_> = chart_files(&sample_results(), Lang::Zh)
+            .into_iter()
+            .map(|c| c.stem)
+            .collect();
+        assert_eq!(stems, ["fan_mean_income", "below_floor", "final_distribution"]);
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let r = sample_results();
+        for lang in [Lang::En, Lang::Zh] {
+            let a = tempfile::tempdir().unwrap();
+            let b = tempfile::tempdir().unwrap();
+            let fa = write_run_charts(&r, a.path(), lang).unwrap();
+            let fb = write_run_charts(&r, b.path(), lang).unwrap();
+            assert_eq!(fa, fb);
+            for f in &fa {
+                let x = fs::read(a.path().join(f)).unwrap();
+                let y = fs::read(b.path().join(f)).unwrap();
+                assert!(x == y, "{} differs between two renderings", f.display());
+            }
+        }
+    }
+
+    #[test]
+    fn missing_data_still_renders() {
+        let mut r = sample_results();
+        r.villages.clear();
+        for p in &mut r.policies {
+            p.years.clear();
+            p.final_income_histogram.clear();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(write_run_charts(&r, dir.path(), Lang::Zh).unwrap().len(), 6);
+    }
+
+    /// Dark (text) pixels in the title band of a rendered chart.
+    fn dark_pixels_in_title(buf: &[u8]) -> usize {
+        let mut n = 0;
+        for y in 8..40u32 {
+            for x in 0..WIDTH {
+                let i = ((y * WIDTH + x) * 3) as usize;
+                if buf[i] < 100 && buf[i + 1] < 100 && buf[i + 2] < 100 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// Text renders from the bundled font alone: this runs the check in a
+    /// child process whose fontconfig knows no fonts at all.
+    #[test]
+    fn text_renders_without_system_fonts() {
+        if std::env::var_os("VILLAGESIM_FONT_TEST_CHILD").is_some() {
+            let r = sample_results();
+            for lang in [Lang::En, Lang::Zh] {
+                let buf = render_rgb(&r, lang, Kind::FanMeanIncome);
+                let dark = dark_pixels_in_title(&buf);
+                println!("{lang:?}: {dark} dark pixels in the title band");
+                // A 20 px title of ~40 characters inks well over 1,000 pixels.
+                assert!(dark > 800, "{lang:?}: only {dark} dark pixels in the title");
+                assert!(dark < 20_000, "{lang:?}: {dark} dark pixels in the title");
+            }
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("fonts.conf");
+        fs::write(&conf, "<?xml version=\"1.0\"?>\n<fontconfig></fontconfig>\n").unwrap();
+        // This test's name as the harness knows it (module path less crate),
+        // so it still matches after the module moves.
+        let name = format!(
+            "{}::text_renders_without_system_fonts",
+            module_path!().split_once("::").unwrap().1
+        );
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", name.as_str(), "--nocapture", "--test-threads=1"])
+            .env("FONTCONFIG_FILE", &conf)
+            .env("FONTCONFIG_PATH", dir.path())
+            .env("VILLAGESIM_FONT_TEST_CHILD", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "child failed:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("1 passed"), "child ran no test:\n{stdout}");
+    }
+
+    /// Every character of the Chinese labels has a glyph in the bundled font.
+    #[test]
+    fn font_covers_labels() {
+        use ab_glyph::{Font, FontRef};
+        let font = FontRef::try_from_slice(FONT_BYTES).unwrap();
+        let r = sample_results();
+        let l = Labels::ZH;
+        let unit = MoneyUnit { divisor: 10_000.0 };
+        let texts = [
+            l.year,
+            l.no_intervention,
+            l.median,
+            l.mean,
+            l.iqr_band,
+            l.p90_band,
+            l.floor,
+            l.weak,
+            l.villages_below_floor,
+            l.share_of_villages,
+            l.tails_note,
+            l.no_data,
+            &l.fan_title(&r),
+            &l.below_floor_title(&r),
+            &l.distribution_title(&r),
+            &l.subtitle(&r, false),
+            &l.subtitle(&r, true),
+            &l.money_axis(MoneyWhat::MeanIncome, &unit, &r),
+            &l.money_axis(MoneyWhat::FinalIncome, &unit, &r),
+            &l.threshold(l.floor, 500_000.0),
+            &Labels::EN.subtitle(&r, true),
+            &Labels::EN.money_axis(MoneyWhat::FinalIncome, &unit, &r),
+            &l.money_axis(MoneyWhat::FinalIncomeLog, &unit, &r),
+            &l.nonpositive_note(1.5, 1.5),
+            &l.nonpositive_note(0.05, 2.5),
+            "…–“”·×%（）：，。、0123456789",
+        ];
+        for text in texts {
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?} in {text:?}");
+            }
+        }
+        // The em size assumed for text sizes matches the font.
+        let ascent_minus_descent = font.ascent_unscaled() - font.descent_unscaled();
+        let em = font.units_per_em().unwrap();
+        assert!((f64::from(em / ascent_minus_descent) - EM_PER_SIZE_BITMAP).abs() < 1e-6);
+    }
+
+    /// A larger run: 6 policies with long names, 137 villages, 2019–2035,
+    /// incomes in the millions, a far tail in the histogram.
+    fn big_results() -> Results {
+        let years: Vec<i32> = (2019..=2035).collect();
+        let names = [
+            "no intervention",
+            "Photovoltaic on collective roofs",
+            "Cooperative tea processing plant with e-commerce sales channel",
+            "光伏+物业出租",
+            "Land shareholding",
+            "Tourism",
+        ];
+        let mut policies: Vec<PolicyResults> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut p = policy(n, 0.015 + 0.012 * i as f64, 137, &years);
+                for (k, y) in p.years.iter_mut().enumerate() {
+                    let m = 900_000.0 * (1.0 + 0.015 + 0.012 * i as f64).powi(k as i32);
+                    y.mean_income_yuan = stat(m, 20_000.0 * (k as f64 + 0.5));
+                    let below = (60.0 - 3.0 * (i as f64 + 1.0) * k as f64 * 0.5).max(2.0);
+                    y.below_floor = stat(below, 4.0 + k as f64 * 0.3);
+                }
+                let last = p.years.last().unwrap().mean_income_yuan.mean;
+                p.final_income_histogram = histogram(last, 500_000.0, 137_000);
+                p.final_income_histogram.push(Bucket {
+                    lo: 40_000_000.0,
+                    hi: 45_000_000.0,
+                    count: 3,
+                });
+                p
+            })
+            .collect();
+        policies.truncate(6);
+        let mut r = sample_results();
+        r.baseline_year = 2019;
+        r.start_year = 2020;
+        r.final_year = 2035;
+        r.runs = 20_000;
+        r.floor_yuan = 1_000_000.0;
+        r.weak_yuan = 800_000.0;
+        r.scenario_name = "某县 2019–2035 乡村振兴情景".to_string();
+        r.villages = (0..137)
+            .map(|i| VillageInfo {
+                id: format!("v{i}"),
+                name: format!("v{i}"),
+                township: None,
+                group: None,
+            })
+            .collect();
+        r.policies = policies;
+        r
+    }
+
+    #[test]
+    fn big_run_renders() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(), 8);
+    }
+
+    /// Writes the sample charts to `target/chart-preview` for a human to look
+    /// at: `cargo test preview -- --ignored`.
+    #[test]
+    #[ignore]
+    fn preview() {
+        for (lang, sub, r) in [
+            (Lang::En, "en", sample_results()),
+            (Lang::Zh, "zh", sample_results()),
+            (Lang::En, "big-en", big_results()),
+            (Lang::Zh, "big-zh", big_results()),
+        ] {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/chart-preview")
+                .join(sub);
+            fs::create_dir_all(&dir).unwrap();
+            write_run_charts(&r, &dir, lang).unwrap();
+        }
+    }
+}

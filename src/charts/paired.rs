@@ -1,0 +1,130 @@
+//! Decision chart 3: paired difference against no intervention.
+
+use super::*;
+
+/// Whether `name` is the "no intervention" counterfactual.
+pub(crate) fn is_no_intervention(r: &Results, name: &str) -> bool {
+    let norm = |s: &str| s.trim().to_lowercase().replace(['_', '-'], " ");
+    norm(name) == "no intervention"
+        || r.policies
+            .first()
+            .is_some_and(|p| p.name == name && p.interventions.is_empty())
+}
+
+/// Comparisons against "no intervention", in the order of the policies.
+pub(crate) fn paired_rows(r: &Results) -> Vec<(usize, &PairResults)> {
+    r.policies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            r.comparisons
+                .iter()
+                .find(|c| c.policy == p.name && c.policy != c.reference && is_no_intervention(r, &c.reference))
+                .map(|c| (i, c))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// 3. Paired difference against no intervention
+
+pub(crate) fn draw_paired<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    w: &Words,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let l = &ctx.l;
+    let rows = paired_rows(r);
+    let legend = vec![vec![
+        (Sample::Thin(MUTED), l.p90_band.to_string()),
+        (Sample::Fill(MUTED, false), l.iqr_band.to_string()),
+        (Sample::Tick(TEXT), l.median.to_string()),
+    ]];
+    let top = header(root, t, &w.paired_title(r), &w.paired_subtitle(r), &legend)?;
+
+    let n = rows.len();
+    let (xlo, xhi) = padded(
+        rows.iter().flat_map(|(_, c)| {
+            let d = &c.diff_mean_village_income_yuan;
+            [d.p5, d.p95]
+        }),
+        &[0.0],
+        0.06,
+    );
+    let unit = MoneyUnit::for_axis(w.lang(), xlo.abs().max(xhi.abs()));
+    let xtick = |v: &f64| unit.tick(*v);
+    let names: Vec<String> = rows.iter().map(|(i, _)| l.policy_name(&r.policies[*i].name)).collect();
+    let name_w = names.iter().map(|s| text_width(s, TICK_PX)).max().unwrap_or(40) + 14;
+    let notes: Vec<String> = rows.iter().map(|(_, c)| w.higher_in(c.p_higher_income)).collect();
+    let note_w = notes.iter().map(|s| text_width(s, NOTE_PX)).max().unwrap_or(40);
+
+    let body = root.margin(top, 0, 0, 0);
+    let mut chart = ChartBuilder::on(&body)
+        .margin_right(note_w + 24)
+        .margin_top(6 + LABEL_H)
+        .margin_bottom(8)
+        .margin_left(MARGIN_X - 8)
+        .x_label_area_size(52)
+        .y_label_area_size(name_w)
+        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(-0.5, n as f64 - 0.5))?;
+    chart
+        .configure_mesh()
+        .x_labels(7)
+        .y_labels(0)
+        .x_label_formatter(&xtick)
+        .x_desc(w.paired_axis(r, &unit))
+        .label_style(t.font(TICK_PX).color(&TEXT))
+        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(1))
+        .disable_y_mesh()
+        .draw()?;
+
+    let (x0, plot_top, x1, plot_bottom) = plot_rect(root, &chart);
+    // Zero: the policy adds nothing.
+    let (zx, _) = px(root, &chart, 0.0, 0.0);
+    dashed(root, (zx, plot_top - 4), (zx, plot_bottom), TEXT, (6, 4))?;
+    let zl = w.zero_line();
+    let zw = text_width(zl, NOTE_PX);
+    let zlx = if zx + 6 + zw <= x1 { zx + 6 } else { zx - 6 - zw };
+    boxed_text(root, t, zl, (zlx.max(x0), plot_top - LABEL_H - 2), HPos::Left, TEXT)?;
+
+    let row_h = (plot_bottom - plot_top) as f64 / n.max(1) as f64;
+    let thick = (row_h * 0.36).clamp(6.0, 16.0) as i32;
+    for (k, ((i, c), (name, note))) in rows.iter().zip(names.iter().zip(notes.iter())).enumerate() {
+        let col = policy_color(*i);
+        let yv = (n - 1 - k) as f64;
+        let d = &c.diff_mean_village_income_yuan;
+        let (a, yc) = px(root, &chart, d.p5, yv);
+        let (b, _) = px(root, &chart, d.p95, yv);
+        let (q1, _) = px(root, &chart, d.p25, yv);
+        let (q3, _) = px(root, &chart, d.p75, yv);
+        let (m, _) = px(root, &chart, d.p50, yv);
+        root.draw(&PathElement::new(vec![(a, yc), (b, yc)], col.stroke_width(2)))?;
+        root.draw(&PathElement::new(vec![(a, yc - 5), (a, yc + 5)], col.stroke_width(2)))?;
+        root.draw(&PathElement::new(vec![(b, yc - 5), (b, yc + 5)], col.stroke_width(2)))?;
+        root.draw(&Rectangle::new(
+            [(q1.min(m - 3), yc - thick / 2), (q3.max(m + 3), yc + thick / 2)],
+            col.filled(),
+        ))?;
+        root.draw(&PathElement::new(
+            vec![(m, yc - thick / 2 - 4), (m, yc + thick / 2 + 4)],
+            TEXT.stroke_width(3),
+        ))?;
+        // Policy name left of the plot, share of runs right of it.
+        root.draw(&Text::new(
+            name.clone(),
+            (x0 - 8, yc - (0.38 * TICK_PX) as i32 - 1),
+            t.text(TICK_PX, TEXT, HPos::Right),
+        ))?;
+        root.draw(&Text::new(
+            note.clone(),
+            (x1 + 10, yc - (0.38 * NOTE_PX) as i32 - 1),
+            t.text(NOTE_PX, MUTED, HPos::Left),
+        ))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! Writing a chart to SVG and PNG: the [`DrawChart`] trait and the two backends.
+
+use super::*;
+
+/// A name in the same directory for the temporary file of `target`, keeping
+/// its extension (the PNG encoder picks the format from it).
+pub(crate) fn temp_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = target
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.tmp.{ext}", std::process::id()))
+}
+
+pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ChartError + '_ {
+    move |source| ChartError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+pub(crate) fn draw_err(path: &Path, e: impl std::fmt::Display) -> ChartError {
+    ChartError::Draw {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// A chart that draws itself on any plotters backend, so [`write_svg`] and
+/// [`write_png`] show the same picture.
+pub(crate) trait DrawChart {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB>;
+}
+
+pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
+    let mut svg = String::new();
+    {
+        let backend = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT));
+        let root = backend.into_drawing_area();
+        chart.draw_chart(&root, Typo::SVG).map_err(|e| draw_err(path, e))?;
+        root.present().map_err(|e| draw_err(path, e))?;
+    }
+    let tmp = temp_path(path);
+    let result = fs::write(&tmp, svg.as_bytes())
+        .map_err(io_err(&tmp))
+        .and_then(|()| fs::rename(&tmp, path).map_err(io_err(path)));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        {
+            let root = GlyphText {
+                inner: BitMapBackend::new(&tmp, (WIDTH, HEIGHT)),
+            }
+            .into_drawing_area();
+            chart.draw_chart(&root, Typo::BITMAP).map_err(|e| draw_err(path, e))?;
+            root.present().map_err(|e| draw_err(path, e))?;
+        }
+        fs::rename(&tmp, path).map_err(io_err(path))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Renders any chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
+#[cfg(test)]
+pub(crate) fn render_chart_rgb(chart: &impl DrawChart) -> Vec<u8> {
+    ensure_fonts().unwrap();
+    let mut buf = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = GlyphText {
+            inner: BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)),
+        }
+        .into_drawing_area();
+        chart.draw_chart(&root, Typo::BITMAP).unwrap();
+        root.present().unwrap();
+    }
+    buf
+}
+
+// ---------------------------------------------------------------------------
+// Drawing
+
+pub(crate) type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;

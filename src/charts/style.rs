@@ -1,0 +1,500 @@
+//! Palette, text sizes, money units and the drawing helpers every chart shares: header, swatches, legends, boxed text, dashed lines.
+
+use super::*;
+
+// Text sizes, in pixels per em, identical in SVG and PNG.
+pub(crate) const TITLE_PX: f64 = 20.0;
+pub(crate) const SUBTITLE_PX: f64 = 13.5;
+pub(crate) const AXIS_TITLE_PX: f64 = 15.0;
+pub(crate) const TICK_PX: f64 = 14.0;
+pub(crate) const LEGEND_PX: f64 = 14.0;
+pub(crate) const NOTE_PX: f64 = 13.0;
+
+pub(crate) const MARGIN_X: i32 = 16;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum MoneyWhat {
+    MeanIncome,
+    FinalIncome,
+    /// Final-year income on a logarithmic axis.
+    FinalIncomeLog,
+}
+
+/// The unit of a money axis: yuan, or 万元 (10,000 yuan) for large Chinese
+/// figures. English always uses yuan with thousands separators.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MoneyUnit {
+    pub(crate) divisor: f64,
+}
+
+impl MoneyUnit {
+    pub(crate) fn for_axis(lang: Lang, max_abs: f64) -> MoneyUnit {
+        let divisor = match lang {
+            Lang::Zh if max_abs >= 100_000.0 => 10_000.0,
+            _ => 1.0,
+        };
+        MoneyUnit { divisor }
+    }
+
+    /// Whether the unit is 万元 (10,000 yuan).
+    pub(crate) fn is_wan(&self) -> bool {
+        self.divisor > 1.0
+    }
+
+    pub(crate) fn name(&self, lang: Lang) -> &'static str {
+        match (lang, self.divisor > 1.0) {
+            (Lang::En, _) => "yuan",
+            (Lang::Zh, true) => "万元",
+            (Lang::Zh, false) => "元",
+        }
+    }
+
+    pub(crate) fn tick(&self, yuan: f64) -> String {
+        let v = yuan / self.divisor;
+        grouped(v, decimals_for(v))
+    }
+
+    /// A tick of a log axis (1, 2 or 5 × 10^k yuan): as many decimals as a
+    /// small value needs in this unit.
+    pub(crate) fn log_tick(&self, yuan: f64) -> String {
+        let v = yuan / self.divisor;
+        let decimals = if v >= 1.0 || v <= 0.0 {
+            0
+        } else {
+            (-v.log10() - 1e-9).ceil().max(0.0) as usize
+        };
+        grouped(v, decimals)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Colours
+
+/// Okabe–Ito colours, in the order policies get them. Policy 0 (the "no
+/// intervention" counterfactual) is dark grey.
+pub(crate) const POLICY_COLORS: [RGBColor; 8] = [
+    RGBColor(0x55, 0x55, 0x55), // grey: no intervention
+    RGBColor(0x00, 0x72, 0xB2), // blue
+    RGBColor(0xD5, 0x5E, 0x00), // vermillion
+    RGBColor(0x00, 0x9E, 0x73), // bluish green
+    RGBColor(0xCC, 0x79, 0xA7), // reddish purple
+    RGBColor(0xE6, 0x9F, 0x00), // orange
+    RGBColor(0x56, 0xB4, 0xE9), // sky blue
+    RGBColor(0x00, 0x00, 0x00), // black
+];
+
+pub(crate) fn policy_color(i: usize) -> RGBColor {
+    POLICY_COLORS[i % POLICY_COLORS.len()]
+}
+
+pub(crate) const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
+pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
+pub(crate) const GRID: RGBColor = RGBColor(0xE3, 0xE3, 0xE3);
+pub(crate) const AXIS: RGBColor = RGBColor(0x88, 0x88, 0x88);
+pub(crate) const FLOOR_LINE: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+pub(crate) const WEAK_LINE: RGBColor = RGBColor(0x80, 0x80, 0x80);
+
+pub(crate) const BAND_OUTER_ALPHA: f64 = 0.13;
+pub(crate) const BAND_INNER_ALPHA: f64 = 0.28;
+
+/// How a legend entry's sample looks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Swatch {
+    /// A band with the policy's line through it (fan charts).
+    BandLine(RGBColor),
+    /// A plain line.
+    Line(RGBColor),
+    /// A filled box at some opacity.
+    Band(RGBColor, f64),
+    /// An outlined, lightly filled box (distribution).
+    Outline(RGBColor),
+}
+
+pub(crate) struct LegendItem {
+    pub(crate) swatch: Swatch,
+    pub(crate) label: String,
+}
+
+pub(crate) const SWATCH_W: i32 = 26;
+pub(crate) const SWATCH_H: i32 = 12;
+pub(crate) const LEGEND_ROW_H: i32 = 22;
+
+/// Draws the title, subtitle and legend rows at the top of `root`; returns
+/// the height they take.
+pub(crate) fn draw_header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: Typo,
+    title: &str,
+    subtitle: &str,
+    rows: &[Vec<LegendItem>],
+) -> DrawResult<i32, DB> {
+    root.draw(&Text::new(
+        title.to_string(),
+        (MARGIN_X, 12),
+        t.text(TITLE_PX, TEXT, HPos::Left),
+    ))?;
+    root.draw(&Text::new(
+        subtitle.to_string(),
+        (MARGIN_X, 40),
+        t.text(SUBTITLE_PX, MUTED, HPos::Left),
+    ))?;
+    let mut y = 66;
+    let max_x = WIDTH as i32 - MARGIN_X;
+    for row in rows {
+        let mut x = MARGIN_X;
+        for item in row {
+            let w = SWATCH_W + 6 + text_width(&item.label, LEGEND_PX);
+            if x > MARGIN_X && x + w > max_x {
+                x = MARGIN_X;
+                y += LEGEND_ROW_H;
+            }
+            draw_swatch(root, item.swatch, x, y + LEGEND_ROW_H / 2)?;
+            root.draw(&Text::new(
+                item.label.clone(),
+                (x + SWATCH_W + 6, y + LEGEND_ROW_H / 2 - (0.38 * LEGEND_PX) as i32 - 1),
+                t.text(LEGEND_PX, TEXT, HPos::Left),
+            ))?;
+            x += w + 22;
+        }
+        y += LEGEND_ROW_H;
+    }
+    Ok(y + 4)
+}
+
+pub(crate) fn draw_swatch<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    swatch: Swatch,
+    x: i32,
+    yc: i32,
+) -> DrawResult<(), DB> {
+    let top = yc - SWATCH_H / 2;
+    let bottom = yc + SWATCH_H / 2;
+    match swatch {
+        Swatch::BandLine(c) => {
+            root.draw(&Rectangle::new(
+                [(x, top), (x + SWATCH_W, bottom)],
+                c.mix(BAND_INNER_ALPHA).filled(),
+            ))?;
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(3)))?;
+        }
+        Swatch::Line(c) => {
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(3)))?;
+        }
+        Swatch::Band(c, alpha) => {
+            root.draw(&Rectangle::new(
+                [(x, top), (x + SWATCH_W, bottom)],
+                c.mix(alpha).filled(),
+            ))?;
+        }
+        Swatch::Outline(c) => {
+            root.draw(&Rectangle::new(
+                [(x, top), (x + SWATCH_W, bottom)],
+                c.mix(0.15).filled(),
+            ))?;
+            root.draw(&Rectangle::new([(x, top), (x + SWATCH_W, bottom)], c.stroke_width(2)))?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn policy_legend(ctx: &Ctx, swatch: fn(RGBColor) -> Swatch) -> Vec<LegendItem> {
+    ctx.r
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| LegendItem {
+            swatch: swatch(policy_color(i)),
+            label: ctx.l.policy_name(&p.name),
+        })
+        .collect()
+}
+
+pub(crate) fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+/// Draws `text` with a translucent white box behind it. `(x, y)` is the
+/// top-left (HPos::Left) or top-right (HPos::Right) corner of the text.
+pub(crate) fn boxed_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    t: Typo,
+    text: &str,
+    (x, y): (i32, i32),
+    h: HPos,
+    color: RGBColor,
+) -> DrawResult<(), DB> {
+    let w = text_width(text, NOTE_PX);
+    let x0 = match h {
+        HPos::Right => x - w,
+        HPos::Center => x - w / 2,
+        HPos::Left => x,
+    };
+    area.draw(&Rectangle::new(
+        [(x0 - 3, y - 2), (x0 + w + 3, y + NOTE_PX as i32 + 3)],
+        WHITE.mix(0.85).filled(),
+    ))?;
+    area.draw(&Text::new(
+        text.to_string(),
+        (x0, y),
+        t.text(NOTE_PX, color, HPos::Left),
+    ))?;
+    Ok(())
+}
+
+pub(crate) fn no_data<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    t: Typo,
+    top: i32,
+) -> DrawResult<(), DB> {
+    root.draw(&Text::new(
+        ctx.l.no_data.to_string(),
+        (WIDTH as i32 / 2, (top + HEIGHT as i32) / 2),
+        t.text(AXIS_TITLE_PX, MUTED, HPos::Center),
+    ))
+}
+
+/// A dashed straight line in pixel coordinates (identical in every backend).
+pub(crate) fn dashed<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    from: (i32, i32),
+    to: (i32, i32),
+    color: RGBColor,
+    (on, off): (i32, i32),
+) -> DrawResult<(), DB> {
+    let (dx, dy) = ((to.0 - from.0) as f64, (to.1 - from.1) as f64);
+    let len = (dx * dx + dy * dy).sqrt();
+    // (NaN is not a length either.)
+    if len.is_nan() || len < 1.0 || on <= 0 || off < 0 {
+        return Ok(());
+    }
+    // No chart needs a line longer than a few times its size: the rest
+    // would be off the picture.
+    let len = len.min(4.0 * (WIDTH + HEIGHT) as f64);
+    let mut s = 0.0;
+    while s < len {
+        let e = (s + on as f64).min(len);
+        let p = |d: f64| {
+            (
+                from.0 + (dx * d / len).round() as i32,
+                from.1 + (dy * d / len).round() as i32,
+            )
+        };
+        root.draw(&PathElement::new(vec![p(s), p(e)], color.stroke_width(2)))?;
+        s += (on + off) as f64;
+    }
+    Ok(())
+}
+
+/// Band between two curves as one polygon.
+pub(crate) fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();
+    pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
+    pts
+}
+
+/// Okabe–Ito yellow: used for interventions only (too light for lines).
+pub(crate) const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+
+/// Colour of intervention `i` in a stack: the Okabe–Ito hues of the policy
+/// palette without grey and black, plus yellow; from the eighth on, the same
+/// hues again as light tints with an outline (`true`).
+pub(crate) fn intervention_fill(i: usize) -> (RGBColor, bool) {
+    let hues: [RGBColor; 7] = [
+        POLICY_COLORS[1],
+        POLICY_COLORS[2],
+        POLICY_COLORS[3],
+        POLICY_COLORS[4],
+        POLICY_COLORS[5],
+        POLICY_COLORS[6],
+        YELLOW,
+    ];
+    (hues[i % hues.len()], (i / hues.len()) % 2 == 1)
+}
+
+/// A box in pixels filled with `c`, or hatched in `c` on a light tint of it
+/// with an outline.
+pub(crate) fn fill_box<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    (x0, y0, x1, y1): (i32, i32, i32, i32),
+    c: RGBColor,
+    hatched: bool,
+) -> DrawResult<(), DB> {
+    // Kept near the picture, so the hatching below stays a few hundred lines.
+    let near = |v: i32, size: u32| v.clamp(-(size as i32), 2 * size as i32);
+    let (x0, x1) = (near(x0, WIDTH), near(x1, WIDTH));
+    let (y0, y1) = (near(y0, HEIGHT), near(y1, HEIGHT));
+    let (x0, x1) = (x0.min(x1), x0.max(x1));
+    let (y0, y1) = (y0.min(y1), y0.max(y1));
+    if !hatched {
+        return root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()));
+    }
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], tint(c, 0.2).filled()))?;
+    // Lines x - y = k, clipped to the box.
+    let mut k = x0 - y1;
+    while k < x1 - y0 {
+        let ya = y0.max(x0 - k);
+        let yb = y1.min(x1 - k);
+        if yb > ya {
+            root.draw(&PathElement::new(vec![(ya + k, ya), (yb + k, yb)], c.stroke_width(2)))?;
+        }
+        k += 7;
+    }
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.stroke_width(1)))
+}
+
+/// A filled marker with a white rim: 0 circle, 1 square, 2 triangle up,
+/// 3 diamond, 4 triangle down, then the same hollow. Shapes tell policies
+/// apart without colour and show points that coincide.
+pub(crate) fn draw_marker<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    shape: usize,
+    (x, y): (i32, i32),
+    r: i32,
+    c: RGBColor,
+) -> DrawResult<(), DB> {
+    let pts: Vec<(i32, i32)> = match shape % 5 {
+        0 => Vec::new(),
+        1 => vec![
+            (x - r + 1, y - r + 1),
+            (x + r - 1, y - r + 1),
+            (x + r - 1, y + r - 1),
+            (x - r + 1, y + r - 1),
+        ],
+        2 => vec![(x, y - r - 1), (x + r + 1, y + r - 1), (x - r - 1, y + r - 1)],
+        3 => vec![(x, y - r - 1), (x + r + 1, y), (x, y + r + 1), (x - r - 1, y)],
+        _ => vec![(x - r - 1, y - r + 1), (x + r + 1, y - r + 1), (x, y + r + 1)],
+    };
+    let hollow = shape % 10 >= 5;
+    let fill = if hollow { WHITE } else { c };
+    if pts.is_empty() {
+        root.draw(&Circle::new((x, y), r as u32 + 1, WHITE.filled()))?;
+        root.draw(&Circle::new((x, y), r as u32, fill.filled()))?;
+        if hollow {
+            root.draw(&Circle::new((x, y), r as u32, c.stroke_width(2)))?;
+        }
+    } else {
+        let mut ring = pts.clone();
+        ring.push(pts[0]);
+        root.draw(&PathElement::new(ring.clone(), WHITE.stroke_width(3)))?;
+        root.draw(&Polygon::new(pts, fill.filled()))?;
+        root.draw(&PathElement::new(
+            ring,
+            if hollow { c.stroke_width(2) } else { c.stroke_width(1) },
+        ))?;
+    }
+    Ok(())
+}
+
+/// `c` blended with white (opaque, so grid lines do not show through).
+pub(crate) fn tint(c: RGBColor, amount: f64) -> RGBColor {
+    let m = |v: u8| (f64::from(v) * amount + 255.0 * (1.0 - amount)).round() as u8;
+    RGBColor(m(c.0), m(c.1), m(c.2))
+}
+
+// ---------------------------------------------------------------------------
+// Shared pieces
+
+/// Legend samples beyond [`Swatch`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sample {
+    Std(Swatch),
+    /// A solid box, or a light tint with an outline.
+    Fill(RGBColor, bool),
+    /// A line with a marker of shape `usize` (see [`draw_marker`]).
+    Marker(RGBColor, usize),
+    /// Thin line only.
+    Thin(RGBColor),
+    /// Median tick only.
+    Tick(RGBColor),
+    /// A point with whiskers.
+    Whiskers(RGBColor),
+}
+
+pub(crate) fn draw_sample<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    sample: Sample,
+    x: i32,
+    yc: i32,
+) -> DrawResult<(), DB> {
+    let (top, bottom) = (yc - SWATCH_H / 2, yc + SWATCH_H / 2);
+    let xm = x + SWATCH_W / 2;
+    match sample {
+        Sample::Std(s) => draw_swatch(root, s, x, yc)?,
+        Sample::Fill(c, hatched) => fill_box(root, (x, top, x + SWATCH_W, bottom), c, hatched)?,
+        Sample::Marker(c, shape) => {
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(2)))?;
+            draw_marker(root, shape, (xm, yc), 5, c)?;
+        }
+        Sample::Thin(c) => {
+            root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(2)))?;
+        }
+        Sample::Tick(c) => {
+            root.draw(&PathElement::new(
+                vec![(xm, top - 2), (xm, bottom + 2)],
+                c.stroke_width(3),
+            ))?;
+        }
+        Sample::Whiskers(c) => {
+            root.draw(&PathElement::new(
+                vec![(x + 2, yc), (x + SWATCH_W - 2, yc)],
+                c.stroke_width(1),
+            ))?;
+            root.draw(&PathElement::new(
+                vec![(xm, top - 3), (xm, bottom + 3)],
+                c.stroke_width(1),
+            ))?;
+            root.draw(&Circle::new((xm, yc), 5, c.filled()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Title, subtitle and legend rows laid out as [`draw_header`] lays them out,
+/// with any [`Sample`]; returns the height taken.
+pub(crate) fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: Typo,
+    title: &str,
+    subtitle: &str,
+    rows: &[Vec<(Sample, String)>],
+) -> DrawResult<i32, DB> {
+    let no_rows: [Vec<LegendItem>; 0] = [];
+    draw_header(root, t, title, subtitle, &no_rows)?;
+    let mut y = 66;
+    let max_x = WIDTH as i32 - MARGIN_X;
+    for row in rows {
+        let mut x = MARGIN_X;
+        for (sample, label) in row {
+            let w = SWATCH_W + 6 + text_width(label, LEGEND_PX);
+            if x > MARGIN_X && x + w > max_x {
+                x = MARGIN_X;
+                y += LEGEND_ROW_H;
+            }
+            draw_sample(root, *sample, x, y + LEGEND_ROW_H / 2)?;
+            root.draw(&Text::new(
+                label.clone(),
+                (x + SWATCH_W + 6, y + LEGEND_ROW_H / 2 - (0.38 * LEGEND_PX) as i32 - 1),
+                t.text(LEGEND_PX, TEXT, HPos::Left),
+            ))?;
+            x += w + 22;
+        }
+        y += LEGEND_ROW_H;
+    }
+    Ok(y + 4)
+}
+
+/// Pixel box (left, top, right, bottom).
+pub(crate) type PxBox = (i32, i32, i32, i32);
+
+pub(crate) fn overlaps(a: PxBox, b: PxBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Height of a [`boxed_text`] label.
+pub(crate) const LABEL_H: i32 = NOTE_PX as i32 + 5;
+
+/// Box of a [`boxed_text`] label whose text starts at `(x, y)`.
+pub(crate) fn label_box(text: &str, (x, y): (i32, i32)) -> PxBox {
+    (x - 3, y - 2, x + text_width(text, NOTE_PX) + 3, y + LABEL_H - 2)
+}
