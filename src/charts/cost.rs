@@ -163,3 +163,22 @@ pub(crate) fn place_label(label: &str, p: (i32, i32), plot: PxBox, taken: &[PxBo
     }
     fallback.unwrap_or(((p.0 + 10, p.1 - h / 2), p, true))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_placement_avoids_taken_boxes() {
+        let plot = (100, 100, 700, 450);
+        let p = (300, 300);
+        let (s1, _, near) = place_label("no intervention", p, plot, &[]);
+        assert!(near);
+        let b1 = label_box("no intervention", s1);
+        let (s2, _, _) = place_label("mountain-sea workshop", (305, 300), plot, &[b1]);
+        assert!(!overlaps(b1, label_box("mountain-sea workshop", s2)));
+        // At the plot's left edge a label goes right or around, never outside.
+        let (s3, _, _) = place_label("cluster purchase", (102, 300), plot, &[]);
+        assert!(s3.0 >= plot.0);
+    }
+}

@@ -504,20 +504,6 @@ mod tests {
         }
     }
 
-    #[test]
-    fn label_placement_avoids_taken_boxes() {
-        let plot = (100, 100, 700, 450);
-        let p = (300, 300);
-        let (s1, _, near) = place_label("no intervention", p, plot, &[]);
-        assert!(near);
-        let b1 = label_box("no intervention", s1);
-        let (s2, _, _) = place_label("mountain-sea workshop", (305, 300), plot, &[b1]);
-        assert!(!overlaps(b1, label_box("mountain-sea workshop", s2)));
-        // At the plot's left edge a label goes right or around, never outside.
-        let (s3, _, _) = place_label("cluster purchase", (102, 300), plot, &[]);
-        assert!(s3.0 >= plot.0);
-    }
-
     // --- extreme values: every chart draws (or refuses) any finite range ---
 
     /// Every float of `r` (figures, thresholds, bucket bounds; not years or

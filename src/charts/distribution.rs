@@ -385,3 +385,69 @@ pub(crate) fn draw_distribution<DB: DrawingBackend>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_rebin_keeps_mass_and_separates_nonpositive() {
+        let buckets = vec![
+            Bucket {
+                lo: -100.0,
+                hi: 100.0,
+                count: 10,
+            },
+            Bucket {
+                lo: 100.0,
+                hi: 1_000.0,
+                count: 30,
+            },
+            Bucket {
+                lo: 1_000.0,
+                hi: 100_000.0,
+                count: 60,
+            },
+        ];
+        let edges: Vec<f64> = (0..=8).map(|k| 10f64.powf(2.0 + 0.5 * k as f64)).collect();
+        let (counts, nonpos, clamped) = rebin_log(&buckets, &edges);
+        assert!((nonpos - 5.0).abs() < 1e-9);
+        assert!((counts.iter().sum::<f64>() + nonpos - 100.0).abs() < 1e-9);
+        assert!(clamped);
+        assert!(wants_log_axis(-50.0, 4e6, 0.05));
+        assert!(!wants_log_axis(-50.0, 4e6, 0.3));
+        assert!(!wants_log_axis(2e5, 1e6, 0.0));
+        assert!(MoneyUnit { divisor: 10_000.0 }.log_tick(200.0) == "0.02");
+    }
+
+    #[test]
+    fn rebin_keeps_mass() {
+        let buckets = vec![
+            Bucket {
+                lo: -10.0,
+                hi: 0.0,
+                count: 10,
+            },
+            Bucket {
+                lo: 0.0,
+                hi: 100.0,
+                count: 30,
+            },
+            Bucket {
+                lo: 100.0,
+                hi: 1000.0,
+                count: 5,
+            },
+        ];
+        let (bins, clamped) = rebin(&buckets, -20.0, 10.0, 20);
+        assert!(clamped);
+        let total: f64 = bins.iter().sum();
+        assert!((total - 45.0).abs() < 1e-9, "{total}");
+        assert!((bins[1] - 10.0).abs() < 1e-9);
+        assert!((bins[2] - 3.0).abs() < 1e-9);
+        let median = hist_quantile(&buckets, 0.5).unwrap();
+        assert!((median - 100.0 * 12.5 / 30.0).abs() < 1e-9, "{median}");
+        let w = nice_width(1_234_567.0, 40.0);
+        assert!((1_234_567.0 / w) > 30.0 && (1_234_567.0 / w) <= 40.0, "{w}");
+    }
+}

@@ -254,3 +254,56 @@ mod png_text {
 }
 
 pub(crate) use png_text::GlyphText;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::tests::sample_results;
+
+    /// Every character of the Chinese labels has a glyph in the bundled font.
+    #[test]
+    fn font_covers_labels() {
+        use ab_glyph::{Font, FontRef};
+        let font = FontRef::try_from_slice(FONT_BYTES).unwrap();
+        let r = sample_results();
+        let l = Labels::ZH;
+        let unit = MoneyUnit { divisor: 10_000.0 };
+        let texts = [
+            l.year,
+            l.no_intervention,
+            l.median,
+            l.mean,
+            l.iqr_band,
+            l.p90_band,
+            l.floor,
+            l.weak,
+            l.villages_below_floor,
+            l.share_of_villages,
+            l.tails_note,
+            l.no_data,
+            &l.fan_title(&r),
+            &l.below_floor_title(&r),
+            &l.distribution_title(&r),
+            &l.subtitle(&r, false),
+            &l.subtitle(&r, true),
+            &l.money_axis(MoneyWhat::MeanIncome, &unit, &r),
+            &l.money_axis(MoneyWhat::FinalIncome, &unit, &r),
+            &l.threshold(l.floor, 500_000.0),
+            &Labels::EN.subtitle(&r, true),
+            &Labels::EN.money_axis(MoneyWhat::FinalIncome, &unit, &r),
+            &l.money_axis(MoneyWhat::FinalIncomeLog, &unit, &r),
+            &l.nonpositive_note(1.5, 1.5),
+            &l.nonpositive_note(0.05, 2.5),
+            "…–“”·×%（）：，。、0123456789",
+        ];
+        for text in texts {
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?} in {text:?}");
+            }
+        }
+        // The em size assumed for text sizes matches the font.
+        let ascent_minus_descent = font.ascent_unscaled() - font.descent_unscaled();
+        let em = font.units_per_em().unwrap();
+        assert!((f64::from(em / ascent_minus_descent) - EM_PER_SIZE_BITMAP).abs() < 1e-6);
+    }
+}

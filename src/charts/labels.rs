@@ -451,3 +451,21 @@ impl Words {
         self.pick("Runs at or below this income (%)", "不高于该收入的模拟占比（%）")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_and_decimals() {
+        assert_eq!(grouped(500_000.0, 0), "500,000");
+        assert_eq!(grouped(-1_234_567.25, 2), "-1,234,567.25");
+        assert_eq!(grouped(-0.0, 0), "0");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(decimals_for(12.5), 1);
+        assert_eq!(decimals_for(50.0), 0);
+        assert_eq!(Labels::ZH.threshold("底线", 500_000.0), "底线 50万元");
+        assert_eq!(Labels::EN.threshold("floor", 500_000.0), "floor 500,000 yuan");
+        assert_eq!(Labels::ZH.policy_name("no intervention"), "无干预");
+    }
+}

@@ -330,80 +330,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn thousands_and_decimals() {
-        assert_eq!(grouped(500_000.0, 0), "500,000");
-        assert_eq!(grouped(-1_234_567.25, 2), "-1,234,567.25");
-        assert_eq!(grouped(-0.0, 0), "0");
-        assert_eq!(grouped(999.0, 0), "999");
-        assert_eq!(decimals_for(12.5), 1);
-        assert_eq!(decimals_for(50.0), 0);
-        assert_eq!(Labels::ZH.threshold("底线", 500_000.0), "底线 50万元");
-        assert_eq!(Labels::EN.threshold("floor", 500_000.0), "floor 500,000 yuan");
-        assert_eq!(Labels::ZH.policy_name("no intervention"), "无干预");
-    }
-
-    #[test]
-    fn log_rebin_keeps_mass_and_separates_nonpositive() {
-        let buckets = vec![
-            Bucket {
-                lo: -100.0,
-                hi: 100.0,
-                count: 10,
-            },
-            Bucket {
-                lo: 100.0,
-                hi: 1_000.0,
-                count: 30,
-            },
-            Bucket {
-                lo: 1_000.0,
-                hi: 100_000.0,
-                count: 60,
-            },
-        ];
-        let edges: Vec<f64> = (0..=8).map(|k| 10f64.powf(2.0 + 0.5 * k as f64)).collect();
-        let (counts, nonpos, clamped) = rebin_log(&buckets, &edges);
-        assert!((nonpos - 5.0).abs() < 1e-9);
-        assert!((counts.iter().sum::<f64>() + nonpos - 100.0).abs() < 1e-9);
-        assert!(clamped);
-        assert!(wants_log_axis(-50.0, 4e6, 0.05));
-        assert!(!wants_log_axis(-50.0, 4e6, 0.3));
-        assert!(!wants_log_axis(2e5, 1e6, 0.0));
-        assert!(MoneyUnit { divisor: 10_000.0 }.log_tick(200.0) == "0.02");
-    }
-
-    #[test]
-    fn rebin_keeps_mass() {
-        let buckets = vec![
-            Bucket {
-                lo: -10.0,
-                hi: 0.0,
-                count: 10,
-            },
-            Bucket {
-                lo: 0.0,
-                hi: 100.0,
-                count: 30,
-            },
-            Bucket {
-                lo: 100.0,
-                hi: 1000.0,
-                count: 5,
-            },
-        ];
-        let (bins, clamped) = rebin(&buckets, -20.0, 10.0, 20);
-        assert!(clamped);
-        let total: f64 = bins.iter().sum();
-        assert!((total - 45.0).abs() < 1e-9, "{total}");
-        assert!((bins[1] - 10.0).abs() < 1e-9);
-        assert!((bins[2] - 3.0).abs() < 1e-9);
-        let median = hist_quantile(&buckets, 0.5).unwrap();
-        assert!((median - 100.0 * 12.5 / 30.0).abs() < 1e-9, "{median}");
-        let w = nice_width(1_234_567.0, 40.0);
-        assert!((1_234_567.0 / w) > 30.0 && (1_234_567.0 / w) <= 40.0, "{w}");
-    }
-
-    #[test]
     fn writes_six_files() {
         let dir = tempfile::tempdir().unwrap();
         let files = write_run_charts(&sample_results(), dir.path(), Lang::En).unwrap();
@@ -524,53 +450,6 @@ pub(crate) mod tests {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(stdout.contains("1 passed"), "child ran no test:\n{stdout}");
-    }
-
-    /// Every character of the Chinese labels has a glyph in the bundled font.
-    #[test]
-    fn font_covers_labels() {
-        use ab_glyph::{Font, FontRef};
-        let font = FontRef::try_from_slice(FONT_BYTES).unwrap();
-        let r = sample_results();
-        let l = Labels::ZH;
-        let unit = MoneyUnit { divisor: 10_000.0 };
-        let texts = [
-            l.year,
-            l.no_intervention,
-            l.median,
-            l.mean,
-            l.iqr_band,
-            l.p90_band,
-            l.floor,
-            l.weak,
-            l.villages_below_floor,
-            l.share_of_villages,
-            l.tails_note,
-            l.no_data,
-            &l.fan_title(&r),
-            &l.below_floor_title(&r),
-            &l.distribution_title(&r),
-            &l.subtitle(&r, false),
-            &l.subtitle(&r, true),
-            &l.money_axis(MoneyWhat::MeanIncome, &unit, &r),
-            &l.money_axis(MoneyWhat::FinalIncome, &unit, &r),
-            &l.threshold(l.floor, 500_000.0),
-            &Labels::EN.subtitle(&r, true),
-            &Labels::EN.money_axis(MoneyWhat::FinalIncome, &unit, &r),
-            &l.money_axis(MoneyWhat::FinalIncomeLog, &unit, &r),
-            &l.nonpositive_note(1.5, 1.5),
-            &l.nonpositive_note(0.05, 2.5),
-            "…–“”·×%（）：，。、0123456789",
-        ];
-        for text in texts {
-            for c in text.chars().filter(|c| !c.is_whitespace()) {
-                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?} in {text:?}");
-            }
-        }
-        // The em size assumed for text sizes matches the font.
-        let ascent_minus_descent = font.ascent_unscaled() - font.descent_unscaled();
-        let em = font.units_per_em().unwrap();
-        assert!((f64::from(em / ascent_minus_descent) - EM_PER_SIZE_BITMAP).abs() < 1e-6);
     }
 
     /// A larger run: 6 policies with long names, 137 villages, 2019–2035,
