@@ -25,9 +25,9 @@ pub mod sweep;
 use std::path::{Path, PathBuf};
 
 use crate::engine::{self, EngineError, RunOptions};
+use crate::limits::MAX_RUNS;
 use crate::model::Model;
 use crate::output::OutputError;
-use crate::scenario::read::MAX_RUNS;
 use crate::scenario::InvalidScenario;
 use crate::summary::results::{Results, Stat};
 

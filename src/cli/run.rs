@@ -7,9 +7,10 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 
 use villagesim::engine::{self, RunOptions};
+use villagesim::limits::MAX_RUNS;
 use villagesim::model::Model;
 use villagesim::output::{self, summary_json, Manifest};
-use villagesim::scenario::{self, read::MAX_RUNS, ReadOptions};
+use villagesim::scenario::{self, ReadOptions};
 use villagesim::summary::results::Results;
 
 use super::flags::RunFlags;

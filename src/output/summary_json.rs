@@ -129,7 +129,7 @@ fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
     if needed > 0.0 {
         let suggestion = (needed.ceil() as u64)
             .next_power_of_two()
-            .min(crate::scenario::read::MAX_RUNS as u64);
+            .min(crate::limits::MAX_RUNS as u64);
         advice.push(format!("consider --runs {suggestion} (now {})", results.runs));
     }
     advice
