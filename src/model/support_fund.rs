@@ -217,81 +217,13 @@ impl KindModel for SupportFund {
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let n = check.participants.len();
         let government_capital_yuan = spec
             .government_capital_yuan
             .map_or(0.0, |g| non_negative(check, "government_capital_yuan", g));
-        let ids: Vec<String> = check
-            .participants
-            .iter()
-            .map(|&v| check.villages[v].id.clone())
-            .collect();
-        let contributions = match (&spec.village_capital_yuan, &spec.village_capital_by_village_yuan) {
-            (Some(_), Some(_)) => {
-                check.fail(
-                    "village_capital_by_village_yuan",
-                    "give `village_capital_yuan` (a total split equally) or `village_capital_by_village_yuan`, not both",
-                    None,
-                );
-                vec![0.0; n]
-            }
-            (Some(total), None) => {
-                let total = non_negative(check, "village_capital_yuan", *total);
-                vec![total / n.max(1) as f64; n]
-            }
-            (None, Some(map)) => {
-                let mut c = vec![f64::NAN; n];
-                let slot_of = check.slots();
-                for (id, amount) in map {
-                    let field = format!("village_capital_by_village_yuan.{id}");
-                    let amount = non_negative(check, &field, *amount);
-                    match slot_of.get(id.as_str()).copied() {
-                        Some(slot) => c[slot] = amount,
-                        None => check.fail(
-                            &field,
-                            format!("village `{id}` does not take part in this intervention"),
-                            Some(format!("the intervention's villages: {}", ids.join(", "))),
-                        ),
-                    }
-                }
-                let missing: Vec<&str> = (0..n).filter(|&s| c[s].is_nan()).map(|s| ids[s].as_str()).collect();
-                if !missing.is_empty() {
-                    check.fail(
-                        "village_capital_by_village_yuan",
-                        format!("no capital given for {}", missing.join(", ")),
-                        Some("give every participating village an amount (0 if it puts in nothing)".into()),
-                    );
-                }
-                c.into_iter().map(|x| if x.is_nan() { 0.0 } else { x }).collect()
-            }
-            (None, None) => vec![0.0; n],
-        };
+        let contributions = village_contributions(check, &spec);
         let village_total: f64 = contributions.iter().sum();
         let allocation = spec.allocation.unwrap_or(Allocation::Equal);
-        let weights: Vec<f64> = match allocation {
-            Allocation::Equal => vec![1.0 / n.max(1) as f64; n],
-            Allocation::ByContribution => {
-                if village_total <= 0.0 {
-                    check.fail(
-                        "allocation",
-                        "\"by-contribution\" needs village capital above 0",
-                        Some("give village_capital_yuan or village_capital_by_village_yuan, or use \"equal\"".into()),
-                    );
-                    vec![1.0 / n.max(1) as f64; n]
-                } else {
-                    contributions.iter().map(|c| c / village_total).collect()
-                }
-            }
-            Allocation::Weakest => {
-                let inverse: Vec<f64> = check
-                    .participants
-                    .iter()
-                    .map(|&v| 1.0 / check.villages[v].operating_income.central().max(1.0))
-                    .collect();
-                let sum: f64 = inverse.iter().sum();
-                inverse.iter().map(|x| x / sum).collect()
-            }
-        };
+        let weights = allocation_weights(check, allocation, &contributions, village_total);
         let rate = rec("return_rate_per_year").read(check, &spec.return_rate_per_year);
         if matches!(rate.per, Some(p) if p != Per::Run) {
             check.fail(
@@ -383,6 +315,93 @@ impl KindModel for SupportFund {
             && iv.end_year != Some(final_year)
         {
             flows.residual_value_yuan = self.contributions.iter().sum();
+        }
+    }
+}
+
+/// Each participating village's capital, in slot order: a total split
+/// equally, or one amount per village (every village named, none other).
+fn village_contributions(check: &mut KindCheck, spec: &Spec) -> Vec<f64> {
+    let n = check.participants.len();
+    let ids: Vec<String> = check
+        .participants
+        .iter()
+        .map(|&v| check.villages[v].id.clone())
+        .collect();
+    match (&spec.village_capital_yuan, &spec.village_capital_by_village_yuan) {
+        (Some(_), Some(_)) => {
+            check.fail(
+                "village_capital_by_village_yuan",
+                "give `village_capital_yuan` (a total split equally) or `village_capital_by_village_yuan`, not both",
+                None,
+            );
+            vec![0.0; n]
+        }
+        (Some(total), None) => {
+            let total = non_negative(check, "village_capital_yuan", *total);
+            vec![total / n.max(1) as f64; n]
+        }
+        (None, Some(map)) => {
+            let mut c = vec![f64::NAN; n];
+            let slot_of = check.slots();
+            for (id, amount) in map {
+                let field = format!("village_capital_by_village_yuan.{id}");
+                let amount = non_negative(check, &field, *amount);
+                match slot_of.get(id.as_str()).copied() {
+                    Some(slot) => c[slot] = amount,
+                    None => check.fail(
+                        &field,
+                        format!("village `{id}` does not take part in this intervention"),
+                        Some(format!("the intervention's villages: {}", ids.join(", "))),
+                    ),
+                }
+            }
+            let missing: Vec<&str> = (0..n).filter(|&s| c[s].is_nan()).map(|s| ids[s].as_str()).collect();
+            if !missing.is_empty() {
+                check.fail(
+                    "village_capital_by_village_yuan",
+                    format!("no capital given for {}", missing.join(", ")),
+                    Some("give every participating village an amount (0 if it puts in nothing)".into()),
+                );
+            }
+            c.into_iter().map(|x| if x.is_nan() { 0.0 } else { x }).collect()
+        }
+        (None, None) => vec![0.0; n],
+    }
+}
+
+/// Each village's share of the fund's returns under `allocation`: equal,
+/// by contribution, or in inverse proportion to central baseline income
+/// (the weakest first).
+fn allocation_weights(
+    check: &mut KindCheck,
+    allocation: Allocation,
+    contributions: &[f64],
+    village_total: f64,
+) -> Vec<f64> {
+    let n = contributions.len();
+    match allocation {
+        Allocation::Equal => vec![1.0 / n.max(1) as f64; n],
+        Allocation::ByContribution => {
+            if village_total <= 0.0 {
+                check.fail(
+                    "allocation",
+                    "\"by-contribution\" needs village capital above 0",
+                    Some("give village_capital_yuan or village_capital_by_village_yuan, or use \"equal\"".into()),
+                );
+                vec![1.0 / n.max(1) as f64; n]
+            } else {
+                contributions.iter().map(|c| c / village_total).collect()
+            }
+        }
+        Allocation::Weakest => {
+            let inverse: Vec<f64> = check
+                .participants
+                .iter()
+                .map(|&v| 1.0 / check.villages[v].operating_income.central().max(1.0))
+                .collect();
+            let sum: f64 = inverse.iter().sum();
+            inverse.iter().map(|x| x / sum).collect()
         }
     }
 }
