@@ -197,8 +197,8 @@ impl fmt::Display for Override {
 const NAME_KEYS: [&str; 4] = ["id", "group", "name", "file"];
 
 /// The name of an array entry (`id`, `group`, `name` or `file`).
-fn entry_name(item: &Item) -> Option<&str> {
-    NAME_KEYS.iter().find_map(|k| item.get(*k).and_then(|v| v.as_str()))
+fn entry_name(entry: &dyn toml_edit::TableLike) -> Option<&str> {
+    NAME_KEYS.iter().find_map(|k| entry.get(k).and_then(|v| v.as_str()))
 }
 
 /// Resolves `path` in `doc` to steps of keys and positions only; errors say
@@ -277,10 +277,7 @@ fn list_entries(node: &Item) -> Option<Vec<&dyn toml_edit::TableLike>> {
 /// Position of the entry of `entries` whose id, group or name is `name`;
 /// the error lists the entries and the closest name.
 fn entry_by_name(here: &str, name: &str, entries: &[&dyn toml_edit::TableLike]) -> Result<usize, String> {
-    let names: Vec<Option<&str>> = entries
-        .iter()
-        .map(|t| NAME_KEYS.iter().find_map(|k| t.get(k).and_then(|v| v.as_str())))
-        .collect();
+    let names: Vec<Option<&str>> = entries.iter().map(|t| entry_name(*t)).collect();
     names.iter().position(|n| *n == Some(name)).ok_or_else(|| {
         let known: Vec<String> = names
             .iter()
@@ -436,8 +433,7 @@ pub fn uncertain_inputs(text: &str) -> Result<Vec<UncertainInput>, AnalysisError
             continue;
         };
         for (i, entry) in entries.iter().enumerate() {
-            let item = Item::Table(entry.clone());
-            let label = entry_name(&item).map_or(format!("[{i}]"), str::to_string);
+            let label = entry_name(entry).map_or(format!("[{i}]"), str::to_string);
             let kind = entry.get("kind").and_then(|k| k.as_str());
             for (key, value) in entry.iter() {
                 if SKIP_KEYS.contains(&key) {

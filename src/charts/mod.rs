@@ -368,14 +368,17 @@ pub(crate) mod tests {
         assert_eq!(stems, ["fan_mean_income", "below_floor", "final_distribution"]);
     }
 
-    #[test]
-    fn output_is_deterministic() {
-        let r = sample_results();
+    /// Writes the charts of `r` twice in each language with `write` and
+    /// asserts the same files, byte for byte.
+    pub(crate) fn assert_deterministic(
+        r: &Results,
+        write: impl Fn(&Results, &Path, Lang) -> Result<Vec<PathBuf>, ChartError>,
+    ) {
         for lang in [Lang::En, Lang::Zh] {
             let a = tempfile::tempdir().unwrap();
             let b = tempfile::tempdir().unwrap();
-            let fa = write_run_charts(&r, a.path(), lang).unwrap();
-            let fb = write_run_charts(&r, b.path(), lang).unwrap();
+            let fa = write(r, a.path(), lang).unwrap();
+            let fb = write(r, b.path(), lang).unwrap();
             assert_eq!(fa, fb);
             for f in &fa {
                 let x = fs::read(a.path().join(f)).unwrap();
@@ -383,6 +386,11 @@ pub(crate) mod tests {
                 assert!(x == y, "{} differs between two renderings", f.display());
             }
         }
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        assert_deterministic(&sample_results(), write_run_charts);
     }
 
     #[test]
