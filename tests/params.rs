@@ -1,5 +1,5 @@
-//! Each kind declares its parameters once (`PARAMS`, see
-//! `villagesim::model::params`): these tests fail when the records drift
+//! Each kind declares its parameters once (`src/model/kinds/<kind>.toml`,
+//! see `villagesim::model::params`): these tests fail when the records drift
 //! from the keys a scenario file may write, from the defaults `build()`
 //! uses, or from what reports call an estimate. That `docs/model.md` and
 //! `explain` print the records is `tests/docs.rs`.
@@ -145,4 +145,23 @@ fn the_schema_describes_kind_keys_from_the_records() {
             }
         }
     }
+}
+
+#[test]
+fn loan_terms_are_bounded_as_the_loan_code_bounds_them() {
+    // The records write the bound as a number; the loan schedule's is a constant.
+    let max = villagesim::model::finance::MAX_TERM_YEARS as i64;
+    let pv = villagesim::model::docs()
+        .into_iter()
+        .find(|d| d.kind == "pv_loan")
+        .expect("pv_loan");
+    let range = |name: &str| {
+        pv.params
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.values)
+            .expect("record")
+    };
+    assert_eq!(range("loan_term_years"), Values::Whole(1, max));
+    assert_eq!(range("grace_years"), Values::Whole(0, max));
 }

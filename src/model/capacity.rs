@@ -26,7 +26,7 @@
 //! 0.005, max = 0.02 } }`.
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/capacity.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! Capital: none. Ledger: `costs_yuan` = the yearly cost; also
@@ -34,7 +34,6 @@
 
 use serde::Deserialize;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Param, Per};
 
@@ -59,17 +58,18 @@ pub enum PaidBy {
     Village,
 }
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/capacity.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// "growth" (added log growth of organic income) or "returns" (relative uplift of other interventions' income).
     pub target: Target,
-    /// The uplift per active year (default per run); may be zero.
+    /// The uplift per active year; may be zero.
     pub uplift: Param,
-    /// Cost per participating village per year, yuan (default 0, per run).
+    /// Cost per participating village per year, yuan.
     pub cost_per_year_yuan: Option<Param>,
-    /// Who pays the cost: "government" (default) or "village".
+    /// Who pays the cost: "government" or "village".
     #[serde(default)]
     pub paid_by: PaidBy,
 }
@@ -83,68 +83,9 @@ pub struct Capacity {
     pub paid_by: PaidBy,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "target",
-        unit: "\"growth\" or \"returns\"",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "what the uplift applies to",
-    },
-    ParamDoc {
-        name: "uplift",
-        unit: "growth: log growth per year (0.01 = +1%/yr); returns: share of operating income (0.05 = +5%)",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::LogGrowth),
-        meaning: "the assumed effect in each active year; may be zero or negative",
-    },
-    ParamDoc {
-        name: "cost_per_year_yuan",
-        unit: "yuan per village per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "stipends, training, support for returnees",
-    },
-    ParamDoc {
-        name: "paid_by",
-        unit: "\"government\" or \"village\"",
-        per: None,
-        default: DefaultValue::Choice("\"government\""),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "who pays the yearly cost",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for Capacity {
     const KIND: &'static str = "capacity";
-    const DOC: KindDoc = KindDoc {
-        kind: "capacity",
-        chinese: "人才/能力 (第一书记、培训、返乡人才)",
-        summary: "First secretaries, training and returnees. Their effect is an explicit ASSUMPTION, flagged in reports: an uncertain uplift, either on the organic growth of the targeted villages (added log growth per year) or on the operating income of their other interventions in the same policy (relative uplift), at a yearly cost paid by the government or the village.",
-        equations: "target = \"growth\":  growth_uplift[v, y] = uplift[v, y]; organic[v, y] x exp(sum_{k <= y} growth_uplift[v, k])\ntarget = \"returns\": return_uplift[v, y] = uplift[v, y]; other interventions' operating income of v x (1 + return_uplift[v, y])\nuplifts are 0 outside active years (a growth level gained stays)\ncost[v, y] = cost_per_year_yuan: public money (paid_by = \"government\") or minus operating income and net cash of v (paid_by = \"village\")",
-        capital: "No capital. The yearly cost is ledger costs, and public money when paid_by = \"government\"; when paid_by = \"village\" it is an operating expense of the village (lower operating income and net cash).",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/capacity.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
@@ -158,7 +99,7 @@ impl KindModel for Capacity {
                     Target::Returns => Domain::Rate,
                 },
             ),
-            cost_per_year_yuan: rec("cost_per_year_yuan").read_or(check, &spec.cost_per_year_yuan),
+            cost_per_year_yuan: Self::param("cost_per_year_yuan").read_or(check, &spec.cost_per_year_yuan),
             paid_by: spec.paid_by,
         }
     }

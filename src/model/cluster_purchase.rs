@@ -64,7 +64,7 @@
 //! # Parameters
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/cluster_purchase.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! Parameters of the property (rent, costs, taxes, tenant probabilities) are
@@ -76,7 +76,6 @@ use std::collections::BTreeMap;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::finance::{self, LoanTerms, LoanYear, Repayment};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::limits::MAX_YUAN;
@@ -99,13 +98,14 @@ pub struct LoanSpec {
     pub repayment: Option<Repayment>,
 }
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/cluster_purchase.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
-    /// Number of companies the villages form (default 1).
+    /// Number of companies the villages form.
     pub companies: Option<i64>,
-    /// Number of lettable units, each with its own tenant (default: one per company).
+    /// Number of lettable units, each with its own tenant.
     pub units: Option<i64>,
     /// Floor area bought, m2.
     pub floor_area_m2: Num,
@@ -113,34 +113,34 @@ pub struct Spec {
     pub price_per_m2_yuan: Option<Num>,
     /// Total purchase price, yuan (or give `price_per_m2_yuan`).
     pub price_yuan: Option<Num>,
-    /// Government grant towards the purchase, yuan (default 0).
+    /// Government grant towards the purchase, yuan.
     pub grant_yuan: Option<Num>,
-    /// Bank loan towards the purchase (default none).
+    /// Bank loan towards the purchase.
     pub loan: Option<LoanSpec>,
-    /// Equity share of each village within its company (default equal).
+    /// Equity share of each village within its company.
     pub equity_shares: Option<BTreeMap<String, Num>>,
-    /// Rent, yuan per m2 per year (default per run).
+    /// Rent, yuan per m2 per year.
     pub rent_per_m2_per_year_yuan: Param,
-    /// Rent growth per year (default 0, per run).
+    /// Rent growth per year.
     pub rent_growth: Option<Param>,
     /// Loadings of the log rent on the common factors, e.g. { property = 0.1 }.
     #[serde(default)]
     pub loadings: BTreeMap<String, Num>,
-    /// Probability a let unit's tenant leaves in a year (default 0.15, per run).
+    /// Probability a let unit's tenant leaves in a year.
     pub leave_probability_per_year: Option<Param>,
-    /// Probability a vacant unit is let in a year (default 0.6, per run).
+    /// Probability a vacant unit is let in a year.
     pub let_probability_per_year: Option<Param>,
-    /// Whether the units are let in the start year (default true).
+    /// Whether the units are let in the start year.
     pub initially_let: Option<bool>,
-    /// Rent-free months at the start of each new lease, 0 to 12 (default 0).
+    /// Rent-free months at the start of each new lease, 0 to 12.
     pub rent_free_months: Option<Num>,
-    /// Operating costs borne by the owner, yuan per m2 per year (default 0, per run).
+    /// Operating costs borne by the owner, yuan per m2 per year.
     pub operating_cost_per_m2_per_year_yuan: Option<Param>,
-    /// Operating costs as a share of rent (default 0, per run).
+    /// Operating costs as a share of rent.
     pub operating_cost_share_of_rent: Option<Param>,
-    /// Property tax as a share of rent (default 0.12, per run).
+    /// Property tax as a share of rent.
     pub property_tax_share_of_rent: Option<Param>,
-    /// Other taxes as a share of rent (default 0, per run).
+    /// Other taxes as a share of rent.
     pub other_tax_share_of_rent: Option<Param>,
 }
 
@@ -337,218 +337,9 @@ pub(crate) fn slot_shares(
     }
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "companies",
-        unit: "count (1 to number of villages)",
-        per: None,
-        default: DefaultValue::Number(1.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "companies the villages form; villages split into contiguous blocks in the order of `villages`",
-    },
-    ParamDoc {
-        name: "units",
-        unit: "count (>= companies)",
-        per: None,
-        default: DefaultValue::Absent("companies"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "lettable units of equal area, each with its own tenant chain, split among the companies",
-    },
-    ParamDoc {
-        name: "floor_area_m2",
-        unit: "m2",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "floor area bought",
-    },
-    ParamDoc {
-        name: "price_per_m2_yuan",
-        unit: "yuan per m2",
-        per: None,
-        default: DefaultValue::Required,
-        note: " (or price_yuan)",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "purchase price per m2",
-    },
-    ParamDoc {
-        name: "price_yuan",
-        unit: "yuan",
-        per: None,
-        default: DefaultValue::Required,
-        note: " (or price_per_m2_yuan)",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "total purchase price",
-    },
-    ParamDoc {
-        name: "grant_yuan",
-        unit: "yuan",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "government grant towards the purchase (public money)",
-    },
-    ParamDoc {
-        name: "loan",
-        unit: "{ principal_yuan, rate_per_year, term_years, grace_years = 0, repayment = annuity | equal-principal | bullet }",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "bank loan drawn in the start year",
-    },
-    ParamDoc {
-        name: "equity_shares",
-        unit: "{ village-id = share }",
-        per: None,
-        default: DefaultValue::Absent("equal within each company"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "each village's equity share in its company; each company's shares sum to 1",
-    },
-    ParamDoc {
-        name: "rent_per_m2_per_year_yuan",
-        unit: "yuan per m2 per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "rent in the start year",
-    },
-    ParamDoc {
-        name: "rent_growth",
-        unit: "per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Rate),
-        meaning: "growth of the rent after the start year",
-    },
-    ParamDoc {
-        name: "loadings",
-        unit: "log rent per unit of factor",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "response of the rent to common factors, e.g. { property = 0.1 }",
-    },
-    ParamDoc {
-        name: "leave_probability_per_year",
-        unit: "probability",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.15),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "probability that a let unit's tenant leaves at the end of a year",
-    },
-    ParamDoc {
-        name: "let_probability_per_year",
-        unit: "probability",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.6),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "probability that a vacant unit is let at the end of a year",
-    },
-    ParamDoc {
-        name: "initially_let",
-        unit: "true/false",
-        per: None,
-        default: DefaultValue::Choice("true"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "whether the units are let in the start year",
-    },
-    ParamDoc {
-        name: "rent_free_months",
-        unit: "months (0-12)",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "rent-free months at the start of each new lease (including the first)",
-    },
-    ParamDoc {
-        name: "operating_cost_per_m2_per_year_yuan",
-        unit: "yuan per m2 per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "owner's operating costs on the whole area, let or vacant",
-    },
-    ParamDoc {
-        name: "operating_cost_share_of_rent",
-        unit: "share of rent",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "operating costs proportional to rent (management fees)",
-    },
-    ParamDoc {
-        name: "property_tax_share_of_rent",
-        unit: "share of rent",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.12),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "property tax on rental income (房产税 从租计征 12%)",
-    },
-    ParamDoc {
-        name: "other_tax_share_of_rent",
-        unit: "share of rent",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "other taxes on rent (VAT, surcharges, stamp duty)",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for ClusterPurchase {
     const KIND: &'static str = "cluster_purchase";
-    const DOC: KindDoc = KindDoc {
-        kind: "cluster_purchase",
-        chinese: "抱团购置 (标准厂房、商铺)",
-        summary: "Villages form one or more companies, pool equity (plus an optional government grant and bank loan), buy standard factories, shops or stores and lease them. Each lettable unit's tenant is a Markov chain (tenant leaves / vacant unit is let); new leases may start with rent-free months. Profit after operating costs, taxes and loan interest is shared by equity among each company's villages as their operating income (投资收益). Source: 16 villages of Zhili town, 4 companies, standard workshops in the children's wear industrial park, about +150,000 yuan a village a year.",
-        equations: "Villages split into C companies (contiguous blocks of `villages`, as even as possible); U units of area A/U split likewise; company c has area share a_c = U_c/U.\nP = price_per_m2_yuan * A (or price_yuan); E = P - grant - loan principal >= 0; village v pays E_v = a_c * E * w_v in the start year.\nUnit u: let in the start year if initially_let; each year-end a let unit becomes vacant w.p. leave_probability, a vacant unit is let w.p. let_probability (own stream per unit).\nr[y] = rent_per_m2[y] * prod_{k=start+1..y}(1 + rent_growth[k]) * exp(sum_f b_f Z_f[y])\nR_u[y] = let_u[y] * (A/U) * r[y] * (1 - new_lease_u[y] * rent_free_months/12)\nR_c = sum_u R_u; costs_c = a_c*A*cost_per_m2 + cost_share*R_c; taxes_c = (property_tax + other_tax) * R_c\nI_c = a_c*I_k, Pr_c = a_c*Pr_k (loan year k = y - start_year, LoanTerms schedule)\nprofit_c = R_c - costs_c - taxes_c - I_c\noperating income[v,y] = w_v * profit_c; net cash[v,y] = w_v*(profit_c - Pr_c) - [y = start] E_v\nDSCR = sum_c (R_c - costs_c - taxes_c) / (I_k + Pr_k). Long-run occupancy = p_let / (p_let + p_leave).",
-        capital: "Village equity E = price - grant - loan, paid in the start year in proportion to area share and equity share (ledger: village_equity_yuan); grant_yuan is public money in the start year; the bank loan (loan_drawdown_yuan) is repaid on the finance::LoanTerms schedule, interest before profit, principal from the villages' net cash. Debt service is recorded only while the intervention is active.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/cluster_purchase.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
@@ -610,15 +401,15 @@ impl KindModel for ClusterPurchase {
         }
         let share_of_slot = slot_shares(check, "equity_shares", &spec.equity_shares, &company_of_slot, companies);
 
-        let rent = rec("rent_per_m2_per_year_yuan").read(check, &spec.rent_per_m2_per_year_yuan);
-        let rent_growth = rec("rent_growth").read_or(check, &spec.rent_growth);
-        let p_leave = rec("leave_probability_per_year").read_or(check, &spec.leave_probability_per_year);
-        let p_let = rec("let_probability_per_year").read_or(check, &spec.let_probability_per_year);
-        let cost_per_m2 =
-            rec("operating_cost_per_m2_per_year_yuan").read_or(check, &spec.operating_cost_per_m2_per_year_yuan);
-        let cost_share = rec("operating_cost_share_of_rent").read_or(check, &spec.operating_cost_share_of_rent);
-        let property_tax = rec("property_tax_share_of_rent").read_or(check, &spec.property_tax_share_of_rent);
-        let other_tax = rec("other_tax_share_of_rent").read_or(check, &spec.other_tax_share_of_rent);
+        let rent = Self::param("rent_per_m2_per_year_yuan").read(check, &spec.rent_per_m2_per_year_yuan);
+        let rent_growth = Self::param("rent_growth").read_or(check, &spec.rent_growth);
+        let p_leave = Self::param("leave_probability_per_year").read_or(check, &spec.leave_probability_per_year);
+        let p_let = Self::param("let_probability_per_year").read_or(check, &spec.let_probability_per_year);
+        let cost_per_m2 = Self::param("operating_cost_per_m2_per_year_yuan")
+            .read_or(check, &spec.operating_cost_per_m2_per_year_yuan);
+        let cost_share = Self::param("operating_cost_share_of_rent").read_or(check, &spec.operating_cost_share_of_rent);
+        let property_tax = Self::param("property_tax_share_of_rent").read_or(check, &spec.property_tax_share_of_rent);
+        let other_tax = Self::param("other_tax_share_of_rent").read_or(check, &spec.other_tax_share_of_rent);
         for (field, p) in [
             ("rent_per_m2_per_year_yuan", &rent),
             ("rent_growth", &rent_growth),
@@ -1082,12 +873,12 @@ rent_free_months = 2"#,
         fn check<K: KindModel>() {
             let schema = serde_json::to_value(schemars::schema_for!(K::Spec)).unwrap();
             let mut keys: Vec<String> = schema["properties"].as_object().unwrap().keys().cloned().collect();
-            let mut documented: Vec<String> = K::DOC.params.iter().map(|p| p.name.to_string()).collect();
+            let mut documented: Vec<String> = K::doc().params.iter().map(|p| p.name.to_string()).collect();
             keys.sort();
             documented.sort();
             assert_eq!(keys, documented, "{}", K::KIND);
-            assert!(K::DOC.explain().contains(K::KIND));
-            assert!(K::DOC.markdown().contains(K::DOC.chinese));
+            assert!(K::doc().explain().contains(K::KIND));
+            assert!(K::doc().markdown().contains(K::doc().chinese));
         }
         check::<ClusterPurchase>();
         check::<support_fund::SupportFund>();

@@ -33,7 +33,7 @@
 //! No terminal value of the stake is counted at the end of the horizon.
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/cooperative.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! Ledger (totals over the participating villages' ventures): `revenue_yuan`
@@ -49,9 +49,8 @@ use std::collections::BTreeMap;
 use rand::Rng;
 use serde::Deserialize;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::model::param::{Domain, Num, Param, Per};
+use crate::model::param::{Num, Param, Per};
 
 /// Who pays the guarantee top-up when the profit share falls short of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
@@ -64,33 +63,34 @@ pub enum GuaranteeBy {
     Government,
 }
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/cooperative.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Village stake in the venture, yuan per participating village, paid in the start year.
     pub equity_yuan: Num,
-    /// Share 0-1 of the stake that is a government grant (default 0).
+    /// Share 0-1 of the stake that is a government grant.
     pub grant_share: Option<Num>,
-    /// Scale of the venture: mu, head of livestock... per village (default per village).
+    /// Scale of the venture: mu, head of livestock... per village.
     pub scale: Param,
-    /// Output per unit of scale per year (default per village-year).
+    /// Output per unit of scale per year.
     pub yield_per_unit: Param,
-    /// Price, yuan per unit of output (default per year).
+    /// Price, yuan per unit of output.
     pub price_per_output_yuan: Param,
     /// Loadings of the log price on common factors, e.g. { farm_price = 0.2 }.
     #[serde(default)]
     pub price_loadings: BTreeMap<String, Num>,
-    /// Production cost, yuan per unit of scale per year (default 0, per run).
+    /// Production cost, yuan per unit of scale per year.
     pub cost_per_unit_yuan: Option<Param>,
-    /// Share 0-1 of positive profit paid to the village (default per run).
+    /// Share 0-1 of positive profit paid to the village.
     pub dividend_share: Param,
-    /// Guaranteed dividend (保底分红) per year as a share of equity_yuan (default 0, per run).
+    /// Guaranteed dividend (保底分红) per year as a share of equity_yuan.
     pub guaranteed_dividend_rate: Option<Param>,
-    /// Who pays a guarantee top-up: "cooperative" (default) or "government".
+    /// Who pays a guarantee top-up: "cooperative" or "government".
     #[serde(default)]
     pub guarantee_by: GuaranteeBy,
-    /// Probability per year that the venture fails for good (default 0, per run).
+    /// Probability per year that the venture fails for good.
     pub failure_hazard_per_year: Option<Param>,
 }
 
@@ -111,155 +111,28 @@ pub struct Cooperative {
     pub failure_hazard_per_year: Param,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "equity_yuan",
-        unit: "yuan per village",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "the village's stake, paid in the start year; the base of the guaranteed dividend",
-    },
-    ParamDoc {
-        name: "grant_share",
-        unit: "share 0-1",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "part of the stake that is a government grant (public money)",
-    },
-    ParamDoc {
-        name: "scale",
-        unit: "units of scale (mu, head...) per village",
-        per: Some(Per::Village),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Quantity),
-        meaning: "size of the venture",
-    },
-    ParamDoc {
-        name: "yield_per_unit",
-        unit: "output per unit of scale per year (kg/mu, kg/head...)",
-        per: Some(Per::VillageYear),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Quantity),
-        meaning: "output per unit of scale: weather, disease",
-    },
-    ParamDoc {
-        name: "price_per_output_yuan",
-        unit: "yuan per unit of output",
-        per: Some(Per::Year),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "farm-gate price, multiplied by exp(sum_f b_f Z_f) when price_loadings are given",
-    },
-    ParamDoc {
-        name: "price_loadings",
-        unit: "log price per unit of factor",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "response of the price to common factors, e.g. { farm_price = 0.2 }",
-    },
-    ParamDoc {
-        name: "cost_per_unit_yuan",
-        unit: "yuan per unit of scale per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "production cost (seed, feed, labour, fertiliser)",
-    },
-    ParamDoc {
-        name: "dividend_share",
-        unit: "share 0-1",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "share of positive profit paid to the village",
-    },
-    ParamDoc {
-        name: "guaranteed_dividend_rate",
-        unit: "per year, share of equity_yuan",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: " (no guarantee)",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegativeRate),
-        meaning: "保底分红: minimum dividend while the venture survives",
-    },
-    ParamDoc {
-        name: "guarantee_by",
-        unit: "\"cooperative\" or \"government\"",
-        per: None,
-        default: DefaultValue::Choice("\"cooperative\""),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "who pays the top-up when the profit share is below the guarantee",
-    },
-    ParamDoc {
-        name: "failure_hazard_per_year",
-        unit: "probability per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "chance a surviving venture fails for good in a year (no income after, equity lost)",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for Cooperative {
     const KIND: &'static str = "cooperative";
-    const DOC: KindDoc = KindDoc {
-        kind: "cooperative",
-        chinese: "特色产业/合作社 (入股分红、保底分红)",
-        summary: "Each participating village holds a stake in its own cooperative or family farm (planting, breeding, processing, supply and marketing). The venture sells scale x yield x price, pays its production costs, and pays the village a share of any profit; loss years pay no dividend. An optional guaranteed dividend (保底分红) is paid while the venture survives. Each year a surviving venture may fail for good, ending all income; the stake is then lost.",
-        equations: "revenue[v, y] = scale[v] * yield[v, y] * price[y] * exp(sum_f b_f Z_f[y])\ncosts[v, y] = scale[v] * cost_per_unit[y]\nprofit[v, y] = revenue[v, y] - costs[v, y]\nshare[v, y] = dividend_share * max(profit[v, y], 0)\nguarantee = guaranteed_dividend_rate * equity_yuan\nincome[v, y] = max(share[v, y], guarantee)   (operating income, while the venture survives)\ntop_up[v, y] = income[v, y] - share[v, y]   (paid by guarantee_by)\nEach active simulated year a surviving venture first fails with probability h: no income that year or after; P(still paying in the k-th active year) = (1 - h)^k.\nNet cash = income - (1 - grant_share) * equity_yuan in the start year.\nfailed_in_year: first simulated year in which any participating village's venture failed.",
-        capital: "Each village pays equity_yuan into its venture in the start year: grant_share of it is a government grant (public money), the rest village equity (negative net cash). No loan. The equity is lost if the venture fails; no terminal value is counted at the horizon. Guarantee top-ups are a cost of the cooperative (guarantee_by = \"cooperative\", ledger costs) or public money (guarantee_by = \"government\"). Ledger revenue and costs are the ventures' own sales and production costs.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/cooperative.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let equity = rec("equity_yuan").read(check, &Param::fixed(spec.equity_yuan.0));
-        let grant = rec("grant_share").read_or(check, &spec.grant_share.map(|n| Param::fixed(n.0)));
+        let equity = Self::param("equity_yuan").read(check, &Param::fixed(spec.equity_yuan.0));
+        let grant = Self::param("grant_share").read_or(check, &spec.grant_share.map(|n| Param::fixed(n.0)));
         Cooperative {
             equity_yuan: equity.as_fixed().unwrap_or(0.0),
             grant_share: grant.as_fixed().unwrap_or(0.0),
-            scale: rec("scale").read(check, &spec.scale),
-            yield_per_unit: rec("yield_per_unit").read(check, &spec.yield_per_unit),
-            price_per_output_yuan: rec("price_per_output_yuan").read(check, &spec.price_per_output_yuan),
+            scale: Self::param("scale").read(check, &spec.scale),
+            yield_per_unit: Self::param("yield_per_unit").read(check, &spec.yield_per_unit),
+            price_per_output_yuan: Self::param("price_per_output_yuan").read(check, &spec.price_per_output_yuan),
             price_loadings: check.loadings("price_loadings", &spec.price_loadings),
-            cost_per_unit_yuan: rec("cost_per_unit_yuan").read_or(check, &spec.cost_per_unit_yuan),
-            dividend_share: rec("dividend_share").read(check, &spec.dividend_share),
-            guaranteed_dividend_rate: rec("guaranteed_dividend_rate").read_or(check, &spec.guaranteed_dividend_rate),
+            cost_per_unit_yuan: Self::param("cost_per_unit_yuan").read_or(check, &spec.cost_per_unit_yuan),
+            dividend_share: Self::param("dividend_share").read(check, &spec.dividend_share),
+            guaranteed_dividend_rate: Self::param("guaranteed_dividend_rate")
+                .read_or(check, &spec.guaranteed_dividend_rate),
             guarantee_by: spec.guarantee_by,
-            failure_hazard_per_year: rec("failure_hazard_per_year").read_or(check, &spec.failure_hazard_per_year),
+            failure_hazard_per_year: Self::param("failure_hazard_per_year")
+                .read_or(check, &spec.failure_hazard_per_year),
         }
     }
 

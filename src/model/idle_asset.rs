@@ -58,13 +58,12 @@
 //! # Parameters
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/idle_asset.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 
 use rand::Rng;
 use serde::Deserialize;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Num, Param, Per};
 
@@ -102,41 +101,42 @@ pub enum AssetType {
     Other,
 }
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/idle_asset.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// "lease", "self-operate" or "equity".
     pub mode: Mode,
-    /// "school", "warehouse", "weighing-station", "workshop" or "other" (default).
+    /// "school", "warehouse", "weighing-station", "workshop" or "other".
     pub asset_type: Option<AssetType>,
-    /// Number of assets per village (default 1).
+    /// Number of assets per village.
     pub assets: Option<i64>,
-    /// Refurbishment per asset in the start year, yuan (default 0, per village).
+    /// Refurbishment per asset in the start year, yuan.
     pub refurbishment_cost_yuan: Option<Param>,
-    /// Share of the refurbishment paid by government (default 0).
+    /// Share of the refurbishment paid by government.
     pub grant_share: Option<Num>,
-    /// Lease: probability a vacant asset is let in a year (default 0.4, per run).
+    /// Lease: probability a vacant asset is let in a year.
     pub p_let: Option<Param>,
-    /// Lease: probability a lease is renewed at its end (default 0.8, per run).
+    /// Lease: probability a lease is renewed at its end.
     pub p_renew: Option<Param>,
-    /// Lease: length of a lease in years (default 1).
+    /// Lease: length of a lease in years.
     pub lease_years: Option<i64>,
-    /// Lease: rent per let asset in the start year, yuan per year (default per village).
+    /// Lease: rent per let asset in the start year, yuan per year.
     pub rent_per_year_yuan: Option<Param>,
-    /// Lease: growth of the rent level per year (default 0, per run).
+    /// Lease: growth of the rent level per year.
     pub rent_growth_per_year: Option<Param>,
-    /// Lease: upkeep per asset per year, yuan (default 0, per village).
+    /// Lease: upkeep per asset per year, yuan.
     pub maintenance_per_year_yuan: Option<Param>,
-    /// Self-operate: revenue per asset per year, yuan (default per village-year).
+    /// Self-operate: revenue per asset per year, yuan.
     pub revenue_per_year_yuan: Option<Param>,
-    /// Self-operate: operating costs per asset per year, yuan (default per village-year).
+    /// Self-operate: operating costs per asset per year, yuan.
     pub operating_costs_per_year_yuan: Option<Param>,
-    /// Equity: value of each asset credited as the village's stake, yuan (default per village).
+    /// Equity: value of each asset credited as the village's stake, yuan.
     pub asset_value_yuan: Option<Param>,
-    /// Equity: dividend per year as a share of the value (default per year).
+    /// Equity: dividend per year as a share of the value.
     pub dividend_yield: Option<Param>,
-    /// Equity: pay nothing rather than a negative dividend (default true).
+    /// Equity: pay nothing rather than a negative dividend.
     pub floor_dividend_at_zero: Option<bool>,
 }
 
@@ -174,209 +174,23 @@ pub struct IdleAsset {
     pub use_: Use,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "mode",
-        unit: "\"lease\" | \"self-operate\" | \"equity\"",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "how the village uses the assets",
-    },
-    ParamDoc {
-        name: "asset_type",
-        unit: "\"school\" | \"warehouse\" | \"weighing-station\" | \"workshop\" | \"other\"",
-        per: None,
-        default: DefaultValue::Choice("\"other\""),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "what the assets are (a label)",
-    },
-    ParamDoc {
-        name: "assets",
-        unit: "count 1-1000",
-        per: None,
-        default: DefaultValue::Number(1.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Whole(1, 1000),
-        meaning: "number of such assets per village",
-    },
-    ParamDoc {
-        name: "refurbishment_cost_yuan",
-        unit: "yuan per asset",
-        per: Some(Per::Village),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Estimate("rural Gansu: 200-600 yuan/m2, estimate"),
-        values: Values::Param(Domain::NonNegative),
-        meaning: "refurbishment before use, paid in start_year",
-    },
-    ParamDoc {
-        name: "grant_share",
-        unit: "share 0-1",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "part of the refurbishment paid by government (public money)",
-    },
-    ParamDoc {
-        name: "p_let",
-        unit: "probability per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.4),
-        note: "",
-        source: Source::Estimate("estimate: 50-70% let within 2 years"),
-        values: Values::Param(Domain::Probability),
-        meaning: "lease: chance a vacant asset finds a tenant in a year",
-    },
-    ParamDoc {
-        name: "p_renew",
-        unit: "probability per renewal",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.8),
-        note: "",
-        source: Source::Estimate("estimate"),
-        values: Values::Param(Domain::Probability),
-        meaning: "lease: chance a lease is renewed at its end",
-    },
-    ParamDoc {
-        name: "lease_years",
-        unit: "years 1-50",
-        per: None,
-        default: DefaultValue::Number(1.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Whole(1, 50),
-        meaning: "lease: length of each lease",
-    },
-    ParamDoc {
-        name: "rent_per_year_yuan",
-        unit: "yuan per asset per year",
-        per: Some(Per::Village),
-        default: DefaultValue::Required,
-        note: " for lease",
-        source: Source::Estimate("rural Gansu school or warehouse: 20,000-80,000, estimate"),
-        values: Values::Other,
-        meaning: "lease: rent of one let asset in start_year",
-    },
-    ParamDoc {
-        name: "rent_growth_per_year",
-        unit: "per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Rate),
-        meaning: "lease: growth of the rent level after start_year",
-    },
-    ParamDoc {
-        name: "maintenance_per_year_yuan",
-        unit: "yuan per asset per year",
-        per: Some(Per::Village),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "lease: upkeep the village pays, let or vacant",
-    },
-    ParamDoc {
-        name: "revenue_per_year_yuan",
-        unit: "yuan per asset per year",
-        per: Some(Per::VillageYear),
-        default: DefaultValue::Required,
-        note: " for self-operate",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "self-operate: revenue",
-    },
-    ParamDoc {
-        name: "operating_costs_per_year_yuan",
-        unit: "yuan per asset per year",
-        per: Some(Per::VillageYear),
-        default: DefaultValue::Required,
-        note: " for self-operate",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "self-operate: operating costs (income may be negative)",
-    },
-    ParamDoc {
-        name: "asset_value_yuan",
-        unit: "yuan per asset",
-        per: Some(Per::Village),
-        default: DefaultValue::Required,
-        note: " for equity",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "equity: value credited as the village's stake",
-    },
-    ParamDoc {
-        name: "dividend_yield",
-        unit: "per year",
-        per: Some(Per::Year),
-        default: DefaultValue::Required,
-        note: " for equity",
-        source: Source::Cited("cited floor dividends 3-9%, typically 5%"),
-        values: Values::Other,
-        meaning: "equity: dividend as a share of the value",
-    },
-    ParamDoc {
-        name: "floor_dividend_at_zero",
-        unit: "true/false",
-        per: None,
-        default: DefaultValue::Choice("true"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "equity: a negative yield pays nothing instead of a loss",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for IdleAsset {
     const KIND: &'static str = "idle_asset";
-    const DOC: KindDoc = KindDoc {
-        kind: "idle_asset",
-        chinese: "盘活闲置资产",
-        summary: "Each participating village refurbishes `assets` idle assets (school buildings, warehouses, weighing stations, workshops) in start_year and then leases them out (a tenancy chain: letting probability, lease length, renewals), operates them itself (revenue less operating costs, possibly negative), or contributes them as equity to a partner for a dividend. Source: Tumengxian Township, Huining County (Gansu).",
-        equations: "refurbishment[v] = assets * refurbishment_cost_yuan[v] in start_year: grant_share public money, the rest village equity\n\
-lease (each asset): a vacant asset is let with probability p_let per year, the lease (lease_years) starting that year;\n\
-  at a lease's end it is renewed with probability p_renew, else vacant and p_let applies the next year;\n\
-  revenue[v, y] = (assets let in y) * rent_per_year_yuan[v, y] * prod_{j = start_year + 1 .. y} (1 + rent_growth_per_year[j])\n\
-  costs[v, y] = assets * maintenance_per_year_yuan[v, y]\n\
-self-operate: revenue = assets * revenue_per_year_yuan[v, y]; costs = assets * operating_costs_per_year_yuan[v, y]\n\
-equity: revenue = assets * asset_value_yuan[v] * dividend_yield[v, y] (floored at 0 unless floor_dividend_at_zero = false)\n\
-operating income[v, y] = revenue - costs   (start_year..end_year)\n\
-net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_year only)",
-        capital: "Refurbishment in start_year: grant_share of it is public money, the rest village equity. No loans. In equity mode the asset is contributed in kind; its value is not booked as cash equity.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/idle_asset.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         let assets = spec.assets.unwrap_or(1);
-        rec("assets").whole(check, assets);
+        Self::param("assets").whole(check, assets);
         let grant_share = {
             let value = spec.grant_share.map_or(0.0, |n| n.0);
-            rec("grant_share")
+            Self::param("grant_share")
                 .read(check, &Param::fixed(value))
                 .as_fixed()
                 .unwrap_or(0.0)
         };
-        let refurbishment_cost_yuan = rec("refurbishment_cost_yuan").read_or(check, &spec.refurbishment_cost_yuan);
+        let refurbishment_cost_yuan =
+            Self::param("refurbishment_cost_yuan").read_or(check, &spec.refurbishment_cost_yuan);
 
         // Keys of the other modes are mistakes: say so.
         let mode_keys: [(&str, bool, Mode); 12] = [
@@ -437,10 +251,10 @@ net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_
         let use_ = match spec.mode {
             Mode::Lease => {
                 let lease_years = spec.lease_years.unwrap_or(1);
-                rec("lease_years").whole(check, lease_years);
+                Self::param("lease_years").whole(check, lease_years);
                 Use::Lease {
-                    p_let: rec("p_let").read_or(check, &spec.p_let),
-                    p_renew: rec("p_renew").read_or(check, &spec.p_renew),
+                    p_let: Self::param("p_let").read_or(check, &spec.p_let),
+                    p_renew: Self::param("p_renew").read_or(check, &spec.p_renew),
                     lease_years: lease_years.clamp(1, 50) as u32,
                     rent_per_year_yuan: required(
                         check,
@@ -449,8 +263,8 @@ net cash[v, y] = operating income - (1 - grant_share) * refurbishment[v] (start_
                         Domain::NonNegative,
                         "rent of one let asset per year, e.g. rent_per_year_yuan = \"2万 to 6万\"",
                     ),
-                    rent_growth_per_year: rec("rent_growth_per_year").read_or(check, &spec.rent_growth_per_year),
-                    maintenance_per_year_yuan: rec("maintenance_per_year_yuan").read_or(check, &spec.maintenance_per_year_yuan),
+                    rent_growth_per_year: Self::param("rent_growth_per_year").read_or(check, &spec.rent_growth_per_year),
+                    maintenance_per_year_yuan: Self::param("maintenance_per_year_yuan").read_or(check, &spec.maintenance_per_year_yuan),
                 }
             }
             Mode::SelfOperate => Use::SelfOperate {

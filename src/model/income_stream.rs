@@ -9,7 +9,7 @@
 //! ```
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/income_stream.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! The income is operating income and net cash flow alike: no capital, no
@@ -19,11 +19,11 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::model::param::{Domain, Num, Param, Per};
+use crate::model::param::{Num, Param, Per};
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/income_stream.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
@@ -45,64 +45,15 @@ pub struct IncomeStream {
     pub loadings: Vec<(usize, f64)>,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "amount",
-        unit: "yuan per village per year",
-        per: Some(Per::Village),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Money),
-        meaning: "income in the first year",
-    },
-    ParamDoc {
-        name: "growth",
-        unit: "per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Rate),
-        meaning: "growth of the amount after the first year",
-    },
-    ParamDoc {
-        name: "loadings",
-        unit: "log income per unit of factor",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "response to the common factors, e.g. { economy = 0.1 }",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for IncomeStream {
     const KIND: &'static str = "income_stream";
-    const DOC: KindDoc = KindDoc {
-        kind: "income_stream",
-        chinese: "其他收入 (四票、数智等)",
-        summary: "A generic line of operating income for each participating village: \"four ticket\" income, digital-intelligence income, a known contract, anything the other kinds do not cover.",
-        equations: "income[v, y] = amount[v, y] * prod_{k = start_year + 1 .. y} (1 + growth[k]) * exp(sum_f b_f Z_f[y])\nfor start_year <= y <= end_year; operating income and net cash flow alike.",
-        capital: "None: no equity, no loan, no public money.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/income_stream.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         IncomeStream {
-            amount: rec("amount").read(check, &spec.amount),
-            growth: rec("growth").read_or(check, &spec.growth),
+            amount: Self::param("amount").read(check, &spec.amount),
+            growth: Self::param("growth").read_or(check, &spec.growth),
             loadings: check.loadings("loadings", &spec.loadings),
         }
     }

@@ -159,8 +159,9 @@ impl Intervention {
 pub trait KindModel: Sized + Clone + std::fmt::Debug {
     /// The kind's name in scenario files.
     const KIND: &'static str;
-    /// Equations and parameters, for `explain`, the schema and the docs.
-    const DOC: doc::KindDoc;
+    /// The kind's description and parameter records, the text of
+    /// `src/model/kinds/<KIND>.toml`.
+    const RECORDS: &'static str;
     /// The kind's own keys in a scenario file (the common keys, `id`,
     /// `kind`, `villages`, `start_year`... are read for it).
     type Spec: serde::de::DeserializeOwned + schemars::JsonSchema;
@@ -175,6 +176,16 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     /// Whether reports must flag this intervention as an assumption.
     fn is_assumption(&self) -> bool {
         false
+    }
+    /// Equations and parameters, for `explain`, the schema and the docs,
+    /// read from [`KindModel::RECORDS`].
+    fn doc() -> &'static doc::KindDoc {
+        doc::records(Self::KIND, Self::RECORDS)
+    }
+    /// The record of parameter `name`. A name without one is a mistake in
+    /// the kind's code, which every test building the kind finds.
+    fn param(name: &str) -> &'static params::ParamSpec {
+        params::get(Self::doc().params, name)
     }
 }
 
@@ -191,7 +202,7 @@ macro_rules! kinds {
 
         /// The documentation of every kind, in the order of [`Kind`].
         pub fn docs() -> Vec<&'static doc::KindDoc> {
-            vec![$(&<$module::$model as KindModel>::DOC,)*]
+            vec![$(<$module::$model as KindModel>::doc(),)*]
         }
 
         /// The names of every kind, as written in scenario files.
@@ -222,7 +233,7 @@ macro_rules! kinds {
                 match self { $(Kind::$variant(_) => <$module::$model as KindModel>::KIND,)* }
             }
             pub fn doc(&self) -> &'static doc::KindDoc {
-                match self { $(Kind::$variant(_) => &<$module::$model as KindModel>::DOC,)* }
+                match self { $(Kind::$variant(_) => <$module::$model as KindModel>::doc(),)* }
             }
             /// Simulates one run of the intervention into `flows`.
             pub fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {

@@ -38,7 +38,7 @@
 //! # Parameters
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/mountain_sea_workshop.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! Rent, occupancy, growth and costs are the same for every beneficiary:
@@ -49,7 +49,6 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::cluster_purchase::{fixed_in, non_negative, shared_param};
-use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Num, Param, Per};
 
@@ -65,22 +64,23 @@ pub struct BeneficiarySpec {
     pub share: Num,
 }
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/mountain_sea_workshop.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Workshop floor area set aside, m2.
     pub floor_area_m2: Num,
-    /// Rent, yuan per m2 per year (default per run).
+    /// Rent, yuan per m2 per year.
     pub rent_per_m2_per_year_yuan: Param,
-    /// Share of the area let (default 1, per year).
+    /// Share of the area let.
     pub occupancy: Option<Param>,
-    /// Rent growth per year (default 0, per run).
+    /// Rent growth per year.
     pub rent_growth: Option<Param>,
     /// Loadings of the log rent on the common factors.
     #[serde(default)]
     pub loadings: BTreeMap<String, Num>,
-    /// Costs withheld as a share of gross rent (default 0, per run).
+    /// Costs withheld as a share of gross rent.
     pub cost_share_of_rent: Option<Param>,
     /// Who receives the income, with shares summing to 1.
     pub beneficiaries: Vec<BeneficiarySpec>,
@@ -88,7 +88,7 @@ pub struct Spec {
     pub investment_yuan: Option<Num>,
     /// Guaranteed minimum return per year on `investment_yuan`.
     pub guaranteed_return_rate: Option<Num>,
-    /// Whether the beneficiaries pay the investment in the start year (default false).
+    /// Whether the beneficiaries pay the investment in the start year.
     pub investment_paid_by_beneficiaries: Option<bool>,
 }
 
@@ -111,128 +111,9 @@ pub struct MountainSeaWorkshop {
     pub investment_paid_in: bool,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "floor_area_m2",
-        unit: "m2",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "workshop floor area set aside",
-    },
-    ParamDoc {
-        name: "rent_per_m2_per_year_yuan",
-        unit: "yuan per m2 per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "rent in the start year",
-    },
-    ParamDoc {
-        name: "occupancy",
-        unit: "share 0-1",
-        per: Some(Per::Year),
-        default: DefaultValue::Number(1.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "share of the area let",
-    },
-    ParamDoc {
-        name: "rent_growth",
-        unit: "per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Rate),
-        meaning: "growth of the rent after the start year",
-    },
-    ParamDoc {
-        name: "loadings",
-        unit: "log rent per unit of factor",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "response of the rent to common factors, e.g. { property = 0.1 }",
-    },
-    ParamDoc {
-        name: "cost_share_of_rent",
-        unit: "share of gross rent",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "management costs and taxes withheld before the income is paid out",
-    },
-    ParamDoc {
-        name: "beneficiaries",
-        unit: "[{ village = id | external = name, share }]",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "who receives the net income; shares sum to 1; simulated villages must be exactly the intervention's villages",
-    },
-    ParamDoc {
-        name: "investment_yuan",
-        unit: "yuan",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "the partner's investment, base of the guaranteed return",
-    },
-    ParamDoc {
-        name: "guaranteed_return_rate",
-        unit: "per year on investment_yuan",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "minimum income guaranteed by the host government; shortfalls are topped up (public money)",
-    },
-    ParamDoc {
-        name: "investment_paid_by_beneficiaries",
-        unit: "true/false",
-        per: None,
-        default: DefaultValue::Choice("false"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "whether the beneficiaries pay investment_yuan (by share) in the start year",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for MountainSeaWorkshop {
     const KIND: &'static str = "mountain_sea_workshop";
-    const DOC: KindDoc = KindDoc {
-        kind: "mountain_sea_workshop",
-        chinese: "山海协作 飞地 (消薄飞地)",
-        summary: "A richer district sets aside workshop floor area; its net rental income goes to beneficiaries with shares summing to 1: simulated villages (which are the intervention's villages) and/or towns and villages outside the scenario (reported separately as external beneficiaries). An optional guaranteed minimum return on a partner's investment is topped up by the host district's government. Source: 2,670 m2 in the Wuxing High-tech Zone for Chongtou Town, Yunhe County: about 1 million yuan a year.",
-        equations: "r[y] = rent_per_m2[y] * prod_{k=start+1..y}(1 + rent_growth[k]) * exp(sum_f b_f Z_f[y])\nG[y] = floor_area_m2 * r[y] * occupancy[y]; N[y] = G[y] * (1 - cost_share_of_rent)\nM = guaranteed_return_rate * investment_yuan (0 without guarantee); T[y] = max(0, M - N[y]) (public money)\nD[y] = N[y] + T[y] = max(N[y], M)\noperating income[v,y] = share_v * D[y]; external[b,y] = share_b * D[y]\nif investment_paid_by_beneficiaries: each pays share * investment_yuan in the start year (village net cash / negative external flow)",
-        capital: "The workshop is provided by the host district; no loan. The guarantee top-up T[y] is public money (the host government). With investment_paid_by_beneficiaries the simulated villages' share of investment_yuan is village equity in the start year; otherwise the investment is outside the model and only sets the guarantee.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/mountain_sea_workshop.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
@@ -240,10 +121,10 @@ impl KindModel for MountainSeaWorkshop {
         if floor_area_m2 <= 0.0 && spec.floor_area_m2.0 <= 0.0 {
             check.fail("floor_area_m2", "the floor area must be above 0", None);
         }
-        let rent = rec("rent_per_m2_per_year_yuan").read(check, &spec.rent_per_m2_per_year_yuan);
-        let occupancy = rec("occupancy").read_or(check, &spec.occupancy);
-        let rent_growth = rec("rent_growth").read_or(check, &spec.rent_growth);
-        let cost_share = rec("cost_share_of_rent").read_or(check, &spec.cost_share_of_rent);
+        let rent = Self::param("rent_per_m2_per_year_yuan").read(check, &spec.rent_per_m2_per_year_yuan);
+        let occupancy = Self::param("occupancy").read_or(check, &spec.occupancy);
+        let rent_growth = Self::param("rent_growth").read_or(check, &spec.rent_growth);
+        let cost_share = Self::param("cost_share_of_rent").read_or(check, &spec.cost_share_of_rent);
         for (field, p) in [
             ("rent_per_m2_per_year_yuan", &rent),
             ("occupancy", &occupancy),

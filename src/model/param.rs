@@ -738,7 +738,8 @@ mod tests {
 /// The values a parameter may take. Every domain is finite (see
 /// [`crate::limits`]): a magnitude beyond its bounds cannot be money, a rate
 /// or a growth, and is refused before it can overflow a run.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Domain {
     /// Signed money, yuan: incomes and margins that may be negative
     /// (|x| <= [`MAX_YUAN`]).

@@ -1,6 +1,7 @@
 //! One record per parameter of a kind: its key, unit, default, default
 //! `per`, values, meaning and the source of its default. Each kind declares
-//! its records once, in `PARAMS`; from them come
+//! its records once, in `src/model/kinds/<kind>.toml` (read by
+//! [`super::doc::records`]); from them come
 //!
 //! - the default and the domain `build()` uses ([`ParamSpec::read`],
 //!   [`ParamSpec::read_or`], [`ParamSpec::number_or`], [`ParamSpec::whole_or`]),
@@ -26,11 +27,10 @@ pub enum DefaultValue {
     Required,
     /// This number (whole numbers for counts of years).
     Number(f64),
-    /// A choice or a flag, as written in the file, e.g. `"\"annuity\""`, `"true"`.
-    Choice(&'static str),
-    /// Nothing: the feature is off or the quantity unbounded, e.g. `"none"`,
-    /// `"unlimited"`, `"never"`.
-    Absent(&'static str),
+    /// A choice or a flag as written in a scenario file (`"\"annuity\""`,
+    /// `"true"`), or the word for nothing: the feature is off or the
+    /// quantity unbounded (`"none"`, `"unlimited"`, `"never"`).
+    Written(&'static str),
 }
 
 /// Where a default (or, for a required parameter, the typical values) comes
@@ -92,7 +92,7 @@ impl ParamSpec {
         match self.default {
             DefaultValue::Required => format!("required{}{source}", self.note),
             DefaultValue::Number(x) => format!("{x}{source}{}", self.note),
-            DefaultValue::Choice(s) | DefaultValue::Absent(s) => format!("{s}{source}{}", self.note),
+            DefaultValue::Written(s) => format!("{s}{source}{}", self.note),
         }
     }
 

@@ -22,7 +22,7 @@
 //! run, village, year or village-year shares one value.
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/project_service.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! Capital and public money: the project money (the whole value) is public
@@ -35,22 +35,22 @@
 use rand::Rng;
 use serde::Deserialize;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::service_business::poisson;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::model::param::{Domain, Param, Per};
+use crate::model::param::{Param, Per};
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/project_service.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Mean number of projects per eligible village per year (Poisson; default per run).
     pub projects_per_year: Param,
-    /// Value of one project, yuan, e.g. "30万 to 200万" (default: drawn for each project).
+    /// Value of one project, yuan, e.g. "30万 to 200万".
     pub project_value_yuan: Param,
-    /// Share 0-1 of the project value the village keeps as operating income (default per run).
+    /// Share 0-1 of the project value the village keeps as operating income.
     pub service_margin: Param,
-    /// Probability 0-1 that a village is eligible for projects, decided once per run (default 1).
+    /// Probability 0-1 that a village is eligible for projects, decided once per run.
     pub eligible_share: Option<Param>,
 }
 
@@ -63,68 +63,9 @@ pub struct ProjectService {
     pub eligible_share: Param,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "projects_per_year",
-        unit: "projects per eligible village per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::ProjectsPerYear),
-        meaning: "mean of the Poisson number of projects",
-    },
-    ParamDoc {
-        name: "project_value_yuan",
-        unit: "yuan per project",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "value of one project, e.g. \"30万 to 200万\" (lognormal); drawn afresh for each project unless a per key is given",
-    },
-    ParamDoc {
-        name: "service_margin",
-        unit: "share 0-1 of project value",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "management fee / profit the village keeps, net of wages and materials",
-    },
-    ParamDoc {
-        name: "eligible_share",
-        unit: "probability 0-1",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(1.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "chance that a village is eligible for projects, decided once per run per village (per may be run or village)",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for ProjectService {
     const KIND: &'static str = "project_service";
-    const DOC: KindDoc = KindDoc {
-        kind: "project_service",
-        chinese: "项目承建 (村级组织承接小型项目、以工代赈)",
-        summary: "Villages execute small public works (agricultural infrastructure, living-environment improvement) paid for by central and provincial funds, and keep a service margin of each project's value as operating income. Eligible villages get a Poisson number of projects a year, each of uncertain (lognormal) value.",
-        equations: "eligible[v] ~ Bernoulli(eligible_share), once per run\nN[v, y] ~ Poisson(projects_per_year) for eligible villages, 0 otherwise\nvalue[v, y, j] ~ project_value_yuan (afresh for each project unless per is given)\nincome[v, y] = service_margin * sum_{j < N[v, y]} value[v, y, j]   (operating income and net cash)\nE[income[v, y]] = eligible_share * projects_per_year * E[value] * service_margin",
-        capital: "No village capital. The project money (the whole value) is public money (central/provincial funds) in the year of the project; the village keeps service_margin of it as operating income. Ledger revenue = project value, costs = (1 - margin) x value.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/project_service.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
@@ -138,10 +79,10 @@ impl KindModel for ProjectService {
             }
         }
         ProjectService {
-            projects_per_year: rec("projects_per_year").read(check, &spec.projects_per_year),
-            project_value_yuan: rec("project_value_yuan").read(check, &spec.project_value_yuan),
-            service_margin: rec("service_margin").read(check, &spec.service_margin),
-            eligible_share: rec("eligible_share").read_or(check, &spec.eligible_share),
+            projects_per_year: Self::param("projects_per_year").read(check, &spec.projects_per_year),
+            project_value_yuan: Self::param("project_value_yuan").read(check, &spec.project_value_yuan),
+            service_margin: Self::param("service_margin").read(check, &spec.service_margin),
+            eligible_share: Self::param("eligible_share").read_or(check, &spec.eligible_share),
         }
     }
 

@@ -72,7 +72,7 @@
 //! # Parameters
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/pv_loan.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! Capital and public money: village equity `equity[v]` in the start year;
@@ -85,56 +85,56 @@ use serde::Deserialize;
 /// value at the end of the horizon (module warranties: 25 years).
 const STATION_LIFE_YEARS: f64 = 25.0;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::finance::{self, LoanTerms, Repayment};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::model::param::{Domain, Num, Param, Per};
+use crate::model::param::{Num, Param, Per};
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/pv_loan.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// Peak capacity of each participating village's station, kW.
     pub capacity_kw: Num,
-    /// All-in build cost, yuan per kW (default per run).
+    /// All-in build cost, yuan per kW.
     pub capex_per_kw_yuan: Param,
-    /// Share of the build cost lent by the bank (default 0.9).
+    /// Share of the build cost lent by the bank.
     pub loan_share: Option<Num>,
-    /// Share of the build cost paid by government grants (default 0).
+    /// Share of the build cost paid by government grants.
     pub grant_share: Option<Num>,
-    /// Loan interest rate per year (default 0.043, an estimate).
+    /// Loan interest rate per year.
     pub loan_rate_per_year: Option<Num>,
-    /// Loan term in years, grace years included (default 10).
+    /// Loan term in years, grace years included.
     pub loan_term_years: Option<i64>,
-    /// Interest-only years at the start of the loan (default 0).
+    /// Interest-only years at the start of the loan.
     pub grace_years: Option<i64>,
-    /// "annuity" (default), "equal-principal" or "bullet".
+    /// "annuity", "equal-principal" or "bullet".
     pub repayment: Option<Repayment>,
-    /// Output per kW per year before degradation, kWh (default per year).
+    /// Output per kW per year before degradation, kWh.
     pub specific_yield_kwh_per_kw: Param,
     /// Name of a common factor that moves every station's output.
     pub sunshine_factor: Option<String>,
-    /// Relative output change per standard deviation of the sunshine factor (default 0.05).
+    /// Relative output change per standard deviation of the sunshine factor.
     pub sunshine_loading: Option<Num>,
-    /// Output lost in the first operating year (default 0.02, per run).
+    /// Output lost in the first operating year.
     pub first_year_degradation: Option<Param>,
-    /// Output lost each later year (default 0.0055, per run).
+    /// Output lost each later year.
     pub degradation_per_year: Option<Param>,
-    /// Share of output used on site (default 0, per run).
+    /// Share of output used on site.
     pub self_use_share: Option<Param>,
-    /// Price paid by the on-site user, yuan per kWh (default per run).
+    /// Price paid by the on-site user, yuan per kWh.
     pub retail_price_per_kwh: Option<Param>,
-    /// Price of power exported to the grid, yuan per kWh (default per run).
+    /// Price of power exported to the grid, yuan per kWh.
     pub feed_in_tariff_per_kwh: Param,
-    /// Government subsidy on all output, yuan per kWh (default 0, per run).
+    /// Government subsidy on all output, yuan per kWh.
     pub subsidy_per_kwh: Option<Param>,
-    /// Operating years in which the subsidy is paid (default 0).
+    /// Operating years in which the subsidy is paid.
     pub subsidy_years: Option<i64>,
-    /// Operation and maintenance, yuan per kW per year (default 40, per run).
+    /// Operation and maintenance, yuan per kW per year.
     pub om_per_kw_per_year_yuan: Option<Param>,
-    /// Inverter replacement cost, yuan per kW (default 250, per run).
+    /// Inverter replacement cost, yuan per kW.
     pub inverter_replacement_per_kw_yuan: Option<Param>,
-    /// Operating year of the inverter replacement (default 13).
+    /// Operating year of the inverter replacement.
     pub inverter_replacement_year: Option<i64>,
 }
 
@@ -173,247 +173,9 @@ pub fn negative_cash_years(flows: &Flows, slot: usize) -> Vec<usize> {
         .collect()
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "capacity_kw",
-        unit: "kW peak per village",
-        per: None,
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "capacity of each village's station",
-    },
-    ParamDoc {
-        name: "capex_per_kw_yuan",
-        unit: "yuan per kW",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Estimate("C&I rooftop 2021: ~3,500-4,000, estimate"),
-        values: Values::Param(Domain::NonNegative),
-        meaning: "all-in build cost",
-    },
-    ParamDoc {
-        name: "loan_share",
-        unit: "share 0-1 of capex",
-        per: None,
-        default: DefaultValue::Number(0.9),
-        note: "",
-        source: Source::Cited("Huzhou Bank: up to 90%"),
-        values: Values::Param(Domain::Probability),
-        meaning: "part of the cost lent by the bank",
-    },
-    ParamDoc {
-        name: "grant_share",
-        unit: "share 0-1 of capex",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "part of the cost paid by government (public money); the rest is village equity",
-    },
-    ParamDoc {
-        name: "loan_rate_per_year",
-        unit: "per year",
-        per: None,
-        default: DefaultValue::Number(0.043),
-        note: "",
-        source: Source::Estimate("estimate: 1-yr LPR 3.85% + ~45 bp, 2021"),
-        values: Values::Other,
-        meaning: "loan interest rate",
-    },
-    ParamDoc {
-        name: "loan_term_years",
-        unit: "years",
-        per: None,
-        default: DefaultValue::Number(10.0),
-        note: "",
-        source: Source::Cited("Huzhou Bank maximum"),
-        values: Values::Whole(1, finance::MAX_TERM_YEARS as i64),
-        meaning: "loan term, grace years included",
-    },
-    ParamDoc {
-        name: "grace_years",
-        unit: "years",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Whole(0, finance::MAX_TERM_YEARS as i64),
-        meaning: "interest-only years at the start of the term (fewer than the term)",
-    },
-    ParamDoc {
-        name: "repayment",
-        unit: "\"annuity\" | \"equal-principal\" | \"bullet\"",
-        per: None,
-        default: DefaultValue::Choice("\"annuity\""),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "等额本息, 等额本金 or all principal at maturity",
-    },
-    ParamDoc {
-        name: "specific_yield_kwh_per_kw",
-        unit: "kWh per kW per year",
-        per: Some(Per::Year),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Cited("Zhejiang ~1,000; Gansu ~1,300-1,400"),
-        values: Values::Param(Domain::Quantity),
-        meaning: "output per kW before degradation",
-    },
-    ParamDoc {
-        name: "sunshine_factor",
-        unit: "factor name",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "common factor that moves every station's output together",
-    },
-    ParamDoc {
-        name: "sunshine_loading",
-        unit: "share per standard deviation",
-        per: None,
-        default: DefaultValue::Number(0.05),
-        note: " when sunshine_factor is given",
-        source: Source::Estimate("estimate"),
-        values: Values::Other,
-        meaning: "relative output change per standard deviation of the sunshine factor",
-    },
-    ParamDoc {
-        name: "first_year_degradation",
-        unit: "share 0-1",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.02),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "output lost in the first operating year",
-    },
-    ParamDoc {
-        name: "degradation_per_year",
-        unit: "share 0-1 per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0055),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "further output lost each later year",
-    },
-    ParamDoc {
-        name: "self_use_share",
-        unit: "share 0-1 of output",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "output used on site (e.g. by the roof-owning factory)",
-    },
-    ParamDoc {
-        name: "retail_price_per_kwh",
-        unit: "yuan per kWh",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: " when self_use_share can be > 0",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "price the on-site user pays (often the grid tariff less a discount)",
-    },
-    ParamDoc {
-        name: "feed_in_tariff_per_kwh",
-        unit: "yuan per kWh",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Cited("Zhejiang coal benchmark 0.4153; Gansu 0.3078"),
-        values: Values::Param(Domain::NonNegative),
-        meaning: "price of power exported to the grid",
-    },
-    ParamDoc {
-        name: "subsidy_per_kwh",
-        unit: "yuan per kWh",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Cited("none for C&I PV from 2021"),
-        values: Values::Param(Domain::NonNegative),
-        meaning: "government subsidy on all output (public money)",
-    },
-    ParamDoc {
-        name: "subsidy_years",
-        unit: "years",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "; required with subsidy_per_kwh",
-        source: Source::Unrecorded,
-        values: Values::Whole(0, 100),
-        meaning: "operating years in which the subsidy is paid",
-    },
-    ParamDoc {
-        name: "om_per_kw_per_year_yuan",
-        unit: "yuan per kW per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(40.0),
-        note: "",
-        source: Source::Estimate("estimate: 0.04 yuan/W"),
-        values: Values::Param(Domain::NonNegative),
-        meaning: "operation and maintenance, insurance, roof rent",
-    },
-    ParamDoc {
-        name: "inverter_replacement_per_kw_yuan",
-        unit: "yuan per kW",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(250.0),
-        note: "",
-        source: Source::Estimate("estimate: 0.25 yuan/W"),
-        values: Values::Param(Domain::NonNegative),
-        meaning: "cost of replacing the inverters",
-    },
-    ParamDoc {
-        name: "inverter_replacement_year",
-        unit: "operating year 1-100",
-        per: None,
-        default: DefaultValue::Number(13.0),
-        note: "",
-        source: Source::Estimate("estimate"),
-        values: Values::Whole(1, 100),
-        meaning: "operating year in which the inverters are replaced",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for PvLoan {
     const KIND: &'static str = "pv_loan";
-    const DOC: KindDoc = KindDoc {
-        kind: "pv_loan",
-        chinese: "光伏贷",
-        summary: "Each participating village builds its own photovoltaic station of capacity_kw, financed by a bank loan (loan_share of the cost), an optional government grant (grant_share) and village equity (the rest). It sells power to an on-site user and to the grid, pays O&M and an inverter replacement, and services its loan. Source: Wuxing, 20 villages with nearly 100 million yuan of PV credit (Huzhou Bank 强村光伏贷: up to 90% of the cost, up to 10 years). Built, drawn and producing from start_year; operating year k = 1 is start_year; loan payments at the end of each year.",
-        equations: "capex[v] = capacity_kw * capex_per_kw_yuan[v]; loan = loan_share * capex; grant = grant_share * capex; equity = capex - loan - grant (all in start_year)\n\
-sun[y] = max(0, 1 + sunshine_loading * Z_sunshine[y])   (1 without a sunshine factor)\n\
-output[v, k] = capacity_kw * specific_yield_kwh_per_kw[v, y] * sun[y] * (1 - first_year_degradation) * (1 - degradation_per_year)^(k - 1)\n\
-revenue[v, k] = output * (self_use_share * retail_price_per_kwh + (1 - self_use_share) * feed_in_tariff_per_kwh)\n\
-              + output * subsidy_per_kwh if k <= subsidy_years   (the subsidy is public money)\n\
-costs[v, k] = capacity_kw * om_per_kw_per_year_yuan + capacity_kw * inverter_replacement_per_kw_yuan if k = inverter_replacement_year\n\
-operating income[v, k] = revenue - costs   (before debt service; years start_year..end_year)\n\
-interest, principal in year k = LoanTerms(loan, loan_rate_per_year, loan_term_years, grace_years, repayment).schedule()[k - 1]   (grace years: interest only)\n\
-net cash[v, k] = operating income - interest - principal - equity (k = 1 only)\n\
-DSCR[y] = sum_v (revenue - costs) / sum_v (interest + principal), in years with debt service; years with net cash < 0 are negative cash-flow years",
-        capital: "One station and one loan per village. Village equity (1 - loan_share - grant_share) * capex and a bank loan loan_share * capex in start_year; public money: the grant grant_share * capex in start_year plus the per-kWh subsidy in its years. Debt service follows the loan schedule even after end_year. No loan default is modelled: shortfalls are covered by the village.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/pv_loan.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
@@ -422,29 +184,31 @@ DSCR[y] = sum_v (revenue - costs) / sum_v (interest + principal), in years with 
         let (loan_share, grant_share) = capital_shares(check, &spec);
         let loan = loan_terms(check, &spec);
         let sunshine = sunshine(check, &spec);
-        let self_use_share = rec("self_use_share").read_or(check, &spec.self_use_share);
+        let self_use_share = Self::param("self_use_share").read_or(check, &spec.self_use_share);
         let retail_price_per_kwh = retail_price(check, &spec, &self_use_share);
         let (subsidy_per_kwh, subsidy_years) = subsidy(check, &spec);
-        let inverter = rec("inverter_replacement_year");
+        let inverter = Self::param("inverter_replacement_year");
         let inverter_replacement_year = inverter.whole_or(check, spec.inverter_replacement_year);
 
         PvLoan {
             capacity_kw,
-            capex_per_kw_yuan: rec("capex_per_kw_yuan").read(check, &spec.capex_per_kw_yuan),
+            capex_per_kw_yuan: Self::param("capex_per_kw_yuan").read(check, &spec.capex_per_kw_yuan),
             loan_share,
             grant_share,
             loan,
-            specific_yield_kwh_per_kw: rec("specific_yield_kwh_per_kw").read(check, &spec.specific_yield_kwh_per_kw),
+            specific_yield_kwh_per_kw: Self::param("specific_yield_kwh_per_kw")
+                .read(check, &spec.specific_yield_kwh_per_kw),
             sunshine,
-            first_year_degradation: rec("first_year_degradation").read_or(check, &spec.first_year_degradation),
-            degradation_per_year: rec("degradation_per_year").read_or(check, &spec.degradation_per_year),
+            first_year_degradation: Self::param("first_year_degradation").read_or(check, &spec.first_year_degradation),
+            degradation_per_year: Self::param("degradation_per_year").read_or(check, &spec.degradation_per_year),
             self_use_share,
             retail_price_per_kwh,
-            feed_in_tariff_per_kwh: rec("feed_in_tariff_per_kwh").read(check, &spec.feed_in_tariff_per_kwh),
+            feed_in_tariff_per_kwh: Self::param("feed_in_tariff_per_kwh").read(check, &spec.feed_in_tariff_per_kwh),
             subsidy_per_kwh,
             subsidy_years,
-            om_per_kw_per_year_yuan: rec("om_per_kw_per_year_yuan").read_or(check, &spec.om_per_kw_per_year_yuan),
-            inverter_replacement_per_kw_yuan: rec("inverter_replacement_per_kw_yuan")
+            om_per_kw_per_year_yuan: Self::param("om_per_kw_per_year_yuan")
+                .read_or(check, &spec.om_per_kw_per_year_yuan),
+            inverter_replacement_per_kw_yuan: Self::param("inverter_replacement_per_kw_yuan")
                 .read_or(check, &spec.inverter_replacement_per_kw_yuan),
             inverter_replacement_year: inverter.clamp(inverter_replacement_year) as u32,
         }
@@ -580,8 +344,8 @@ fn capacity(check: &mut KindCheck, capacity_kw: Num) -> f64 {
 
 /// `(loan_share, grant_share)`, which leave village equity >= 0.
 fn capital_shares(check: &mut KindCheck, spec: &Spec) -> (f64, f64) {
-    let loan_share = rec("loan_share").number_or(check, spec.loan_share);
-    let grant_share = rec("grant_share").number_or(check, spec.grant_share);
+    let loan_share = PvLoan::param("loan_share").number_or(check, spec.loan_share);
+    let grant_share = PvLoan::param("grant_share").number_or(check, spec.grant_share);
     if loan_share + grant_share > 1.0 + 1e-9 {
         check.fail(
             "grant_share",
@@ -596,9 +360,9 @@ fn capital_shares(check: &mut KindCheck, spec: &Spec) -> (f64, f64) {
 fn loan_terms(check: &mut KindCheck, spec: &Spec) -> LoanTerms {
     let rate = spec
         .loan_rate_per_year
-        .map_or(rec("loan_rate_per_year").number(), |n| n.0);
-    let term_rec = rec("loan_term_years");
-    let grace_rec = rec("grace_years");
+        .map_or(PvLoan::param("loan_rate_per_year").number(), |n| n.0);
+    let term_rec = PvLoan::param("loan_term_years");
+    let grace_rec = PvLoan::param("grace_years");
     let term = spec.loan_term_years.unwrap_or(term_rec.number() as i64);
     let grace = spec.grace_years.unwrap_or(grace_rec.number() as i64);
     let repayment = spec.repayment.unwrap_or(Repayment::Annuity);
@@ -642,7 +406,7 @@ fn loan_terms(check: &mut KindCheck, spec: &Spec) -> LoanTerms {
 fn sunshine(check: &mut KindCheck, spec: &Spec) -> Option<(usize, f64)> {
     match (&spec.sunshine_factor, spec.sunshine_loading) {
         (Some(name), loading) => {
-            let b = loading.map_or(rec("sunshine_loading").number(), |n| n.0);
+            let b = loading.map_or(PvLoan::param("sunshine_loading").number(), |n| n.0);
             if !(0.0..=1.0).contains(&b) {
                 check.fail(
                     "sunshine_loading",
@@ -669,7 +433,7 @@ fn sunshine(check: &mut KindCheck, spec: &Spec) -> Option<(usize, f64)> {
 /// The on-site price: required when some output can be used on site.
 fn retail_price(check: &mut KindCheck, spec: &Spec, self_use_share: &Param) -> Param {
     match &spec.retail_price_per_kwh {
-        Some(p) => rec("retail_price_per_kwh").read(check, p),
+        Some(p) => PvLoan::param("retail_price_per_kwh").read(check, p),
         None => {
             if self_use_share.support().1 > 0.0 {
                 check.fail(
@@ -685,8 +449,8 @@ fn retail_price(check: &mut KindCheck, spec: &Spec, self_use_share: &Param) -> P
 
 /// `(subsidy_per_kwh, subsidy_years)`: the years are required with a subsidy.
 fn subsidy(check: &mut KindCheck, spec: &Spec) -> (Param, u32) {
-    let subsidy_per_kwh = rec("subsidy_per_kwh").read_or(check, &spec.subsidy_per_kwh);
-    let years = rec("subsidy_years");
+    let subsidy_per_kwh = PvLoan::param("subsidy_per_kwh").read_or(check, &spec.subsidy_per_kwh);
+    let years = PvLoan::param("subsidy_years");
     let subsidy_years = match spec.subsidy_years {
         Some(n) => {
             years.whole(check, n);

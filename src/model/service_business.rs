@@ -24,7 +24,7 @@
 //! to the mean.
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/service_business.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
 //! Capital: the start-up cost (equipment, a hall, a vehicle) is paid by the
@@ -36,7 +36,6 @@ use rand::Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use serde::Deserialize;
 
-use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Num, Param, Per};
 
@@ -51,26 +50,27 @@ pub enum Demand {
     Normal,
 }
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/service_business.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
-    /// Mean units of service per village in the start year (default per village).
+    /// Mean units of service per village in the start year.
     pub mean_quantity: Param,
-    /// "poisson" (default) or "normal".
+    /// "poisson" or "normal".
     #[serde(default)]
     pub demand: Demand,
-    /// Sd of the yearly quantity in the start year, for demand = "normal" (default per run).
+    /// Sd of the yearly quantity in the start year, for demand = "normal".
     pub quantity_sd: Option<Param>,
-    /// Growth of the mean quantity per year (default 0, per run).
+    /// Growth of the mean quantity per year.
     pub quantity_growth: Option<Param>,
-    /// Most units a village can serve in a year (default unlimited).
+    /// Most units a village can serve in a year.
     pub capacity: Option<Num>,
-    /// Margin per unit served, yuan, net of direct costs (default per run).
+    /// Margin per unit served, yuan, net of direct costs.
     pub unit_margin_yuan: Param,
-    /// Fixed cost per village per year, yuan (default 0, per run).
+    /// Fixed cost per village per year, yuan.
     pub fixed_cost_per_year_yuan: Option<Param>,
-    /// Start-up cost per village in the start year, yuan (default 0; net cash only).
+    /// Start-up cost per village in the start year, yuan.
     pub start_up_cost_yuan: Option<Num>,
 }
 
@@ -87,108 +87,9 @@ pub struct ServiceBusiness {
     pub start_up_cost_yuan: f64,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "mean_quantity",
-        unit: "units of service per village per year",
-        per: Some(Per::Village),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Quantity),
-        meaning: "mean demand in the start year: workers placed, contracts, events, tonnes",
-    },
-    ParamDoc {
-        name: "demand",
-        unit: "\"poisson\" or \"normal\"",
-        per: None,
-        default: DefaultValue::Choice("\"poisson\""),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "distribution of the yearly quantity (drawn afresh per village-year)",
-    },
-    ParamDoc {
-        name: "quantity_sd",
-        unit: "units per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: " for \"normal\"",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Quantity),
-        meaning: "sd of the yearly quantity in the start year, growing with the mean; normal demand only",
-    },
-    ParamDoc {
-        name: "quantity_growth",
-        unit: "per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Rate),
-        meaning: "growth of the mean quantity after the start year",
-    },
-    ParamDoc {
-        name: "capacity",
-        unit: "units per village per year",
-        per: None,
-        default: DefaultValue::Absent("unlimited"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Quantity),
-        meaning: "most units the village can serve in a year",
-    },
-    ParamDoc {
-        name: "unit_margin_yuan",
-        unit: "yuan per unit served",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Money),
-        meaning: "what the village keeps per unit, net of direct costs (service fee, commission)",
-    },
-    ParamDoc {
-        name: "fixed_cost_per_year_yuan",
-        unit: "yuan per village per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "staff, premises, vehicle running costs",
-    },
-    ParamDoc {
-        name: "start_up_cost_yuan",
-        unit: "yuan per village",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegative),
-        meaning: "paid by the village in the start year; net cash only, not operating income",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for ServiceBusiness {
     const KIND: &'static str = "service_business";
-    const DOC: KindDoc = KindDoc {
-        kind: "service_business",
-        chinese: "服务型经济 (劳务输出、物业管理、红白理事、废品回收)",
-        summary: "A village-run service business: labour export, property management, wedding and funeral services, waste recycling. Each year the village serves an uncertain quantity (workers placed, contracts, events, tonnes), up to its capacity, earning a margin per unit less fixed costs; demand may grow. A start-up cost is paid in the start year.",
-        equations: "level[v, y] = prod_{k = start_year + 1 .. y} (1 + quantity_growth[k])\nmu[v, y] = mean_quantity[v] * level[v, y]\nQ[v, y] ~ Poisson(mu[v, y])   (demand = \"poisson\")\nQ[v, y] = max(0, mu[v, y] + quantity_sd * level[v, y] * e), e ~ N(0, 1)   (demand = \"normal\")\nserved[v, y] = min(Q[v, y], capacity)\nincome[v, y] = served[v, y] * unit_margin[v, y] - fixed_cost[v, y]   (operating income, may be negative)\nnet_cash[v, y] = income[v, y] - start_up_cost_yuan in the start year",
-        capital: "The village pays start_up_cost_yuan in the start year (net cash only; ledger village_equity_yuan). No loan, no public money. Ledger revenue = served units x margin, costs = fixed costs.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/service_business.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
@@ -214,21 +115,23 @@ impl KindModel for ServiceBusiness {
             (_, sd) => check.param_or("quantity_sd", sd, 0.0, Domain::Quantity),
         };
         let capacity = match spec.capacity {
-            Some(c) => rec("capacity")
+            Some(c) => Self::param("capacity")
                 .read(check, &Param::fixed(c.0))
                 .as_fixed()
                 .unwrap_or(f64::INFINITY),
             None => f64::INFINITY,
         };
-        let start_up = rec("start_up_cost_yuan").read_or(check, &spec.start_up_cost_yuan.map(|n| Param::fixed(n.0)));
+        let start_up =
+            Self::param("start_up_cost_yuan").read_or(check, &spec.start_up_cost_yuan.map(|n| Param::fixed(n.0)));
         ServiceBusiness {
-            mean_quantity: rec("mean_quantity").read(check, &spec.mean_quantity),
+            mean_quantity: Self::param("mean_quantity").read(check, &spec.mean_quantity),
             demand: spec.demand,
             quantity_sd,
-            quantity_growth: rec("quantity_growth").read_or(check, &spec.quantity_growth),
+            quantity_growth: Self::param("quantity_growth").read_or(check, &spec.quantity_growth),
             capacity,
-            unit_margin_yuan: rec("unit_margin_yuan").read(check, &spec.unit_margin_yuan),
-            fixed_cost_per_year_yuan: rec("fixed_cost_per_year_yuan").read_or(check, &spec.fixed_cost_per_year_yuan),
+            unit_margin_yuan: Self::param("unit_margin_yuan").read(check, &spec.unit_margin_yuan),
+            fixed_cost_per_year_yuan: Self::param("fixed_cost_per_year_yuan")
+                .read_or(check, &spec.fixed_cost_per_year_yuan),
             start_up_cost_yuan: start_up.as_fixed().unwrap_or(0.0),
         }
     }

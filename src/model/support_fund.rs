@@ -49,7 +49,7 @@
 //! # Parameters
 //!
 //! The parameters, their units, defaults, domains and sources are
-//! declared once, in [`PARAMS`]; `villagesim explain` and
+//! declared once, in `src/model/kinds/support_fund.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 
 use std::collections::BTreeMap;
@@ -58,9 +58,8 @@ use rand::Rng;
 use serde::Deserialize;
 
 use super::cluster_purchase::{non_negative, shared_param};
-use super::doc::{KindDoc, ParamDoc};
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::model::param::{Domain, Num, Param, Per};
+use crate::model::param::{Num, Param, Per};
 
 /// How the returns are divided among the participating villages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
@@ -74,25 +73,26 @@ pub enum Allocation {
     Weakest,
 }
 
-/// The kind's own keys in a scenario file.
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/support_fund.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
-    /// Government (city, district) capital put in the pool, yuan (default 0).
+    /// Government (city, district) capital put in the pool, yuan.
     pub government_capital_yuan: Option<Num>,
-    /// Total village capital, split equally among the villages (default 0).
+    /// Total village capital, split equally among the villages.
     pub village_capital_yuan: Option<Num>,
     /// Capital of each village, yuan, instead of `village_capital_yuan`.
     pub village_capital_by_village_yuan: Option<BTreeMap<String, Num>>,
     /// Return the operator pays on the pool, per year.
     pub return_rate_per_year: Param,
-    /// The rate is redrawn every this many years (default: never).
+    /// The rate is redrawn every this many years.
     pub reset_years: Option<i64>,
-    /// "equal" (default), "by-contribution" or "weakest".
+    /// "equal", "by-contribution" or "weakest".
     pub allocation: Option<Allocation>,
-    /// Probability per year that the operator defaults (default 0, per run).
+    /// Probability per year that the operator defaults.
     pub default_hazard_per_year: Option<Param>,
-    /// Share of their capital the villages recover on default (default 0.4, per run).
+    /// Share of their capital the villages recover on default.
     pub recovery_rate: Option<Param>,
 }
 
@@ -112,108 +112,9 @@ pub struct SupportFund {
     pub recovery: Param,
 }
 
-use super::params::{DefaultValue, Source, Values};
-
-/// The kind's parameters, one record each: the defaults and domains
-/// `build()` uses and the table of `explain` and `docs/model.md`.
-pub const PARAMS: &[ParamDoc] = &[
-    ParamDoc {
-        name: "government_capital_yuan",
-        unit: "yuan",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "city and district capital put in the pool (public money)",
-    },
-    ParamDoc {
-        name: "village_capital_yuan",
-        unit: "yuan (total)",
-        per: None,
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "villages' capital, split equally among the participating villages",
-    },
-    ParamDoc {
-        name: "village_capital_by_village_yuan",
-        unit: "{ village-id = yuan }",
-        per: None,
-        default: DefaultValue::Absent("none"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "each village's capital, instead of village_capital_yuan",
-    },
-    ParamDoc {
-        name: "return_rate_per_year",
-        unit: "per year (>= 0)",
-        per: Some(Per::Run),
-        default: DefaultValue::Required,
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::NonNegativeRate),
-        meaning: "return the operator pays on the pool; drawn at the start and again every reset_years",
-    },
-    ParamDoc {
-        name: "reset_years",
-        unit: "years (1-100)",
-        per: None,
-        default: DefaultValue::Absent("never"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "the return rate is redrawn every this many years",
-    },
-    ParamDoc {
-        name: "allocation",
-        unit: "equal | by-contribution | weakest",
-        per: None,
-        default: DefaultValue::Absent("equal"),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Other,
-        meaning: "how the returns are divided among the villages (weakest: inversely proportional to baseline operating income)",
-    },
-    ParamDoc {
-        name: "default_hazard_per_year",
-        unit: "probability per year",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.0),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "probability that the operator defaults in a year",
-    },
-    ParamDoc {
-        name: "recovery_rate",
-        unit: "share of contributed capital",
-        per: Some(Per::Run),
-        default: DefaultValue::Number(0.4),
-        note: "",
-        source: Source::Unrecorded,
-        values: Values::Param(Domain::Probability),
-        meaning: "share of their capital the villages recover on default",
-    },
-];
-
-/// The record of parameter `name` in [`PARAMS`].
-fn rec(name: &str) -> &'static ParamDoc {
-    super::params::get(PARAMS, name)
-}
-
 impl KindModel for SupportFund {
     const KIND: &'static str = "support_fund";
-    const DOC: KindDoc = KindDoc {
-        kind: "support_fund",
-        chinese: "政银帮扶 / 消薄基金",
-        summary: "Government and village capital pooled and run by an operator (e.g. a district urban investment group) that pays a return rate on the pool each year; the returns are the participating villages' operating income, allocated equally, by contribution, or weighted to the weakest. The rate may be reset every few years; the operator may default, after which returns stop and the villages recover part of their capital. Source: Wuxing: 22 million yuan from city and district, 22.85 million from villages, +2.691 million yuan a year for 33 villages (6.0% of the pool).",
-        equations: "c_v = village_capital_yuan / n (or village_capital_by_village_yuan[v]); K = government_capital_yuan + sum_v c_v\nrho[y] = draw of return_rate_per_year for period floor((y - start_year) / reset_years) (one draw when never reset)\nR[y] = K * rho[y] while the operator has not defaulted\noperating income[v,y] = weight_v * R[y]; net cash adds -c_v in the start year\nweights: equal 1/n; by-contribution c_v / sum c; weakest (1/max(I_v,1)) / sum_u (1/max(I_u,1)), I_v = central baseline operating income\ndefault: each active year w.p. default_hazard_per_year; from the default year d no returns; in year d each village gets recovery_rate * c_v as net cash (not operating income); failed_in_year = d\nP(still paying in the n-th simulated year) = (1 - h)^n\nif end_year is inside the horizon and no default: contributions repaid in end_year (net cash)",
-        capital: "Government capital is public money in the start year; village contributions are village equity paid in the start year (net cash); no loan. On operator default villages recover recovery_rate of their contributions as cash; without default, contributions come back in end_year if it lies in the horizon.",
-        params: PARAMS,
-    };
+    const RECORDS: &'static str = include_str!("kinds/support_fund.toml");
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
@@ -224,7 +125,7 @@ impl KindModel for SupportFund {
         let village_total: f64 = contributions.iter().sum();
         let allocation = spec.allocation.unwrap_or(Allocation::Equal);
         let weights = allocation_weights(check, allocation, &contributions, village_total);
-        let rate = rec("return_rate_per_year").read(check, &spec.return_rate_per_year);
+        let rate = Self::param("return_rate_per_year").read(check, &spec.return_rate_per_year);
         if matches!(rate.per, Some(p) if p != Per::Run) {
             check.fail(
                 "return_rate_per_year",
@@ -237,8 +138,8 @@ impl KindModel for SupportFund {
                 .int_in("reset_years", r, 1, crate::limits::MAX_YEARS)
                 .then_some(r as u32)
         });
-        let hazard = rec("default_hazard_per_year").read_or(check, &spec.default_hazard_per_year);
-        let recovery = rec("recovery_rate").read_or(check, &spec.recovery_rate);
+        let hazard = Self::param("default_hazard_per_year").read_or(check, &spec.default_hazard_per_year);
+        let recovery = Self::param("recovery_rate").read_or(check, &spec.recovery_rate);
         shared_param(check, "default_hazard_per_year", &hazard);
         shared_param(check, "recovery_rate", &recovery);
         SupportFund {

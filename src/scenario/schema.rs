@@ -165,7 +165,7 @@ pub fn scenario_schema() -> serde_json::Value {
 }
 
 /// The description and default of each of a kind's own keys come from its
-/// parameter records (`PARAMS`), as `explain` and `docs/model.md` do.
+/// parameter records (`src/model/kinds/<kind>.toml`), as `explain` and `docs/model.md` do.
 fn describe_from_records(kind: &str, properties: &mut serde_json::Map<String, serde_json::Value>) {
     let Some(doc) = crate::model::docs().into_iter().find(|d| d.kind == kind) else {
         return;
