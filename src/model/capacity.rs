@@ -149,17 +149,9 @@ mod tests {
         extra: "",
     };
 
-    fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
-        TEST.scenario(villages, years, runs, own)
-    }
-
-    fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
-        TEST.model(villages, years, runs, own)
-    }
-
     #[test]
     fn growth_uplift_in_active_years_only_and_government_cost() {
-        let m = model(
+        let m = TEST.model(
             3,
             5,
             1,
@@ -182,7 +174,7 @@ mod tests {
 
     #[test]
     fn returns_uplift_per_village_and_village_pays() {
-        let m = model(
+        let m = TEST.model(
             4,
             3,
             20,
@@ -205,7 +197,7 @@ mod tests {
                 .all(|l| l.costs_yuan == 20_000.0 && l.public_money_yuan == 0.0));
         }
         // Per run (the default): one value shared by every village, varying across runs.
-        let m = model(2, 2, 2, "target = \"growth\"\nuplift = \"0% to 2%\"");
+        let m = TEST.model(2, 2, 2, "target = \"growth\"\nuplift = \"0% to 2%\"");
         let a = intervention_flows(&m, 0, 0).growth_uplift;
         let b = intervention_flows(&m, 0, 1).growth_uplift;
         assert!(a.iter().all(|x| *x == a[0]) && a[0] != b[0]);
@@ -215,14 +207,14 @@ mod tests {
     fn validation_errors_are_located() {
         let err = parse(
             "test.toml",
-            &scenario(1, 2, 1, "target = \"profit\"\nuplift = 0.01"),
+            &TEST.scenario(1, 2, 1, "target = \"profit\"\nuplift = 0.01"),
             Path::new("."),
         )
         .unwrap_err();
         assert!(err.errors[0].to_string().contains("target"), "{}", err.plain());
         let err = parse(
             "test.toml",
-            &scenario(1, 2, 1, "target = \"returns\"\nuplift = -2\ncost_per_year_yuan = -1"),
+            &TEST.scenario(1, 2, 1, "target = \"returns\"\nuplift = -2\ncost_per_year_yuan = -1"),
             Path::new("."),
         )
         .unwrap_err()
@@ -231,13 +223,13 @@ mod tests {
             err.contains("interventions[0].uplift") && err.contains("interventions[0].cost_per_year_yuan"),
             "{err}"
         );
-        let err = parse("test.toml", &scenario(1, 2, 1, "uplift = 0.01"), Path::new(".")).unwrap_err();
+        let err = parse("test.toml", &TEST.scenario(1, 2, 1, "uplift = 0.01"), Path::new(".")).unwrap_err();
         assert!(err.errors[0].to_string().contains("target"), "{}", err.plain());
     }
 
     #[test]
     fn runs_through_the_engine() {
-        let m = model(
+        let m = TEST.model(
             3,
             4,
             50,

@@ -260,19 +260,11 @@ mod tests {
         extra: "[factors.farm_price]\npersistence = 0.4\n",
     };
 
-    fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
-        TEST.scenario(villages, years, runs, own)
-    }
-
-    fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
-        TEST.model(villages, years, runs, own)
-    }
-
     #[test]
     fn no_variance_is_exact() {
         // revenue 100 mu x 300 kg x 2.5 = 75,000; costs 100 x 400 = 40,000;
         // profit 35,000; dividend 30% = 10,500 < guarantee 5% x 500,000 = 25,000.
-        let m = model(
+        let m = TEST.model(
             2,
             3,
             1,
@@ -303,7 +295,7 @@ start_year = 2026"#,
 
         // Without a guarantee, the village gets its 30% of profit; a loss
         // year (costs above revenue) pays nothing.
-        let m = model(
+        let m = TEST.model(
             1,
             2,
             1,
@@ -317,7 +309,7 @@ dividend_share = 0.3"#,
         let f = intervention_flows(&m, 0, 0);
         assert_eq!(f.operating(0), &[3_000.0, 3_000.0]);
         assert_eq!(f.net_cash(0), &[3_000.0 - 200_000.0, 3_000.0]);
-        let m = model(
+        let m = TEST.model(
             1,
             1,
             1,
@@ -333,7 +325,7 @@ dividend_share = 0.3"#,
 
     #[test]
     fn guarantee_is_a_floor_while_the_venture_survives() {
-        let m = model(
+        let m = TEST.model(
             5,
             10,
             400,
@@ -373,7 +365,7 @@ failure_hazard_per_year = 0.08"#,
     #[test]
     fn survival_is_geometric() {
         let (villages, years, runs, h) = (50, 8, 300u64, 0.1);
-        let m = model(
+        let m = TEST.model(
             villages,
             years,
             runs,
@@ -405,7 +397,7 @@ failure_hazard_per_year = 0.08"#,
 
     #[test]
     fn validation_errors_are_located() {
-        let text = scenario(
+        let text = TEST.scenario(
             1,
             2,
             1,
@@ -417,10 +409,10 @@ failure_hazard_per_year = 0.08"#,
             msg.contains("interventions[0].dividend_share") && msg.contains("probability"),
             "{msg}"
         );
-        let text = scenario(1, 2, 1, "equity_yuan = -5\ngrant_share = 2\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 1\ndividend_share = 0.5\nguarantee_by = \"bank\"");
+        let text = TEST.scenario(1, 2, 1, "equity_yuan = -5\ngrant_share = 2\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 1\ndividend_share = 0.5\nguarantee_by = \"bank\"");
         let err = parse("test.toml", &text, Path::new(".")).unwrap_err();
         assert!(err.errors[0].to_string().contains("guarantee_by"), "{}", err.plain());
-        let text = scenario(1, 2, 1, "equity_yuan = -5\ngrant_share = 2\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 1\ndividend_share = 0.5\nprice_loadings = { farm = 0.1 }");
+        let text = TEST.scenario(1, 2, 1, "equity_yuan = -5\ngrant_share = 2\nscale = 1\nyield_per_unit = 1\nprice_per_output_yuan = 1\ndividend_share = 0.5\nprice_loadings = { farm = 0.1 }");
         let err = parse("test.toml", &text, Path::new(".")).unwrap_err().plain();
         assert!(err.contains("interventions[0].equity_yuan"), "{err}");
         assert!(err.contains("interventions[0].grant_share"), "{err}");
@@ -429,7 +421,7 @@ failure_hazard_per_year = 0.08"#,
 
     #[test]
     fn runs_through_the_engine() {
-        let m = model(
+        let m = TEST.model(
             3,
             4,
             50,

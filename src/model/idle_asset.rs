@@ -174,151 +174,138 @@ pub struct IdleAsset {
     pub use_: Use,
 }
 
-impl KindModel for IdleAsset {
-    const KIND: &'static str = "idle_asset";
-    const RECORDS: &'static str = include_str!("kinds/idle_asset.toml");
-    type Spec = Spec;
-
-    fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let assets = spec.assets.unwrap_or(1);
-        Self::param("assets").whole(check, assets);
-        let grant_share = {
-            let value = spec.grant_share.map_or(0.0, |n| n.0);
-            Self::param("grant_share")
-                .read(check, &Param::fixed(value))
-                .as_fixed()
-                .unwrap_or(0.0)
-        };
-        let refurbishment_cost_yuan =
-            Self::param("refurbishment_cost_yuan").read_or(check, &spec.refurbishment_cost_yuan);
-
-        // Keys of the other modes are mistakes: say so.
-        let mode_keys: [(&str, bool, Mode); 12] = [
-            ("p_let", spec.p_let.is_some(), Mode::Lease),
-            ("p_renew", spec.p_renew.is_some(), Mode::Lease),
-            ("lease_years", spec.lease_years.is_some(), Mode::Lease),
-            ("rent_per_year_yuan", spec.rent_per_year_yuan.is_some(), Mode::Lease),
-            ("rent_growth_per_year", spec.rent_growth_per_year.is_some(), Mode::Lease),
-            (
-                "maintenance_per_year_yuan",
-                spec.maintenance_per_year_yuan.is_some(),
-                Mode::Lease,
-            ),
-            (
-                "revenue_per_year_yuan",
-                spec.revenue_per_year_yuan.is_some(),
-                Mode::SelfOperate,
-            ),
-            (
-                "operating_costs_per_year_yuan",
-                spec.operating_costs_per_year_yuan.is_some(),
-                Mode::SelfOperate,
-            ),
-            ("asset_value_yuan", spec.asset_value_yuan.is_some(), Mode::Equity),
-            ("dividend_yield", spec.dividend_yield.is_some(), Mode::Equity),
-            (
-                "floor_dividend_at_zero",
-                spec.floor_dividend_at_zero.is_some(),
-                Mode::Equity,
-            ),
-            ("mode", false, spec.mode),
-        ];
-        for (field, given, mode) in mode_keys {
-            if given && mode != spec.mode {
-                check.fail(
-                    field,
-                    format!(
-                        "`{field}` applies to mode = \"{}\", not mode = \"{}\"",
-                        mode.as_str(),
-                        spec.mode.as_str()
-                    ),
-                    Some(format!("remove it, or set mode = \"{}\"", mode.as_str())),
-                );
-            }
-        }
-        let required = |check: &mut KindCheck, field: &str, p: &Option<Param>, domain: Domain, hint: &str| match p {
-            Some(p) => check.param(field, p, domain),
-            None => {
-                check.fail(
-                    field,
-                    format!("missing field `{field}` (needed for mode = \"{}\")", spec.mode.as_str()),
-                    Some(hint.to_string()),
-                );
-                Param::fixed(0.0)
-            }
-        };
-
-        let use_ = match spec.mode {
-            Mode::Lease => {
-                let lease_years = spec.lease_years.unwrap_or(1);
-                Self::param("lease_years").whole(check, lease_years);
-                Use::Lease {
-                    p_let: Self::param("p_let").read_or(check, &spec.p_let),
-                    p_renew: Self::param("p_renew").read_or(check, &spec.p_renew),
-                    lease_years: lease_years.clamp(1, 50) as u32,
-                    rent_per_year_yuan: required(
-                        check,
-                        "rent_per_year_yuan",
-                        &spec.rent_per_year_yuan,
-                        Domain::NonNegative,
-                        "rent of one let asset per year, e.g. rent_per_year_yuan = \"2万 to 6万\"",
-                    ),
-                    rent_growth_per_year: Self::param("rent_growth_per_year").read_or(check, &spec.rent_growth_per_year),
-                    maintenance_per_year_yuan: Self::param("maintenance_per_year_yuan").read_or(check, &spec.maintenance_per_year_yuan),
-                }
-            }
-            Mode::SelfOperate => Use::SelfOperate {
-                revenue_per_year_yuan: required(
-                    check,
-                    "revenue_per_year_yuan",
-                    &spec.revenue_per_year_yuan,
-                    Domain::NonNegative,
-                    "revenue per asset per year, e.g. revenue_per_year_yuan = \"3万 to 8万\"",
+/// Keys of the other modes are mistakes: says so.
+fn refuse_other_modes_keys(check: &mut KindCheck, spec: &Spec) {
+    let mode_keys: [(&str, bool, Mode); 12] = [
+        ("p_let", spec.p_let.is_some(), Mode::Lease),
+        ("p_renew", spec.p_renew.is_some(), Mode::Lease),
+        ("lease_years", spec.lease_years.is_some(), Mode::Lease),
+        ("rent_per_year_yuan", spec.rent_per_year_yuan.is_some(), Mode::Lease),
+        ("rent_growth_per_year", spec.rent_growth_per_year.is_some(), Mode::Lease),
+        (
+            "maintenance_per_year_yuan",
+            spec.maintenance_per_year_yuan.is_some(),
+            Mode::Lease,
+        ),
+        (
+            "revenue_per_year_yuan",
+            spec.revenue_per_year_yuan.is_some(),
+            Mode::SelfOperate,
+        ),
+        (
+            "operating_costs_per_year_yuan",
+            spec.operating_costs_per_year_yuan.is_some(),
+            Mode::SelfOperate,
+        ),
+        ("asset_value_yuan", spec.asset_value_yuan.is_some(), Mode::Equity),
+        ("dividend_yield", spec.dividend_yield.is_some(), Mode::Equity),
+        (
+            "floor_dividend_at_zero",
+            spec.floor_dividend_at_zero.is_some(),
+            Mode::Equity,
+        ),
+        ("mode", false, spec.mode),
+    ];
+    for (field, given, mode) in mode_keys {
+        if given && mode != spec.mode {
+            check.fail(
+                field,
+                format!(
+                    "`{field}` applies to mode = \"{}\", not mode = \"{}\"",
+                    mode.as_str(),
+                    spec.mode.as_str()
                 ),
-                operating_costs_per_year_yuan: required(
-                    check,
-                    "operating_costs_per_year_yuan",
-                    &spec.operating_costs_per_year_yuan,
-                    Domain::NonNegative,
-                    "operating costs per asset per year (wages, power, materials), e.g. operating_costs_per_year_yuan = \"2万\"",
-                ),
-            },
-            Mode::Equity => Use::Equity {
-                asset_value_yuan: required(
-                    check,
-                    "asset_value_yuan",
-                    &spec.asset_value_yuan,
-                    Domain::NonNegative,
-                    "value of each asset credited as the village's stake, e.g. asset_value_yuan = \"120万\"",
-                ),
-                dividend_yield: required(
-                    check,
-                    "dividend_yield",
-                    &spec.dividend_yield,
-                    Domain::Rate,
-                    "dividend per year as a share of the value, e.g. dividend_yield = \"3% to 8%\"",
-                ),
-                floor_at_zero: spec.floor_dividend_at_zero.unwrap_or(true),
-            },
-        };
-
-        IdleAsset {
-            asset_type: spec.asset_type.unwrap_or_default(),
-            assets: assets.clamp(1, 1000) as u32,
-            refurbishment_cost_yuan,
-            grant_share,
-            use_,
+                Some(format!("remove it, or set mode = \"{}\"", mode.as_str())),
+            );
         }
     }
+}
 
-    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+/// What each asset does, with the keys of its mode checked; a key the
+/// mode needs and the file leaves out is refused.
+fn use_of_mode(check: &mut KindCheck, spec: &Spec) -> Use {
+    let required = |check: &mut KindCheck, field: &str, p: &Option<Param>, domain: Domain, hint: &str| match p {
+        Some(p) => check.param(field, p, domain),
+        None => {
+            check.fail(
+                field,
+                format!("missing field `{field}` (needed for mode = \"{}\")", spec.mode.as_str()),
+                Some(hint.to_string()),
+            );
+            Param::fixed(0.0)
+        }
+    };
+
+    match spec.mode {
+        Mode::Lease => {
+            let lease_years = IdleAsset::param("lease_years").whole_or(check, spec.lease_years);
+            Use::Lease {
+                p_let: IdleAsset::param("p_let").read_or(check, &spec.p_let),
+                p_renew: IdleAsset::param("p_renew").read_or(check, &spec.p_renew),
+                lease_years: IdleAsset::param("lease_years").clamp(lease_years) as u32,
+                rent_per_year_yuan: required(
+                    check,
+                    "rent_per_year_yuan",
+                    &spec.rent_per_year_yuan,
+                    Domain::NonNegative,
+                    "rent of one let asset per year, e.g. rent_per_year_yuan = \"2万 to 6万\"",
+                ),
+                rent_growth_per_year: IdleAsset::param("rent_growth_per_year").read_or(check, &spec.rent_growth_per_year),
+                maintenance_per_year_yuan: IdleAsset::param("maintenance_per_year_yuan").read_or(check, &spec.maintenance_per_year_yuan),
+            }
+        }
+        Mode::SelfOperate => Use::SelfOperate {
+            revenue_per_year_yuan: required(
+                check,
+                "revenue_per_year_yuan",
+                &spec.revenue_per_year_yuan,
+                Domain::NonNegative,
+                "revenue per asset per year, e.g. revenue_per_year_yuan = \"3万 to 8万\"",
+            ),
+            operating_costs_per_year_yuan: required(
+                check,
+                "operating_costs_per_year_yuan",
+                &spec.operating_costs_per_year_yuan,
+                Domain::NonNegative,
+                "operating costs per asset per year (wages, power, materials), e.g. operating_costs_per_year_yuan = \"2万\"",
+            ),
+        },
+        Mode::Equity => Use::Equity {
+            asset_value_yuan: required(
+                check,
+                "asset_value_yuan",
+                &spec.asset_value_yuan,
+                Domain::NonNegative,
+                "value of each asset credited as the village's stake, e.g. asset_value_yuan = \"120万\"",
+            ),
+            dividend_yield: required(
+                check,
+                "dividend_yield",
+                &spec.dividend_yield,
+                Domain::Rate,
+                "dividend per year as a share of the value, e.g. dividend_yield = \"3% to 8%\"",
+            ),
+            floor_at_zero: spec.floor_dividend_at_zero.unwrap_or(true),
+        },
+    }
+}
+
+/// Books revenue and costs of one slot in simulated year `t`.
+fn book(flows: &mut Flows, slot: usize, t: usize, revenue: f64, costs: f64) {
+    flows.ledger[t].revenue_yuan += revenue;
+    flows.ledger[t].costs_yuan += costs;
+    flows.add_income(slot, t, revenue - costs);
+}
+
+impl IdleAsset {
+    /// Refurbishment in the start year, if inside the horizon: the village
+    /// pays its equity share, government the grant share.
+    fn refurbish(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let villages = &iv.villages;
         let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, villages);
         let years = ctx.years;
         let n = f64::from(self.assets);
         let start_t = i64::from(iv.start_year) - i64::from(ctx.start_year);
-
-        // Refurbishment in the start year, if inside the horizon.
         if (0..years as i64).contains(&start_t) {
             let t = start_t as usize;
             let refurb = draw(&self.refurbishment_cost_yuan, Per::Village, "refurbishment_cost_yuan");
@@ -331,72 +318,108 @@ impl KindModel for IdleAsset {
                 flows.ledger[t].public_money_yuan += public;
             }
         }
+    }
 
-        // Books revenue and costs of one slot in simulated year t.
-        let book = |flows: &mut Flows, slot: usize, t: usize, revenue: f64, costs: f64| {
-            flows.ledger[t].revenue_yuan += revenue;
-            flows.ledger[t].costs_yuan += costs;
-            flows.add_income(slot, t, revenue - costs);
+    /// Lease mode: each asset's tenancy is a chain of leases of
+    /// `lease_years`, renewed with `p_renew` when one ends and let with
+    /// `p_let` while vacant; a let asset pays the rent, grown from the start
+    /// year. The chain runs from the start year (possibly before the
+    /// horizon) so the state at the horizon's first year is right.
+    fn simulate_lease(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let villages = &iv.villages;
+        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, villages);
+        let years = ctx.years;
+        let n = f64::from(self.assets);
+        let Use::Lease {
+            p_let,
+            p_renew,
+            lease_years,
+            rent_per_year_yuan,
+            rent_growth_per_year,
+            maintenance_per_year_yuan,
+        } = &self.use_
+        else {
+            return;
         };
-        let active_ts = || (0..years).filter(|&t| iv.active(ctx.start_year + t as i32));
-
-        match &self.use_ {
-            Use::Lease {
-                p_let,
-                p_renew,
-                lease_years,
-                rent_per_year_yuan,
-                rent_growth_per_year,
-                maintenance_per_year_yuan,
-            } => {
-                let p_let = draw(p_let, Per::Run, "p_let");
-                let p_renew = draw(p_renew, Per::Run, "p_renew");
-                let rent = draw(rent_per_year_yuan, Per::Village, "rent_per_year_yuan");
-                let growth = draw(rent_growth_per_year, Per::Run, "rent_growth_per_year");
-                let maintenance = draw(maintenance_per_year_yuan, Per::Village, "maintenance_per_year_yuan");
-                let last_year = ctx.start_year + years as i32 - 1;
-                let last_year = iv.end_year.map_or(last_year, |end| end.min(last_year));
-                let assets = self.assets as usize;
-                let mut remaining = vec![0u32; assets];
-                let mut just_ended = vec![false; assets];
-                for (slot, &v) in villages.iter().enumerate() {
-                    let mut rng = ctx.stream(crate::rng::combine(iv.key, ctx.village_keys[v]), "tenancy");
-                    remaining.fill(0);
-                    just_ended.fill(false);
-                    let mut level = 1.0;
-                    for year in iv.start_year..=last_year {
-                        let t = i64::from(year) - i64::from(ctx.start_year);
-                        let tt = t.clamp(0, years as i64 - 1) as usize;
-                        if year > iv.start_year {
-                            level *= 1.0 + growth.at(slot, tt);
-                        }
-                        let (pl, pr) = (p_let.at(slot, tt), p_renew.at(slot, tt));
-                        let mut let_count = 0u32;
-                        for a in 0..assets {
-                            let u_renew: f64 = rng.random();
-                            let u_let: f64 = rng.random();
-                            if remaining[a] == 0 && just_ended[a] && u_renew < pr {
-                                remaining[a] = *lease_years;
-                            }
-                            if remaining[a] == 0 && u_let < pl {
-                                remaining[a] = *lease_years;
-                            }
-                            if remaining[a] > 0 {
-                                let_count += 1;
-                                remaining[a] -= 1;
-                                just_ended[a] = remaining[a] == 0;
-                            } else {
-                                just_ended[a] = false;
-                            }
-                        }
-                        if t >= 0 {
-                            let t = t as usize;
-                            let revenue = f64::from(let_count) * rent.at(slot, t) * level;
-                            book(flows, slot, t, revenue, n * maintenance.at(slot, t));
-                        }
+        let p_let = draw(p_let, Per::Run, "p_let");
+        let p_renew = draw(p_renew, Per::Run, "p_renew");
+        let rent = draw(rent_per_year_yuan, Per::Village, "rent_per_year_yuan");
+        let growth = draw(rent_growth_per_year, Per::Run, "rent_growth_per_year");
+        let maintenance = draw(maintenance_per_year_yuan, Per::Village, "maintenance_per_year_yuan");
+        let last_year = ctx.start_year + years as i32 - 1;
+        let last_year = iv.end_year.map_or(last_year, |end| end.min(last_year));
+        let assets = self.assets as usize;
+        let mut remaining = vec![0u32; assets];
+        let mut just_ended = vec![false; assets];
+        for (slot, &v) in villages.iter().enumerate() {
+            let mut rng = ctx.stream(crate::rng::combine(iv.key, ctx.village_keys[v]), "tenancy");
+            remaining.fill(0);
+            just_ended.fill(false);
+            let mut level = 1.0;
+            for year in iv.start_year..=last_year {
+                let t = i64::from(year) - i64::from(ctx.start_year);
+                let tt = t.clamp(0, years as i64 - 1) as usize;
+                if year > iv.start_year {
+                    level *= 1.0 + growth.at(slot, tt);
+                }
+                let (pl, pr) = (p_let.at(slot, tt), p_renew.at(slot, tt));
+                let mut let_count = 0u32;
+                for a in 0..assets {
+                    let u_renew: f64 = rng.random();
+                    let u_let: f64 = rng.random();
+                    if remaining[a] == 0 && just_ended[a] && u_renew < pr {
+                        remaining[a] = *lease_years;
+                    }
+                    if remaining[a] == 0 && u_let < pl {
+                        remaining[a] = *lease_years;
+                    }
+                    if remaining[a] > 0 {
+                        let_count += 1;
+                        remaining[a] -= 1;
+                        just_ended[a] = remaining[a] == 0;
+                    } else {
+                        just_ended[a] = false;
                     }
                 }
+                if t >= 0 {
+                    let t = t as usize;
+                    let revenue = f64::from(let_count) * rent.at(slot, t) * level;
+                    book(flows, slot, t, revenue, n * maintenance.at(slot, t));
+                }
             }
+        }
+    }
+}
+
+impl KindModel for IdleAsset {
+    const KIND: &'static str = "idle_asset";
+    const RECORDS: &'static str = include_str!("kinds/idle_asset.toml");
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        let assets = Self::param("assets").whole_or(check, spec.assets);
+        let grant_share = Self::param("grant_share").number_or(check, spec.grant_share);
+        let refurbishment_cost_yuan =
+            Self::param("refurbishment_cost_yuan").read_or(check, &spec.refurbishment_cost_yuan);
+        refuse_other_modes_keys(check, &spec);
+        let use_ = use_of_mode(check, &spec);
+        IdleAsset {
+            asset_type: spec.asset_type.unwrap_or_default(),
+            assets: Self::param("assets").clamp(assets) as u32,
+            refurbishment_cost_yuan,
+            grant_share,
+            use_,
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let villages = &iv.villages;
+        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, villages);
+        let n = f64::from(self.assets);
+        self.refurbish(iv, ctx, flows);
+        let active_ts = || (0..ctx.years).filter(|&t| iv.active(ctx.start_year + t as i32));
+        match &self.use_ {
+            Use::Lease { .. } => self.simulate_lease(iv, ctx, flows),
             Use::SelfOperate {
                 revenue_per_year_yuan,
                 operating_costs_per_year_yuan,

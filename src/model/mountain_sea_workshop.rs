@@ -111,6 +111,128 @@ pub struct MountainSeaWorkshop {
     pub investment_paid_in: bool,
 }
 
+/// The share of each village slot and the outside beneficiaries, checked:
+/// every selected village is a beneficiary once, outside names are unique
+/// and the shares sum to 1.
+fn beneficiaries(check: &mut KindCheck, beneficiaries: &[BeneficiarySpec]) -> (Vec<f64>, Vec<(String, f64)>) {
+    let ids: Vec<String> = check
+        .participants
+        .iter()
+        .map(|&v| check.villages[v].id.clone())
+        .collect();
+    let mut slot_shares = vec![f64::NAN; ids.len()];
+    let mut external: Vec<(String, f64)> = Vec::new();
+    let mut shares = Vec::new();
+    if beneficiaries.is_empty() {
+        check.fail(
+            "beneficiaries",
+            "no beneficiaries",
+            Some("e.g. beneficiaries = [{ external = \"Chongtou Town, Yunhe County\", share = 1 }]".into()),
+        );
+    }
+    let slot_of = check.slots();
+    let mut external_names = std::collections::HashSet::new();
+    for (k, b) in beneficiaries.iter().enumerate() {
+        let field = format!("beneficiaries[{k}]");
+        shares.push(b.share.0);
+        match (&b.village, &b.external) {
+            (Some(id), None) => match slot_of.get(id.as_str()).copied() {
+                Some(slot) if !slot_shares[slot].is_nan() => {
+                    check.fail(&format!("{field}.village"), format!("village `{id}` is listed twice"), None)
+                }
+                Some(slot) => slot_shares[slot] = b.share.0,
+                None => {
+                    let in_scenario = check.has_village(id);
+                    let help = if in_scenario {
+                        format!("add `{id}` to this intervention's `villages`: the simulated beneficiaries are its villages")
+                    } else {
+                        "for a town or village outside the scenario write { external = \"name\", share = ... }".into()
+                    };
+                    check.fail(
+                        &format!("{field}.village"),
+                        format!("village `{id}` is not among this intervention's villages"),
+                        Some(help),
+                    );
+                }
+            },
+            (None, Some(name)) => {
+                if name.trim().is_empty() {
+                    check.fail(&format!("{field}.external"), "the name of an outside beneficiary is empty", None);
+                } else if !external_names.insert(name.as_str()) {
+                    check.fail(&format!("{field}.external"), format!("`{name}` is listed twice"), None);
+                }
+                external.push((name.clone(), b.share.0));
+            }
+            _ => check.fail(
+                &field,
+                "a beneficiary needs exactly one of `village` (a simulated village id) or `external` (a name outside the scenario)",
+                None,
+            ),
+        }
+    }
+    if !beneficiaries.is_empty() {
+        check.shares("beneficiaries", &shares);
+    }
+    every_village_listed(check, &ids, &slot_shares);
+    let slot_shares = slot_shares
+        .into_iter()
+        .map(|s| if s.is_nan() { 0.0 } else { s })
+        .collect();
+    (slot_shares, external)
+}
+
+/// Fails for each selected village that is not among the beneficiaries
+/// (its share is still NaN).
+fn every_village_listed(check: &mut KindCheck, ids: &[String], slot_shares: &[f64]) {
+    let missing: Vec<&str> = (0..ids.len())
+        .filter(|&s| slot_shares[s].is_nan())
+        .map(|s| ids[s].as_str())
+        .collect();
+    if !missing.is_empty() {
+        check.fail(
+            "beneficiaries",
+            format!(
+                "the intervention's villages {} are not beneficiaries",
+                missing.join(", ")
+            ),
+            Some(
+                "list each selected village in beneficiaries, or select only the beneficiary villages in `villages`"
+                    .into(),
+            ),
+        );
+    }
+}
+
+/// `(investment_yuan, guaranteed_yuan per year, paid in by the beneficiaries)`.
+fn investment(check: &mut KindCheck, spec: &Spec) -> (f64, f64, bool) {
+    let investment_yuan = spec
+        .investment_yuan
+        .map_or(0.0, |x| non_negative(check, "investment_yuan", x));
+    let guaranteed_yuan = match (spec.investment_yuan, spec.guaranteed_return_rate) {
+        (_, None) => 0.0,
+        (Some(_), Some(rate)) => {
+            fixed_in(check, "guaranteed_return_rate", rate, Domain::NonNegativeRate) * investment_yuan
+        }
+        (None, Some(_)) => {
+            check.fail(
+                "guaranteed_return_rate",
+                "a guaranteed return needs `investment_yuan`, the amount it is a return on",
+                None,
+            );
+            0.0
+        }
+    };
+    let investment_paid_in = spec.investment_paid_by_beneficiaries.unwrap_or(false);
+    if investment_paid_in && spec.investment_yuan.is_none() {
+        check.fail(
+            "investment_paid_by_beneficiaries",
+            "there is no `investment_yuan` to pay",
+            None,
+        );
+    }
+    (investment_yuan, guaranteed_yuan, investment_paid_in)
+}
+
 impl KindModel for MountainSeaWorkshop {
     const KIND: &'static str = "mountain_sea_workshop";
     const RECORDS: &'static str = include_str!("kinds/mountain_sea_workshop.toml");
@@ -134,108 +256,8 @@ impl KindModel for MountainSeaWorkshop {
             shared_param(check, field, p);
         }
 
-        let ids: Vec<String> = check
-            .participants
-            .iter()
-            .map(|&v| check.villages[v].id.clone())
-            .collect();
-        let mut slot_shares = vec![f64::NAN; ids.len()];
-        let mut external: Vec<(String, f64)> = Vec::new();
-        let mut shares = Vec::new();
-        if spec.beneficiaries.is_empty() {
-            check.fail(
-                "beneficiaries",
-                "no beneficiaries",
-                Some("e.g. beneficiaries = [{ external = \"Chongtou Town, Yunhe County\", share = 1 }]".into()),
-            );
-        }
-        let slot_of = check.slots();
-        let mut external_names = std::collections::HashSet::new();
-        for (k, b) in spec.beneficiaries.iter().enumerate() {
-            let field = format!("beneficiaries[{k}]");
-            shares.push(b.share.0);
-            match (&b.village, &b.external) {
-                (Some(id), None) => match slot_of.get(id.as_str()).copied() {
-                    Some(slot) if !slot_shares[slot].is_nan() => {
-                        check.fail(&format!("{field}.village"), format!("village `{id}` is listed twice"), None)
-                    }
-                    Some(slot) => slot_shares[slot] = b.share.0,
-                    None => {
-                        let in_scenario = check.has_village(id);
-                        let help = if in_scenario {
-                            format!("add `{id}` to this intervention's `villages`: the simulated beneficiaries are its villages")
-                        } else {
-                            "for a town or village outside the scenario write { external = \"name\", share = ... }".into()
-                        };
-                        check.fail(
-                            &format!("{field}.village"),
-                            format!("village `{id}` is not among this intervention's villages"),
-                            Some(help),
-                        );
-                    }
-                },
-                (None, Some(name)) => {
-                    if name.trim().is_empty() {
-                        check.fail(&format!("{field}.external"), "the name of an outside beneficiary is empty", None);
-                    } else if !external_names.insert(name.as_str()) {
-                        check.fail(&format!("{field}.external"), format!("`{name}` is listed twice"), None);
-                    }
-                    external.push((name.clone(), b.share.0));
-                }
-                _ => check.fail(
-                    &field,
-                    "a beneficiary needs exactly one of `village` (a simulated village id) or `external` (a name outside the scenario)",
-                    None,
-                ),
-            }
-        }
-        if !spec.beneficiaries.is_empty() {
-            check.shares("beneficiaries", &shares);
-        }
-        let missing: Vec<&str> = (0..ids.len())
-            .filter(|&s| slot_shares[s].is_nan())
-            .map(|s| ids[s].as_str())
-            .collect();
-        if !missing.is_empty() {
-            check.fail(
-                "beneficiaries",
-                format!(
-                    "the intervention's villages {} are not beneficiaries",
-                    missing.join(", ")
-                ),
-                Some("list each selected village in beneficiaries, or select only the beneficiary villages in `villages`".into()),
-            );
-        }
-        let slot_shares = slot_shares
-            .into_iter()
-            .map(|s| if s.is_nan() { 0.0 } else { s })
-            .collect();
-
-        let investment_yuan = spec
-            .investment_yuan
-            .map_or(0.0, |x| non_negative(check, "investment_yuan", x));
-        let guaranteed_yuan = match (spec.investment_yuan, spec.guaranteed_return_rate) {
-            (_, None) => 0.0,
-            (Some(_), Some(rate)) => {
-                fixed_in(check, "guaranteed_return_rate", rate, Domain::NonNegativeRate) * investment_yuan
-            }
-            (None, Some(_)) => {
-                check.fail(
-                    "guaranteed_return_rate",
-                    "a guaranteed return needs `investment_yuan`, the amount it is a return on",
-                    None,
-                );
-                0.0
-            }
-        };
-        let investment_paid_in = spec.investment_paid_by_beneficiaries.unwrap_or(false);
-        if investment_paid_in && spec.investment_yuan.is_none() {
-            check.fail(
-                "investment_paid_by_beneficiaries",
-                "there is no `investment_yuan` to pay",
-                None,
-            );
-        }
+        let (slot_shares, external) = beneficiaries(check, &spec.beneficiaries);
+        let (investment_yuan, guaranteed_yuan, investment_paid_in) = investment(check, &spec);
         MountainSeaWorkshop {
             floor_area_m2,
             rent,

@@ -141,14 +141,6 @@ mod tests {
         extra: "",
     };
 
-    fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
-        TEST.scenario(villages, years, runs, own)
-    }
-
-    fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
-        TEST.model(villages, years, runs, own)
-    }
-
     fn incomes(m: &crate::model::Model, villages: usize) -> Vec<f64> {
         let mut out = Vec::new();
         for run in 0..m.runs {
@@ -169,7 +161,7 @@ mod tests {
     #[test]
     fn poisson_count_has_its_mean_and_variance() {
         // Fixed value 100,000 and margin 1: income / 100,000 is the count.
-        let m = model(
+        let m = TEST.model(
             20,
             5,
             300,
@@ -189,7 +181,7 @@ mod tests {
     fn mean_income_is_rate_times_value_times_margin() {
         // E[value] = 500,000 (lognormal given by mean and sd), margin 5%,
         // 0.5 projects a year, 60% of villages eligible.
-        let m = model(
+        let m = TEST.model(
             25,
             4,
             400,
@@ -213,7 +205,7 @@ mod tests {
 
     #[test]
     fn public_money_is_the_project_value() {
-        let m = model(
+        let m = TEST.model(
             2,
             3,
             1,
@@ -229,7 +221,7 @@ mod tests {
         assert!((l.revenue_yuan - l.costs_yuan - total).abs() < 1e-6);
         assert_eq!(f.operating(0), f.net_cash(0));
         // Shared value per run: every project of the run has the same value.
-        let m = model(
+        let m = TEST.model(
             3,
             3,
             20,
@@ -253,7 +245,7 @@ mod tests {
     fn validation_errors_are_located() {
         let err = parse(
             "test.toml",
-            &scenario(
+            &TEST.scenario(
                 1,
                 2,
                 1,
@@ -269,7 +261,7 @@ mod tests {
         );
         let err = parse(
             "test.toml",
-            &scenario(
+            &TEST.scenario(
                 1,
                 2,
                 1,
@@ -288,7 +280,7 @@ mod tests {
 
     #[test]
     fn runs_through_the_engine() {
-        let m = model(3, 4, 50, "projects_per_year = 0.3\nproject_value_yuan = \"30万 to 200万\"\nservice_margin = \"3% to 8%\"\neligible_share = 0.7");
+        let m = TEST.model(3, 4, 50, "projects_per_year = 0.3\nproject_value_yuan = \"30万 to 200万\"\nservice_margin = \"3% to 8%\"\neligible_share = 0.7");
         let r = crate::engine::simulate(
             &m,
             crate::engine::RunOptions {

@@ -205,14 +205,6 @@ mod tests {
         extra: "",
     };
 
-    fn scenario(villages: usize, years: usize, runs: u64, own: &str) -> String {
-        TEST.scenario(villages, years, runs, own)
-    }
-
-    fn model(villages: usize, years: usize, runs: u64, own: &str) -> crate::model::Model {
-        TEST.model(villages, years, runs, own)
-    }
-
     /// Mean and variance of the operating income over every village-year of every run.
     fn moments(m: &crate::model::Model, villages: usize, year: Option<usize>) -> (f64, f64, f64) {
         let (mut n, mut s, mut s2) = (0.0, 0.0, 0.0);
@@ -235,7 +227,7 @@ mod tests {
     #[test]
     fn poisson_mean_income_is_mean_quantity_times_margin() {
         // 120 workers placed a year on average, 200 yuan each: 24,000 yuan.
-        let m = model(20, 5, 400, "mean_quantity = 120\nunit_margin_yuan = 200");
+        let m = TEST.model(20, 5, 400, "mean_quantity = 120\nunit_margin_yuan = 200");
         let (mean, var, n) = moments(&m, 20, None);
         let expected = 120.0 * 200.0;
         let se = (120.0f64 * 200.0 * 200.0 / n).sqrt();
@@ -248,7 +240,7 @@ mod tests {
     #[test]
     fn growth_raises_the_mean_and_normal_demand_works() {
         // Normal demand, mean 1000 t, sd 100, +10%/yr, 50 yuan/t, 5,000 fixed.
-        let m = model(
+        let m = TEST.model(
             20,
             3,
             300,
@@ -272,7 +264,7 @@ mod tests {
 
     #[test]
     fn capacity_caps_the_quantity() {
-        let m = model(10, 4, 50, "mean_quantity = 200\ncapacity = 150\nunit_margin_yuan = 10");
+        let m = TEST.model(10, 4, 50, "mean_quantity = 200\ncapacity = 150\nunit_margin_yuan = 10");
         let mut capped = 0;
         for run in 0..m.runs {
             let f = intervention_flows(&m, 0, run);
@@ -286,7 +278,7 @@ mod tests {
         // P(Poisson(200) >= 150) is about 0.9999: nearly every year is capped.
         assert!(capped >= 1990, "{capped}");
         // A normal demand far above capacity is always capped.
-        let m = model(
+        let m = TEST.model(
             3,
             4,
             1,
@@ -298,7 +290,7 @@ mod tests {
 
     #[test]
     fn start_up_cost_is_net_cash_only() {
-        let m = model(
+        let m = TEST.model(
             2,
             4,
             1,
@@ -320,7 +312,7 @@ mod tests {
     fn validation_errors_are_located() {
         let err = parse(
             "test.toml",
-            &scenario(1, 2, 1, "demand = \"normal\"\nmean_quantity = 10\nunit_margin_yuan = 5"),
+            &TEST.scenario(1, 2, 1, "demand = \"normal\"\nmean_quantity = 10\nunit_margin_yuan = 5"),
             Path::new("."),
         )
         .unwrap_err();
@@ -331,14 +323,14 @@ mod tests {
         );
         let err = parse(
             "test.toml",
-            &scenario(1, 2, 1, "mean_quantity = 10\nquantity_sd = 3\nunit_margin_yuan = 5"),
+            &TEST.scenario(1, 2, 1, "mean_quantity = 10\nquantity_sd = 3\nunit_margin_yuan = 5"),
             Path::new("."),
         )
         .unwrap_err();
         assert!(err.errors[0].to_string().contains("only to demand"), "{}", err.plain());
         let err = parse(
             "test.toml",
-            &scenario(1, 2, 1, "mean_quantity = -10\ncapacity = -1\nunit_margin_yuan = 5"),
+            &TEST.scenario(1, 2, 1, "mean_quantity = -10\ncapacity = -1\nunit_margin_yuan = 5"),
             Path::new("."),
         )
         .unwrap_err()
@@ -349,7 +341,7 @@ mod tests {
         );
         let err = parse(
             "test.toml",
-            &scenario(
+            &TEST.scenario(
                 1,
                 2,
                 1,
@@ -363,7 +355,7 @@ mod tests {
 
     #[test]
     fn runs_through_the_engine() {
-        let m = model(3, 4, 50, "mean_quantity = \"50 to 150\"\nunit_margin_yuan = \"150 to 300\"\nquantity_growth = 0.05\nstart_up_cost_yuan = 20000");
+        let m = TEST.model(3, 4, 50, "mean_quantity = \"50 to 150\"\nunit_margin_yuan = \"150 to 300\"\nquantity_growth = 0.05\nstart_up_cost_yuan = 20000");
         let r = crate::engine::simulate(
             &m,
             crate::engine::RunOptions {
