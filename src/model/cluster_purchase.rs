@@ -74,9 +74,11 @@
 use std::collections::BTreeMap;
 
 use rand::Rng;
+use rand_chacha::ChaCha8Rng;
 use serde::Deserialize;
 
 use super::finance::{self, LoanTerms, LoanYear, Repayment};
+use super::sim::Drawn;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::limits::MAX_YUAN;
 use crate::model::param::{Domain, Num, Param, Per};
@@ -337,6 +339,62 @@ pub(crate) fn slot_shares(
     }
 }
 
+/// `(companies, units)`: at least one company and at most one per village;
+/// at least one unit per company.
+fn companies_and_units(check: &mut KindCheck, spec: &Spec, n: usize) -> (usize, usize) {
+    let companies = spec.companies.unwrap_or(1);
+    check.int_in("companies", companies, 1, n.max(1) as i64);
+    let companies = companies.clamp(1, n.max(1) as i64) as usize;
+    let units = spec.units.unwrap_or(companies as i64);
+    check.int_in("units", units, companies as i64, MAX_UNITS.max(companies as i64));
+    let units = units.clamp(companies as i64, MAX_UNITS.max(companies as i64)) as usize;
+    (companies, units)
+}
+
+/// The purchase price, yuan: from `price_per_m2_yuan` x area or
+/// `price_yuan`, exactly one of them.
+fn purchase_price(check: &mut KindCheck, spec: &Spec, floor_area_m2: f64) -> f64 {
+    match (spec.price_per_m2_yuan, spec.price_yuan) {
+        (Some(p), None) => {
+            let price = non_negative(check, "price_per_m2_yuan", p) * floor_area_m2;
+            if price > MAX_YUAN {
+                check.fail(
+                    "price_per_m2_yuan",
+                    format!(
+                        "price_per_m2_yuan * floor_area_m2 = {} yuan: expected {}",
+                        crate::model::param::show(price),
+                        Domain::NonNegative.describe()
+                    ),
+                    None,
+                );
+            }
+            price
+        }
+        (None, Some(p)) => non_negative(check, "price_yuan", p),
+        _ => {
+            check.fail(
+                "price_yuan",
+                "give exactly one of `price_per_m2_yuan` and `price_yuan`",
+                Some("e.g. price_per_m2_yuan = 3000 or price_yuan = \"1200万\"".into()),
+            );
+            0.0
+        }
+    }
+}
+
+/// Rent-free months per new lease, from 0 to 12 (clamped after a refusal).
+fn rent_free_months(check: &mut KindCheck, spec: &Spec) -> f64 {
+    let rent_free_months = spec.rent_free_months.map_or(0.0, |m| m.0);
+    if !(0.0..=12.0).contains(&rent_free_months) {
+        check.fail(
+            "rent_free_months",
+            format!("{rent_free_months} is out of range"),
+            Some("rent-free months per new lease, from 0 to 12".into()),
+        );
+    }
+    rent_free_months.clamp(0.0, 12.0)
+}
+
 impl KindModel for ClusterPurchase {
     const KIND: &'static str = "cluster_purchase";
     const RECORDS: &'static str = include_str!("kinds/cluster_purchase.toml");
@@ -344,43 +402,13 @@ impl KindModel for ClusterPurchase {
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         let n = check.participants.len();
-        let companies = spec.companies.unwrap_or(1);
-        check.int_in("companies", companies, 1, n.max(1) as i64);
-        let companies = companies.clamp(1, n.max(1) as i64) as usize;
-        let units = spec.units.unwrap_or(companies as i64);
-        check.int_in("units", units, companies as i64, MAX_UNITS.max(companies as i64));
-        let units = units.clamp(companies as i64, MAX_UNITS.max(companies as i64)) as usize;
+        let (companies, units) = companies_and_units(check, &spec, n);
 
         let floor_area_m2 = fixed_in(check, "floor_area_m2", spec.floor_area_m2, Domain::Quantity);
         if floor_area_m2 <= 0.0 && spec.floor_area_m2.0 <= 0.0 {
             check.fail("floor_area_m2", "the floor area must be above 0", None);
         }
-        let price_yuan = match (spec.price_per_m2_yuan, spec.price_yuan) {
-            (Some(p), None) => {
-                let price = non_negative(check, "price_per_m2_yuan", p) * floor_area_m2;
-                if price > MAX_YUAN {
-                    check.fail(
-                        "price_per_m2_yuan",
-                        format!(
-                            "price_per_m2_yuan * floor_area_m2 = {} yuan: expected {}",
-                            crate::model::param::show(price),
-                            Domain::NonNegative.describe()
-                        ),
-                        None,
-                    );
-                }
-                price
-            }
-            (None, Some(p)) => non_negative(check, "price_yuan", p),
-            _ => {
-                check.fail(
-                    "price_yuan",
-                    "give exactly one of `price_per_m2_yuan` and `price_yuan`",
-                    Some("e.g. price_per_m2_yuan = 3000 or price_yuan = \"1200万\"".into()),
-                );
-                0.0
-            }
-        };
+        let price_yuan = purchase_price(check, &spec, floor_area_m2);
         let grant_yuan = spec.grant_yuan.map_or(0.0, |g| non_negative(check, "grant_yuan", g));
         let loan = spec.loan.as_ref().and_then(|l| loan_terms(check, "loan", l));
         let borrowed = loan.map_or(0.0, |l| l.principal_yuan);
@@ -422,14 +450,7 @@ impl KindModel for ClusterPurchase {
         ] {
             shared_param(check, field, p);
         }
-        let rent_free_months = spec.rent_free_months.map_or(0.0, |m| m.0);
-        if !(0.0..=12.0).contains(&rent_free_months) {
-            check.fail(
-                "rent_free_months",
-                format!("{rent_free_months} is out of range"),
-                Some("rent-free months per new lease, from 0 to 12".into()),
-            );
-        }
+        let rent_free_months = rent_free_months(check, &spec);
         ClusterPurchase {
             companies,
             units,
@@ -450,7 +471,7 @@ impl KindModel for ClusterPurchase {
             p_leave,
             p_let,
             initially_let: spec.initially_let.unwrap_or(true),
-            rent_free_months: rent_free_months.clamp(0.0, 12.0),
+            rent_free_months,
             cost_per_m2,
             cost_share,
             property_tax,
@@ -464,24 +485,24 @@ impl KindModel for ClusterPurchase {
         let growth = draw(&self.rent_growth, "rent_growth");
         let p_leave = draw(&self.p_leave, "leave_probability_per_year");
         let p_let = draw(&self.p_let, "let_probability_per_year");
-        let cost_per_m2 = draw(&self.cost_per_m2, "operating_cost_per_m2_per_year_yuan");
-        let cost_share = draw(&self.cost_share, "operating_cost_share_of_rent");
-        let property_tax = draw(&self.property_tax, "property_tax_share_of_rent");
-        let other_tax = draw(&self.other_tax, "other_tax_share_of_rent");
-
-        let mut tenants: Vec<_> = self
-            .unit_keys
-            .iter()
-            .map(|&k| ctx.stream(rng::combine(iv.key, k), "tenant"))
-            .collect();
-        let mut let_now = vec![self.initially_let; self.units];
-        let mut new_lease = vec![self.initially_let; self.units];
-        let unit_area = self.floor_area_m2 / self.units as f64;
-        let rent_free = self.rent_free_months / 12.0;
+        let costs = CostDraws {
+            per_m2: draw(&self.cost_per_m2, "operating_cost_per_m2_per_year_yuan"),
+            share: draw(&self.cost_share, "operating_cost_share_of_rent"),
+            property_tax: draw(&self.property_tax, "property_tax_share_of_rent"),
+            other_tax: draw(&self.other_tax, "other_tax_share_of_rent"),
+        };
+        let mut tenancy = Tenancy {
+            tenants: self
+                .unit_keys
+                .iter()
+                .map(|&k| ctx.stream(rng::combine(iv.key, k), "tenant"))
+                .collect(),
+            let_now: vec![self.initially_let; self.units],
+            new_lease: vec![self.initially_let; self.units],
+        };
         let mut company_rent = vec![0.0; self.companies];
         let final_year = ctx.start_year + ctx.years as i32 - 1;
         let mut level = 1.0;
-        let mut profits = vec![(0.0, 0.0); self.companies];
 
         for year in iv.start_year..=final_year {
             if !iv.active(year) {
@@ -493,7 +514,6 @@ impl KindModel for ClusterPurchase {
                 level *= 1.0 + growth.at(0, t);
             }
             // The tenants of this year, then the transitions to the next.
-            company_rent.iter_mut().for_each(|r| *r = 0.0);
             let rate = if in_horizon {
                 let shock: f64 = self.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();
                 let factor = if self.loadings.is_empty() { 1.0 } else { shock.exp() };
@@ -506,74 +526,119 @@ impl KindModel for ClusterPurchase {
             } else {
                 (p_leave.at(0, 0), p_let.at(0, 0))
             };
-            for u in 0..self.units {
-                if let_now[u] {
-                    let free = if new_lease[u] { rent_free } else { 0.0 };
-                    company_rent[self.company_of_unit[u]] += unit_area * rate * (1.0 - free);
-                }
-                new_lease[u] = false;
-                let x: f64 = tenants[u].random();
-                if let_now[u] {
-                    if x < leave {
-                        let_now[u] = false;
-                    }
-                } else if x < relet {
-                    let_now[u] = true;
-                    new_lease[u] = true;
-                }
-            }
-            if !in_horizon {
-                continue;
-            }
-            let loan_year = self
-                .loan_schedule
-                .get((year - iv.start_year) as usize)
-                .copied()
-                .unwrap_or_default();
-            let ledger = &mut flows.ledger[t];
-            if year == iv.start_year {
-                ledger.village_equity_yuan += self.equity_yuan;
-                ledger.public_money_yuan += self.grant_yuan;
-                ledger.loan_drawdown_yuan += self.loan.map_or(0.0, |l| l.principal_yuan);
-            }
-            let mut available = 0.0;
-            for c in 0..self.companies {
-                let a = self.area_share[c];
-                let r = company_rent[c];
-                let costs = a * self.floor_area_m2 * cost_per_m2.at(0, t) + cost_share.at(0, t) * r;
-                let taxes = (property_tax.at(0, t) + other_tax.at(0, t)) * r;
-                let interest = a * loan_year.interest_yuan;
-                let principal = a * loan_year.principal_yuan;
-                ledger.revenue_yuan += r;
-                ledger.costs_yuan += costs + taxes;
-                available += r - costs - taxes;
-                profits[c] = (r - costs - taxes - interest, principal);
-            }
-            ledger.interest_yuan += loan_year.interest_yuan;
-            ledger.principal_yuan += loan_year.principal_yuan;
-            if let Some(d) = finance::dscr(available, loan_year.payment_yuan()) {
-                ledger.dscr = Some(d);
-            }
-            for slot in 0..iv.villages.len() {
-                let c = self.company_of_slot[slot];
-                let w = self.share_of_slot[slot];
-                let (profit, principal) = profits[c];
-                flows.add_income(slot, t, w * profit);
-                let mut cash = -w * principal;
-                if year == iv.start_year {
-                    cash -= self.area_share[c] * self.equity_yuan * w;
-                }
-                flows.add_cash(slot, t, cash);
+            tenancy.year(self, rate, leave, relet, &mut company_rent);
+            if in_horizon {
+                self.book_year(iv, flows, year, t, &company_rent, &costs);
             }
         }
         // Residual value: the property at its purchase price (no
         // appreciation assumed) less the loan still owed, when bought inside
         // the horizon and still held at its end.
-        let final_year = ctx.start_year + ctx.years as i32 - 1;
         if iv.start_year >= ctx.start_year && iv.start_year <= final_year && iv.active(final_year) {
             let k = (final_year - iv.start_year) as usize;
             let owed = self.loan_schedule.get(k).map_or(0.0, |y| y.balance_after_yuan);
             flows.residual_value_yuan = self.price_yuan - owed;
+        }
+    }
+}
+
+/// One run's draws of the owner's costs and taxes.
+struct CostDraws {
+    per_m2: Drawn,
+    share: Drawn,
+    property_tax: Drawn,
+    other_tax: Drawn,
+}
+
+/// The units' tenancy: each unit's chain of tenants, whether it is let and
+/// whether its lease is new this year (a new lease starts rent-free).
+struct Tenancy {
+    tenants: Vec<ChaCha8Rng>,
+    let_now: Vec<bool>,
+    new_lease: Vec<bool>,
+}
+
+impl Tenancy {
+    /// Adds the rent each company collects this year at `rate` yuan per m2
+    /// into `company_rent` (reset first), then moves each unit to next
+    /// year: a let unit's tenant leaves with `leave`, a vacant unit is let
+    /// with `relet`.
+    fn year(&mut self, cp: &ClusterPurchase, rate: f64, leave: f64, relet: f64, company_rent: &mut [f64]) {
+        let unit_area = cp.floor_area_m2 / cp.units as f64;
+        let rent_free = cp.rent_free_months / 12.0;
+        company_rent.iter_mut().for_each(|r| *r = 0.0);
+        for u in 0..cp.units {
+            if self.let_now[u] {
+                let free = if self.new_lease[u] { rent_free } else { 0.0 };
+                company_rent[cp.company_of_unit[u]] += unit_area * rate * (1.0 - free);
+            }
+            self.new_lease[u] = false;
+            let x: f64 = self.tenants[u].random();
+            if self.let_now[u] {
+                if x < leave {
+                    self.let_now[u] = false;
+                }
+            } else if x < relet {
+                self.let_now[u] = true;
+                self.new_lease[u] = true;
+            }
+        }
+    }
+}
+
+impl ClusterPurchase {
+    /// Books simulated year `t` (calendar `year`): each company's rent,
+    /// costs, taxes and debt service; the purchase in the start year; each
+    /// village's share of its company's profit and cash.
+    fn book_year(
+        &self,
+        iv: &Intervention,
+        flows: &mut Flows,
+        year: i32,
+        t: usize,
+        company_rent: &[f64],
+        draws: &CostDraws,
+    ) {
+        let loan_year = self
+            .loan_schedule
+            .get((year - iv.start_year) as usize)
+            .copied()
+            .unwrap_or_default();
+        let ledger = &mut flows.ledger[t];
+        if year == iv.start_year {
+            ledger.village_equity_yuan += self.equity_yuan;
+            ledger.public_money_yuan += self.grant_yuan;
+            ledger.loan_drawdown_yuan += self.loan.map_or(0.0, |l| l.principal_yuan);
+        }
+        let mut available = 0.0;
+        let mut profits = vec![(0.0, 0.0); self.companies];
+        for c in 0..self.companies {
+            let a = self.area_share[c];
+            let r = company_rent[c];
+            let costs = a * self.floor_area_m2 * draws.per_m2.at(0, t) + draws.share.at(0, t) * r;
+            let taxes = (draws.property_tax.at(0, t) + draws.other_tax.at(0, t)) * r;
+            let interest = a * loan_year.interest_yuan;
+            let principal = a * loan_year.principal_yuan;
+            ledger.revenue_yuan += r;
+            ledger.costs_yuan += costs + taxes;
+            available += r - costs - taxes;
+            profits[c] = (r - costs - taxes - interest, principal);
+        }
+        ledger.interest_yuan += loan_year.interest_yuan;
+        ledger.principal_yuan += loan_year.principal_yuan;
+        if let Some(d) = finance::dscr(available, loan_year.payment_yuan()) {
+            ledger.dscr = Some(d);
+        }
+        for slot in 0..iv.villages.len() {
+            let c = self.company_of_slot[slot];
+            let w = self.share_of_slot[slot];
+            let (profit, principal) = profits[c];
+            flows.add_income(slot, t, w * profit);
+            let mut cash = -w * principal;
+            if year == iv.start_year {
+                cash -= self.area_share[c] * self.equity_yuan * w;
+            }
+            flows.add_cash(slot, t, cash);
         }
     }
 }

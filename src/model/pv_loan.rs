@@ -86,6 +86,7 @@ use serde::Deserialize;
 const STATION_LIFE_YEARS: f64 = 25.0;
 
 use super::finance::{self, LoanTerms, Repayment};
+use super::sim::Drawn;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Num, Param, Per};
 
@@ -216,22 +217,7 @@ impl KindModel for PvLoan {
 
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let villages = &iv.villages;
-        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, villages);
-        let capex = draw(&self.capex_per_kw_yuan, Per::Run, "capex_per_kw_yuan");
-        let yield_ = draw(&self.specific_yield_kwh_per_kw, Per::Year, "specific_yield_kwh_per_kw");
-        let d1 = draw(&self.first_year_degradation, Per::Run, "first_year_degradation");
-        let d = draw(&self.degradation_per_year, Per::Run, "degradation_per_year");
-        let self_use = draw(&self.self_use_share, Per::Run, "self_use_share");
-        let retail = draw(&self.retail_price_per_kwh, Per::Run, "retail_price_per_kwh");
-        let fit = draw(&self.feed_in_tariff_per_kwh, Per::Run, "feed_in_tariff_per_kwh");
-        let subsidy = draw(&self.subsidy_per_kwh, Per::Run, "subsidy_per_kwh");
-        let om = draw(&self.om_per_kw_per_year_yuan, Per::Run, "om_per_kw_per_year_yuan");
-        let inverter = draw(
-            &self.inverter_replacement_per_kw_yuan,
-            Per::Run,
-            "inverter_replacement_per_kw_yuan",
-        );
-
+        let draws = Draws::new(self, iv, ctx);
         let years = ctx.years;
         let cap = self.capacity_kw;
         // Simulated year of the build (may lie outside the horizon).
@@ -240,11 +226,8 @@ impl KindModel for PvLoan {
         let mut cash_for_debt = vec![0.0; years];
         let mut debt_service = vec![0.0; years];
         for slot in 0..villages.len() {
-            let cost = cap * capex.at(slot, capex_t);
-            let loan = LoanTerms {
-                principal_yuan: cost * self.loan_share,
-                ..self.loan
-            };
+            let cost = cap * draws.capex.at(slot, capex_t);
+            let loan = self.loan_of(cost);
             let schedule = loan.schedule();
             let grant = cost * self.grant_share;
             let equity = cost - loan.principal_yuan - grant;
@@ -271,29 +254,15 @@ impl KindModel for PvLoan {
                 debt_service[t] += pay.payment_yuan();
                 flows.add_cash(slot, t, -pay.payment_yuan());
                 let factor = match degradation {
-                    Some(f) => f * (1.0 - d.at(slot, t)),
+                    Some(f) => f * (1.0 - draws.d.at(slot, t)),
                     // First simulated operating year: the closed form.
-                    None => (1.0 - d1.at(slot, t)) * (1.0 - d.at(slot, t)).powi(k as i32),
+                    None => (1.0 - draws.d1.at(slot, t)) * (1.0 - draws.d.at(slot, t)).powi(k as i32),
                 };
                 degradation = Some(factor);
                 if !iv.active(year) {
                     continue;
                 }
-                let sun = self
-                    .sunshine
-                    .map_or(1.0, |(f, b)| (1.0 + b * ctx.factors[f][t]).max(0.0));
-                let output = cap * yield_.at(slot, t) * sun * factor;
-                let s = self_use.at(slot, t);
-                let sales = output * (s * retail.at(slot, t) + (1.0 - s) * fit.at(slot, t));
-                let subsidy_yuan = if k < i64::from(self.subsidy_years) {
-                    output * subsidy.at(slot, t)
-                } else {
-                    0.0
-                };
-                let mut costs = cap * om.at(slot, t);
-                if k + 1 == i64::from(self.inverter_replacement_year) {
-                    costs += cap * inverter.at(slot, t);
-                }
+                let (sales, subsidy_yuan, costs) = self.operating_year(&draws, ctx, slot, t, k, factor);
                 let ledger = &mut flows.ledger[t];
                 ledger.revenue_yuan += sales + subsidy_yuan;
                 ledger.public_money_yuan += subsidy_yuan;
@@ -306,24 +275,106 @@ impl KindModel for PvLoan {
         for t in 0..years {
             flows.ledger[t].dscr = finance::dscr(cash_for_debt[t], debt_service[t]);
         }
-        // Residual value: the station written off straight-line over its
-        // life, less the loan still owed at the end of the horizon.
-        let operated = years as i64 - build_t;
-        if build_t >= 0 && operated > 0 {
-            for slot in 0..villages.len() {
-                let cost = cap * capex.at(slot, capex_t);
-                let loan = LoanTerms {
-                    principal_yuan: cost * self.loan_share,
-                    ..self.loan
-                };
-                let owed = loan
-                    .schedule()
-                    .get(operated as usize - 1)
-                    .map_or(0.0, |y| y.balance_after_yuan);
-                let book = cost * (1.0 - operated as f64 / STATION_LIFE_YEARS).max(0.0);
-                flows.residual_value_yuan += book - owed;
-            }
+        flows.residual_value_yuan += self.residual_value(&draws, villages.len(), years, build_t);
+    }
+}
+
+/// One run's draws of a PV loan's uncertain parameters.
+struct Draws {
+    capex: Drawn,
+    yield_: Drawn,
+    d1: Drawn,
+    d: Drawn,
+    self_use: Drawn,
+    retail: Drawn,
+    fit: Drawn,
+    subsidy: Drawn,
+    om: Drawn,
+    inverter: Drawn,
+}
+
+impl Draws {
+    fn new(pv: &PvLoan, iv: &Intervention, ctx: &SimCtx) -> Draws {
+        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, &iv.villages);
+        Draws {
+            capex: draw(&pv.capex_per_kw_yuan, Per::Run, "capex_per_kw_yuan"),
+            yield_: draw(&pv.specific_yield_kwh_per_kw, Per::Year, "specific_yield_kwh_per_kw"),
+            d1: draw(&pv.first_year_degradation, Per::Run, "first_year_degradation"),
+            d: draw(&pv.degradation_per_year, Per::Run, "degradation_per_year"),
+            self_use: draw(&pv.self_use_share, Per::Run, "self_use_share"),
+            retail: draw(&pv.retail_price_per_kwh, Per::Run, "retail_price_per_kwh"),
+            fit: draw(&pv.feed_in_tariff_per_kwh, Per::Run, "feed_in_tariff_per_kwh"),
+            subsidy: draw(&pv.subsidy_per_kwh, Per::Run, "subsidy_per_kwh"),
+            om: draw(&pv.om_per_kw_per_year_yuan, Per::Run, "om_per_kw_per_year_yuan"),
+            inverter: draw(
+                &pv.inverter_replacement_per_kw_yuan,
+                Per::Run,
+                "inverter_replacement_per_kw_yuan",
+            ),
         }
+    }
+}
+
+impl PvLoan {
+    /// The loan of a station costing `cost` yuan.
+    fn loan_of(&self, cost: f64) -> LoanTerms {
+        LoanTerms {
+            principal_yuan: cost * self.loan_share,
+            ..self.loan
+        }
+    }
+
+    /// `(sales, subsidy, costs)` of slot `slot`'s station in simulated year
+    /// `t`, its 0-based operating year `k`, at degradation multiplier `factor`.
+    fn operating_year(
+        &self,
+        draws: &Draws,
+        ctx: &SimCtx,
+        slot: usize,
+        t: usize,
+        k: i64,
+        factor: f64,
+    ) -> (f64, f64, f64) {
+        let cap = self.capacity_kw;
+        let sun = self
+            .sunshine
+            .map_or(1.0, |(f, b)| (1.0 + b * ctx.factors[f][t]).max(0.0));
+        let output = cap * draws.yield_.at(slot, t) * sun * factor;
+        let s = draws.self_use.at(slot, t);
+        let sales = output * (s * draws.retail.at(slot, t) + (1.0 - s) * draws.fit.at(slot, t));
+        let subsidy_yuan = if k < i64::from(self.subsidy_years) {
+            output * draws.subsidy.at(slot, t)
+        } else {
+            0.0
+        };
+        let mut costs = cap * draws.om.at(slot, t);
+        if k + 1 == i64::from(self.inverter_replacement_year) {
+            costs += cap * draws.inverter.at(slot, t);
+        }
+        (sales, subsidy_yuan, costs)
+    }
+
+    /// Residual value: the stations written off straight-line over their
+    /// life, less the loans still owed at the end of the horizon; 0 for a
+    /// station built before the horizon or after it.
+    fn residual_value(&self, draws: &Draws, slots: usize, years: usize, build_t: i64) -> f64 {
+        let operated = years as i64 - build_t;
+        if build_t < 0 || operated <= 0 {
+            return 0.0;
+        }
+        let capex_t = build_t.clamp(0, years as i64 - 1) as usize;
+        let mut value = 0.0;
+        for slot in 0..slots {
+            let cost = self.capacity_kw * draws.capex.at(slot, capex_t);
+            let owed = self
+                .loan_of(cost)
+                .schedule()
+                .get(operated as usize - 1)
+                .map_or(0.0, |y| y.balance_after_yuan);
+            let book = cost * (1.0 - operated as f64 / STATION_LIFE_YEARS).max(0.0);
+            value += book - owed;
+        }
+        value
     }
 }
 
