@@ -139,8 +139,6 @@ impl KindModel for Capacity {
 mod tests {
     use crate::engine::intervention_flows;
     use crate::model::Kind;
-    use crate::scenario::parse;
-    use std::path::Path;
 
     const TEST: crate::model::testing::OneKind = crate::model::testing::OneKind {
         kind: "capacity",
@@ -205,25 +203,16 @@ mod tests {
 
     #[test]
     fn validation_errors_are_located() {
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(1, 2, 1, "target = \"profit\"\nuplift = 0.01"),
-            Path::new("."),
-        )
-        .unwrap_err();
+        let err = TEST.invalid(1, 2, 1, "target = \"profit\"\nuplift = 0.01");
         assert!(err.errors[0].to_string().contains("target"), "{}", err.plain());
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(1, 2, 1, "target = \"returns\"\nuplift = -2\ncost_per_year_yuan = -1"),
-            Path::new("."),
-        )
-        .unwrap_err()
-        .plain();
+        let err = TEST
+            .invalid(1, 2, 1, "target = \"returns\"\nuplift = -2\ncost_per_year_yuan = -1")
+            .plain();
         assert!(
             err.contains("interventions[0].uplift") && err.contains("interventions[0].cost_per_year_yuan"),
             "{err}"
         );
-        let err = parse("test.toml", &TEST.scenario(1, 2, 1, "uplift = 0.01"), Path::new(".")).unwrap_err();
+        let err = TEST.invalid(1, 2, 1, "uplift = 0.01");
         assert!(err.errors[0].to_string().contains("target"), "{}", err.plain());
     }
 
@@ -235,15 +224,7 @@ mod tests {
             50,
             "target = \"growth\"\nuplift = \"0% to 1%\"\ncost_per_year_yuan = 20000",
         );
-        let r = crate::engine::simulate(
-            &m,
-            crate::engine::RunOptions {
-                threads: 1,
-                ..Default::default()
-            },
-            &|_| {},
-        )
-        .unwrap();
+        let r = crate::model::testing::run(&m);
         assert_eq!(r.policies.len(), 2);
     }
 }

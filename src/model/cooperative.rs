@@ -435,15 +435,7 @@ dividend_share = 0.3
 guaranteed_dividend_rate = "5%"
 failure_hazard_per_year = 0.05"#,
         );
-        let r = crate::engine::simulate(
-            &m,
-            crate::engine::RunOptions {
-                threads: 1,
-                ..Default::default()
-            },
-            &|_| {},
-        )
-        .unwrap();
+        let r = crate::model::testing::run(&m);
         assert_eq!(r.policies.len(), 2);
         assert_eq!(r.runs, 50);
     }

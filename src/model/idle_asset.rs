@@ -459,7 +459,6 @@ impl KindModel for IdleAsset {
 mod tests {
     use super::*;
     use crate::engine::intervention_flows;
-    use crate::scenario::parse;
 
     fn scenario(villages: usize, years: usize, start_year: i32, kind_keys: &str) -> String {
         format!(
@@ -489,17 +488,7 @@ start_year = {start_year}
         )
     }
 
-    fn model(text: &str) -> crate::model::Model {
-        parse("test.toml", text, std::path::Path::new(".")).unwrap()
-    }
-
-    fn error(text: &str) -> String {
-        parse("test.toml", text, std::path::Path::new(".")).unwrap_err().errors[0].to_string()
-    }
-
-    fn close(a: f64, b: f64, tol: f64) -> bool {
-        (a - b).abs() <= tol
-    }
+    use crate::model::testing::{close, error, model};
 
     #[test]
     fn certain_lease_gives_the_exact_rent_stream() {

@@ -131,8 +131,6 @@ impl KindModel for ProjectService {
 #[cfg(test)]
 mod tests {
     use crate::engine::intervention_flows;
-    use crate::scenario::parse;
-    use std::path::Path;
 
     const TEST: crate::model::testing::OneKind = crate::model::testing::OneKind {
         kind: "project_service",
@@ -243,33 +241,23 @@ mod tests {
 
     #[test]
     fn validation_errors_are_located() {
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(
-                1,
-                2,
-                1,
-                "projects_per_year = 1\nproject_value_yuan = 100000\nservice_margin = 1.2",
-            ),
-            Path::new("."),
-        )
-        .unwrap_err();
+        let err = TEST.invalid(
+            1,
+            2,
+            1,
+            "projects_per_year = 1\nproject_value_yuan = 100000\nservice_margin = 1.2",
+        );
         let msg = err.errors[0].to_string();
         assert!(
             msg.contains("interventions[0].service_margin") && msg.contains("probability"),
             "{msg}"
         );
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(
+        let err = TEST.invalid(
                 1,
                 2,
                 1,
                 "projects_per_year = -1\nproject_value_yuan = 100000\nservice_margin = 0.1\neligible_share = { fixed = 0.5, per = \"year\" }",
-            ),
-            Path::new("."),
-        )
-        .unwrap_err()
+            )
         .plain();
         assert!(
             err.contains("interventions[0].eligible_share") && err.contains("once per run"),
@@ -281,15 +269,7 @@ mod tests {
     #[test]
     fn runs_through_the_engine() {
         let m = TEST.model(3, 4, 50, "projects_per_year = 0.3\nproject_value_yuan = \"30万 to 200万\"\nservice_margin = \"3% to 8%\"\neligible_share = 0.7");
-        let r = crate::engine::simulate(
-            &m,
-            crate::engine::RunOptions {
-                threads: 1,
-                ..Default::default()
-            },
-            &|_| {},
-        )
-        .unwrap();
+        let r = crate::model::testing::run(&m);
         assert_eq!(r.policies.len(), 2);
     }
 }

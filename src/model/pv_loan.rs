@@ -525,7 +525,6 @@ fn subsidy(check: &mut KindCheck, spec: &Spec) -> (Param, u32) {
 mod tests {
     use super::*;
     use crate::engine::intervention_flows;
-    use crate::scenario::parse;
 
     /// A scenario with `villages` identical villages, years 2021-2035 and
     /// the intervention keys `kind_keys`.
@@ -560,17 +559,7 @@ start_year = 2021
         )
     }
 
-    fn model(text: &str) -> crate::model::Model {
-        parse("test.toml", text, std::path::Path::new(".")).unwrap()
-    }
-
-    fn error(text: &str) -> String {
-        parse("test.toml", text, std::path::Path::new(".")).unwrap_err().errors[0].to_string()
-    }
-
-    fn close(a: f64, b: f64, tol: f64) -> bool {
-        (a - b).abs() <= tol
-    }
+    use crate::model::testing::{close, error, model};
 
     const BASE: &str = r#"
 capacity_kw = 1000

@@ -195,8 +195,6 @@ pub(crate) fn poisson(mu: f64, rng: &mut impl Rng) -> f64 {
 #[cfg(test)]
 mod tests {
     use crate::engine::intervention_flows;
-    use crate::scenario::parse;
-    use std::path::Path;
 
     const TEST: crate::model::testing::OneKind = crate::model::testing::OneKind {
         kind: "service_business",
@@ -310,61 +308,34 @@ mod tests {
 
     #[test]
     fn validation_errors_are_located() {
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(1, 2, 1, "demand = \"normal\"\nmean_quantity = 10\nunit_margin_yuan = 5"),
-            Path::new("."),
-        )
-        .unwrap_err();
+        let err = TEST.invalid(1, 2, 1, "demand = \"normal\"\nmean_quantity = 10\nunit_margin_yuan = 5");
         let msg = err.errors[0].to_string();
         assert!(
             msg.contains("interventions[0].quantity_sd") && msg.contains("needs"),
             "{msg}"
         );
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(1, 2, 1, "mean_quantity = 10\nquantity_sd = 3\nunit_margin_yuan = 5"),
-            Path::new("."),
-        )
-        .unwrap_err();
+        let err = TEST.invalid(1, 2, 1, "mean_quantity = 10\nquantity_sd = 3\nunit_margin_yuan = 5");
         assert!(err.errors[0].to_string().contains("only to demand"), "{}", err.plain());
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(1, 2, 1, "mean_quantity = -10\ncapacity = -1\nunit_margin_yuan = 5"),
-            Path::new("."),
-        )
-        .unwrap_err()
-        .plain();
+        let err = TEST
+            .invalid(1, 2, 1, "mean_quantity = -10\ncapacity = -1\nunit_margin_yuan = 5")
+            .plain();
         assert!(
             err.contains("interventions[0].mean_quantity") && err.contains("interventions[0].capacity"),
             "{err}"
         );
-        let err = parse(
-            "test.toml",
-            &TEST.scenario(
-                1,
-                2,
-                1,
-                "demand = \"gaussian\"\nmean_quantity = 10\nunit_margin_yuan = 5",
-            ),
-            Path::new("."),
-        )
-        .unwrap_err();
+        let err = TEST.invalid(
+            1,
+            2,
+            1,
+            "demand = \"gaussian\"\nmean_quantity = 10\nunit_margin_yuan = 5",
+        );
         assert!(err.errors[0].to_string().contains("demand"), "{}", err.plain());
     }
 
     #[test]
     fn runs_through_the_engine() {
         let m = TEST.model(3, 4, 50, "mean_quantity = \"50 to 150\"\nunit_margin_yuan = \"150 to 300\"\nquantity_growth = 0.05\nstart_up_cost_yuan = 20000");
-        let r = crate::engine::simulate(
-            &m,
-            crate::engine::RunOptions {
-                threads: 1,
-                ..Default::default()
-            },
-            &|_| {},
-        )
-        .unwrap();
+        let r = crate::model::testing::run(&m);
         assert_eq!(r.policies.len(), 2);
     }
 }

@@ -23,9 +23,45 @@ impl OneKind<'_> {
         )
     }
 
+    /// The errors of the scenario; panics if it is valid.
+    pub fn invalid(&self, villages: usize, years: usize, runs: u64, own: &str) -> crate::scenario::InvalidScenario {
+        let text = self.scenario(villages, years, runs, own);
+        match crate::scenario::parse("test.toml", &text, Path::new(".")) {
+            Ok(_) => panic!("the scenario is valid:\n{text}"),
+            Err(e) => e,
+        }
+    }
+
     /// The validated model; panics with the errors if the scenario is invalid.
     pub fn model(&self, villages: usize, years: usize, runs: u64, own: &str) -> Model {
         let text = self.scenario(villages, years, runs, own);
         crate::scenario::parse("test.toml", &text, Path::new(".")).unwrap_or_else(|e| panic!("{}", e.plain()))
     }
+}
+
+/// The validated model of a whole scenario text; panics if it is invalid.
+pub(crate) fn model(text: &str) -> Model {
+    crate::scenario::parse("test.toml", text, Path::new(".")).unwrap_or_else(|e| panic!("{}", e.plain()))
+}
+
+/// The first error of an invalid scenario text.
+pub(crate) fn error(text: &str) -> String {
+    match crate::scenario::parse("test.toml", text, Path::new(".")) {
+        Ok(_) => panic!("the scenario is valid"),
+        Err(e) => e.errors[0].to_string(),
+    }
+}
+
+/// Whether `a` and `b` differ by at most `tol`.
+pub(crate) fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+/// The results of `model` on one thread.
+pub(crate) fn run(model: &Model) -> crate::summary::results::Results {
+    let options = crate::engine::RunOptions {
+        threads: 1,
+        ..Default::default()
+    };
+    crate::engine::simulate(model, options, &|_| {}).unwrap()
 }
