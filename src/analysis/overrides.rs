@@ -25,7 +25,7 @@ use serde::Deserialize;
 use toml_edit::{DocumentMut, Item, Value};
 
 use super::AnalysisError;
-use crate::model::param::Param;
+use crate::model::param::{Param, DISTRIBUTION_KEYS};
 use crate::model::units::{parse_number, parse_range};
 
 /// One step of a path: a key or a position in an array.
@@ -317,18 +317,6 @@ fn item_at_mut<'a>(doc: &'a mut DocumentMut, steps: &[Step]) -> Option<&'a mut I
     Some(node)
 }
 
-/// The distribution keys of a parameter table.
-pub const DISTRIBUTION_KEYS: [&str; 8] = [
-    "uniform",
-    "normal",
-    "lognormal",
-    "triangular",
-    "pert",
-    "beta",
-    "discrete",
-    "range",
-];
-
 /// Applies `overrides` to `doc`, in order.
 pub fn apply_to(doc: &mut DocumentMut, overrides: &[Override]) -> Result<(), AnalysisError> {
     for o in overrides {
@@ -420,7 +408,7 @@ const SKIP_KEYS: [&str; 12] = [
 
 /// Every uncertain value in `[[villages]]` and `[[interventions]]` entries
 /// (village CSV files are not searched): distribution tables (a key among
-/// [`DISTRIBUTION_KEYS`]) and range strings (`"A to B"`, `"A ~ B"`,
+/// [`DISTRIBUTION_KEYS`](crate::model::param::DISTRIBUTION_KEYS)) and range strings (`"A to B"`, `"A ~ B"`,
 /// `"A 至 B"`), in file order.
 pub fn uncertain_inputs(text: &str) -> Result<Vec<UncertainInput>, AnalysisError> {
     let doc: DocumentMut = text

@@ -339,6 +339,10 @@ pub const PARAM_KEYS: [&str; 13] = [
     "(one distribution plus optional min, max, per)",
 ];
 
+/// The keys of a parameter table that name a distribution: [`PARAM_KEYS`]
+/// from `uniform` to `range`.
+pub const DISTRIBUTION_KEYS: &[&str] = PARAM_KEYS.split_at(1).1.split_at(8).0;
+
 fn range_dist(text: &str) -> Result<Dist, String> {
     let Some(r) = parse_range(text)? else {
         return parse_number(text).map(Dist::Fixed);
@@ -606,6 +610,23 @@ fn unknown_key_message(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distribution_keys_are_the_distributions_of_param_keys() {
+        assert_eq!(
+            DISTRIBUTION_KEYS,
+            [
+                "uniform",
+                "normal",
+                "lognormal",
+                "triangular",
+                "pert",
+                "beta",
+                "discrete",
+                "range"
+            ]
+        );
+    }
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 

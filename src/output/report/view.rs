@@ -270,28 +270,15 @@ fn policy_sentences(r: &Results, p: &PolicyResults, lang: Lang) -> Option<String
     let last = p.years.last()?;
     let mi = &last.mean_income_yuan;
     let bf = &last.below_floor;
+    let (year, odds) = (r.final_year, odds(lang, p_all(p), r.runs));
+    let (mean, p5, p95) = (money(lang, mi.mean), money(lang, mi.p5), money(lang, mi.p95));
+    let (below, below_lo, below_hi) = (bf.mean, bf.p5.round(), bf.p95.round());
     let mut s = match lang {
         Lang::En => format!(
-            "every village at the floor by {} {}. Mean village income {} (90% of runs: {} to {}); {:.1} villages below the floor on average ({} to {}).",
-            r.final_year,
-            odds(lang, p_all(p), r.runs),
-            money(lang, mi.mean),
-            money(lang, mi.p5),
-            money(lang, mi.p95),
-            bf.mean,
-            bf.p5.round(),
-            bf.p95.round()
+            "every village at the floor by {year} {odds}. Mean village income {mean} (90% of runs: {p5} to {p95}); {below:.1} villages below the floor on average ({below_lo} to {below_hi})."
         ),
         Lang::Zh => format!(
-            "{}到{}年所有村均达到底线。村均收入 {}（90% 的模拟在 {} 至 {} 之间）；低于底线的村平均 {:.1} 个（{} 至 {} 个）。",
-            odds(lang, p_all(p), r.runs),
-            r.final_year,
-            money(lang, mi.mean),
-            money(lang, mi.p5),
-            money(lang, mi.p95),
-            bf.mean,
-            bf.p5.round(),
-            bf.p95.round()
+            "{odds}到{year}年所有村均达到底线。村均收入 {mean}（90% 的模拟在 {p5} 至 {p95} 之间）；低于底线的村平均 {below:.1} 个（{below_lo} 至 {below_hi} 个）。"
         ),
     };
     if let Some(c) = r
