@@ -11,10 +11,8 @@
 //! `villages.weak.growth`).
 //!
 //! **Tornado (swing).** For each input, its P10 and P90 are computed from its
-//! distribution and clamp (closed form for uniform, normal, lognormal,
-//! triangular and discrete; for pert and beta the empirical quantile of
-//! [`QUANTILE_DRAWS`] draws from a fixed seed, so results are
-//! deterministic). The scenario is simulated with the input fixed at its P10
+//! distribution and clamp, in closed form ([`Param::quantile`]; beta and
+//! PERT through `statrs`' inverse incomplete beta function). The scenario is simulated with the input fixed at its P10
 //! (`{ fixed = P10 }`, keeping its `min`/`max` clamp), then at its P90, every
 //! other input as in the file, all on the same seed and runs; the swing is
 //! `|median(P90) - median(P10)|`. Inputs are ranked by swing. Medians come
@@ -53,7 +51,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::overrides::{uncertain_inputs, NewValue, Override, UncertainInput};
 use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
-use crate::model::param::{Dist, Param, Per};
+use crate::model::param::{Param, Per};
 use crate::model::Model;
 use crate::output::{OutputError, Staging};
 use crate::summary::results::Stat;
@@ -62,9 +60,6 @@ use crate::summary::results::Stat;
 pub const DEFAULT_SAMPLES: usize = 40;
 /// Most design points: each is a whole simulation.
 pub const MAX_SAMPLES: usize = 10_000;
-/// Draws for an empirical quantile (pert, beta).
-pub const QUANTILE_DRAWS: usize = 20_000;
-const QUANTILE_SEED: u64 = 0x7157_a11e;
 const DESIGN_SEED: u64 = 0x1a71_2c0b;
 
 /// What to analyse.
@@ -119,128 +114,6 @@ pub struct SensitivityResult {
     pub baseline_median: f64,
     /// Sorted by swing, largest first.
     pub inputs: Vec<InputResult>,
-}
-
-/// Quantiles of an uncertain input (after its clamp).
-pub struct Quantiles {
-    param: Param,
-    sorted: Option<Vec<f64>>,
-}
-
-impl Quantiles {
-    pub fn new(param: &Param) -> Quantiles {
-        let sorted = matches!(param.dist, Dist::Pert { .. } | Dist::Beta { .. }).then(|| {
-            let mut rng = ChaCha8Rng::seed_from_u64(QUANTILE_SEED);
-            let unclamped = Param {
-                min: None,
-                max: None,
-                ..param.clone()
-            };
-            let mut xs: Vec<f64> = (0..QUANTILE_DRAWS).map(|_| unclamped.sample(&mut rng)).collect();
-            xs.sort_by(f64::total_cmp);
-            xs
-        });
-        Quantiles {
-            param: param.clone(),
-            sorted,
-        }
-    }
-
-    /// The value below which a share `q` (0 < q < 1) of draws falls.
-    pub fn at(&self, q: f64) -> f64 {
-        let x = match (&self.param.dist, &self.sorted) {
-            (_, Some(xs)) => {
-                let i = ((q * xs.len() as f64).ceil() as usize).clamp(1, xs.len()) - 1;
-                xs[i]
-            }
-            (Dist::Fixed(x), _) => *x,
-            (Dist::Uniform { min, max }, _) => min + (max - min) * q,
-            (Dist::Normal { mean, sd }, _) => mean + sd * inverse_normal(q),
-            (Dist::LogNormal { mu, sigma }, _) => (mu + sigma * inverse_normal(q)).exp(),
-            (Dist::Triangular { min, mode, max }, _) => {
-                let (a, c, b) = (*min, *mode, *max);
-                if b <= a {
-                    a
-                } else if q < (c - a) / (b - a) {
-                    a + (q * (b - a) * (c - a)).sqrt()
-                } else {
-                    b - ((1.0 - q) * (b - a) * (b - c)).sqrt()
-                }
-            }
-            (Dist::Discrete { values, cumulative }, _) => {
-                let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(values.len());
-                let mut previous = 0.0;
-                for (v, c) in values.iter().zip(cumulative) {
-                    pairs.push((*v, c - previous));
-                    previous = *c;
-                }
-                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
-                let mut acc = 0.0;
-                pairs
-                    .iter()
-                    .find(|(_, w)| {
-                        acc += w;
-                        acc >= q - 1e-12
-                    })
-                    .or(pairs.last())
-                    .map_or(0.0, |p| p.0)
-            }
-            // Pert and beta always have a sample.
-            (Dist::Pert { mode, .. }, None) => *mode,
-            (Dist::Beta { low, high, .. }, None) => 0.5 * (low + high),
-        };
-        let x = self.param.min.map_or(x, |lo| x.max(lo));
-        self.param.max.map_or(x, |hi| x.min(hi))
-    }
-}
-
-/// The standard normal quantile (Acklam's rational approximation, relative
-/// error below 1.2e-9).
-pub fn inverse_normal(p: f64) -> f64 {
-    const A: [f64; 6] = [
-        -3.969_683_028_665_376e1,
-        2.209_460_984_245_205e2,
-        -2.759_285_104_469_687e2,
-        1.383_577_518_672_69e2,
-        -3.066_479_806_614_716e1,
-        2.506_628_277_459_239,
-    ];
-    const B: [f64; 5] = [
-        -5.447_609_879_822_406e1,
-        1.615_858_368_580_409e2,
-        -1.556_989_798_598_866e2,
-        6.680_131_188_771_972e1,
-        -1.328_068_155_288_572e1,
-    ];
-    const C: [f64; 6] = [
-        -7.784_894_002_430_293e-3,
-        -3.223_964_580_411_365e-1,
-        -2.400_758_277_161_838,
-        -2.549_732_539_343_734,
-        4.374_664_141_464_968,
-        2.938_163_982_698_783,
-    ];
-    const D: [f64; 4] = [
-        7.784_695_709_041_462e-3,
-        3.224_671_290_700_398e-1,
-        2.445_134_137_142_996,
-        3.754_408_661_907_416,
-    ];
-    let p = p.clamp(1e-300, 1.0 - 1e-16);
-    let tail = |q: f64| {
-        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
-            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
-    };
-    if p < 0.02425 {
-        tail((-2.0 * p.ln()).sqrt())
-    } else if p > 1.0 - 0.02425 {
-        -tail((-2.0 * (1.0 - p).ln()).sqrt())
-    } else {
-        let q = p - 0.5;
-        let r = q * q;
-        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
-            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
-    }
 }
 
 /// Spearman's rank correlation (average ranks for ties); None when either
@@ -355,7 +228,7 @@ pub fn run(
         scenario,
         settings,
         inputs: &inputs,
-        quantiles: inputs.iter().map(|i| Quantiles::new(&i.param)).collect(),
+        quantiles: inputs.iter().map(|i| i.param.clone()).collect(),
         policy,
         done,
     };
@@ -387,7 +260,8 @@ struct Design<'a> {
     scenario: &'a Scenario,
     settings: &'a Settings,
     inputs: &'a [UncertainInput],
-    quantiles: Vec<Quantiles>,
+    /// Each input's parameter, whose quantiles the design takes.
+    quantiles: Vec<Param>,
     policy: usize,
     done: &'a (dyn Fn() + Sync),
 }
@@ -409,7 +283,7 @@ impl Design<'_> {
         for (i, input) in self.inputs.iter().enumerate() {
             let mut at = [(0.0, 0.0, 0.0); 2];
             for (k, q) in [0.1, 0.9].into_iter().enumerate() {
-                let (outcome, used) = self.outcome(&[(i, self.quantiles[i].at(q))])?;
+                let (outcome, used) = self.outcome(&[(i, self.quantiles[i].quantile(q))])?;
                 at[k] = (used[0], outcome.p50, outcome.mean);
             }
             results.push(InputResult {
@@ -450,7 +324,7 @@ impl Design<'_> {
                 .iter()
                 .zip(&self.quantiles)
                 .enumerate()
-                .map(|(i, (stratum, q))| (i, q.at((stratum[point] as f64 + 0.5) / k as f64)))
+                .map(|(i, (stratum, q))| (i, q.quantile((stratum[point] as f64 + 0.5) / k as f64)))
                 .collect();
             let (outcome, used) = self.outcome(&fixed)?;
             outcomes.push(outcome.p50);
@@ -611,48 +485,6 @@ pub fn table(result: &SensitivityResult) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normal_quantiles() {
-        assert!((inverse_normal(0.95) - 1.644_853_626_951_472).abs() < 1e-8);
-        assert!((inverse_normal(0.1) + 1.281_551_565_544_6).abs() < 1e-8);
-        assert!((inverse_normal(0.001) + 3.090_232_306_167_8).abs() < 1e-8);
-        assert_eq!(inverse_normal(0.5), 0.0);
-    }
-
-    #[test]
-    fn quantiles_of_each_distribution() {
-        let p = |dist| Param {
-            dist,
-            min: None,
-            max: None,
-            per: None,
-        };
-        let u = Quantiles::new(&p(Dist::Uniform { min: 0.0, max: 10.0 }));
-        assert_eq!(u.at(0.1), 1.0);
-        let t = Quantiles::new(&p(Dist::Triangular {
-            min: 0.0,
-            mode: 0.0,
-            max: 1.0,
-        }));
-        // F(x) = 1 - (1 - x)^2.
-        assert!((t.at(0.19) - 0.1).abs() < 1e-12);
-        let d = Quantiles::new(&p(Dist::Discrete {
-            values: vec![3.0, 1.0],
-            cumulative: vec![0.5, 1.0],
-        }));
-        assert_eq!((d.at(0.1), d.at(0.9)), (1.0, 3.0));
-        let b = Quantiles::new(&p(Dist::Beta {
-            alpha: 1.0,
-            beta: 1.0,
-            low: 0.0,
-            high: 1.0,
-        }));
-        assert!((b.at(0.9) - 0.9).abs() < 0.01);
-        let mut clamped = p(Dist::Normal { mean: 0.0, sd: 1.0 });
-        clamped.min = Some(-1.0);
-        assert_eq!(Quantiles::new(&clamped).at(0.1), -1.0);
-    }
 
     #[test]
     fn spearman_ranks() {

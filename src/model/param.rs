@@ -97,6 +97,9 @@ pub enum Dist {
     },
 }
 
+mod quantile;
+pub use quantile::standard_normal_quantile;
+
 /// An uncertain parameter: a distribution, an optional clamp, and how often
 /// it is drawn (`None`: the parameter's documented default).
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,221 @@
+//! Quantiles and the mean of an uncertain parameter, in closed form.
+//!
+//! The normal, lognormal, beta and PERT quantile functions come from
+//! `statrs` (the inverse of the regularised incomplete beta function for
+//! beta and PERT); uniform, triangular and discrete are inverted by hand,
+//! as they are one line each. A PERT on `[min, max]` with mode `m` is the
+//! beta with `alpha = 1 + 4 (m - min) / (max - min)`,
+//! `beta = 1 + 4 (max - m) / (max - min)` scaled to `[min, max]`, as
+//! `rand_distr::Pert` draws it.
+//!
+//! Both apply the parameter's clamp: a draw below `min` is `min`, so the
+//! quantile is clamped. The mean is the distribution's mean moved into the
+//! clamp (not the mean of the clamped draws; the two differ only when the
+//! clamp cuts into the distribution).
+
+use statrs::distribution::{Beta, ContinuousCDF, Normal};
+
+use super::{Dist, Param};
+
+/// The standard normal quantile.
+///
+/// # Examples
+///
+/// ```
+/// let z = villagesim::model::param::standard_normal_quantile(0.975);
+/// assert!((z - 1.959_963_984_540_054).abs() < 1e-12);
+/// ```
+pub fn standard_normal_quantile(p: f64) -> f64 {
+    Normal::standard().inverse_cdf(p.clamp(0.0, 1.0))
+}
+
+/// The quantile `q` of a beta(`alpha`, `beta`) on [0, 1]; 0.5 when the
+/// shape is not valid (both must be above 0).
+fn beta_quantile(alpha: f64, beta: f64, q: f64) -> f64 {
+    Beta::new(alpha, beta).map_or(0.5, |b| b.inverse_cdf(q.clamp(0.0, 1.0)))
+}
+
+/// The PERT on `[min, max]` with mode `mode`, as a beta's `(alpha, beta)`.
+fn pert_shape(min: f64, mode: f64, max: f64) -> (f64, f64) {
+    let range = max - min;
+    (1.0 + 4.0 * (mode - min) / range, 1.0 + 4.0 * (max - mode) / range)
+}
+
+impl Param {
+    /// The value below which a share `q` (0 to 1) of draws falls, after the
+    /// clamp.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use villagesim::model::param::{Dist, Param};
+    /// let p = Param { dist: Dist::Uniform { min: 0.0, max: 10.0 }, min: None, max: None, per: None };
+    /// assert_eq!(p.quantile(0.1), 1.0);
+    /// ```
+    pub fn quantile(&self, q: f64) -> f64 {
+        let x = match &self.dist {
+            Dist::Fixed(x) => *x,
+            Dist::Uniform { min, max } => min + (max - min) * q,
+            Dist::Normal { mean, sd } if *sd == 0.0 => *mean,
+            Dist::Normal { mean, sd } => mean + sd * standard_normal_quantile(q),
+            Dist::LogNormal { mu, sigma } => (mu + sigma * standard_normal_quantile(q)).exp(),
+            Dist::Triangular { min, mode, max } => {
+                let (a, c, b) = (*min, *mode, *max);
+                if b <= a {
+                    a
+                } else if q < (c - a) / (b - a) {
+                    a + (q * (b - a) * (c - a)).sqrt()
+                } else {
+                    b - ((1.0 - q) * (b - a) * (b - c)).sqrt()
+                }
+            }
+            Dist::Pert { min, mode, max } => {
+                if max <= min {
+                    *min
+                } else {
+                    let (a, b) = pert_shape(*min, *mode, *max);
+                    min + (max - min) * beta_quantile(a, b, q)
+                }
+            }
+            Dist::Beta { alpha, beta, low, high } => low + (high - low) * beta_quantile(*alpha, *beta, q),
+            Dist::Discrete { values, cumulative } => discrete_quantile(values, cumulative, q),
+        };
+        self.clamp(x)
+    }
+
+    /// The median, after the clamp.
+    pub fn median(&self) -> f64 {
+        self.quantile(0.5)
+    }
+
+    /// The mean of the distribution, moved into the clamp: what `--central`
+    /// fixes a parameter at (a lognormal's mean is `exp(mu + sigma^2 / 2)`,
+    /// above its median `exp(mu)`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use villagesim::model::param::{Dist, Param};
+    /// let p = Param { dist: Dist::LogNormal { mu: 0.0, sigma: 1.0 }, min: None, max: None, per: None };
+    /// assert!((p.mean() - 0.5f64.exp()).abs() < 1e-15);
+    /// ```
+    pub fn mean(&self) -> f64 {
+        let x = match &self.dist {
+            Dist::Fixed(x) => *x,
+            Dist::Uniform { min, max } => 0.5 * (min + max),
+            Dist::Normal { mean, .. } => *mean,
+            Dist::LogNormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
+            Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
+            Dist::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
+            Dist::Beta { alpha, beta, low, high } => low + (high - low) * alpha / (alpha + beta),
+            Dist::Discrete { values, cumulative } => {
+                let mut previous = 0.0;
+                values
+                    .iter()
+                    .zip(cumulative)
+                    .map(|(v, c)| {
+                        let w = c - previous;
+                        previous = *c;
+                        v * w
+                    })
+                    .sum()
+            }
+        };
+        self.clamp(x)
+    }
+}
+
+/// The smallest value whose cumulative weight reaches `q`.
+fn discrete_quantile(values: &[f64], cumulative: &[f64], q: f64) -> f64 {
+    let mut pairs: Vec<(f64, f64)> = Vec::with_capacity(values.len());
+    let mut previous = 0.0;
+    for (v, c) in values.iter().zip(cumulative) {
+        pairs.push((*v, c - previous));
+        previous = *c;
+    }
+    pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut acc = 0.0;
+    pairs
+        .iter()
+        .find(|(_, w)| {
+            acc += w;
+            acc >= q - 1e-12
+        })
+        .or(pairs.last())
+        .map_or(0.0, |p| p.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(dist: Dist) -> Param {
+        Param {
+            dist,
+            min: None,
+            max: None,
+            per: None,
+        }
+    }
+
+    #[test]
+    fn normal_quantiles() {
+        assert!((standard_normal_quantile(0.95) - 1.644_853_626_951_472).abs() < 1e-12);
+        assert!((standard_normal_quantile(0.1) + 1.281_551_565_544_6).abs() < 1e-12);
+        assert!((standard_normal_quantile(0.001) + 3.090_232_306_167_8).abs() < 1e-12);
+        assert_eq!(standard_normal_quantile(0.5), 0.0);
+    }
+
+    #[test]
+    fn quantiles_of_each_distribution() {
+        assert_eq!(p(Dist::Uniform { min: 0.0, max: 10.0 }).quantile(0.1), 1.0);
+        // F(x) = 1 - (1 - x)^2.
+        let t = p(Dist::Triangular {
+            min: 0.0,
+            mode: 0.0,
+            max: 1.0,
+        });
+        assert!((t.quantile(0.19) - 0.1).abs() < 1e-12);
+        let d = p(Dist::Discrete {
+            values: vec![3.0, 1.0],
+            cumulative: vec![0.5, 1.0],
+        });
+        assert_eq!((d.quantile(0.1), d.quantile(0.9)), (1.0, 3.0));
+        // beta(1, 1) is uniform; beta(2, 1) has F(x) = x^2.
+        let b = |alpha, beta| {
+            p(Dist::Beta {
+                alpha,
+                beta,
+                low: 0.0,
+                high: 10.0,
+            })
+        };
+        assert!((b(1.0, 1.0).quantile(0.9) - 9.0).abs() < 1e-9);
+        assert!((b(2.0, 1.0).quantile(0.25) - 5.0).abs() < 1e-9);
+        // A PERT with its mode in the middle is beta(3, 3), symmetric.
+        let pert = p(Dist::Pert {
+            min: 0.0,
+            mode: 5.0,
+            max: 10.0,
+        });
+        assert!((pert.median() - 5.0).abs() < 1e-9);
+        // beta(3, 3): F(x) = 10x^3 - 15x^4 + 6x^5; F(0.2) = 0.05792.
+        assert!((pert.quantile(0.05792) - 2.0).abs() < 1e-6);
+        let mut clamped = p(Dist::Normal { mean: 0.0, sd: 1.0 });
+        clamped.min = Some(-1.0);
+        assert_eq!(clamped.quantile(0.1), -1.0);
+    }
+
+    #[test]
+    fn the_mean_of_a_lognormal_is_above_its_median() {
+        // mean 500,000 and sd 300,000: sigma^2 = ln(1 + 0.36).
+        let sigma2 = (1.36f64).ln();
+        let mu = 500_000f64.ln() - 0.5 * sigma2;
+        let l = p(Dist::LogNormal {
+            mu,
+            sigma: sigma2.sqrt(),
+        });
+        assert!((l.mean() - 500_000.0).abs() < 1e-6);
+        assert!((l.median() - 500_000.0 / 1.36f64.sqrt()).abs() < 1e-6);
+    }
+}
