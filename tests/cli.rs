@@ -195,3 +195,31 @@ fn compare_several_files_over_the_same_villages() {
         .failure()
         .stderr(contains("differ in their villages"));
 }
+
+/// `--central` fixes every uncertain value at its mean (the expected
+/// income), `--central=median` at its median: for a lognormal income with
+/// mean 500,000 and sd 300,000 the median is 500,000 / sqrt(1.36).
+#[test]
+fn central_is_the_mean_unless_the_median_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}[[villages]]\nid = \"a\"\noperating_income = {{ lognormal = {{ mean = 500000, sd = 300000 }} }}\ngrowth = 0\n",
+        common::header(1, 5)
+    );
+    common::write(dir.path(), "c.toml", &text);
+    let income = |flag: &str, out: &str| {
+        villagesim(dir.path())
+            .args(["run", "c.toml", flag, "--out", out, "--quiet"])
+            .assert()
+            .success();
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join(out).join("summary.json")).unwrap()).unwrap();
+        summary["policies"][0]["mean_village_income_yuan"]["mean"]
+            .as_f64()
+            .unwrap()
+    };
+    let mean = income("--central", "mean");
+    let median = income("--central=median", "median");
+    assert!((mean - 500_000.0).abs() < 1e-6, "{mean}");
+    assert!((median - 500_000.0 / 1.36f64.sqrt()).abs() < 1e-6, "{median}");
+}

@@ -13,7 +13,7 @@ fn wuxing(central: bool, runs: u64) -> (Model, Results) {
     let mut model = load_with(
         &path,
         ReadOptions {
-            central_values: central,
+            central: central.then_some(villagesim::scenario::Central::Mean),
         },
     )
     .expect("the scenario is valid");

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use villagesim::analysis::Settings;
 use villagesim::format::Lang;
+use villagesim::scenario::Central;
 
 /// `--lang`: the language of the charts and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -20,6 +21,22 @@ impl From<LangArg> for Lang {
         match lang {
             LangArg::En => Lang::En,
             LangArg::Zh => Lang::Zh,
+        }
+    }
+}
+
+/// `--central`: the value that stands for an uncertain parameter.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CentralArg {
+    Mean,
+    Median,
+}
+
+impl From<CentralArg> for Central {
+    fn from(central: CentralArg) -> Central {
+        match central {
+            CentralArg::Mean => Central::Mean,
+            CentralArg::Median => Central::Median,
         }
     }
 }
@@ -42,10 +59,11 @@ pub struct RunFlags {
     /// No progress bar and no summary on standard output.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Switch uncertainty off: every uncertain parameter at its central
-    /// value (random events such as vacancies or defaults stay random).
-    #[arg(long)]
-    pub central: bool,
+    /// Switch uncertainty off: every uncertain parameter at its mean, or
+    /// with `--central=median` at its median (random events such as
+    /// vacancies or defaults stay random).
+    #[arg(long, value_enum, num_args = 0..=1, require_equals = true, default_missing_value = "mean")]
+    pub central: Option<CentralArg>,
     /// Language of the charts and reports.
     #[arg(long, value_enum, default_value_t = LangArg::En)]
     pub lang: LangArg,

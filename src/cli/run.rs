@@ -20,7 +20,7 @@ use super::CliError;
 /// `villagesim run`.
 pub fn run(file: &Path, flags: &RunFlags) -> Result<(), CliError> {
     let read = ReadOptions {
-        central_values: flags.central,
+        central: flags.central.map(Into::into),
     };
     let (model, digest) = load(file, read, flags.runs, flags.seed)?;
     let options = RunOptions {
@@ -38,7 +38,7 @@ pub fn compare(files: &[PathBuf], reference: &str, flags: &RunFlags) -> Result<(
     for file in files {
         let label = file.file_stem().unwrap_or_default().to_string_lossy().into_owned();
         let read = ReadOptions {
-            central_values: flags.central,
+            central: flags.central.map(Into::into),
         };
         let (model, digest) = load(file, read, flags.runs, flags.seed)?;
         models.push((label, model));

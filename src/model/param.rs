@@ -161,8 +161,10 @@ impl Param {
         self.clamp(x)
     }
 
-    /// A central value (mean, median or mode) used to rank villages and to
-    /// check that a parameter sits inside its domain.
+    /// The value that ranks villages (selectors, the weakest-first
+    /// allocation of a support fund) and is checked against a domain: the
+    /// median for a lognormal, the mean otherwise. `--central` fixes a
+    /// parameter at its [`Param::mean`] (or [`Param::median`]) instead.
     pub fn central(&self) -> f64 {
         let x = match &self.dist {
             Dist::Fixed(x) => *x,

@@ -14,4 +14,4 @@ pub mod schema;
 pub mod villages_csv;
 
 pub use error::{InvalidScenario, ScenarioError};
-pub use read::{load, load_with, parse, parse_bytes, parse_with, read_source, slug, LoadError, ReadOptions};
+pub use read::{load, load_with, parse, parse_bytes, parse_with, read_source, slug, Central, LoadError, ReadOptions};

@@ -128,14 +128,26 @@ pub(crate) fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Box<Scena
     })
 }
 
+/// Which value of an uncertain parameter stands for it when uncertainty is
+/// switched off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Central {
+    /// The distribution's mean ([`Param::mean`]): expected incomes stay
+    /// expected incomes (a lognormal's mean is above its median).
+    Mean,
+    /// The median ([`Param::median`]): the value a draw is as likely to
+    /// fall below as above.
+    Median,
+}
+
 /// Options for reading a scenario.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
-    /// Replace every uncertain parameter by its central value
-    /// ([`Param::central`]): the scenario "with its uncertainty switched
-    /// off". Random events (tenants leaving, defaults, Poisson counts) stay
-    /// random; their probabilities become fixed.
-    pub central_values: bool,
+    /// Replace every uncertain parameter by its mean or median: the
+    /// scenario "with its uncertainty switched off". Random events (tenants
+    /// leaving, defaults, Poisson counts) stay random; their probabilities
+    /// become fixed. `None`: uncertainty on.
+    pub central: Option<Central>,
 }
 
 /// Reads and validates the scenario at `path` with `options`.
@@ -298,13 +310,17 @@ impl Checker<'_> {
     }
 
     /// Checks an uncertain parameter against its domain; with
-    /// [`ReadOptions::central_values`], its central value is checked and
-    /// returned (with its clamp and level).
+    /// [`ReadOptions::central`], its mean or median is checked and returned
+    /// (with its clamp and level).
     fn param(&mut self, path: &str, param: &Param, domain: Domain) -> Param {
         let centred;
-        let param = if self.options.central_values {
+        let param = if let Some(central) = self.options.central {
+            let value = match central {
+                Central::Mean => param.mean(),
+                Central::Median => param.median(),
+            };
             centred = Param {
-                dist: Dist::Fixed(param.central()),
+                dist: Dist::Fixed(value),
                 ..param.clone()
             };
             &centred
@@ -545,28 +561,34 @@ mod tests {
         assert!(!slug("a/b\\c").contains('/'));
     }
 
-    /// `central_values` is an argument of each read: two threads reading
-    /// with different options do not see each other's.
+    /// `central` is an argument of each read: two threads reading with
+    /// different options do not see each other's.
     #[test]
     fn central_values_are_per_read() {
         let text = "[scenario]\nname = \"t\"\nstart_year = 2025\nyears = 2\n[targets]\nfloor = \"50万\"\n\
                     [[villages]]\nid = \"a\"\noperating_income = \"10万 to 40万\"\n";
-        let read = |central_values: bool| {
+        let read = |central: Option<Central>| {
             std::thread::spawn(move || {
                 (0..50)
                     .map(|_| {
-                        let model = parse_with("t.toml", text, Path::new("."), ReadOptions { central_values }).unwrap();
+                        let model = parse_with("t.toml", text, Path::new("."), ReadOptions { central }).unwrap();
                         model.villages[0].operating_income.clone()
                     })
                     .collect::<Vec<Param>>()
             })
         };
-        let (central, uncertain) = (read(true), read(false));
-        let (central, uncertain) = (central.join().unwrap(), uncertain.join().unwrap());
+        let (mean, median, uncertain) = (read(Some(Central::Mean)), read(Some(Central::Median)), read(None));
+        let (mean, median, uncertain) = (mean.join().unwrap(), median.join().unwrap(), uncertain.join().unwrap());
+        // "10万 to 40万" is the lognormal with P5 = 100,000 and P95 = 400,000.
         let middle = (100_000.0f64 * 400_000.0).sqrt();
-        assert!(central
+        let sigma = (4.0f64).ln() / (2.0 * crate::model::units::Z_95);
+        assert!(median
             .iter()
             .all(|p| p.as_fixed().is_some_and(|x| (x - middle).abs() < 1e-6)));
+        let expected = middle * (0.5 * sigma * sigma).exp();
+        assert!(mean
+            .iter()
+            .all(|p| p.as_fixed().is_some_and(|x| (x - expected).abs() < 1e-6)));
         assert!(uncertain.iter().all(|p| matches!(p.dist, Dist::LogNormal { .. })));
     }
 }
