@@ -4,15 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 use super::sensitivity::{short_number, SensitivityResult};
 use super::sweep::{self, SweepResult};
 use crate::charts::{
-    band, chart_axis, dashed, draw_header, ensure_fonts, policy_color, text_width, value_range, y_label_area,
-    DrawResult, GlyphText, Labels, LegendItem, MoneyUnit, Swatch, Typo, AXIS, AXIS_TITLE_PX, BAND_OUTER_ALPHA, GRID,
+    band, build_plot, chart_axis, dashed, draw_header, ensure_fonts, item, mesh, policy_color, text_width, value_range,
+    y_label_area, Area, DrawResult, Frame, GlyphText, Labels, MoneyUnit, Swatch, Typo, AXIS_TITLE_PX, BAND_OUTER_ALPHA,
     MARGIN_X, MUTED, NOTE_PX, SUBTITLE_PX, TEXT, TICK_PX, TITLE_PX, WIDTH,
 };
 use crate::format::{decimals_for, grouped, money_exact, shorten, Lang};
@@ -31,7 +30,7 @@ const HIGH_COLOR: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
 /// Something drawn on a chart of a given height.
 trait Figure {
     fn height(&self) -> u32;
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB>;
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB>;
 }
 
 fn chart_error(path: &Path, e: impl std::fmt::Display) -> OutputError {
@@ -153,25 +152,19 @@ impl Figure for SweepFigure<'_> {
         SWEEP_HEIGHT
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         let axis = &self.result.axes[0];
         let rows = vec![
             self.lines
                 .iter()
-                .map(|l| LegendItem {
-                    swatch: Swatch::BandLine(l.color),
-                    label: l.label.clone(),
-                })
+                .map(|l| item(Swatch::BandLine(l.color), l.label.clone()))
                 .collect(),
             vec![
-                LegendItem {
-                    swatch: Swatch::Line(MUTED),
-                    label: self.mid_label.to_string(),
-                },
-                LegendItem {
-                    swatch: Swatch::Band(MUTED, BAND_OUTER_ALPHA + 0.07),
-                    label: self.band_label.to_string(),
-                },
+                item(Swatch::Line(MUTED), self.mid_label.to_string()),
+                item(
+                    Swatch::Band(MUTED, BAND_OUTER_ALPHA + 0.07),
+                    self.band_label.to_string(),
+                ),
             ],
         ];
         let title = fit(&self.title, TITLE_PX, HEADER_W);
@@ -209,27 +202,19 @@ impl Figure for SweepFigure<'_> {
         let ytick = move |v: &f64| y_tick(kind, &unit, *v);
         let xtick = |v: &f64| sweep::show(axis, *v);
         let body = root.margin(top, 0, 0, 0);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_right(right)
-            .margin_top(6)
-            .margin_bottom(8)
-            .margin_left(MARGIN_X - 8)
-            .x_label_area_size(52)
-            .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(ytick)))
-            .build_cartesian_2d(chart_axis(x0, x1), chart_axis(ylo, yhi))?;
-        chart
-            .configure_mesh()
+        let mut chart = build_plot(
+            &body,
+            Frame::new(right, y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(ytick))),
+            chart_axis(x0, x1),
+            chart_axis(ylo, yhi),
+        )?;
+        mesh(&mut chart, t)
             .x_labels(axis.values.len().clamp(2, 10))
             .y_labels(8)
             .x_label_formatter(&xtick)
             .y_label_formatter(&ytick)
             .x_desc(shorten(&axis.path.text, 80))
             .y_desc(self.y_desc.clone())
-            .label_style(t.font(TICK_PX).color(&TEXT))
-            .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(AXIS.stroke_width(1))
             .draw()?;
         let fade = (3.0 / self.lines.len().max(1) as f64).min(1.0).sqrt();
         for l in &self.lines {
@@ -527,22 +512,16 @@ impl Figure for Tornado<'_> {
         TORNADO_TOP + TORNADO_BOTTOM + TORNADO_ROW_H * self.rows.max(3) as u32 + 24
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         let r = self.r;
         let w = TornadoWords::new(self.lang);
         let legend = vec![vec![
-            LegendItem {
-                swatch: Swatch::Band(LOW_COLOR, 0.85),
-                label: w.at_p10.into(),
-            },
-            LegendItem {
-                swatch: Swatch::Band(HIGH_COLOR, 0.85),
-                label: w.at_p90.into(),
-            },
-            LegendItem {
-                swatch: Swatch::Line(TEXT),
-                label: format!("{}{}", w.as_in_file, money_exact(self.lang, r.baseline_median)),
-            },
+            item(Swatch::Band(LOW_COLOR, 0.85), w.at_p10),
+            item(Swatch::Band(HIGH_COLOR, 0.85), w.at_p90),
+            item(
+                Swatch::Line(TEXT),
+                format!("{}{}", w.as_in_file, money_exact(self.lang, r.baseline_median)),
+            ),
         ]];
         let policy = shorten(&Labels::new(self.lang).policy_name(&r.policy), 34);
         let name = shorten(&r.scenario_name, 40);
@@ -593,16 +572,13 @@ impl Figure for Tornado<'_> {
         let n = self.rows as f64;
         let unit = MoneyUnit::for_axis(self.lang, x0.abs().max(x1.abs()));
         let xtick = |v: &f64| money_tick(&unit, *v);
-        let mut chart = ChartBuilder::on(&body)
-            .margin_right(28)
-            .margin_top(4)
-            .margin_bottom(8)
-            .margin_left(MARGIN_X - 8)
-            .x_label_area_size(52)
-            .y_label_area_size(label_w + 14)
-            .build_cartesian_2d(chart_axis(x0, x1), chart_axis(0.0, n))?;
-        chart
-            .configure_mesh()
+        let mut chart = build_plot(
+            &body,
+            Frame::new(28, label_w + 14).top(4),
+            chart_axis(x0, x1),
+            chart_axis(0.0, n),
+        )?;
+        mesh(&mut chart, t)
             .x_labels(6)
             .y_labels(0)
             .disable_y_mesh()
@@ -611,11 +587,6 @@ impl Figure for Tornado<'_> {
                 Lang::En => format!("Median mean operating income per village in {} (yuan)", r.final_year),
                 Lang::Zh => format!("{}年村均经营性收入的中位数（{}）", r.final_year, unit.name(Lang::Zh)),
             })
-            .label_style(t.font(TICK_PX).color(&TEXT))
-            .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-            .bold_line_style(GRID.stroke_width(1))
-            .light_line_style(TRANSPARENT)
-            .axis_style(AXIS.stroke_width(1))
             .draw()?;
         let (ox, oy) = root.get_base_pixel();
         let px = |x: f64, y: f64| {

@@ -6,12 +6,12 @@ use super::*;
 // 1. Contributions
 
 pub(crate) fn draw_contributions<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     ctx: &Ctx,
-    w: &Words,
     t: Typo,
     policy: usize,
 ) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let p = &r.policies[policy];
     let top = header(
@@ -76,27 +76,22 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
     let first = *years.first().unwrap_or(&r.start_year) as f64;
     let last = *years.last().unwrap_or(&r.final_year) as f64;
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(legend_w + 24)
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
-        .build_cartesian_2d(chart_axis(first - 0.5, last + 0.5), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(
+            legend_w + 24,
+            y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)),
+        ),
+        chart_axis(first - 0.5, last + 0.5),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(years.len().clamp(2, 12) + 1)
         .y_labels(8)
         .x_label_formatter(&year_tick)
         .y_label_formatter(&ytick)
         .x_desc(ctx.l.year)
         .y_desc(w.income_added_axis(&unit))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .disable_x_mesh()
         .draw()?;
 

@@ -5,12 +5,8 @@ use super::*;
 // ---------------------------------------------------------------------------
 // 5. Public money against income added
 
-pub(crate) fn draw_cost<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    w: &Words,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_cost<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let l = &ctx.l;
     // (policy, x mean, x p5, x p95, y mean, y p5, y p95)
@@ -39,27 +35,19 @@ pub(crate) fn draw_cost<DB: DrawingBackend>(
     );
     let tick = |v: &f64| unit.tick(*v);
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(28)
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&tick)))
-        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(28, y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&tick))),
+        chart_axis(xlo, xhi),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(6)
         .y_labels(8)
         .x_label_formatter(&tick)
         .y_label_formatter(&tick)
         .x_desc(w.public_money_axis(r, &unit))
         .y_desc(w.income_total_axis(r, &unit))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
     let plot = plot_rect(root, &chart);

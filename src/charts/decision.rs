@@ -11,8 +11,6 @@
 
 use std::path::{Path, PathBuf};
 
-use plotters::coord::Shift;
-
 use super::*;
 use crate::format::Lang;
 
@@ -159,17 +157,16 @@ struct DecisionChart<'a> {
 }
 
 impl DrawChart for DecisionChart<'_> {
-    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         root.fill(&WHITE)?;
         let c = self.ctx;
-        let w = Words { l: c.l };
         match self.kind {
-            Kind::Contributions { policy } => draw_contributions(root, c, &w, t, policy),
-            Kind::Dscr { policy, appraisal } => draw_dscr(root, c, &w, t, policy, appraisal),
-            Kind::PairedDifference => draw_paired(root, c, &w, t),
-            Kind::Coverage => draw_coverage(root, c, &w, t),
-            Kind::CostVsIncome => draw_cost(root, c, &w, t),
-            Kind::CdfFinalIncome => draw_cdf(root, c, &w, t),
+            Kind::Contributions { policy } => draw_contributions(root, c, t, policy),
+            Kind::Dscr { policy, appraisal } => draw_dscr(root, c, t, policy, appraisal),
+            Kind::PairedDifference => draw_paired(root, c, t),
+            Kind::Coverage => draw_coverage(root, c, t),
+            Kind::CostVsIncome => draw_cost(root, c, t),
+            Kind::CdfFinalIncome => draw_cdf(root, c, t),
         }
     }
 }
@@ -182,7 +179,7 @@ mod tests {
 
     use super::*;
     use crate::charts::render_chart_rgb;
-    use crate::charts::tests::{assert_deterministic, sample_results, stat};
+    use crate::charts::tests::{assert_chart_file, assert_deterministic, dark_pixels_in_title, sample_results, stat};
 
     fn appraisal(id: &str, kind: &str, years: &[i32], income: f64, dscr: bool) -> InterventionResults {
         let mut a: InterventionResults = serde_json::from_value(serde_json::json!({
@@ -334,22 +331,7 @@ mod tests {
                 assert_eq!(files[2 * k + 1], PathBuf::from(format!("{stem}.png")));
             }
             for f in &files {
-                let bytes = fs::read(dir.path().join(f)).unwrap();
-                match f.extension().and_then(|e| e.to_str()) {
-                    Some("png") => {
-                        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
-                        assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
-                        assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
-                        assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
-                    }
-                    Some("svg") => {
-                        let s = String::from_utf8(bytes).unwrap();
-                        assert!(s.starts_with("<svg"), "{}", f.display());
-                        assert!(s.trim_end().ends_with("</svg>"));
-                        assert!(s.contains("<text"));
-                    }
-                    other => panic!("unexpected file {other:?}"),
-                }
+                assert_chart_file(dir.path(), f);
             }
             // Nothing else (no temporary file) is left in the folder.
             assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 12);
@@ -429,15 +411,7 @@ mod tests {
         for ctx in [&ctx_en, &ctx_zh] {
             for (stem, kind) in planned(&r) {
                 let buf = render_chart_rgb(&DecisionChart { ctx, kind });
-                let mut dark = 0;
-                for y in 8..40u32 {
-                    for x in 0..WIDTH {
-                        let i = ((y * WIDTH + x) * 3) as usize;
-                        if buf[i] < 100 && buf[i + 1] < 100 && buf[i + 2] < 100 {
-                            dark += 1;
-                        }
-                    }
-                }
+                let dark = dark_pixels_in_title(&buf);
                 assert!(dark > 800, "{stem}: only {dark} dark pixels in the title");
             }
         }

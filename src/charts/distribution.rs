@@ -172,11 +172,7 @@ pub(crate) fn wants_log_axis(lo: f64, hi: f64, nonpositive: f64) -> bool {
     hi > 0.0 && nonpositive <= LOG_AXIS_MAX_NONPOSITIVE && hi / lo.max(hi * LOG_AXIS_MIN_FRACTION) > LOG_AXIS_RATIO
 }
 
-pub(crate) fn draw_distribution<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_distribution<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
     let rows = vec![policy_legend(ctx, Swatch::Outline)];
@@ -285,21 +281,20 @@ pub(crate) fn draw_distribution<DB: DrawingBackend>(
         .flatten()
         .collect();
     let bottom_note = NOTE_LINE_H * notes.len() as i32 + if notes.is_empty() { 0 } else { 4 };
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(36)
-        .margin_top(6 + NOTE_LINE_H + 6)
-        .margin_bottom(8 + bottom_note)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([0.0, yhi].iter().map(ytick)))
-        .build_cartesian_2d(chart_axis(x_lo, x_hi), chart_axis(0.0, yhi))?;
+    let mut chart = build_plot(
+        &body,
+        Frame::new(36, y_label_area([0.0, yhi].iter().map(ytick)))
+            .top(6 + NOTE_LINE_H + 6)
+            .bottom(8 + bottom_note),
+        chart_axis(x_lo, x_hi),
+        chart_axis(0.0, yhi),
+    )?;
     let what = if log_axis {
         MoneyWhat::FinalIncomeLog
     } else {
         MoneyWhat::FinalIncome
     };
-    chart
-        .configure_mesh()
+    mesh(&mut chart, t)
         // Log-axis ticks are drawn below, at 1-2-5 × 10^k yuan.
         .x_labels(if log_axis { 0 } else { 7 })
         .y_labels(7)
@@ -307,11 +302,6 @@ pub(crate) fn draw_distribution<DB: DrawingBackend>(
         .y_label_formatter(&ytick)
         .x_desc(l.money_axis(what, &unit, r))
         .y_desc(l.share_of_villages)
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .disable_x_mesh()
         .draw()?;
 

@@ -17,13 +17,13 @@ pub(crate) fn dscr_years(a: &InterventionResults) -> Vec<(i32, Stat)> {
 // 2. DSCR fan
 
 pub(crate) fn draw_dscr<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     ctx: &Ctx,
-    w: &Words,
     t: Typo,
     policy: usize,
     appraisal: usize,
 ) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let p = &r.policies[policy];
     let a = &p.appraisals[appraisal];
@@ -54,27 +54,19 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
     let ylo = if ylo > 0.0 && ylo < 0.5 { 0.0 } else { ylo };
     let ytick = |v: &f64| grouped(*v, decimals_for(*v).max(1));
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(28)
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi].iter().map(ytick)))
-        .build_cartesian_2d(chart_axis(first as f64 - 0.5, last as f64 + 0.5), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(28, y_label_area([ylo, yhi].iter().map(ytick))),
+        chart_axis(first as f64 - 0.5, last as f64 + 0.5),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels((i64::from(last) - i64::from(first)).clamp(0, 11) as usize + 2)
         .y_labels(8)
         .x_label_formatter(&year_tick)
         .y_label_formatter(&ytick)
         .x_desc(l.year)
         .y_desc(w.dscr_axis())
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .disable_x_mesh()
         .draw()?;
 

@@ -4,7 +4,7 @@ use super::*;
 
 // --- fan chart --------------------------------------------------------------
 
-pub(crate) fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+pub(crate) fn draw_fan<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
     // Past three policies, overlapping bands hide each other: draw them for
@@ -14,18 +14,12 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &
     let rows = vec![
         policy_legend(ctx, Swatch::BandLine),
         vec![
-            LegendItem {
-                swatch: Swatch::Line(MUTED),
-                label: l.median.to_string(),
-            },
-            LegendItem {
-                swatch: Swatch::Band(MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA),
-                label: format!("{}{suffix}", l.iqr_band),
-            },
-            LegendItem {
-                swatch: Swatch::Band(MUTED, BAND_OUTER_ALPHA),
-                label: format!("{}{suffix}", l.p90_band),
-            },
+            item(Swatch::Line(MUTED), l.median.to_string()),
+            item(
+                Swatch::Band(MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA),
+                format!("{}{suffix}", l.iqr_band),
+            ),
+            item(Swatch::Band(MUTED, BAND_OUTER_ALPHA), format!("{}{suffix}", l.p90_band)),
         ],
     ];
     let top = draw_header(root, t, &l.fan_title(r), &l.subtitle(r, false), &rows)?;
@@ -69,27 +63,22 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &
 
     let body = root.margin(top, 0, 0, 0);
     let ytick = |v: &f64| unit.tick(*v);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right((threshold_label_width(ctx) + 24).max(24))
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
-        .build_cartesian_2d(chart_axis(x0, x1), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(
+            (threshold_label_width(ctx) + 24).max(24),
+            y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)),
+        ),
+        chart_axis(x0, x1),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(year_tick_count(r.baseline_year, r.final_year))
         .y_labels(8)
         .x_label_formatter(&|v| format!("{:.0}", v))
         .y_label_formatter(&ytick)
         .x_desc(l.year)
         .y_desc(l.money_axis(MoneyWhat::MeanIncome, &unit, r))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
     let last = series.len().saturating_sub(1);
@@ -151,7 +140,7 @@ pub(crate) const NOTE_LINE_H: i32 = NOTE_PX as i32 + 4;
 /// Floor and weak-threshold lines across a chart whose y axis is yuan,
 /// labelled in the margin right of the plot (never over the data).
 pub(crate) fn threshold_hlines<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     chart: &ChartContext<DB, Cartesian2d<Axis, Axis>>,
     ctx: &Ctx,
     t: Typo,

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::sync::OnceLock;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -128,7 +129,7 @@ struct KindChart<'a> {
 }
 
 impl DrawChart for KindChart<'_> {
-    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         draw(root, self.ctx, t, self.kind)
     }
 }
@@ -180,9 +181,14 @@ impl<'a> Ctx<'a> {
             l: Labels::new(lang),
         }
     }
+
+    /// The words of the decision charts.
+    pub(crate) fn words(&self) -> Words {
+        Words { l: self.l }
+    }
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo, kind: Kind) -> DrawResult<(), DB> {
+fn draw<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo, kind: Kind) -> DrawResult<(), DB> {
     root.fill(&WHITE)?;
     match kind {
         Kind::FanMeanIncome => draw_fan(root, ctx, t),
@@ -329,6 +335,28 @@ pub(crate) mod tests {
         }
     }
 
+    /// Checks that `dir/f` is a whole PNG of `WIDTH` x `HEIGHT` or a whole SVG
+    /// with text.
+    pub(crate) fn assert_chart_file(dir: &Path, f: &Path) {
+        let bytes = fs::read(dir.join(f)).unwrap();
+        match f.extension().and_then(|e| e.to_str()) {
+            Some("png") => {
+                assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
+                // IHDR: width and height, big-endian, at bytes 16..24.
+                assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
+                assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
+                assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
+            }
+            Some("svg") => {
+                let s = String::from_utf8(bytes).unwrap();
+                assert!(s.starts_with("<svg"), "{}", f.display());
+                assert!(s.trim_end().ends_with("</svg>"));
+                assert!(s.contains("<text"));
+            }
+            other => panic!("unexpected file {other:?}"),
+        }
+    }
+
     #[test]
     fn writes_six_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -337,23 +365,7 @@ pub(crate) mod tests {
         // (cdf_final_income), each as SVG and PNG.
         assert_eq!(files.len(), 8);
         for f in &files {
-            let bytes = fs::read(dir.path().join(f)).unwrap();
-            match f.extension().and_then(|e| e.to_str()) {
-                Some("png") => {
-                    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
-                    // IHDR: width and height, big-endian, at bytes 16..24.
-                    assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
-                    assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
-                    assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
-                }
-                Some("svg") => {
-                    let s = String::from_utf8(bytes).unwrap();
-                    assert!(s.starts_with("<svg"), "{}", f.display());
-                    assert!(s.trim_end().ends_with("</svg>"));
-                    assert!(s.contains("<text"));
-                }
-                other => panic!("unexpected file {other:?}"),
-            }
+            assert_chart_file(dir.path(), f);
         }
         // No temporary file is left behind.
         let names: Vec<_> = fs::read_dir(dir.path())
@@ -406,7 +418,7 @@ pub(crate) mod tests {
     }
 
     /// Dark (text) pixels in the title band of a rendered chart.
-    fn dark_pixels_in_title(buf: &[u8]) -> usize {
+    pub(crate) fn dark_pixels_in_title(buf: &[u8]) -> usize {
         let mut n = 0;
         for y in 8..40u32 {
             for x in 0..WIDTH {

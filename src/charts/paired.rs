@@ -28,12 +28,8 @@ pub(crate) fn paired_rows(r: &Results) -> Vec<(usize, &PairResults)> {
 // ---------------------------------------------------------------------------
 // 3. Paired difference against no intervention
 
-pub(crate) fn draw_paired<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    w: &Words,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_paired<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let l = &ctx.l;
     let rows = paired_rows(r);
@@ -61,25 +57,17 @@ pub(crate) fn draw_paired<DB: DrawingBackend>(
     let note_w = notes.iter().map(|s| text_width(s, NOTE_PX)).max().unwrap_or(40);
 
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(note_w + 24)
-        .margin_top(6 + LABEL_H)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(name_w)
-        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(-0.5, n as f64 - 0.5))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(note_w + 24, name_w).top(6 + LABEL_H),
+        chart_axis(xlo, xhi),
+        chart_axis(-0.5, n as f64 - 0.5),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(7)
         .y_labels(0)
         .x_label_formatter(&xtick)
         .x_desc(w.paired_axis(r, &unit))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .disable_y_mesh()
         .draw()?;
 

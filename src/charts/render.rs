@@ -33,7 +33,7 @@ pub(crate) fn draw_err(path: &Path, e: impl std::fmt::Display) -> ChartError {
 /// A chart that draws itself on any plotters backend, so [`write_svg`] and
 /// [`write_png`] show the same picture.
 pub(crate) trait DrawChart {
-    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB>;
+    fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB>;
 }
 
 pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
@@ -91,5 +91,8 @@ pub(crate) fn render_chart_rgb(chart: &impl DrawChart) -> Vec<u8> {
 
 // ---------------------------------------------------------------------------
 // Drawing
+
+/// The drawing area a chart draws on.
+pub(crate) type Area<DB> = DrawingArea<DB, Shift>;
 
 pub(crate) type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
