@@ -140,13 +140,7 @@ pub fn write_decision_charts(results: &Results, dir: &Path, lang: Lang) -> Resul
     let ctx = Ctx::new(results, lang);
     let mut written = Vec::new();
     for (stem, kind) in planned(results) {
-        let chart = DecisionChart { ctx: &ctx, kind };
-        let svg = PathBuf::from(format!("{stem}.svg"));
-        write_svg(&chart, &dir.join(&svg))?;
-        written.push(svg);
-        let png = PathBuf::from(format!("{stem}.png"));
-        write_png(&chart, &dir.join(&png))?;
-        written.push(png);
+        write_chart(&DecisionChart { ctx: &ctx, kind }, dir, &stem, &mut written)?;
     }
     Ok(written)
 }

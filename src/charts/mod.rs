@@ -23,7 +23,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::format::{decimals_for, grouped, shorten, Lang};
+use crate::format::{decimals_for, grouped, money_exact, shorten, Lang};
 use crate::summary::results::*;
 
 mod axis;
@@ -41,6 +41,8 @@ mod labels;
 mod paired;
 mod render;
 mod style;
+mod sweep;
+mod tornado;
 
 pub(crate) use axis::*;
 use below_floor::*;
@@ -57,6 +59,8 @@ use paired::*;
 pub(crate) use render::DrawResult;
 pub(crate) use render::*;
 pub(crate) use style::*;
+pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
+pub use tornado::{write_tornado, DrawnPer, TornadoInput, TornadoRow};
 
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 800;
@@ -110,13 +114,7 @@ pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec
     let ctx = Ctx::new(results, lang);
     let mut written = Vec::new();
     for kind in Kind::ALL {
-        let svg = PathBuf::from(format!("{}.svg", kind.stem()));
-        let chart = KindChart { ctx: &ctx, kind };
-        write_svg(&chart, &dir.join(&svg))?;
-        written.push(svg);
-        let png = PathBuf::from(format!("{}.png", kind.stem()));
-        write_png(&chart, &dir.join(&png))?;
-        written.push(png);
+        write_chart(&KindChart { ctx: &ctx, kind }, dir, kind.stem(), &mut written)?;
     }
     written.extend(crate::charts::decision::write_decision_charts(results, dir, lang)?);
     Ok(written)
@@ -378,6 +376,16 @@ pub(crate) mod tests {
             .map(|c| c.stem)
             .collect();
         assert_eq!(stems, ["fan_mean_income", "below_floor", "final_distribution"]);
+    }
+
+    /// Asserts that the bundled font has a glyph for every character of `texts`.
+    pub(crate) fn assert_glyphs(font: &ab_glyph::FontRef, texts: &[String]) {
+        use ab_glyph::Font;
+        for text in texts {
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?} in {text:?}");
+            }
+        }
     }
 
     /// Writes the charts of `r` twice in each language with `write` and

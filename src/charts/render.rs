@@ -33,13 +33,18 @@ pub(crate) fn draw_err(path: &Path, e: impl std::fmt::Display) -> ChartError {
 /// A chart that draws itself on any plotters backend, so [`write_svg`] and
 /// [`write_png`] show the same picture.
 pub(crate) trait DrawChart {
+    /// Height of the chart, pixels (every chart is [`WIDTH`] wide).
+    fn height(&self) -> u32 {
+        HEIGHT
+    }
+
     fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB>;
 }
 
 pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
     let mut svg = String::new();
     {
-        let backend = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT));
+        let backend = SVGBackend::with_string(&mut svg, (WIDTH, chart.height()));
         let root = backend.into_drawing_area();
         chart.draw_chart(&root, Typo::SVG).map_err(|e| draw_err(path, e))?;
         root.present().map_err(|e| draw_err(path, e))?;
@@ -59,7 +64,7 @@ pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), Chart
     let result = (|| {
         {
             let root = GlyphText {
-                inner: BitMapBackend::new(&tmp, (WIDTH, HEIGHT)),
+                inner: BitMapBackend::new(&tmp, (WIDTH, chart.height())),
             }
             .into_drawing_area();
             chart.draw_chart(&root, Typo::BITMAP).map_err(|e| draw_err(path, e))?;
@@ -73,14 +78,31 @@ pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), Chart
     result
 }
 
+/// Writes `chart` into `dir` as `<stem>.svg` and `<stem>.png` and adds
+/// their names (relative to `dir`) to `written`.
+pub(crate) fn write_chart(
+    chart: &impl DrawChart,
+    dir: &Path,
+    stem: &str,
+    written: &mut Vec<PathBuf>,
+) -> Result<(), ChartError> {
+    let svg = PathBuf::from(format!("{stem}.svg"));
+    write_svg(chart, &dir.join(&svg))?;
+    written.push(svg);
+    let png = PathBuf::from(format!("{stem}.png"));
+    write_png(chart, &dir.join(&png))?;
+    written.push(png);
+    Ok(())
+}
+
 /// Renders any chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
 #[cfg(test)]
 pub(crate) fn render_chart_rgb(chart: &impl DrawChart) -> Vec<u8> {
     ensure_fonts().unwrap();
-    let mut buf = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let mut buf = vec![0u8; (WIDTH * chart.height() * 3) as usize];
     {
         let root = GlyphText {
-            inner: BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)),
+            inner: BitMapBackend::with_buffer(&mut buf, (WIDTH, chart.height())),
         }
         .into_drawing_area();
         chart.draw_chart(&root, Typo::BITMAP).unwrap();

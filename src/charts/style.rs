@@ -505,3 +505,26 @@ pub(crate) const LABEL_H: i32 = NOTE_PX as i32 + 5;
 pub(crate) fn label_box(text: &str, (x, y): (i32, i32)) -> PxBox {
     (x - 3, y - 2, x + text_width(text, NOTE_PX) + 3, y + LABEL_H - 2)
 }
+
+/// `text` shortened (with an ellipsis) to at most `max_w` pixels at `px`.
+pub(crate) fn fit(text: &str, px: f64, max_w: i32) -> String {
+    let mut n = text.chars().count();
+    let mut out = text.to_string();
+    while n > 4 && text_width(&out, px) > max_w {
+        n -= 1;
+        out = shorten(text, n);
+    }
+    out
+}
+
+/// Tick of a money axis in `unit`: whole yuan, or 万元 with decimals.
+pub(crate) fn money_tick(unit: &MoneyUnit, v: f64) -> String {
+    if unit.is_wan() {
+        unit.tick(v)
+    } else {
+        grouped(v, 0)
+    }
+}
+
+/// Widest text a header line may take.
+pub(crate) const HEADER_W: i32 = WIDTH as i32 - 2 * MARGIN_X;
