@@ -9,7 +9,7 @@
 //! A chart whose data the run does not have is skipped (no file is
 //! written): [`planned`] lists the charts a run gets.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::*;
 use crate::format::Lang;
@@ -135,7 +135,7 @@ pub fn decision_chart_stems(r: &Results) -> Vec<String> {
 /// Writes the decision charts of `results` into `dir` as `<stem>.svg` and
 /// `<stem>.png`, atomically like the other charts; returns the file names
 /// written, relative to `dir`. Charts without data are skipped.
-pub fn write_decision_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ChartError> {
+pub fn write_decision_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<WrittenChart>, ChartError> {
     ensure_fonts()?;
     let ctx = Ctx::new(results, lang);
     let mut written = Vec::new();
@@ -321,11 +321,11 @@ mod tests {
             let files = write_decision_charts(&r, dir.path(), lang).unwrap();
             assert_eq!(files.len(), 12);
             for (k, stem) in stems(&r).iter().enumerate() {
-                assert_eq!(files[2 * k], PathBuf::from(format!("{stem}.svg")));
-                assert_eq!(files[2 * k + 1], PathBuf::from(format!("{stem}.png")));
+                assert_eq!(files[2 * k].name, PathBuf::from(format!("{stem}.svg")));
+                assert_eq!(files[2 * k + 1].name, PathBuf::from(format!("{stem}.png")));
             }
             for f in &files {
-                assert_chart_file(dir.path(), f);
+                assert_chart_file(dir.path(), &f.name);
             }
             // Nothing else (no temporary file) is left in the folder.
             assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 12);
@@ -337,7 +337,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = crate::charts::write_run_charts(&decision_results(), dir.path(), Lang::En).unwrap();
         assert_eq!(files.len(), 6 + 12);
-        assert!(files.contains(&PathBuf::from("dscr_pv.png")));
+        assert!(files.iter().any(|f| f.name == Path::new("dscr_pv.png")));
     }
 
     #[test]

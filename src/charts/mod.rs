@@ -57,6 +57,7 @@ pub use font::*;
 pub use labels::*;
 use paired::*;
 pub(crate) use render::DrawResult;
+pub use render::WrittenChart;
 pub(crate) use render::*;
 pub(crate) use style::*;
 pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
@@ -107,9 +108,9 @@ pub fn chart_files(results: &Results, lang: Lang) -> Vec<ChartFile> {
 /// Writes every chart of a run into `dir` as `<stem>.svg` and `<stem>.png`.
 ///
 /// Each file is rendered to a temporary file in `dir` and then renamed over
-/// the final name, so a reader never sees half a chart. Returns the names of
-/// the files written, relative to `dir`.
-pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ChartError> {
+/// the final name, so a reader never sees half a chart. Returns the files
+/// written, with names relative to `dir` and the text of each SVG.
+pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<WrittenChart>, ChartError> {
     ensure_fonts()?;
     let ctx = Ctx::new(results, lang);
     let mut written = Vec::new();
@@ -363,7 +364,7 @@ pub(crate) mod tests {
         // (cdf_final_income), each as SVG and PNG.
         assert_eq!(files.len(), 8);
         for f in &files {
-            assert_chart_file(dir.path(), f);
+            assert_chart_file(dir.path(), &f.name);
         }
         // No temporary file is left behind.
         let names: Vec<_> = fs::read_dir(dir.path())
@@ -392,7 +393,7 @@ pub(crate) mod tests {
     /// asserts the same files, byte for byte.
     pub(crate) fn assert_deterministic(
         r: &Results,
-        write: impl Fn(&Results, &Path, Lang) -> Result<Vec<PathBuf>, ChartError>,
+        write: impl Fn(&Results, &Path, Lang) -> Result<Vec<WrittenChart>, ChartError>,
     ) {
         for lang in [Lang::En, Lang::Zh] {
             let a = tempfile::tempdir().unwrap();
@@ -401,9 +402,15 @@ pub(crate) mod tests {
             let fb = write(r, b.path(), lang).unwrap();
             assert_eq!(fa, fb);
             for f in &fa {
-                let x = fs::read(a.path().join(f)).unwrap();
-                let y = fs::read(b.path().join(f)).unwrap();
-                assert!(x == y, "{} differs between two renderings", f.display());
+                let x = fs::read(a.path().join(&f.name)).unwrap();
+                let y = fs::read(b.path().join(&f.name)).unwrap();
+                assert!(x == y, "{} differs between two renderings", f.name.display());
+                // The SVG text handed back is the file written.
+                let is_svg = f.name.extension().is_some_and(|e| e == "svg");
+                assert_eq!(f.svg.is_some(), is_svg, "{}", f.name.display());
+                if let Some(text) = &f.svg {
+                    assert!(text.as_bytes() == x, "{}: text differs from the file", f.name.display());
+                }
             }
         }
     }

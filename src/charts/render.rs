@@ -41,7 +41,8 @@ pub(crate) trait DrawChart {
     fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB>;
 }
 
-pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
+/// Writes `chart` to `path` as SVG (atomically) and returns the text written.
+pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let backend = SVGBackend::with_string(&mut svg, (WIDTH, chart.height()));
@@ -56,7 +57,7 @@ pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), Chart
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result
+    result.map(|()| svg)
 }
 
 pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
@@ -78,20 +79,44 @@ pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), Chart
     result
 }
 
+/// A chart file written: its name relative to the folder it was written
+/// in and, for an SVG, the text written (so a report can embed it without
+/// reading the file back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenChart {
+    pub name: PathBuf,
+    pub svg: Option<String>,
+}
+
+impl WrittenChart {
+    /// The file name without its extension.
+    pub fn stem(&self) -> String {
+        self.name.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+    }
+}
+
+/// The names of `written`, in order.
+pub(crate) fn names(written: Vec<WrittenChart>) -> Vec<PathBuf> {
+    written.into_iter().map(|w| w.name).collect()
+}
+
 /// Writes `chart` into `dir` as `<stem>.svg` and `<stem>.png` and adds
-/// their names (relative to `dir`) to `written`.
+/// both to `written`.
 pub(crate) fn write_chart(
     chart: &impl DrawChart,
     dir: &Path,
     stem: &str,
-    written: &mut Vec<PathBuf>,
+    written: &mut Vec<WrittenChart>,
 ) -> Result<(), ChartError> {
     let svg = PathBuf::from(format!("{stem}.svg"));
-    write_svg(chart, &dir.join(&svg))?;
-    written.push(svg);
+    let text = write_svg(chart, &dir.join(&svg))?;
+    written.push(WrittenChart {
+        name: svg,
+        svg: Some(text),
+    });
     let png = PathBuf::from(format!("{stem}.png"));
     write_png(chart, &dir.join(&png))?;
-    written.push(png);
+    written.push(WrittenChart { name: png, svg: None });
     Ok(())
 }
 

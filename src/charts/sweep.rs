@@ -412,7 +412,7 @@ pub fn write_sweep_charts(
         };
         write_chart(&fig, dir, stem, &mut written)?;
     }
-    Ok(written)
+    Ok(names(written))
 }
 
 /// `interventions.fund.return_rate_per_year` -> `fund.return_rate_per_year`.

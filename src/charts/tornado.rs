@@ -264,7 +264,7 @@ pub fn write_tornado(result: &TornadoInput, dir: &Path, lang: Lang) -> Result<Ve
     };
     let mut written = Vec::new();
     write_chart(&fig, dir, "tornado", &mut written)?;
-    Ok(written)
+    Ok(names(written))
 }
 
 #[cfg(test)]
