@@ -79,13 +79,35 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
         col(|d| d.p75),
         col(|d| d.p95),
     );
+    draw_fan_bands(&mut chart, &xs, [&p5, &p25, &p75, &p95], c)?;
+    draw_reference_lines(root, &chart, xs.first().copied().unwrap_or(0.0), w, t)?;
+    chart.draw_series(LineSeries::new(
+        xs.iter().copied().zip(p50.iter().copied()),
+        c.stroke_width(3),
+    ))?;
+    chart.draw_series(
+        xs.iter()
+            .zip(p50.iter())
+            .map(|(x, y)| Circle::new((*x, *y), 5, c.filled())),
+    )?;
+    Ok(())
+}
+
+/// The P5–P95 and P25–P75 bands of the DSCR by year, or boxes when there
+/// is only one year with debt service.
+fn draw_fan_bands<DB: DrawingBackend>(
+    chart: &mut Chart2d<DB>,
+    xs: &[f64],
+    [p5, p25, p75, p95]: [&[f64]; 4],
+    c: RGBColor,
+) -> DrawResult<(), DB> {
     if xs.len() >= 2 {
         chart.draw_series(std::iter::once(Polygon::new(
-            band(&xs, &p5, &p95),
+            band(xs, p5, p95),
             c.mix(BAND_OUTER_ALPHA).filled(),
         )))?;
         chart.draw_series(std::iter::once(Polygon::new(
-            band(&xs, &p25, &p75),
+            band(xs, p25, p75),
             c.mix(BAND_INNER_ALPHA).filled(),
         )))?;
     } else {
@@ -102,15 +124,24 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
             )))?;
         }
     }
+    Ok(())
+}
 
-    // Reference lines: 1.2 labelled above its line, 1 below its line, so
-    // the two labels never meet.
-    let (x0, plot_top, x1, plot_bottom) = plot_rect(root, &chart);
+/// Reference lines: 1.2 labelled above its line, 1 below its line, so the
+/// two labels never meet. `x` is any x of the chart.
+fn draw_reference_lines<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    x: f64,
+    w: &Words,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (x0, plot_top, x1, plot_bottom) = plot_rect(root, chart);
     for (v, label, color, dash, above) in [
         (BANK_MIN_DSCR, w.dscr_bank(), MUTED, (5, 4), true),
         (1.0, w.dscr_one(), TEXT, (10, 0), false),
     ] {
-        let (_, y) = px(root, &chart, xs.first().copied().unwrap_or(0.0), v);
+        let (_, y) = px(root, chart, x, v);
         if y < plot_top || y > plot_bottom {
             continue;
         }
@@ -122,15 +153,5 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
         let ly = if above { y - LABEL_H - 2 } else { y + 5 };
         boxed_text(root, t, label, (x0 + 8, ly), HPos::Left, color)?;
     }
-
-    chart.draw_series(LineSeries::new(
-        xs.iter().copied().zip(p50.iter().copied()),
-        c.stroke_width(3),
-    ))?;
-    chart.draw_series(
-        xs.iter()
-            .zip(p50.iter())
-            .map(|(x, y)| Circle::new((*x, *y), 5, c.filled())),
-    )?;
     Ok(())
 }

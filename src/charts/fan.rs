@@ -24,26 +24,7 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) 
     ];
     let top = draw_header(root, t, &l.fan_title(r), &l.subtitle(r, false), &rows)?;
 
-    let series: Vec<(usize, Vec<f64>, [Vec<f64>; 5])> = r
-        .policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut xs = Vec::new();
-            let mut q: [Vec<f64>; 5] = Default::default();
-            for y in &p.years {
-                let s = &y.mean_income_yuan;
-                let vals = [s.p5, s.p25, s.p50, s.p75, s.p95];
-                if vals.iter().all(|v| v.is_finite()) {
-                    xs.push(y.year as f64);
-                    for (k, v) in vals.iter().enumerate() {
-                        q[k].push(*v);
-                    }
-                }
-            }
-            (i, xs, q)
-        })
-        .collect();
+    let series = fan_series(r);
     if series.iter().all(|(_, xs, _)| xs.is_empty()) {
         return no_data(root, ctx, t, top);
     }
@@ -81,28 +62,63 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) 
         .y_desc(l.money_axis(MoneyWhat::MeanIncome, &unit, r))
         .draw()?;
 
+    draw_fans(&mut chart, &series, some_bands)?;
+    threshold_hlines(root, &chart, ctx, t)?;
+    Ok(())
+}
+
+/// A policy's years with their P5, P25, P50, P75 and P95 of mean income.
+type FanSeries = (usize, Vec<f64>, [Vec<f64>; 5]);
+
+/// Each policy's years (those with all five quantiles finite) and quantiles.
+fn fan_series(r: &Results) -> Vec<FanSeries> {
+    r.policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut xs = Vec::new();
+            let mut q: [Vec<f64>; 5] = Default::default();
+            for y in &p.years {
+                let s = &y.mean_income_yuan;
+                let vals = [s.p5, s.p25, s.p50, s.p75, s.p95];
+                if vals.iter().all(|v| v.is_finite()) {
+                    xs.push(y.year as f64);
+                    for (k, v) in vals.iter().enumerate() {
+                        q[k].push(*v);
+                    }
+                }
+            }
+            (i, xs, q)
+        })
+        .collect()
+}
+
+/// The bands (of every policy, or with `some_bands` of the first and the
+/// last only) and then every policy's median line.
+fn draw_fans<DB: DrawingBackend>(
+    chart: &mut Chart2d<DB>,
+    series: &[FanSeries],
+    some_bands: bool,
+) -> DrawResult<(), DB> {
     let last = series.len().saturating_sub(1);
     for (i, xs, q) in series.iter().filter(|(i, _, _)| !some_bands || *i == 0 || *i == last) {
         let c = policy_color(*i);
-        let fade = 1.0;
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[0], &q[4]),
-            c.mix(BAND_OUTER_ALPHA * fade).filled(),
+            c.mix(BAND_OUTER_ALPHA).filled(),
         )))?;
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[1], &q[3]),
-            c.mix(BAND_INNER_ALPHA * fade).filled(),
+            c.mix(BAND_INNER_ALPHA).filled(),
         )))?;
     }
-    for (i, xs, q) in &series {
+    for (i, xs, q) in series {
         let c = policy_color(*i);
         chart.draw_series(LineSeries::new(
             xs.iter().copied().zip(q[2].iter().copied()),
             c.stroke_width(3),
         ))?;
     }
-
-    threshold_hlines(root, &chart, ctx, t)?;
     Ok(())
 }
 
