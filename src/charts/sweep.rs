@@ -101,50 +101,11 @@ impl DrawChart for SweepFigure<'_> {
     fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         root.fill(&WHITE)?;
         let axis = &self.result.axes[0];
-        let rows = vec![
-            self.lines
-                .iter()
-                .map(|l| item(Swatch::BandLine(l.color), l.label.clone()))
-                .collect(),
-            vec![
-                item(Swatch::Line(MUTED), self.mid_label.to_string()),
-                item(
-                    Swatch::Band(MUTED, BAND_OUTER_ALPHA + 0.07),
-                    self.band_label.to_string(),
-                ),
-            ],
-        ];
-        let title = fit(&self.title, TITLE_PX, HEADER_W);
-        let subtitle = fit(&self.subtitle, SUBTITLE_PX, HEADER_W);
-        let top = draw_header(root, t, &title, &subtitle, &rows)?;
-        let floor_lines = self
-            .floor_yuan
-            .map(|f| self.labels.threshold_lines(self.labels.floor, f));
+        let top = self.draw_titles(root, t)?;
+        let floor_lines = self.floor_lines();
         let right = floor_lines.as_ref().map_or(36, |(_, b)| text_width(b, NOTE_PX) + 20);
-        let (mut x0, mut x1) = axis
-            .values
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
-        // A little room at both ends, so the end points are not on the frame.
-        let pad = if x1 > x0 {
-            (x1 - x0) * 0.03
-        } else {
-            x0.abs().max(1.0) * 0.1
-        };
-        (x0, x1) = (x0 - pad, x1 + pad);
-        let (ylo, yhi) = match self.y_kind {
-            YKind::Percent => {
-                let top = self.lines.iter().flat_map(|l| l.hi.iter().copied()).fold(0.0, f64::max);
-                (0.0, (top * 1.15).clamp(0.05, 1.0))
-            }
-            _ => value_range(
-                self.lines
-                    .iter()
-                    .flat_map(|l| l.lo.iter().chain(&l.hi).copied())
-                    .chain(self.floor_yuan),
-                matches!(self.y_kind, YKind::Count),
-            ),
-        };
+        let (x0, x1) = self.x_range();
+        let (ylo, yhi) = self.y_range();
         let (kind, unit) = (self.y_kind, self.unit);
         let ytick = move |v: &f64| y_tick(kind, &unit, *v);
         let xtick = |v: &f64| (axis.show)(*v);
@@ -163,6 +124,80 @@ impl DrawChart for SweepFigure<'_> {
             .x_desc(shorten(axis.path, 80))
             .y_desc(self.y_desc.clone())
             .draw()?;
+        self.draw_bands(&mut chart)?;
+        if let Some(floor) = self.floor_yuan.filter(|f| *f > ylo && *f < yhi) {
+            draw_floor(root, &chart, floor, (x0, x1), floor_lines.as_ref(), t)?;
+        }
+        for l in &self.lines {
+            let pts: Vec<(f64, f64)> = l.xs.iter().copied().zip(l.mid.iter().copied()).collect();
+            chart.draw_series(LineSeries::new(pts.clone(), l.color.stroke_width(3)))?;
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, l.color.filled())))?;
+        }
+        Ok(())
+    }
+}
+
+impl SweepFigure<'_> {
+    /// Title, subtitle and legend; returns the height they take.
+    fn draw_titles<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<i32, DB> {
+        let rows = vec![
+            self.lines
+                .iter()
+                .map(|l| item(Swatch::BandLine(l.color), l.label.clone()))
+                .collect(),
+            vec![
+                item(Swatch::Line(MUTED), self.mid_label.to_string()),
+                item(
+                    Swatch::Band(MUTED, BAND_OUTER_ALPHA + 0.07),
+                    self.band_label.to_string(),
+                ),
+            ],
+        ];
+        let title = fit(&self.title, TITLE_PX, HEADER_W);
+        let subtitle = fit(&self.subtitle, SUBTITLE_PX, HEADER_W);
+        draw_header(root, t, &title, &subtitle, &rows)
+    }
+
+    /// The two lines of the floor's label, when the chart shows the floor.
+    fn floor_lines(&self) -> Option<(String, String)> {
+        self.floor_yuan
+            .map(|f| self.labels.threshold_lines(self.labels.floor, f))
+    }
+
+    /// The swept values with a little room at both ends, so the end points
+    /// are not on the frame.
+    fn x_range(&self) -> (f64, f64) {
+        let (x0, x1) = self.result.axes[0]
+            .values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        let pad = if x1 > x0 {
+            (x1 - x0) * 0.03
+        } else {
+            x0.abs().max(1.0) * 0.1
+        };
+        (x0 - pad, x1 + pad)
+    }
+
+    fn y_range(&self) -> (f64, f64) {
+        match self.y_kind {
+            YKind::Percent => {
+                let top = self.lines.iter().flat_map(|l| l.hi.iter().copied()).fold(0.0, f64::max);
+                (0.0, (top * 1.15).clamp(0.05, 1.0))
+            }
+            _ => value_range(
+                self.lines
+                    .iter()
+                    .flat_map(|l| l.lo.iter().chain(&l.hi).copied())
+                    .chain(self.floor_yuan),
+                matches!(self.y_kind, YKind::Count),
+            ),
+        }
+    }
+
+    /// Each line's band, fainter when there are many lines; a single point
+    /// gets a bar.
+    fn draw_bands<DB: DrawingBackend>(&self, chart: &mut Chart2d<DB>) -> DrawResult<(), DB> {
         let fade = (3.0 / self.lines.len().max(1) as f64).min(1.0).sqrt();
         for l in &self.lines {
             if l.xs.len() > 1 {
@@ -179,32 +214,37 @@ impl DrawChart for SweepFigure<'_> {
                 }
             }
         }
-        if let Some(floor) = self.floor_yuan.filter(|f| *f > ylo && *f < yhi) {
-            let (ox, oy) = root.get_base_pixel();
-            let (px0, py) = chart.backend_coord(&(x0, floor));
-            let (px1, _) = chart.backend_coord(&(x1, floor));
-            dashed(root, (px0 - ox, py - oy), (px1 - ox + 3, py - oy), MUTED, (9, 5))?;
-            // Labelled right of the plot, as on the charts of a run.
-            if let Some((a, b)) = &floor_lines {
-                for (k, line) in [a, b].into_iter().enumerate() {
-                    root.draw(&Text::new(
-                        line.clone(),
-                        (
-                            px1 - ox + 8,
-                            py - oy - NOTE_PX as i32 - 2 + k as i32 * (NOTE_PX as i32 + 4),
-                        ),
-                        t.text(NOTE_PX, MUTED, HPos::Left),
-                    ))?;
-                }
-            }
-        }
-        for l in &self.lines {
-            let pts: Vec<(f64, f64)> = l.xs.iter().copied().zip(l.mid.iter().copied()).collect();
-            chart.draw_series(LineSeries::new(pts.clone(), l.color.stroke_width(3)))?;
-            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, l.color.filled())))?;
-        }
         Ok(())
     }
+}
+
+/// The floor across the plot from `x0` to `x1`, labelled right of the plot
+/// as on the charts of a run.
+fn draw_floor<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    floor: f64,
+    (x0, x1): (f64, f64),
+    floor_lines: Option<&(String, String)>,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (ox, oy) = root.get_base_pixel();
+    let (px0, py) = chart.backend_coord(&(x0, floor));
+    let (px1, _) = chart.backend_coord(&(x1, floor));
+    dashed(root, (px0 - ox, py - oy), (px1 - ox + 3, py - oy), MUTED, (9, 5))?;
+    if let Some((a, b)) = floor_lines {
+        for (k, line) in [a, b].into_iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (
+                    px1 - ox + 8,
+                    py - oy - NOTE_PX as i32 - 2 + k as i32 * (NOTE_PX as i32 + 4),
+                ),
+                t.text(NOTE_PX, MUTED, HPos::Left),
+            ))?;
+        }
+    }
+    Ok(())
 }
 
 /// The metrics charted: stem, what the y axis shows (English, Chinese),
@@ -328,56 +368,7 @@ pub fn write_sweep_charts(
     let param = shorten(result.axes[0].path, 60);
     for (stem, what, kind, stat) in CHARTED {
         let year = words.year(result.final_year);
-        let lines: Vec<Line> = if result.axes.len() == 1 {
-            result
-                .policies
-                .iter()
-                .enumerate()
-                .map(|(p, label)| {
-                    let mut l = Line {
-                        label: labels.policy_name(label),
-                        color: policy_color(p),
-                        xs: Vec::new(),
-                        mid: Vec::new(),
-                        lo: Vec::new(),
-                        hi: Vec::new(),
-                    };
-                    for point in &result.points {
-                        let (m, lo, hi) = bounds(kind, &stat(&point.outcomes[p]));
-                        l.xs.push(point.values[0]);
-                        l.mid.push(m);
-                        l.lo.push(lo);
-                        l.hi.push(hi);
-                    }
-                    l
-                })
-                .collect()
-        } else {
-            let second = &result.axes[1];
-            second
-                .values
-                .iter()
-                .enumerate()
-                .map(|(j, v2)| {
-                    let mut l = Line {
-                        label: format!("{} = {}", last_key(second.path), (second.show)(*v2)),
-                        color: policy_color(j + 1),
-                        xs: Vec::new(),
-                        mid: Vec::new(),
-                        lo: Vec::new(),
-                        hi: Vec::new(),
-                    };
-                    for point in result.points.iter().filter(|pt| pt.values[1] == *v2) {
-                        let (m, lo, hi) = bounds(kind, &stat(&point.outcomes[policy]));
-                        l.xs.push(point.values[0]);
-                        l.mid.push(m);
-                        l.lo.push(lo);
-                        l.hi.push(hi);
-                    }
-                    l
-                })
-                .collect()
-        };
+        let lines = sweep_lines(result, policy, kind, stat, &labels);
         let floor_yuan = matches!(kind, YKind::Yuan).then_some(result.floor_yuan);
         let largest = lines
             .iter()
@@ -413,6 +404,74 @@ pub fn write_sweep_charts(
         write_chart(&fig, dir, stem, &mut written)?;
     }
     Ok(names(written))
+}
+
+/// The lines of a sweep chart of the statistic `stat` (shown as `kind`):
+/// one per policy, or for two swept parameters one per value of the second
+/// for policy `policy`.
+fn sweep_lines(
+    result: &SweepInput,
+    policy: usize,
+    kind: YKind,
+    stat: fn(&SweepOutcome) -> Stat,
+    labels: &Labels,
+) -> Vec<Line> {
+    if result.axes.len() == 1 {
+        result
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(p, label)| {
+                let points = result.points.iter();
+                Line::through(labels.policy_name(label), policy_color(p), points, kind, |pt| {
+                    stat(&pt.outcomes[p])
+                })
+            })
+            .collect()
+    } else {
+        let second = &result.axes[1];
+        second
+            .values
+            .iter()
+            .enumerate()
+            .map(|(j, v2)| {
+                let label = format!("{} = {}", last_key(second.path), (second.show)(*v2));
+                let points = result.points.iter().filter(|pt| pt.values[1] == *v2);
+                Line::through(label, policy_color(j + 1), points, kind, |pt| {
+                    stat(&pt.outcomes[policy])
+                })
+            })
+            .collect()
+    }
+}
+
+impl Line {
+    /// The line through `points` (x: the first swept value), with the
+    /// middle and bounds of `kind` of the statistic `stat` of each.
+    fn through<'p>(
+        label: String,
+        color: RGBColor,
+        points: impl Iterator<Item = &'p SweepPoint>,
+        kind: YKind,
+        stat: impl Fn(&SweepPoint) -> Stat,
+    ) -> Line {
+        let mut l = Line {
+            label,
+            color,
+            xs: Vec::new(),
+            mid: Vec::new(),
+            lo: Vec::new(),
+            hi: Vec::new(),
+        };
+        for point in points {
+            let (m, lo, hi) = bounds(kind, &stat(point));
+            l.xs.push(point.values[0]);
+            l.mid.push(m);
+            l.lo.push(lo);
+            l.hi.push(hi);
+        }
+        l
+    }
 }
 
 /// `interventions.fund.return_rate_per_year` -> `fund.return_rate_per_year`.

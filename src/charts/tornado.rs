@@ -77,55 +77,16 @@ impl DrawChart for Tornado<'_> {
     fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         root.fill(&WHITE)?;
         let r = self.r;
-        let w = TornadoWords::new(self.lang);
-        let legend = vec![vec![
-            item(Swatch::Band(LOW_COLOR, 0.85), w.at_p10),
-            item(Swatch::Band(HIGH_COLOR, 0.85), w.at_p90),
-            item(
-                Swatch::Line(TEXT),
-                format!("{}{}", w.as_in_file, money_exact(self.lang, r.baseline_median)),
-            ),
-        ]];
-        let policy = shorten(&Labels::new(self.lang).policy_name(r.policy), 34);
-        let name = shorten(r.scenario_name, 40);
-        let runs = grouped(r.runs as f64, 0);
-        let (title, subtitle) = match self.lang {
-            Lang::En => (
-                format!("What drives mean village income in {} under \"{policy}\"", r.final_year),
-                format!(
-                    "Scenario: {name}; median over {runs} runs, each input at its P10 and P90, the others as in the file"
-                ),
-            ),
-            Lang::Zh => (
-                format!("{}年“{policy}”下村均收入的主要影响因素", r.final_year),
-                format!("情景：{name}；{runs} 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值"),
-            ),
-        };
-        let top = draw_header(
-            root,
-            t,
-            &fit(&title, TITLE_PX, HEADER_W),
-            &fit(&subtitle, SUBTITLE_PX, HEADER_W),
-            &legend,
-        )?;
+        let top = self.draw_titles(root, t)?;
         if self.rows == 0 {
             root.draw(&Text::new(
-                w.no_inputs.to_string(),
+                TornadoWords::new(self.lang).no_inputs.to_string(),
                 (WIDTH as i32 / 2, top + 60),
                 t.text(AXIS_TITLE_PX, MUTED, HPos::Center),
             ))?;
             return Ok(());
         }
-        let shown = &r.inputs[..self.rows];
-        let (lo, hi) = shown
-            .iter()
-            .flat_map(|i| [i.median_at_p10, i.median_at_p90])
-            .chain([r.baseline_median])
-            .filter(|v| v.is_finite())
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-        let span = (hi - lo).max(hi.abs().max(1.0) * 0.01);
-        // Room at both ends for the input values written beside the bars.
-        let (x0, x1) = (lo - 0.22 * span, hi + 0.22 * span);
+        let (x0, x1) = self.x_range();
         let label_w = (0..self.rows)
             .map(|i| text_width(&self.label(i), TICK_PX))
             .max()
@@ -151,58 +112,15 @@ impl DrawChart for Tornado<'_> {
                 Lang::Zh => format!("{}年村均经营性收入的中位数（{}）", r.final_year, unit.name(Lang::Zh)),
             })
             .draw()?;
-        let (ox, oy) = root.get_base_pixel();
-        let px = |x: f64, y: f64| {
-            let (a, b) = chart.backend_coord(&(x, y));
-            (a - ox, b - oy)
-        };
-        let base = r.baseline_median;
-        for (i, input) in shown.iter().enumerate() {
-            let yc = n - i as f64 - 0.5;
-            let (y_top, y_bottom) = (yc + 0.32, yc - 0.32);
-            for (m, color) in [(input.median_at_p10, LOW_COLOR), (input.median_at_p90, HIGH_COLOR)] {
-                if m != base {
-                    root.draw(&Rectangle::new(
-                        [px(base.min(m), y_top), px(base.max(m), y_bottom)],
-                        color.mix(0.85).filled(),
-                    ))?;
-                }
-            }
-            // The input's values beside the ends of its bar.
-            let ends = [
-                (input.median_at_p10, &input.p10, LOW_COLOR),
-                (input.median_at_p90, &input.p90, HIGH_COLOR),
-            ];
-            let (left, right) = if input.median_at_p10 <= input.median_at_p90 {
-                (ends[0], ends[1])
-            } else {
-                (ends[1], ends[0])
-            };
-            let (lx, ly) = px(left.0.min(base), yc);
-            root.draw(&Text::new(
-                left.1.clone(),
-                (lx - 5, ly - (0.62 * NOTE_PX) as i32),
-                t.text(NOTE_PX, left.2, HPos::Right),
-            ))?;
-            let (rx, _) = px(right.0.max(base), yc);
-            root.draw(&Text::new(
-                right.1.clone(),
-                (rx + 5, ly - (0.62 * NOTE_PX) as i32),
-                t.text(NOTE_PX, right.2, HPos::Left),
-            ))?;
-            // Input name, right-aligned left of the plot.
-            let (plot_left, _) = px(x0, yc);
-            root.draw(&Text::new(
-                self.label(i),
-                (plot_left - 8, ly - (0.62 * TICK_PX) as i32),
-                t.text(TICK_PX, TEXT, HPos::Right),
-            ))?;
+        for i in 0..self.rows {
+            self.draw_row(root, &chart, i, x0, t)?;
         }
-        let (bx, btop) = px(base, n);
-        let (_, bbottom) = px(base, 0.0);
+        let base = r.baseline_median;
+        let (bx, btop) = px(root, &chart, base, n);
+        let (_, bbottom) = px(root, &chart, base, 0.0);
         root.draw(&PathElement::new(vec![(bx, btop), (bx, bbottom)], TEXT.stroke_width(2)))?;
         if r.inputs.len() > self.rows {
-            let (_, y) = px(x0, 0.0);
+            let (_, y) = px(root, &chart, x0, 0.0);
             root.draw(&Text::new(
                 match self.lang {
                     Lang::En => format!(
@@ -218,6 +136,114 @@ impl DrawChart for Tornado<'_> {
                 t.text(NOTE_PX, MUTED, HPos::Left),
             ))?;
         }
+        Ok(())
+    }
+}
+
+impl Tornado<'_> {
+    /// Title, subtitle and legend; returns the height they take.
+    fn draw_titles<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<i32, DB> {
+        let r = self.r;
+        let w = TornadoWords::new(self.lang);
+        let legend = vec![vec![
+            item(Swatch::Band(LOW_COLOR, 0.85), w.at_p10),
+            item(Swatch::Band(HIGH_COLOR, 0.85), w.at_p90),
+            item(
+                Swatch::Line(TEXT),
+                format!("{}{}", w.as_in_file, money_exact(self.lang, r.baseline_median)),
+            ),
+        ]];
+        let policy = shorten(&Labels::new(self.lang).policy_name(r.policy), 34);
+        let name = shorten(r.scenario_name, 40);
+        let runs = grouped(r.runs as f64, 0);
+        let (title, subtitle) = match self.lang {
+            Lang::En => (
+                format!("What drives mean village income in {} under \"{policy}\"", r.final_year),
+                format!(
+                    "Scenario: {name}; median over {runs} runs, each input at its P10 and P90, the others as in the file"
+                ),
+            ),
+            Lang::Zh => (
+                format!("{}年“{policy}”下村均收入的主要影响因素", r.final_year),
+                format!("情景：{name}；{runs} 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值"),
+            ),
+        };
+        draw_header(
+            root,
+            t,
+            &fit(&title, TITLE_PX, HEADER_W),
+            &fit(&subtitle, SUBTITLE_PX, HEADER_W),
+            &legend,
+        )
+    }
+
+    /// The x range: every median shown and the baseline, with room at both
+    /// ends for the input values written beside the bars.
+    fn x_range(&self) -> (f64, f64) {
+        let r = self.r;
+        let (lo, hi) = r.inputs[..self.rows]
+            .iter()
+            .flat_map(|i| [i.median_at_p10, i.median_at_p90])
+            .chain([r.baseline_median])
+            .filter(|v| v.is_finite())
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let span = (hi - lo).max(hi.abs().max(1.0) * 0.01);
+        (lo - 0.22 * span, hi + 0.22 * span)
+    }
+
+    /// Row `i`: the bars from the baseline to the medians at P10 and P90,
+    /// the input's values beside their ends and its name left of the plot
+    /// (whose left edge is at `x0`).
+    fn draw_row<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        chart: &Chart2d<DB>,
+        i: usize,
+        x0: f64,
+        t: Typo,
+    ) -> DrawResult<(), DB> {
+        let input = &self.r.inputs[i];
+        let base = self.r.baseline_median;
+        let yc = self.rows as f64 - i as f64 - 0.5;
+        let (y_top, y_bottom) = (yc + 0.32, yc - 0.32);
+        for (m, color) in [(input.median_at_p10, LOW_COLOR), (input.median_at_p90, HIGH_COLOR)] {
+            if m != base {
+                root.draw(&Rectangle::new(
+                    [
+                        px(root, chart, base.min(m), y_top),
+                        px(root, chart, base.max(m), y_bottom),
+                    ],
+                    color.mix(0.85).filled(),
+                ))?;
+            }
+        }
+        let ends = [
+            (input.median_at_p10, &input.p10, LOW_COLOR),
+            (input.median_at_p90, &input.p90, HIGH_COLOR),
+        ];
+        let (left, right) = if input.median_at_p10 <= input.median_at_p90 {
+            (ends[0], ends[1])
+        } else {
+            (ends[1], ends[0])
+        };
+        let (lx, ly) = px(root, chart, left.0.min(base), yc);
+        root.draw(&Text::new(
+            left.1.clone(),
+            (lx - 5, ly - (0.62 * NOTE_PX) as i32),
+            t.text(NOTE_PX, left.2, HPos::Right),
+        ))?;
+        let (rx, _) = px(root, chart, right.0.max(base), yc);
+        root.draw(&Text::new(
+            right.1.clone(),
+            (rx + 5, ly - (0.62 * NOTE_PX) as i32),
+            t.text(NOTE_PX, right.2, HPos::Left),
+        ))?;
+        let (plot_left, _) = px(root, chart, x0, yc);
+        root.draw(&Text::new(
+            self.label(i),
+            (plot_left - 8, ly - (0.62 * TICK_PX) as i32),
+            t.text(TICK_PX, TEXT, HPos::Right),
+        ))?;
         Ok(())
     }
 }
