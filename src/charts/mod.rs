@@ -1,4 +1,5 @@
-//! Charts of a finished run, as SVG and PNG.
+//! Charts of a finished run, and of sweeps and sensitivity analyses
+//! ([`write_sweep_charts`], [`write_tornado`]), as SVG and PNG.
 //!
 //! Every chart is drawn once by a generic function over a plotters
 //! [`DrawingArea`], which is called with an [`SVGBackend`] and a
