@@ -17,7 +17,6 @@
 //! run). By default an analysis uses at most [`DEFAULT_MAX_RUNS`] runs per
 //! point (the first runs of the file's; `--runs` changes it).
 
-pub mod charts;
 pub mod overrides;
 pub mod sensitivity;
 pub mod sweep;
@@ -52,6 +51,21 @@ pub enum AnalysisError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     Output(#[from] OutputError),
+}
+
+/// Creates `dir/charts`, has `write` draw charts into it and returns the
+/// names of the files written, relative to `dir` (`charts/<stem>.svg`).
+fn write_charts(
+    dir: &Path,
+    write: impl FnOnce(&Path) -> Result<Vec<PathBuf>, crate::charts::ChartError>,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let charts = dir.join("charts");
+    std::fs::create_dir_all(&charts).map_err(crate::output::atomic::io_error(&charts))?;
+    let names = write(&charts).map_err(|e| OutputError::Chart {
+        path: charts.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(names.into_iter().map(|n| Path::new("charts").join(n)).collect())
 }
 
 /// A scenario file's text, read once and changed per point.
@@ -164,4 +178,68 @@ pub fn final_mean_income(results: &Results, p: usize) -> Stat {
         .last()
         .expect("a results year")
         .mean_income_yuan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Lang;
+
+    fn quickstart() -> Scenario {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
+        Scenario::read(&path).unwrap()
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            runs: Some(16),
+            seed: None,
+            threads: 1,
+            ..Default::default()
+        }
+    }
+
+    fn is_chart(name: &Path) -> bool {
+        name.extension().is_some_and(|e| e == "svg" || e == "png")
+    }
+
+    fn assert_written(dir: &Path, names: &[PathBuf], stems: &[&str]) {
+        assert_eq!(names.len(), 2 * stems.len());
+        for stem in stems {
+            for ext in ["svg", "png"] {
+                let path = dir.join(format!("charts/{stem}.{ext}"));
+                let len = std::fs::metadata(&path).unwrap().len();
+                assert!(len > 1000, "{} is {len} bytes", path.display());
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_sweep_and_tornado_are_written() {
+        let scenario = quickstart();
+        let dir = tempfile::tempdir().unwrap();
+        let spec = sweep::SweepSpec::parse(&["targets.floor=30万:60万:3".into()]).unwrap();
+        let result = sweep::run(&scenario, &spec, &settings(), &|| ()).unwrap();
+        let names = sweep::write(&result, None, dir.path(), Lang::Zh).unwrap();
+        let charts: Vec<PathBuf> = names.into_iter().filter(|n| is_chart(n)).collect();
+        assert_written(
+            dir.path(),
+            &charts,
+            &["sweep_mean_income", "sweep_full_coverage", "sweep_below_floor"],
+        );
+        let svg = std::fs::read_to_string(dir.path().join("charts/sweep_mean_income.svg")).unwrap();
+        assert!(svg.contains("村均经营性收入"), "no Chinese title");
+        assert!(svg.contains("万元"));
+
+        let options = sensitivity::Options {
+            policy: None,
+            samples: 0,
+        };
+        let result = sensitivity::run(&scenario, &settings(), &options, &|| ()).unwrap();
+        let names = sensitivity::write(&result, dir.path(), Lang::Zh).unwrap();
+        let charts: Vec<PathBuf> = names.into_iter().filter(|n| is_chart(n)).collect();
+        assert_written(dir.path(), &charts, &["tornado"]);
+        let svg = std::fs::read_to_string(dir.path().join("charts/tornado.svg")).unwrap();
+        assert!(svg.contains("主要影响因素"), "no Chinese title");
+    }
 }

@@ -404,10 +404,45 @@ pub fn csv(result: &SensitivityResult) -> Result<Vec<u8>, OutputError> {
 pub fn write(result: &SensitivityResult, dir: &Path, lang: crate::format::Lang) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
     staging.write("sensitivity.csv", &csv(result)?)?;
-    for name in super::charts::write_tornado(result, staging.dir(), lang)? {
+    for name in write_tornado(result, staging.dir(), lang)? {
         staging.adopt(name);
     }
     staging.commit()
+}
+
+/// Writes the tornado chart of `result` into `dir/charts`; returns the names
+/// written, relative to `dir`.
+fn write_tornado(
+    result: &SensitivityResult,
+    dir: &Path,
+    lang: crate::format::Lang,
+) -> Result<Vec<PathBuf>, OutputError> {
+    use crate::charts::{DrawnPer, TornadoInput, TornadoRow};
+    let input = TornadoInput {
+        scenario_name: &result.scenario_name,
+        policy: &result.policy,
+        final_year: result.final_year,
+        runs: result.runs,
+        baseline_median: result.baseline_median,
+        inputs: result
+            .inputs
+            .iter()
+            .map(|i| TornadoRow {
+                name: i.name.clone(),
+                per: match i.per {
+                    Some(Per::Run) | None => None,
+                    Some(Per::Village) => Some(DrawnPer::Village),
+                    Some(Per::Year) => Some(DrawnPer::Year),
+                    Some(Per::VillageYear) => Some(DrawnPer::VillageYear),
+                },
+                p10: short_number(i.p10),
+                p90: short_number(i.p90),
+                median_at_p10: i.median_at_p10,
+                median_at_p90: i.median_at_p90,
+            })
+            .collect(),
+    };
+    super::write_charts(dir, |charts| crate::charts::write_tornado(&input, charts, lang))
 }
 
 /// A parameter value for people: `0.0512`, `125,000`.

@@ -293,10 +293,58 @@ pub fn write(
     let mut staging = Staging::new(dir)?;
     staging.write("sweep.csv", &csv(result)?)?;
     let policy = policy.unwrap_or(result.policies.len().saturating_sub(1));
-    for name in super::charts::write_sweep_charts(result, policy, staging.dir(), lang)? {
+    for name in write_charts(result, policy, staging.dir(), lang)? {
         staging.adopt(name);
     }
     staging.commit()
+}
+
+/// Writes the charts of `result` into `dir/charts`; returns their names
+/// relative to `dir`. `policy` is the policy charted for two parameters.
+fn write_charts(
+    result: &SweepResult,
+    policy: usize,
+    dir: &Path,
+    lang: crate::format::Lang,
+) -> Result<Vec<PathBuf>, OutputError> {
+    use crate::charts::{SweepAxis, SweepInput, SweepOutcome, SweepPoint};
+    let shows: Vec<_> = result.axes.iter().map(|a| move |v: f64| show(a, v)).collect();
+    let input = SweepInput {
+        scenario_name: &result.scenario_name,
+        final_year: result.final_year,
+        runs: result.runs,
+        floor_yuan: result.floor_yuan,
+        axes: result
+            .axes
+            .iter()
+            .zip(&shows)
+            .map(|(a, show)| SweepAxis {
+                path: &a.path.text,
+                values: &a.values,
+                show,
+            })
+            .collect(),
+        policies: &result.policies,
+        points: result
+            .points
+            .iter()
+            .map(|p| SweepPoint {
+                values: p.values.clone(),
+                outcomes: p
+                    .outcomes
+                    .iter()
+                    .map(|o| SweepOutcome {
+                        mean_income: o.mean_income,
+                        full_coverage: o.full_coverage,
+                        below_floor: o.below_floor,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    super::write_charts(dir, |charts| {
+        crate::charts::write_sweep_charts(&input, policy, charts, lang)
+    })
 }
 
 /// A value of `axis` for people: `6%`, `3,500`.

@@ -164,10 +164,7 @@ pub(crate) fn log_ticks(a: f64, b: f64, label: impl Fn(f64) -> String, px: impl 
 pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<Axis, Axis>>;
 
 /// Plot rectangle of a chart in `root`'s pixels: (left, top, right, bottom).
-pub(crate) fn plot_rect<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    chart: &Chart2d<DB>,
-) -> (i32, i32, i32, i32) {
+pub(crate) fn plot_rect<DB: DrawingBackend>(root: &Area<DB>, chart: &Chart2d<DB>) -> (i32, i32, i32, i32) {
     let (ox, oy) = root.get_base_pixel();
     let (xr, yr) = (chart.x_range(), chart.y_range());
     let (x0, top) = chart.backend_coord(&(xr.start, yr.end));
@@ -176,7 +173,7 @@ pub(crate) fn plot_rect<DB: DrawingBackend>(
 }
 
 /// A point of the chart in `root`'s pixels.
-pub(crate) fn px<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart2d<DB>, x: f64, y: f64) -> (i32, i32) {
+pub(crate) fn px<DB: DrawingBackend>(root: &Area<DB>, chart: &Chart2d<DB>, x: f64, y: f64) -> (i32, i32) {
     let (ox, oy) = root.get_base_pixel();
     let (a, b) = chart.backend_coord(&(x, y));
     (a - ox, b - oy)
@@ -212,4 +209,77 @@ pub(crate) fn padded(values: impl Iterator<Item = f64>, always: &[f64], pad_shar
         hi.abs().max(1.0) * 0.1
     };
     (lo - pad, hi + pad)
+}
+
+/// Room around a plot in the body below a chart's header: the right, top
+/// and bottom margins and the width of the y label area. The left margin
+/// and the x label area are the same on every chart.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Frame {
+    pub(crate) right: i32,
+    pub(crate) top: i32,
+    pub(crate) bottom: i32,
+    pub(crate) y_labels: i32,
+}
+
+impl Frame {
+    /// `right` pixels right of the plot and `y_labels` for the y labels;
+    /// 6 above and 8 below.
+    pub(crate) fn new(right: i32, y_labels: i32) -> Frame {
+        Frame {
+            right,
+            top: 6,
+            bottom: 8,
+            y_labels,
+        }
+    }
+
+    pub(crate) fn top(self, top: i32) -> Frame {
+        Frame { top, ..self }
+    }
+
+    pub(crate) fn bottom(self, bottom: i32) -> Frame {
+        Frame { bottom, ..self }
+    }
+}
+
+/// The plot of a chart in `body`, laid out by `frame`, from `x` and `y`.
+pub(crate) fn build_plot<'a, DB: DrawingBackend>(
+    body: &'a DrawingArea<DB, Shift>,
+    frame: Frame,
+    x: Axis,
+    y: Axis,
+) -> DrawResult<Chart2d<'a, DB>, DB> {
+    ChartBuilder::on(body)
+        .margin_right(frame.right)
+        .margin_top(frame.top)
+        .margin_bottom(frame.bottom)
+        .margin_left(MARGIN_X - 8)
+        .x_label_area_size(52)
+        .y_label_area_size(frame.y_labels)
+        .build_cartesian_2d(x, y)
+}
+
+/// The mesh of `chart` in the house style (tick and axis title text, grid,
+/// axis lines); the caller adds its ticks and titles and draws it.
+pub(crate) fn mesh<'a, 'b, DB: DrawingBackend>(
+    chart: &'b mut Chart2d<'a, DB>,
+    t: Typo,
+) -> MeshStyle<'a, 'b, Axis, Axis, DB> {
+    let mut m = chart.configure_mesh();
+    m.label_style(t.font(TICK_PX).color(&TEXT))
+        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
+        .bold_line_style(GRID.stroke_width(1))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(1));
+    m
+}
+
+/// Tick of a 0–100 % axis: blank outside 0 to 100.
+pub(crate) fn pct_tick_0_100(v: &f64) -> String {
+    if *v < 0.0 || *v > 100.0 {
+        String::new()
+    } else {
+        pct_tick(v)
+    }
 }

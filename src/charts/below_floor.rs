@@ -4,24 +4,14 @@ use super::*;
 
 // --- villages below the floor --------------------------------------------------
 
-pub(crate) fn draw_below_floor<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_below_floor<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
     let rows = vec![
         policy_legend(ctx, Swatch::BandLine),
         vec![
-            LegendItem {
-                swatch: Swatch::Line(MUTED),
-                label: l.mean.to_string(),
-            },
-            LegendItem {
-                swatch: Swatch::Band(MUTED, BAND_INNER_ALPHA),
-                label: l.p90_band.to_string(),
-            },
+            item(Swatch::Line(MUTED), l.mean.to_string()),
+            item(Swatch::Band(MUTED, BAND_INNER_ALPHA), l.p90_band.to_string()),
         ],
     ];
     let top = draw_header(root, t, &l.below_floor_title(r), &l.subtitle(r, false), &rows)?;
@@ -46,16 +36,13 @@ pub(crate) fn draw_below_floor<DB: DrawingBackend>(
         .flat_map(|p| p.years.iter().map(|y| y.below_floor.p95.max(y.below_floor.mean)))
         .fold(0.0_f64, f64::max);
     let yhi = (highest * 1.15).ceil().clamp(1.0, n);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(24)
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([0.0, yhi].iter().map(yfmt)))
-        .build_cartesian_2d(chart_axis(x0, x1), chart_axis(0.0, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(24, y_label_area([0.0, yhi].iter().map(yfmt))),
+        chart_axis(x0, x1),
+        chart_axis(0.0, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(year_tick_count(r.baseline_year, r.final_year))
         // At most one tick per village, so every tick is a whole number.
         .y_labels((yhi as usize + 1).min(11))
@@ -63,11 +50,6 @@ pub(crate) fn draw_below_floor<DB: DrawingBackend>(
         .y_label_formatter(&yfmt)
         .x_desc(l.year)
         .y_desc(l.villages_below_floor)
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
     let mut lines = Vec::new();

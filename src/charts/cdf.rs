@@ -11,14 +11,9 @@ pub(crate) fn final_quantiles(p: &PolicyResults) -> Option<[f64; 9]> {
 // ---------------------------------------------------------------------------
 // 6. CDF of final-year mean village income
 
-pub(crate) fn draw_cdf<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    w: &Words,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_cdf<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
-    let l = &ctx.l;
     const SHARES: [f64; 9] = [0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 100.0];
     let series: Vec<(usize, Vec<(f64, f64)>)> = r
         .policies
@@ -39,56 +34,27 @@ pub(crate) fn draw_cdf<DB: DrawingBackend>(
             Some((i, pts))
         })
         .collect();
-    let legend = vec![series
-        .iter()
-        .map(|(i, _)| {
-            (
-                Sample::Marker(policy_color(*i), *i),
-                l.policy_name(&r.policies[*i].name),
-            )
-        })
-        .collect::<Vec<_>>()];
+    let legend = marker_legend(ctx, &series);
     let top = header(root, t, &w.cdf_title(r), &w.cdf_subtitle(r), &legend)?;
 
     let (xlo, xhi) = padded(series.iter().flat_map(|(_, pts)| pts.iter().map(|p| p.0)), &[], 0.03);
     let unit = MoneyUnit::for_axis(w.lang(), xlo.abs().max(xhi.abs()));
     let xtick = |v: &f64| unit.tick(*v);
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(36)
-        .margin_top(10)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area(["100".to_string()].into_iter()))
-        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(-2.0, 102.0))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(36, y_label_area(["100".to_string()].into_iter())).top(10),
+        chart_axis(xlo, xhi),
+        chart_axis(-2.0, 102.0),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(7)
         .y_labels(11)
         .x_label_formatter(&xtick)
-        .y_label_formatter(&|v: &f64| {
-            if *v < 0.0 || *v > 100.0 {
-                String::new()
-            } else {
-                pct_tick(v)
-            }
-        })
+        .y_label_formatter(&pct_tick_0_100)
         .x_desc(w.cdf_x_axis(r, &unit))
         .y_desc(w.cdf_y_axis())
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .draw()?;
-    for (i, pts) in &series {
-        chart.draw_series(LineSeries::new(pts.iter().copied(), policy_color(*i).stroke_width(2)))?;
-    }
-    for (i, pts) in &series {
-        for &(x, y) in pts {
-            draw_marker(root, *i, px(root, &chart, x, y), 4, policy_color(*i))?;
-        }
-    }
+    marker_lines(root, &mut chart, &series, 4)?;
     Ok(())
 }

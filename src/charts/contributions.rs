@@ -5,13 +5,16 @@ use super::*;
 // ---------------------------------------------------------------------------
 // 1. Contributions
 
+/// Width of the legend column right of the plot, pixels.
+const LEGEND_W: i32 = 214;
+
 pub(crate) fn draw_contributions<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     ctx: &Ctx,
-    w: &Words,
     t: Typo,
     policy: usize,
 ) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let p = &r.policies[policy];
     let top = header(
@@ -21,44 +24,8 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
         &w.contributions_subtitle(r, &p.name),
         &[],
     )?;
-
-    // Years of the appraisals, in order.
-    let mut years: Vec<i32> = p
-        .appraisals
-        .iter()
-        .flat_map(|a| a.years.iter().map(|y| y.year))
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    let value = |a: &InterventionResults, year: i32| {
-        a.years
-            .iter()
-            .find(|y| y.year == year)
-            .map(|y| y.operating_income_yuan.mean)
-            .filter(|v| v.is_finite())
-            .unwrap_or(0.0)
-    };
-    // Stack: positive parts upwards, negative parts downwards, in the order
-    // of the interventions.
-    let mut segments = Vec::new(); // (intervention, year, from, to)
-    let mut totals = Vec::new();
-    let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for &year in &years {
-        let (mut up, mut down) = (0.0, 0.0);
-        for (i, a) in p.appraisals.iter().enumerate() {
-            let v = value(a, year);
-            if v > 0.0 {
-                segments.push((i, year, up, up + v));
-                up += v;
-            } else if v < 0.0 {
-                segments.push((i, year, down, down + v));
-                down += v;
-            }
-        }
-        totals.push((year, up + down, up));
-        lo = lo.min(down);
-        hi = hi.max(up);
-    }
+    let stack = Stack::of(p);
+    let (lo, hi) = (stack.lo, stack.hi);
     let (ylo, yhi) = if hi - lo <= 0.0 {
         (0.0, 1.0)
     } else {
@@ -72,71 +39,155 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
     let ytick = |v: &f64| unit.tick(*v);
 
     // Legend at the right, top entry = top of the stack.
-    let legend_w = 214;
+    let years = &stack.years;
     let first = *years.first().unwrap_or(&r.start_year) as f64;
     let last = *years.last().unwrap_or(&r.final_year) as f64;
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(legend_w + 24)
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
-        .build_cartesian_2d(chart_axis(first - 0.5, last + 0.5), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(
+            LEGEND_W + 24,
+            y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)),
+        ),
+        chart_axis(first - 0.5, last + 0.5),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(years.len().clamp(2, 12) + 1)
         .y_labels(8)
         .x_label_formatter(&year_tick)
         .y_label_formatter(&ytick)
         .x_desc(ctx.l.year)
         .y_desc(w.income_added_axis(&unit))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .disable_x_mesh()
         .draw()?;
 
-    let half = 0.32;
-    for &(i, year, from, to) in &segments {
-        let (c, hatched) = intervention_fill(i);
-        let x = year as f64;
-        let (a, b) = (px(root, &chart, x - half, from), px(root, &chart, x + half, to));
-        fill_box(root, (a.0, a.1, b.0, b.1), c, hatched)?;
-        root.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
-    }
+    draw_segments(root, &chart, &stack.segments)?;
     if lo < 0.0 {
         chart.draw_series(LineSeries::new(
             [(first - 0.5, 0.0), (last + 0.5, 0.0)],
             TEXT.stroke_width(1),
         ))?;
     }
+    draw_totals(root, &chart, &stack, unit, t)?;
+    draw_stack_legend(root, &chart, p, w, t)
+}
 
-    // Totals above the bars, when they fit side by side.
-    let (left, plot_top, right, plot_bottom) = plot_rect(root, &chart);
-    let slot = (right - left) as f64 / years.len().max(1) as f64;
-    let labels: Vec<(i32, f64, f64)> = totals.clone();
-    let widest = labels
+/// The bars of a policy's appraisals: positive parts stacked upwards,
+/// negative parts downwards, in the order of the interventions.
+struct Stack {
+    /// Years of the appraisals, in order.
+    years: Vec<i32>,
+    /// (intervention, year, from, to).
+    segments: Vec<(usize, i32, f64, f64)>,
+    /// (year, net total, top of the positive parts).
+    totals: Vec<(i32, f64, f64)>,
+    /// Lowest and highest ends of the bars (0 included).
+    lo: f64,
+    hi: f64,
+}
+
+impl Stack {
+    fn of(p: &PolicyResults) -> Stack {
+        let mut years: Vec<i32> = p
+            .appraisals
+            .iter()
+            .flat_map(|a| a.years.iter().map(|y| y.year))
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        let value = |a: &InterventionResults, year: i32| {
+            a.years
+                .iter()
+                .find(|y| y.year == year)
+                .map(|y| y.operating_income_yuan.mean)
+                .filter(|v| v.is_finite())
+                .unwrap_or(0.0)
+        };
+        let mut segments = Vec::new();
+        let mut totals = Vec::new();
+        let (mut lo, mut hi) = (0.0f64, 0.0f64);
+        for &year in &years {
+            let (mut up, mut down) = (0.0, 0.0);
+            for (i, a) in p.appraisals.iter().enumerate() {
+                let v = value(a, year);
+                if v > 0.0 {
+                    segments.push((i, year, up, up + v));
+                    up += v;
+                } else if v < 0.0 {
+                    segments.push((i, year, down, down + v));
+                    down += v;
+                }
+            }
+            totals.push((year, up + down, up));
+            lo = lo.min(down);
+            hi = hi.max(up);
+        }
+        Stack {
+            years,
+            segments,
+            totals,
+            lo,
+            hi,
+        }
+    }
+}
+
+fn draw_segments<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    segments: &[(usize, i32, f64, f64)],
+) -> DrawResult<(), DB> {
+    let half = 0.32;
+    for &(i, year, from, to) in segments {
+        let (c, hatched) = intervention_fill(i);
+        let x = year as f64;
+        let (a, b) = (px(root, chart, x - half, from), px(root, chart, x + half, to));
+        fill_box(root, (a.0, a.1, b.0, b.1), c, hatched)?;
+        root.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
+    }
+    Ok(())
+}
+
+/// Totals above the bars, when they fit side by side.
+fn draw_totals<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    stack: &Stack,
+    unit: MoneyUnit,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (left, plot_top, right, _) = plot_rect(root, chart);
+    let slot = (right - left) as f64 / stack.years.len().max(1) as f64;
+    let widest = stack
+        .totals
         .iter()
         .map(|(_, v, _)| text_width(&unit.tick(*v), NOTE_PX))
         .max()
         .unwrap_or(0);
     if (widest + 8) as f64 <= slot {
-        for (year, total, up) in labels {
-            let (x, y) = px(root, &chart, year as f64, up);
+        for &(year, total, up) in &stack.totals {
+            let (x, y) = px(root, chart, year as f64, up);
             let s = unit.tick(total);
             let y = (y - LABEL_H - 1).max(plot_top + 1);
             root.draw(&Text::new(s, (x, y), t.text(NOTE_PX, TEXT, HPos::Center)))?;
         }
     }
+    Ok(())
+}
 
-    // Legend column, top entry = top of the stack; names on up to two
-    // lines when there is room for that.
+/// Legend column right of the plot, top entry = top of the stack; names on
+/// up to two lines when there is room for that.
+fn draw_stack_legend<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    p: &PolicyResults,
+    w: &Words,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (_, plot_top, right, plot_bottom) = plot_rect(root, chart);
     let x0 = right + 16;
-    let text_w = legend_w - SWATCH_W - 6;
+    let text_w = LEGEND_W - SWATCH_W - 6;
     let line_h = LEGEND_PX as i32 + 3;
     let labels = |max_lines| {
         p.appraisals

@@ -5,14 +5,9 @@ use super::*;
 // ---------------------------------------------------------------------------
 // 5. Public money against income added
 
-pub(crate) fn draw_cost<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    w: &Words,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_cost<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
-    let l = &ctx.l;
     // (policy, x mean, x p5, x p95, y mean, y p5, y p95)
     let pts: Vec<(usize, [f64; 6])> = r
         .policies
@@ -39,32 +34,41 @@ pub(crate) fn draw_cost<DB: DrawingBackend>(
     );
     let tick = |v: &f64| unit.tick(*v);
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(28)
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&tick)))
-        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(28, y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&tick))),
+        chart_axis(xlo, xhi),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(6)
         .y_labels(8)
         .x_label_formatter(&tick)
         .y_label_formatter(&tick)
         .x_desc(w.public_money_axis(r, &unit))
         .y_desc(w.income_total_axis(r, &unit))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
     let plot = plot_rect(root, &chart);
-    // Axes through zero.
-    let (zx, zy) = px(root, &chart, 0.0, 0.0);
+    draw_axes_through_zero(root, &chart, plot, (xlo, xhi, ylo, yhi))?;
+    let mut taken = draw_whiskers(root, &chart, &pts)?;
+    for (i, v) in &pts {
+        let c = policy_color(*i);
+        let p = px(root, &chart, v[0], v[3]);
+        draw_marker(root, *i, p, 6, c)?;
+    }
+    draw_point_labels(root, &chart, ctx, &pts, plot, &mut taken, t)
+}
+
+/// Axes through zero, and the line of one yuan of income per yuan of
+/// public money.
+fn draw_axes_through_zero<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    plot: PxBox,
+    (xlo, xhi, ylo, yhi): (f64, f64, f64, f64),
+) -> DrawResult<(), DB> {
+    let (zx, zy) = px(root, chart, 0.0, 0.0);
     root.draw(&PathElement::new(
         vec![(zx, plot.1), (zx, plot.3)],
         AXIS.stroke_width(1),
@@ -73,22 +77,30 @@ pub(crate) fn draw_cost<DB: DrawingBackend>(
         vec![(plot.0, zy), (plot.2, zy)],
         AXIS.stroke_width(1),
     ))?;
-    // One yuan of income per yuan of public money.
     let end = xhi.min(yhi);
     if end > 0.0 {
-        let a = px(root, &chart, xlo.max(ylo).max(0.0), xlo.max(ylo).max(0.0));
-        let b = px(root, &chart, end, end);
+        let a = px(root, chart, xlo.max(ylo).max(0.0), xlo.max(ylo).max(0.0));
+        let b = px(root, chart, end, end);
         dashed(root, a, b, AXIS, (6, 4))?;
     }
+    Ok(())
+}
 
+/// The P5–P95 whiskers of each policy's point, both ways; returns the
+/// boxes the points take.
+fn draw_whiskers<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    pts: &[(usize, [f64; 6])],
+) -> DrawResult<Vec<PxBox>, DB> {
     let mut taken: Vec<PxBox> = Vec::new();
-    for (i, v) in &pts {
+    for (i, v) in pts {
         let c = policy_color(*i);
-        let p = px(root, &chart, v[0], v[3]);
-        let (xa, _) = px(root, &chart, v[1], v[3]);
-        let (xb, _) = px(root, &chart, v[2], v[3]);
-        let (_, ya) = px(root, &chart, v[0], v[4]);
-        let (_, yb) = px(root, &chart, v[0], v[5]);
+        let p = px(root, chart, v[0], v[3]);
+        let (xa, _) = px(root, chart, v[1], v[3]);
+        let (xb, _) = px(root, chart, v[2], v[3]);
+        let (_, ya) = px(root, chart, v[0], v[4]);
+        let (_, yb) = px(root, chart, v[0], v[5]);
         for (from, to) in [((xa, p.1), (xb, p.1)), ((p.0, ya), (p.0, yb))] {
             if from != to {
                 root.draw(&PathElement::new(vec![from, to], c.stroke_width(2)))?;
@@ -106,18 +118,25 @@ pub(crate) fn draw_cost<DB: DrawingBackend>(
         }
         taken.push((p.0 - 7, p.1 - 7, p.0 + 7, p.1 + 7));
     }
-    for (i, v) in &pts {
+    Ok(taken)
+}
+
+/// Labels: the first free place around each point, further out if needed,
+/// with a leader line when it is not right next to its point.
+fn draw_point_labels<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    ctx: &Ctx,
+    pts: &[(usize, [f64; 6])],
+    plot: PxBox,
+    taken: &mut Vec<PxBox>,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    for (i, v) in pts {
         let c = policy_color(*i);
-        let p = px(root, &chart, v[0], v[3]);
-        draw_marker(root, *i, p, 6, c)?;
-    }
-    // Labels: the first free place around each point, further out if needed,
-    // with a leader line when it is not right next to its point.
-    for (i, v) in &pts {
-        let c = policy_color(*i);
-        let p = px(root, &chart, v[0], v[3]);
-        let label = l.policy_name(&r.policies[*i].name);
-        let (start, anchor, near) = place_label(&label, p, plot, &taken);
+        let p = px(root, chart, v[0], v[3]);
+        let label = ctx.l.policy_name(&ctx.r.policies[*i].name);
+        let (start, anchor, near) = place_label(&label, p, plot, taken);
         taken.push(label_box(&label, start));
         if !near {
             root.draw(&PathElement::new(vec![p, anchor], c.mix(0.8).stroke_width(1)))?;

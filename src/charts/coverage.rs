@@ -5,12 +5,8 @@ use super::*;
 // ---------------------------------------------------------------------------
 // 4. Coverage by year
 
-pub(crate) fn draw_coverage<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    w: &Words,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_coverage<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let l = &ctx.l;
     let series: Vec<(usize, Vec<(f64, f64)>)> = r
@@ -28,15 +24,7 @@ pub(crate) fn draw_coverage<DB: DrawingBackend>(
         })
         .filter(|(_, pts)| !pts.is_empty())
         .collect();
-    let legend = vec![series
-        .iter()
-        .map(|(i, _)| {
-            (
-                Sample::Marker(policy_color(*i), *i),
-                l.policy_name(&r.policies[*i].name),
-            )
-        })
-        .collect::<Vec<_>>()];
+    let legend = marker_legend(ctx, &series);
     let top = header(root, t, &w.coverage_title(r), &l.subtitle(r, false), &legend)?;
 
     let (first, last) = series
@@ -49,33 +37,19 @@ pub(crate) fn draw_coverage<DB: DrawingBackend>(
         (r.start_year as f64, r.final_year as f64)
     };
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(28)
-        .margin_top(6 + LABEL_H)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area(["100".to_string()].into_iter()))
-        .build_cartesian_2d(chart_axis(first - 0.5, last + 0.5), chart_axis(-4.0, 104.0))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(28, y_label_area(["100".to_string()].into_iter())).top(6 + LABEL_H),
+        chart_axis(first - 0.5, last + 0.5),
+        chart_axis(-4.0, 104.0),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(((last - first).clamp(0.0, 11.0)) as usize + 2)
         .y_labels(6)
         .x_label_formatter(&year_tick)
-        .y_label_formatter(&|v: &f64| {
-            if *v < 0.0 || *v > 100.0 {
-                String::new()
-            } else {
-                pct_tick(v)
-            }
-        })
+        .y_label_formatter(&pct_tick_0_100)
         .x_desc(l.year)
         .y_desc(w.coverage_axis())
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
     let (x0, plot_top, x1, plot_bottom) = plot_rect(root, &chart);
@@ -87,14 +61,7 @@ pub(crate) fn draw_coverage<DB: DrawingBackend>(
         let lx = if x + 6 + sw <= x1 { x + 6 } else { x - 6 - sw };
         boxed_text(root, t, &s, (lx, plot_top - LABEL_H - 2), HPos::Left, MUTED)?;
     }
-    for (i, pts) in &series {
-        chart.draw_series(LineSeries::new(pts.iter().copied(), policy_color(*i).stroke_width(2)))?;
-    }
-    for (i, pts) in &series {
-        for &(x, y) in pts {
-            draw_marker(root, *i, px(root, &chart, x, y), 5, policy_color(*i))?;
-        }
-    }
+    marker_lines(root, &mut chart, &series, 5)?;
     if series.iter().all(|(_, pts)| pts.iter().all(|p| p.1 <= 0.0)) {
         let s = w.coverage_never();
         let (_, y50) = px(root, &chart, first, 50.0);

@@ -9,9 +9,7 @@
 //! A chart whose data the run does not have is skipped (no file is
 //! written): [`planned`] lists the charts a run gets.
 
-use std::path::{Path, PathBuf};
-
-use plotters::coord::Shift;
+use std::path::Path;
 
 use super::*;
 use crate::format::Lang;
@@ -137,18 +135,12 @@ pub fn decision_chart_stems(r: &Results) -> Vec<String> {
 /// Writes the decision charts of `results` into `dir` as `<stem>.svg` and
 /// `<stem>.png`, atomically like the other charts; returns the file names
 /// written, relative to `dir`. Charts without data are skipped.
-pub fn write_decision_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ChartError> {
+pub fn write_decision_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<WrittenChart>, ChartError> {
     ensure_fonts()?;
     let ctx = Ctx::new(results, lang);
     let mut written = Vec::new();
     for (stem, kind) in planned(results) {
-        let chart = DecisionChart { ctx: &ctx, kind };
-        let svg = PathBuf::from(format!("{stem}.svg"));
-        write_svg(&chart, &dir.join(&svg))?;
-        written.push(svg);
-        let png = PathBuf::from(format!("{stem}.png"));
-        write_png(&chart, &dir.join(&png))?;
-        written.push(png);
+        write_chart(&DecisionChart { ctx: &ctx, kind }, dir, &stem, &mut written)?;
     }
     Ok(written)
 }
@@ -159,17 +151,16 @@ struct DecisionChart<'a> {
 }
 
 impl DrawChart for DecisionChart<'_> {
-    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         root.fill(&WHITE)?;
         let c = self.ctx;
-        let w = Words { l: c.l };
         match self.kind {
-            Kind::Contributions { policy } => draw_contributions(root, c, &w, t, policy),
-            Kind::Dscr { policy, appraisal } => draw_dscr(root, c, &w, t, policy, appraisal),
-            Kind::PairedDifference => draw_paired(root, c, &w, t),
-            Kind::Coverage => draw_coverage(root, c, &w, t),
-            Kind::CostVsIncome => draw_cost(root, c, &w, t),
-            Kind::CdfFinalIncome => draw_cdf(root, c, &w, t),
+            Kind::Contributions { policy } => draw_contributions(root, c, t, policy),
+            Kind::Dscr { policy, appraisal } => draw_dscr(root, c, t, policy, appraisal),
+            Kind::PairedDifference => draw_paired(root, c, t),
+            Kind::Coverage => draw_coverage(root, c, t),
+            Kind::CostVsIncome => draw_cost(root, c, t),
+            Kind::CdfFinalIncome => draw_cdf(root, c, t),
         }
     }
 }
@@ -182,7 +173,7 @@ mod tests {
 
     use super::*;
     use crate::charts::render_chart_rgb;
-    use crate::charts::tests::{assert_deterministic, sample_results, stat};
+    use crate::charts::tests::{assert_chart_file, assert_deterministic, dark_pixels_in_title, sample_results, stat};
 
     fn appraisal(id: &str, kind: &str, years: &[i32], income: f64, dscr: bool) -> InterventionResults {
         let mut a: InterventionResults = serde_json::from_value(serde_json::json!({
@@ -330,26 +321,11 @@ mod tests {
             let files = write_decision_charts(&r, dir.path(), lang).unwrap();
             assert_eq!(files.len(), 12);
             for (k, stem) in stems(&r).iter().enumerate() {
-                assert_eq!(files[2 * k], PathBuf::from(format!("{stem}.svg")));
-                assert_eq!(files[2 * k + 1], PathBuf::from(format!("{stem}.png")));
+                assert_eq!(files[2 * k].name, PathBuf::from(format!("{stem}.svg")));
+                assert_eq!(files[2 * k + 1].name, PathBuf::from(format!("{stem}.png")));
             }
             for f in &files {
-                let bytes = fs::read(dir.path().join(f)).unwrap();
-                match f.extension().and_then(|e| e.to_str()) {
-                    Some("png") => {
-                        assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
-                        assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
-                        assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
-                        assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
-                    }
-                    Some("svg") => {
-                        let s = String::from_utf8(bytes).unwrap();
-                        assert!(s.starts_with("<svg"), "{}", f.display());
-                        assert!(s.trim_end().ends_with("</svg>"));
-                        assert!(s.contains("<text"));
-                    }
-                    other => panic!("unexpected file {other:?}"),
-                }
+                assert_chart_file(dir.path(), &f.name);
             }
             // Nothing else (no temporary file) is left in the folder.
             assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 12);
@@ -361,7 +337,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = crate::charts::write_run_charts(&decision_results(), dir.path(), Lang::En).unwrap();
         assert_eq!(files.len(), 6 + 12);
-        assert!(files.contains(&PathBuf::from("dscr_pv.png")));
+        assert!(files.iter().any(|f| f.name == Path::new("dscr_pv.png")));
     }
 
     #[test]
@@ -429,15 +405,7 @@ mod tests {
         for ctx in [&ctx_en, &ctx_zh] {
             for (stem, kind) in planned(&r) {
                 let buf = render_chart_rgb(&DecisionChart { ctx, kind });
-                let mut dark = 0;
-                for y in 8..40u32 {
-                    for x in 0..WIDTH {
-                        let i = ((y * WIDTH + x) * 3) as usize;
-                        if buf[i] < 100 && buf[i + 1] < 100 && buf[i + 2] < 100 {
-                            dark += 1;
-                        }
-                    }
-                }
+                let dark = dark_pixels_in_title(&buf);
                 assert!(dark > 800, "{stem}: only {dark} dark pixels in the title");
             }
         }

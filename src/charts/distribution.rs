@@ -1,88 +1,9 @@
 //! The final-year income distribution chart.
 
 use super::*;
+use crate::summary::histogram::{hist_quantile, nonpositive_share, rebin, rebin_log};
 
 // --- final-year distribution ---------------------------------------------------
-
-/// Value below which a share `q` of the histogram's mass lies, assuming
-/// values spread evenly within each bucket.
-pub(crate) fn hist_quantile(buckets: &[Bucket], q: f64) -> Option<f64> {
-    let total: u64 = buckets.iter().map(|b| b.count).sum();
-    if total == 0 {
-        return None;
-    }
-    let target = q * total as f64;
-    let mut cum = 0.0;
-    for b in buckets.iter().filter(|b| b.count > 0) {
-        let (lo, hi) = bucket_bounds(b)?;
-        let next = cum + b.count as f64;
-        if next >= target {
-            let f = if b.count > 0 {
-                ((target - cum) / b.count as f64).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            return Some(lo + f * (hi - lo));
-        }
-        cum = next;
-    }
-    buckets
-        .iter()
-        .rev()
-        .find(|b| b.count > 0)
-        .and_then(bucket_bounds)
-        .map(|(_, hi)| hi)
-}
-
-/// Finite bounds of a bucket; an unbounded side collapses to the other.
-pub(crate) fn bucket_bounds(b: &Bucket) -> Option<(f64, f64)> {
-    match (b.lo.is_finite(), b.hi.is_finite()) {
-        (true, true) => Some((b.lo.min(b.hi), b.lo.max(b.hi))),
-        (true, false) => Some((b.lo, b.lo)),
-        (false, true) => Some((b.hi, b.hi)),
-        (false, false) => None,
-    }
-}
-
-/// Spreads each bucket's count evenly over its width into `nbins` equal bins
-/// from `lo` with width `w`; mass outside goes to the outermost bins. Returns
-/// the counts and whether any mass was moved in from outside.
-pub(crate) fn rebin(buckets: &[Bucket], lo: f64, w: f64, nbins: usize) -> (Vec<f64>, bool) {
-    let mut out = vec![0.0; nbins];
-    let hi = lo + w * nbins as f64;
-    let mut clamped = false;
-    let bin_of = |v: f64| (((v - lo) / w).floor().max(0.0) as usize).min(nbins - 1);
-    for b in buckets.iter().filter(|b| b.count > 0) {
-        let Some((blo, bhi)) = bucket_bounds(b) else {
-            continue;
-        };
-        let c = b.count as f64;
-        if blo < lo || bhi > hi {
-            clamped = true;
-        }
-        if bhi <= blo {
-            out[bin_of(blo)] += c;
-            continue;
-        }
-        let width = bhi - blo;
-        if blo < lo {
-            out[0] += c * ((lo.min(bhi) - blo) / width);
-        }
-        if bhi > hi {
-            out[nbins - 1] += c * ((bhi - hi.max(blo)) / width);
-        }
-        let (a, z) = (blo.max(lo), bhi.min(hi));
-        if z > a {
-            let (ia, iz) = (bin_of(a), bin_of(z));
-            for (k, slot) in out.iter_mut().enumerate().take(iz + 1).skip(ia) {
-                let (s, e) = (lo + w * k as f64, lo + w * (k + 1) as f64);
-                let overlap = (z.min(e) - a.max(s)).max(0.0);
-                *slot += c * overlap / width;
-            }
-        }
-    }
-    (out, clamped)
-}
 
 /// A "nice" bin width of about `span / target`.
 pub(crate) fn nice_width(span: f64, target: f64) -> f64 {
@@ -93,69 +14,6 @@ pub(crate) fn nice_width(span: f64, target: f64) -> f64 {
         .map(|m| m * mag)
         .find(|w| *w >= raw * (1.0 - 1e-9))
         .unwrap_or(10.0 * mag)
-}
-
-/// Spreads each bucket's count evenly over its width into the bins between
-/// consecutive `edges` (positive, increasing). Returns the counts, the mass at
-/// or below 0 (kept apart), and whether positive mass outside the edges was
-/// moved into the outermost bins.
-pub(crate) fn rebin_log(buckets: &[Bucket], edges: &[f64]) -> (Vec<f64>, f64, bool) {
-    let nbins = edges.len() - 1;
-    let mut out = vec![0.0; nbins];
-    let mut nonpos = 0.0;
-    let mut clamped = false;
-    let (lo, hi) = (edges[0], edges[nbins]);
-    let bin_of = |v: f64| edges[1..].partition_point(|e| *e <= v).min(nbins - 1);
-    for b in buckets.iter().filter(|b| b.count > 0) {
-        let Some((blo, bhi)) = bucket_bounds(b) else {
-            continue;
-        };
-        let c = b.count as f64;
-        if bhi <= blo {
-            if blo <= 0.0 {
-                nonpos += c;
-            } else {
-                clamped |= blo < lo || blo > hi;
-                out[bin_of(blo)] += c;
-            }
-            continue;
-        }
-        let width = bhi - blo;
-        if blo < 0.0 {
-            nonpos += c * (bhi.min(0.0) - blo) / width;
-        }
-        let blo = blo.max(0.0);
-        if bhi <= blo {
-            continue;
-        }
-        if blo < lo {
-            clamped = true;
-            out[0] += c * (lo.min(bhi) - blo) / width;
-        }
-        if bhi > hi {
-            clamped = true;
-            out[nbins - 1] += c * (bhi - hi.max(blo)) / width;
-        }
-        let (a, z) = (blo.max(lo), bhi.min(hi));
-        if z > a {
-            for (k, slot) in out.iter_mut().enumerate().take(bin_of(z) + 1).skip(bin_of(a)) {
-                let overlap = (z.min(edges[k + 1]) - a.max(edges[k])).max(0.0);
-                *slot += c * overlap / width;
-            }
-        }
-    }
-    (out, nonpos, clamped)
-}
-
-/// Share (0–1) of a histogram's mass at or below 0, values spread evenly
-/// within each bucket.
-pub(crate) fn nonpositive_share(buckets: &[Bucket]) -> f64 {
-    let total: u64 = buckets.iter().map(|b| b.count).sum();
-    if total == 0 {
-        return 0.0;
-    }
-    let edges = [1.0, 2.0];
-    rebin_log(buckets, &edges).1 / total as f64
 }
 
 /// Ratio of the 99.5th percentile to the 0.5th (or to a small positive
@@ -172,18 +30,61 @@ pub(crate) fn wants_log_axis(lo: f64, hi: f64, nonpositive: f64) -> bool {
     hi > 0.0 && nonpositive <= LOG_AXIS_MAX_NONPOSITIVE && hi / lo.max(hi * LOG_AXIS_MIN_FRACTION) > LOG_AXIS_RATIO
 }
 
-pub(crate) fn draw_distribution<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_distribution<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
     let rows = vec![policy_legend(ctx, Swatch::Outline)];
     let top = draw_header(root, t, &l.distribution_title(r), &l.subtitle(r, true), &rows)?;
+    let Some(range) = income_range(r) else {
+        return no_data(root, ctx, t, top);
+    };
+    let bins = Bins::new(r, range);
+    let (shares, clamped_any, off_axis) = shares(r, &bins);
+    let notes = notes(l, clamped_any, &off_axis);
+    let ymax = shares.iter().flatten().copied().fold(0.0f64, f64::max).max(1.0);
+    let yhi = ymax * 1.08;
 
-    // Common range: the 0.5th to 99.5th percentile of every policy, widened
-    // to show the floor and the weak threshold.
+    let unit = MoneyUnit::for_axis(l.lang, bins.x_lo.abs().max(bins.edges[bins.count()].abs()));
+    let xtick = |v: &f64| unit.tick(*v);
+    let ytick = |v: &f64| grouped(*v, decimals_for(*v));
+    let body = root.margin(top, 0, 0, 0);
+    let bottom_note = NOTE_LINE_H * notes.len() as i32 + if notes.is_empty() { 0 } else { 4 };
+    let mut chart = build_plot(
+        &body,
+        Frame::new(36, y_label_area([0.0, yhi].iter().map(ytick)))
+            .top(6 + NOTE_LINE_H + 6)
+            .bottom(8 + bottom_note),
+        chart_axis(bins.x_lo, bins.x_hi),
+        chart_axis(0.0, yhi),
+    )?;
+    let what = if bins.log_axis {
+        MoneyWhat::FinalIncomeLog
+    } else {
+        MoneyWhat::FinalIncome
+    };
+    mesh(&mut chart, t)
+        // Log-axis ticks are drawn below, at 1-2-5 × 10^k yuan.
+        .x_labels(if bins.log_axis { 0 } else { 7 })
+        .y_labels(7)
+        .x_label_formatter(&xtick)
+        .y_label_formatter(&ytick)
+        .x_desc(l.money_axis(what, &unit, r))
+        .y_desc(l.share_of_villages)
+        .disable_x_mesh()
+        .draw()?;
+
+    if bins.log_axis {
+        draw_log_ticks(root, &chart, &bins, unit, t)?;
+    }
+    draw_outlines(&mut chart, &shares, &bins)?;
+    draw_threshold_marks(root, &chart, ctx, &bins, yhi, t)?;
+    draw_notes(root, &notes, t)
+}
+
+/// The common range of the policies' final-year incomes (from the lowest
+/// 0.5th to the highest 99.5th percentile) and the largest share at or
+/// below 0; `None` when no policy has a histogram.
+fn income_range(r: &Results) -> Option<(f64, f64, f64)> {
     let mut lo = f64::INFINITY;
     let mut hi = f64::NEG_INFINITY;
     let mut nonpositive: f64 = 0.0;
@@ -197,69 +98,104 @@ pub(crate) fn draw_distribution<DB: DrawingBackend>(
             nonpositive = nonpositive.max(nonpositive_share(&p.final_income_histogram));
         }
     }
-    if !lo.is_finite() {
-        return no_data(root, ctx, t, top);
-    }
-    // A wide, right-skewed spread (a few rich villages, most near the
-    // floor) goes on a log axis, in chart units of log10(yuan).
-    let log_axis = wants_log_axis(lo, hi, nonpositive);
-    for v in [r.floor_yuan, r.weak_yuan].into_iter().filter_map(finite) {
-        if !log_axis || v > 0.0 {
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-    }
-    // Bin edges in yuan, and the chart's x range (yuan or log10 yuan).
-    let edges: Vec<f64>;
-    let (x_lo, x_hi);
-    if log_axis {
-        let la = lo.max(hi * LOG_AXIS_MIN_FRACTION).log10();
-        let lb = hi.log10();
-        let span = lb - la;
-        let (la, lb) = (la - span * 0.02, lb + span * 0.02);
-        // Bins per decade, so there are about 40 bins, aligned on decades.
-        let per_decade = (40.0 / (lb - la)).round().clamp(2.0, 40.0);
-        let d = 1.0 / per_decade;
-        let a = (la / d).floor() * d;
-        let nbins = (((lb - a) / d).ceil() as usize).max(1);
-        edges = (0..=nbins).map(|k| 10f64.powf(a + d * k as f64)).collect();
-        (x_lo, x_hi) = (a, a + d * nbins as f64);
-    } else {
-        if hi - lo <= 0.0 {
-            let pad = hi.abs().max(1.0) * 0.1;
-            lo -= pad;
-            hi += pad;
-        }
-        let span = hi - lo;
-        lo -= span * 0.02;
-        hi += span * 0.02;
-        let w = nice_width(hi - lo, 40.0);
-        let lo = (lo / w).floor() * w;
-        let nbins = (((hi - lo) / w).ceil() as usize).max(1);
-        edges = (0..=nbins).map(|k| lo + w * k as f64).collect();
-        (x_lo, x_hi) = (lo, lo + w * nbins as f64);
-    }
-    let xpos = |yuan: f64| if log_axis { yuan.log10() } else { yuan };
-    let nbins = edges.len() - 1;
+    lo.is_finite().then_some((lo, hi, nonpositive))
+}
 
+/// The bins of the chart: their edges in yuan, and the chart's x range in
+/// yuan or, on a log axis, in log10(yuan).
+struct Bins {
+    log_axis: bool,
+    edges: Vec<f64>,
+    x_lo: f64,
+    x_hi: f64,
+}
+
+impl Bins {
+    /// About 40 bins over the range `(lo, hi, nonpositive)` of
+    /// [`income_range`], widened to show the floor and the weak threshold.
+    /// A wide, right-skewed spread (a few rich villages, most near the
+    /// floor) goes on a log axis.
+    fn new(r: &Results, (mut lo, mut hi, nonpositive): (f64, f64, f64)) -> Bins {
+        let log_axis = wants_log_axis(lo, hi, nonpositive);
+        for v in [r.floor_yuan, r.weak_yuan].into_iter().filter_map(finite) {
+            if !log_axis || v > 0.0 {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+        if log_axis {
+            let la = lo.max(hi * LOG_AXIS_MIN_FRACTION).log10();
+            let lb = hi.log10();
+            let span = lb - la;
+            let (la, lb) = (la - span * 0.02, lb + span * 0.02);
+            // Bins per decade, so there are about 40 bins, aligned on decades.
+            let per_decade = (40.0 / (lb - la)).round().clamp(2.0, 40.0);
+            let d = 1.0 / per_decade;
+            let a = (la / d).floor() * d;
+            let nbins = (((lb - a) / d).ceil() as usize).max(1);
+            Bins {
+                log_axis,
+                edges: (0..=nbins).map(|k| 10f64.powf(a + d * k as f64)).collect(),
+                x_lo: a,
+                x_hi: a + d * nbins as f64,
+            }
+        } else {
+            if hi - lo <= 0.0 {
+                let pad = hi.abs().max(1.0) * 0.1;
+                lo -= pad;
+                hi += pad;
+            }
+            let span = hi - lo;
+            lo -= span * 0.02;
+            hi += span * 0.02;
+            let w = nice_width(hi - lo, 40.0);
+            let lo = (lo / w).floor() * w;
+            let nbins = (((hi - lo) / w).ceil() as usize).max(1);
+            Bins {
+                log_axis,
+                edges: (0..=nbins).map(|k| lo + w * k as f64).collect(),
+                x_lo: lo,
+                x_hi: lo + w * nbins as f64,
+            }
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.edges.len() - 1
+    }
+
+    /// Chart x of an amount in yuan.
+    fn x(&self, yuan: f64) -> f64 {
+        if self.log_axis {
+            yuan.log10()
+        } else {
+            yuan
+        }
+    }
+}
+
+/// Each policy's share (%) of villages in each bin; whether mass outside
+/// the bins was moved into the outermost ones; and, on a log axis, each
+/// policy's share (%) of villages at or below 0 (not on the axis).
+fn shares(r: &Results, bins: &Bins) -> (Vec<Vec<f64>>, bool, Vec<f64>) {
+    let edges = &bins.edges;
     let mut clamped_any = false;
-    // Share (%) of villages at or below 0 by policy, when not on the axis.
     let mut off_axis: Vec<f64> = Vec::new();
     let shares: Vec<Vec<f64>> = r
         .policies
         .iter()
         .map(|p| {
-            let (counts, nonpos) = if log_axis {
-                let (counts, nonpos, clamped) = rebin_log(&p.final_income_histogram, &edges);
+            let (counts, nonpos) = if bins.log_axis {
+                let (counts, nonpos, clamped) = rebin_log(&p.final_income_histogram, edges);
                 clamped_any |= clamped;
                 (counts, nonpos)
             } else {
-                let (counts, clamped) = rebin(&p.final_income_histogram, x_lo, edges[1] - edges[0], nbins);
+                let (counts, clamped) = rebin(&p.final_income_histogram, bins.x_lo, edges[1] - edges[0], bins.count());
                 clamped_any |= clamped;
                 (counts, 0.0)
             };
             let total: f64 = counts.iter().sum::<f64>() + nonpos;
-            if log_axis && total > 0.0 {
+            if bins.log_axis && total > 0.0 {
                 off_axis.push(100.0 * nonpos / total);
             }
             counts
@@ -268,96 +204,87 @@ pub(crate) fn draw_distribution<DB: DrawingBackend>(
                 .collect()
         })
         .collect();
+    (shares, clamped_any, off_axis)
+}
+
+/// The notes below the chart: tails moved into the outermost bins, and the
+/// share of villages at or below 0 off a log axis (when it would print as
+/// more than 0.0%).
+fn notes(l: &Labels, clamped_any: bool, off_axis: &[f64]) -> Vec<String> {
     let (off_lo, off_hi) = off_axis
         .iter()
         .fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
-    // Shown when it would print as more than 0.0%.
     let off_note = (off_hi >= 0.005).then(|| l.nonpositive_note(off_lo, off_hi));
-    let ymax = shares.iter().flatten().copied().fold(0.0f64, f64::max).max(1.0);
-    let yhi = ymax * 1.08;
-
-    let unit = MoneyUnit::for_axis(l.lang, x_lo.abs().max(edges[nbins].abs()));
-    let xtick = |v: &f64| unit.tick(*v);
-    let ytick = |v: &f64| grouped(*v, decimals_for(*v));
-    let body = root.margin(top, 0, 0, 0);
-    let notes: Vec<&str> = [clamped_any.then_some(l.tails_note), off_note.as_deref()]
+    [clamped_any.then(|| l.tails_note.to_string()), off_note]
         .into_iter()
         .flatten()
-        .collect();
-    let bottom_note = NOTE_LINE_H * notes.len() as i32 + if notes.is_empty() { 0 } else { 4 };
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(36)
-        .margin_top(6 + NOTE_LINE_H + 6)
-        .margin_bottom(8 + bottom_note)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([0.0, yhi].iter().map(ytick)))
-        .build_cartesian_2d(chart_axis(x_lo, x_hi), chart_axis(0.0, yhi))?;
-    let what = if log_axis {
-        MoneyWhat::FinalIncomeLog
-    } else {
-        MoneyWhat::FinalIncome
-    };
-    chart
-        .configure_mesh()
-        // Log-axis ticks are drawn below, at 1-2-5 × 10^k yuan.
-        .x_labels(if log_axis { 0 } else { 7 })
-        .y_labels(7)
-        .x_label_formatter(&xtick)
-        .y_label_formatter(&ytick)
-        .x_desc(l.money_axis(what, &unit, r))
-        .y_desc(l.share_of_villages)
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
-        .disable_x_mesh()
-        .draw()?;
+        .collect()
+}
 
+/// Ticks of a log x axis at 1-2-5 × 10^k yuan.
+fn draw_log_ticks<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    bins: &Bins,
+    unit: MoneyUnit,
+    t: Typo,
+) -> DrawResult<(), DB> {
     let (ox, oy) = root.get_base_pixel();
-    if log_axis {
-        let px = |x: f64| chart.backend_coord(&(x, 0.0)).0 - ox;
-        let (_, axis_y) = chart.backend_coord(&(x_lo, 0.0));
-        let axis_y = axis_y - oy;
-        for (v, label) in log_ticks(x_lo, x_hi, |v| unit.log_tick(v), px) {
-            let x = px(v.log10());
-            root.draw(&PathElement::new(
-                vec![(x, axis_y), (x, axis_y + 5)],
-                AXIS.stroke_width(1),
-            ))?;
-            root.draw(&Text::new(label, (x, axis_y + 8), t.text(TICK_PX, TEXT, HPos::Center)))?;
-        }
+    let px = |x: f64| chart.backend_coord(&(x, 0.0)).0 - ox;
+    let (_, axis_y) = chart.backend_coord(&(bins.x_lo, 0.0));
+    let axis_y = axis_y - oy;
+    for (v, label) in log_ticks(bins.x_lo, bins.x_hi, |v| unit.log_tick(v), px) {
+        let x = px(v.log10());
+        root.draw(&PathElement::new(
+            vec![(x, axis_y), (x, axis_y + 5)],
+            AXIS.stroke_width(1),
+        ))?;
+        root.draw(&Text::new(label, (x, axis_y + 8), t.text(TICK_PX, TEXT, HPos::Center)))?;
     }
+    Ok(())
+}
 
+/// Each policy's histogram as a lightly filled outline.
+fn draw_outlines<DB: DrawingBackend>(chart: &mut Chart2d<DB>, shares: &[Vec<f64>], bins: &Bins) -> DrawResult<(), DB> {
     for (i, s) in shares.iter().enumerate() {
         let c = policy_color(i);
-        let mut outline = vec![(x_lo, 0.0)];
+        let mut outline = vec![(bins.x_lo, 0.0)];
         for (k, v) in s.iter().enumerate() {
-            outline.push((xpos(edges[k]), *v));
-            outline.push((xpos(edges[k + 1]), *v));
+            outline.push((bins.x(bins.edges[k]), *v));
+            outline.push((bins.x(bins.edges[k + 1]), *v));
         }
-        outline.push((x_hi, 0.0));
+        outline.push((bins.x_hi, 0.0));
         chart.draw_series(std::iter::once(Polygon::new(outline.clone(), c.mix(0.10).filled())))?;
         chart.draw_series(LineSeries::new(outline, c.stroke_width(2)))?;
     }
+    Ok(())
+}
 
-    // Threshold lines, labelled just above the plot: the lower one (weak)
-    // left of its line, the higher one (floor) right of it, so they part.
-    let (_, top_px) = chart.backend_coord(&(x_lo, yhi));
-    let (_, bottom_px) = chart.backend_coord(&(x_lo, 0.0));
+/// Threshold lines, labelled just above the plot: the lower one (weak)
+/// left of its line, the higher one (floor) right of it, so they part.
+fn draw_threshold_marks<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    ctx: &Ctx,
+    bins: &Bins,
+    yhi: f64,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (ox, oy) = root.get_base_pixel();
+    let (_, top_px) = chart.backend_coord(&(bins.x_lo, yhi));
+    let (_, bottom_px) = chart.backend_coord(&(bins.x_lo, 0.0));
     let (top_px, bottom_px) = (top_px - oy, bottom_px - oy);
     let mut items: Vec<Threshold> = thresholds(ctx)
         .into_iter()
-        .filter(|it| !log_axis || it.0 > 0.0)
+        .filter(|it| !bins.log_axis || it.0 > 0.0)
         .collect();
     items.sort_by(|a, b| a.0.total_cmp(&b.0));
     let n_items = items.len();
     let mut taken: Vec<(i32, i32)> = Vec::new();
     for (k, (v, word, line, text, dash)) in items.into_iter().enumerate() {
-        let x = chart.backend_coord(&(xpos(v), 0.0)).0 - ox;
+        let x = chart.backend_coord(&(bins.x(v), 0.0)).0 - ox;
         dashed(root, (x, top_px - 4), (x, bottom_px), line, dash)?;
-        let label = l.threshold(word, v);
+        let label = ctx.l.threshold(word, v);
         let w = text_width(&label, NOTE_PX);
         let right = (x + 6, x + 6 + w);
         let left = (x - 6 - w, x - 6);
@@ -372,10 +299,15 @@ pub(crate) fn draw_distribution<DB: DrawingBackend>(
         boxed_text(root, t, &label, (span.0, y), HPos::Left, text)?;
         taken.push(span);
     }
+    Ok(())
+}
+
+/// `notes` in lines at the bottom of the chart.
+fn draw_notes<DB: DrawingBackend>(root: &Area<DB>, notes: &[String], t: Typo) -> DrawResult<(), DB> {
     let n_notes = notes.len() as i32;
-    for (k, note) in notes.into_iter().enumerate() {
+    for (k, note) in notes.iter().enumerate() {
         root.draw(&Text::new(
-            note.to_string(),
+            note.clone(),
             (
                 MARGIN_X,
                 HEIGHT as i32 - 6 - NOTE_PX as i32 - 4 - (n_notes - 1 - k as i32) * NOTE_LINE_H,
@@ -391,29 +323,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn log_rebin_keeps_mass_and_separates_nonpositive() {
-        let buckets = vec![
-            Bucket {
-                lo: -100.0,
-                hi: 100.0,
-                count: 10,
-            },
-            Bucket {
-                lo: 100.0,
-                hi: 1_000.0,
-                count: 30,
-            },
-            Bucket {
-                lo: 1_000.0,
-                hi: 100_000.0,
-                count: 60,
-            },
-        ];
-        let edges: Vec<f64> = (0..=8).map(|k| 10f64.powf(2.0 + 0.5 * k as f64)).collect();
-        let (counts, nonpos, clamped) = rebin_log(&buckets, &edges);
-        assert!((nonpos - 5.0).abs() < 1e-9);
-        assert!((counts.iter().sum::<f64>() + nonpos - 100.0).abs() < 1e-9);
-        assert!(clamped);
+    fn log_axis_for_wide_skewed_spreads() {
         assert!(wants_log_axis(-50.0, 4e6, 0.05));
         assert!(!wants_log_axis(-50.0, 4e6, 0.3));
         assert!(!wants_log_axis(2e5, 1e6, 0.0));
@@ -421,32 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn rebin_keeps_mass() {
-        let buckets = vec![
-            Bucket {
-                lo: -10.0,
-                hi: 0.0,
-                count: 10,
-            },
-            Bucket {
-                lo: 0.0,
-                hi: 100.0,
-                count: 30,
-            },
-            Bucket {
-                lo: 100.0,
-                hi: 1000.0,
-                count: 5,
-            },
-        ];
-        let (bins, clamped) = rebin(&buckets, -20.0, 10.0, 20);
-        assert!(clamped);
-        let total: f64 = bins.iter().sum();
-        assert!((total - 45.0).abs() < 1e-9, "{total}");
-        assert!((bins[1] - 10.0).abs() < 1e-9);
-        assert!((bins[2] - 3.0).abs() < 1e-9);
-        let median = hist_quantile(&buckets, 0.5).unwrap();
-        assert!((median - 100.0 * 12.5 / 30.0).abs() < 1e-9, "{median}");
+    fn nice_widths() {
         let w = nice_width(1_234_567.0, 40.0);
         assert!((1_234_567.0 / w) > 30.0 && (1_234_567.0 / w) <= 40.0, "{w}");
     }

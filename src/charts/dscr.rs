@@ -17,13 +17,13 @@ pub(crate) fn dscr_years(a: &InterventionResults) -> Vec<(i32, Stat)> {
 // 2. DSCR fan
 
 pub(crate) fn draw_dscr<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     ctx: &Ctx,
-    w: &Words,
     t: Typo,
     policy: usize,
     appraisal: usize,
 ) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let p = &r.policies[policy];
     let a = &p.appraisals[appraisal];
@@ -54,27 +54,19 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
     let ylo = if ylo > 0.0 && ylo < 0.5 { 0.0 } else { ylo };
     let ytick = |v: &f64| grouped(*v, decimals_for(*v).max(1));
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(28)
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi].iter().map(ytick)))
-        .build_cartesian_2d(chart_axis(first as f64 - 0.5, last as f64 + 0.5), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(28, y_label_area([ylo, yhi].iter().map(ytick))),
+        chart_axis(first as f64 - 0.5, last as f64 + 0.5),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels((i64::from(last) - i64::from(first)).clamp(0, 11) as usize + 2)
         .y_labels(8)
         .x_label_formatter(&year_tick)
         .y_label_formatter(&ytick)
         .x_desc(l.year)
         .y_desc(w.dscr_axis())
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .disable_x_mesh()
         .draw()?;
 
@@ -87,13 +79,35 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
         col(|d| d.p75),
         col(|d| d.p95),
     );
+    draw_fan_bands(&mut chart, &xs, [&p5, &p25, &p75, &p95], c)?;
+    draw_reference_lines(root, &chart, xs.first().copied().unwrap_or(0.0), w, t)?;
+    chart.draw_series(LineSeries::new(
+        xs.iter().copied().zip(p50.iter().copied()),
+        c.stroke_width(3),
+    ))?;
+    chart.draw_series(
+        xs.iter()
+            .zip(p50.iter())
+            .map(|(x, y)| Circle::new((*x, *y), 5, c.filled())),
+    )?;
+    Ok(())
+}
+
+/// The P5–P95 and P25–P75 bands of the DSCR by year, or boxes when there
+/// is only one year with debt service.
+fn draw_fan_bands<DB: DrawingBackend>(
+    chart: &mut Chart2d<DB>,
+    xs: &[f64],
+    [p5, p25, p75, p95]: [&[f64]; 4],
+    c: RGBColor,
+) -> DrawResult<(), DB> {
     if xs.len() >= 2 {
         chart.draw_series(std::iter::once(Polygon::new(
-            band(&xs, &p5, &p95),
+            band(xs, p5, p95),
             c.mix(BAND_OUTER_ALPHA).filled(),
         )))?;
         chart.draw_series(std::iter::once(Polygon::new(
-            band(&xs, &p25, &p75),
+            band(xs, p25, p75),
             c.mix(BAND_INNER_ALPHA).filled(),
         )))?;
     } else {
@@ -110,15 +124,24 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
             )))?;
         }
     }
+    Ok(())
+}
 
-    // Reference lines: 1.2 labelled above its line, 1 below its line, so
-    // the two labels never meet.
-    let (x0, plot_top, x1, plot_bottom) = plot_rect(root, &chart);
+/// Reference lines: 1.2 labelled above its line, 1 below its line, so the
+/// two labels never meet. `x` is any x of the chart.
+fn draw_reference_lines<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    x: f64,
+    w: &Words,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (x0, plot_top, x1, plot_bottom) = plot_rect(root, chart);
     for (v, label, color, dash, above) in [
         (BANK_MIN_DSCR, w.dscr_bank(), MUTED, (5, 4), true),
         (1.0, w.dscr_one(), TEXT, (10, 0), false),
     ] {
-        let (_, y) = px(root, &chart, xs.first().copied().unwrap_or(0.0), v);
+        let (_, y) = px(root, chart, x, v);
         if y < plot_top || y > plot_bottom {
             continue;
         }
@@ -130,15 +153,5 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
         let ly = if above { y - LABEL_H - 2 } else { y + 5 };
         boxed_text(root, t, label, (x0 + 8, ly), HPos::Left, color)?;
     }
-
-    chart.draw_series(LineSeries::new(
-        xs.iter().copied().zip(p50.iter().copied()),
-        c.stroke_width(3),
-    ))?;
-    chart.draw_series(
-        xs.iter()
-            .zip(p50.iter())
-            .map(|(x, y)| Circle::new((*x, *y), 5, c.filled())),
-    )?;
     Ok(())
 }

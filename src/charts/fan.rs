@@ -4,7 +4,7 @@ use super::*;
 
 // --- fan chart --------------------------------------------------------------
 
-pub(crate) fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+pub(crate) fn draw_fan<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
     // Past three policies, overlapping bands hide each other: draw them for
@@ -14,42 +14,17 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &
     let rows = vec![
         policy_legend(ctx, Swatch::BandLine),
         vec![
-            LegendItem {
-                swatch: Swatch::Line(MUTED),
-                label: l.median.to_string(),
-            },
-            LegendItem {
-                swatch: Swatch::Band(MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA),
-                label: format!("{}{suffix}", l.iqr_band),
-            },
-            LegendItem {
-                swatch: Swatch::Band(MUTED, BAND_OUTER_ALPHA),
-                label: format!("{}{suffix}", l.p90_band),
-            },
+            item(Swatch::Line(MUTED), l.median.to_string()),
+            item(
+                Swatch::Band(MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA),
+                format!("{}{suffix}", l.iqr_band),
+            ),
+            item(Swatch::Band(MUTED, BAND_OUTER_ALPHA), format!("{}{suffix}", l.p90_band)),
         ],
     ];
     let top = draw_header(root, t, &l.fan_title(r), &l.subtitle(r, false), &rows)?;
 
-    let series: Vec<(usize, Vec<f64>, [Vec<f64>; 5])> = r
-        .policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut xs = Vec::new();
-            let mut q: [Vec<f64>; 5] = Default::default();
-            for y in &p.years {
-                let s = &y.mean_income_yuan;
-                let vals = [s.p5, s.p25, s.p50, s.p75, s.p95];
-                if vals.iter().all(|v| v.is_finite()) {
-                    xs.push(y.year as f64);
-                    for (k, v) in vals.iter().enumerate() {
-                        q[k].push(*v);
-                    }
-                }
-            }
-            (i, xs, q)
-        })
-        .collect();
+    let series = fan_series(r);
     if series.iter().all(|(_, xs, _)| xs.is_empty()) {
         return no_data(root, ctx, t, top);
     }
@@ -69,51 +44,81 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &
 
     let body = root.margin(top, 0, 0, 0);
     let ytick = |v: &f64| unit.tick(*v);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right((threshold_label_width(ctx) + 24).max(24))
-        .margin_top(6)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)))
-        .build_cartesian_2d(chart_axis(x0, x1), chart_axis(ylo, yhi))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(
+            (threshold_label_width(ctx) + 24).max(24),
+            y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(&ytick)),
+        ),
+        chart_axis(x0, x1),
+        chart_axis(ylo, yhi),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(year_tick_count(r.baseline_year, r.final_year))
         .y_labels(8)
         .x_label_formatter(&|v| format!("{:.0}", v))
         .y_label_formatter(&ytick)
         .x_desc(l.year)
         .y_desc(l.money_axis(MoneyWhat::MeanIncome, &unit, r))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .draw()?;
 
+    draw_fans(&mut chart, &series, some_bands)?;
+    threshold_hlines(root, &chart, ctx, t)?;
+    Ok(())
+}
+
+/// A policy's years with their P5, P25, P50, P75 and P95 of mean income.
+type FanSeries = (usize, Vec<f64>, [Vec<f64>; 5]);
+
+/// Each policy's years (those with all five quantiles finite) and quantiles.
+fn fan_series(r: &Results) -> Vec<FanSeries> {
+    r.policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut xs = Vec::new();
+            let mut q: [Vec<f64>; 5] = Default::default();
+            for y in &p.years {
+                let s = &y.mean_income_yuan;
+                let vals = [s.p5, s.p25, s.p50, s.p75, s.p95];
+                if vals.iter().all(|v| v.is_finite()) {
+                    xs.push(y.year as f64);
+                    for (k, v) in vals.iter().enumerate() {
+                        q[k].push(*v);
+                    }
+                }
+            }
+            (i, xs, q)
+        })
+        .collect()
+}
+
+/// The bands (of every policy, or with `some_bands` of the first and the
+/// last only) and then every policy's median line.
+fn draw_fans<DB: DrawingBackend>(
+    chart: &mut Chart2d<DB>,
+    series: &[FanSeries],
+    some_bands: bool,
+) -> DrawResult<(), DB> {
     let last = series.len().saturating_sub(1);
     for (i, xs, q) in series.iter().filter(|(i, _, _)| !some_bands || *i == 0 || *i == last) {
         let c = policy_color(*i);
-        let fade = 1.0;
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[0], &q[4]),
-            c.mix(BAND_OUTER_ALPHA * fade).filled(),
+            c.mix(BAND_OUTER_ALPHA).filled(),
         )))?;
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[1], &q[3]),
-            c.mix(BAND_INNER_ALPHA * fade).filled(),
+            c.mix(BAND_INNER_ALPHA).filled(),
         )))?;
     }
-    for (i, xs, q) in &series {
+    for (i, xs, q) in series {
         let c = policy_color(*i);
         chart.draw_series(LineSeries::new(
             xs.iter().copied().zip(q[2].iter().copied()),
             c.stroke_width(3),
         ))?;
     }
-
-    threshold_hlines(root, &chart, ctx, t)?;
     Ok(())
 }
 
@@ -151,7 +156,7 @@ pub(crate) const NOTE_LINE_H: i32 = NOTE_PX as i32 + 4;
 /// Floor and weak-threshold lines across a chart whose y axis is yuan,
 /// labelled in the margin right of the plot (never over the data).
 pub(crate) fn threshold_hlines<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     chart: &ChartContext<DB, Cartesian2d<Axis, Axis>>,
     ctx: &Ctx,
     t: Typo,

@@ -1,4 +1,5 @@
-//! Charts of a finished run, as SVG and PNG.
+//! Charts of a finished run, and of sweeps and sensitivity analyses
+//! ([`write_sweep_charts`], [`write_tornado`]), as SVG and PNG.
 //!
 //! Every chart is drawn once by a generic function over a plotters
 //! [`DrawingArea`], which is called with an [`SVGBackend`] and a
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 use std::sync::OnceLock;
 
+use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -22,7 +24,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::format::{decimals_for, grouped, shorten, Lang};
+use crate::format::{decimals_for, grouped, money_exact, shorten, Lang};
 use crate::summary::results::*;
 
 mod axis;
@@ -40,6 +42,8 @@ mod labels;
 mod paired;
 mod render;
 mod style;
+mod sweep;
+mod tornado;
 
 pub(crate) use axis::*;
 use below_floor::*;
@@ -54,8 +58,11 @@ pub use font::*;
 pub use labels::*;
 use paired::*;
 pub(crate) use render::DrawResult;
+pub use render::WrittenChart;
 pub(crate) use render::*;
 pub(crate) use style::*;
+pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
+pub use tornado::{write_tornado, DrawnPer, TornadoInput, TornadoRow};
 
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 800;
@@ -102,20 +109,14 @@ pub fn chart_files(results: &Results, lang: Lang) -> Vec<ChartFile> {
 /// Writes every chart of a run into `dir` as `<stem>.svg` and `<stem>.png`.
 ///
 /// Each file is rendered to a temporary file in `dir` and then renamed over
-/// the final name, so a reader never sees half a chart. Returns the names of
-/// the files written, relative to `dir`.
-pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ChartError> {
+/// the final name, so a reader never sees half a chart. Returns the files
+/// written, with names relative to `dir` and the text of each SVG.
+pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<WrittenChart>, ChartError> {
     ensure_fonts()?;
     let ctx = Ctx::new(results, lang);
     let mut written = Vec::new();
     for kind in Kind::ALL {
-        let svg = PathBuf::from(format!("{}.svg", kind.stem()));
-        let chart = KindChart { ctx: &ctx, kind };
-        write_svg(&chart, &dir.join(&svg))?;
-        written.push(svg);
-        let png = PathBuf::from(format!("{}.png", kind.stem()));
-        write_png(&chart, &dir.join(&png))?;
-        written.push(png);
+        write_chart(&KindChart { ctx: &ctx, kind }, dir, kind.stem(), &mut written)?;
     }
     written.extend(crate::charts::decision::write_decision_charts(results, dir, lang)?);
     Ok(written)
@@ -128,7 +129,7 @@ struct KindChart<'a> {
 }
 
 impl DrawChart for KindChart<'_> {
-    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB> {
+    fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
         draw(root, self.ctx, t, self.kind)
     }
 }
@@ -180,9 +181,14 @@ impl<'a> Ctx<'a> {
             l: Labels::new(lang),
         }
     }
+
+    /// The words of the decision charts.
+    pub(crate) fn words(&self) -> Words {
+        Words { l: self.l }
+    }
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, ctx: &Ctx, t: Typo, kind: Kind) -> DrawResult<(), DB> {
+fn draw<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo, kind: Kind) -> DrawResult<(), DB> {
     root.fill(&WHITE)?;
     match kind {
         Kind::FanMeanIncome => draw_fan(root, ctx, t),
@@ -329,6 +335,28 @@ pub(crate) mod tests {
         }
     }
 
+    /// Checks that `dir/f` is a whole PNG of `WIDTH` x `HEIGHT` or a whole SVG
+    /// with text.
+    pub(crate) fn assert_chart_file(dir: &Path, f: &Path) {
+        let bytes = fs::read(dir.join(f)).unwrap();
+        match f.extension().and_then(|e| e.to_str()) {
+            Some("png") => {
+                assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
+                // IHDR: width and height, big-endian, at bytes 16..24.
+                assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
+                assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
+                assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
+            }
+            Some("svg") => {
+                let s = String::from_utf8(bytes).unwrap();
+                assert!(s.starts_with("<svg"), "{}", f.display());
+                assert!(s.trim_end().ends_with("</svg>"));
+                assert!(s.contains("<text"));
+            }
+            other => panic!("unexpected file {other:?}"),
+        }
+    }
+
     #[test]
     fn writes_six_files() {
         let dir = tempfile::tempdir().unwrap();
@@ -337,23 +365,7 @@ pub(crate) mod tests {
         // (cdf_final_income), each as SVG and PNG.
         assert_eq!(files.len(), 8);
         for f in &files {
-            let bytes = fs::read(dir.path().join(f)).unwrap();
-            match f.extension().and_then(|e| e.to_str()) {
-                Some("png") => {
-                    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", f.display());
-                    // IHDR: width and height, big-endian, at bytes 16..24.
-                    assert_eq!(&bytes[16..20], &WIDTH.to_be_bytes());
-                    assert_eq!(&bytes[20..24], &HEIGHT.to_be_bytes());
-                    assert!(bytes.len() > 5_000, "{} is {} bytes", f.display(), bytes.len());
-                }
-                Some("svg") => {
-                    let s = String::from_utf8(bytes).unwrap();
-                    assert!(s.starts_with("<svg"), "{}", f.display());
-                    assert!(s.trim_end().ends_with("</svg>"));
-                    assert!(s.contains("<text"));
-                }
-                other => panic!("unexpected file {other:?}"),
-            }
+            assert_chart_file(dir.path(), &f.name);
         }
         // No temporary file is left behind.
         let names: Vec<_> = fs::read_dir(dir.path())
@@ -368,11 +380,21 @@ pub(crate) mod tests {
         assert_eq!(stems, ["fan_mean_income", "below_floor", "final_distribution"]);
     }
 
+    /// Asserts that the bundled font has a glyph for every character of `texts`.
+    pub(crate) fn assert_glyphs(font: &ab_glyph::FontRef, texts: &[String]) {
+        use ab_glyph::Font;
+        for text in texts {
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert_ne!(font.glyph_id(c).0, 0, "no glyph for {c:?} in {text:?}");
+            }
+        }
+    }
+
     /// Writes the charts of `r` twice in each language with `write` and
     /// asserts the same files, byte for byte.
     pub(crate) fn assert_deterministic(
         r: &Results,
-        write: impl Fn(&Results, &Path, Lang) -> Result<Vec<PathBuf>, ChartError>,
+        write: impl Fn(&Results, &Path, Lang) -> Result<Vec<WrittenChart>, ChartError>,
     ) {
         for lang in [Lang::En, Lang::Zh] {
             let a = tempfile::tempdir().unwrap();
@@ -381,9 +403,15 @@ pub(crate) mod tests {
             let fb = write(r, b.path(), lang).unwrap();
             assert_eq!(fa, fb);
             for f in &fa {
-                let x = fs::read(a.path().join(f)).unwrap();
-                let y = fs::read(b.path().join(f)).unwrap();
-                assert!(x == y, "{} differs between two renderings", f.display());
+                let x = fs::read(a.path().join(&f.name)).unwrap();
+                let y = fs::read(b.path().join(&f.name)).unwrap();
+                assert!(x == y, "{} differs between two renderings", f.name.display());
+                // The SVG text handed back is the file written.
+                let is_svg = f.name.extension().is_some_and(|e| e == "svg");
+                assert_eq!(f.svg.is_some(), is_svg, "{}", f.name.display());
+                if let Some(text) = &f.svg {
+                    assert!(text.as_bytes() == x, "{}: text differs from the file", f.name.display());
+                }
             }
         }
     }
@@ -406,7 +434,7 @@ pub(crate) mod tests {
     }
 
     /// Dark (text) pixels in the title band of a rendered chart.
-    fn dark_pixels_in_title(buf: &[u8]) -> usize {
+    pub(crate) fn dark_pixels_in_title(buf: &[u8]) -> usize {
         let mut n = 0;
         for y in 8..40u32 {
             for x in 0..WIDTH {

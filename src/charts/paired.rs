@@ -28,12 +28,8 @@ pub(crate) fn paired_rows(r: &Results) -> Vec<(usize, &PairResults)> {
 // ---------------------------------------------------------------------------
 // 3. Paired difference against no intervention
 
-pub(crate) fn draw_paired<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    w: &Words,
-    t: Typo,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_paired<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
+    let w = &ctx.words();
     let r = ctx.r;
     let l = &ctx.l;
     let rows = paired_rows(r);
@@ -61,25 +57,17 @@ pub(crate) fn draw_paired<DB: DrawingBackend>(
     let note_w = notes.iter().map(|s| text_width(s, NOTE_PX)).max().unwrap_or(40);
 
     let body = root.margin(top, 0, 0, 0);
-    let mut chart = ChartBuilder::on(&body)
-        .margin_right(note_w + 24)
-        .margin_top(6 + LABEL_H)
-        .margin_bottom(8)
-        .margin_left(MARGIN_X - 8)
-        .x_label_area_size(52)
-        .y_label_area_size(name_w)
-        .build_cartesian_2d(chart_axis(xlo, xhi), chart_axis(-0.5, n as f64 - 0.5))?;
-    chart
-        .configure_mesh()
+    let mut chart = build_plot(
+        &body,
+        Frame::new(note_w + 24, name_w).top(6 + LABEL_H),
+        chart_axis(xlo, xhi),
+        chart_axis(-0.5, n as f64 - 0.5),
+    )?;
+    mesh(&mut chart, t)
         .x_labels(7)
         .y_labels(0)
         .x_label_formatter(&xtick)
         .x_desc(w.paired_axis(r, &unit))
-        .label_style(t.font(TICK_PX).color(&TEXT))
-        .axis_desc_style(t.font(AXIS_TITLE_PX).color(&TEXT))
-        .bold_line_style(GRID.stroke_width(1))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(1))
         .disable_y_mesh()
         .draw()?;
 
@@ -92,17 +80,32 @@ pub(crate) fn draw_paired<DB: DrawingBackend>(
     let zlx = if zx + 6 + zw <= x1 { zx + 6 } else { zx - 6 - zw };
     boxed_text(root, t, zl, (zlx.max(x0), plot_top - LABEL_H - 2), HPos::Left, TEXT)?;
 
+    draw_rows(root, &chart, &rows, &names, &notes, t)
+}
+
+/// Each comparison as a row: its P5–P95 whisker, P25–P75 box and median
+/// tick, the policy's name left of the plot and the share of runs right of it.
+fn draw_rows<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    rows: &[(usize, &PairResults)],
+    names: &[String],
+    notes: &[String],
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let n = rows.len();
+    let (x0, plot_top, x1, plot_bottom) = plot_rect(root, chart);
     let row_h = (plot_bottom - plot_top) as f64 / n.max(1) as f64;
     let thick = (row_h * 0.36).clamp(6.0, 16.0) as i32;
     for (k, ((i, c), (name, note))) in rows.iter().zip(names.iter().zip(notes.iter())).enumerate() {
         let col = policy_color(*i);
         let yv = (n - 1 - k) as f64;
         let d = &c.diff_mean_village_income_yuan;
-        let (a, yc) = px(root, &chart, d.p5, yv);
-        let (b, _) = px(root, &chart, d.p95, yv);
-        let (q1, _) = px(root, &chart, d.p25, yv);
-        let (q3, _) = px(root, &chart, d.p75, yv);
-        let (m, _) = px(root, &chart, d.p50, yv);
+        let (a, yc) = px(root, chart, d.p5, yv);
+        let (b, _) = px(root, chart, d.p95, yv);
+        let (q1, _) = px(root, chart, d.p25, yv);
+        let (q3, _) = px(root, chart, d.p75, yv);
+        let (m, _) = px(root, chart, d.p50, yv);
         root.draw(&PathElement::new(vec![(a, yc), (b, yc)], col.stroke_width(2)))?;
         root.draw(&PathElement::new(vec![(a, yc - 5), (a, yc + 5)], col.stroke_width(2)))?;
         root.draw(&PathElement::new(vec![(b, yc - 5), (b, yc + 5)], col.stroke_width(2)))?;

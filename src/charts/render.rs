@@ -33,13 +33,19 @@ pub(crate) fn draw_err(path: &Path, e: impl std::fmt::Display) -> ChartError {
 /// A chart that draws itself on any plotters backend, so [`write_svg`] and
 /// [`write_png`] show the same picture.
 pub(crate) trait DrawChart {
-    fn draw_chart<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, t: Typo) -> DrawResult<(), DB>;
+    /// Height of the chart, pixels (every chart is [`WIDTH`] wide).
+    fn height(&self) -> u32 {
+        HEIGHT
+    }
+
+    fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB>;
 }
 
-pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
+/// Writes `chart` to `path` as SVG (atomically) and returns the text written.
+pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
-        let backend = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT));
+        let backend = SVGBackend::with_string(&mut svg, (WIDTH, chart.height()));
         let root = backend.into_drawing_area();
         chart.draw_chart(&root, Typo::SVG).map_err(|e| draw_err(path, e))?;
         root.present().map_err(|e| draw_err(path, e))?;
@@ -51,7 +57,7 @@ pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<(), Chart
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
-    result
+    result.map(|()| svg)
 }
 
 pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), ChartError> {
@@ -59,7 +65,7 @@ pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), Chart
     let result = (|| {
         {
             let root = GlyphText {
-                inner: BitMapBackend::new(&tmp, (WIDTH, HEIGHT)),
+                inner: BitMapBackend::new(&tmp, (WIDTH, chart.height())),
             }
             .into_drawing_area();
             chart.draw_chart(&root, Typo::BITMAP).map_err(|e| draw_err(path, e))?;
@@ -73,14 +79,55 @@ pub(crate) fn write_png(chart: &impl DrawChart, path: &Path) -> Result<(), Chart
     result
 }
 
+/// A chart file written: its name relative to the folder it was written
+/// in and, for an SVG, the text written (so a report can embed it without
+/// reading the file back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenChart {
+    pub name: PathBuf,
+    pub svg: Option<String>,
+}
+
+impl WrittenChart {
+    /// The file name without its extension.
+    pub fn stem(&self) -> String {
+        self.name.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+    }
+}
+
+/// The names of `written`, in order.
+pub(crate) fn names(written: Vec<WrittenChart>) -> Vec<PathBuf> {
+    written.into_iter().map(|w| w.name).collect()
+}
+
+/// Writes `chart` into `dir` as `<stem>.svg` and `<stem>.png` and adds
+/// both to `written`.
+pub(crate) fn write_chart(
+    chart: &impl DrawChart,
+    dir: &Path,
+    stem: &str,
+    written: &mut Vec<WrittenChart>,
+) -> Result<(), ChartError> {
+    let svg = PathBuf::from(format!("{stem}.svg"));
+    let text = write_svg(chart, &dir.join(&svg))?;
+    written.push(WrittenChart {
+        name: svg,
+        svg: Some(text),
+    });
+    let png = PathBuf::from(format!("{stem}.png"));
+    write_png(chart, &dir.join(&png))?;
+    written.push(WrittenChart { name: png, svg: None });
+    Ok(())
+}
+
 /// Renders any chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
 #[cfg(test)]
 pub(crate) fn render_chart_rgb(chart: &impl DrawChart) -> Vec<u8> {
     ensure_fonts().unwrap();
-    let mut buf = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    let mut buf = vec![0u8; (WIDTH * chart.height() * 3) as usize];
     {
         let root = GlyphText {
-            inner: BitMapBackend::with_buffer(&mut buf, (WIDTH, HEIGHT)),
+            inner: BitMapBackend::with_buffer(&mut buf, (WIDTH, chart.height())),
         }
         .into_drawing_area();
         chart.draw_chart(&root, Typo::BITMAP).unwrap();
@@ -91,5 +138,8 @@ pub(crate) fn render_chart_rgb(chart: &impl DrawChart) -> Vec<u8> {
 
 // ---------------------------------------------------------------------------
 // Drawing
+
+/// The drawing area a chart draws on.
+pub(crate) type Area<DB> = DrawingArea<DB, Shift>;
 
 pub(crate) type DrawResult<T, DB> = Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;

@@ -122,51 +122,28 @@ pub(crate) const LEGEND_ROW_H: i32 = 22;
 /// Draws the title, subtitle and legend rows at the top of `root`; returns
 /// the height they take.
 pub(crate) fn draw_header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     t: Typo,
     title: &str,
     subtitle: &str,
     rows: &[Vec<LegendItem>],
 ) -> DrawResult<i32, DB> {
-    root.draw(&Text::new(
-        title.to_string(),
-        (MARGIN_X, 12),
-        t.text(TITLE_PX, TEXT, HPos::Left),
-    ))?;
-    root.draw(&Text::new(
-        subtitle.to_string(),
-        (MARGIN_X, 40),
-        t.text(SUBTITLE_PX, MUTED, HPos::Left),
-    ))?;
-    let mut y = 66;
-    let max_x = WIDTH as i32 - MARGIN_X;
-    for row in rows {
-        let mut x = MARGIN_X;
-        for item in row {
-            let w = SWATCH_W + 6 + text_width(&item.label, LEGEND_PX);
-            if x > MARGIN_X && x + w > max_x {
-                x = MARGIN_X;
-                y += LEGEND_ROW_H;
-            }
-            draw_swatch(root, item.swatch, x, y + LEGEND_ROW_H / 2)?;
-            root.draw(&Text::new(
-                item.label.clone(),
-                (x + SWATCH_W + 6, y + LEGEND_ROW_H / 2 - (0.38 * LEGEND_PX) as i32 - 1),
-                t.text(LEGEND_PX, TEXT, HPos::Left),
-            ))?;
-            x += w + 22;
-        }
-        y += LEGEND_ROW_H;
-    }
-    Ok(y + 4)
+    let rows: Vec<Vec<(Sample, String)>> = rows
+        .iter()
+        .map(|row| row.iter().map(|i| (Sample::Std(i.swatch), i.label.clone())).collect())
+        .collect();
+    header(root, t, title, subtitle, &rows)
 }
 
-pub(crate) fn draw_swatch<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    swatch: Swatch,
-    x: i32,
-    yc: i32,
-) -> DrawResult<(), DB> {
+/// A legend entry.
+pub(crate) fn item(swatch: Swatch, label: impl Into<String>) -> LegendItem {
+    LegendItem {
+        swatch,
+        label: label.into(),
+    }
+}
+
+pub(crate) fn draw_swatch<DB: DrawingBackend>(root: &Area<DB>, swatch: Swatch, x: i32, yc: i32) -> DrawResult<(), DB> {
     let top = yc - SWATCH_H / 2;
     let bottom = yc + SWATCH_H / 2;
     match swatch {
@@ -216,7 +193,7 @@ pub(crate) fn finite(v: f64) -> Option<f64> {
 /// Draws `text` with a translucent white box behind it. `(x, y)` is the
 /// top-left (HPos::Left) or top-right (HPos::Right) corner of the text.
 pub(crate) fn boxed_text<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+    area: &Area<DB>,
     t: Typo,
     text: &str,
     (x, y): (i32, i32),
@@ -241,12 +218,7 @@ pub(crate) fn boxed_text<DB: DrawingBackend>(
     Ok(())
 }
 
-pub(crate) fn no_data<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    ctx: &Ctx,
-    t: Typo,
-    top: i32,
-) -> DrawResult<(), DB> {
+pub(crate) fn no_data<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo, top: i32) -> DrawResult<(), DB> {
     root.draw(&Text::new(
         ctx.l.no_data.to_string(),
         (WIDTH as i32 / 2, (top + HEIGHT as i32) / 2),
@@ -256,7 +228,7 @@ pub(crate) fn no_data<DB: DrawingBackend>(
 
 /// A dashed straight line in pixel coordinates (identical in every backend).
 pub(crate) fn dashed<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     from: (i32, i32),
     to: (i32, i32),
     color: RGBColor,
@@ -315,7 +287,7 @@ pub(crate) fn intervention_fill(i: usize) -> (RGBColor, bool) {
 /// A box in pixels filled with `c`, or hatched in `c` on a light tint of it
 /// with an outline.
 pub(crate) fn fill_box<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     (x0, y0, x1, y1): (i32, i32, i32, i32),
     c: RGBColor,
     hatched: bool,
@@ -347,7 +319,7 @@ pub(crate) fn fill_box<DB: DrawingBackend>(
 /// 3 diamond, 4 triangle down, then the same hollow. Shapes tell policies
 /// apart without colour and show points that coincide.
 pub(crate) fn draw_marker<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     shape: usize,
     (x, y): (i32, i32),
     r: i32,
@@ -411,12 +383,7 @@ pub(crate) enum Sample {
     Whiskers(RGBColor),
 }
 
-pub(crate) fn draw_sample<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    sample: Sample,
-    x: i32,
-    yc: i32,
-) -> DrawResult<(), DB> {
+pub(crate) fn draw_sample<DB: DrawingBackend>(root: &Area<DB>, sample: Sample, x: i32, yc: i32) -> DrawResult<(), DB> {
     let (top, bottom) = (yc - SWATCH_H / 2, yc + SWATCH_H / 2);
     let xm = x + SWATCH_W / 2;
     match sample {
@@ -450,17 +417,25 @@ pub(crate) fn draw_sample<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Title, subtitle and legend rows laid out as [`draw_header`] lays them out,
-/// with any [`Sample`]; returns the height taken.
+/// Title, subtitle and legend rows (any [`Sample`]) at the top of `root`;
+/// returns the height taken.
 pub(crate) fn header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
+    root: &Area<DB>,
     t: Typo,
     title: &str,
     subtitle: &str,
     rows: &[Vec<(Sample, String)>],
 ) -> DrawResult<i32, DB> {
-    let no_rows: [Vec<LegendItem>; 0] = [];
-    draw_header(root, t, title, subtitle, &no_rows)?;
+    root.draw(&Text::new(
+        title.to_string(),
+        (MARGIN_X, 12),
+        t.text(TITLE_PX, TEXT, HPos::Left),
+    ))?;
+    root.draw(&Text::new(
+        subtitle.to_string(),
+        (MARGIN_X, 40),
+        t.text(SUBTITLE_PX, MUTED, HPos::Left),
+    ))?;
     let mut y = 66;
     let max_x = WIDTH as i32 - MARGIN_X;
     for row in rows {
@@ -484,6 +459,38 @@ pub(crate) fn header<DB: DrawingBackend>(
     Ok(y + 4)
 }
 
+/// One legend row: each policy of `series` as its line with its marker.
+pub(crate) fn marker_legend<T>(ctx: &Ctx, series: &[(usize, T)]) -> Vec<Vec<(Sample, String)>> {
+    vec![series
+        .iter()
+        .map(|(i, _)| {
+            (
+                Sample::Marker(policy_color(*i), *i),
+                ctx.l.policy_name(&ctx.r.policies[*i].name),
+            )
+        })
+        .collect()]
+}
+
+/// Each policy's line of `series` in its colour, then its points as
+/// markers of size `r` over all the lines.
+pub(crate) fn marker_lines<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &mut Chart2d<DB>,
+    series: &[(usize, Vec<(f64, f64)>)],
+    r: i32,
+) -> DrawResult<(), DB> {
+    for (i, pts) in series {
+        chart.draw_series(LineSeries::new(pts.iter().copied(), policy_color(*i).stroke_width(2)))?;
+    }
+    for (i, pts) in series {
+        for &(x, y) in pts {
+            draw_marker(root, *i, px(root, chart, x, y), r, policy_color(*i))?;
+        }
+    }
+    Ok(())
+}
+
 /// Pixel box (left, top, right, bottom).
 pub(crate) type PxBox = (i32, i32, i32, i32);
 
@@ -498,3 +505,26 @@ pub(crate) const LABEL_H: i32 = NOTE_PX as i32 + 5;
 pub(crate) fn label_box(text: &str, (x, y): (i32, i32)) -> PxBox {
     (x - 3, y - 2, x + text_width(text, NOTE_PX) + 3, y + LABEL_H - 2)
 }
+
+/// `text` shortened (with an ellipsis) to at most `max_w` pixels at `px`.
+pub(crate) fn fit(text: &str, px: f64, max_w: i32) -> String {
+    let mut n = text.chars().count();
+    let mut out = text.to_string();
+    while n > 4 && text_width(&out, px) > max_w {
+        n -= 1;
+        out = shorten(text, n);
+    }
+    out
+}
+
+/// Tick of a money axis in `unit`: whole yuan, or 万元 with decimals.
+pub(crate) fn money_tick(unit: &MoneyUnit, v: f64) -> String {
+    if unit.is_wan() {
+        unit.tick(v)
+    } else {
+        grouped(v, 0)
+    }
+}
+
+/// Widest text a header line may take.
+pub(crate) const HEADER_W: i32 = WIDTH as i32 - 2 * MARGIN_X;

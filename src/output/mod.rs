@@ -111,14 +111,12 @@ fn write_charts_and_reports(
         message: e.to_string(),
     })?;
     let mut svgs = Vec::new();
-    for chart in &charts {
-        let path = chart_dir.join(chart);
-        if chart.extension().is_some_and(|e| e == "svg") {
-            let text = std::fs::read_to_string(&path).map_err(atomic::io_error(&path))?;
-            let stem = chart.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+    for chart in charts {
+        staging.adopt(Path::new("charts").join(chart.name.file_name().unwrap_or_default()));
+        let stem = chart.stem();
+        if let Some(text) = chart.svg {
             svgs.push((stem, text));
         }
-        staging.adopt(Path::new("charts").join(chart.file_name().unwrap_or_default()));
     }
     staging.write("report.html", report::html(results, manifest, &svgs, lang).as_bytes())?;
     staging.write("report.md", report::markdown(results, manifest, lang).as_bytes())?;

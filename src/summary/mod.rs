@@ -3,6 +3,7 @@
 pub mod accum;
 pub mod check;
 pub mod compare;
+pub mod histogram;
 pub mod interventions;
 pub mod results;
 pub mod sketch;

@@ -1,0 +1,514 @@
+//! The charts of a parameter sweep: a headline outcome against the swept
+//! value, one line with its band per policy (or per value of a second swept
+//! parameter). `analysis::sweep` hands them a [`SweepInput`].
+
+use super::*;
+
+/// A swept parameter as its charts see it.
+pub struct SweepAxis<'a> {
+    /// Its path in the scenario file.
+    pub path: &'a str,
+    pub values: &'a [f64],
+    /// A value of it for people (`6%`, `3,500`).
+    pub show: &'a dyn Fn(f64) -> String,
+}
+
+/// The headline outcomes of one policy at one point of a sweep.
+#[derive(Debug, Clone, Copy)]
+pub struct SweepOutcome {
+    pub mean_income: Stat,
+    pub full_coverage: Stat,
+    pub below_floor: Stat,
+}
+
+/// One point of a sweep: the values of its axes and an outcome per policy.
+pub struct SweepPoint {
+    pub values: Vec<f64>,
+    pub outcomes: Vec<SweepOutcome>,
+}
+
+/// What the sweep charts read.
+pub struct SweepInput<'a> {
+    pub scenario_name: &'a str,
+    /// The year of the outcomes; `None` when the horizon itself is swept.
+    pub final_year: Option<i32>,
+    pub runs: u64,
+    pub floor_yuan: f64,
+    /// One or two swept parameters.
+    pub axes: Vec<SweepAxis<'a>>,
+    pub policies: &'a [String],
+    pub points: Vec<SweepPoint>,
+}
+
+/// Height of a sweep chart, pixels.
+const SWEEP_HEIGHT: u32 = 500;
+
+/// One line of a sweep chart with its band.
+struct Line {
+    label: String,
+    color: RGBColor,
+    xs: Vec<f64>,
+    mid: Vec<f64>,
+    lo: Vec<f64>,
+    hi: Vec<f64>,
+}
+
+/// How a metric's values are shown.
+#[derive(Clone, Copy)]
+enum YKind {
+    Yuan,
+    Percent,
+    Count,
+}
+
+struct SweepFigure<'a> {
+    result: &'a SweepInput<'a>,
+    labels: Labels,
+    /// Unit of a money y axis.
+    unit: MoneyUnit,
+    title: String,
+    subtitle: String,
+    y_desc: String,
+    y_kind: YKind,
+    mid_label: &'static str,
+    band_label: &'static str,
+    lines: Vec<Line>,
+    floor_yuan: Option<f64>,
+}
+
+fn y_tick(kind: YKind, unit: &MoneyUnit, v: f64) -> String {
+    match kind {
+        YKind::Yuan => money_tick(unit, v),
+        YKind::Percent => {
+            let pct = v * 100.0;
+            format!("{}%", grouped(pct, decimals_for(pct).min(1)))
+        }
+        YKind::Count => {
+            if (v - v.round()).abs() < 1e-9 {
+                grouped(v, 0)
+            } else {
+                grouped(v, 1)
+            }
+        }
+    }
+}
+
+impl DrawChart for SweepFigure<'_> {
+    fn height(&self) -> u32 {
+        SWEEP_HEIGHT
+    }
+
+    fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
+        root.fill(&WHITE)?;
+        let axis = &self.result.axes[0];
+        let top = self.draw_titles(root, t)?;
+        let floor_lines = self.floor_lines();
+        let right = floor_lines.as_ref().map_or(36, |(_, b)| text_width(b, NOTE_PX) + 20);
+        let (x0, x1) = self.x_range();
+        let (ylo, yhi) = self.y_range();
+        let (kind, unit) = (self.y_kind, self.unit);
+        let ytick = move |v: &f64| y_tick(kind, &unit, *v);
+        let xtick = |v: &f64| (axis.show)(*v);
+        let body = root.margin(top, 0, 0, 0);
+        let mut chart = build_plot(
+            &body,
+            Frame::new(right, y_label_area([ylo, yhi, (ylo + yhi) / 2.0].iter().map(ytick))),
+            chart_axis(x0, x1),
+            chart_axis(ylo, yhi),
+        )?;
+        mesh(&mut chart, t)
+            .x_labels(axis.values.len().clamp(2, 10))
+            .y_labels(8)
+            .x_label_formatter(&xtick)
+            .y_label_formatter(&ytick)
+            .x_desc(shorten(axis.path, 80))
+            .y_desc(self.y_desc.clone())
+            .draw()?;
+        self.draw_bands(&mut chart)?;
+        if let Some(floor) = self.floor_yuan.filter(|f| *f > ylo && *f < yhi) {
+            draw_floor(root, &chart, floor, (x0, x1), floor_lines.as_ref(), t)?;
+        }
+        for l in &self.lines {
+            let pts: Vec<(f64, f64)> = l.xs.iter().copied().zip(l.mid.iter().copied()).collect();
+            chart.draw_series(LineSeries::new(pts.clone(), l.color.stroke_width(3)))?;
+            chart.draw_series(pts.into_iter().map(|p| Circle::new(p, 4, l.color.filled())))?;
+        }
+        Ok(())
+    }
+}
+
+impl SweepFigure<'_> {
+    /// Title, subtitle and legend; returns the height they take.
+    fn draw_titles<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<i32, DB> {
+        let rows = vec![
+            self.lines
+                .iter()
+                .map(|l| item(Swatch::BandLine(l.color), l.label.clone()))
+                .collect(),
+            vec![
+                item(Swatch::Line(MUTED), self.mid_label.to_string()),
+                item(
+                    Swatch::Band(MUTED, BAND_OUTER_ALPHA + 0.07),
+                    self.band_label.to_string(),
+                ),
+            ],
+        ];
+        let title = fit(&self.title, TITLE_PX, HEADER_W);
+        let subtitle = fit(&self.subtitle, SUBTITLE_PX, HEADER_W);
+        draw_header(root, t, &title, &subtitle, &rows)
+    }
+
+    /// The two lines of the floor's label, when the chart shows the floor.
+    fn floor_lines(&self) -> Option<(String, String)> {
+        self.floor_yuan
+            .map(|f| self.labels.threshold_lines(self.labels.floor, f))
+    }
+
+    /// The swept values with a little room at both ends, so the end points
+    /// are not on the frame.
+    fn x_range(&self) -> (f64, f64) {
+        let (x0, x1) = self.result.axes[0]
+            .values
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(*v), b.max(*v)));
+        let pad = if x1 > x0 {
+            (x1 - x0) * 0.03
+        } else {
+            x0.abs().max(1.0) * 0.1
+        };
+        (x0 - pad, x1 + pad)
+    }
+
+    fn y_range(&self) -> (f64, f64) {
+        match self.y_kind {
+            YKind::Percent => {
+                let top = self.lines.iter().flat_map(|l| l.hi.iter().copied()).fold(0.0, f64::max);
+                (0.0, (top * 1.15).clamp(0.05, 1.0))
+            }
+            _ => value_range(
+                self.lines
+                    .iter()
+                    .flat_map(|l| l.lo.iter().chain(&l.hi).copied())
+                    .chain(self.floor_yuan),
+                matches!(self.y_kind, YKind::Count),
+            ),
+        }
+    }
+
+    /// Each line's band, fainter when there are many lines; a single point
+    /// gets a bar.
+    fn draw_bands<DB: DrawingBackend>(&self, chart: &mut Chart2d<DB>) -> DrawResult<(), DB> {
+        let fade = (3.0 / self.lines.len().max(1) as f64).min(1.0).sqrt();
+        for l in &self.lines {
+            if l.xs.len() > 1 {
+                chart.draw_series(std::iter::once(Polygon::new(
+                    band(&l.xs, &l.lo, &l.hi),
+                    l.color.mix(BAND_OUTER_ALPHA * fade).filled(),
+                )))?;
+            } else {
+                for ((x, lo), hi) in l.xs.iter().zip(&l.lo).zip(&l.hi) {
+                    chart.draw_series(std::iter::once(PathElement::new(
+                        vec![(*x, *lo), (*x, *hi)],
+                        l.color.mix(0.5).stroke_width(6),
+                    )))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The floor across the plot from `x0` to `x1`, labelled right of the plot
+/// as on the charts of a run.
+fn draw_floor<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    floor: f64,
+    (x0, x1): (f64, f64),
+    floor_lines: Option<&(String, String)>,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (ox, oy) = root.get_base_pixel();
+    let (px0, py) = chart.backend_coord(&(x0, floor));
+    let (px1, _) = chart.backend_coord(&(x1, floor));
+    dashed(root, (px0 - ox, py - oy), (px1 - ox + 3, py - oy), MUTED, (9, 5))?;
+    if let Some((a, b)) = floor_lines {
+        for (k, line) in [a, b].into_iter().enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (
+                    px1 - ox + 8,
+                    py - oy - NOTE_PX as i32 - 2 + k as i32 * (NOTE_PX as i32 + 4),
+                ),
+                t.text(NOTE_PX, MUTED, HPos::Left),
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// The metrics charted: stem, what the y axis shows (English, Chinese),
+/// its kind, and which statistic of an outcome.
+type Metric = (&'static str, [&'static str; 2], YKind, fn(&SweepOutcome) -> Stat);
+
+const CHARTED: [Metric; 3] = [
+    (
+        "sweep_mean_income",
+        ["Mean operating income per village", "村均经营性收入"],
+        YKind::Yuan,
+        |o| o.mean_income,
+    ),
+    (
+        "sweep_full_coverage",
+        [
+            "Probability that every village is at the floor",
+            "所有村均达到底线的概率",
+        ],
+        YKind::Percent,
+        |o| o.full_coverage,
+    ),
+    (
+        "sweep_below_floor",
+        ["Villages below the floor", "低于底线的村庄数"],
+        YKind::Count,
+        |o| o.below_floor,
+    ),
+];
+
+fn bounds(kind: YKind, s: &Stat) -> (f64, f64, f64) {
+    match kind {
+        // A probability: the band is the Monte Carlo uncertainty.
+        YKind::Percent => (s.mean, (s.mean - 2.0 * s.se).max(0.0), (s.mean + 2.0 * s.se).min(1.0)),
+        _ => (s.mean, s.p5, s.p95),
+    }
+}
+
+/// The words of the sweep charts that are not in [`Labels`].
+struct SweepWords {
+    lang: Lang,
+}
+
+impl SweepWords {
+    fn what(&self, w: [&'static str; 2]) -> &'static str {
+        match self.lang {
+            Lang::En => w[0],
+            Lang::Zh => w[1],
+        }
+    }
+
+    /// "in 2030" / "2030年"; a sweep over the horizon has no single year.
+    fn year(&self, final_year: Option<i32>) -> String {
+        match (self.lang, final_year) {
+            (Lang::En, Some(y)) => format!("in {y}"),
+            (Lang::En, None) => "in the final year".to_string(),
+            (Lang::Zh, Some(y)) => format!("{y}年"),
+            (Lang::Zh, None) => "末年".to_string(),
+        }
+    }
+
+    fn title(&self, what: &str, year: &str, param: &str, policy: Option<&str>) -> String {
+        match (self.lang, policy) {
+            (Lang::En, None) => format!("{what} {year} by {param}"),
+            (Lang::En, Some(p)) => format!("{what} {year}: \"{p}\""),
+            (Lang::Zh, None) => format!("{year}{what}随 {param} 的变化"),
+            (Lang::Zh, Some(p)) => format!("{year}{what}：“{p}”"),
+        }
+    }
+
+    fn subtitle(&self, name: &str, runs: &str, lines: Option<&str>) -> String {
+        match (self.lang, lines) {
+            (Lang::En, None) => {
+                format!("Scenario: {name}; {runs} runs per point, the same random numbers at every point")
+            }
+            (Lang::En, Some(l)) => {
+                format!("Scenario: {name}; {runs} runs per point, the same random numbers at every point; lines: {l}")
+            }
+            (Lang::Zh, None) => format!("情景：{name}；每点模拟 {runs} 次，各点使用相同的随机数"),
+            (Lang::Zh, Some(l)) => {
+                format!("情景：{name}；每点模拟 {runs} 次，各点使用相同的随机数；各线：{l}")
+            }
+        }
+    }
+
+    /// Short y axis title: the chart's title says the year.
+    fn y_desc(&self, kind: YKind, unit: &MoneyUnit) -> String {
+        match (self.lang, kind) {
+            (Lang::En, YKind::Yuan) => "Mean income per village (yuan)".to_string(),
+            (Lang::En, YKind::Percent) => "P(every village at the floor)".to_string(),
+            (Lang::En, YKind::Count) => "Villages below the floor".to_string(),
+            (Lang::Zh, YKind::Yuan) => format!("村均收入（{}）", unit.name(Lang::Zh)),
+            (Lang::Zh, YKind::Percent) => "所有村达到底线的概率".to_string(),
+            (Lang::Zh, YKind::Count) => Labels::ZH.villages_below_floor.to_string(),
+        }
+    }
+
+    fn two_se(&self) -> &'static str {
+        match self.lang {
+            Lang::En => "± 2 standard errors",
+            Lang::Zh => "± 2 倍标准误",
+        }
+    }
+}
+
+/// Writes the charts of a sweep into `dir` as `<stem>.svg` and `<stem>.png`
+/// and returns their names relative to `dir`; `policy` is the policy
+/// charted when two parameters are swept.
+pub fn write_sweep_charts(
+    result: &SweepInput,
+    policy: usize,
+    dir: &Path,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, ChartError> {
+    ensure_fonts()?;
+    let labels = Labels::new(lang);
+    let words = SweepWords { lang };
+    let mut written = Vec::new();
+    let runs = grouped(result.runs as f64, 0);
+    let name = shorten(result.scenario_name, 50);
+    let param = shorten(result.axes[0].path, 60);
+    for (stem, what, kind, stat) in CHARTED {
+        let year = words.year(result.final_year);
+        let lines = sweep_lines(result, policy, kind, stat, &labels);
+        let floor_yuan = matches!(kind, YKind::Yuan).then_some(result.floor_yuan);
+        let largest = lines
+            .iter()
+            .flat_map(|l| l.lo.iter().chain(&l.hi).copied())
+            .chain(floor_yuan)
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |a, v| a.max(v.abs()));
+        let unit = MoneyUnit::for_axis(lang, largest);
+        let what = words.what(what);
+        let title = if result.axes.len() == 1 {
+            words.title(what, &year, last_key(&param), None)
+        } else {
+            let policy_name = shorten(&labels.policy_name(&result.policies[policy]), 30);
+            words.title(what, &year, last_key(&param), Some(&policy_name))
+        };
+        let subtitle = words.subtitle(&name, &runs, result.axes.get(1).map(|second| short_path(second.path)));
+        let fig = SweepFigure {
+            result,
+            labels,
+            unit,
+            title,
+            subtitle,
+            y_desc: words.y_desc(kind, &unit),
+            y_kind: kind,
+            mid_label: labels.mean,
+            band_label: match kind {
+                YKind::Percent => words.two_se(),
+                _ => labels.p90_band,
+            },
+            lines,
+            floor_yuan,
+        };
+        write_chart(&fig, dir, stem, &mut written)?;
+    }
+    Ok(names(written))
+}
+
+/// The lines of a sweep chart of the statistic `stat` (shown as `kind`):
+/// one per policy, or for two swept parameters one per value of the second
+/// for policy `policy`.
+fn sweep_lines(
+    result: &SweepInput,
+    policy: usize,
+    kind: YKind,
+    stat: fn(&SweepOutcome) -> Stat,
+    labels: &Labels,
+) -> Vec<Line> {
+    if result.axes.len() == 1 {
+        result
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(p, label)| {
+                let points = result.points.iter();
+                Line::through(labels.policy_name(label), policy_color(p), points, kind, |pt| {
+                    stat(&pt.outcomes[p])
+                })
+            })
+            .collect()
+    } else {
+        let second = &result.axes[1];
+        second
+            .values
+            .iter()
+            .enumerate()
+            .map(|(j, v2)| {
+                let label = format!("{} = {}", last_key(second.path), (second.show)(*v2));
+                let points = result.points.iter().filter(|pt| pt.values[1] == *v2);
+                Line::through(label, policy_color(j + 1), points, kind, |pt| {
+                    stat(&pt.outcomes[policy])
+                })
+            })
+            .collect()
+    }
+}
+
+impl Line {
+    /// The line through `points` (x: the first swept value), with the
+    /// middle and bounds of `kind` of the statistic `stat` of each.
+    fn through<'p>(
+        label: String,
+        color: RGBColor,
+        points: impl Iterator<Item = &'p SweepPoint>,
+        kind: YKind,
+        stat: impl Fn(&SweepPoint) -> Stat,
+    ) -> Line {
+        let mut l = Line {
+            label,
+            color,
+            xs: Vec::new(),
+            mid: Vec::new(),
+            lo: Vec::new(),
+            hi: Vec::new(),
+        };
+        for point in points {
+            let (m, lo, hi) = bounds(kind, &stat(point));
+            l.xs.push(point.values[0]);
+            l.mid.push(m);
+            l.lo.push(lo);
+            l.hi.push(hi);
+        }
+        l
+    }
+}
+
+/// `interventions.fund.return_rate_per_year` -> `fund.return_rate_per_year`.
+fn short_path(path: &str) -> &str {
+    path.strip_prefix("interventions.").unwrap_or(path)
+}
+
+/// `interventions.fund.return_rate_per_year` -> `return_rate_per_year`.
+fn last_key(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::tests::assert_glyphs;
+
+    #[test]
+    fn font_covers_chinese_words() {
+        use ab_glyph::FontRef;
+        let font = FontRef::try_from_slice(FONT_BYTES).unwrap();
+        let w = SweepWords { lang: Lang::Zh };
+        let wan = MoneyUnit::for_axis(Lang::Zh, 1e6);
+        let mut texts: Vec<String> = CHARTED.iter().map(|(_, what, ..)| w.what(*what).to_string()).collect();
+        texts.extend([
+            w.year(Some(2030)),
+            w.year(None),
+            w.title("村均经营性收入", "2030年", "x", None),
+            w.title("村均经营性收入", "2030年", "x", Some("p")),
+            w.subtitle("n", "1,000", Some("l")),
+            w.y_desc(YKind::Yuan, &wan),
+            w.y_desc(YKind::Yuan, &MoneyUnit::for_axis(Lang::Zh, 1.0)),
+            w.y_desc(YKind::Percent, &wan),
+            w.y_desc(YKind::Count, &wan),
+            w.two_se().to_string(),
+            Labels::ZH.threshold_lines(Labels::ZH.floor, 500_000.0).1,
+        ]);
+        assert_glyphs(&font, &texts);
+    }
+}
