@@ -27,6 +27,10 @@
 //! village v pays in  E_v = a_c * E * w_v
 //! ```
 //!
+//! Growth counts from the intervention's `start_year`, also when it lies
+//! before the horizon ([`super::sim::GrowthLevel`]): years before the
+//! horizon are not drawn and grow at the first simulated year's draw.
+//!
 //! # Tenants: a Markov chain per unit
 //!
 //! Each unit `u` is *let* or *vacant* in each year, simulated from its own
@@ -510,7 +514,9 @@ impl KindModel for ClusterPurchase {
             }
             let in_horizon = year >= ctx.start_year;
             let t = (year - ctx.start_year).max(0) as usize;
-            if in_horizon && year > iv.start_year {
+            // Rent grows from the purchase year, before the horizon too
+            // (pre-horizon years at the first simulated year's draw).
+            if year > iv.start_year {
                 level *= 1.0 + growth.at(0, t);
             }
             // The tenants of this year, then the transitions to the next.

@@ -8,6 +8,10 @@
 //! income[v, y] = amount[v, y] * prod_{k = start_year + 1 .. y} (1 + growth[k]) * exp(sum_f b_f Z_f[y])
 //! ```
 //!
+//! Growth counts from the intervention's `start_year`, also when it lies
+//! before the horizon ([`super::sim::GrowthLevel`]): years before the
+//! horizon are not drawn and grow at the first simulated year's draw.
+//!
 //! The parameters, their units, defaults, domains and sources are
 //! declared once, in `src/model/kinds/income_stream.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
@@ -19,6 +23,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use super::sim::GrowthLevel;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Num, Param, Per};
 
@@ -62,12 +67,10 @@ impl KindModel for IncomeStream {
         let amount = ctx.draw(&self.amount, Per::Village, iv.key, "amount", &iv.villages);
         let growth = ctx.draw(&self.growth, Per::Run, iv.key, "growth", &iv.villages);
         for slot in 0..iv.villages.len() {
-            let mut level = 1.0;
+            let mut growth = GrowthLevel::new(ctx, iv.start_year, &growth, slot);
             for t in 0..ctx.years {
                 let year = ctx.start_year + t as i32;
-                if year > iv.start_year {
-                    level *= 1.0 + growth.at(slot, t);
-                }
+                let level = growth.next(year, t);
                 if !iv.active(year) {
                     continue;
                 }

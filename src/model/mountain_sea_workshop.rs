@@ -29,6 +29,10 @@
 //! outside   external[b, y] = share_b * D[y]
 //! ```
 //!
+//! Growth counts from the intervention's `start_year`, also when it lies
+//! before the horizon ([`super::sim::GrowthLevel`]): years before the
+//! horizon are not drawn and grow at the first simulated year's draw.
+//!
 //! If `investment_paid_by_beneficiaries = true`, the beneficiaries pay
 //! `share * investment_yuan` in the start year: village equity (their net
 //! cash) for simulated villages, a negative external flow for outside ones.
@@ -49,6 +53,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::cluster_purchase::{fixed_in, non_negative, shared_param};
+use super::sim::GrowthLevel;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Num, Param, Per};
 
@@ -282,12 +287,10 @@ impl KindModel for MountainSeaWorkshop {
         let occupancy = ctx.draw(&self.occupancy, Per::Year, iv.key, "occupancy", &iv.villages);
         let growth = ctx.draw(&self.rent_growth, Per::Run, iv.key, "rent_growth", &iv.villages);
         let cost_share = ctx.draw(&self.cost_share, Per::Run, iv.key, "cost_share_of_rent", &iv.villages);
-        let mut level = 1.0;
+        let mut growth = GrowthLevel::new(ctx, iv.start_year, &growth, 0);
         for t in 0..ctx.years {
             let year = ctx.start_year + t as i32;
-            if year > iv.start_year {
-                level *= 1.0 + growth.at(0, t);
-            }
+            let level = growth.next(year, t);
             if !iv.active(year) {
                 continue;
             }

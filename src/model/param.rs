@@ -603,7 +603,9 @@ mod tests {
         // From `uniform` to `range`: not `fixed`, nor the clamp and level.
         assert_eq!(DISTRIBUTION_KEYS.len(), 8);
         assert_eq!((DISTRIBUTION_KEYS[0], DISTRIBUTION_KEYS[7]), ("uniform", "range"));
-        assert!(!DISTRIBUTION_KEYS.iter().any(|k| ["fixed", "min", "max", "per"].contains(k)));
+        assert!(!DISTRIBUTION_KEYS
+            .iter()
+            .any(|k| ["fixed", "min", "max", "per"].contains(k)));
     }
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;

@@ -16,6 +16,10 @@
 //! net_cash[v, y] = income[v, y] - start_up_cost_yuan   (start-up cost in the start year only)
 //! ```
 //!
+//! Growth counts from the intervention's `start_year`, also when it lies
+//! before the horizon ([`super::sim::GrowthLevel`]): years before the
+//! horizon are not drawn and grow at the first simulated year's draw.
+//!
 //! Growth compounds over simulated years after the start year (a business
 //! that started before the first simulated year has mean `mean_quantity`
 //! in the first simulated year). Under `"normal"` demand the sd grows with
@@ -36,6 +40,7 @@ use rand::Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 use serde::Deserialize;
 
+use super::sim::GrowthLevel;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Num, Param, Per};
 
@@ -151,12 +156,10 @@ impl KindModel for ServiceBusiness {
         );
         for (slot, &v) in vs.iter().enumerate() {
             let mut demand = ctx.stream(crate::rng::combine(iv.key, ctx.village_keys[v]), "service demand draws");
-            let mut level = 1.0;
+            let mut growth = GrowthLevel::new(ctx, iv.start_year, &growth, slot);
             for t in 0..ctx.years {
                 let year = ctx.start_year + t as i32;
-                if year > iv.start_year {
-                    level *= 1.0 + growth.at(slot, t);
-                }
+                let level = growth.next(year, t);
                 if !iv.active(year) {
                     continue;
                 }

@@ -35,6 +35,51 @@ impl Drawn {
     }
 }
 
+/// The growth level of something that grows from calendar year
+/// `start_year` (rent, income, demand):
+///
+/// ```text
+/// level[y] = prod_{k = start_year + 1 .. y} (1 + g[k])     (1 in the start year)
+/// ```
+///
+/// counted from the start year even when it lies before the horizon: an
+/// income of 1,000 started in 2022 and growing 10% a year is 1,331 in 2025.
+/// Years before the horizon are not drawn, so each grows at the draw of the
+/// horizon's first year (the same value for a growth drawn per run or per
+/// village, the default).
+pub struct GrowthLevel<'d> {
+    growth: &'d Drawn,
+    slot: usize,
+    start_year: i32,
+    level: f64,
+}
+
+impl<'d> GrowthLevel<'d> {
+    /// The level just before the horizon's first year, for village slot
+    /// `slot` of `growth`.
+    pub fn new(ctx: &SimCtx, start_year: i32, growth: &'d Drawn, slot: usize) -> Self {
+        let mut level = 1.0;
+        for _ in (start_year + 1)..ctx.start_year {
+            level *= 1.0 + growth.at(slot, 0);
+        }
+        GrowthLevel {
+            growth,
+            slot,
+            start_year,
+            level,
+        }
+    }
+
+    /// The level in calendar `year`, simulated year `t`: call once for each
+    /// simulated year, in order.
+    pub fn next(&mut self, year: i32, t: usize) -> f64 {
+        if year > self.start_year {
+            self.level *= 1.0 + self.growth.at(self.slot, t);
+        }
+        self.level
+    }
+}
+
 impl SimCtx<'_> {
     /// The stream for `(entity, purpose)` in this run.
     pub fn stream(&self, entity: u64, purpose: &str) -> ChaCha8Rng {
