@@ -30,7 +30,10 @@
 //! (when inside the horizon); `grant_share` of it is a government grant to
 //! the village (public money, e.g. Gansu's cooperative start-up grants), the
 //! rest is the village's own money (negative net cash). There is no loan.
-//! No terminal value of the stake is counted at the end of the horizon.
+//! Terminal value: the villages' own equity (`equity_yuan` less its grant
+//! part) in each venture still alive at the end of the horizon counts as a
+//! residual value in the appraisal (at book value, no appreciation); a
+//! failed venture's equity is lost.
 //!
 //! The parameters, their units, defaults, domains and sources are
 //! declared once, in `src/model/kinds/cooperative.toml`; `villagesim explain` and
@@ -259,6 +262,22 @@ mod tests {
         seed: 7,
         extra: "[factors.farm_price]\npersistence = 0.4\n",
     };
+
+    /// The terminal value counted in the appraisal: the villages' own
+    /// equity (500,000 less the 40% grant) in each venture still alive.
+    #[test]
+    fn the_terminal_value_is_the_own_equity_of_ventures_alive() {
+        let keys = |hazard: f64| {
+            format!(
+                "equity_yuan = \"50万\"\ngrant_share = 0.4\nscale = 100\nyield_per_unit = 300\nprice_per_output_yuan = 2.5\n\
+                 cost_per_unit_yuan = 400\ndividend_share = 0.3\nfailure_hazard_per_year = {hazard}\nstart_year = 2026"
+            )
+        };
+        let alive = intervention_flows(&TEST.model(2, 3, 1, &keys(0.0)), 0, 0);
+        assert_eq!(alive.residual_value_yuan, 2.0 * 300_000.0);
+        let failed = intervention_flows(&TEST.model(2, 3, 1, &keys(1.0)), 0, 0);
+        assert_eq!(failed.residual_value_yuan, 0.0);
+    }
 
     #[test]
     fn no_variance_is_exact() {

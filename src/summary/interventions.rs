@@ -53,6 +53,31 @@ pub struct InterventionAggregates {
 pub struct Buffers {
     cash: Vec<f64>,
     operating: Vec<f64>,
+    /// The cash flows at their appraisal times (see [`appraisal_flows`]).
+    timed: Vec<f64>,
+}
+
+/// The villages' net cash flows at their appraisal times, the textbook
+/// convention: time 0 is the start of the horizon's first year; year `t`'s
+/// capital outlay (village equity, `Ledger::village_equity_yuan`) falls at
+/// its start, time `t`; its other flows (operating income, debt service,
+/// dividends, capital returned) at its end, time `t + 1`; the residual value
+/// of the stake still held at the end of the horizon, time `years`.
+///
+/// ```text
+/// timed[t]     = -equity[t] + (CF[t - 1] + equity[t - 1])      (t = 0 .. years)
+/// timed[years] += residual value
+/// ```
+pub fn appraisal_flows(flows: &Flows, cash: &[f64], timed: &mut Vec<f64>) {
+    let years = cash.len();
+    timed.clear();
+    timed.resize(years + 1, 0.0);
+    for (t, cf) in cash.iter().enumerate() {
+        let equity = flows.ledger[t].village_equity_yuan;
+        timed[t] -= equity;
+        timed[t + 1] += cf + equity;
+    }
+    timed[years] += flows.residual_value_yuan;
 }
 
 impl InterventionAggregates {
@@ -120,13 +145,14 @@ impl InterventionAggregates {
             negative += usize::from(is_negative);
             self.negative_by_year[t] += u64::from(is_negative);
         }
-        // The villages' stake still held at the end counts as a final inflow.
-        if let Some(last) = buffers.cash.last_mut() {
-            *last += flows.residual_value_yuan;
-        }
-        self.npv.add(npv(discount_rate, &buffers.cash));
-        if let Some(r) = irr(&buffers.cash) {
-            self.irr.add(r);
+        appraisal_flows(flows, &buffers.cash, &mut buffers.timed);
+        self.npv.add(npv(discount_rate, &buffers.timed));
+        // An outlay before the horizon is not among its flows: the IRR of
+        // what remains would be the return of an investment nobody made.
+        if iv.start_year >= start_year {
+            if let Some(r) = irr(&buffers.timed) {
+                self.irr.add(r);
+            }
         }
         self.public.add(public);
         self.public_pv.add(public_pv);
@@ -222,5 +248,50 @@ impl InterventionAggregates {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::finance::irr;
+
+    /// Village capital of 6 M placed at the start, 960,000 a year at each
+    /// year's end, the capital repaid at the end of year 10: the textbook
+    /// IRR is 16.0% (960,000 / 6,000,000), and the NPV at 16% is 0.
+    #[test]
+    fn capital_at_the_start_returns_at_the_end() {
+        let years = 10;
+        let mut flows = Flows::default();
+        flows.reset(1, 0, years);
+        flows.ledger[0].village_equity_yuan = 6_000_000.0;
+        let mut cash = vec![960_000.0; years];
+        cash[0] -= 6_000_000.0;
+        cash[years - 1] += 6_000_000.0;
+        let mut timed = Vec::new();
+        appraisal_flows(&flows, &cash, &mut timed);
+        assert_eq!(timed.len(), years + 1);
+        assert_eq!(
+            (timed[0], timed[1], timed[years]),
+            (-6_000_000.0, 960_000.0, 6_960_000.0)
+        );
+        let r = irr(&timed).expect("defined");
+        assert!((r - 0.16).abs() < 1e-9, "{r}");
+        assert!(npv(0.16, &timed).abs() < 1e-3);
+        // Same-instant timing (the old convention) gave a higher return.
+        assert!(irr(&cash).expect("defined") > 0.17);
+    }
+
+    /// The residual value of a stake still held comes at the end of the
+    /// horizon, time `years`; an outlay in year 1 at its start, time 1.
+    #[test]
+    fn the_residual_value_comes_at_the_end_of_the_horizon() {
+        let mut flows = Flows::default();
+        flows.reset(1, 0, 2);
+        flows.ledger[1].village_equity_yuan = 100.0;
+        flows.residual_value_yuan = 50.0;
+        let mut timed = Vec::new();
+        appraisal_flows(&flows, &[10.0, -100.0 + 20.0], &mut timed);
+        assert_eq!(timed, vec![0.0, 10.0 - 100.0, 20.0 + 50.0]);
     }
 }
