@@ -264,3 +264,60 @@ fn growth_before_the_horizon_counts_for_every_kind() {
         }
     }
 }
+
+/// A targeted top-up lifts exactly the villages below the floor (50万) by
+/// exactly their shortfall, after every other measure of its policy, up to
+/// its cap per village and, when its budget binds, pro rata.
+#[test]
+fn a_top_up_pays_exactly_the_shortfall_until_its_limits_bind() {
+    let villages = "[[villages]]\nid = \"a\"\noperating_income = \"30万\"\n\n\
+                    [[villages]]\nid = \"b\"\noperating_income = \"45万\"\n\n\
+                    [[villages]]\nid = \"c\"\noperating_income = \"60万\"\n\n";
+    let interventions = "[[interventions]]\nid = \"stream\"\nkind = \"income_stream\"\nvillages = [\"a\"]\namount = 100000\n\n\
+         [[interventions]]\nid = \"full\"\nkind = \"top_up\"\nvillages = \"all\"\n\n\
+         [[interventions]]\nid = \"capped\"\nkind = \"top_up\"\nvillages = \"all\"\ncap_per_village_yuan = 100000\n\n\
+         [[interventions]]\nid = \"budget\"\nkind = \"top_up\"\nvillages = \"all\"\nbudget_per_year_yuan = 125000\nstart_year = 2026\n\n";
+    let policies = "[[policies]]\nname = \"full\"\ninterventions = [\"full\"]\n\n\
+                    [[policies]]\nname = \"capped\"\ninterventions = [\"capped\"]\n\n\
+                    [[policies]]\nname = \"budget\"\ninterventions = [\"budget\"]\n\n\
+                    [[policies]]\nname = \"stream then full\"\ninterventions = [\"stream\", \"full\"]\n";
+    let text = format!("{}{villages}{interventions}{policies}", header(2, 3));
+    let results = simulate(&model(&text), 2);
+    let policy = |name: &str| results.policies.iter().find(|p| p.name == name).expect("policy");
+    // Incomes of a, b, c in 2025 and 2026 (row 0 is the baseline year 2024).
+    let incomes = |name: &str| -> Vec<[f64; 2]> {
+        (0..3)
+            .map(|v| [1, 2].map(|y| policy(name).villages[v][y].income_yuan.mean))
+            .collect()
+    };
+    let public = |name: &str| {
+        policy(name)
+            .decisions
+            .as_ref()
+            .expect("decisions")
+            .public_money_yuan
+            .mean
+    };
+    assert_eq!(
+        incomes("no intervention"),
+        vec![[300_000.0; 2], [450_000.0; 2], [600_000.0; 2]]
+    );
+    // Unlimited: a gets 200,000 and b 50,000 a year.
+    assert_eq!(incomes("full"), vec![[500_000.0; 2], [500_000.0; 2], [600_000.0; 2]]);
+    assert_eq!(public("full"), 2.0 * 250_000.0);
+    // Capped at 100,000: a gets 100,000, b its 50,000.
+    assert_eq!(incomes("capped"), vec![[400_000.0; 2], [500_000.0; 2], [600_000.0; 2]]);
+    assert_eq!(public("capped"), 2.0 * 150_000.0);
+    // From 2026 with 125,000 for 250,000 due: half of each shortfall.
+    assert_eq!(
+        incomes("budget"),
+        vec![[300_000.0, 400_000.0], [450_000.0, 475_000.0], [600_000.0; 2]]
+    );
+    assert_eq!(public("budget"), 125_000.0);
+    // After an income stream of 100,000 to a, the top-up pays a 100,000 only.
+    assert_eq!(
+        incomes("stream then full"),
+        vec![[500_000.0; 2], [500_000.0; 2], [600_000.0; 2]]
+    );
+    assert_eq!(public("stream then full"), 2.0 * 150_000.0);
+}

@@ -20,7 +20,7 @@ pub mod footprint;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
-use crate::model::{village, Flows, Model, Policy, SimCtx};
+use crate::model::{village, Flows, Kind, Model, Policy, SimCtx};
 use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::compare::{Comparisons, RunOutcome};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
@@ -231,6 +231,7 @@ fn simulate_run(
     for ((policy, acc), chunk) in policies {
         let incomes = &mut chunk[r * span * n..(r + 1) * span * n];
         let uplifted = capacity_uplift(model, policy, &s.flows, &mut s.growth_factor, &mut s.return_factor);
+        reset_top_ups(model, policy, &mut s.flows);
         combine(
             model,
             policy,
@@ -239,6 +240,7 @@ fn simulate_run(
             uplifted.then_some((&s.growth_factor[..], &s.return_factor[..])),
             incomes,
         );
+        pay_top_ups(model, policy, &mut s.flows, incomes);
         // A failure abandons the whole simulation, so what this run has
         // recorded so far is never reported.
         bounds::check_incomes(model, policy, run, &s.flows, incomes)?;
@@ -260,6 +262,36 @@ fn simulate_run(
     }
     aggregates.comparisons.record(&s.outcomes, span);
     Ok(())
+}
+
+/// Empties the flows of the policy's top-ups (`top_up` interventions),
+/// which hold what an earlier policy paid, before its incomes are combined.
+fn reset_top_ups(model: &Model, policy: &Policy, flows: &mut [Flows]) {
+    for &i in &policy.interventions {
+        let iv = &model.interventions[i];
+        if matches!(iv.kind, Kind::TopUp(_)) {
+            flows[i].reset(iv.villages.len(), iv.external.len(), model.years);
+        }
+    }
+}
+
+/// Pays the policy's top-ups, last: each lifts the villages below its
+/// target given every other measure of the policy (see `model::top_up`),
+/// adding to `incomes` and writing its own flows.
+fn pay_top_ups(model: &Model, policy: &Policy, flows: &mut [Flows], incomes: &mut [f64]) {
+    for &i in &policy.interventions {
+        let iv = &model.interventions[i];
+        if let Kind::TopUp(top_up) = &iv.kind {
+            top_up.pay(
+                iv,
+                model.start_year,
+                model.floor_yuan,
+                model.villages.len(),
+                incomes,
+                &mut flows[i],
+            );
+        }
+    }
 }
 
 /// Adds to `outcome` the public and private money of the policy's

@@ -26,6 +26,7 @@ pub mod sim;
 pub mod support_fund;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod top_up;
 pub mod units;
 pub mod village;
 
@@ -260,6 +261,7 @@ kinds! {
     ServiceBusiness => service_business::ServiceBusiness,
     ProjectService => project_service::ProjectService,
     Capacity => capacity::Capacity,
+    TopUp => top_up::TopUp,
 }
 
 /// A named set of interventions.
