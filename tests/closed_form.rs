@@ -321,3 +321,29 @@ fn a_top_up_pays_exactly_the_shortfall_until_its_limits_bind() {
     );
     assert_eq!(public("stream then full"), 2.0 * 150_000.0);
 }
+
+/// A `capacity` uplift on returns scales gains, never a loss, and not a
+/// transfer: a 10% uplift adds 10,000 to a stream of 100,000, leaves a loss
+/// of 50,000 as it is, and the top-up that follows pays the shortfall left.
+#[test]
+fn a_return_uplift_scales_gains_only() {
+    let text = format!(
+        "{}[[villages]]\nid = \"a\"\noperating_income = \"30万\"\n\n[[villages]]\nid = \"b\"\noperating_income = \"30万\"\n\n\
+         [[interventions]]\nid = \"gain\"\nkind = \"income_stream\"\nvillages = [\"a\"]\namount = 100000\n\n\
+         [[interventions]]\nid = \"loss\"\nkind = \"income_stream\"\nvillages = [\"b\"]\namount = -50000\n\n\
+         [[interventions]]\nid = \"talent\"\nkind = \"capacity\"\nvillages = \"all\"\ntarget = \"returns\"\nuplift = 0.1\n\n\
+         [[interventions]]\nid = \"top\"\nkind = \"top_up\"\nvillages = [\"a\"]\n\n\
+         [[policies]]\nname = \"gain and loss\"\ninterventions = [\"gain\", \"loss\", \"talent\"]\n\n\
+         [[policies]]\nname = \"with top-up\"\ninterventions = [\"gain\", \"talent\", \"top\"]\n",
+        header(1, 2)
+    );
+    let results = simulate(&model(&text), 1);
+    let income = |policy: &str, v: usize| {
+        let p = results.policies.iter().find(|p| p.name == policy).expect("policy");
+        p.villages[v][1].income_yuan.mean
+    };
+    assert!((income("gain and loss", 0) - 410_000.0).abs() < 1e-6);
+    assert_eq!(income("gain and loss", 1), 250_000.0);
+    // The top-up pays 500,000 - 410,000 and is not uplifted itself.
+    assert!((income("with top-up", 0) - 500_000.0).abs() < 1e-6);
+}

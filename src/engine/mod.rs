@@ -20,6 +20,7 @@ pub mod footprint;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use crate::model::capacity::uplifted;
 use crate::model::{village, Flows, Kind, Model, Policy, SimCtx};
 use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::compare::{Comparisons, RunOutcome};
@@ -230,14 +231,14 @@ fn simulate_run(
         .zip(s.chunk.iter_mut());
     for ((policy, acc), chunk) in policies {
         let incomes = &mut chunk[r * span * n..(r + 1) * span * n];
-        let uplifted = capacity_uplift(model, policy, &s.flows, &mut s.growth_factor, &mut s.return_factor);
+        let has_uplift = capacity_uplift(model, policy, &s.flows, &mut s.growth_factor, &mut s.return_factor);
         reset_top_ups(model, policy, &mut s.flows);
         combine(
             model,
             policy,
             &s.organic,
             &s.flows,
-            uplifted.then_some((&s.growth_factor[..], &s.return_factor[..])),
+            has_uplift.then_some((&s.growth_factor[..], &s.return_factor[..])),
             incomes,
         );
         pay_top_ups(model, policy, &mut s.flows, incomes);
@@ -248,8 +249,9 @@ fn simulate_run(
         spending(model, policy, &s.flows, &mut outcome);
         s.outcomes.push(outcome);
         for (&i, ia) in policy.interventions.iter().zip(acc.interventions.iter_mut()) {
-            let returns = (uplifted && s.flows[i].return_uplift.is_empty()).then_some(&s.return_factor[..]);
             let iv = &model.interventions[i];
+            let returns = (has_uplift && s.flows[i].return_uplift.is_empty() && iv.kind.managed())
+                .then_some(&s.return_factor[..]);
             ia.record(
                 iv,
                 &s.flows[i],
@@ -383,11 +385,13 @@ fn combine(
     }
     for &i in &policy.interventions {
         let (iv, f) = (&model.interventions[i], &flows[i]);
-        let returns = uplift.filter(|_| f.growth_uplift.is_empty()).map(|(_, r)| r);
+        let returns = uplift
+            .filter(|_| f.growth_uplift.is_empty() && iv.kind.managed())
+            .map(|(_, r)| r);
         for (slot, &v) in iv.villages.iter().enumerate() {
             for (t, x) in f.operating(slot).iter().enumerate() {
                 let factor = returns.map_or(1.0, |r| r[v * years + t]);
-                incomes[(t + 1) * n + v] += x * factor;
+                incomes[(t + 1) * n + v] += uplifted(*x, factor);
             }
         }
     }

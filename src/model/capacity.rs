@@ -13,7 +13,9 @@
 //!     (added log growth per year; the level gained stays after end_year)
 //! target = "returns": return_uplift[v, y] = u[v, y]
 //!     the operating income of v's other interventions in the same policy
-//!     is multiplied by (1 + return_uplift[v, y])
+//!     is multiplied by (1 + return_uplift[v, y]) where it is a gain; a loss
+//!     is left as it is, and contractual returns (support_fund) and
+//!     transfers (top_up) are not uplifted ([`uplifted`], `KindModel::managed`)
 //! cost[v, y] = cost_per_year_yuan[v, y]
 //!     paid_by = "government": public money; the village's income is unchanged
 //!     paid_by = "village":    operating income and net cash of v fall by cost[v, y]
@@ -36,6 +38,25 @@ use serde::Deserialize;
 
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Param, Per};
+
+/// Operating income `income` under a return uplift of `factor`
+/// (`1 + return_uplift`): a gain is scaled, a loss is left as it is (better
+/// management does not make a loss larger).
+///
+/// # Examples
+///
+/// ```
+/// use villagesim::model::capacity::uplifted;
+/// assert_eq!(uplifted(100.0, 1.1), 110.00000000000001);
+/// assert_eq!(uplifted(-100.0, 1.1), -100.0);
+/// ```
+pub fn uplifted(income: f64, factor: f64) -> f64 {
+    if income > 0.0 {
+        income * factor
+    } else {
+        income
+    }
+}
 
 /// What the uplift applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]

@@ -178,6 +178,12 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     fn is_assumption(&self) -> bool {
         false
     }
+    /// Whether the village's management can change this income, so that a
+    /// `capacity` uplift on returns applies to it (not to a fund's
+    /// contractual return, nor to a transfer).
+    fn managed(&self) -> bool {
+        true
+    }
     /// Equations and parameters, for `explain`, the schema and the docs,
     /// read from [`KindModel::RECORDS`].
     fn doc() -> &'static doc::KindDoc {
@@ -245,6 +251,9 @@ macro_rules! kinds {
             }
             pub fn is_assumption(&self) -> bool {
                 match self { $(Kind::$variant(k) => k.is_assumption(),)* }
+            }
+            pub fn managed(&self) -> bool {
+                match self { $(Kind::$variant(k) => k.managed(),)* }
             }
         }
     };

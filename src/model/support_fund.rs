@@ -155,6 +155,11 @@ impl KindModel for SupportFund {
         }
     }
 
+    /// A contractual return: no `capacity` uplift applies to it.
+    fn managed(&self) -> bool {
+        false
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let hazard = ctx.draw(&self.hazard, Per::Run, iv.key, "default_hazard_per_year", &iv.villages);
         let recovery = ctx.draw(&self.recovery, Per::Run, iv.key, "recovery_rate", &iv.villages);

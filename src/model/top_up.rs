@@ -80,6 +80,11 @@ impl KindModel for TopUp {
         }
     }
 
+    /// A transfer: no `capacity` uplift applies to it.
+    fn managed(&self) -> bool {
+        false
+    }
+
     /// Nothing before the policy's other measures are known: see [`TopUp::pay`].
     fn simulate(&self, _iv: &Intervention, _ctx: &SimCtx, _flows: &mut Flows) {}
 }

@@ -23,6 +23,7 @@
 
 use super::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use super::results::{ExternalResults, InterventionResults, InterventionYear};
+use crate::model::capacity::uplifted;
 use crate::model::finance::{irr, npv};
 use crate::model::{Flows, Intervention};
 
@@ -124,7 +125,7 @@ impl InterventionAggregates {
         for (slot, &v) in iv.villages.iter().enumerate() {
             for t in 0..years {
                 let uplift = return_uplift.map_or(1.0, |u| u[v * years + t]);
-                buffers.operating[t] += flows.operating(slot)[t] * uplift;
+                buffers.operating[t] += uplifted(flows.operating(slot)[t], uplift);
                 buffers.cash[t] += flows.net_cash(slot)[t];
             }
         }
