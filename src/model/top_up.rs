@@ -16,8 +16,13 @@
 //! public money[y] = sum_v paid[v, y]
 //! ```
 //!
-//! The top-up is operating income of the village (a transfer it books as
-//! income) and public money of the district in the same year. It depends on
+//! The top-up is counted in the village's income on which the floor is
+//! judged, and is public money of the district in the same year. In the
+//! collective's accounts a transfer is subsidy income (补助收入), which the
+//! accounting rules keep out of operating income (经营收入): until the tool
+//! reports the accounts' lines separately (issue 11, item 5), read a policy
+//! that reaches the floor through a top-up as "secured by a guarantee", not
+//! as "earned". It depends on
 //! the other measures of its policy, so the engine pays it per policy, last
 //! ([`TopUp::pay`]); two top-ups in one policy are paid in the order of the
 //! file, the second seeing the first. The parameters, their units, defaults
