@@ -122,9 +122,12 @@ impl TopUp {
             }
             let share = (self.budget_per_year_yuan / total).min(1.0);
             for (slot, &v) in iv.villages.iter().enumerate() {
-                let paid = due(incomes[row + v]) * share;
+                let before = incomes[row + v];
+                let paid = due(before) * share;
                 if paid > 0.0 {
-                    incomes[row + v] += paid;
+                    // A whole shortfall paid lands exactly on the target
+                    // (before + (target - before) may round below it).
+                    incomes[row + v] = if paid == target - before { target } else { before + paid };
                     flows.add_income(slot, t, paid);
                     flows.ledger[t].revenue_yuan += paid;
                     flows.ledger[t].public_money_yuan += paid;
