@@ -17,6 +17,22 @@
 //! top_up[v, y]   = income[v, y] - share[v, y]                 (paid by `guarantee_by`)
 //! ```
 //!
+//! Capital and insolvency: the venture's own funds start at the stake and
+//! keep what it does not pay out; a guarantee top-up it pays itself comes
+//! out of them too (a guaranteed dividend paid in a loss year drains the
+//! venture):
+//!
+//! ```text
+//! capital[v, start] = equity_yuan      (at the horizon's start for a venture begun before it)
+//! capital[v, y]     = capital[v, y-1] + profit[v, y] - share[v, y] - (top_up[v, y] if guarantee_by = "cooperative")
+//! ```
+//!
+//! A venture whose capital is 0 or less at a year's end is insolvent and
+//! fails at the start of the next active year (as below). A guarantee paid
+//! by the government is public money and leaves the venture's funds alone;
+//! a guarantee the venture pays whatever its profit makes the villages'
+//! equity behave like a loan to it, and its failure the default.
+//!
 //! Failure: at the start of each active simulated year a surviving venture
 //! fails with probability `failure_hazard_per_year`; a failed venture pays
 //! nothing in that year and after (no dividend, no guarantee) and the equity
@@ -30,10 +46,11 @@
 //! (when inside the horizon); `grant_share` of it is a government grant to
 //! the village (public money, e.g. Gansu's cooperative start-up grants), the
 //! rest is the village's own money (negative net cash). There is no loan.
-//! Terminal value: the villages' own equity (`equity_yuan` less its grant
-//! part) in each venture still alive at the end of the horizon counts as a
-//! residual value in the appraisal (at book value, no appreciation); a
-//! failed venture's equity is lost.
+//! Terminal value: the villages' own part (`1 - grant_share`) of their stake
+//! in each venture still alive at the end of the horizon counts as a
+//! residual value in the appraisal, at book value: `min(equity_yuan,
+//! capital)`, no appreciation and no claim on retained profits (which other
+//! members may share); a failed venture's equity is lost.
 //!
 //! The parameters, their units, defaults, domains and sources are
 //! declared once, in `src/model/kinds/cooperative.toml`; `villagesim explain` and
@@ -171,12 +188,16 @@ impl KindModel for Cooperative {
         let price_factor = self.price_factor(ctx);
         let mut first_failure: Option<usize> = None;
         let mut failed = 0usize;
+        // Book value of the stakes in the ventures alive at the end.
+        let mut stakes = 0.0;
         for (slot, &v) in vs.iter().enumerate() {
             let mut events = ctx.stream(
                 crate::rng::combine(iv.key, ctx.village_keys[v]),
                 "venture failure events",
             );
             let mut alive = true;
+            // The venture's own funds: the stake, then what it keeps.
+            let mut capital = self.equity_yuan;
             for (t, &factor) in price_factor.iter().enumerate() {
                 let year = ctx.start_year + t as i32;
                 if !iv.active(year) {
@@ -191,7 +212,8 @@ impl KindModel for Cooperative {
                     continue;
                 }
                 let h = hazard.at(slot, t);
-                if h > 0.0 && events.random::<f64>() < h {
+                let insolvent = capital <= 0.0;
+                if insolvent || (h > 0.0 && events.random::<f64>() < h) {
                     alive = false;
                     failed += 1;
                     first_failure = Some(first_failure.map_or(t, |f| f.min(t)));
@@ -207,16 +229,23 @@ impl KindModel for Cooperative {
                 let ledger = &mut flows.ledger[t];
                 ledger.revenue_yuan += revenue;
                 ledger.costs_yuan += costs;
+                capital += revenue - costs - dividend;
                 match self.guarantee_by {
-                    GuaranteeBy::Cooperative => ledger.costs_yuan += top_up,
+                    GuaranteeBy::Cooperative => {
+                        ledger.costs_yuan += top_up;
+                        capital -= top_up;
+                    }
                     GuaranteeBy::Government => ledger.public_money_yuan += top_up,
                 }
                 flows.add_income(slot, t, income);
             }
+            if alive {
+                stakes += self.equity_yuan.min(capital.max(0.0));
+            }
         }
         flows.failed_in_year = first_failure;
         flows.failed_share = Some(failed as f64 / iv.villages.len().max(1) as f64);
-        self.residual_value(iv, ctx, failed, flows);
+        self.residual_value(iv, ctx, stakes, flows);
     }
 }
 
@@ -239,13 +268,14 @@ impl Cooperative {
             .collect()
     }
 
-    /// Residual value: the villages' own equity in the ventures still alive
-    /// at the end of the horizon, at book value, when paid in inside it.
-    fn residual_value(&self, iv: &Intervention, ctx: &SimCtx, failed: usize, flows: &mut Flows) {
+    /// Residual value: the villages' own part (`1 - grant_share`) of their
+    /// stakes in the ventures still alive at the end of the horizon, `stakes`
+    /// yuan at book value (each at most `equity_yuan`, less what losses and
+    /// guarantee payments have eaten), when paid in inside the horizon.
+    fn residual_value(&self, iv: &Intervention, ctx: &SimCtx, stakes: f64, flows: &mut Flows) {
         let final_year = ctx.start_year + ctx.years as i32 - 1;
         if iv.start_year >= ctx.start_year && iv.start_year <= final_year && iv.active(final_year) {
-            let own = self.equity_yuan * (1.0 - self.grant_share);
-            flows.residual_value_yuan = own * (iv.villages.len() - failed) as f64;
+            flows.residual_value_yuan = stakes * (1.0 - self.grant_share);
         }
     }
 }
@@ -262,6 +292,30 @@ mod tests {
         seed: 7,
         extra: "[factors.farm_price]\npersistence = 0.4\n",
     };
+
+    /// A guarantee the venture pays itself drains it: 10% of 100,000 a year
+    /// with no profit empties the capital in 10 years, and the venture fails
+    /// at the start of the 11th; paid by the government, it pays all 12.
+    #[test]
+    fn a_guarantee_paid_by_the_venture_drains_it() {
+        let keys = |by: &str| {
+            format!(
+                "equity_yuan = 100000\nscale = 100\nyield_per_unit = 1\nprice_per_output_yuan = 10\ncost_per_unit_yuan = 10\n\
+                 dividend_share = 0.3\nguaranteed_dividend_rate = 0.1\nguarantee_by = \"{by}\""
+            )
+        };
+        let venture = intervention_flows(&TEST.model(1, 12, 1, &keys("cooperative")), 0, 0);
+        let mut expected = vec![10_000.0; 10];
+        expected.extend([0.0, 0.0]);
+        assert_eq!(venture.operating(0), &expected[..]);
+        assert_eq!(venture.failed_in_year, Some(10));
+        assert_eq!(venture.residual_value_yuan, 0.0);
+        let government = intervention_flows(&TEST.model(1, 12, 1, &keys("government")), 0, 0);
+        assert_eq!(government.operating(0), &[10_000.0; 12][..]);
+        assert_eq!(government.failed_in_year, None);
+        assert_eq!(government.ledger[11].public_money_yuan, 10_000.0);
+        assert_eq!(government.residual_value_yuan, 100_000.0);
+    }
 
     /// The terminal value counted in the appraisal: the villages' own
     /// equity (500,000 less the 40% grant) in each venture still alive.
