@@ -25,9 +25,12 @@
 //! declared once, in `src/model/kinds/project_service.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
-//! Capital and public money: the project money (the whole value) is public
-//! money (central or provincial funds), recorded as `public_money_yuan` in
-//! the year of the project; the village contributes no capital. Ledger:
+//! Capital and public money: the project money is central or provincial
+//! funds, budgeted for the projects whether or not villages execute them;
+//! letting villages execute moves who earns the margin, not whether the money
+//! is spent. So only `additional_share` of each project's value (default 0)
+//! is recorded as `public_money_yuan`, the fiscal cost of the measure, in the
+//! year of the project; the village contributes no capital. Ledger:
 //! `revenue_yuan` = project value (the contract the village's company
 //! books), `costs_yuan` = (1 - margin) x value (wages, materials), so the
 //! village's operating income is revenue - costs = margin x value.
@@ -37,7 +40,7 @@ use serde::Deserialize;
 
 use super::service_business::poisson;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::model::param::{Param, Per};
+use crate::model::param::{Num, Param, Per};
 
 /// The kind's own keys in a scenario file; their defaults, units and
 /// sources are in `kinds/project_service.toml`.
@@ -52,6 +55,8 @@ pub struct Spec {
     pub service_margin: Param,
     /// Probability 0-1 that a village is eligible for projects, decided once per run.
     pub eligible_share: Option<Param>,
+    /// Share 0-1 of the project value that is public spending the measure adds.
+    pub additional_share: Option<Num>,
 }
 
 /// A validated project-service measure.
@@ -61,6 +66,8 @@ pub struct ProjectService {
     pub project_value_yuan: Param,
     pub service_margin: Param,
     pub eligible_share: Param,
+    /// Share of the project value counted as public money.
+    pub additional_share: f64,
 }
 
 impl KindModel for ProjectService {
@@ -83,6 +90,7 @@ impl KindModel for ProjectService {
             project_value_yuan: Self::param("project_value_yuan").read(check, &spec.project_value_yuan),
             service_margin: Self::param("service_margin").read(check, &spec.service_margin),
             eligible_share: Self::param("eligible_share").read_or(check, &spec.eligible_share),
+            additional_share: Self::param("additional_share").number_or(check, spec.additional_share),
         }
     }
 
@@ -121,7 +129,7 @@ impl KindModel for ProjectService {
                 let ledger = &mut flows.ledger[t];
                 ledger.revenue_yuan += value;
                 ledger.costs_yuan += value - income;
-                ledger.public_money_yuan += value;
+                ledger.public_money_yuan += self.additional_share * value;
                 flows.add_income(slot, t, income);
             }
         }
@@ -202,13 +210,13 @@ mod tests {
     }
 
     #[test]
-    fn public_money_is_the_project_value() {
-        let m = TEST.model(
-            2,
-            3,
-            1,
-            "projects_per_year = 5\nproject_value_yuan = { fixed = 200000, per = \"village\" }\nservice_margin = 0.05\nstart_year = 2026",
-        );
+    fn public_money_is_the_additional_share_of_the_project_value() {
+        let keys = "projects_per_year = 5\nproject_value_yuan = { fixed = 200000, per = \"village\" }\nservice_margin = 0.05\nstart_year = 2026";
+        // By default the project money would be spent anyway: no fiscal cost.
+        let f = intervention_flows(&TEST.model(2, 3, 1, keys), 0, 0);
+        assert_eq!(f.ledger[1].public_money_yuan, 0.0);
+        assert!(f.ledger[1].revenue_yuan > 0.0);
+        let m = TEST.model(2, 3, 1, &format!("{keys}\nadditional_share = 1"));
         let f = intervention_flows(&m, 0, 0);
         assert!((0..2).all(|s| f.operating(s)[0] == 0.0));
         let total: f64 = (0..2).map(|s| f.operating(s)[1]).sum();
