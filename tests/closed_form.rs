@@ -130,7 +130,9 @@ loadings = { economy = 0.1 }
 }
 
 /// The appraisal of a support fund without uncertainty: NPV by hand, with
-/// the villages' capital still in the pool counted at the end.
+/// the capital paid in at the start of 2025, each year's return at its end,
+/// and the villages' capital still in the pool counted at the end of the
+/// horizon (the appraisal convention of docs/model.md).
 #[test]
 fn appraisal_npv_counts_the_stake_still_held() {
     let text = header(3, 20).replace("seed = 7", "seed = 7\ndiscount_rate = \"4%\"")
@@ -150,7 +152,7 @@ return_rate_per_year = "5%"
     let results = simulate(&model(&text), 1);
     let a = &results.policies[1].appraisals[0];
     let (c, r, d): (f64, f64, f64) = (1_000_000.0, 0.05, 0.04);
-    let npv = (-c + c * r) + c * r / (1.0 + d) + (c * r + c) / (1.0 + d).powi(2);
+    let npv = -c + c * r / (1.0 + d) + c * r / (1.0 + d).powi(2) + (c * r + c) / (1.0 + d).powi(3);
     assert!((a.npv_yuan.mean - npv).abs() < 0.01, "{} vs {npv}", a.npv_yuan.mean);
     assert_eq!(a.npv_yuan.sd, 0.0);
     // 50,000 a year split equally: 25,000 per village per year.

@@ -69,6 +69,7 @@ use std::collections::BTreeMap;
 use rand::Rng;
 use serde::Deserialize;
 
+use super::sim::Drawn;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Num, Param, Per};
 
@@ -158,31 +159,7 @@ impl KindModel for Cooperative {
 
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let vs = &iv.villages;
-        let scale = ctx.draw(&self.scale, Per::Village, iv.key, "scale", vs);
-        let yields = ctx.draw(&self.yield_per_unit, Per::VillageYear, iv.key, "yield_per_unit", vs);
-        let price = ctx.draw(
-            &self.price_per_output_yuan,
-            Per::Year,
-            iv.key,
-            "price_per_output_yuan",
-            vs,
-        );
-        let cost = ctx.draw(&self.cost_per_unit_yuan, Per::Run, iv.key, "cost_per_unit_yuan", vs);
-        let share = ctx.draw(&self.dividend_share, Per::Run, iv.key, "dividend_share", vs);
-        let rate = ctx.draw(
-            &self.guaranteed_dividend_rate,
-            Per::Run,
-            iv.key,
-            "guaranteed_dividend_rate",
-            vs,
-        );
-        let hazard = ctx.draw(
-            &self.failure_hazard_per_year,
-            Per::Run,
-            iv.key,
-            "failure_hazard_per_year",
-            vs,
-        );
+        let draws = Draws::new(self, iv, ctx);
         let own_equity = (1.0 - self.grant_share) * self.equity_yuan;
         let grant = self.grant_share * self.equity_yuan;
         let price_factor = self.price_factor(ctx);
@@ -211,7 +188,7 @@ impl KindModel for Cooperative {
                 if !alive {
                     continue;
                 }
-                let h = hazard.at(slot, t);
+                let h = draws.hazard.at(slot, t);
                 let insolvent = capital <= 0.0;
                 if insolvent || (h > 0.0 && events.random::<f64>() < h) {
                     alive = false;
@@ -219,25 +196,9 @@ impl KindModel for Cooperative {
                     first_failure = Some(first_failure.map_or(t, |f| f.min(t)));
                     continue;
                 }
-                let units = scale.at(slot, t);
-                let revenue = units * yields.at(slot, t) * price.at(slot, t) * factor;
-                let costs = units * cost.at(slot, t);
-                let dividend = share.at(slot, t) * (revenue - costs).max(0.0);
-                let guarantee = rate.at(slot, t) * self.equity_yuan;
-                let income = dividend.max(guarantee);
-                let top_up = income - dividend;
-                let ledger = &mut flows.ledger[t];
-                ledger.revenue_yuan += revenue;
-                ledger.costs_yuan += costs;
-                capital += revenue - costs - dividend;
-                match self.guarantee_by {
-                    GuaranteeBy::Cooperative => {
-                        ledger.costs_yuan += top_up;
-                        capital -= top_up;
-                    }
-                    GuaranteeBy::Government => ledger.public_money_yuan += top_up,
-                }
-                flows.add_income(slot, t, income);
+                let (kept, guarantee_paid) = self.operate_year(&draws, slot, t, factor, flows);
+                capital += kept;
+                capital -= guarantee_paid;
             }
             if alive {
                 stakes += self.equity_yuan.min(capital.max(0.0));
@@ -249,7 +210,63 @@ impl KindModel for Cooperative {
     }
 }
 
+/// One run's draws of a cooperative's uncertain parameters.
+struct Draws {
+    scale: Drawn,
+    yields: Drawn,
+    price: Drawn,
+    cost: Drawn,
+    share: Drawn,
+    rate: Drawn,
+    hazard: Drawn,
+}
+
+impl Draws {
+    fn new(c: &Cooperative, iv: &Intervention, ctx: &SimCtx) -> Draws {
+        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, &iv.villages);
+        Draws {
+            scale: draw(&c.scale, Per::Village, "scale"),
+            yields: draw(&c.yield_per_unit, Per::VillageYear, "yield_per_unit"),
+            price: draw(&c.price_per_output_yuan, Per::Year, "price_per_output_yuan"),
+            cost: draw(&c.cost_per_unit_yuan, Per::Run, "cost_per_unit_yuan"),
+            share: draw(&c.dividend_share, Per::Run, "dividend_share"),
+            rate: draw(&c.guaranteed_dividend_rate, Per::Run, "guaranteed_dividend_rate"),
+            hazard: draw(&c.failure_hazard_per_year, Per::Run, "failure_hazard_per_year"),
+        }
+    }
+}
+
 impl Cooperative {
+    /// Books one year of slot `slot`'s surviving venture (price factor
+    /// `factor`): its sales and costs, the village's income (its profit
+    /// share or the guarantee) and who pays the top-up; returns what the
+    /// year does to the venture's capital: `(profit less the profit share,
+    /// the guarantee top-up it pays itself)`.
+    fn operate_year(&self, draws: &Draws, slot: usize, t: usize, factor: f64, flows: &mut Flows) -> (f64, f64) {
+        let units = draws.scale.at(slot, t);
+        let revenue = units * draws.yields.at(slot, t) * draws.price.at(slot, t) * factor;
+        let costs = units * draws.cost.at(slot, t);
+        let dividend = draws.share.at(slot, t) * (revenue - costs).max(0.0);
+        let guarantee = draws.rate.at(slot, t) * self.equity_yuan;
+        let income = dividend.max(guarantee);
+        let top_up = income - dividend;
+        let ledger = &mut flows.ledger[t];
+        ledger.revenue_yuan += revenue;
+        ledger.costs_yuan += costs;
+        let paid_by_venture = match self.guarantee_by {
+            GuaranteeBy::Cooperative => {
+                ledger.costs_yuan += top_up;
+                top_up
+            }
+            GuaranteeBy::Government => {
+                ledger.public_money_yuan += top_up;
+                0.0
+            }
+        };
+        flows.add_income(slot, t, income);
+        (revenue - costs - dividend, paid_by_venture)
+    }
+
     /// The common price factor of each year: exp(sum of loading x factor),
     /// 1 without loadings.
     fn price_factor(&self, ctx: &SimCtx) -> Vec<f64> {
