@@ -335,8 +335,12 @@ fn a_return_uplift_scales_gains_only() {
          [[interventions]]\nid = \"loss\"\nkind = \"income_stream\"\nvillages = [\"b\"]\namount = -50000\n\n\
          [[interventions]]\nid = \"talent\"\nkind = \"capacity\"\nvillages = \"all\"\ntarget = \"returns\"\nuplift = 0.1\n\n\
          [[interventions]]\nid = \"top\"\nkind = \"top_up\"\nvillages = [\"a\"]\n\n\
+         [[interventions]]\nid = \"coop\"\nkind = \"cooperative\"\nvillages = [\"b\"]\nequity_yuan = 100000\nscale = 100\n\
+         yield_per_unit = 1\nprice_per_output_yuan = 10\ncost_per_unit_yuan = 10\ndividend_share = 0.3\n\
+         guaranteed_dividend_rate = 0.1\nguarantee_by = \"government\"\n\n\
          [[policies]]\nname = \"gain and loss\"\ninterventions = [\"gain\", \"loss\", \"talent\"]\n\n\
-         [[policies]]\nname = \"with top-up\"\ninterventions = [\"gain\", \"talent\", \"top\"]\n",
+         [[policies]]\nname = \"with top-up\"\ninterventions = [\"gain\", \"talent\", \"top\"]\n\n\
+         [[policies]]\nname = \"guaranteed\"\ninterventions = [\"coop\", \"talent\"]\n",
         header(1, 2)
     );
     let results = simulate(&model(&text), 1);
@@ -348,4 +352,7 @@ fn a_return_uplift_scales_gains_only() {
     assert_eq!(income("gain and loss", 1), 250_000.0);
     // The top-up pays 500,000 - 410,000 and is not uplifted itself.
     assert!((income("with top-up", 0) - 500_000.0).abs() < 1e-6);
+    // A guarantee top-up paid by government (no profit: 10,000 a year) is a
+    // transfer, not uplifted either.
+    assert_eq!(income("guaranteed", 1), 310_000.0);
 }

@@ -389,9 +389,10 @@ fn combine(
             .filter(|_| f.growth_uplift.is_empty() && iv.kind.managed())
             .map(|(_, r)| r);
         for (slot, &v) in iv.villages.iter().enumerate() {
+            let transfers = f.transfers(slot);
             for (t, x) in f.operating(slot).iter().enumerate() {
                 let factor = returns.map_or(1.0, |r| r[v * years + t]);
-                incomes[(t + 1) * n + v] += uplifted(*x, factor);
+                incomes[(t + 1) * n + v] += uplifted(*x, transfers[t], factor);
             }
         }
     }

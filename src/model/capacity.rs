@@ -15,7 +15,9 @@
 //!     the operating income of v's other interventions in the same policy
 //!     is multiplied by (1 + return_uplift[v, y]) where it is a gain; a loss
 //!     is left as it is, and contractual returns (support_fund) and
-//!     transfers (top_up) are not uplifted ([`uplifted`], `KindModel::managed`)
+//!     transfers are not uplifted: a top_up, a PV subsidy, a guarantee
+//!     top-up paid by government ([`uplifted`], `KindModel::managed`,
+//!     `Flows::note_transfer`)
 //! cost[v, y] = cost_per_year_yuan[v, y]
 //!     paid_by = "government": public money; the village's income is unchanged
 //!     paid_by = "village":    operating income and net cash of v fall by cost[v, y]
@@ -39,20 +41,24 @@ use serde::Deserialize;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Param, Per};
 
-/// Operating income `income` under a return uplift of `factor`
-/// (`1 + return_uplift`): a gain is scaled, a loss is left as it is (better
-/// management does not make a loss larger).
+/// Operating income `income`, of which `transfer` is a transfer (a
+/// subsidy, a guarantee top-up paid by someone else), under a return uplift
+/// of `factor` (`1 + return_uplift`): the managed part is scaled when it is
+/// a gain, a loss is left as it is (better management does not make a loss
+/// larger), and the transfer is never scaled.
 ///
 /// # Examples
 ///
 /// ```
 /// use villagesim::model::capacity::uplifted;
-/// assert_eq!(uplifted(100.0, 1.1), 110.00000000000001);
-/// assert_eq!(uplifted(-100.0, 1.1), -100.0);
+/// assert_eq!(uplifted(100.0, 0.0, 1.1), 110.00000000000001);
+/// assert_eq!(uplifted(-100.0, 0.0, 1.1), -100.0);
+/// assert_eq!(uplifted(100.0, 100.0, 1.1), 100.0);
 /// ```
-pub fn uplifted(income: f64, factor: f64) -> f64 {
-    if income > 0.0 {
-        income * factor
+pub fn uplifted(income: f64, transfer: f64, factor: f64) -> f64 {
+    let managed = income - transfer;
+    if managed > 0.0 && factor != 1.0 {
+        managed * factor + transfer
     } else {
         income
     }

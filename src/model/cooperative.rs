@@ -264,6 +264,9 @@ impl Cooperative {
             }
         };
         flows.add_income(slot, t, income);
+        if self.guarantee_by == GuaranteeBy::Government {
+            flows.note_transfer(slot, t, top_up);
+        }
         (revenue - costs - dividend, paid_by_venture)
     }
 

@@ -43,6 +43,11 @@ pub struct Flows {
     /// Net cash flow of the village after equity and debt service, yuan:
     /// `[slot * years + t]`.
     pub net_cash_yuan: Vec<f64>,
+    /// The part of the operating income that is a transfer management
+    /// cannot change (a subsidy, a guarantee top-up paid by government or a
+    /// partner), yuan: `[slot * years + t]`. A `capacity` return uplift
+    /// leaves it alone.
+    pub transfer_yuan: Vec<f64>,
     /// Intervention totals per year.
     pub ledger: Vec<Ledger>,
     /// Income of beneficiaries outside the simulated villages, yuan:
@@ -75,6 +80,7 @@ impl Flows {
         for (v, n) in [
             (&mut self.operating_yuan, slots),
             (&mut self.net_cash_yuan, slots),
+            (&mut self.transfer_yuan, slots),
             (&mut self.external_yuan, externals),
         ] {
             v.clear();
@@ -107,6 +113,18 @@ impl Flows {
     pub fn add_income(&mut self, slot: usize, t: usize, yuan: f64) {
         self.operating_yuan[slot * self.years + t] += yuan;
         self.net_cash_yuan[slot * self.years + t] += yuan;
+    }
+
+    /// Transfers within the operating income of one slot, by year.
+    pub fn transfers(&self, slot: usize) -> &[f64] {
+        &self.transfer_yuan[slot * self.years..(slot + 1) * self.years]
+    }
+
+    /// Records that `yuan` of the operating income already added to a slot
+    /// in year `t` is a transfer (a subsidy, a guarantee top-up paid by
+    /// someone else), which a `capacity` return uplift leaves alone.
+    pub fn note_transfer(&mut self, slot: usize, t: usize, yuan: f64) {
+        self.transfer_yuan[slot * self.years + t] += yuan;
     }
 
     /// Adds to the net cash flow of a slot only (equity paid in, debt

@@ -316,6 +316,7 @@ impl KindModel for MountainSeaWorkshop {
             ledger.public_money_yuan += top_up;
             for (slot, s) in self.slot_shares.iter().enumerate() {
                 flows.add_income(slot, t, s * paid);
+                flows.note_transfer(slot, t, s * top_up);
             }
             for (b, (_, s)) in self.external.iter().enumerate() {
                 flows.add_external(b, t, s * paid);

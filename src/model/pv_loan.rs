@@ -270,6 +270,7 @@ impl KindModel for PvLoan {
                 let income = sales + subsidy_yuan - costs;
                 cash_for_debt[t] += income;
                 flows.add_income(slot, t, income);
+                flows.note_transfer(slot, t, subsidy_yuan);
             }
         }
         for t in 0..years {

@@ -20,9 +20,7 @@
 //! before the horizon ([`super::sim::GrowthLevel`]): years before the
 //! horizon are not drawn and grow at the first simulated year's draw.
 //!
-//! Growth compounds over simulated years after the start year (a business
-//! that started before the first simulated year has mean `mean_quantity`
-//! in the first simulated year). Under `"normal"` demand the sd grows with
+//! Under `"normal"` demand the sd grows with
 //! the mean (constant coefficient of variation) and negative draws are cut
 //! to 0, which raises the mean slightly when `quantity_sd` is large relative
 //! to the mean.

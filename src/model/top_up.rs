@@ -129,6 +129,7 @@ impl TopUp {
                     // (before + (target - before) may round below it).
                     incomes[row + v] = if paid == target - before { target } else { before + paid };
                     flows.add_income(slot, t, paid);
+                    flows.note_transfer(slot, t, paid);
                     flows.ledger[t].revenue_yuan += paid;
                     flows.ledger[t].public_money_yuan += paid;
                 }

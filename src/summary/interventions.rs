@@ -125,7 +125,7 @@ impl InterventionAggregates {
         for (slot, &v) in iv.villages.iter().enumerate() {
             for t in 0..years {
                 let uplift = return_uplift.map_or(1.0, |u| u[v * years + t]);
-                buffers.operating[t] += uplifted(flows.operating(slot)[t], uplift);
+                buffers.operating[t] += uplifted(flows.operating(slot)[t], flows.transfers(slot)[t], uplift);
                 buffers.cash[t] += flows.net_cash(slot)[t];
             }
         }
