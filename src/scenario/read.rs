@@ -132,7 +132,7 @@ pub(crate) fn utf8<'b>(file: &str, bytes: &'b [u8]) -> Result<&'b str, Box<Scena
 /// switched off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Central {
-    /// The distribution's mean ([`Param::mean`]): expected incomes stay
+    /// The mean of its clamped draws ([`Param::mean`]): expected incomes stay
     /// expected incomes (a lognormal's mean is above its median).
     Mean,
     /// The median ([`Param::median`]): the value a draw is as likely to
