@@ -241,9 +241,18 @@ fn simulate_run(
             has_uplift.then_some((&s.growth_factor[..], &s.return_factor[..])),
             incomes,
         );
-        pay_top_ups(model, policy, &mut s.flows, incomes);
         // A failure abandons the whole simulation, so what this run has
-        // recorded so far is never reported.
+        // recorded so far is never reported. Incomes are checked before the
+        // top-ups too, which could otherwise lift an out-of-range income
+        // back into range, and each top-up's own flows once paid.
+        let is_top_up = |&&i: &&usize| matches!(model.interventions[i].kind, Kind::TopUp(_));
+        if policy.interventions.iter().any(|i| is_top_up(&i)) {
+            bounds::check_incomes(model, policy, run, &s.flows, incomes)?;
+            pay_top_ups(model, policy, &mut s.flows, incomes);
+            for &i in policy.interventions.iter().filter(is_top_up) {
+                bounds::check_flows(model, i, run, &s.flows[i])?;
+            }
+        }
         bounds::check_incomes(model, policy, run, &s.flows, incomes)?;
         let mut outcome = acc.record_portfolio(model, incomes, &s.other, &mut s.sorted, &mut s.keys, &mut s.spare);
         spending(model, policy, &s.flows, &mut outcome);
