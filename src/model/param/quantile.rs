@@ -134,18 +134,7 @@ impl Param {
             Dist::Triangular { min, mode, max } => (min + mode + max) / 3.0,
             Dist::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
             Dist::Beta { alpha, beta, low, high } => low + (high - low) * alpha / (alpha + beta),
-            Dist::Discrete { values, cumulative } => {
-                let mut previous = 0.0;
-                values
-                    .iter()
-                    .zip(cumulative)
-                    .map(|(v, c)| {
-                        let w = c - previous;
-                        previous = *c;
-                        v * w
-                    })
-                    .sum()
-            }
+            Dist::Discrete { values, cumulative } => discrete_mean(values, cumulative, |v| v),
         };
         self.clamp(x)
     }
@@ -192,18 +181,7 @@ impl Param {
                 let tails = if a > 0.0 { a * fa } else { 0.0 } + if b.is_finite() { b * (1.0 - fb) } else { 0.0 };
                 tails + partial
             }
-            Dist::Discrete { values, cumulative } => {
-                let mut previous = 0.0;
-                values
-                    .iter()
-                    .zip(cumulative)
-                    .map(|(v, c)| {
-                        let w = c - previous;
-                        previous = *c;
-                        self.clamp(*v) * w
-                    })
-                    .sum()
-            }
+            Dist::Discrete { values, cumulative } => discrete_mean(values, cumulative, |v| self.clamp(v)),
             _ => {
                 let k = MEAN_POINTS as f64;
                 (0..MEAN_POINTS)
@@ -213,6 +191,21 @@ impl Param {
             }
         }
     }
+}
+
+/// The mean of `f(value)` over a discrete distribution given by its
+/// cumulative weights.
+fn discrete_mean(values: &[f64], cumulative: &[f64], f: impl Fn(f64) -> f64) -> f64 {
+    let mut previous = 0.0;
+    values
+        .iter()
+        .zip(cumulative)
+        .map(|(v, c)| {
+            let w = c - previous;
+            previous = *c;
+            f(*v) * w
+        })
+        .sum()
 }
 
 /// The smallest value whose cumulative weight reaches `q`.
