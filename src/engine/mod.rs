@@ -245,11 +245,13 @@ fn simulate_run(
         // recorded so far is never reported. Incomes are checked before the
         // top-ups too, which could otherwise lift an out-of-range income
         // back into range, and each top-up's own flows once paid.
-        let is_top_up = |&&i: &&usize| matches!(model.interventions[i].kind, Kind::TopUp(_));
-        if policy.interventions.iter().any(|i| is_top_up(&i)) {
+        let top_ups = || {
+            (policy.interventions.iter().copied()).filter(|&i| matches!(model.interventions[i].kind, Kind::TopUp(_)))
+        };
+        if top_ups().next().is_some() {
             bounds::check_incomes(model, policy, run, &s.flows, incomes)?;
             pay_top_ups(model, policy, &mut s.flows, incomes);
-            for &i in policy.interventions.iter().filter(is_top_up) {
+            for i in top_ups() {
                 bounds::check_flows(model, i, run, &s.flows[i])?;
             }
         }

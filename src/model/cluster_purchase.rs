@@ -505,6 +505,8 @@ impl KindModel for ClusterPurchase {
             new_lease: vec![self.initially_let; self.units],
         };
         let mut company_rent = vec![0.0; self.companies];
+        // Each company's (profit after interest, principal) of the year.
+        let mut profits = vec![(0.0, 0.0); self.companies];
         let final_year = ctx.start_year + ctx.years as i32 - 1;
         let mut level = 1.0;
 
@@ -534,7 +536,7 @@ impl KindModel for ClusterPurchase {
             };
             tenancy.year(self, rate, leave, relet, &mut company_rent);
             if in_horizon {
-                self.book_year(iv, flows, year, t, &company_rent, &costs);
+                self.book_year(iv, flows, (year, t), &company_rent, &costs, &mut profits);
             }
         }
         // Residual value: the property at its purchase price (no
@@ -600,10 +602,10 @@ impl ClusterPurchase {
         &self,
         iv: &Intervention,
         flows: &mut Flows,
-        year: i32,
-        t: usize,
+        (year, t): (i32, usize),
         company_rent: &[f64],
         draws: &CostDraws,
+        profits: &mut [(f64, f64)],
     ) {
         let loan_year = self
             .loan_schedule
@@ -617,7 +619,6 @@ impl ClusterPurchase {
             ledger.loan_drawdown_yuan += self.loan.map_or(0.0, |l| l.principal_yuan);
         }
         let mut available = 0.0;
-        let mut profits = vec![(0.0, 0.0); self.companies];
         for c in 0..self.companies {
             let a = self.area_share[c];
             let r = company_rent[c];

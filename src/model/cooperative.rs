@@ -250,6 +250,7 @@ impl Cooperative {
         let guarantee = draws.rate.at(slot, t) * self.equity_yuan;
         let income = dividend.max(guarantee);
         let top_up = income - dividend;
+        flows.add_income(slot, t, income);
         let ledger = &mut flows.ledger[t];
         ledger.revenue_yuan += revenue;
         ledger.costs_yuan += costs;
@@ -260,13 +261,10 @@ impl Cooperative {
             }
             GuaranteeBy::Government => {
                 ledger.public_money_yuan += top_up;
+                flows.note_transfer(slot, t, top_up);
                 0.0
             }
         };
-        flows.add_income(slot, t, income);
-        if self.guarantee_by == GuaranteeBy::Government {
-            flows.note_transfer(slot, t, top_up);
-        }
         (revenue - costs - dividend, paid_by_venture)
     }
 

@@ -165,10 +165,13 @@ impl Param {
     /// allocation of a support fund) and is checked against a domain: the
     /// median for a lognormal, the mean otherwise. `--central` fixes a
     /// parameter at its [`Param::mean`] (or [`Param::median`]) instead.
+    ///
+    /// A ranking value needs no integral: a clamp moves the mean into it
+    /// rather than averaging the clamped draws as [`Param::mean`] does.
     pub fn central(&self) -> f64 {
         match self.dist {
             Dist::LogNormal { .. } => self.median(),
-            _ => self.mean(),
+            _ => self.clamp(self.unclamped_mean()),
         }
     }
 

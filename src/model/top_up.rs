@@ -57,15 +57,17 @@ pub struct TopUp {
     pub budget_per_year_yuan: f64,
 }
 
-/// A non-negative amount of money, or infinity when the file leaves it out.
+/// An amount of money the file gives for `field`, checked against its record.
+fn amount(check: &mut KindCheck, field: &str, value: Num) -> f64 {
+    TopUp::param(field)
+        .read(check, &Param::fixed(value.0))
+        .as_fixed()
+        .unwrap_or(0.0)
+}
+
+/// A limit: the amount given, or infinity when the file leaves it out.
 fn limit(check: &mut KindCheck, field: &str, value: Option<Num>) -> f64 {
-    match value {
-        Some(n) => {
-            let p = TopUp::param(field).read(check, &Param::fixed(n.0));
-            p.as_fixed().unwrap_or(0.0)
-        }
-        None => f64::INFINITY,
-    }
+    value.map_or(f64::INFINITY, |n| amount(check, field, n))
 }
 
 impl KindModel for TopUp {
@@ -74,12 +76,8 @@ impl KindModel for TopUp {
     type Spec = Spec;
 
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
-        let target_yuan = spec.target_yuan.map(|n| {
-            let p = Self::param("target_yuan").read(check, &Param::fixed(n.0));
-            p.as_fixed().unwrap_or(0.0)
-        });
         TopUp {
-            target_yuan,
+            target_yuan: spec.target_yuan.map(|n| amount(check, "target_yuan", n)),
             cap_per_village_yuan: limit(check, "cap_per_village_yuan", spec.cap_per_village_yuan),
             budget_per_year_yuan: limit(check, "budget_per_year_yuan", spec.budget_per_year_yuan),
         }

@@ -126,7 +126,12 @@ impl Param {
         if a > lo || b < hi {
             return self.clamped_mean(a, b);
         }
-        let x = match &self.dist {
+        self.clamp(self.unclamped_mean())
+    }
+
+    /// The distribution's mean before the clamp, in closed form.
+    pub(super) fn unclamped_mean(&self) -> f64 {
+        match &self.dist {
             Dist::Fixed(x) => *x,
             Dist::Uniform { min, max } => 0.5 * (min + max),
             Dist::Normal { mean, .. } => *mean,
@@ -135,8 +140,7 @@ impl Param {
             Dist::Pert { min, mode, max } => (min + 4.0 * mode + max) / 6.0,
             Dist::Beta { alpha, beta, low, high } => low + (high - low) * alpha / (alpha + beta),
             Dist::Discrete { values, cumulative } => discrete_mean(values, cumulative, |v| v),
-        };
-        self.clamp(x)
+        }
     }
 }
 
