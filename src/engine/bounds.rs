@@ -116,6 +116,11 @@ pub fn check_flows(model: &Model, i: usize, run: u64, flows: &Flows) -> Result<(
     for (values, what) in [
         (&flows.operating_yuan, "operating income"),
         (&flows.net_cash_yuan, "net cash flow"),
+        (&flows.subsidy_yuan, "subsidy income"),
+        (&flows.costs_yuan, "operating costs"),
+        (&flows.taxes_yuan, "taxes"),
+        (&flows.depreciation_yuan, "depreciation"),
+        (&flows.interest_yuan, "interest"),
     ] {
         if let Some((k, x)) = locate(values, MAX_YUAN) {
             let village = &model.villages[iv.villages[k / years.max(1)]].id;
@@ -138,7 +143,16 @@ pub fn check_flows(model: &Model, i: usize, run: u64, flows: &Flows) -> Result<(
             (l.costs_yuan, "costs"),
             (l.interest_yuan, "interest"),
             (l.principal_yuan, "principal repaid"),
-            (l.public_money_yuan, "public money"),
+            (l.taxes_yuan, "taxes"),
+            (l.depreciation_yuan, "depreciation"),
+            (l.public_spent_yuan, "public money spent"),
+            (l.public_placed_yuan, "government capital placed"),
+            (l.public_returned_yuan, "government capital returned"),
+            (l.implicit_subsidy_yuan, "implicit subsidy"),
+            (l.host_public_yuan, "host district's money"),
+            (l.guarantee_calls_yuan, "guarantee calls"),
+            (l.bank_loss_yuan, "bank loss"),
+            (l.farmers_yuan, "farmers' income"),
             (l.village_equity_yuan, "village equity paid in"),
             (l.loan_drawdown_yuan, "loan drawn"),
             (l.dscr.unwrap_or(0.0), "debt service coverage ratio"),
@@ -147,13 +161,17 @@ pub fn check_flows(model: &Model, i: usize, run: u64, flows: &Flows) -> Result<(
             return Err(out(format!("the {what} of intervention `{}`", iv.id), t, x));
         }
     }
-    let residual = flows.residual_value_yuan;
-    if outside(residual, total_bound) {
-        return Err(out(
-            format!("the residual value of intervention `{}`", iv.id),
-            years.saturating_sub(1),
-            residual,
-        ));
+    for (residual, what) in [
+        (flows.residual_value_yuan, "residual value"),
+        (flows.public_residual_yuan, "government capital still placed"),
+    ] {
+        if outside(residual, total_bound) {
+            return Err(out(
+                format!("the {what} of intervention `{}`", iv.id),
+                years.saturating_sub(1),
+                residual,
+            ));
+        }
     }
     for values in [&flows.growth_uplift, &flows.return_uplift] {
         if let Some((k, x)) = locate(values, MAX_YUAN) {

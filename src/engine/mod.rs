@@ -316,8 +316,8 @@ fn spending(model: &Model, policy: &Policy, flows: &[Flows], outcome: &mut RunOu
         let f = &flows[i];
         let mut borrowed = false;
         for (t, l) in f.ledger.iter().enumerate() {
-            outcome.public_yuan += l.public_money_yuan;
-            outcome.public_pv_yuan += l.public_money_yuan / discount.powi(t as i32);
+            outcome.public_yuan += l.public_money_yuan();
+            outcome.public_pv_yuan += l.public_money_yuan() / discount.powi(t as i32);
             outcome.private_yuan += l.loan_drawdown_yuan + l.village_equity_yuan;
             borrowed |= l.interest_yuan + l.principal_yuan > 0.0;
         }

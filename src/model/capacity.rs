@@ -150,7 +150,7 @@ impl KindModel for Capacity {
                 let c = cost.at(slot, t);
                 flows.ledger[t].costs_yuan += c;
                 match self.paid_by {
-                    PaidBy::Government => flows.ledger[t].public_money_yuan += c,
+                    PaidBy::Government => flows.ledger[t].public_spent_yuan += c,
                     PaidBy::Village => flows.add_income(slot, t, -c),
                 }
             }
@@ -192,7 +192,7 @@ mod tests {
             assert_eq!(f.operating(slot), &[0.0; 5]);
             assert_eq!(f.net_cash(slot), &[0.0; 5]);
         }
-        let public: Vec<f64> = f.ledger.iter().map(|l| l.public_money_yuan).collect();
+        let public: Vec<f64> = f.ledger.iter().map(|l| l.public_money_yuan()).collect();
         assert_eq!(public, vec![0.0, 90_000.0, 90_000.0, 90_000.0, 0.0]);
         assert!(f.ledger.iter().zip(&public).all(|(l, p)| l.costs_yuan == *p));
     }
@@ -219,7 +219,7 @@ mod tests {
             assert!(f
                 .ledger
                 .iter()
-                .all(|l| l.costs_yuan == 20_000.0 && l.public_money_yuan == 0.0));
+                .all(|l| l.costs_yuan == 20_000.0 && l.public_money_yuan() == 0.0));
         }
         // Per run (the default): one value shared by every village, varying across runs.
         let m = TEST.model(2, 2, 2, "target = \"growth\"\nuplift = \"0% to 2%\"");

@@ -615,7 +615,7 @@ impl ClusterPurchase {
         let ledger = &mut flows.ledger[t];
         if year == iv.start_year {
             ledger.village_equity_yuan += self.equity_yuan;
-            ledger.public_money_yuan += self.grant_yuan;
+            ledger.public_spent_yuan += self.grant_yuan;
             ledger.loan_drawdown_yuan += self.loan.map_or(0.0, |l| l.principal_yuan);
         }
         let mut available = 0.0;
@@ -739,7 +739,7 @@ other_tax_share_of_rent = 0.05"#,
             assert!((f.ledger[0].revenue_yuan - gross).abs() < 1e-6);
             assert!((f.ledger[0].costs_yuan - costs - tax).abs() < 1e-6);
             assert_eq!(f.ledger[0].village_equity_yuan, area * 3000.0);
-            assert_eq!(f.ledger[0].public_money_yuan, 0.0);
+            assert_eq!(f.ledger[0].public_money_yuan(), 0.0);
             assert_eq!(f.ledger[1].village_equity_yuan, 0.0);
             assert_eq!(f.ledger[0].dscr, None);
         }
@@ -858,7 +858,7 @@ property_tax_share_of_rent = 0.12"#,
                 assert_eq!(f.ledger[t].dscr, None);
             }
         }
-        assert_eq!(f.ledger[0].public_money_yuan, 2_000_000.0);
+        assert_eq!(f.ledger[0].public_money_yuan(), 2_000_000.0);
         assert_eq!(f.ledger[0].loan_drawdown_yuan, 8_000_000.0);
         assert_eq!(f.ledger[0].village_equity_yuan, 10_000_000.0);
     }

@@ -183,7 +183,7 @@ impl KindModel for Cooperative {
                 if year == iv.start_year {
                     flows.add_cash(slot, t, -own_equity);
                     flows.ledger[t].village_equity_yuan += own_equity;
-                    flows.ledger[t].public_money_yuan += grant;
+                    flows.ledger[t].public_spent_yuan += grant;
                 }
                 if !alive {
                     continue;
@@ -260,7 +260,7 @@ impl Cooperative {
                 top_up
             }
             GuaranteeBy::Government => {
-                ledger.public_money_yuan += top_up;
+                ledger.public_spent_yuan += top_up;
                 flows.note_transfer(slot, t, top_up);
                 0.0
             }
@@ -331,7 +331,7 @@ mod tests {
         let government = intervention_flows(&TEST.model(1, 12, 1, &keys("government")), 0, 0);
         assert_eq!(government.operating(0), &[10_000.0; 12][..]);
         assert_eq!(government.failed_in_year, None);
-        assert_eq!(government.ledger[11].public_money_yuan, 10_000.0);
+        assert_eq!(government.ledger[11].public_money_yuan(), 10_000.0);
         assert_eq!(government.residual_value_yuan, 100_000.0);
     }
 
@@ -380,8 +380,8 @@ start_year = 2026"#,
         assert_eq!(l.revenue_yuan, 150_000.0);
         assert_eq!(l.costs_yuan, 80_000.0);
         assert_eq!(l.village_equity_yuan, 600_000.0);
-        assert_eq!(l.public_money_yuan, 400_000.0 + 2.0 * 14_500.0);
-        assert_eq!(f.ledger[2].public_money_yuan, 2.0 * 14_500.0);
+        assert_eq!(l.public_money_yuan(), 400_000.0 + 2.0 * 14_500.0);
+        assert_eq!(f.ledger[2].public_money_yuan(), 2.0 * 14_500.0);
         assert_eq!(f.failed_in_year, None);
 
         // Without a guarantee, the village gets its 30% of profit; a loss

@@ -315,7 +315,7 @@ impl IdleAsset {
                 let equity = cost - public;
                 flows.add_cash(slot, t, -equity);
                 flows.ledger[t].village_equity_yuan += equity;
-                flows.ledger[t].public_money_yuan += public;
+                flows.ledger[t].public_spent_yuan += public;
             }
         }
     }
@@ -520,7 +520,7 @@ maintenance_per_year_yuan = 2000
             }
         }
         // Refurbishment: 3 villages x 2 assets x 100k, 30% public money.
-        assert!(close(f.ledger[2].public_money_yuan, 180_000.0, 1e-6));
+        assert!(close(f.ledger[2].public_money_yuan(), 180_000.0, 1e-6));
         assert!(close(f.ledger[2].village_equity_yuan, 420_000.0, 1e-6));
         assert!(f.net_cash(0)[2] < 0.0);
         assert_eq!(f.ledger[2].loan_drawdown_yuan, 0.0);
@@ -633,7 +633,7 @@ operating_costs_per_year_yuan = 65000
             assert_eq!(f.net_cash(slot), [-130_000.0, -30_000.0, -30_000.0, -30_000.0]);
         }
         assert_eq!(f.ledger[0].village_equity_yuan, 200_000.0);
-        assert_eq!(f.ledger[0].public_money_yuan, 0.0);
+        assert_eq!(f.ledger[0].public_money_yuan(), 0.0);
         assert_eq!(f.ledger[1].revenue_yuan, 200_000.0);
         assert_eq!(f.ledger[1].costs_yuan, 260_000.0);
     }

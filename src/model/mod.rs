@@ -184,6 +184,13 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     fn managed(&self) -> bool {
         true
     }
+    /// Why this intervention's village equity behaves like debt, if it does:
+    /// a guaranteed dividend or a fixed return with the capital repaid, so
+    /// the villages bear no venture risk (while someone else does). Reports
+    /// flag it.
+    fn equity_like_debt(&self) -> Option<String> {
+        None
+    }
     /// Equations and parameters, for `explain`, the schema and the docs,
     /// read from [`KindModel::RECORDS`].
     fn doc() -> &'static doc::KindDoc {
@@ -254,6 +261,9 @@ macro_rules! kinds {
             }
             pub fn managed(&self) -> bool {
                 match self { $(Kind::$variant(k) => k.managed(),)* }
+            }
+            pub fn equity_like_debt(&self) -> Option<String> {
+                match self { $(Kind::$variant(k) => k.equity_like_debt(),)* }
             }
         }
     };

@@ -313,7 +313,7 @@ impl KindModel for MountainSeaWorkshop {
             let ledger = &mut flows.ledger[t];
             ledger.revenue_yuan += gross;
             ledger.costs_yuan += costs;
-            ledger.public_money_yuan += top_up;
+            ledger.public_spent_yuan += top_up;
             for (slot, s) in self.slot_shares.iter().enumerate() {
                 flows.add_income(slot, t, s * paid);
                 flows.note_transfer(slot, t, s * top_up);
@@ -391,7 +391,7 @@ beneficiaries = [{ village = "a", share = 0.4 }, { external = "Chongtou Town, Yu
             assert!((f.net_cash(0)[t] - 0.4 * net).abs() < FEN);
             assert!((f.external_yuan[t] - 0.6 * net).abs() < FEN);
             assert!((f.ledger[t].revenue_yuan - gross).abs() < FEN);
-            assert_eq!(f.ledger[t].public_money_yuan, 0.0);
+            assert_eq!(f.ledger[t].public_money_yuan(), 0.0);
         }
     }
 
@@ -449,7 +449,7 @@ beneficiaries = [{ village = "a", share = 0.25 }, { village = "b", share = 0.25 
                 let paid = f.operating(0)[t] + f.operating(1)[t] + f.external_yuan[t];
                 assert!(paid >= guaranteed - 1e-6, "{paid}");
                 let net = f.ledger[t].revenue_yuan - f.ledger[t].costs_yuan;
-                let top_up = f.ledger[t].public_money_yuan;
+                let top_up = f.ledger[t].public_money_yuan();
                 assert!((top_up - (guaranteed - net).max(0.0)).abs() < 1e-6);
                 assert!((paid - (net + top_up)).abs() < 1e-6);
                 if top_up > 0.0 {
@@ -481,7 +481,7 @@ beneficiaries = [{ village = "b", share = 0.2 }, { external = "X", share = 0.8 }
         assert!((f.external_yuan[0] - (0.8 * 100_000.0 - 400_000.0)).abs() < FEN);
         assert!((f.external_yuan[1] - 80_000.0).abs() < FEN);
         assert_eq!(f.ledger[0].village_equity_yuan, 100_000.0);
-        assert_eq!(f.ledger[0].public_money_yuan, 0.0);
+        assert_eq!(f.ledger[0].public_money_yuan(), 0.0);
     }
 
     #[test]

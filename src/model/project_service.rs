@@ -129,7 +129,7 @@ impl KindModel for ProjectService {
                 let ledger = &mut flows.ledger[t];
                 ledger.revenue_yuan += value;
                 ledger.costs_yuan += value - income;
-                ledger.public_money_yuan += self.additional_share * value;
+                ledger.public_spent_yuan += self.additional_share * value;
                 flows.add_income(slot, t, income);
             }
         }
@@ -214,7 +214,7 @@ mod tests {
         let keys = "projects_per_year = 5\nproject_value_yuan = { fixed = 200000, per = \"village\" }\nservice_margin = 0.05\nstart_year = 2026";
         // By default the project money would be spent anyway: no fiscal cost.
         let f = intervention_flows(&TEST.model(2, 3, 1, keys), 0, 0);
-        assert_eq!(f.ledger[1].public_money_yuan, 0.0);
+        assert_eq!(f.ledger[1].public_money_yuan(), 0.0);
         assert!(f.ledger[1].revenue_yuan > 0.0);
         let m = TEST.model(2, 3, 1, &format!("{keys}\nadditional_share = 1"));
         let f = intervention_flows(&m, 0, 0);
@@ -222,8 +222,8 @@ mod tests {
         let total: f64 = (0..2).map(|s| f.operating(s)[1]).sum();
         let l = f.ledger[1];
         assert!(total > 0.0);
-        assert!((l.public_money_yuan * 0.05 - total).abs() < 1e-6);
-        assert_eq!(l.revenue_yuan, l.public_money_yuan);
+        assert!((l.public_money_yuan() * 0.05 - total).abs() < 1e-6);
+        assert_eq!(l.revenue_yuan, l.public_money_yuan());
         assert!((l.revenue_yuan - l.costs_yuan - total).abs() < 1e-6);
         assert_eq!(f.operating(0), f.net_cash(0));
         // Shared value per run: every project of the run has the same value.

@@ -245,7 +245,7 @@ impl KindModel for PvLoan {
                 let ledger = &mut flows.ledger[t];
                 if k == 0 {
                     ledger.village_equity_yuan += equity;
-                    ledger.public_money_yuan += grant;
+                    ledger.public_spent_yuan += grant;
                     ledger.loan_drawdown_yuan += loan.principal_yuan;
                 }
                 let pay = schedule.get(k as usize).copied().unwrap_or_default();
@@ -265,7 +265,7 @@ impl KindModel for PvLoan {
                 let (sales, subsidy_yuan, costs) = self.operating_year(&draws, ctx, slot, t, k, factor);
                 let ledger = &mut flows.ledger[t];
                 ledger.revenue_yuan += sales + subsidy_yuan;
-                ledger.public_money_yuan += subsidy_yuan;
+                ledger.public_spent_yuan += subsidy_yuan;
                 ledger.costs_yuan += costs;
                 let income = sales + subsidy_yuan - costs;
                 cash_for_debt[t] += income;
@@ -615,7 +615,7 @@ inverter_replacement_year = 5
             assert!(close(l.interest_yuan, 2.0 * pay.interest_yuan, 1e-6));
             assert!(close(l.principal_yuan, 2.0 * pay.principal_yuan, 1e-6));
             let public = 2.0 * subsidy + if t == 0 { 2.0 * 400_000.0 } else { 0.0 };
-            assert!(close(l.public_money_yuan, public, 1e-6), "t {t}");
+            assert!(close(l.public_money_yuan(), public, 1e-6), "t {t}");
             assert!(close(l.village_equity_yuan, 2.0 * equity, 1e-6));
             let drawdown = if t == 0 { 6_400_000.0 } else { 0.0 };
             assert_eq!(l.loan_drawdown_yuan, drawdown);
@@ -635,8 +635,8 @@ inverter_replacement_year = 5
         let repaid: f64 = f.ledger.iter().map(|l| l.principal_yuan).sum();
         assert!(close(repaid, 6_400_000.0, 0.01));
         // Subsidy stops after its years.
-        assert!(f.ledger[2].public_money_yuan > 0.0);
-        assert!(f.ledger[3..].iter().all(|l| l.public_money_yuan == 0.0));
+        assert!(f.ledger[2].public_money_yuan() > 0.0);
+        assert!(f.ledger[3..].iter().all(|l| l.public_money_yuan() == 0.0));
     }
 
     #[test]

@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(f.ledger[2].village_equity_yuan, 0.0);
         assert_eq!(f.ledger[1].revenue_yuan, 20_000.0);
         assert_eq!(f.ledger[1].costs_yuan, 4_000.0);
-        assert_eq!(f.ledger[1].public_money_yuan, 0.0);
+        assert_eq!(f.ledger[1].public_money_yuan(), 0.0);
     }
 
     #[test]

@@ -174,7 +174,7 @@ impl KindModel for SupportFund {
             }
             if year == iv.start_year {
                 let ledger = &mut flows.ledger[t];
-                ledger.public_money_yuan += self.government_capital_yuan;
+                ledger.public_placed_yuan += self.government_capital_yuan;
                 ledger.village_equity_yuan += self.contributions.iter().sum::<f64>();
                 for (slot, c) in self.contributions.iter().enumerate() {
                     flows.add_cash(slot, t, -c);
@@ -380,7 +380,7 @@ villages = "all"
             let c = 22_850_000.0 / 33.0;
             assert!((f.net_cash(slot)[0] - (pool * 0.06 / 33.0 - c)).abs() < FEN);
         }
-        assert_eq!(f.ledger[0].public_money_yuan, 22_000_000.0);
+        assert_eq!(f.ledger[0].public_money_yuan(), 22_000_000.0);
         assert!((f.ledger[0].village_equity_yuan - 22_850_000.0).abs() < FEN);
         assert!((f.ledger[3].revenue_yuan - 2_691_000.0).abs() < FEN);
         assert_eq!(f.failed_in_year, None);

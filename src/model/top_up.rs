@@ -129,7 +129,7 @@ impl TopUp {
                     flows.add_income(slot, t, paid);
                     flows.note_transfer(slot, t, paid);
                     flows.ledger[t].revenue_yuan += paid;
-                    flows.ledger[t].public_money_yuan += paid;
+                    flows.ledger[t].public_spent_yuan += paid;
                 }
             }
         }

@@ -135,9 +135,9 @@ impl InterventionAggregates {
             let ledger = &flows.ledger[t];
             self.operating[t].add(buffers.operating[t]);
             self.net_cash[t].add(buffers.cash[t]);
-            self.public_by_year[t].add(ledger.public_money_yuan);
-            public += ledger.public_money_yuan;
-            public_pv += ledger.public_money_yuan / (1.0 + discount_rate).powi(t as i32);
+            self.public_by_year[t].add(ledger.public_money_yuan());
+            public += ledger.public_money_yuan();
+            public_pv += ledger.public_money_yuan() / (1.0 + discount_rate).powi(t as i32);
             if let Some(d) = ledger.dscr {
                 self.dscr[t].add(d);
                 min_dscr = Some(min_dscr.map_or(d, |m| m.min(d)));
