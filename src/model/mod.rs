@@ -191,6 +191,14 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     fn equity_like_debt(&self) -> Option<String> {
         None
     }
+    /// Whether the village's income from this intervention is taxable income
+    /// of the village (see `model::accounts`): false where it arrives as a
+    /// dividend of a company that has paid its own income tax (exempt
+    /// between resident enterprises, 企业所得税法 art. 26) or as the
+    /// exempt agricultural income of a cooperative.
+    fn village_income_taxed(&self) -> bool {
+        true
+    }
     /// Equations and parameters, for `explain`, the schema and the docs,
     /// read from [`KindModel::RECORDS`].
     fn doc() -> &'static doc::KindDoc {
@@ -261,6 +269,9 @@ macro_rules! kinds {
             }
             pub fn managed(&self) -> bool {
                 match self { $(Kind::$variant(k) => k.managed(),)* }
+            }
+            pub fn village_income_taxed(&self) -> bool {
+                match self { $(Kind::$variant(k) => k.village_income_taxed(),)* }
             }
             pub fn equity_like_debt(&self) -> Option<String> {
                 match self { $(Kind::$variant(k) => k.equity_like_debt(),)* }
