@@ -164,7 +164,7 @@ return_rate_per_year = "5%"
 /// Value for public money on a deterministic scenario, by hand: a fund of
 /// 1,000,000 yuan of public money at 5% pays 50,000 a year for 3 years.
 #[test]
-fn income_added_per_public_yuan_matches_the_hand_computation() {
+fn income_added_per_fiscal_yuan_matches_the_hand_computation() {
     let text = header(3, 10).replace("weak = \"30万\"", "weak = \"30万\"\nyear = 2026\nbudget = \"80万\"")
         + r#"
 [[villages]]
@@ -186,14 +186,14 @@ return_rate_per_year = "5%"
     assert_eq!(d.private_money_yuan.mean, 200_000.0);
     // 1.2 million at 5% for 3 years = 180,000 added.
     assert!((d.income_added_yuan.mean - 180_000.0).abs() < 0.01);
-    assert!((d.income_added_per_public_yuan.unwrap() - 0.18).abs() < 1e-12);
+    assert!((d.income_added_per_fiscal_yuan.unwrap() - 0.18).abs() < 1e-12);
     assert!((d.leverage.unwrap() - 0.2).abs() < 1e-12);
     // The budget of 800,000 is exceeded in every run.
     assert_eq!(d.p_within_budget, Some(0.0));
     // Without intervention nothing is added and nothing is spent.
     let none = results.policies[0].decisions.as_ref().unwrap();
     assert_eq!((none.income_added_yuan.mean, none.public_money_yuan.mean), (0.0, 0.0));
-    assert_eq!(none.income_added_per_public_yuan, None);
+    assert_eq!(none.income_added_per_fiscal_yuan, None);
     assert_eq!(results.target_year, Some(2026));
 }
 

@@ -238,14 +238,15 @@ fn print_decisions(results: &Results, summary: &summary_json::Summary) {
     for p in summary.policies.iter().skip(1) {
         let Some(d) = &p.decisions else { continue };
         let per_yuan = d
-            .income_added_per_public_yuan
-            .map_or("no public money".to_string(), |r| {
-                format!("{r:.2} yuan per public yuan")
+            .income_added_per_fiscal_yuan
+            .map_or("no fiscal cost".to_string(), |r| {
+                format!("{r:.2} yuan per yuan of fiscal cost")
             });
         let mut line = format!(
-            "  {:<28} public money {} yuan, income added {} yuan ({per_yuan})",
+            "  {:<28} public money {} yuan (fiscal cost {}), income added {} yuan ({per_yuan})",
             p.name,
             thousands(d.public_money_yuan.mean),
+            thousands(d.fiscal_cost_yuan.mean),
             thousands(d.income_added_yuan.mean)
         );
         if let Some(b) = d.p_within_budget {

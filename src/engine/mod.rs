@@ -20,8 +20,10 @@ pub mod footprint;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+use crate::model::accounts;
 use crate::model::capacity::uplifted;
 use crate::model::{village, Flows, Kind, Model, Policy, SimCtx};
+use crate::summary::accounts::{AccountsAggregates, AccountsBuffers};
 use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::compare::{Comparisons, RunOutcome};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
@@ -165,6 +167,7 @@ struct Scratch {
     growth_factor: Vec<f64>,
     return_factor: Vec<f64>,
     buffers: Buffers,
+    accounts: AccountsBuffers,
 }
 
 impl Scratch {
@@ -184,6 +187,7 @@ impl Scratch {
             growth_factor: Vec::new(),
             return_factor: Vec::new(),
             buffers: Buffers::default(),
+            accounts: AccountsBuffers::default(),
         }
     }
 }
@@ -259,6 +263,8 @@ fn simulate_run(
         let mut outcome = acc.record_portfolio(model, incomes, &s.other, &mut s.sorted, &mut s.keys, &mut s.spare);
         spending(model, policy, &s.flows, &mut outcome);
         s.outcomes.push(outcome);
+        let returns = has_uplift.then_some(&s.return_factor[..]);
+        acc.accounts.record(model, policy, &s.flows, returns, &mut s.accounts);
         for (&i, ia) in policy.interventions.iter().zip(acc.interventions.iter_mut()) {
             let iv = &model.interventions[i];
             let returns = (has_uplift && s.flows[i].return_uplift.is_empty() && iv.kind.managed())
@@ -267,7 +273,7 @@ fn simulate_run(
                 iv,
                 &s.flows[i],
                 model.start_year,
-                model.discount_rate,
+                (model.discount_rate, model.accounting.public_discount_rate),
                 returns,
                 &mut s.buffers,
             );
@@ -314,6 +320,9 @@ fn spending(model: &Model, policy: &Policy, flows: &[Flows], outcome: &mut RunOu
     let discount = 1.0 + model.discount_rate;
     for &i in &policy.interventions {
         let f = &flows[i];
+        let (fiscal, fiscal_pv) = accounts::fiscal_cost(f, model.accounting.public_discount_rate);
+        outcome.fiscal_cost_yuan += fiscal;
+        outcome.fiscal_cost_pv_yuan += fiscal_pv;
         let mut borrowed = false;
         for (t, l) in f.ledger.iter().enumerate() {
             outcome.public_yuan += l.public_money_yuan();
@@ -441,6 +450,7 @@ struct PolicyAggregates {
     all_above_floor: Vec<CountTally>,
     /// One per intervention of the policy, in its order.
     interventions: Vec<InterventionAggregates>,
+    accounts: AccountsAggregates,
     /// Runs whose mean village income in the backtest year is at or below
     /// the observed one.
     at_or_below_observed: u64,
@@ -471,6 +481,7 @@ impl PolicyAggregates {
                 .iter()
                 .map(|&i| InterventionAggregates::new(&model.interventions[i], model.years))
                 .collect(),
+            accounts: AccountsAggregates::new(model.years),
             at_or_below_observed: 0,
         }
     }
@@ -514,6 +525,8 @@ impl PolicyAggregates {
             if y > 0 {
                 outcome.income_sum_yuan += total;
                 outcome.income_pv_yuan += total / (1.0 + model.discount_rate).powi(y as i32 - 1);
+                // At the end of its year, as the fiscal cost's flows.
+                outcome.income_public_pv_yuan += total * accounts::discount(model.accounting.public_discount_rate, y);
             }
             self.count_below_weak[y].add(below_weak);
             self.count_below_floor[y].add(below_floor);
@@ -566,6 +579,7 @@ impl PolicyAggregates {
             &other.interventions,
             InterventionAggregates::merge,
         );
+        self.accounts.merge(&other.accounts);
         self.at_or_below_observed += other.at_or_below_observed;
     }
 
@@ -635,6 +649,7 @@ impl PolicyAggregates {
                 .zip(&self.interventions)
                 .map(|(&i, a)| a.finish(&model.interventions[i], model.start_year))
                 .collect(),
+            accounts: Some(self.accounts.finish(model, policy)),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! its equations in its doc comment; adding a kind is adding one module and
 //! one line in [`Kind`] and [`kinds`].
 
+pub mod accounts;
 pub mod capacity;
 pub mod check;
 pub mod cluster_purchase;
@@ -48,6 +49,8 @@ pub struct Model {
     pub runs: u64,
     pub seed: u64,
     pub discount_rate: f64,
+    /// The `[accounting]` rules: public discount rate, income tax.
+    pub accounting: accounts::Accounting,
     pub floor_yuan: f64,
     pub weak_yuan: f64,
     /// Year by which every village should be at the floor, if set.

@@ -1,6 +1,7 @@
 //! Writing a run's outputs: tidy CSV, JSON, the manifest and charts, all
 //! staged and moved into place together.
 
+pub mod accounts;
 pub mod atomic;
 pub mod lock;
 pub mod report;
@@ -53,7 +54,7 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Names of the files a run writes besides the charts.
-pub const RUN_FILES: [&str; 13] = [
+pub const RUN_FILES: [&str; 16] = [
     "summary.json",
     "portfolio_years.csv",
     "village_years.csv",
@@ -63,6 +64,9 @@ pub const RUN_FILES: [&str; 13] = [
     "comparisons.csv",
     "coverage.csv",
     "decisions.csv",
+    "accounts.csv",
+    "public_cost.csv",
+    "who_gains.csv",
     "results.json",
     "report.html",
     "report.md",
@@ -87,6 +91,9 @@ pub fn write_run(
     staging.write("comparisons.csv", &tables::comparisons(results)?)?;
     staging.write("coverage.csv", &tables::coverage(results)?)?;
     staging.write("decisions.csv", &tables::decisions(results)?)?;
+    staging.write("accounts.csv", &accounts::accounts(results)?)?;
+    staging.write("public_cost.csv", &accounts::public_cost(results)?)?;
+    staging.write("who_gains.csv", &accounts::who_gains(results)?)?;
     staging.write("results.json", &json(results, "results.json")?)?;
     manifest.files = RUN_FILES.iter().map(|s| s.to_string()).collect();
     manifest.peak_memory_mb = peak_memory_mb();

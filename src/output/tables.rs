@@ -26,14 +26,14 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
-fn finish(w: Writer<Vec<u8>>, name: &str) -> Result<Vec<u8>, OutputError> {
+pub(super) fn finish(w: Writer<Vec<u8>>, name: &str) -> Result<Vec<u8>, OutputError> {
     w.into_inner().map_err(|e| OutputError::Encode {
         path: name.into(),
         message: e.to_string(),
     })
 }
 
-fn encode(name: &str) -> impl Fn(csv::Error) -> OutputError + '_ {
+pub(super) fn encode(name: &str) -> impl Fn(csv::Error) -> OutputError + '_ {
     move |e| OutputError::Encode {
         path: name.into(),
         message: e.to_string(),
@@ -114,14 +114,14 @@ pub fn village_years(results: &Results) -> Result<Vec<u8>, OutputError> {
     finish(w, name)
 }
 
-fn stat_header(first: &[&'static str]) -> Vec<&'static str> {
+pub(super) fn stat_header(first: &[&'static str]) -> Vec<&'static str> {
     let mut header = first.to_vec();
     header.extend(["mean", "mean_se"]);
     header.extend(&QUANTILE_COLUMNS[1..]);
     header
 }
 
-fn stat_row(mut row: Vec<String>, s: &Stat, decimals: usize) -> Vec<String> {
+pub(super) fn stat_row(mut row: Vec<String>, s: &Stat, decimals: usize) -> Vec<String> {
     let q = quantiles(s);
     row.push(fixed(q[0], decimals));
     row.push(fixed(s.se, decimals));
@@ -138,11 +138,13 @@ pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
     w.write_record(&header).map_err(encode(name))?;
     for p in &results.policies {
         for a in &p.appraisals {
-            let rows: [(&str, &str, Option<&Stat>, usize, f64); 9] = [
+            let rows: [(&str, &str, Option<&Stat>, usize, f64); 11] = [
                 ("npv", "yuan", Some(&a.npv_yuan), 2, 1.0),
                 ("irr", "per year", a.irr.as_ref(), 6, a.irr_defined_share),
                 ("public_money", "yuan", Some(&a.public_money_yuan), 2, 1.0),
                 ("public_money_pv", "yuan", Some(&a.public_money_pv_yuan), 2, 1.0),
+                ("fiscal_cost", "yuan", Some(&a.fiscal_cost_yuan), 2, 1.0),
+                ("guarantee_calls", "yuan", Some(&a.guarantee_calls_yuan), 2, 1.0),
                 (
                     "min_dscr",
                     "ratio",
@@ -166,6 +168,20 @@ pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
                 let first = vec![p.name.clone(), a.id.clone(), a.kind.clone(), metric.into(), unit.into()];
                 let mut row = stat_row(first, stat, decimals);
                 row.push(fixed(share, 6));
+                w.write_record(&row).map_err(encode(name))?;
+            }
+            if let Some(q) = a.p_loan_default {
+                // A probability over every loan of every run: no spread.
+                let mut row = vec![
+                    p.name.clone(),
+                    a.id.clone(),
+                    a.kind.clone(),
+                    "p_loan_default".into(),
+                    "probability per loan".into(),
+                    fixed(q, 6),
+                ];
+                row.extend(std::iter::repeat_n(String::new(), 6));
+                row.push(fixed(1.0, 6));
                 w.write_record(&row).map_err(encode(name))?;
             }
         }
@@ -318,7 +334,7 @@ pub fn coverage(results: &Results) -> Result<Vec<u8>, OutputError> {
 
 /// `decisions.csv`: per policy, what it costs and buys over the horizon:
 /// public money, bank and village money, income added against "no
-/// intervention" (run by run), value per public yuan, leverage, risks.
+/// intervention" (run by run), value per yuan of fiscal cost, leverage, risks.
 pub fn decisions(results: &Results) -> Result<Vec<u8>, OutputError> {
     let name = "decisions.csv";
     let mut w = Writer::from_writer(Vec::new());
@@ -335,15 +351,17 @@ pub fn decisions(results: &Results) -> Result<Vec<u8>, OutputError> {
         let mut rows = vec![
             stat_row(first("public_money", "yuan"), &d.public_money_yuan, 2),
             stat_row(first("public_money_pv", "yuan"), &d.public_money_pv_yuan, 2),
+            stat_row(first("fiscal_cost", "yuan"), &d.fiscal_cost_yuan, 2),
+            stat_row(first("fiscal_cost_pv_public_rate", "yuan"), &d.fiscal_cost_pv_yuan, 2),
             stat_row(first("bank_and_village_money", "yuan"), &d.private_money_yuan, 2),
             stat_row(first("income_added", "yuan"), &d.income_added_yuan, 2),
             stat_row(first("income_added_pv", "yuan"), &d.income_added_pv_yuan, 2),
         ];
         for (metric, value) in [
-            ("income_added_per_public_yuan", d.income_added_per_public_yuan),
+            ("income_added_per_fiscal_yuan", d.income_added_per_fiscal_yuan),
             (
-                "income_added_pv_per_public_pv_yuan",
-                d.income_added_pv_per_public_pv_yuan,
+                "income_added_pv_per_fiscal_pv_yuan",
+                d.income_added_pv_per_fiscal_pv_yuan,
             ),
             ("leverage", d.leverage),
         ] {

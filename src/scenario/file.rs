@@ -17,6 +17,7 @@ use crate::model::param::{Num, Param};
 pub struct RawScenario {
     pub scenario: RawHeader,
     pub targets: Option<RawTargets>,
+    pub accounting: Option<RawAccounting>,
     #[serde(default)]
     pub factors: BTreeMap<String, RawFactor>,
     #[serde(default)]
@@ -57,6 +58,17 @@ pub struct RawHeader {
     pub seed: Option<u64>,
     /// Discount rate for NPVs, per year.
     pub discount_rate: Option<Num>,
+}
+
+/// `[accounting]`: how public money is discounted and the collective taxed
+/// (defaults and sources in `src/model/accounting.toml`).
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAccounting {
+    /// Rate at which public money is discounted, per year (default 8%).
+    pub public_discount_rate: Option<Num>,
+    /// The collective's enterprise income tax rate (default 5%).
+    pub income_tax_rate: Option<Num>,
 }
 
 /// `[targets]`

@@ -15,8 +15,9 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
 use super::error::{span_of, InvalidScenario, ScenarioError, Source};
-use super::file::{RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
+use super::file::{RawAccounting, RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
 use crate::format::thousands;
+use crate::model::accounts::Accounting;
 use crate::model::param::closest;
 use crate::model::param::{Dist, Domain, Num, Param};
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
@@ -352,6 +353,7 @@ impl Checker<'_> {
         let runs = h.runs.unwrap_or(DEFAULT_RUNS);
         self.int_in("scenario.runs", runs, 1, MAX_RUNS);
         let discount_rate = self.num("scenario.discount_rate", h.discount_rate, 0.04, Domain::DiscountRate);
+        let accounting = self.accounting(raw.accounting.as_ref());
         let (floor_yuan, weak_yuan) = self.targets(&raw);
         // Clamped first (the errors are recorded above), so no arithmetic
         // on the years can overflow.
@@ -383,6 +385,7 @@ impl Checker<'_> {
             runs: runs.clamp(1, MAX_RUNS) as u64,
             seed: h.seed.unwrap_or(0),
             discount_rate,
+            accounting,
             floor_yuan,
             weak_yuan,
             target_year,
@@ -395,6 +398,29 @@ impl Checker<'_> {
             // Filled by `parse`, which has the file's text.
             assumptions: Vec::new(),
         })
+    }
+
+    /// The `[accounting]` rules, defaults from `src/model/accounting.toml`.
+    fn accounting(&mut self, raw: Option<&RawAccounting>) -> Accounting {
+        let default = Accounting::default();
+        let raw = raw.unwrap_or(&RawAccounting {
+            public_discount_rate: None,
+            income_tax_rate: None,
+        });
+        Accounting {
+            public_discount_rate: self.num(
+                "accounting.public_discount_rate",
+                raw.public_discount_rate,
+                default.public_discount_rate,
+                Domain::DiscountRate,
+            ),
+            income_tax_rate: self.num(
+                "accounting.income_tax_rate",
+                raw.income_tax_rate,
+                default.income_tax_rate,
+                Domain::Probability,
+            ),
+        }
     }
 
     /// The `[backtest]` observation, its year within the horizon.

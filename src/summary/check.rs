@@ -9,7 +9,8 @@
 use std::collections::HashSet;
 
 use super::results::{
-    Decisions, InterventionResults, PairResults, PolicyResults, Results, Stat, VillageYear, RESULTS_FORMAT_VERSION,
+    Decisions, InterventionResults, PairResults, PolicyAccounts, PolicyResults, Results, Stat, VillageYear,
+    RESULTS_FORMAT_VERSION,
 };
 
 /// A field of [`Results`] that breaks one of its invariants: `field` is its
@@ -347,7 +348,71 @@ impl Results {
         for (k, a) in p.appraisals.iter().enumerate() {
             c.at(format!("appraisals[{k}]"), |c| self.check_appraisal(c, a))?;
         }
+        if let Some(a) = &p.accounts {
+            c.at("accounts", |c| self.check_accounts(c, a))?;
+        }
         Ok(())
+    }
+
+    /// A policy's accounts: one entry per simulated year, every figure a
+    /// finite amount of money.
+    fn check_accounts(&self, c: &mut Checker, a: &PolicyAccounts) -> Check {
+        c.years(
+            "years",
+            a.years.iter().map(|y| y.year),
+            self.start_year,
+            self.n_years() - 1,
+        )?;
+        for (j, y) in a.years.iter().enumerate() {
+            c.at(format!("years[{j}]"), |c| {
+                for (name, s) in [
+                    ("operating_yuan", &y.operating_yuan),
+                    ("subsidy_yuan", &y.subsidy_yuan),
+                    ("costs_yuan", &y.costs_yuan),
+                    ("taxes_yuan", &y.taxes_yuan),
+                    ("depreciation_yuan", &y.depreciation_yuan),
+                    ("interest_yuan", &y.interest_yuan),
+                    ("income_tax_yuan", &y.income_tax_yuan),
+                    ("net_income_yuan", &y.net_income_yuan),
+                    ("net_cash_yuan", &y.net_cash_yuan),
+                ] {
+                    c.stat(name, s, Is::Money, true)?;
+                }
+                Ok(())
+            })?;
+        }
+        let (p, g) = (&a.public_cost, &a.who_gains);
+        c.at("public_cost", |c| {
+            c.finite("public_discount_rate", p.public_discount_rate)?;
+            for (name, s) in [
+                ("spent_yuan", &p.spent_yuan),
+                ("placed_yuan", &p.placed_yuan),
+                ("returned_yuan", &p.returned_yuan),
+                ("loss_on_placed_yuan", &p.loss_on_placed_yuan),
+                ("implicit_subsidy_yuan", &p.implicit_subsidy_yuan),
+                ("guarantee_calls_yuan", &p.guarantee_calls_yuan),
+                ("fiscal_cost_yuan", &p.fiscal_cost_yuan),
+                ("fiscal_cost_pv_yuan", &p.fiscal_cost_pv_yuan),
+                ("host_district_yuan", &p.host_district_yuan),
+            ] {
+                c.stat(name, s, Is::Money, true)?;
+            }
+            Ok(())
+        })?;
+        c.at("who_gains", |c| {
+            for (name, s) in [
+                ("collective_yuan", &g.collective_yuan),
+                ("farmers_yuan", &g.farmers_yuan),
+                ("bank_yuan", &g.bank_yuan),
+                ("partners_yuan", &g.partners_yuan),
+                ("public_purse_yuan", &g.public_purse_yuan),
+                ("host_district_yuan", &g.host_district_yuan),
+                ("added_value_yuan", &g.added_value_yuan),
+            ] {
+                c.stat(name, s, Is::Money, true)?;
+            }
+            Ok(())
+        })
     }
 
     /// One list of years per village, matching [`Results::villages`].
@@ -394,6 +459,11 @@ impl Results {
         c.probability("irr_defined_share", a.irr_defined_share)?;
         c.stat("public_money_yuan", &a.public_money_yuan, Is::Money, true)?;
         c.stat("public_money_pv_yuan", &a.public_money_pv_yuan, Is::Money, true)?;
+        c.stat("fiscal_cost_yuan", &a.fiscal_cost_yuan, Is::Money, true)?;
+        c.stat("guarantee_calls_yuan", &a.guarantee_calls_yuan, Is::Money, true)?;
+        if let Some(p) = a.p_loan_default {
+            c.probability("p_loan_default", p)?;
+        }
         if let Some(s) = &a.min_dscr {
             c.stat("min_dscr", s, Is::Money, true)?;
         }
@@ -413,6 +483,8 @@ impl Results {
             c.at(format!("years[{j}]"), |c| {
                 c.stat("operating_income_yuan", &y.operating_income_yuan, Is::Money, true)?;
                 c.stat("net_cash_yuan", &y.net_cash_yuan, Is::Money, true)?;
+                c.stat("subsidy_yuan", &y.subsidy_yuan, Is::Money, true)?;
+                c.stat("net_income_yuan", &y.net_income_yuan, Is::Money, true)?;
                 c.stat("public_money_yuan", &y.public_money_yuan, Is::Money, true)?;
                 if let Some(s) = &y.dscr {
                     c.stat("dscr", s, Is::Money, true)?;
@@ -477,14 +549,16 @@ impl Results {
 fn check_decisions(c: &mut Checker, d: &Decisions) -> Check {
     c.stat("public_money_yuan", &d.public_money_yuan, Is::Money, true)?;
     c.stat("public_money_pv_yuan", &d.public_money_pv_yuan, Is::Money, true)?;
+    c.stat("fiscal_cost_yuan", &d.fiscal_cost_yuan, Is::Money, true)?;
+    c.stat("fiscal_cost_pv_yuan", &d.fiscal_cost_pv_yuan, Is::Money, true)?;
     c.stat("private_money_yuan", &d.private_money_yuan, Is::Money, true)?;
     c.stat("income_added_yuan", &d.income_added_yuan, Is::Money, true)?;
     c.stat("income_added_pv_yuan", &d.income_added_pv_yuan, Is::Money, true)?;
     for (name, v) in [
-        ("income_added_per_public_yuan", d.income_added_per_public_yuan),
+        ("income_added_per_fiscal_yuan", d.income_added_per_fiscal_yuan),
         (
-            "income_added_pv_per_public_pv_yuan",
-            d.income_added_pv_per_public_pv_yuan,
+            "income_added_pv_per_fiscal_pv_yuan",
+            d.income_added_pv_per_fiscal_pv_yuan,
         ),
         ("leverage", d.leverage),
     ] {

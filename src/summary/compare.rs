@@ -40,6 +40,14 @@ pub struct RunOutcome {
     /// present value.
     pub public_yuan: f64,
     pub public_pv_yuan: f64,
+    /// The fiscal cost of the policy's interventions (spent + implicit
+    /// subsidy + expected loss on capital placed: `model::accounts`), yuan,
+    /// and its present value at the public discount rate.
+    pub fiscal_cost_yuan: f64,
+    pub fiscal_cost_pv_yuan: f64,
+    /// Operating income of all villages over the simulated years, each year
+    /// at its end, discounted at the public discount rate.
+    pub income_public_pv_yuan: f64,
     /// Bank loans drawn and village equity paid in, yuan.
     pub private_yuan: f64,
     /// Whether any village with a loan had a year of negative net cash flow
@@ -52,9 +60,12 @@ pub struct RunOutcome {
 struct Decision {
     public: Tally,
     public_pv: Tally,
+    fiscal: Tally,
+    fiscal_pv: Tally,
     private: Tally,
     added: Tally,
     added_pv: Tally,
+    added_public_pv: Tally,
     negative_cash_with_loan: CountTally,
     within_budget: CountTally,
 }
@@ -65,9 +76,12 @@ impl Decision {
         Decision {
             public: money(),
             public_pv: money(),
+            fiscal: money(),
+            fiscal_pv: money(),
             private: money(),
             added: money(),
             added_pv: money(),
+            added_public_pv: money(),
             negative_cash_with_loan: CountTally::new(1),
             within_budget: CountTally::new(1),
         }
@@ -77,9 +91,12 @@ impl Decision {
         for (a, b) in [
             (&mut self.public, &o.public),
             (&mut self.public_pv, &o.public_pv),
+            (&mut self.fiscal, &o.fiscal),
+            (&mut self.fiscal_pv, &o.fiscal_pv),
             (&mut self.private, &o.private),
             (&mut self.added, &o.added),
             (&mut self.added_pv, &o.added_pv),
+            (&mut self.added_public_pv, &o.added_public_pv),
         ] {
             a.merge(b);
         }
@@ -89,15 +106,18 @@ impl Decision {
 
     fn finish(&self, budget_yuan: Option<f64>) -> Decisions {
         let ratio = |a: f64, b: f64| (b > 0.0).then(|| a / b);
-        let (public, added) = (self.public.moments.mean(), self.added.moments.mean());
+        let public = self.public.moments.mean();
+        let mean = |t: &Tally| t.moments.mean();
         Decisions {
             public_money_yuan: self.public.stat(),
             public_money_pv_yuan: self.public_pv.stat(),
             private_money_yuan: self.private.stat(),
             income_added_yuan: self.added.stat(),
             income_added_pv_yuan: self.added_pv.stat(),
-            income_added_per_public_yuan: ratio(added, public),
-            income_added_pv_per_public_pv_yuan: ratio(self.added_pv.moments.mean(), self.public_pv.moments.mean()),
+            fiscal_cost_yuan: self.fiscal.stat(),
+            fiscal_cost_pv_yuan: self.fiscal_pv.stat(),
+            income_added_per_fiscal_yuan: ratio(mean(&self.added), mean(&self.fiscal)),
+            income_added_pv_per_fiscal_pv_yuan: ratio(mean(&self.added_public_pv), mean(&self.fiscal_pv)),
             leverage: ratio(self.private.moments.mean(), public),
             p_negative_cash_with_loan: self.negative_cash_with_loan.stat().mean,
             p_within_budget: budget_yuan.map(|_| self.within_budget.stat().mean),
@@ -198,9 +218,13 @@ impl Comparisons {
         for (d, o) in self.decisions.iter_mut().zip(outcomes) {
             d.public.add(o.public_yuan);
             d.public_pv.add(o.public_pv_yuan);
+            d.fiscal.add(o.fiscal_cost_yuan);
+            d.fiscal_pv.add(o.fiscal_cost_pv_yuan);
             d.private.add(o.private_yuan);
             d.added.add(o.income_sum_yuan - reference.income_sum_yuan);
             d.added_pv.add(o.income_pv_yuan - reference.income_pv_yuan);
+            d.added_public_pv
+                .add(o.income_public_pv_yuan - reference.income_public_pv_yuan);
             d.negative_cash_with_loan.add(usize::from(o.negative_cash_with_loan));
             d.within_budget
                 .add(usize::from(self.budget_yuan.is_none_or(|b| o.public_yuan <= b)));

@@ -23,6 +23,7 @@
 
 use super::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use super::results::{ExternalResults, InterventionResults, InterventionYear};
+use crate::model::accounts::fiscal_cost;
 use crate::model::capacity::uplifted;
 use crate::model::finance::{irr, npv};
 use crate::model::{Flows, Intervention};
@@ -34,6 +35,11 @@ pub struct InterventionAggregates {
     irr: Tally,
     public: Tally,
     public_pv: Tally,
+    fiscal: Tally,
+    guarantee_calls: Tally,
+    /// Loans taken out and loans defaulted, over all runs.
+    loans: u64,
+    loans_defaulted: u64,
     min_dscr: Tally,
     negative_years: CountTally,
     failed: CountTally,
@@ -41,6 +47,8 @@ pub struct InterventionAggregates {
     income_per_village_year: Tally,
     operating: Vec<Tally>,
     net_cash: Vec<Tally>,
+    subsidy: Vec<Tally>,
+    net_income: Vec<Tally>,
     public_by_year: Vec<Tally>,
     dscr: Vec<Tally>,
     negative_by_year: Vec<u64>,
@@ -54,6 +62,8 @@ pub struct InterventionAggregates {
 pub struct Buffers {
     cash: Vec<f64>,
     operating: Vec<f64>,
+    subsidy: Vec<f64>,
+    net_income: Vec<f64>,
     /// The cash flows at their appraisal times (see [`appraisal_flows`]).
     timed: Vec<f64>,
 }
@@ -89,6 +99,10 @@ impl InterventionAggregates {
             irr: Tally::new(RATIO_SCALE),
             public: money(),
             public_pv: money(),
+            fiscal: money(),
+            guarantee_calls: money(),
+            loans: 0,
+            loans_defaulted: 0,
             min_dscr: Tally::new(RATIO_SCALE),
             negative_years: CountTally::new(years),
             failed: CountTally::new(1),
@@ -96,6 +110,8 @@ impl InterventionAggregates {
             income_per_village_year: money(),
             operating: vec![money(); years],
             net_cash: vec![money(); years],
+            subsidy: vec![money(); years],
+            net_income: vec![money(); years],
             public_by_year: vec![money(); years],
             dscr: vec![Tally::new(RATIO_SCALE); years],
             negative_by_year: vec![0; years],
@@ -106,35 +122,53 @@ impl InterventionAggregates {
 
     /// Records one run. `return_uplift[v * years + t]`, when given, scales
     /// the operating income of village `v` (a `capacity` intervention of the
-    /// policy).
+    /// policy); what it adds is in the operating income and the net income,
+    /// not in the cash flows NPV and IRR are computed on.
     pub fn record(
         &mut self,
         iv: &Intervention,
         flows: &Flows,
         start_year: i32,
-        discount_rate: f64,
+        rates: (f64, f64),
         return_uplift: Option<&[f64]>,
         buffers: &mut Buffers,
     ) {
+        let (discount_rate, public_discount_rate) = rates;
         let years = flows.years();
         self.runs += 1;
-        buffers.cash.clear();
-        buffers.cash.resize(years, 0.0);
-        buffers.operating.clear();
-        buffers.operating.resize(years, 0.0);
+        for b in [
+            &mut buffers.cash,
+            &mut buffers.operating,
+            &mut buffers.subsidy,
+            &mut buffers.net_income,
+        ] {
+            b.clear();
+            b.resize(years, 0.0);
+        }
         for (slot, &v) in iv.villages.iter().enumerate() {
             for t in 0..years {
                 let uplift = return_uplift.map_or(1.0, |u| u[v * years + t]);
-                buffers.operating[t] += uplifted(flows.operating(slot)[t], flows.transfers(slot)[t], uplift);
+                let operating = flows.operating(slot)[t];
+                let with_uplift = uplifted(operating, flows.transfers(slot)[t], uplift);
+                buffers.operating[t] += with_uplift;
                 buffers.cash[t] += flows.net_cash(slot)[t];
+                buffers.subsidy[t] += flows.subsidies(slot)[t];
+                buffers.net_income[t] += flows.net_income(slot, t) + with_uplift - operating;
             }
         }
+        self.fiscal.add(fiscal_cost(flows, public_discount_rate).0);
+        self.guarantee_calls
+            .add(flows.ledger.iter().map(|l| l.guarantee_calls_yuan).sum());
+        self.loans += u64::from(flows.loans);
+        self.loans_defaulted += u64::from(flows.loans_defaulted);
         let mut min_dscr: Option<f64> = None;
         let (mut public, mut public_pv, mut negative) = (0.0, 0.0, 0);
         for t in 0..years {
             let ledger = &flows.ledger[t];
             self.operating[t].add(buffers.operating[t]);
             self.net_cash[t].add(buffers.cash[t]);
+            self.subsidy[t].add(buffers.subsidy[t]);
+            self.net_income[t].add(buffers.net_income[t]);
             self.public_by_year[t].add(ledger.public_money_yuan());
             public += ledger.public_money_yuan();
             public_pv += ledger.public_money_yuan() / (1.0 + discount_rate).powi(t as i32);
@@ -186,6 +220,8 @@ impl InterventionAggregates {
             (&mut self.irr, &other.irr),
             (&mut self.public, &other.public),
             (&mut self.public_pv, &other.public_pv),
+            (&mut self.fiscal, &other.fiscal),
+            (&mut self.guarantee_calls, &other.guarantee_calls),
             (&mut self.min_dscr, &other.min_dscr),
             (&mut self.income_per_village_year, &other.income_per_village_year),
             (&mut self.failed_share, &other.failed_share),
@@ -196,6 +232,10 @@ impl InterventionAggregates {
         self.failed.merge(&other.failed);
         each(&mut self.operating, &other.operating);
         each(&mut self.net_cash, &other.net_cash);
+        each(&mut self.subsidy, &other.subsidy);
+        each(&mut self.net_income, &other.net_income);
+        self.loans += other.loans;
+        self.loans_defaulted += other.loans_defaulted;
         each(&mut self.public_by_year, &other.public_by_year);
         each(&mut self.dscr, &other.dscr);
         self.negative_by_year
@@ -217,6 +257,8 @@ impl InterventionAggregates {
                 year: start_year + t as i32,
                 operating_income_yuan: self.operating[t].stat(),
                 net_cash_yuan: self.net_cash[t].stat(),
+                subsidy_yuan: self.subsidy[t].stat(),
+                net_income_yuan: self.net_income[t].stat(),
                 public_money_yuan: self.public_by_year[t].stat(),
                 dscr: defined(&self.dscr[t]),
                 p_negative_cash: self.negative_by_year[t] as f64 / runs,
@@ -233,6 +275,11 @@ impl InterventionAggregates {
             irr_defined_share: self.irr.moments.count() as f64 / runs,
             public_money_yuan: self.public.stat(),
             public_money_pv_yuan: self.public_pv.stat(),
+            fiscal_cost_yuan: self.fiscal.stat(),
+            loans: (self.loans / self.runs.max(1)) as u32,
+            p_loan_default: (self.loans > 0).then(|| self.loans_defaulted as f64 / self.loans as f64),
+            guarantee_calls_yuan: self.guarantee_calls.stat(),
+            equity_like_debt: iv.kind.equity_like_debt(),
             min_dscr: defined(&self.min_dscr),
             negative_cash_years: self.negative_years.stat(),
             p_failure: self.failed.stat(),

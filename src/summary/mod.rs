@@ -1,5 +1,6 @@
 //! Aggregating runs: mergeable sums and sketches, and the finished results.
 
+pub mod accounts;
 pub mod accum;
 pub mod check;
 pub mod compare;

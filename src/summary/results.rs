@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Assumption;
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
-pub const RESULTS_FORMAT_VERSION: u32 = 1;
+pub const RESULTS_FORMAT_VERSION: u32 = 2;
 
 pub use super::check::Invalid;
 
@@ -134,6 +134,95 @@ pub struct PolicyResults {
     /// `interventions`.
     #[serde(default)]
     pub appraisals: Vec<InterventionResults>,
+    /// The accounts of the policy's interventions: gross and net, true
+    /// public cost, who gains (see `model::accounts`).
+    #[serde(default)]
+    pub accounts: Option<PolicyAccounts>,
+}
+
+/// The accounts of a policy's interventions in one year, summed over all
+/// villages, each over the runs (yuan; see `model::flows` for the lines).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountsYear {
+    pub year: i32,
+    /// The target line (经营性收入) the interventions add.
+    pub operating_yuan: Stat,
+    /// Subsidy income (补助收入): not on the target line.
+    pub subsidy_yuan: Stat,
+    pub costs_yuan: Stat,
+    /// Taxes the villages pay (surcharges, property tax), before income tax.
+    pub taxes_yuan: Stat,
+    pub depreciation_yuan: Stat,
+    pub interest_yuan: Stat,
+    /// The collective's enterprise income tax.
+    pub income_tax_yuan: Stat,
+    /// What the villages keep: operating + subsidy - costs - taxes -
+    /// depreciation - interest - income tax.
+    pub net_income_yuan: Stat,
+    /// Net cash after costs, taxes, debt service and the villages' own equity.
+    pub net_cash_yuan: Stat,
+}
+
+/// The true public cost of a policy over the horizon, per run (yuan).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicCost {
+    /// Grants, subsidies, top-ups and guarantee calls: gone.
+    pub spent_yuan: Stat,
+    /// Government capital placed in funds and companies: at risk, not spent.
+    pub placed_yuan: Stat,
+    /// Government capital returned, recovered or still placed at the end.
+    pub returned_yuan: Stat,
+    /// Placed less returned: its mean is the expected loss.
+    pub loss_on_placed_yuan: Stat,
+    /// A state operator's return above the market rate.
+    pub implicit_subsidy_yuan: Stat,
+    /// Guarantee calls on defaulted loans (part of `spent_yuan`).
+    pub guarantee_calls_yuan: Stat,
+    /// Spent + implicit subsidy + loss on capital placed.
+    pub fiscal_cost_yuan: Stat,
+    /// The same at the public discount rate.
+    pub fiscal_cost_pv_yuan: Stat,
+    /// Another jurisdiction's money (a host district's top-ups): not in the
+    /// fiscal cost.
+    pub host_district_yuan: Stat,
+    pub public_discount_rate: f64,
+}
+
+/// Who gains the value a policy's interventions add, summed over the
+/// horizon, per run (yuan); the parts sum to `added_value_yuan`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WhoGains {
+    /// The collectives' net income.
+    pub collective_yuan: Stat,
+    /// Wages and members' shares paid to farmers.
+    pub farmers_yuan: Stat,
+    /// Interest less losses on defaulted loans.
+    pub bank_yuan: Stat,
+    /// Beneficiaries outside the simulated villages.
+    pub partners_yuan: Stat,
+    /// Taxes received less the fiscal cost.
+    pub public_purse_yuan: Stat,
+    /// Less the host district's money.
+    pub host_district_yuan: Stat,
+    pub added_value_yuan: Stat,
+}
+
+/// A policy's accounts (see `model::accounts`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyAccounts {
+    /// One entry per simulated year.
+    pub years: Vec<AccountsYear>,
+    pub public_cost: PublicCost,
+    pub who_gains: WhoGains,
+    /// Interventions whose village equity behaves like debt, and why.
+    pub equity_like_debt: Vec<EquityLikeDebt>,
+}
+
+/// An intervention whose villages bear no venture risk on their equity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EquityLikeDebt {
+    pub intervention: String,
+    pub reason: String,
 }
 
 /// A paired comparison of `policy` against `reference`, run by run on common
@@ -156,20 +245,27 @@ pub struct PairResults {
 /// measured against "no intervention" run by run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decisions {
-    /// Grants, subsidies and guarantee payments, yuan.
+    /// Public money moved by the county: spent (grants, subsidies, top-ups,
+    /// guarantee calls) plus capital placed, yuan; its present value at the
+    /// scenario's discount rate.
     pub public_money_yuan: Stat,
     pub public_money_pv_yuan: Stat,
+    /// The fiscal cost: spent + implicit subsidy + expected loss on capital
+    /// placed (see `model::accounts`), yuan, and its present value at the
+    /// public discount rate.
+    pub fiscal_cost_yuan: Stat,
+    pub fiscal_cost_pv_yuan: Stat,
     /// Bank loans drawn and village equity paid in, yuan.
     pub private_money_yuan: Stat,
     /// Operating income of all villages over the simulated years, minus the
     /// same without intervention, yuan.
     pub income_added_yuan: Stat,
     pub income_added_pv_yuan: Stat,
-    /// Mean income added per mean yuan of public money (undefined without
-    /// public money).
-    pub income_added_per_public_yuan: Option<f64>,
-    /// The same with both discounted to the start year.
-    pub income_added_pv_per_public_pv_yuan: Option<f64>,
+    /// Mean income added per mean yuan of fiscal cost (undefined without a
+    /// positive fiscal cost).
+    pub income_added_per_fiscal_yuan: Option<f64>,
+    /// The same with both discounted at the public discount rate.
+    pub income_added_pv_per_fiscal_pv_yuan: Option<f64>,
     /// Bank and village money per yuan of public money.
     pub leverage: Option<f64>,
     /// Probability that some village with a loan has a year of negative net
@@ -269,6 +365,12 @@ pub struct InterventionYear {
     pub operating_income_yuan: Stat,
     /// Net cash flow of its villages together, yuan.
     pub net_cash_yuan: Stat,
+    /// Subsidy income of its villages (补助收入, not on the target line), yuan.
+    #[serde(default)]
+    pub subsidy_yuan: Stat,
+    /// Net income of its villages before the collective's income tax, yuan.
+    #[serde(default)]
+    pub net_income_yuan: Stat,
     pub public_money_yuan: Stat,
     /// Debt service coverage ratio, over the runs with debt service this year.
     pub dscr: Option<Stat>,
@@ -305,6 +407,21 @@ pub struct InterventionResults {
     pub public_money_yuan: Stat,
     /// The same, discounted to the start year, yuan.
     pub public_money_pv_yuan: Stat,
+    /// Its fiscal cost over the horizon (`model::accounts`), yuan.
+    #[serde(default)]
+    pub fiscal_cost_yuan: Stat,
+    /// Bank loans it takes out (per run), and the probability that one of
+    /// them defaults within the horizon; `None` without loans.
+    #[serde(default)]
+    pub loans: u32,
+    #[serde(default)]
+    pub p_loan_default: Option<f64>,
+    /// Guarantee calls on its defaulted loans over the horizon, yuan.
+    #[serde(default)]
+    pub guarantee_calls_yuan: Stat,
+    /// Why its village equity behaves like debt, if it does.
+    #[serde(default)]
+    pub equity_like_debt: Option<String>,
     /// Lowest yearly DSCR, over the runs with debt service.
     pub min_dscr: Option<Stat>,
     /// Years with negative net cash flow for its villages together.
