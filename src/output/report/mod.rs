@@ -25,6 +25,7 @@ pub const AT_RISK: f64 = 0.2;
 /// most at risk and says how many more are in `village_years.csv`.
 pub const MAX_VILLAGE_ROWS: usize = 100;
 
+mod accounts;
 mod escape;
 mod view;
 mod words;

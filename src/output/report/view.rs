@@ -76,6 +76,7 @@ pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts
     for (stem, title) in charts.figures {
         doc.push(Block::Chart { stem, title });
     }
+    super::accounts::section(&mut doc, r, lang, &*charts.policy_name);
     villages(&mut doc, r, lang, &*charts.policy_name);
     assumptions(&mut doc, r, lang, &*charts.policy_name);
     provenance(&mut doc, r, m, lang);
