@@ -81,9 +81,15 @@ interventions = ["stream", "floor"]
 fn the_accounting_table_is_read_and_checked() {
     let base = header(2, 2)
         + "[[villages]]\nid = \"a\"\noperating_income = \"30万\"\n\n[[interventions]]\nid = \"s\"\nkind = \"income_stream\"\nvillages = \"all\"\nstart_year = 2025\namount = \"10万\"\n";
-    let text = base.replace("[targets]", "[accounting]\nincome_tax_rate = 0\npublic_discount_rate = \"3%\"\n\n[targets]");
+    let text = base.replace(
+        "[targets]",
+        "[accounting]\nincome_tax_rate = 0\npublic_discount_rate = \"3%\"\n\n[targets]",
+    );
     let m = model(&text);
-    assert_eq!((m.accounting.income_tax_rate, m.accounting.public_discount_rate), (0.0, 0.03));
+    assert_eq!(
+        (m.accounting.income_tax_rate, m.accounting.public_discount_rate),
+        (0.0, 0.03)
+    );
     let results = simulate(&m, 1);
     let y = &results.policies[1].accounts.as_ref().unwrap().years[0];
     assert_eq!((y.income_tax_yuan.mean, y.net_income_yuan.mean), (0.0, 100_000.0));

@@ -84,9 +84,14 @@ impl Default for Accounting {
 /// The records of the `[accounting]` keys: default, unit and source.
 pub const RECORDS: &str = include_str!("accounting.toml");
 
+/// The description and records of the `[accounting]` keys, for the docs.
+pub fn doc() -> &'static super::doc::KindDoc {
+    super::doc::records("accounting", RECORDS)
+}
+
 /// The record of `[accounting]` key `name`.
 pub fn record(name: &str) -> &'static ParamSpec {
-    super::params::get(super::doc::records("accounting", RECORDS).params, name)
+    super::params::get(doc().params, name)
 }
 
 /// The collective's income tax on `taxable_yuan` of a year: nothing on a

@@ -253,7 +253,9 @@ pub struct Decisions {
     /// The fiscal cost: spent + implicit subsidy + expected loss on capital
     /// placed (see `model::accounts`), yuan, and its present value at the
     /// public discount rate.
+    #[serde(default)]
     pub fiscal_cost_yuan: Stat,
+    #[serde(default)]
     pub fiscal_cost_pv_yuan: Stat,
     /// Bank loans drawn and village equity paid in, yuan.
     pub private_money_yuan: Stat,

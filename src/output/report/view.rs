@@ -313,10 +313,17 @@ fn policy_sentences(r: &Results, p: &PolicyResults, lang: Lang) -> Option<String
         };
     }
     let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
+    let fiscal = p.accounts.as_ref().map(|a| a.public_cost.fiscal_cost_yuan.mean);
     if public > 0.0 {
-        s += &match lang {
-            Lang::En => format!(" Public money over the horizon: {} on average.", money(lang, public)),
-            Lang::Zh => format!("期内财政资金平均 {}。", money(lang, public)),
+        s += &match (lang, fiscal) {
+            (Lang::En, Some(f)) => format!(
+                " Public money over the horizon: {} moved on average; its fiscal cost (spent, implicit subsidy, loss on capital placed) is {} (section 4).",
+                money(lang, public),
+                money(lang, f)
+            ),
+            (Lang::Zh, Some(f)) => format!("期内动用财政资金平均 {}；财政成本（支出、隐性补贴、投入资本损失）{}（见第四部分）。", money(lang, public), money(lang, f)),
+            (Lang::En, None) => format!(" Public money over the horizon: {} on average.", money(lang, public)),
+            (Lang::Zh, None) => format!("期内财政资金平均 {}。", money(lang, public)),
         };
     }
     Some(s)
