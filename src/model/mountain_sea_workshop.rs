@@ -540,7 +540,10 @@ beneficiaries = [{ village = "a", share = 0.5 }, { external = "X", share = 0.5 }
         assert!(reason.contains("10.0%") && reason.contains("host district"), "{reason}");
         let m = model(2, 1, &format!("{keys}\nguarantee_paid_by = \"local\""));
         let f = engine::intervention_flows(&m, 0, 0);
-        assert_eq!((f.ledger[1].host_public_yuan, f.ledger[1].public_spent_yuan), (0.0, 10_000.0));
+        assert_eq!(
+            (f.ledger[1].host_public_yuan, f.ledger[1].public_spent_yuan),
+            (0.0, 10_000.0)
+        );
         // No guarantee: no flag.
         let plain = keys.replace("guaranteed_return_rate = 0.1\n", "");
         assert_eq!(model(2, 1, &plain).interventions[0].kind.equity_like_debt(), None);

@@ -270,7 +270,8 @@ mod tests {
     /// is cut to 1 - margin.
     #[test]
     fn wages_are_the_wage_share_of_the_project_value() {
-        let keys = "projects_per_year = 5\nproject_value_yuan = { fixed = 200000, per = \"village\" }\nservice_margin = 0.05";
+        let keys =
+            "projects_per_year = 5\nproject_value_yuan = { fixed = 200000, per = \"village\" }\nservice_margin = 0.05";
         let f = intervention_flows(&TEST.model(2, 1, 1, keys), 0, 0);
         let value: f64 = f.ledger[0].revenue_yuan;
         assert!(value > 0.0 && value % 200_000.0 == 0.0);

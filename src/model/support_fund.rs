@@ -471,7 +471,11 @@ villages = "all"
             assert_eq!(l.public_placed_yuan, if t == 0 { 22_000_000.0 } else { 0.0 });
             assert_eq!(l.public_returned_yuan, if t == 2 { 22_000_000.0 } else { 0.0 });
             let want = if t <= 2 { implicit } else { 0.0 };
-            assert!((l.implicit_subsidy_yuan - want).abs() < FEN, "{t}: {}", l.implicit_subsidy_yuan);
+            assert!(
+                (l.implicit_subsidy_yuan - want).abs() < FEN,
+                "{t}: {}",
+                l.implicit_subsidy_yuan
+            );
         }
         assert_eq!(f.public_residual_yuan, 0.0);
         let fiscal: f64 = f.ledger.iter().map(|l| l.fiscal_cost_yuan()).sum::<f64>() - f.public_residual_yuan;
@@ -487,7 +491,12 @@ villages = "all"
         // Default in the first year: 60% of the 22 M comes back, the 40%
         // lost is the cost; no return is paid, so no implicit subsidy.
         let f = engine::intervention_flows(
-            &model(5, 1, GROUP33, &format!("{own}\ndefault_hazard_per_year = 1\nrecovery_rate = 0.6")),
+            &model(
+                5,
+                1,
+                GROUP33,
+                &format!("{own}\ndefault_hazard_per_year = 1\nrecovery_rate = 0.6"),
+            ),
             0,
             0,
         );
@@ -498,17 +507,32 @@ villages = "all"
         assert!((fiscal - 8_800_000.0).abs() < FEN);
         // A fund placed before the horizon: neither its capital nor its
         // return counts, only the implicit subsidy of the horizon's years.
-        let f = engine::intervention_flows(&model(5, 1, GROUP33, &format!("{own}\nstart_year = 2019\nend_year = 2021")), 0, 0);
-        assert!(f.ledger.iter().all(|l| l.public_placed_yuan == 0.0 && l.public_returned_yuan == 0.0));
+        let f = engine::intervention_flows(
+            &model(5, 1, GROUP33, &format!("{own}\nstart_year = 2019\nend_year = 2021")),
+            0,
+            0,
+        );
+        assert!(f
+            .ledger
+            .iter()
+            .all(|l| l.public_placed_yuan == 0.0 && l.public_returned_yuan == 0.0));
         assert!((f.ledger[1].implicit_subsidy_yuan - implicit).abs() < FEN);
         assert_eq!(f.ledger[2].implicit_subsidy_yuan, 0.0);
     }
 
     #[test]
     fn the_villages_equity_is_flagged_as_debt_like() {
-        let m = model(2, 1, THREE, "village_capital_yuan = 300000\nreturn_rate_per_year = 0.05");
+        let m = model(
+            2,
+            1,
+            THREE,
+            "village_capital_yuan = 300000\nreturn_rate_per_year = 0.05",
+        );
         let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
-        assert!(reason.contains("state operator") && reason.contains("repaid"), "{reason}");
+        assert!(
+            reason.contains("state operator") && reason.contains("repaid"),
+            "{reason}"
+        );
     }
 
     #[test]
