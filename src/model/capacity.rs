@@ -20,7 +20,8 @@
 //!     `Flows::note_transfer`)
 //! cost[v, y] = cost_per_year_yuan[v, y]
 //!     paid_by = "government": public money; the village's income is unchanged
-//!     paid_by = "village":    operating income and net cash of v fall by cost[v, y]
+//!     paid_by = "village":    a cost of v (its costs line; net income and net cash fall by
+//!                             cost[v, y]); its operating income (the target line) is unchanged
 //! ```
 //!
 //! The engine applies the uplifts (this kind only writes them); outside
@@ -81,7 +82,8 @@ pub enum PaidBy {
     /// Public money; the village's income is unchanged.
     #[default]
     Government,
-    /// The village: an operating expense (lower operating income and net cash).
+    /// The village: an operating cost (lower net income and net cash; the
+    /// target line is unchanged).
     Village,
 }
 
@@ -151,7 +153,7 @@ impl KindModel for Capacity {
                 flows.ledger[t].costs_yuan += c;
                 match self.paid_by {
                     PaidBy::Government => flows.ledger[t].public_spent_yuan += c,
-                    PaidBy::Village => flows.add_income(slot, t, -c),
+                    PaidBy::Village => flows.add_cost(slot, t, c),
                 }
             }
         }
@@ -211,7 +213,9 @@ mod tests {
             for slot in 0..4 {
                 let u = &f.return_uplift[slot * 3..slot * 3 + 3];
                 assert!(u[0] > 0.0 && u[0] < 0.1 && u.iter().all(|x| *x == u[0]));
-                assert_eq!(f.operating(slot), &[-5000.0; 3]);
+                // A cost of the village, not negative operating income.
+                assert_eq!(f.operating(slot), &[0.0; 3]);
+                assert_eq!(&f.costs_yuan[slot * 3..slot * 3 + 3], &[5000.0; 3]);
                 assert_eq!(f.net_cash(slot), &[-5000.0; 3]);
             }
             // Per village: the villages differ.

@@ -13,9 +13,21 @@
 //! profit[v, y]   = revenue[v, y] - costs[v, y]
 //! share[v, y]    = dividend_share * max(profit[v, y], 0)      (loss years pay no dividend)
 //! guarantee      = guaranteed_dividend_rate * equity_yuan
-//! income[v, y]   = max(share[v, y], guarantee)                (the village's operating income)
-//! top_up[v, y]   = income[v, y] - share[v, y]                 (paid by `guarantee_by`)
+//! top_up[v, y]   = max(0, guarantee - share[v, y])            (paid by `guarantee_by`)
+//! guarantee_by = "cooperative":  operating income[v, y] = share[v, y] + top_up[v, y]   (investment income)
+//! guarantee_by = "government":   operating income[v, y] = share[v, y]                  (investment income)
+//!                                subsidy income[v, y]   = top_up[v, y]                 (补助收入)
 //! ```
+//!
+//! Accounts (农村集体经济组织会计制度, 财会〔2023〕14号): what the venture pays
+//! the village on its stake, dividend and a guarantee it pays itself, is
+//! investment income (投资收益), on the target line. A top-up the finance
+//! bureau pays is not a return on the village's investment but money the
+//! government gives it, subsidy income (补助收入): in net income and net
+//! cash, not on the target line. The grant part of the stake is a capital
+//! grant (it forms the stake, not income). The model has no members' share
+//! of the profit (the part not paid to the village stays in the venture),
+//! so it pays farmers nothing (`farmers_yuan` = 0).
 //!
 //! Capital and insolvency: the venture's own funds start at the stake and
 //! keep what it does not pay out; a guarantee top-up it pays itself comes
@@ -31,7 +43,8 @@
 //! fails at the start of the next active year (as below). A guarantee paid
 //! by the government is public money and leaves the venture's funds alone;
 //! a guarantee the venture pays whatever its profit makes the villages'
-//! equity behave like a loan to it, and its failure the default.
+//! equity behave like a loan to it, and its failure the default. Either
+//! way a guaranteed dividend above 0 is flagged (`KindModel::equity_like_debt`).
 //!
 //! Failure: at the start of each active simulated year a surviving venture
 //! fails with probability `failure_hazard_per_year`; a failed venture pays
@@ -60,8 +73,8 @@
 //! and `costs_yuan` are the ventures' own sales and production costs (the
 //! village gets only its dividend out of the difference); a guarantee top-up
 //! is added to `costs_yuan` when the cooperative pays it, to
-//! `public_money_yuan` when the government does; the grant part of the equity
-//! is `public_money_yuan` and the village part `village_equity_yuan` in the
+//! `public_spent_yuan` when the government does; the grant part of the equity
+//! is `public_spent_yuan` and the village part `village_equity_yuan` in the
 //! start year.
 
 use std::collections::BTreeMap;
@@ -157,6 +170,24 @@ impl KindModel for Cooperative {
         }
     }
 
+    fn equity_like_debt(&self) -> Option<String> {
+        let rate = self.guaranteed_dividend_rate.central();
+        if rate <= 0.0 {
+            return None;
+        }
+        let rate = 100.0 * rate;
+        Some(match self.guarantee_by {
+            GuaranteeBy::Cooperative => format!(
+                "a guaranteed dividend (保底分红) of {rate:.1}% of the stake a year, paid by the cooperative out of its own capital \
+                 whatever its profit: the villages' equity is a loan to the venture, and its failure the default"
+            ),
+            GuaranteeBy::Government => format!(
+                "a guaranteed dividend (保底分红) of {rate:.1}% of the stake a year, topped up by the government: \
+                 the villages bear no downside while the venture survives; the government bears it"
+            ),
+        })
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let vs = &iv.villages;
         let draws = Draws::new(self, iv, ctx);
@@ -248,20 +279,24 @@ impl Cooperative {
         let costs = units * draws.cost.at(slot, t);
         let dividend = draws.share.at(slot, t) * (revenue - costs).max(0.0);
         let guarantee = draws.rate.at(slot, t) * self.equity_yuan;
-        let income = dividend.max(guarantee);
-        let top_up = income - dividend;
-        flows.add_income(slot, t, income);
-        let ledger = &mut flows.ledger[t];
-        ledger.revenue_yuan += revenue;
-        ledger.costs_yuan += costs;
+        let top_up = (guarantee - dividend).max(0.0);
+        flows.ledger[t].revenue_yuan += revenue;
+        flows.ledger[t].costs_yuan += costs;
         let paid_by_venture = match self.guarantee_by {
             GuaranteeBy::Cooperative => {
-                ledger.costs_yuan += top_up;
+                // The venture pays the whole guaranteed dividend: the
+                // village's investment income (投资收益).
+                flows.add_income(slot, t, dividend + top_up);
+                flows.ledger[t].costs_yuan += top_up;
                 top_up
             }
             GuaranteeBy::Government => {
-                ledger.public_spent_yuan += top_up;
-                flows.note_transfer(slot, t, top_up);
+                // The venture pays its dividend (investment income); the
+                // finance bureau pays the rest to the village: subsidy
+                // income (补助收入), off the target line.
+                flows.add_income(slot, t, dividend);
+                flows.add_subsidy(slot, t, top_up);
+                flows.ledger[t].public_spent_yuan += top_up;
                 0.0
             }
         };
@@ -322,14 +357,20 @@ mod tests {
                  dividend_share = 0.3\nguaranteed_dividend_rate = 0.1\nguarantee_by = \"{by}\""
             )
         };
-        let venture = intervention_flows(&TEST.model(1, 12, 1, &keys("cooperative")), 0, 0);
+        let m = TEST.model(1, 12, 1, &keys("cooperative"));
+        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        assert!(reason.contains("10.0%") && reason.contains("loan"), "{reason}");
+        let venture = intervention_flows(&m, 0, 0);
         let mut expected = vec![10_000.0; 10];
         expected.extend([0.0, 0.0]);
         assert_eq!(venture.operating(0), &expected[..]);
         assert_eq!(venture.failed_in_year, Some(10));
         assert_eq!(venture.residual_value_yuan, 0.0);
         let government = intervention_flows(&TEST.model(1, 12, 1, &keys("government")), 0, 0);
-        assert_eq!(government.operating(0), &[10_000.0; 12][..]);
+        // The government's top-up is subsidy income: off the target line.
+        assert_eq!(government.operating(0), &[0.0; 12][..]);
+        assert_eq!(government.subsidies(0), &[10_000.0; 12][..]);
+        assert_eq!(government.net_cash(0)[11], 10_000.0);
         assert_eq!(government.failed_in_year, None);
         assert_eq!(government.ledger[11].public_money_yuan(), 10_000.0);
         assert_eq!(government.residual_value_yuan, 100_000.0);
@@ -372,9 +413,15 @@ start_year = 2026"#,
         );
         let f = intervention_flows(&m, 0, 0);
         for slot in 0..2 {
-            assert_eq!(f.operating(slot), &[0.0, 25_000.0, 25_000.0]);
+            // The dividend is investment income, the government's 14,500
+            // top-up subsidy income (it was on the target line before).
+            assert_eq!(f.operating(slot), &[0.0, 10_500.0, 10_500.0]);
+            assert_eq!(f.subsidies(slot), &[0.0, 14_500.0, 14_500.0]);
+            assert_eq!(f.net_income(slot, 2), 25_000.0);
             assert_eq!(f.net_cash(slot), &[0.0, 25_000.0 - 300_000.0, 25_000.0]);
         }
+        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        assert!(reason.contains("5.0%") && reason.contains("government"), "{reason}");
         assert_eq!(f.ledger[0], crate::model::Ledger::default());
         let l = f.ledger[1];
         assert_eq!(l.revenue_yuan, 150_000.0);
@@ -397,6 +444,7 @@ price_per_output_yuan = 3
 cost_per_unit_yuan = 2000
 dividend_share = 0.3"#,
         );
+        assert_eq!(m.interventions[0].kind.equity_like_debt(), None);
         let f = intervention_flows(&m, 0, 0);
         assert_eq!(f.operating(0), &[3_000.0, 3_000.0]);
         assert_eq!(f.net_cash(0), &[3_000.0 - 200_000.0, 3_000.0]);

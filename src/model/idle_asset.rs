@@ -39,8 +39,10 @@
 //!   revenue[v, y]     = n * asset_value_yuan[v] * dividend_yield[v, y]
 //!                       (floored at 0 unless floor_dividend_at_zero = false); costs = 0
 //!
-//! operating income[v, y] = revenue - costs
-//! net cash[v, y]         = operating income - village equity[v] (start_year only)
+//! operating income[v, y] = revenue   (the target line: rent 发包及上交收入 / sales 经营收入 / dividend 投资收益)
+//! costs[v, y]            = costs     (the village's costs line: upkeep, operating costs)
+//! net income[v, y]       = revenue - costs
+//! net cash[v, y]         = net income - village equity[v] (start_year only)
 //! ```
 //!
 //! In lease mode every asset of a village has its own tenancy chain, drawn
@@ -53,7 +55,9 @@
 //! `start_year`, so the horizon starts in the right state.
 //!
 //! In equity mode the asset is contributed in kind: its value is not cash
-//! and is not booked as equity paid in; only the refurbishment is.
+//! and is not booked as equity paid in; only the refurbishment is. The
+//! refurbishment is the village's capital outlay (equity paid in, net cash
+//! only), not a cost of the year; it is not depreciated here.
 //!
 //! # Parameters
 //!
@@ -290,11 +294,14 @@ fn use_of_mode(check: &mut KindCheck, spec: &Spec) -> Use {
     }
 }
 
-/// Books revenue and costs of one slot in simulated year `t`.
+/// Books revenue and costs of one slot in simulated year `t`: the revenue
+/// (rent, sales, dividend) on the target line, the costs (upkeep,
+/// operating costs) on the village's costs line.
 fn book(flows: &mut Flows, slot: usize, t: usize, revenue: f64, costs: f64) {
     flows.ledger[t].revenue_yuan += revenue;
     flows.ledger[t].costs_yuan += costs;
-    flows.add_income(slot, t, revenue - costs);
+    flows.add_income(slot, t, revenue);
+    flows.add_cost(slot, t, costs);
 }
 
 impl IdleAsset {
@@ -509,14 +516,18 @@ maintenance_per_year_yuan = 2000
         let f = intervention_flows(&m, 0, 5);
         for slot in 0..3 {
             for t in 0..10 {
-                let expected = if t < 2 {
-                    0.0
+                // The target line is the rent, gross of the 4,000 of upkeep
+                // on the costs line (issue 11, item 5: it was net before).
+                let (rent, upkeep) = if t < 2 {
+                    (0.0, 0.0)
                 } else {
-                    2.0 * 40_000.0 * 1.02_f64.powi(t as i32 - 2) - 4_000.0
+                    (2.0 * 40_000.0 * 1.02_f64.powi(t as i32 - 2), 4_000.0)
                 };
-                assert!(close(f.operating(slot)[t], expected, 1e-6), "{slot} {t}");
+                assert!(close(f.operating(slot)[t], rent, 1e-6), "{slot} {t}");
+                assert_eq!(f.costs_yuan[slot * 10 + t], upkeep);
+                assert!(close(f.net_income(slot, t), rent - upkeep, 1e-6), "{slot} {t}");
                 let equity = if t == 2 { 140_000.0 } else { 0.0 };
-                assert!(close(f.net_cash(slot)[t], expected - equity, 1e-6), "{slot} {t}");
+                assert!(close(f.net_cash(slot)[t], rent - upkeep - equity, 1e-6), "{slot} {t}");
             }
         }
         // Refurbishment: 3 villages x 2 assets x 100k, 30% public money.
@@ -629,7 +640,10 @@ operating_costs_per_year_yuan = 65000
 "#;
         let f = intervention_flows(&model(&scenario(2, 4, 2021, keys)), 0, 0);
         for slot in 0..2 {
-            assert_eq!(f.operating(slot), [-30_000.0; 4]);
+            // Revenue on the target line, costs on the costs line: the
+            // loss is in net income (it was on the target line before).
+            assert_eq!(f.operating(slot), [100_000.0; 4]);
+            assert!((0..4).all(|t| f.net_income(slot, t) == -30_000.0));
             assert_eq!(f.net_cash(slot), [-130_000.0, -30_000.0, -30_000.0, -30_000.0]);
         }
         assert_eq!(f.ledger[0].village_equity_yuan, 200_000.0);

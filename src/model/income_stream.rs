@@ -16,7 +16,8 @@
 //! declared once, in `src/model/kinds/income_stream.toml`; `villagesim explain` and
 //! `docs/model.md` print them.
 //!
-//! The income is operating income and net cash flow alike: no capital, no
+//! The income is operating income (the target line, received gross: the
+//! village bears no costs for it) and net cash flow alike: no capital, no
 //! loan, no public money.
 
 use std::collections::BTreeMap;

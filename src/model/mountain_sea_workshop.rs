@@ -23,11 +23,22 @@
 //! gross     G[y] = floor_area_m2 * r[y] * occupancy[y]
 //! net       N[y] = G[y] * (1 - cost_share_of_rent)
 //! guarantee M    = guaranteed_return_rate * investment_yuan          (0 without a guarantee)
-//! top-up    T[y] = max(0, M - N[y])                                  (public money: the host government)
+//! top-up    T[y] = max(0, M - N[y])     (the host district's money, host_public_yuan; with
+//!                                        guarantee_paid_by = "local", public money spent)
 //! paid      D[y] = N[y] + T[y] = max(N[y], M)
-//! village   operating income[v, y] = share_v * D[y]                  (rent income, 租金收益)
+//! village   operating income[v, y] = share_v * D[y]    (rent and guaranteed return: the target line)
 //! outside   external[b, y] = share_b * D[y]
 //! ```
+//!
+//! The village books what it is paid, `D`, on the target line (rent and a
+//! guaranteed return, 保底收益, are operating and investment income): the
+//! costs withheld, `G - N`, are the managing host's, not the village's, and
+//! stay in the ledger. The top-up is a transfer a `capacity` uplift leaves
+//! alone. A host district guaranteeing the return pays with another
+//! jurisdiction's money (its own column, not this county's public money);
+//! when the scenario's own government is the host (as Wuxing is for
+//! Chongtou Town), set `guarantee_paid_by = "local"`. A guarantee makes the
+//! beneficiaries' stake behave like a loan (`KindModel::equity_like_debt`).
 //!
 //! Growth counts from the intervention's `start_year`, also when it lies
 //! before the horizon ([`super::sim::GrowthLevel`]): years before the
@@ -69,6 +80,19 @@ pub struct BeneficiarySpec {
     pub share: Num,
 }
 
+/// Whose money the guarantee top-up is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PaidBy {
+    /// The host (partner) district: another jurisdiction's money
+    /// (`Ledger::host_public_yuan`).
+    #[default]
+    Host,
+    /// The scenario's own government (when the simulated jurisdiction is
+    /// the host): public money spent.
+    Local,
+}
+
 /// The kind's own keys in a scenario file; their defaults, units and
 /// sources are in `kinds/mountain_sea_workshop.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -95,6 +119,8 @@ pub struct Spec {
     pub guaranteed_return_rate: Option<Num>,
     /// Whether the beneficiaries pay the investment in the start year.
     pub investment_paid_by_beneficiaries: Option<bool>,
+    /// Whose money the guarantee top-up is: "host" or "local".
+    pub guarantee_paid_by: Option<PaidBy>,
 }
 
 /// A validated mountain-sea workshop.
@@ -114,6 +140,7 @@ pub struct MountainSeaWorkshop {
     /// Guaranteed income per year, yuan (0: no guarantee).
     pub guaranteed_yuan: f64,
     pub investment_paid_in: bool,
+    pub guarantee_paid_by: PaidBy,
 }
 
 /// The share of each village slot and the outside beneficiaries, checked:
@@ -275,7 +302,27 @@ impl KindModel for MountainSeaWorkshop {
             investment_yuan,
             guaranteed_yuan,
             investment_paid_in,
+            guarantee_paid_by: spec.guarantee_paid_by.unwrap_or_default(),
         }
+    }
+
+    fn equity_like_debt(&self) -> Option<String> {
+        if self.guaranteed_yuan <= 0.0 {
+            return None;
+        }
+        let by = match self.guarantee_paid_by {
+            PaidBy::Host => "the host district",
+            PaidBy::Local => "the local government",
+        };
+        let stake = if self.investment_paid_in {
+            "the beneficiaries' investment earns at least that whatever the rent: it bears no venture risk below the floor"
+        } else {
+            "the beneficiaries' income has a floor whatever the rent"
+        };
+        Some(format!(
+            "a guaranteed return (保底收益) of {:.1}% a year on investment_yuan, paid by {by}: {stake}",
+            100.0 * self.guaranteed_yuan / self.investment_yuan
+        ))
     }
 
     fn external_beneficiaries(&self) -> Vec<String> {
@@ -313,7 +360,10 @@ impl KindModel for MountainSeaWorkshop {
             let ledger = &mut flows.ledger[t];
             ledger.revenue_yuan += gross;
             ledger.costs_yuan += costs;
-            ledger.public_spent_yuan += top_up;
+            match self.guarantee_paid_by {
+                PaidBy::Host => ledger.host_public_yuan += top_up,
+                PaidBy::Local => ledger.public_spent_yuan += top_up,
+            }
             for (slot, s) in self.slot_shares.iter().enumerate() {
                 flows.add_income(slot, t, s * paid);
                 flows.note_transfer(slot, t, s * top_up);
@@ -428,7 +478,7 @@ beneficiaries = [{ external = "Chongtou Town, Yunhe County", share = 1 }]"#,
     }
 
     #[test]
-    fn guarantee_tops_up_with_public_money() {
+    fn guarantee_tops_up_with_the_host_districts_money() {
         let m = model(
             10,
             200,
@@ -449,7 +499,9 @@ beneficiaries = [{ village = "a", share = 0.25 }, { village = "b", share = 0.25 
                 let paid = f.operating(0)[t] + f.operating(1)[t] + f.external_yuan[t];
                 assert!(paid >= guaranteed - 1e-6, "{paid}");
                 let net = f.ledger[t].revenue_yuan - f.ledger[t].costs_yuan;
-                let top_up = f.ledger[t].public_money_yuan();
+                // The host district's money, not this county's.
+                let top_up = f.ledger[t].host_public_yuan;
+                assert_eq!(f.ledger[t].public_money_yuan(), 0.0);
                 assert!((top_up - (guaranteed - net).max(0.0)).abs() < 1e-6);
                 assert!((paid - (net + top_up)).abs() < 1e-6);
                 if top_up > 0.0 {
@@ -460,6 +512,41 @@ beneficiaries = [{ village = "a", share = 0.25 }, { village = "b", share = 0.25 
             }
         }
         assert!(topped > 0 && not_topped > 0, "{topped} {not_topped}");
+    }
+
+    /// 1,000 m2 at 100 yuan, 10% withheld: 90,000 net against a guarantee
+    /// of 10% of 1 M: the host tops up 10,000 a year (its own column), or
+    /// the scenario's government does (public money spent) when "local".
+    #[test]
+    fn a_deterministic_guarantee_is_the_hosts_money_and_flagged() {
+        let keys = r#"villages = ["a"]
+floor_area_m2 = 1000
+rent_per_m2_per_year_yuan = 100
+cost_share_of_rent = 0.1
+investment_yuan = 1000000
+guaranteed_return_rate = 0.1
+beneficiaries = [{ village = "a", share = 0.5 }, { external = "X", share = 0.5 }]"#;
+        let m = model(2, 1, keys);
+        let f = engine::intervention_flows(&m, 0, 0);
+        for t in 0..2 {
+            assert_eq!(f.operating(0)[t], 50_000.0);
+            assert_eq!(f.transfers(0)[t], 5_000.0);
+            assert_eq!(f.external_yuan[t], 50_000.0);
+            let l = f.ledger[t];
+            assert_eq!((l.revenue_yuan, l.costs_yuan), (100_000.0, 10_000.0));
+            assert_eq!((l.host_public_yuan, l.public_spent_yuan), (10_000.0, 0.0));
+        }
+        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        assert!(reason.contains("10.0%") && reason.contains("host district"), "{reason}");
+        let m = model(2, 1, &format!("{keys}\nguarantee_paid_by = \"local\""));
+        let f = engine::intervention_flows(&m, 0, 0);
+        assert_eq!(
+            (f.ledger[1].host_public_yuan, f.ledger[1].public_spent_yuan),
+            (0.0, 10_000.0)
+        );
+        // No guarantee: no flag.
+        let plain = keys.replace("guaranteed_return_rate = 0.1\n", "");
+        assert_eq!(model(2, 1, &plain).interventions[0].kind.equity_like_debt(), None);
     }
 
     #[test]

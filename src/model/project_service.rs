@@ -14,7 +14,16 @@
 //! value[v, y, j] ~ project_value_yuan, drawn afresh for each project j
 //! income[v, y]   = service_margin * sum_{j < N[v, y]} value[v, y, j]     (operating income)
 //! E[income[v, y]] = eligible_share * projects_per_year * E[value] * service_margin
+//! wages[y]       = min(wage_share, 1 - service_margin) * sum_v sum_j value[v, y, j]   (farmers' income)
 //! ```
+//!
+//! The project is executed by the village's company or cooperative: the
+//! village's income is its margin, the result of that venture
+//! (the venture's revenue, the project value, and its costs, wages and
+//! materials, are in the ledger, not on the village's lines). The wages it
+//! pays local labour are income of the farmers (`Ledger::farmers_yuan`):
+//! in work-relief (以工代赈) projects the labour remuneration must be at
+//! least 30% of the central funds (NDRC, 2023).
 //!
 //! `project_value_yuan` is usually a lognormal, e.g. `"30万 to 200万"` (a 90%
 //! range). Without a `per` key every project draws its own value; with
@@ -57,6 +66,8 @@ pub struct Spec {
     pub eligible_share: Option<Param>,
     /// Share 0-1 of the project value that is public spending the measure adds.
     pub additional_share: Option<Num>,
+    /// Share 0-1 of the project value paid as wages to local labour.
+    pub wage_share: Option<Num>,
 }
 
 /// A validated project-service measure.
@@ -68,6 +79,8 @@ pub struct ProjectService {
     pub eligible_share: Param,
     /// Share of the project value counted as public money.
     pub additional_share: f64,
+    /// Share of the project value paid as wages to local labour.
+    pub wage_share: f64,
 }
 
 impl KindModel for ProjectService {
@@ -91,6 +104,7 @@ impl KindModel for ProjectService {
             service_margin: Self::param("service_margin").read(check, &spec.service_margin),
             eligible_share: Self::param("eligible_share").read_or(check, &spec.eligible_share),
             additional_share: Self::param("additional_share").number_or(check, spec.additional_share),
+            wage_share: Self::param("wage_share").number_or(check, spec.wage_share),
         }
     }
 
@@ -125,11 +139,14 @@ impl KindModel for ProjectService {
                 if value == 0.0 {
                     continue;
                 }
-                let income = margin.at(slot, t) * value;
+                let m = margin.at(slot, t);
+                let income = m * value;
                 let ledger = &mut flows.ledger[t];
                 ledger.revenue_yuan += value;
                 ledger.costs_yuan += value - income;
                 ledger.public_spent_yuan += self.additional_share * value;
+                // Wages are part of the costs: at most what the margin leaves.
+                ledger.farmers_yuan += self.wage_share.min(1.0 - m) * value;
                 flows.add_income(slot, t, income);
             }
         }
@@ -245,6 +262,24 @@ mod tests {
             let whole = |k: f64| x.iter().all(|v| (v * k / unit - (v * k / unit).round()).abs() < 1e-9);
             assert!((1..=8).any(|k| whole(k as f64)), "{x:?}");
         }
+    }
+
+    /// Five projects of 200,000 a year per village at a 5% margin: 50,000
+    /// of operating income each, and 30% of the 1 M, 300,000, of wages to
+    /// local labour per village; a wage share above what the margin leaves
+    /// is cut to 1 - margin.
+    #[test]
+    fn wages_are_the_wage_share_of_the_project_value() {
+        let keys =
+            "projects_per_year = 5\nproject_value_yuan = { fixed = 200000, per = \"village\" }\nservice_margin = 0.05";
+        let f = intervention_flows(&TEST.model(2, 1, 1, keys), 0, 0);
+        let value: f64 = f.ledger[0].revenue_yuan;
+        assert!(value > 0.0 && value % 200_000.0 == 0.0);
+        assert!((f.ledger[0].farmers_yuan - 0.3 * value).abs() < 1e-6);
+        let total: f64 = (0..2).map(|s| f.operating(s)[0]).sum();
+        assert!((total - 0.05 * value).abs() < 1e-6);
+        let f = intervention_flows(&TEST.model(2, 1, 1, &format!("{keys}\nwage_share = 1")), 0, 0);
+        assert!((f.ledger[0].farmers_yuan - 0.95 * f.ledger[0].revenue_yuan).abs() < 1e-6);
     }
 
     #[test]

@@ -12,8 +12,10 @@
 //! Q[v, y]      ~ Poisson(mu[v, y])                                     (demand = "poisson")
 //! Q[v, y]      = max(0, mu[v, y] + quantity_sd * level[v, y] * e),  e ~ N(0, 1)   (demand = "normal")
 //! served[v, y] = min(Q[v, y], capacity)
-//! income[v, y] = served[v, y] * unit_margin[v, y] - fixed_cost[v, y]   (operating income; may be < 0)
-//! net_cash[v, y] = income[v, y] - start_up_cost_yuan   (start-up cost in the start year only)
+//! revenue[v, y] = served[v, y] * unit_margin[v, y]   (operating income: the target line, 经营收入)
+//! costs[v, y]   = fixed_cost[v, y]                   (the village's operating costs, 经营支出)
+//! net income[v, y] = revenue[v, y] - costs[v, y]     (may be < 0)
+//! net_cash[v, y]   = net income[v, y] - start_up_cost_yuan   (start-up cost in the start year only)
 //! ```
 //!
 //! Growth counts from the intervention's `start_year`, also when it lies
@@ -31,8 +33,10 @@
 //!
 //! Capital: the start-up cost (equipment, a hall, a vehicle) is paid by the
 //! village in the start year when it is inside the horizon: net cash only,
-//! recorded as `village_equity_yuan`. No loan, no public money. Ledger:
-//! `revenue_yuan` = served units x margin, `costs_yuan` = fixed costs.
+//! recorded as `village_equity_yuan`. No loan, no public money. The village
+//! runs the business itself, so its revenue is on the target line gross of
+//! its fixed costs, which are on its costs line. Ledger: `revenue_yuan` =
+//! served units x margin, `costs_yuan` = fixed costs.
 
 use rand::Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
@@ -178,7 +182,8 @@ impl KindModel for ServiceBusiness {
                 let costs = fixed.at(slot, t);
                 flows.ledger[t].revenue_yuan += revenue;
                 flows.ledger[t].costs_yuan += costs;
-                flows.add_income(slot, t, revenue - costs);
+                flows.add_income(slot, t, revenue);
+                flows.add_cost(slot, t, costs);
             }
         }
     }
@@ -247,7 +252,8 @@ mod tests {
         );
         for (t, level) in [1.0, 1.1, 1.21].into_iter().enumerate() {
             let (mean, var, n) = moments(&m, 20, Some(t));
-            let expected = 1000.0 * level * 50.0 - 5000.0;
+            // The target line is the revenue, gross of the 5,000 fixed cost.
+            let expected = 1000.0 * level * 50.0;
             let sd = 100.0 * level * 50.0;
             assert!(
                 (mean - expected).abs() < 4.0 * sd / n.sqrt(),
@@ -297,7 +303,11 @@ mod tests {
         );
         let f = intervention_flows(&m, 0, 0);
         for slot in 0..2 {
-            assert_eq!(f.operating(slot), &[0.0, 8_000.0, 8_000.0, 0.0]);
+            // Revenue 10,000 on the target line, the 2,000 fixed cost on
+            // the costs line (issue 11, item 5: the target line was net).
+            assert_eq!(f.operating(slot), &[0.0, 10_000.0, 10_000.0, 0.0]);
+            assert_eq!(&f.costs_yuan[slot * 4..slot * 4 + 4], &[0.0, 2_000.0, 2_000.0, 0.0]);
+            assert_eq!(f.net_income(slot, 1), 8_000.0);
             assert_eq!(f.net_cash(slot), &[0.0, 8_000.0 - 50_000.0, 8_000.0, 0.0]);
         }
         assert_eq!(f.ledger[1].village_equity_yuan, 100_000.0);

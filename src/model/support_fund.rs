@@ -42,9 +42,29 @@
 //! in the `n`-th simulated year is `(1 - h)^n`.
 //!
 //! If `end_year` lies inside the horizon and the operator has not defaulted,
-//! the villages' contributions are repaid in `end_year` (net cash). The
-//! government's capital and its recovery are not village money and are not
-//! recorded beyond the start year's public money.
+//! the villages' contributions are repaid in `end_year` (net cash).
+//!
+//! # Accounts and public cost
+//!
+//! The returns are the villages' investment income (投资收益), on the target
+//! line; the fund's capital is not income when it comes back. The
+//! government's capital `G = government_capital_yuan` is placed, not spent
+//! (counted only when `start_year` lies inside the horizon):
+//!
+//! ```text
+//! placed[start_year]  = G
+//! returned[d]         = recovery_rate * G                  (operator default in year d)
+//! returned[end_year]  = G                                  (repaid, no default)
+//! residual            = G if still placed at the horizon's end, else 0   (Flows::public_residual_yuan)
+//! implicit[y]         = max(0, rho[y] - market_rate_per_year) * K   in each paying year, operator = "state"
+//! fiscal cost         = implicit + placed - returned - residual        (nothing is spent)
+//! ```
+//!
+//! A state operator (a district urban investment group) paying a fixed
+//! return above the market rate gives the whole pool, villages' capital
+//! included, a subsidy of the difference; a market operator does not. The
+//! villages' equity earns a contractual return and is repaid: it behaves
+//! like a deposit with the operator ([`KindModel::equity_like_debt`]).
 //!
 //! # Parameters
 //!
@@ -73,6 +93,18 @@ pub enum Allocation {
     Weakest,
 }
 
+/// Who runs the fund and pays its return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Operator {
+    /// A state-owned operator (a district urban investment group): a return
+    /// above the market rate is an implicit subsidy of the public purse.
+    #[default]
+    State,
+    /// A market operator: its return costs the public purse nothing.
+    Market,
+}
+
 /// The kind's own keys in a scenario file; their defaults, units and
 /// sources are in `kinds/support_fund.toml`.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -94,6 +126,10 @@ pub struct Spec {
     pub default_hazard_per_year: Option<Param>,
     /// Share of their capital the villages recover on default.
     pub recovery_rate: Option<Param>,
+    /// "state" or "market": who pays the return.
+    pub operator: Option<Operator>,
+    /// Market rate a state operator's return is compared with, per year.
+    pub market_rate_per_year: Option<Num>,
 }
 
 /// A validated support fund.
@@ -110,6 +146,8 @@ pub struct SupportFund {
     pub allocation: Allocation,
     pub hazard: Param,
     pub recovery: Param,
+    pub operator: Operator,
+    pub market_rate_per_year: f64,
 }
 
 impl KindModel for SupportFund {
@@ -142,7 +180,10 @@ impl KindModel for SupportFund {
         let recovery = Self::param("recovery_rate").read_or(check, &spec.recovery_rate);
         shared_param(check, "default_hazard_per_year", &hazard);
         shared_param(check, "recovery_rate", &recovery);
+        let market_rate_per_year = Self::param("market_rate_per_year").number_or(check, spec.market_rate_per_year);
         SupportFund {
+            operator: spec.operator.unwrap_or_default(),
+            market_rate_per_year,
             government_capital_yuan,
             pool_yuan: government_capital_yuan + village_total,
             contributions,
@@ -167,6 +208,11 @@ impl KindModel for SupportFund {
         let mut default_rng = ctx.stream(iv.key, "operator_default");
         let mut rates: Vec<f64> = Vec::new();
         let mut defaulted = false;
+        // The government's capital counts only when placed inside the
+        // horizon: then its return (or recovery) and its residual do too.
+        let final_year = ctx.start_year + ctx.years as i32 - 1;
+        let in_horizon = iv.start_year >= ctx.start_year && iv.start_year <= final_year;
+        let government = if in_horizon { self.government_capital_yuan } else { 0.0 };
         for t in 0..ctx.years {
             let year = ctx.start_year + t as i32;
             if !iv.active(year) {
@@ -174,7 +220,7 @@ impl KindModel for SupportFund {
             }
             if year == iv.start_year {
                 let ledger = &mut flows.ledger[t];
-                ledger.public_placed_yuan += self.government_capital_yuan;
+                ledger.public_placed_yuan += government;
                 ledger.village_equity_yuan += self.contributions.iter().sum::<f64>();
                 for (slot, c) in self.contributions.iter().enumerate() {
                     flows.add_cash(slot, t, -c);
@@ -187,10 +233,7 @@ impl KindModel for SupportFund {
             if u < hazard.at(0, t) {
                 defaulted = true;
                 flows.failed_in_year = Some(t);
-                let r = recovery.at(0, t);
-                for (slot, c) in self.contributions.iter().enumerate() {
-                    flows.add_cash(slot, t, r * c);
-                }
+                self.capital_back(flows, t, recovery.at(0, t), government);
                 continue;
             }
             let period = match self.reset_years {
@@ -200,28 +243,54 @@ impl KindModel for SupportFund {
             while rates.len() <= period {
                 rates.push(self.rate.sample(&mut rate_rng));
             }
-            let returns = self.pool_yuan * rates[period];
-            flows.ledger[t].revenue_yuan += returns;
-            for (slot, w) in self.weights.iter().enumerate() {
-                flows.add_income(slot, t, w * returns);
-            }
+            self.pay_returns(flows, t, rates[period]);
             if iv.end_year == Some(year) {
-                for (slot, c) in self.contributions.iter().enumerate() {
-                    flows.add_cash(slot, t, *c);
-                }
+                self.capital_back(flows, t, 1.0, government);
             }
         }
-        // Residual value: the villages' capital still in the pool at the end
-        // of the horizon, when paid in inside it and neither lost nor repaid.
-        let final_year = ctx.start_year + ctx.years as i32 - 1;
-        if !defaulted
-            && iv.start_year >= ctx.start_year
-            && iv.start_year <= final_year
-            && iv.active(final_year)
-            && iv.end_year != Some(final_year)
-        {
+        // Residual value: the capital still in the pool at the end of the
+        // horizon, when paid in inside it and neither lost nor repaid.
+        if !defaulted && in_horizon && iv.active(final_year) && iv.end_year != Some(final_year) {
             flows.residual_value_yuan = self.contributions.iter().sum();
+            flows.public_residual_yuan = government;
         }
+    }
+
+    fn equity_like_debt(&self) -> Option<String> {
+        let by = match self.operator {
+            Operator::State => "a state operator",
+            Operator::Market => "a market operator",
+        };
+        Some(format!(
+            "a contractual return on the pool paid by {by}, the villages' capital repaid at end_year: \
+             their equity is a deposit with the operator (its default is the only risk they bear, no venture risk)"
+        ))
+    }
+}
+
+impl SupportFund {
+    /// Pays the operator's return `rate` on the pool in year `t`: the
+    /// villages' operating income (investment income, 投资收益) by weight,
+    /// and a state operator's implicit subsidy above the market rate.
+    fn pay_returns(&self, flows: &mut Flows, t: usize, rate: f64) {
+        let returns = self.pool_yuan * rate;
+        flows.ledger[t].revenue_yuan += returns;
+        if self.operator == Operator::State {
+            flows.ledger[t].implicit_subsidy_yuan += (rate - self.market_rate_per_year).max(0.0) * self.pool_yuan;
+        }
+        for (slot, w) in self.weights.iter().enumerate() {
+            flows.add_income(slot, t, w * returns);
+        }
+    }
+
+    /// Capital coming back in year `t`: `share` of each village's
+    /// contribution (its net cash, not income) and of the government's
+    /// capital `government` (public money returned).
+    fn capital_back(&self, flows: &mut Flows, t: usize, share: f64, government: f64) {
+        for (slot, c) in self.contributions.iter().enumerate() {
+            flows.add_cash(slot, t, share * c);
+        }
+        flows.ledger[t].public_returned_yuan += share * government;
     }
 }
 
@@ -384,6 +453,86 @@ villages = "all"
         assert!((f.ledger[0].village_equity_yuan - 22_850_000.0).abs() < FEN);
         assert!((f.ledger[3].revenue_yuan - 2_691_000.0).abs() < FEN);
         assert_eq!(f.failed_in_year, None);
+    }
+
+    /// Wuxing's figures: 22 M of government capital and 22.85 M of the
+    /// villages' at a fixed 6% against a 3% market rate. Nothing is spent;
+    /// the 22 M is placed in 2020, comes back in 2022 (end_year), and the
+    /// state operator's 3 points above the market rate on 44.85 M are an
+    /// implicit subsidy of 1,345,500 yuan in each paying year.
+    #[test]
+    fn public_cost_splits_into_placed_returned_residual_and_implicit() {
+        let own = "government_capital_yuan = \"2200万\"\nvillage_capital_yuan = \"2285万\"\nreturn_rate_per_year = 0.06\nmarket_rate_per_year = 0.03";
+        let implicit: f64 = 0.03 * 44_850_000.0;
+        assert!((implicit - 1_345_500.0).abs() < FEN);
+        let f = engine::intervention_flows(&model(5, 1, GROUP33, &format!("{own}\nend_year = 2022")), 0, 0);
+        for (t, l) in f.ledger.iter().enumerate() {
+            assert_eq!(l.public_spent_yuan, 0.0);
+            assert_eq!(l.public_placed_yuan, if t == 0 { 22_000_000.0 } else { 0.0 });
+            assert_eq!(l.public_returned_yuan, if t == 2 { 22_000_000.0 } else { 0.0 });
+            let want = if t <= 2 { implicit } else { 0.0 };
+            assert!(
+                (l.implicit_subsidy_yuan - want).abs() < FEN,
+                "{t}: {}",
+                l.implicit_subsidy_yuan
+            );
+        }
+        assert_eq!(f.public_residual_yuan, 0.0);
+        let fiscal: f64 = f.ledger.iter().map(|l| l.fiscal_cost_yuan()).sum::<f64>() - f.public_residual_yuan;
+        assert!((fiscal - 3.0 * implicit).abs() < FEN);
+        // Still placed at the horizon's end: the residual nets the placement.
+        let f = engine::intervention_flows(&model(5, 1, GROUP33, own), 0, 0);
+        assert_eq!(f.public_residual_yuan, 22_000_000.0);
+        let fiscal: f64 = f.ledger.iter().map(|l| l.fiscal_cost_yuan()).sum::<f64>() - f.public_residual_yuan;
+        assert!((fiscal - 5.0 * implicit).abs() < FEN);
+        // A market operator: no implicit subsidy.
+        let f = engine::intervention_flows(&model(5, 1, GROUP33, &format!("{own}\noperator = \"market\"")), 0, 0);
+        assert!(f.ledger.iter().all(|l| l.implicit_subsidy_yuan == 0.0));
+        // Default in the first year: 60% of the 22 M comes back, the 40%
+        // lost is the cost; no return is paid, so no implicit subsidy.
+        let f = engine::intervention_flows(
+            &model(
+                5,
+                1,
+                GROUP33,
+                &format!("{own}\ndefault_hazard_per_year = 1\nrecovery_rate = 0.6"),
+            ),
+            0,
+            0,
+        );
+        assert_eq!(f.failed_in_year, Some(0));
+        assert!((f.ledger[0].public_returned_yuan - 13_200_000.0).abs() < FEN);
+        assert_eq!(f.public_residual_yuan, 0.0);
+        let fiscal: f64 = f.ledger.iter().map(|l| l.fiscal_cost_yuan()).sum();
+        assert!((fiscal - 8_800_000.0).abs() < FEN);
+        // A fund placed before the horizon: neither its capital nor its
+        // return counts, only the implicit subsidy of the horizon's years.
+        let f = engine::intervention_flows(
+            &model(5, 1, GROUP33, &format!("{own}\nstart_year = 2019\nend_year = 2021")),
+            0,
+            0,
+        );
+        assert!(f
+            .ledger
+            .iter()
+            .all(|l| l.public_placed_yuan == 0.0 && l.public_returned_yuan == 0.0));
+        assert!((f.ledger[1].implicit_subsidy_yuan - implicit).abs() < FEN);
+        assert_eq!(f.ledger[2].implicit_subsidy_yuan, 0.0);
+    }
+
+    #[test]
+    fn the_villages_equity_is_flagged_as_debt_like() {
+        let m = model(
+            2,
+            1,
+            THREE,
+            "village_capital_yuan = 300000\nreturn_rate_per_year = 0.05",
+        );
+        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        assert!(
+            reason.contains("state operator") && reason.contains("repaid"),
+            "{reason}"
+        );
     }
 
     #[test]

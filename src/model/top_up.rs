@@ -12,17 +12,28 @@
 //! short[v, y]  = max(0, target_yuan - before[v, y])
 //! due[v, y]    = min(short[v, y], cap_per_village_yuan)
 //! paid[v, y]   = due[v, y] * min(1, budget_per_year_yuan / sum_u due[u, y])   (pro rata when the budget binds)
-//! income[v, y] = before[v, y] + paid[v, y]
-//! public money[y] = sum_v paid[v, y]
+//! income[v, y] = before[v, y] + paid[v, y]                   (booked_as = "investment-income")
+//! public money spent[y] = sum_v paid[v, y]
 //! ```
 //!
-//! The top-up is counted in the village's income on which the floor is
-//! judged, and is public money of the district in the same year. In the
-//! collective's accounts a transfer is subsidy income (补助收入), which the
-//! accounting rules keep out of operating income (经营收入): until the tool
-//! reports the accounts' lines separately (issue 11, item 5), read a policy
-//! that reaches the floor through a top-up as "secured by a guarantee", not
-//! as "earned". It depends on
+//! How the villages book it (`booked_as`):
+//!
+//! ```text
+//! "investment-income" (default): operating income[v, y] += paid[v, y]   (the target line, net cash;
+//!                                 a transfer, which a capacity uplift leaves alone)
+//! "subsidy":                     subsidy income[v, y]   += paid[v, y]   (net income and net cash only:
+//!                                 the target line, and so coverage, are unchanged)
+//! ```
+//!
+//! Districts usually pay a top-up as a guaranteed return (保底收益) through
+//! a fund or a state company in which the villages hold a stake, and the
+//! villages book it as investment income (投资收益), on the line targets
+//! are judged on: the default. Paid straight from the budget as a grant, it
+//! is subsidy income (补助收入), which the accounting rules for rural
+//! collective economic organisations (财会〔2023〕14号) keep off the target
+//! line: the village is then still counted below the floor, but keeps the
+//! money. Either way it is public money spent by the district in the year
+//! paid. A floor reached through a top-up is secured, not earned. It depends on
 //! the other measures of its policy, so the engine pays it per policy, last
 //! ([`TopUp::pay`]); two top-ups in one policy are paid in the order of the
 //! file, the second seeing the first. The parameters, their units, defaults
@@ -32,6 +43,18 @@ use serde::Deserialize;
 
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Num, Param};
+
+/// How the villages book the top-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BookedAs {
+    /// A guaranteed return (保底收益) paid through a fund or a company:
+    /// investment income, on the target line.
+    #[default]
+    InvestmentIncome,
+    /// Subsidy income (补助收入): in net income and cash, not on the target line.
+    Subsidy,
+}
 
 /// The kind's own keys in a scenario file; their defaults, units and
 /// sources are in `kinds/top_up.toml`.
@@ -44,6 +67,8 @@ pub struct Spec {
     pub cap_per_village_yuan: Option<Num>,
     /// Most paid to all the villages together in a year, yuan.
     pub budget_per_year_yuan: Option<Num>,
+    /// "investment-income" or "subsidy": the line the villages book it on.
+    pub booked_as: Option<BookedAs>,
 }
 
 /// A validated top-up.
@@ -55,6 +80,7 @@ pub struct TopUp {
     pub cap_per_village_yuan: f64,
     /// Infinite when unlimited.
     pub budget_per_year_yuan: f64,
+    pub booked_as: BookedAs,
 }
 
 /// An amount of money the file gives for `field`, checked against its record.
@@ -80,6 +106,7 @@ impl KindModel for TopUp {
             target_yuan: spec.target_yuan.map(|n| amount(check, "target_yuan", n)),
             cap_per_village_yuan: limit(check, "cap_per_village_yuan", spec.cap_per_village_yuan),
             budget_per_year_yuan: limit(check, "budget_per_year_yuan", spec.budget_per_year_yuan),
+            booked_as: spec.booked_as.unwrap_or_default(),
         }
     }
 
@@ -96,8 +123,9 @@ impl TopUp {
     /// Pays the top-up of one policy in one run. `incomes[(t + 1) * n + v]`
     /// is village `v`'s operating income in simulated year `t` under the
     /// policy (`n` villages, row 0 the baseline year); the payments are
-    /// added to it and written into `flows` (already reset), as operating
-    /// income, net cash and public money.
+    /// written into `flows` (already reset) as public money spent and, by
+    /// `booked_as`, as operating income (added to `incomes` too) or as
+    /// subsidy income (not added to `incomes`), and net cash.
     pub fn pay(
         &self,
         iv: &Intervention,
@@ -123,13 +151,19 @@ impl TopUp {
                 let before = incomes[row + v];
                 let paid = due(before) * share;
                 if paid > 0.0 {
+                    flows.ledger[t].public_spent_yuan += paid;
+                    if self.booked_as == BookedAs::Subsidy {
+                        // Subsidy income: net income and cash, not the
+                        // target line, so the village stays below it.
+                        flows.add_subsidy(slot, t, paid);
+                        continue;
+                    }
                     // A whole shortfall paid lands exactly on the target
                     // (before + (target - before) may round below it).
                     incomes[row + v] = if paid == target - before { target } else { before + paid };
                     flows.add_income(slot, t, paid);
                     flows.note_transfer(slot, t, paid);
                     flows.ledger[t].revenue_yuan += paid;
-                    flows.ledger[t].public_spent_yuan += paid;
                 }
             }
         }
@@ -157,6 +191,62 @@ mod tests {
         );
         let err = TEST.invalid(2, 2, 1, "target = 500000").plain();
         assert!(err.contains("target"), "{err}");
+    }
+
+    fn top_up(m: &crate::model::Model) -> &super::TopUp {
+        match &m.interventions[0].kind {
+            crate::model::Kind::TopUp(t) => t,
+            _ => panic!("a top-up"),
+        }
+    }
+
+    /// Two villages at 100,000 and 450,000 against the 500,000 floor, capped
+    /// at 300,000: booked as subsidy, the 300,000 and 50,000 paid leave
+    /// the target line where it was and add exactly their payment to net
+    /// income and cash; as investment income they lift the target line.
+    #[test]
+    fn a_top_up_booked_as_subsidy_leaves_the_target_line_alone() {
+        let m = TEST.model(2, 1, 1, "cap_per_village_yuan = 300000\nbooked_as = \"subsidy\"");
+        let iv = &m.interventions[0];
+        let mut flows = crate::model::Flows::default();
+        flows.reset(2, 0, 1);
+        let mut incomes = vec![100_000.0, 450_000.0, 100_000.0, 450_000.0];
+        top_up(&m).pay(iv, 2025, 500_000.0, 2, &mut incomes, &mut flows);
+        assert_eq!(incomes, [100_000.0, 450_000.0, 100_000.0, 450_000.0]);
+        for (slot, paid) in [(0, 300_000.0), (1, 50_000.0)] {
+            assert_eq!(flows.operating(slot), [0.0]);
+            assert_eq!(flows.subsidies(slot), [paid]);
+            assert_eq!(flows.net_income(slot, 0), paid);
+            assert_eq!(flows.net_cash(slot), [paid]);
+            assert_eq!(flows.transfers(slot), [0.0]);
+        }
+        assert_eq!(flows.ledger[0].public_spent_yuan, 350_000.0);
+        assert_eq!(flows.ledger[0].revenue_yuan, 0.0);
+        // As investment income (the default): the same money on the target line.
+        let m = TEST.model(2, 1, 1, "cap_per_village_yuan = 300000");
+        assert_eq!(top_up(&m).booked_as, super::BookedAs::InvestmentIncome);
+        flows.reset(2, 0, 1);
+        let mut incomes = vec![100_000.0, 450_000.0, 100_000.0, 450_000.0];
+        top_up(&m).pay(&m.interventions[0], 2025, 500_000.0, 2, &mut incomes, &mut flows);
+        assert_eq!(incomes[2..], [400_000.0, 500_000.0]);
+        assert_eq!(flows.operating(0), [300_000.0]);
+        assert_eq!(flows.subsidies(0), [0.0]);
+        assert_eq!(flows.transfers(1), [50_000.0]);
+        assert_eq!(flows.ledger[0].public_spent_yuan, 350_000.0);
+    }
+
+    /// Through the engine: booked as subsidy, a policy's incomes and
+    /// coverage are those of no intervention; its public money is the
+    /// whole shortfall.
+    #[test]
+    fn through_the_engine_subsidy_does_not_lift_coverage() {
+        let m = TEST.model(3, 2, 1, "booked_as = \"subsidy\"");
+        let r = crate::model::testing::run(&m);
+        let (none, with) = (&r.policies[0], &r.policies[1]);
+        for (a, b) in none.years.iter().zip(&with.years) {
+            assert_eq!(a.mean_income_yuan.mean, b.mean_income_yuan.mean);
+            assert_eq!(a.below_floor.mean, b.below_floor.mean);
+        }
     }
 
     #[test]
