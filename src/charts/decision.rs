@@ -202,6 +202,8 @@ mod tests {
                 year,
                 operating_income_yuan: stat(income * (1.0 + 0.1 * k as f64), income * 0.1),
                 net_cash_yuan: stat(0.0, 0.0),
+                subsidy_yuan: stat(0.0, 0.0),
+                net_income_yuan: stat(0.0, 0.0),
                 public_money_yuan: stat(0.0, 0.0),
                 dscr: (dscr && k > 0).then(|| stat(1.05 + 0.02 * k as f64, 0.12)),
                 p_negative_cash: 0.0,
@@ -246,6 +248,8 @@ mod tests {
             let mut d: Decisions = serde_json::from_value(serde_json::json!({
                 "public_money_yuan": stat(0.0, 0.0),
                 "public_money_pv_yuan": stat(0.0, 0.0),
+                "fiscal_cost_yuan": stat(0.0, 0.0),
+                "fiscal_cost_pv_yuan": stat(0.0, 0.0),
                 "private_money_yuan": stat(0.0, 0.0),
                 "income_added_yuan": stat(0.0, 0.0),
                 "income_added_pv_yuan": stat(0.0, 0.0),
