@@ -214,7 +214,7 @@ mod tests {
 
     /// The sample of `charts` with two more policies, appraisals (one
     /// `pv_loan`, one with negative income), comparisons, coverage and
-    /// decisions.
+    /// decisions and accounts.
     fn decision_results() -> Results {
         let mut r = sample_results();
         let sim: Vec<i32> = (r.start_year..=r.final_year).collect();
@@ -248,6 +248,8 @@ mod tests {
             let mut d: Decisions = serde_json::from_value(serde_json::json!({
                 "public_money_yuan": stat(0.0, 0.0),
                 "public_money_pv_yuan": stat(0.0, 0.0),
+                "fiscal_cost_yuan": stat(0.0, 0.0),
+                "fiscal_cost_pv_yuan": stat(0.0, 0.0),
                 "private_money_yuan": stat(0.0, 0.0),
                 "income_added_yuan": stat(0.0, 0.0),
                 "income_added_pv_yuan": stat(0.0, 0.0),
@@ -263,6 +265,17 @@ mod tests {
                 d.income_added_yuan = stat(1_500_000.0 * f, 200_000.0);
             }
             p.decisions = Some(d);
+            // Who gains: the collectives and farmers gain, the public purse
+            // pays for part of it; the support fund's partners gain too.
+            let parts = [
+                900_000.0 * f,
+                250_000.0 * f,
+                120_000.0 * f,
+                if i == 3 { 400_000.0 } else { 0.0 },
+                -600_000.0 * f + 150_000.0 * f * f,
+                if i == 2 { -200_000.0 } else { 0.0 },
+            ];
+            p.accounts = Some(crate::charts::who_gains::tests::accounts(parts));
         }
         let reference = r.policies[0].name.clone();
         r.comparisons = r.policies[1..]
@@ -338,8 +351,9 @@ mod tests {
     fn written_with_the_run_charts() {
         let dir = tempfile::tempdir().unwrap();
         let files = crate::charts::write_run_charts(&decision_results(), dir.path(), Lang::En).unwrap();
-        assert_eq!(files.len(), 6 + 12);
+        assert_eq!(files.len(), 8 + 12);
         assert!(files.iter().any(|f| f.name == Path::new("dscr_pv.png")));
+        assert!(files.iter().any(|f| f.name == Path::new("who_gains.svg")));
     }
 
     #[test]
@@ -484,18 +498,26 @@ mod tests {
 
     /// Draws every chart of `r` (SVG and PNG) in a thread and fails if that
     /// takes more than a minute (a few seconds normally, in a debug build):
-    /// a loop over a range must stop for any input. Every chart must draw.
+    /// a loop over a range must stop for any input. Every chart must draw,
+    /// who gains too whenever the results have its figures.
     fn draws_promptly(what: &str, r: Results, lang: Lang) {
+        let who_gains = crate::charts::has_who_gains(&r);
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let outcome = std::panic::catch_unwind(|| {
                 let dir = tempfile::tempdir().unwrap();
-                crate::charts::write_run_charts(&r, dir.path(), lang).map(|files| files.len())
+                crate::charts::write_run_charts(&r, dir.path(), lang).map(|files| {
+                    let drawn = files.iter().any(|f| f.name == Path::new("who_gains.png"));
+                    (files.len(), drawn)
+                })
             });
             let _ = tx.send(outcome.map_err(|_| "a chart panicked".to_string()));
         });
         match rx.recv_timeout(std::time::Duration::from_secs(60)) {
-            Ok(Ok(Ok(n))) => assert!(n >= 6, "{what}: only {n} files"),
+            Ok(Ok(Ok((n, drawn)))) => {
+                assert!(n >= 6, "{what}: only {n} files");
+                assert_eq!(drawn, who_gains, "{what}: who gains drawn: {drawn}");
+            }
             Ok(Ok(Err(e))) => panic!("{what}: {e}"),
             Ok(Err(e)) => panic!("{what}: {e}"),
             Err(_) => panic!("{what}: charts not drawn within a minute (a loop does not end)"),

@@ -450,6 +450,56 @@ impl Words {
     pub(crate) fn cdf_y_axis(&self) -> &'static str {
         self.pick("Runs at or below this income (%)", "不高于该收入的模拟占比（%）")
     }
+
+    pub(crate) fn who_gains_title(&self, r: &Results) -> String {
+        let (start, end) = (r.start_year, r.final_year);
+        match self.lang() {
+            Lang::En => format!("Who gains the value the measures add, {start}–{end}"),
+            Lang::Zh => format!("各项措施新增价值的归属（{start}—{end}年）"),
+        }
+    }
+
+    pub(crate) fn who_gains_subtitle(&self, r: &Results) -> String {
+        match self.lang() {
+            Lang::En => format!(
+                "All villages and years together; mean of {} runs; right of 0 a party gains, left of 0 it pays",
+                self.runs(r)
+            ),
+            Lang::Zh => format!(
+                "所有村庄、各年合计；{} 次模拟的均值；0 右侧为所得，左侧为付出",
+                self.runs(r)
+            ),
+        }
+    }
+
+    pub(crate) fn who_gains_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
+        let u = unit.name(self.lang());
+        match self.lang() {
+            Lang::En => format!("Share of the value added, {} total ({u})", self.sim_span(r)),
+            Lang::Zh => format!("新增价值的分配，{}年合计（{u}）", self.sim_span(r)),
+        }
+    }
+
+    /// A party to the value added, as the legend names it.
+    pub(crate) fn party(&self, p: Party) -> &'static str {
+        match p {
+            Party::Collective => self.pick("collectives", "村集体"),
+            Party::Farmers => self.pick("farmers", "农民"),
+            Party::Bank => self.pick("bank", "银行"),
+            Party::Partners => self.pick("partners outside", "村外合作方"),
+            Party::PublicPurse => self.pick("public purse", "财政"),
+            Party::HostDistrict => self.pick("host district", "协作地区"),
+        }
+    }
+
+    pub(crate) fn added_value(&self) -> &'static str {
+        self.pick("added value (sum)", "新增价值（合计）")
+    }
+
+    /// Before the amount beside a bar.
+    pub(crate) fn added_value_short(&self) -> &'static str {
+        self.pick("added value", "新增价值")
+    }
 }
 
 #[cfg(test)]

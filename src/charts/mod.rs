@@ -44,6 +44,7 @@ mod render;
 mod style;
 mod sweep;
 mod tornado;
+mod who_gains;
 
 pub(crate) use axis::*;
 use below_floor::*;
@@ -63,6 +64,7 @@ pub(crate) use render::*;
 pub(crate) use style::*;
 pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
 pub use tornado::{write_tornado, DrawnPer, TornadoInput, TornadoRow};
+use who_gains::*;
 
 /// Width of every chart, pixels.
 pub const WIDTH: u32 = 800;
@@ -97,7 +99,7 @@ pub enum ChartError {
 /// The charts of a run, in the order [`write_run_charts`] writes them.
 pub fn chart_files(results: &Results, lang: Lang) -> Vec<ChartFile> {
     let l = Labels::new(lang);
-    Kind::ALL
+    Kind::planned(results)
         .iter()
         .map(|k| ChartFile {
             stem: k.stem(),
@@ -107,6 +109,8 @@ pub fn chart_files(results: &Results, lang: Lang) -> Vec<ChartFile> {
 }
 
 /// Writes every chart of a run into `dir` as `<stem>.svg` and `<stem>.png`.
+/// A chart whose data the run does not have (who gains, in results without
+/// accounts) is skipped: no file is written.
 ///
 /// Each file is rendered to a temporary file in `dir` and then renamed over
 /// the final name, so a reader never sees half a chart. Returns the files
@@ -115,7 +119,7 @@ pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec
     ensure_fonts()?;
     let ctx = Ctx::new(results, lang);
     let mut written = Vec::new();
-    for kind in Kind::ALL {
+    for kind in Kind::planned(results) {
         write_chart(&KindChart { ctx: &ctx, kind }, dir, kind.stem(), &mut written)?;
     }
     written.extend(crate::charts::decision::write_decision_charts(results, dir, lang)?);
@@ -146,16 +150,36 @@ enum Kind {
     FanMeanIncome,
     BelowFloor,
     FinalDistribution,
+    WhoGains,
 }
 
 impl Kind {
-    const ALL: [Kind; 3] = [Kind::FanMeanIncome, Kind::BelowFloor, Kind::FinalDistribution];
+    const ALL: [Kind; 4] = [
+        Kind::FanMeanIncome,
+        Kind::BelowFloor,
+        Kind::FinalDistribution,
+        Kind::WhoGains,
+    ];
+
+    /// The charts `r` has data for, in the order they are written.
+    fn planned(r: &Results) -> Vec<Kind> {
+        Kind::ALL.into_iter().filter(|k| k.drawn(r)).collect()
+    }
+
+    /// Whether `r` has the data of this chart.
+    fn drawn(self, r: &Results) -> bool {
+        match self {
+            Kind::FanMeanIncome | Kind::BelowFloor | Kind::FinalDistribution => true,
+            Kind::WhoGains => has_who_gains(r),
+        }
+    }
 
     fn stem(self) -> &'static str {
         match self {
             Kind::FanMeanIncome => "fan_mean_income",
             Kind::BelowFloor => "below_floor",
             Kind::FinalDistribution => "final_distribution",
+            Kind::WhoGains => "who_gains",
         }
     }
 
@@ -164,6 +188,7 @@ impl Kind {
             Kind::FanMeanIncome => l.fan_title(r),
             Kind::BelowFloor => l.below_floor_title(r),
             Kind::FinalDistribution => l.distribution_title(r),
+            Kind::WhoGains => Words { l: *l }.who_gains_title(r),
         }
     }
 }
@@ -194,6 +219,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo, kind: Kind) -> 
         Kind::FanMeanIncome => draw_fan(root, ctx, t),
         Kind::BelowFloor => draw_below_floor(root, ctx, t),
         Kind::FinalDistribution => draw_distribution(root, ctx, t),
+        Kind::WhoGains => draw_who_gains(root, ctx, t),
     }
 }
 
@@ -518,6 +544,19 @@ pub(crate) mod tests {
                     hi: 45_000_000.0,
                     count: 3,
                 });
+                if i > 0 {
+                    // Millions to each party, the public purse paying most.
+                    let f = i as f64;
+                    p.interventions = vec![format!("m{i}")];
+                    p.accounts = Some(who_gains::tests::accounts([
+                        4e7 * f,
+                        1.2e7 * f,
+                        3e6,
+                        if i % 2 == 0 { 8e6 } else { 0.0 },
+                        -3.5e7 * f,
+                        if i == 5 { -6e6 } else { 0.0 },
+                    ]));
+                }
                 p
             })
             .collect();
@@ -545,7 +584,19 @@ pub(crate) mod tests {
     #[test]
     fn big_run_renders() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(), 8);
+        // The three charts here, who gains, and the CDF.
+        assert_eq!(
+            write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(),
+            10
+        );
+        let stems: Vec<_> = chart_files(&big_results(), Lang::En)
+            .into_iter()
+            .map(|c| c.stem)
+            .collect();
+        assert_eq!(
+            stems,
+            ["fan_mean_income", "below_floor", "final_distribution", "who_gains"]
+        );
     }
 
     /// Writes the sample charts to `target/chart-preview` for a human to look
