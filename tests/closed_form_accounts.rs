@@ -95,8 +95,7 @@ fn the_accounting_table_is_read_and_checked() {
     assert_eq!((y.income_tax_yuan.mean, y.net_income_yuan.mean), (0.0, 100_000.0));
     let bad = base.replace("[targets]", "[accounting]\nincome_tax_rate = 2\n\n[targets]");
     let err = villagesim::scenario::parse("test.toml", &bad, std::path::Path::new("."))
-        .err()
-        .expect("refused")
+        .expect_err("refused")
         .plain();
     assert!(err.contains("accounting.income_tax_rate"), "{err}");
 }
