@@ -262,9 +262,10 @@ fn simulate_run(
         bounds::check_incomes(model, policy, run, &s.flows, incomes)?;
         let mut outcome = acc.record_portfolio(model, incomes, &s.other, &mut s.sorted, &mut s.keys, &mut s.spare);
         spending(model, policy, &s.flows, &mut outcome);
-        s.outcomes.push(outcome);
         let returns = has_uplift.then_some(&s.return_factor[..]);
-        acc.accounts.record(model, policy, &s.flows, returns, &mut s.accounts);
+        (outcome.fiscal_cost_yuan, outcome.fiscal_cost_pv_yuan) =
+            acc.accounts.record(model, policy, &s.flows, returns, &mut s.accounts);
+        s.outcomes.push(outcome);
         for (&i, ia) in policy.interventions.iter().zip(acc.interventions.iter_mut()) {
             let iv = &model.interventions[i];
             let returns = (has_uplift && s.flows[i].return_uplift.is_empty() && iv.kind.managed())
@@ -320,9 +321,6 @@ fn spending(model: &Model, policy: &Policy, flows: &[Flows], outcome: &mut RunOu
     let discount = 1.0 + model.discount_rate;
     for &i in &policy.interventions {
         let f = &flows[i];
-        let (fiscal, fiscal_pv) = accounts::fiscal_cost(f, model.accounting.public_discount_rate);
-        outcome.fiscal_cost_yuan += fiscal;
-        outcome.fiscal_cost_pv_yuan += fiscal_pv;
         let mut borrowed = false;
         for (t, l) in f.ledger.iter().enumerate() {
             outcome.public_yuan += l.public_money_yuan();

@@ -64,7 +64,8 @@ impl AccountsAggregates {
 
     /// Records one run of `policy`. `uplift[v * years + t]`, when given, is
     /// the return multiplier of its `capacity` interventions, applied as
-    /// `engine::combine` applies it to the incomes.
+    /// `engine::combine` applies it to the incomes. Returns the run's fiscal
+    /// cost and its present value, for the policy's decision figures.
     pub fn record(
         &mut self,
         model: &Model,
@@ -72,7 +73,7 @@ impl AccountsAggregates {
         flows: &[Flows],
         uplift: Option<&[f64]>,
         buffers: &mut AccountsBuffers,
-    ) {
+    ) -> (f64, f64) {
         let years = model.years;
         buffers.lines.clear();
         buffers.lines.resize(years, [0.0; LINES]);
@@ -115,12 +116,18 @@ impl AccountsAggregates {
         for (tallies, line) in self.years.iter_mut().zip(&buffers.lines) {
             tallies.iter_mut().zip(line).for_each(|(tally, x)| tally.add(*x));
         }
-        self.record_public_and_gains(model, policy, flows, &buffers.lines);
+        self.record_public_and_gains(model, policy, flows, &buffers.lines)
     }
 
     /// The public cost and who gains of one run, from the ledgers and the
-    /// run's lines.
-    fn record_public_and_gains(&mut self, model: &Model, policy: &Policy, flows: &[Flows], lines: &[[f64; LINES]]) {
+    /// run's lines; returns the fiscal cost and its present value.
+    fn record_public_and_gains(
+        &mut self,
+        model: &Model,
+        policy: &Policy,
+        flows: &[Flows],
+        lines: &[[f64; LINES]],
+    ) -> (f64, f64) {
         let rho = model.accounting.public_discount_rate;
         let mut p = [0.0; PUBLIC];
         let (mut farmers, mut bank, mut partners, mut taxes) = (0.0, 0.0, 0.0, 0.0);
@@ -154,6 +161,7 @@ impl AccountsAggregates {
         for (tally, x) in self.gains.iter_mut().zip(parts.into_iter().chain([total])) {
             tally.add(x);
         }
+        (p[FISCAL], p[FISCAL_PV])
     }
 
     pub fn merge(&mut self, other: &AccountsAggregates) {
