@@ -212,6 +212,8 @@ fn simulate_run(
         years: model.years,
         factors: &s.factors,
         village_keys: &s.village_keys,
+        tax: &model.accounting.tax,
+        organic: &[],
     };
     s.other.clear();
     s.other.resize(span, 0.0);
@@ -220,6 +222,10 @@ fn simulate_run(
         village::add_other_income(village, &ctx, &mut s.other);
     }
     bounds::check_villages(model, &ctx, &s.organic, &s.other)?;
+    let ctx = SimCtx {
+        organic: &s.organic,
+        ..ctx
+    };
     for (i, (iv, flows)) in model.interventions.iter().zip(s.flows.iter_mut()).enumerate() {
         flows.reset(iv.villages.len(), iv.external.len(), model.years);
         iv.kind.simulate(iv, &ctx, flows);
@@ -756,6 +762,17 @@ pub fn intervention_flows(model: &Model, i: usize, run: u64) -> Flows {
         years: model.years,
         factors: &factors,
         village_keys: &village_keys,
+        tax: &model.accounting.tax,
+        organic: &[],
+    };
+    let span = model.years + 1;
+    let mut organic = vec![0.0; model.villages.len() * span];
+    for (v, village) in model.villages.iter().enumerate() {
+        village::organic_path(village, &ctx, &mut organic[v * span..(v + 1) * span]);
+    }
+    let ctx = SimCtx {
+        organic: &organic,
+        ..ctx
     };
     let iv = &model.interventions[i];
     let mut flows = Flows::default();

@@ -12,7 +12,7 @@
 //! gain[v, t]       = operating[v, t] - sum_i operating_i                 what a capacity uplift adds
 //! pre-tax[v, t]    = sum_i net income_i[v, t] + gain[v, t]
 //! taxable[v, t]    = sum over i with village_income_taxed of net income_i[v, t] + gain[v, t]
-//! income tax[v, t] = income_tax_rate * max(0, taxable[v, t])
+//! income tax[v, t] = rate[y] * max(0, taxable[v, t])     rate of calendar year y (finance::tax)
 //! net income[v, t] = pre-tax[v, t] - income tax[v, t]
 //! net cash[v, t]   = sum_i net cash_i[v, t] + gain[v, t] - income tax[v, t]
 //! ```
@@ -61,6 +61,7 @@
 //! value the interventions create, net of depreciation, and how it is
 //! shared.
 
+use super::finance::tax::TaxRules;
 use super::params::ParamSpec;
 
 /// The scenario's `[accounting]` rules.
@@ -68,15 +69,31 @@ use super::params::ParamSpec;
 pub struct Accounting {
     /// Rate at which public money is discounted, per year.
     pub public_discount_rate: f64,
-    /// Enterprise income tax rate on the collective's taxable net income.
-    pub income_tax_rate: f64,
+    /// The taxes on sales, rent, property and the collective's income, by
+    /// year.
+    pub tax: TaxRules,
 }
 
 impl Default for Accounting {
     fn default() -> Self {
+        let n = |name: &str| record(name).number();
         Accounting {
-            public_discount_rate: record("public_discount_rate").number(),
-            income_tax_rate: record("income_tax_rate").number(),
+            public_discount_rate: n("public_discount_rate"),
+            tax: TaxRules {
+                vat_rate_power: n("vat_rate_power"),
+                vat_rate_power_after_reliefs: n("vat_rate_power_after_reliefs"),
+                vat_rate_rent: n("vat_rate_rent"),
+                vat_exempt_sales_per_year_yuan: n("vat_exempt_sales_per_year_yuan"),
+                vat_surcharge_rate: n("vat_surcharge_rate"),
+                property_tax_rent_rate: n("property_tax_rent_rate"),
+                property_tax_value_rate: n("property_tax_value_rate"),
+                property_value_deduction: n("property_value_deduction"),
+                six_taxes_relief_share: n("six_taxes_relief_share"),
+                income_tax_rate: n("income_tax_rate"),
+                income_tax_rate_after_reliefs: n("income_tax_rate_after_reliefs"),
+                reliefs_from_year: n("reliefs_from_year") as i32,
+                reliefs_until_year: n("reliefs_until_year") as i32,
+            },
         }
     }
 }
@@ -128,7 +145,8 @@ mod tests {
     fn defaults_come_from_the_records() {
         let a = Accounting::default();
         assert_eq!(a.public_discount_rate, 0.08);
-        assert_eq!(a.income_tax_rate, 0.05);
+        assert_eq!(a.tax.income_tax_rate, 0.05);
+        assert_eq!(a.tax.reliefs_until_year, 2027);
     }
 
     #[test]

@@ -115,7 +115,7 @@ impl ParamSpec {
         }
     }
 
-    fn domain(&self) -> Domain {
+    pub(crate) fn domain(&self) -> Domain {
         match self.values {
             Values::Param(domain) => domain,
             _ => panic!("parameter `{}` is not a number in a domain", self.name),

@@ -4,6 +4,7 @@
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use crate::model::finance::tax::TaxRules;
 use crate::model::param::{Param, Per};
 use crate::rng;
 
@@ -17,6 +18,13 @@ pub struct SimCtx<'a> {
     pub factors: &'a [Vec<f64>],
     /// Keys of every village id, indexed like [`super::Model::villages`].
     pub village_keys: &'a [u64],
+    /// The taxes of the scenario's `[accounting]` table.
+    pub tax: &'a TaxRules,
+    /// Every village's organic operating income of this run (its income
+    /// without any intervention): `[village * (years + 1) + t + 1]` for
+    /// simulated year `t`, the baseline at `t + 1 = 0`; empty while the
+    /// organic paths themselves are drawn.
+    pub organic: &'a [f64],
 }
 
 /// Values of one parameter drawn for a run: look up with [`Drawn::at`].
@@ -81,6 +89,17 @@ impl<'d> GrowthLevel<'d> {
 }
 
 impl SimCtx<'_> {
+    /// The organic operating income of village `village` (an index into
+    /// [`super::Model::villages`]) in simulated year `t`: what the village
+    /// earns without any intervention, from which it can cover a loan's
+    /// shortfall (0 while the organic paths are drawn).
+    pub fn other_income_yuan(&self, village: usize, t: usize) -> f64 {
+        self.organic
+            .get(village * (self.years + 1) + t + 1)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
     /// The stream for `(entity, purpose)` in this run.
     pub fn stream(&self, entity: u64, purpose: &str) -> ChaCha8Rng {
         rng::stream(self.seed, self.run, entity, rng::key_of(purpose))

@@ -67,8 +67,32 @@ pub struct RawHeader {
 pub struct RawAccounting {
     /// Rate at which public money is discounted, per year (default 8%).
     pub public_discount_rate: Option<Num>,
-    /// The collective's enterprise income tax rate (default 5%).
+    /// The collective's enterprise income tax rate in the relief years (default 5%).
     pub income_tax_rate: Option<Num>,
+    /// The rate outside the relief years (default 20%).
+    pub income_tax_rate_after_reliefs: Option<Num>,
+    /// VAT levy rate on power sold, relief years (default 1%).
+    pub vat_rate_power: Option<Num>,
+    /// VAT levy rate on power outside the relief years (default 3%).
+    pub vat_rate_power_after_reliefs: Option<Num>,
+    /// VAT levy rate on rent (default 5%).
+    pub vat_rate_rent: Option<Num>,
+    /// Yearly sales under which no VAT is due in the relief years, yuan (default 1,200,000).
+    pub vat_exempt_sales_per_year_yuan: Option<Num>,
+    /// City maintenance tax and education surcharges, share of VAT (default 10%).
+    pub vat_surcharge_rate: Option<Num>,
+    /// Property tax on rent excluding VAT (default 12%).
+    pub property_tax_rent_rate: Option<Num>,
+    /// Property tax on the taxable value of property not let, per year (default 1.2%).
+    pub property_tax_value_rate: Option<Num>,
+    /// Share of the original value deducted before the property tax on value (default 30%).
+    pub property_value_deduction: Option<Num>,
+    /// Share of the property tax and surcharges waived in the relief years (default 50%).
+    pub six_taxes_relief_share: Option<Num>,
+    /// First year of the small-taxpayer reliefs (default 2019).
+    pub reliefs_from_year: Option<i64>,
+    /// Last year of the small-taxpayer reliefs (default 2027).
+    pub reliefs_until_year: Option<i64>,
 }
 
 /// `[targets]`

@@ -18,6 +18,7 @@ use super::error::{span_of, InvalidScenario, ScenarioError, Source};
 use super::file::{RawAccounting, RawCommon, RawScenario, RawVillages, Selector, COMMON_KEYS};
 use crate::format::thousands;
 use crate::model::accounts::Accounting;
+use crate::model::finance::tax::TaxRules;
 use crate::model::param::closest;
 use crate::model::param::{Dist, Domain, Num, Param};
 use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERVENTION};
@@ -402,24 +403,93 @@ impl Checker<'_> {
 
     /// The `[accounting]` rules, defaults from `src/model/accounting.toml`.
     fn accounting(&mut self, raw: Option<&RawAccounting>) -> Accounting {
-        let default = Accounting::default();
-        let raw = raw.unwrap_or(&RawAccounting {
-            public_discount_rate: None,
-            income_tax_rate: None,
-        });
+        let d = Accounting::default();
+        let empty = RawAccounting::default();
+        let raw = raw.unwrap_or(&empty);
+        let share = |this: &mut Self, key: &str, value: Option<Num>, default: f64| {
+            this.num(&format!("accounting.{key}"), value, default, Domain::Probability)
+        };
+        let t = &d.tax;
+        let tax = TaxRules {
+            vat_rate_power: share(self, "vat_rate_power", raw.vat_rate_power, t.vat_rate_power),
+            vat_rate_power_after_reliefs: share(
+                self,
+                "vat_rate_power_after_reliefs",
+                raw.vat_rate_power_after_reliefs,
+                t.vat_rate_power_after_reliefs,
+            ),
+            vat_rate_rent: share(self, "vat_rate_rent", raw.vat_rate_rent, t.vat_rate_rent),
+            vat_exempt_sales_per_year_yuan: self.num(
+                "accounting.vat_exempt_sales_per_year_yuan",
+                raw.vat_exempt_sales_per_year_yuan,
+                t.vat_exempt_sales_per_year_yuan,
+                Domain::NonNegative,
+            ),
+            vat_surcharge_rate: share(self, "vat_surcharge_rate", raw.vat_surcharge_rate, t.vat_surcharge_rate),
+            property_tax_rent_rate: share(
+                self,
+                "property_tax_rent_rate",
+                raw.property_tax_rent_rate,
+                t.property_tax_rent_rate,
+            ),
+            property_tax_value_rate: share(
+                self,
+                "property_tax_value_rate",
+                raw.property_tax_value_rate,
+                t.property_tax_value_rate,
+            ),
+            property_value_deduction: share(
+                self,
+                "property_value_deduction",
+                raw.property_value_deduction,
+                t.property_value_deduction,
+            ),
+            six_taxes_relief_share: share(
+                self,
+                "six_taxes_relief_share",
+                raw.six_taxes_relief_share,
+                t.six_taxes_relief_share,
+            ),
+            income_tax_rate: share(self, "income_tax_rate", raw.income_tax_rate, t.income_tax_rate),
+            income_tax_rate_after_reliefs: share(
+                self,
+                "income_tax_rate_after_reliefs",
+                raw.income_tax_rate_after_reliefs,
+                t.income_tax_rate_after_reliefs,
+            ),
+            reliefs_from_year: self.year_key("accounting.reliefs_from_year", raw.reliefs_from_year, t.reliefs_from_year),
+            reliefs_until_year: self.year_key(
+                "accounting.reliefs_until_year",
+                raw.reliefs_until_year,
+                t.reliefs_until_year,
+            ),
+        };
+        if tax.reliefs_from_year > tax.reliefs_until_year {
+            self.fail(
+                "accounting.reliefs_until_year",
+                format!(
+                    "reliefs_until_year ({}) is before reliefs_from_year ({})",
+                    tax.reliefs_until_year, tax.reliefs_from_year
+                ),
+                Some("the reliefs apply from reliefs_from_year to reliefs_until_year, both included".into()),
+            );
+        }
         Accounting {
             public_discount_rate: self.num(
                 "accounting.public_discount_rate",
                 raw.public_discount_rate,
-                default.public_discount_rate,
+                d.public_discount_rate,
                 Domain::DiscountRate,
             ),
-            income_tax_rate: self.num(
-                "accounting.income_tax_rate",
-                raw.income_tax_rate,
-                default.income_tax_rate,
-                Domain::Probability,
-            ),
+            tax,
+        }
+    }
+
+    /// A calendar year from 1900 to 2200 (the default when absent or out of range).
+    fn year_key(&mut self, path: &str, value: Option<i64>, default: i32) -> i32 {
+        match value {
+            Some(y) if self.int_in(path, y, 1900, 2200) => y as i32,
+            _ => default,
         }
     }
 

@@ -105,9 +105,10 @@ impl AccountsAggregates {
                 }
             }
         }
-        let rate = model.accounting.income_tax_rate;
+        let tax = &model.accounting.tax;
         for (k, &taxable) in buffers.taxable.iter().enumerate() {
-            let tax = income_tax_yuan(rate, taxable);
+            let year = model.start_year + (k % years) as i32;
+            let tax = income_tax_yuan(tax.year(year).income_tax_rate, taxable);
             let line = &mut buffers.lines[k % years];
             line[INCOME_TAX] += tax;
             line[NET_INCOME] -= tax;

@@ -52,6 +52,9 @@
 //!   Banks typically want `DSCR ≥ 1.2`; below 1 the project cannot pay its loan
 //!   from its own cash flow.
 
+pub mod credit;
+pub mod tax;
+
 use serde::{Deserialize, Serialize};
 
 /// How the principal of a loan is paid back after the grace years.
