@@ -457,7 +457,11 @@ impl Checker<'_> {
                 raw.income_tax_rate_after_reliefs,
                 t.income_tax_rate_after_reliefs,
             ),
-            reliefs_from_year: self.year_key("accounting.reliefs_from_year", raw.reliefs_from_year, t.reliefs_from_year),
+            reliefs_from_year: self.year_key(
+                "accounting.reliefs_from_year",
+                raw.reliefs_from_year,
+                t.reliefs_from_year,
+            ),
             reliefs_until_year: self.year_key(
                 "accounting.reliefs_until_year",
                 raw.reliefs_until_year,

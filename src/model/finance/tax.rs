@@ -114,7 +114,11 @@ impl TaxRules {
                 self.vat_rate_power_after_reliefs
             },
             vat_rate_rent: self.vat_rate_rent,
-            exempt_sales_yuan: if relief { self.vat_exempt_sales_per_year_yuan } else { 0.0 },
+            exempt_sales_yuan: if relief {
+                self.vat_exempt_sales_per_year_yuan
+            } else {
+                0.0
+            },
             surcharge_rate: self.vat_surcharge_rate * h,
             property_tax_rent_rate: self.property_tax_rent_rate * h,
             property_tax_value_rate: self.property_tax_value_rate * (1.0 - self.property_value_deduction) * h,

@@ -1,0 +1,512 @@
+//! `pv_loan` (光伏贷): each participating village borrows to build its own
+//! photovoltaic station.
+//!
+//! Source: Wuxing District, Huzhou: 20 villages obtained nearly 100 million
+//! yuan of PV credit (Huzhou Bank 强村光伏贷: the bank lends up to 90% of the
+//! project cost, for up to 10 years).
+//!
+//! **One station per village.** Every participating village builds a
+//! station of `capacity_kw`, finances it with its own loan and books its own
+//! revenue, costs and debt service; nothing is pooled between villages (a
+//! joint station of N villages is written as N stations of 1/N of its
+//! capacity each).
+//!
+//! # Timing
+//!
+//! The station is built and the loan drawn in the intervention's
+//! `start_year`; it produces from that same year. Operating year
+//! `k = 1, 2, ...` is calendar year `start_year + k - 1`. Loan payments are
+//! made at the end of each year: loan year `k` pays entry `k - 1` of the
+//! [`LoanTerms`] schedule (grace years pay interest only). Revenue and
+//! operating costs are booked in the years the intervention is active
+//! (`start_year` to `end_year`); debt service follows the schedule whatever
+//! `end_year` says (a debt does not end with the station). A station built
+//! before the simulated horizon enters it in operating year
+//! `k = horizon start - start_year + 1`, with its capital outlay outside the
+//! horizon.
+//!
+//! # Equations (village `v`, operating year `k`, calendar year `y`)
+//!
+//! ```text
+//! capex[v]      = capacity_kw * capex_per_kw_yuan[v]
+//! loan[v]       = loan_share  * capex[v]       (bank loan, drawn in start_year)
+//! grant[v]      = grant_share * capex[v]       (public money, start_year)
+//! equity[v]     = (1 - loan_share - grant_share) * capex[v]   (village, start_year)
+//!
+//! sun[y]        = max(0, 1 + sunshine_loading * Z_sunshine[y])   (1 without a sunshine factor)
+//! D[k]          = (1 - first_year_degradation) * (1 - degradation_per_year)^(k - 1)
+//! output[v, k]  = capacity_kw * specific_yield_kwh_per_kw[v, y] * sun[y] * D[k]      (kWh)
+//! price[v, y]   = self_use_share * retail_price_per_kwh + (1 - self_use_share) * feed_in_tariff_per_kwh
+//! sales[v, k]   = output[v, k] * price[v, y]                     (prices include VAT)
+//! VAT[v, k]     = finance::tax::vat(sales, r_power[y], exempt[y])  (small-scale taxpayer, see finance::tax)
+//! subsidy[v, k] = output[v, k] * subsidy_per_kwh     if k <= subsidy_years, else 0   (public money)
+//! om[v, k]      = capacity_kw * om_per_kw_per_year_yuan
+//! inverter[v,k] = capacity_kw * inverter_replacement_per_kw_yuan   if k = inverter_replacement_year, else 0
+//! fee[v, k]     = credit.fee_yuan(balance at the start of loan year k)   (a guaranteed loan only)
+//!
+//! operating[v, k]    = sales - VAT                                 the target line (经营收入)
+//! subsidy line       = subsidy[v, k]                               补助收入, off the target line
+//! costs[v, k]        = om + inverter + fee
+//! taxes[v, k]        = surcharge_rate[y] * VAT                     (VAT itself is not the village's income)
+//! depreciation[v, k] = (capex - grant) / station_life_years        while book value remains;
+//!                      in end_year the remaining book value is written off (the station stops)
+//! interest, principal: LoanTerms(loan[v], loan_rate_per_year, loan_term_years, grace_years,
+//!                      repayment).schedule()[k - 1] as paid (finance::credit)
+//! cash for debt service C[v, k] = operating + subsidy - costs - taxes   (0 after end_year)
+//! net cash[v, k]     = C - interest - principal - (equity[v] if k = 1)
+//!
+//! DSCR[y] = sum_v C[v, k] / sum_v (interest + principal due)   when debt service is due
+//! ```
+//!
+//! The degradation convention: the first operating year already carries the
+//! first-year loss (light-induced degradation), and each later year loses a
+//! further `degradation_per_year` of the previous year's output. A
+//! `degradation_per_year` drawn afresh each year compounds year by year.
+//!
+//! `sun` is mean-preserving: with the factor standard normal, the expected
+//! multiplier is 1 (the floor at 0 matters only beyond 1/loading standard
+//! deviations). The yield's own per-year draw adds station-specific noise on
+//! top of the regional factor.
+//!
+//! # A loan that can fail
+//!
+//! Each village's loan is one borrower of [`finance::credit`]: a year whose
+//! debt service the station's cash `C` does not cover is covered from a
+//! share of the village's other operating income (its organic income in the
+//! run) and its reserve; when they do not suffice, the loan defaults: the
+//! lenders take the station (its book value is written off, recovered at
+//! `recovery_share` of it), the guarantee pays `guarantee_share` of the loss
+//! (public money, ledger `guarantee_calls_yuan`), the bank bears the rest
+//! (`bank_loss_yuan`), and the village earns nothing more from the station
+//! and pays nothing more on the loan. Debt service follows the schedule
+//! after `end_year` too, with `C = 0`. For a station built before the
+//! horizon the reserve is taken as whole when the horizon starts.
+//!
+//! # Residual value
+//!
+//! For a station built inside the horizon and neither stopped nor lost,
+//! the book value less the loan still owed at the end of the horizon is
+//! added to the final year's cash flow for NPV and IRR; a stopped station
+//! has no book value left (only its debt, if any, counts against it).
+//!
+//! # Parameters
+//!
+//! The parameters, their units, defaults, domains and sources are
+//! declared once, in `src/model/kinds/pv_loan.toml` (the `credit` table's in
+//! `src/model/finance/credit.toml`); `villagesim explain` and
+//! `docs/model.md` print them.
+//!
+//! Capital and public money: village equity `equity[v]` in the start year;
+//! a bank loan `loan[v]` drawn in the start year; public money = `grant[v]`
+//! in the start year plus `subsidy[v, k]` in subsidy years plus guarantee
+//! calls, less guarantee fees (counted as public money returned).
+
+use serde::Deserialize;
+
+use super::finance::credit::{self, Borrower, Credit, CreditSpec};
+use super::finance::{self, tax, LoanTerms, Repayment};
+use super::sim::Drawn;
+use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use crate::model::param::{Num, Param, Per};
+
+/// The kind's own keys in a scenario file; their defaults, units and
+/// sources are in `kinds/pv_loan.toml`.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Peak capacity of each participating village's station, kW.
+    pub capacity_kw: Num,
+    /// All-in build cost, yuan per kW.
+    pub capex_per_kw_yuan: Param,
+    /// Share of the build cost lent by the bank.
+    pub loan_share: Option<Num>,
+    /// Share of the build cost paid by government grants.
+    pub grant_share: Option<Num>,
+    /// Loan interest rate per year.
+    pub loan_rate_per_year: Option<Num>,
+    /// Loan term in years, grace years included.
+    pub loan_term_years: Option<i64>,
+    /// Interest-only years at the start of the loan.
+    pub grace_years: Option<i64>,
+    /// "annuity", "equal-principal" or "bullet".
+    pub repayment: Option<Repayment>,
+    /// Output per kW per year before degradation, kWh.
+    pub specific_yield_kwh_per_kw: Param,
+    /// Name of a common factor that moves every station's output.
+    pub sunshine_factor: Option<String>,
+    /// Relative output change per standard deviation of the sunshine factor.
+    pub sunshine_loading: Option<Num>,
+    /// Output lost in the first operating year.
+    pub first_year_degradation: Option<Param>,
+    /// Output lost each later year.
+    pub degradation_per_year: Option<Param>,
+    /// Share of output used on site.
+    pub self_use_share: Option<Param>,
+    /// Price paid by the on-site user, yuan per kWh.
+    pub retail_price_per_kwh: Option<Param>,
+    /// Price of power exported to the grid, yuan per kWh.
+    pub feed_in_tariff_per_kwh: Param,
+    /// Government subsidy on all output, yuan per kWh.
+    pub subsidy_per_kwh: Option<Param>,
+    /// Operating years in which the subsidy is paid.
+    pub subsidy_years: Option<i64>,
+    /// Operation and maintenance, yuan per kW per year.
+    pub om_per_kw_per_year_yuan: Option<Param>,
+    /// Inverter replacement cost, yuan per kW.
+    pub inverter_replacement_per_kw_yuan: Option<Param>,
+    /// Operating year of the inverter replacement.
+    pub inverter_replacement_year: Option<i64>,
+    /// Years over which the station is depreciated.
+    pub station_life_years: Option<i64>,
+    /// What stands behind the loan: reserve, cover, guarantee, recovery.
+    pub credit: Option<CreditSpec>,
+}
+
+/// A validated PV-loan intervention.
+#[derive(Debug, Clone)]
+pub struct PvLoan {
+    pub capacity_kw: f64,
+    pub capex_per_kw_yuan: Param,
+    pub loan_share: f64,
+    pub grant_share: f64,
+    /// Rate, term, grace and repayment; the principal is set per village and run.
+    pub loan: LoanTerms,
+    pub specific_yield_kwh_per_kw: Param,
+    /// `(factor index, loading)`.
+    pub sunshine: Option<(usize, f64)>,
+    pub first_year_degradation: Param,
+    pub degradation_per_year: Param,
+    pub self_use_share: Param,
+    pub retail_price_per_kwh: Param,
+    pub feed_in_tariff_per_kwh: Param,
+    pub subsidy_per_kwh: Param,
+    pub subsidy_years: u32,
+    pub om_per_kw_per_year_yuan: Param,
+    pub inverter_replacement_per_kw_yuan: Param,
+    pub inverter_replacement_year: u32,
+    pub station_life_years: u32,
+    pub credit: Credit,
+}
+
+/// Simulated years (indices) in which slot `slot` had negative net cash.
+pub fn negative_cash_years(flows: &Flows, slot: usize) -> Vec<usize> {
+    flows
+        .net_cash(slot)
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c < 0.0)
+        .map(|(t, _)| t)
+        .collect()
+}
+
+impl KindModel for PvLoan {
+    const KIND: &'static str = "pv_loan";
+    const RECORDS: &'static str = include_str!("../kinds/pv_loan.toml");
+    type Spec = Spec;
+
+    fn build(spec: Spec, check: &mut KindCheck) -> Self {
+        // Checked in this order, so the first error reported stays the same.
+        let capacity_kw = capacity(check, spec.capacity_kw);
+        let (loan_share, grant_share) = capital_shares(check, &spec);
+        let loan = loan_terms(check, &spec);
+        let sunshine = sunshine(check, &spec);
+        let self_use_share = Self::param("self_use_share").read_or(check, &spec.self_use_share);
+        let retail_price_per_kwh = retail_price(check, &spec, &self_use_share);
+        let (subsidy_per_kwh, subsidy_years) = subsidy(check, &spec);
+        let inverter = Self::param("inverter_replacement_year");
+        let inverter_replacement_year = inverter.whole_or(check, spec.inverter_replacement_year);
+
+        PvLoan {
+            capacity_kw,
+            capex_per_kw_yuan: Self::param("capex_per_kw_yuan").read(check, &spec.capex_per_kw_yuan),
+            loan_share,
+            grant_share,
+            loan,
+            specific_yield_kwh_per_kw: Self::param("specific_yield_kwh_per_kw")
+                .read(check, &spec.specific_yield_kwh_per_kw),
+            sunshine,
+            first_year_degradation: Self::param("first_year_degradation").read_or(check, &spec.first_year_degradation),
+            degradation_per_year: Self::param("degradation_per_year").read_or(check, &spec.degradation_per_year),
+            self_use_share,
+            retail_price_per_kwh,
+            feed_in_tariff_per_kwh: Self::param("feed_in_tariff_per_kwh").read(check, &spec.feed_in_tariff_per_kwh),
+            subsidy_per_kwh,
+            subsidy_years,
+            om_per_kw_per_year_yuan: Self::param("om_per_kw_per_year_yuan")
+                .read_or(check, &spec.om_per_kw_per_year_yuan),
+            inverter_replacement_per_kw_yuan: Self::param("inverter_replacement_per_kw_yuan")
+                .read_or(check, &spec.inverter_replacement_per_kw_yuan),
+            inverter_replacement_year: inverter.clamp(inverter_replacement_year) as u32,
+            station_life_years: {
+                let life = Self::param("station_life_years");
+                life.clamp(life.whole_or(check, spec.station_life_years)) as u32
+            },
+            credit: credit::read(check, "credit", spec.credit.as_ref()),
+        }
+    }
+
+    fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
+        let draws = Draws::new(self, iv, ctx);
+        let years = ctx.years;
+        // Simulated year of the build (may lie outside the horizon).
+        let build_t = i64::from(iv.start_year) - i64::from(ctx.start_year);
+        let mut cash_for_debt = vec![0.0; years];
+        let mut debt_service = vec![0.0; years];
+        for slot in 0..iv.villages.len() {
+            let mut station = Station::new(self, &draws, slot, build_t, years);
+            if station.loan.principal_yuan > 0.0 {
+                flows.loans += 1;
+            }
+            for t in 0..years {
+                let k = t as i64 - build_t; // 0-based operating (and loan) year
+                if k < 0 {
+                    continue;
+                }
+                let year = ctx.start_year + t as i32;
+                if k == 0 {
+                    let ledger = &mut flows.ledger[t];
+                    ledger.village_equity_yuan += station.equity_yuan;
+                    ledger.public_spent_yuan += station.grant_yuan;
+                    ledger.loan_drawdown_yuan += station.loan.principal_yuan;
+                    flows.add_cash(slot, t, -station.equity_yuan);
+                }
+                station.age(&draws, slot, t, k);
+                let mut cash = 0.0;
+                if iv.active(year) && !station.lost {
+                    cash = self.operate(&draws, ctx, flows, (slot, t, k), station.degradation);
+                    station.depreciate(flows, slot, t, iv.end_year == Some(year));
+                }
+                let due = station.schedule.get(k as usize).copied();
+                if let (Some(due), false) = (due, station.lost) {
+                    cash_for_debt[t] += cash;
+                    debt_service[t] += due.payment_yuan();
+                    station.service(&self.credit, ctx, flows, (slot, t, k), &due, cash, iv);
+                }
+            }
+            flows.residual_value_yuan += station.residual_yuan(build_t, years);
+        }
+        for t in 0..years {
+            flows.ledger[t].dscr = finance::dscr(cash_for_debt[t], debt_service[t]);
+        }
+    }
+}
+
+/// One village's station and loan through the run.
+struct Station {
+    loan: LoanTerms,
+    schedule: Vec<finance::LoanYear>,
+    grant_yuan: f64,
+    equity_yuan: f64,
+    /// Straight-line depreciation of the part the village paid for.
+    depreciation_per_year_yuan: f64,
+    book_value_yuan: f64,
+    /// Degradation multiplier of the current operating year.
+    degradation: f64,
+    started: bool,
+    borrower: Borrower,
+    /// Taken by the lenders after a default.
+    lost: bool,
+}
+
+impl Station {
+    fn new(pv: &PvLoan, draws: &Draws, slot: usize, build_t: i64, years: usize) -> Station {
+        let capex_t = build_t.clamp(0, years as i64 - 1) as usize;
+        let cost = pv.capacity_kw * draws.capex.at(slot, capex_t);
+        let loan = pv.loan_of(cost);
+        let grant_yuan = cost * pv.grant_share;
+        let depreciable = cost - grant_yuan;
+        let per_year = depreciable / f64::from(pv.station_life_years.max(1));
+        // A station built before the horizon enters it written down.
+        let before = (-build_t).max(0) as f64;
+        Station {
+            schedule: loan.schedule(),
+            equity_yuan: cost - loan.principal_yuan - grant_yuan,
+            grant_yuan,
+            depreciation_per_year_yuan: per_year,
+            book_value_yuan: (depreciable - per_year * before).max(0.0),
+            loan,
+            degradation: 1.0,
+            started: false,
+            borrower: Borrower::new(&pv.credit),
+            lost: false,
+        }
+    }
+
+    /// Moves the degradation multiplier to operating year `k` (simulated
+    /// year `t`).
+    fn age(&mut self, draws: &Draws, slot: usize, t: usize, k: i64) {
+        self.degradation = if self.started {
+            self.degradation * (1.0 - draws.d.at(slot, t))
+        } else {
+            // First simulated operating year: the closed form.
+            (1.0 - draws.d1.at(slot, t)) * (1.0 - draws.d.at(slot, t)).powi(k as i32)
+        };
+        self.started = true;
+    }
+
+    /// A year's depreciation, and the write-off of what is left when the
+    /// station stops (`stops`).
+    fn depreciate(&mut self, flows: &mut Flows, slot: usize, t: usize, stops: bool) {
+        let mut d = self.depreciation_per_year_yuan.min(self.book_value_yuan);
+        if stops {
+            d = self.book_value_yuan;
+        }
+        self.write_down(flows, slot, t, d);
+    }
+
+    fn write_down(&mut self, flows: &mut Flows, slot: usize, t: usize, yuan: f64) {
+        self.book_value_yuan -= yuan;
+        flows.add_depreciation(slot, t, yuan);
+        flows.ledger[t].depreciation_yuan += yuan;
+    }
+
+    /// Loan year `k`'s debt service `due`, with `cash` of the station's for
+    /// it: the guarantee fee, what is paid, and a default if it comes.
+    #[allow(clippy::too_many_arguments)]
+    fn service(
+        &mut self,
+        credit: &Credit,
+        ctx: &SimCtx,
+        flows: &mut Flows,
+        (slot, t, k): (usize, usize, i64),
+        due: &finance::LoanYear,
+        cash: f64,
+        iv: &Intervention,
+    ) {
+        let balance = match k {
+            0 => self.loan.principal_yuan,
+            _ => self.schedule[k as usize - 1].balance_after_yuan,
+        };
+        let fee = credit.fee_yuan(balance);
+        flows.add_cost(slot, t, fee);
+        flows.ledger[t].costs_yuan += fee;
+        flows.ledger[t].public_returned_yuan += fee;
+        let other = ctx.other_income_yuan(iv.villages[slot], t);
+        let paid = self
+            .borrower
+            .year(due, balance, cash - fee, other, self.book_value_yuan);
+        flows.add_debt_service(slot, t, paid.interest_yuan, paid.principal_yuan);
+        let ledger = &mut flows.ledger[t];
+        ledger.interest_yuan += paid.interest_yuan;
+        ledger.principal_yuan += paid.principal_yuan;
+        if let Some(d) = paid.default {
+            ledger.guarantee_calls_yuan += d.calls_yuan;
+            ledger.public_spent_yuan += d.calls_yuan;
+            ledger.bank_loss_yuan += d.bank_loss_yuan;
+            flows.loans_defaulted += 1;
+            flows.failed_in_year = Some(flows.failed_in_year.map_or(t, |f| f.min(t)));
+            let book = self.book_value_yuan;
+            self.write_down(flows, slot, t, book);
+            self.lost = true;
+        }
+    }
+
+    /// The village's stake at the end of the horizon: book value less the
+    /// loan still owed, for a station built inside the horizon and not lost.
+    fn residual_yuan(&self, build_t: i64, years: usize) -> f64 {
+        let operated = years as i64 - build_t;
+        if build_t < 0 || operated <= 0 || self.lost {
+            return 0.0;
+        }
+        let owed = self
+            .schedule
+            .get(operated as usize - 1)
+            .map_or(0.0, |y| y.balance_after_yuan);
+        self.book_value_yuan - owed
+    }
+}
+
+/// One run's draws of a PV loan's uncertain parameters.
+struct Draws {
+    capex: Drawn,
+    yield_: Drawn,
+    d1: Drawn,
+    d: Drawn,
+    self_use: Drawn,
+    retail: Drawn,
+    fit: Drawn,
+    subsidy: Drawn,
+    om: Drawn,
+    inverter: Drawn,
+}
+
+impl Draws {
+    fn new(pv: &PvLoan, iv: &Intervention, ctx: &SimCtx) -> Draws {
+        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, &iv.villages);
+        Draws {
+            capex: draw(&pv.capex_per_kw_yuan, Per::Run, "capex_per_kw_yuan"),
+            yield_: draw(&pv.specific_yield_kwh_per_kw, Per::Year, "specific_yield_kwh_per_kw"),
+            d1: draw(&pv.first_year_degradation, Per::Run, "first_year_degradation"),
+            d: draw(&pv.degradation_per_year, Per::Run, "degradation_per_year"),
+            self_use: draw(&pv.self_use_share, Per::Run, "self_use_share"),
+            retail: draw(&pv.retail_price_per_kwh, Per::Run, "retail_price_per_kwh"),
+            fit: draw(&pv.feed_in_tariff_per_kwh, Per::Run, "feed_in_tariff_per_kwh"),
+            subsidy: draw(&pv.subsidy_per_kwh, Per::Run, "subsidy_per_kwh"),
+            om: draw(&pv.om_per_kw_per_year_yuan, Per::Run, "om_per_kw_per_year_yuan"),
+            inverter: draw(
+                &pv.inverter_replacement_per_kw_yuan,
+                Per::Run,
+                "inverter_replacement_per_kw_yuan",
+            ),
+        }
+    }
+}
+
+impl PvLoan {
+    /// The loan of a station costing `cost` yuan.
+    fn loan_of(&self, cost: f64) -> LoanTerms {
+        LoanTerms {
+            principal_yuan: cost * self.loan_share,
+            ..self.loan
+        }
+    }
+
+    /// Books the station's year on the lines and the ledger: sales less
+    /// VAT on the target line, the subsidy, O&M and inverter, surcharges.
+    /// Returns the cash the year leaves for debt service.
+    fn operate(
+        &self,
+        draws: &Draws,
+        ctx: &SimCtx,
+        flows: &mut Flows,
+        (slot, t, k): (usize, usize, i64),
+        degradation: f64,
+    ) -> f64 {
+        let cap = self.capacity_kw;
+        let sun = self
+            .sunshine
+            .map_or(1.0, |(f, b)| (1.0 + b * ctx.factors[f][t]).max(0.0));
+        let output = cap * draws.yield_.at(slot, t) * sun * degradation;
+        let s = draws.self_use.at(slot, t);
+        let sales = output * (s * draws.retail.at(slot, t) + (1.0 - s) * draws.fit.at(slot, t));
+        let subsidy_yuan = if k < i64::from(self.subsidy_years) {
+            output * draws.subsidy.at(slot, t)
+        } else {
+            0.0
+        };
+        let mut costs = cap * draws.om.at(slot, t);
+        if k + 1 == i64::from(self.inverter_replacement_year) {
+            costs += cap * draws.inverter.at(slot, t);
+        }
+        let rates = ctx.tax.year(ctx.start_year + t as i32);
+        let vat = tax::vat(sales, rates.vat_rate_power, rates.exempt_sales_yuan);
+        let surcharges = rates.surcharge_rate * vat;
+        let revenue = sales - vat;
+        flows.add_income(slot, t, revenue);
+        flows.add_subsidy(slot, t, subsidy_yuan);
+        flows.add_cost(slot, t, costs);
+        flows.add_tax(slot, t, surcharges);
+        let ledger = &mut flows.ledger[t];
+        ledger.revenue_yuan += revenue + subsidy_yuan;
+        ledger.public_spent_yuan += subsidy_yuan;
+        ledger.costs_yuan += costs;
+        ledger.taxes_yuan += vat + surcharges;
+        revenue + subsidy_yuan - costs - surcharges
+    }
+}
+
+mod build;
+#[cfg(test)]
+mod tests;
+
+use build::{capacity, capital_shares, loan_terms, retail_price, subsidy, sunshine};
