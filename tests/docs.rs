@@ -9,6 +9,8 @@ fn expected() -> String {
     let mut text = std::fs::read_to_string(root.join("docs/model-intro.md")).expect("docs/model-intro.md");
     text.push_str("\n# The `[accounting]` table\n\n");
     text.push_str(&villagesim::model::accounts::doc().markdown());
+    text.push_str("\n# The `credit` table of a loan\n\n");
+    text.push_str(&villagesim::model::finance::credit::doc().markdown());
     text.push_str("\n# Kinds of intervention\n\n");
     for doc in villagesim::model::docs() {
         text.push_str(&doc.markdown());

@@ -170,6 +170,13 @@ impl KindModel for Cooperative {
         }
     }
 
+    /// The village's share of a cooperative's result is income from
+    /// agricultural production, exempt from enterprise income tax
+    /// (企业所得税法 art. 27(1); 实施条例 art. 86).
+    fn village_income_taxed(&self) -> bool {
+        false
+    }
+
     fn equity_like_debt(&self) -> Option<String> {
         let rate = self.guaranteed_dividend_rate.central();
         if rate <= 0.0 {

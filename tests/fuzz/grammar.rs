@@ -496,6 +496,20 @@ fn loan(level: Level) -> S {
         .boxed()
 }
 
+fn credit(level: Level) -> S {
+    (
+        number(level, Num::Money),
+        number(level, Num::Share),
+        number(level, Num::Share),
+        number(level, Num::Share),
+        number(level, Num::Share),
+    )
+        .prop_map(|(r, c, g, f, rec)| {
+            format!("{{ reserve_yuan = {r}, cover_share_of_other_income = {c}, guarantee_share = {g}, guarantee_fee_per_year = {f}, recovery_share = {rec} }}")
+        })
+        .boxed()
+}
+
 fn village_map(level: Level, k: Num) -> S {
     vec((pick(&["v0", "v1", "g0-01", "nope"]), number(level, k)), 0..3)
         .prop_map(|pairs| {
@@ -538,6 +552,7 @@ enum Class {
     Enum(&'static [&'static str]),
     Loadings,
     Loan,
+    Credit,
     VillageMap(Num),
     Beneficiaries,
     Factor,
@@ -552,6 +567,7 @@ fn value(level: Level, class: Class) -> S {
         Class::Enum(values) => enumeration(level, values),
         Class::Loadings => loadings(level),
         Class::Loan => loan(level),
+        Class::Credit => credit(level),
         Class::VillageMap(k) => village_map(level, k),
         Class::Beneficiaries => beneficiaries(level),
         Class::Factor => factor_name(level),
@@ -651,6 +667,8 @@ const KINDS: &[(&str, &[Key])] = &[
             ("om_per_kw_per_year_yuan", P(Price), false),
             ("inverter_replacement_per_kw_yuan", P(Price), false),
             ("inverter_replacement_year", Int(1, 20), false),
+            ("station_life_years", Int(1, 30), false),
+            ("credit", Credit, false),
         ],
     ),
     (
