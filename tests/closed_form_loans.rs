@@ -1,0 +1,133 @@
+//! Loans that can fail and the taxes of a PV station (issue 11, items 7
+//! and 8), through the public API: the net-cash invariant of `pv_loan` on
+//! random runs that include defaults, the public cost of a guaranteed loan
+//! that defaults, the default probability reported per loan, and a station
+//! whose sales cross the VAT exemption.
+//!
+//! ```text
+//! sum_v (net income + depreciation - own equity - net cash)[v, t] = principal the bank receives[t]
+//! fiscal cost    = guarantee calls - guarantee fees      (a PV loan with no grant or subsidy)
+//! ```
+
+mod common;
+
+use common::{header, model, simulate};
+use villagesim::engine::intervention_flows;
+use villagesim::model::accounts::fiscal_cost;
+
+const FEN: f64 = 0.005;
+
+/// `n` villages of uncertain income, one PV station each, 2025-2036.
+fn pv(n: usize, runs: u32, own: &str) -> String {
+    format!(
+        "{}[[villages]]\ngroup = \"g\"\ncount = {n}\noperating_income = {{ uniform = {{ min = 50000, max = 600000 }} }}\n\n\
+         [[interventions]]\nid = \"pv\"\nkind = \"pv_loan\"\nvillages = \"all\"\n\
+         capacity_kw = 800\ncapex_per_kw_yuan = \"3500 to 5500\"\nspecific_yield_kwh_per_kw = {{ normal = {{ mean = 1000, sd = 120 }} }}\n\
+         feed_in_tariff_per_kwh = \"0.30 to 0.42\"\n{own}\n",
+        header(12, runs)
+    )
+}
+
+const GUARANTEED: &str = "credit = { guarantee_share = 0.8, recovery_share = 0.3 }";
+
+/// The cash identity, with the principal each village paid recovered from
+/// its lines; summed over the villages it must be the principal the bank
+/// received (the ledger), year by year, in runs with and without defaults.
+#[test]
+fn the_villages_cash_pays_exactly_the_principal_the_bank_receives_in_every_run() {
+    let m = model(&pv(6, 1, GUARANTEED));
+    let mut defaults = 0;
+    for run in 0..60 {
+        let f = intervention_flows(&m, 0, run);
+        defaults += f.loans_defaulted;
+        let years = f.years();
+        for t in 0..years {
+            // Capex is drawn per run, so every village pays the same equity.
+            let equity = if t == 0 {
+                f.ledger[0].village_equity_yuan / 6.0
+            } else {
+                0.0
+            };
+            let mut principal = 0.0;
+            for slot in 0..6 {
+                let i = slot * years + t;
+                // net cash = net income + depreciation - principal - equity
+                let paid = f.net_income(slot, t) + f.depreciation_yuan[i] - equity - f.net_cash_yuan[i];
+                assert!(paid >= -FEN, "run {run} slot {slot} year {t}: principal {paid}");
+                principal += paid;
+            }
+            let bank = f.ledger[t].principal_yuan;
+            assert!(
+                (principal - bank).abs() < 6.0 * FEN,
+                "run {run} year {t}: {principal} vs {bank}"
+            );
+        }
+        // A default's loss is split exactly; the fiscal cost is the calls
+        // less the fees.
+        let calls: f64 = f.ledger.iter().map(|l| l.guarantee_calls_yuan).sum();
+        let fees: f64 = f.ledger.iter().map(|l| l.public_returned_yuan).sum();
+        let (cost, _) = fiscal_cost(&f, 0.08);
+        assert!(
+            (cost - (calls - fees)).abs() < FEN,
+            "run {run}: {cost} vs {calls} - {fees}"
+        );
+        if f.loans_defaulted == 0 {
+            assert_eq!(calls, 0.0);
+        }
+    }
+    assert!(defaults > 0, "the case is built to default in some runs");
+}
+
+/// The report's probability of default per loan is the share of the
+/// loans, over all runs, that default within the horizon.
+#[test]
+fn the_default_probability_per_loan_is_the_share_of_loans_that_default() {
+    let m = model(&pv(4, 400, GUARANTEED));
+    let results = simulate(&m, 2);
+    let with = &results.policies[1];
+    let a = with.appraisals.iter().find(|a| a.id == "pv").expect("appraised");
+    assert_eq!(a.loans, 4);
+    let mut defaulted = 0u32;
+    for run in 0..400 {
+        defaulted += intervention_flows(&m, 0, run).loans_defaulted;
+    }
+    let p = a.p_loan_default.expect("a loan");
+    assert!(
+        (p - f64::from(defaulted) / 1600.0).abs() < 1e-12,
+        "{p} vs {defaulted}/1600"
+    );
+    assert!(p > 0.0 && p < 1.0, "{p}");
+    assert!(a.guarantee_calls_yuan.mean > 0.0);
+}
+
+/// A 2,000 kW station sells more than 1.2 M yuan a year: VAT of 1/101 of
+/// the sales in 2025-2027 and 3/103 from 2028, surcharges of 5% and then
+/// 10% of it; the same station at 1,000 kW sells under the exemption and
+/// pays none until 2028.
+#[test]
+fn vat_follows_the_exemption_and_the_end_of_the_reliefs() {
+    let own = |kw: u32| {
+        format!(
+            "{}[[villages]]\ngroup = \"g\"\ncount = 1\noperating_income = \"50万\"\n\n\
+             [[interventions]]\nid = \"pv\"\nkind = \"pv_loan\"\nvillages = \"all\"\ncapacity_kw = {kw}\n\
+             capex_per_kw_yuan = 3000\nloan_share = 0\nspecific_yield_kwh_per_kw = 1000\nfirst_year_degradation = 0\n\
+             degradation_per_year = 0\nfeed_in_tariff_per_kwh = 0.70\nom_per_kw_per_year_yuan = 0\n",
+            header(5, 1)
+        )
+    };
+    let f = intervention_flows(&model(&own(2000)), 0, 0);
+    let sales = 2000.0 * 1000.0 * 0.70;
+    for t in 0..5 {
+        let (r, s) = if 2025 + t <= 2027 { (0.01, 0.05) } else { (0.03, 0.10) };
+        let vat = sales * r / (1.0 + r);
+        assert!((f.operating_yuan[t as usize] - (sales - vat)).abs() < FEN, "year {t}");
+        assert!((f.taxes_yuan[t as usize] - s * vat).abs() < FEN, "year {t}");
+        assert!((f.ledger[t as usize].taxes_yuan - (1.0 + s) * vat).abs() < FEN);
+        // Depreciation: 6 M over 20 years, no grant.
+        assert!((f.depreciation_yuan[t as usize] - 300_000.0).abs() < FEN);
+    }
+    let f = intervention_flows(&model(&own(1000)), 0, 0);
+    assert_eq!(&f.taxes_yuan[..3], &[0.0, 0.0, 0.0]);
+    assert_eq!(f.operating_yuan[0], 700_000.0);
+    assert!((f.operating_yuan[3] - 700_000.0 / 1.03).abs() < FEN);
+}
