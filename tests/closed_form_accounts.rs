@@ -87,7 +87,7 @@ fn the_accounting_table_is_read_and_checked() {
     );
     let m = model(&text);
     assert_eq!(
-        (m.accounting.income_tax_rate, m.accounting.public_discount_rate),
+        (m.accounting.tax.income_tax_rate, m.accounting.public_discount_rate),
         (0.0, 0.03)
     );
     let results = simulate(&m, 1);

@@ -595,8 +595,8 @@ const KINDS: &[(&str, &[Key])] = &[
             ("rent_free_months", Int(0, 12), false),
             ("operating_cost_per_m2_per_year_yuan", P(Price), false),
             ("operating_cost_share_of_rent", P(Share), false),
-            ("property_tax_share_of_rent", P(Share), false),
-            ("other_tax_share_of_rent", P(Share), false),
+            ("building_life_years", Int(1, 60), false),
+            ("at_end", Enum(&["\"sell\"", "\"carry\""]), false),
         ],
     ),
     (
