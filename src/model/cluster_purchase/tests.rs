@@ -387,3 +387,40 @@ fn docs_match_specs() {
     check::<support_fund::SupportFund>();
     check::<mountain_sea_workshop::MountainSeaWorkshop>();
 }
+
+/// Sold at the end of 2021 for its book value, 5 M (10 M less two years
+/// of 2.5 M over a life of 4 years), with a 9 M bullet loan at 5% still
+/// owed: cash 940,000 (rent 1 M less property tax; no income tax) plus 5 M
+/// against 9.45 M due, no cover: the company defaults at the sale; the bank
+/// loses the 3.51 M not paid (no guarantee, nothing left to seize, no
+/// write-off: the property was sold).
+#[test]
+fn a_sale_short_of_the_balance_defaults() {
+    let m = model(
+        2,
+        4,
+        1,
+        r#"floor_area_m2 = 1000
+price_yuan = "1000万"
+building_life_years = 4
+rent_per_m2_per_year_yuan = 1000
+leave_probability_per_year = 0
+loan = { principal_yuan = "900万", rate_per_year = 0.05, term_years = 10, repayment = "bullet" }
+credit = { reserve_yuan = 0, cover_share_of_other_income = 0 }
+end_year = 2021"#,
+    );
+    let f = engine::intervention_flows(&m, 0, 0);
+    assert_eq!((f.loans_defaulted, f.failed_in_year), (1, Some(1)));
+    let l = &f.ledger[1];
+    assert!((l.interest_yuan - 450_000.0).abs() < 1e-6);
+    assert!((l.principal_yuan - 5_490_000.0).abs() < 1e-6);
+    assert!((l.bank_loss_yuan - 3_510_000.0).abs() < 1e-6);
+    assert_eq!(l.guarantee_calls_yuan, 0.0);
+    assert!((l.depreciation_yuan - 2_500_000.0).abs() < 1e-6);
+    // Each village: half of (940,000 - 450,000) on the target line, half of
+    // the proceeds back less half the principal paid: nothing left.
+    assert!((f.operating(0)[1] - 245_000.0).abs() < 1e-6);
+    assert!(f.net_cash(0)[1].abs() < 1e-6);
+    assert_eq!(f.ledger[2], crate::model::Ledger::default());
+    assert_eq!(f.residual_value_yuan, 0.0);
+}
