@@ -496,6 +496,23 @@ fn loan(level: Level) -> S {
         .boxed()
 }
 
+fn credit(level: Level) -> S {
+    (
+        number(level, Num::Money),
+        number(level, Num::Share),
+        number(level, Num::Share),
+        number(level, Num::Share),
+        number(level, Num::Share),
+    )
+        .prop_map(|(r, c, g, f, rec)| {
+            format!(
+                "{{ reserve_yuan = {r}, cover_share_of_other_income = {c}, guarantee_share = {g}, \
+                 guarantee_fee_per_year = {f}, recovery_share = {rec} }}"
+            )
+        })
+        .boxed()
+}
+
 fn village_map(level: Level, k: Num) -> S {
     vec((pick(&["v0", "v1", "g0-01", "nope"]), number(level, k)), 0..3)
         .prop_map(|pairs| {
@@ -538,6 +555,8 @@ enum Class {
     Enum(&'static [&'static str]),
     Loadings,
     Loan,
+    /// A `credit` table (reserve, cover, guarantee, fee, recovery).
+    Credit,
     VillageMap(Num),
     Beneficiaries,
     Factor,
@@ -552,6 +571,7 @@ fn value(level: Level, class: Class) -> S {
         Class::Enum(values) => enumeration(level, values),
         Class::Loadings => loadings(level),
         Class::Loan => loan(level),
+        Class::Credit => credit(level),
         Class::VillageMap(k) => village_map(level, k),
         Class::Beneficiaries => beneficiaries(level),
         Class::Factor => factor_name(level),
@@ -585,6 +605,7 @@ const KINDS: &[(&str, &[Key])] = &[
             ("price_per_m2_yuan", F(Money), true),
             ("grant_yuan", F(Money), false),
             ("loan", Loan, false),
+            ("credit", Credit, false),
             ("equity_shares", VillageMap(Share), false),
             ("rent_per_m2_per_year_yuan", P(Price), true),
             ("rent_growth", P(Rate), false),
