@@ -505,7 +505,10 @@ fn credit(level: Level) -> S {
         number(level, Num::Share),
     )
         .prop_map(|(r, c, g, f, rec)| {
-            format!("{{ reserve_yuan = {r}, cover_share_of_other_income = {c}, guarantee_share = {g}, guarantee_fee_per_year = {f}, recovery_share = {rec} }}")
+            format!(
+                "{{ reserve_yuan = {r}, cover_share_of_other_income = {c}, guarantee_share = {g}, \
+                 guarantee_fee_per_year = {f}, recovery_share = {rec} }}"
+            )
         })
         .boxed()
 }
@@ -552,6 +555,7 @@ enum Class {
     Enum(&'static [&'static str]),
     Loadings,
     Loan,
+    /// A `credit` table (reserve, cover, guarantee, fee, recovery).
     Credit,
     VillageMap(Num),
     Beneficiaries,
@@ -601,6 +605,7 @@ const KINDS: &[(&str, &[Key])] = &[
             ("price_per_m2_yuan", F(Money), true),
             ("grant_yuan", F(Money), false),
             ("loan", Loan, false),
+            ("credit", Credit, false),
             ("equity_shares", VillageMap(Share), false),
             ("rent_per_m2_per_year_yuan", P(Price), true),
             ("rent_growth", P(Rate), false),
@@ -611,8 +616,8 @@ const KINDS: &[(&str, &[Key])] = &[
             ("rent_free_months", Int(0, 12), false),
             ("operating_cost_per_m2_per_year_yuan", P(Price), false),
             ("operating_cost_share_of_rent", P(Share), false),
-            ("property_tax_share_of_rent", P(Share), false),
-            ("other_tax_share_of_rent", P(Share), false),
+            ("building_life_years", Int(1, 60), false),
+            ("at_end", Enum(&["\"sell\"", "\"carry\""]), false),
         ],
     ),
     (
