@@ -223,3 +223,32 @@ fn central_is_the_mean_unless_the_median_is_asked_for() {
     assert!((mean - 500_000.0).abs() < 1e-6, "{mean}");
     assert!((median - 500_000.0 / 1.36f64.sqrt()).abs() < 1e-6, "{median}");
 }
+
+/// `explain` covers the kinds and the two tables a kind refers to.
+#[test]
+fn explain_prints_kinds_and_the_accounting_and_credit_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    villagesim(dir.path())
+        .args(["explain", "credit"])
+        .assert()
+        .success()
+        .stdout(contains("guarantee_share"))
+        .stdout(contains("国办发〔2019〕6号"));
+    villagesim(dir.path())
+        .args(["explain", "accounting"])
+        .assert()
+        .success()
+        .stdout(contains("vat_exempt_sales_per_year_yuan"))
+        .stdout(contains("reliefs_until_year"));
+    villagesim(dir.path())
+        .args(["explain", "pv_loan"])
+        .assert()
+        .success()
+        .stdout(contains("station_life_years"))
+        .stdout(contains("credit"));
+    villagesim(dir.path())
+        .args(["explain", "credt"])
+        .assert()
+        .failure()
+        .stderr(contains("credit"));
+}
