@@ -287,9 +287,9 @@ fn a_top_up_pays_exactly_the_shortfall_until_its_limits_bind() {
                     [[villages]]\nid = \"b\"\noperating_income = \"45万\"\n\n\
                     [[villages]]\nid = \"c\"\noperating_income = \"60万\"\n\n";
     let interventions = "[[interventions]]\nid = \"stream\"\nkind = \"income_stream\"\nvillages = [\"a\"]\namount = 100000\n\n\
-         [[interventions]]\nid = \"full\"\nkind = \"top_up\"\nvillages = \"all\"\n\n\
-         [[interventions]]\nid = \"capped\"\nkind = \"top_up\"\nvillages = \"all\"\ncap_per_village_yuan = 100000\n\n\
-         [[interventions]]\nid = \"budget\"\nkind = \"top_up\"\nvillages = \"all\"\nbudget_per_year_yuan = 125000\nstart_year = 2026\n\n";
+         [[interventions]]\nid = \"full\"\nkind = \"top_up\"\nvillages = \"all\"\nbooked_as = \"investment-income\"\n\n\
+         [[interventions]]\nid = \"capped\"\nkind = \"top_up\"\nvillages = \"all\"\nbooked_as = \"investment-income\"\ncap_per_village_yuan = 100000\n\n\
+         [[interventions]]\nid = \"budget\"\nkind = \"top_up\"\nvillages = \"all\"\nbooked_as = \"investment-income\"\nbudget_per_year_yuan = 125000\nstart_year = 2026\n\n";
     let policies = "[[policies]]\nname = \"full\"\ninterventions = [\"full\"]\n\n\
                     [[policies]]\nname = \"capped\"\ninterventions = [\"capped\"]\n\n\
                     [[policies]]\nname = \"budget\"\ninterventions = [\"budget\"]\n\n\
@@ -345,7 +345,7 @@ fn a_return_uplift_scales_gains_only() {
          [[interventions]]\nid = \"gain\"\nkind = \"income_stream\"\nvillages = [\"a\"]\namount = 100000\n\n\
          [[interventions]]\nid = \"loss\"\nkind = \"income_stream\"\nvillages = [\"b\"]\namount = -50000\n\n\
          [[interventions]]\nid = \"talent\"\nkind = \"capacity\"\nvillages = \"all\"\ntarget = \"returns\"\nuplift = 0.1\n\n\
-         [[interventions]]\nid = \"top\"\nkind = \"top_up\"\nvillages = [\"a\"]\n\n\
+         [[interventions]]\nid = \"top\"\nkind = \"top_up\"\nvillages = [\"a\"]\nbooked_as = \"investment-income\"\n\n\
          [[interventions]]\nid = \"coop\"\nkind = \"cooperative\"\nvillages = [\"b\"]\nequity_yuan = 100000\nscale = 100\n\
          yield_per_unit = 1\nprice_per_output_yuan = 10\ncost_per_unit_yuan = 10\ndividend_share = 0.3\n\
          guaranteed_dividend_rate = 0.1\nguarantee_by = \"government\"\n\n\

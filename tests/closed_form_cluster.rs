@@ -1,6 +1,6 @@
 //! Closed forms of `cluster_purchase` under the new accounting (issue 11,
 //! items 7 and 8): the company's VAT, surcharges, property tax and income
-//! tax by year, its depreciation on the villages' depreciation line, a
+//! tax by year, its depreciation behind the villages' investment income, a
 //! loan's default under the credit table, the sale or carry of the property
 //! at `end_year`, and the net-cash invariant on random runs:
 //!
@@ -8,6 +8,8 @@
 //! net cash[v, t] = operating + subsidy - costs - taxes - interest - principal share
 //!                  - own equity paid in + capital coming back
 //!                = net income + depreciation - principal share - equity + capital back
+//! (the village's depreciation line is 0; the company's depreciation and
+//! write-offs come back to it as cash: capital back)
 //! ```
 
 mod common;
@@ -45,8 +47,9 @@ const BIG: &str = "floor_area_m2 = 10000\nprice_per_m2_yuan = 3000\ngrant_yuan =
 /// threshold), revenue 2,000,000; surcharges 5% of VAT = 5,000; property
 /// tax 6% of revenue = 120,000; depreciation 28 M / 20 = 1,400,000; income
 /// tax 5% of (2,000,000 - 100,000 - 5,000 - 120,000 - 1,400,000) = 18,750;
-/// result 1,756,250, 878,125 a village on the target line, 700,000 of
-/// depreciation each: net income 178,125.
+/// result 1,756,250 before depreciation; its net profit 356,250 is the
+/// villages' investment income, 178,125 each on the target line; the
+/// 700,000 of depreciation each comes back as cash: net cash 878,125.
 #[test]
 fn full_occupancy_in_the_relief_years() {
     let f = intervention_flows(&cluster(&header(3, 1), 2, BIG), 0, 0);
@@ -58,8 +61,8 @@ fn full_occupancy_in_the_relief_years() {
         close(l.depreciation_yuan, 1_400_000.0, "depreciation");
         assert_eq!((l.interest_yuan, l.principal_yuan, l.dscr), (0.0, 0.0, None));
         for slot in 0..2 {
-            close(f.operating(slot)[t], 878_125.0, "operating");
-            close(f.depreciation_yuan[slot * 3 + t], 700_000.0, "depreciation line");
+            close(f.operating(slot)[t], 178_125.0, "operating");
+            assert_eq!(f.depreciation_yuan[slot * 3 + t], 0.0, "the building is the company's");
             close(f.net_income(slot, t), 178_125.0, "net income");
             assert_eq!(f.costs_yuan[slot * 3 + t] + f.taxes_yuan[slot * 3 + t], 0.0);
             let equity = if t == 0 { 14_000_000.0 } else { 0.0 };
@@ -91,7 +94,7 @@ fn full_occupancy_after_the_reliefs() {
         close(l.revenue_yuan, 2_000_000.0, "revenue");
         close(l.taxes_yuan, 100_000.0 + 10_000.0 + 240_000.0 + 50_000.0, "taxes");
         for slot in 0..2 {
-            close(f.operating(slot)[t], 800_000.0, "operating");
+            close(f.operating(slot)[t], 100_000.0, "operating");
             close(f.net_income(slot, t), 100_000.0, "net income");
         }
     }
@@ -109,7 +112,7 @@ fn rent_below_the_threshold_pays_no_vat() {
     close(f.ledger[0].taxes_yuan, 60_000.0, "taxes 2025");
     close(
         f.operating(0)[0],
-        (1_000_000.0 - 100_000.0 - 60_000.0) / 2.0,
+        (1_000_000.0 - 100_000.0 - 60_000.0 - 1_400_000.0) / 2.0,
         "operating",
     );
     let vat = 1_000_000.0 * 0.05 / 1.05;
@@ -134,8 +137,9 @@ fn vacant_units_pay_property_tax_on_value() {
         assert_eq!(f.ledger[t].revenue_yuan, 0.0);
         close(f.ledger[t].taxes_yuan, 2.0 * 63_000.0, "vacant: tax on value");
         for slot in 0..4 {
-            // Two villages a company: half of its tax each.
-            close(f.operating(slot)[t], -31_500.0, "operating");
+            // Two villages a company: half of its tax and of its
+            // depreciation (15 M / 20) each.
+            close(f.operating(slot)[t], -31_500.0 - 375_000.0, "operating");
         }
     }
 }
@@ -175,12 +179,9 @@ fn a_loan_defaults_in_the_year_its_reserve_runs_out() {
     // The book value left, 18 M, is written off with the year's 1 M.
     close(l.depreciation_yuan, 19_000_000.0, "write-off");
     for slot in 0..2 {
-        close(
-            f.depreciation_yuan[slot * 6 + 1],
-            9_500_000.0,
-            "write-off, each village",
-        );
-        close(f.operating(slot)[1], 235_000.0, "operating 2021");
+        assert_eq!(f.depreciation_yuan[slot * 6 + 1], 0.0);
+        // The company's loss: the year's depreciation and the write-off.
+        close(f.operating(slot)[1], 235_000.0 - 9_500_000.0, "operating 2021");
         close(f.net_cash(slot)[1], 0.5 * (470_000.0 - 499_999.99), "net cash 2021");
     }
     for t in 2..6 {
@@ -236,7 +237,7 @@ fn sell_at_end_repays_the_balance_from_the_book_value() {
     close(l.principal_yuan, 4_000_000.0, "principal and balance");
     close(l.taxes_yuan, 72_000.0, "taxes");
     for slot in 0..2 {
-        close(f.operating(slot)[2], 364_000.0, "operating");
+        close(f.operating(slot)[2], 364_000.0 - 250_000.0, "operating");
         close(f.net_cash(slot)[2], 364_000.0 - 2_000_000.0 + 4_250_000.0, "net cash");
     }
     for t in 3..6 {
@@ -263,8 +264,12 @@ fn carry_at_end_defaults_the_first_year_after_end_year() {
     close(l.bank_loss_yuan, 3_675_000.0 - 2_400_000.0, "bank loss");
     assert_eq!(l.guarantee_calls_yuan, 0.0);
     close(l.depreciation_yuan, 8_500_000.0, "write-off");
-    close(f.operating(0)[3], 0.0, "operating");
-    close(f.depreciation_yuan[3], 4_250_000.0, "write-off, each village");
+    close(
+        f.operating(0)[3],
+        -4_250_000.0,
+        "operating: the company's loss, each village",
+    );
+    assert_eq!(f.depreciation_yuan[3], 0.0);
     assert_eq!(f.residual_value_yuan, 0.0);
 
     // With enough reserve the property is carried to the horizon: still
@@ -321,7 +326,9 @@ fn net_cash_invariant_on_random_runs() {
             for (slot, w) in shares.iter().enumerate() {
                 for t in 0..10usize {
                     let k = t.saturating_sub(start);
-                    let mut capital = -w * f.ledger[t].principal_yuan;
+                    // Principal paid, and the company's depreciation and
+                    // write-offs coming back as cash.
+                    let mut capital = w * (f.ledger[t].depreciation_yuan - f.ledger[t].principal_yuan);
                     if t == start {
                         capital -= w * (price - grant - 5_000_000.0);
                     }

@@ -100,6 +100,59 @@ fn a_support_fund_public_cost_splits_exactly() {
     assert!(reason.contains("state operator"), "{reason}");
 }
 
+/// The same fund, its operator defaulting in 2027 (hazard 0 in 2025-26 is
+/// not expressible per year, so: hazard 1 from a fund started in 2027):
+/// no return is paid, the villages recover 60% of their 22.85 M as cash and
+/// write off the 40% in net income; the government gets 60% of its 22 M
+/// back. Public cost: the 40% of 22 M lost, 8.8 M; nothing spent, no
+/// implicit subsidy (no return was paid).
+#[test]
+fn a_fund_whose_operator_defaults_splits_its_cost_into_placed_and_lost() {
+    let villages = "[[villages]]\ngroup = \"w\"\ncount = 33\noperating_income = \"25万\"\n";
+    let own = "government_capital_yuan = \"2200万\"\nvillage_capital_yuan = \"2285万\"\nreturn_rate_per_year = 0.06\n\
+               market_rate_per_year = 0.03\ndefault_hazard_per_year = 1\nrecovery_rate = 0.6\nstart_year = 2027";
+    let f = intervention_flows(&one(5, 1, villages, "support_fund", own), 0, 0);
+    let l = &f.ledger[2];
+    assert_eq!(f.failed_in_year, Some(2));
+    assert_eq!(l.public_placed_yuan, 22_000_000.0);
+    assert!((l.public_returned_yuan - 0.6 * 22_000_000.0).abs() < FEN);
+    assert_eq!(
+        (l.public_spent_yuan, l.implicit_subsidy_yuan, l.revenue_yuan),
+        (0.0, 0.0, 0.0)
+    );
+    assert!((l.fiscal_cost_yuan() - 0.4 * 22_000_000.0).abs() < FEN);
+    assert_eq!(f.public_residual_yuan, 0.0);
+    let c = 22_850_000.0 / 33.0;
+    for slot in 0..33 {
+        let i = slot * 5 + 2;
+        assert_eq!(f.operating_yuan[i], 0.0);
+        assert!((f.depreciation_yuan[i] - 0.4 * c).abs() < FEN, "written off");
+        assert!(
+            (f.net_income(slot, 2) + 0.4 * c).abs() < FEN,
+            "the loss is in net income"
+        );
+        assert!((f.net_cash_yuan[i] - (-c + 0.6 * c)).abs() < FEN, "paid in, 60% back");
+    }
+    assert!(f.ledger[3..].iter().all(|l| *l == villagesim::model::Ledger::default()));
+}
+
+/// A cooperative that fails writes off the village's own stake in net
+/// income in the year it fails: 100,000 with a 40% grant, so 60,000.
+#[test]
+fn a_failed_cooperative_writes_off_the_villages_own_stake() {
+    let own = "equity_yuan = 100000\ngrant_share = 0.4\nscale = 100\nyield_per_unit = 1\nprice_per_output_yuan = 10\n\
+               cost_per_unit_yuan = 5\ndividend_share = 0.5\nfailure_hazard_per_year = 1\nstart_year = 2025";
+    let f = intervention_flows(&one(3, 1, &group(1), "cooperative", own), 0, 0);
+    assert_eq!(f.failed_in_year, Some(0));
+    assert!((f.depreciation_yuan[0] - 60_000.0).abs() < FEN);
+    assert!((f.net_income(0, 0) + 60_000.0).abs() < FEN);
+    assert!(
+        (f.net_cash_yuan[0] + 60_000.0).abs() < FEN,
+        "the village paid its 60,000 in"
+    );
+    assert_eq!(&f.depreciation_yuan[1..3], &[0.0, 0.0]);
+}
+
 /// The top-up kind, paid as the engine pays it after a policy's other
 /// measures: villages at 120,000 and 480,000 against the 500,000 floor.
 fn pay(booked_as: &str) -> (Vec<f64>, Flows) {
@@ -116,7 +169,7 @@ fn pay(booked_as: &str) -> (Vec<f64>, Flows) {
 
 /// Booked as subsidy: the target line (and so coverage) is unchanged, net
 /// income and net cash rise by exactly the payment (380,000 and 20,000),
-/// which is public money spent. Booked as investment income (the default),
+/// which is public money spent (the default). Booked as investment income,
 /// the same payment lands on the target line.
 #[test]
 fn a_top_up_booked_as_subsidy_leaves_the_target_line_unchanged() {

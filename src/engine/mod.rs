@@ -414,9 +414,10 @@ fn combine(
             .map(|(_, r)| r);
         for (slot, &v) in iv.villages.iter().enumerate() {
             let transfers = f.transfers(slot);
+            let costs = &f.costs_yuan[slot * years..(slot + 1) * years];
             for (t, x) in f.operating(slot).iter().enumerate() {
                 let factor = returns.map_or(1.0, |r| r[v * years + t]);
-                incomes[(t + 1) * n + v] += uplifted(*x, transfers[t], factor);
+                incomes[(t + 1) * n + v] += uplifted(*x, transfers[t], costs[t], factor);
             }
         }
     }

@@ -8,7 +8,7 @@
 //! Summed over the policy's interventions `i` (lines of `super::flows`):
 //!
 //! ```text
-//! operating[v, t]  = sum_i uplifted(operating_i, transfer_i, u[v, t])   the target line (经营性收入)
+//! operating[v, t]  = sum_i uplifted(operating_i, transfer_i, costs_i, u[v, t])   the target line (经营性收入)
 //! gain[v, t]       = operating[v, t] - sum_i operating_i                 what a capacity uplift adds
 //! pre-tax[v, t]    = sum_i net income_i[v, t] + gain[v, t]
 //! taxable[v, t]    = sum over i with village_income_taxed of net income_i[v, t] + gain[v, t]
@@ -80,8 +80,8 @@ impl Default for Accounting {
         Accounting {
             public_discount_rate: n("public_discount_rate"),
             tax: TaxRules {
-                vat_rate_power: n("vat_rate_power"),
-                vat_rate_power_after_reliefs: n("vat_rate_power_after_reliefs"),
+                vat_rate_sales: n("vat_rate_sales"),
+                vat_rate_sales_after_reliefs: n("vat_rate_sales_after_reliefs"),
                 vat_rate_rent: n("vat_rate_rent"),
                 vat_exempt_sales_per_year_yuan: n("vat_exempt_sales_per_year_yuan"),
                 vat_surcharge_rate: n("vat_surcharge_rate"),

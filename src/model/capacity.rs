@@ -43,23 +43,33 @@ use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Param, Per};
 
 /// Operating income `income`, of which `transfer` is a transfer (a
-/// subsidy, a guarantee top-up paid by someone else), under a return uplift
-/// of `factor` (`1 + return_uplift`): the managed part is scaled when it is
-/// a gain, a loss is left as it is (better management does not make a loss
-/// larger), and the transfer is never scaled.
+/// subsidy, a guarantee top-up paid by someone else), earned at `costs` of
+/// the village's own, under a return uplift of `factor` (`1 + return_uplift`):
+/// the uplift scales the managed margin, what management can change,
+///
+/// ```text
+/// margin = income - transfer - costs
+/// income' = income + (factor - 1) * margin    when margin > 0, else income
+/// ```
+///
+/// so a loss is left as it is (better management does not make a loss
+/// larger), a transfer is never scaled, and a gross line is not scaled as if
+/// its costs came free.
 ///
 /// # Examples
 ///
 /// ```
 /// use villagesim::model::capacity::uplifted;
-/// assert_eq!(uplifted(100.0, 0.0, 1.1), 110.00000000000001);
-/// assert_eq!(uplifted(-100.0, 0.0, 1.1), -100.0);
-/// assert_eq!(uplifted(100.0, 100.0, 1.1), 100.0);
+/// assert!((uplifted(100.0, 0.0, 0.0, 1.1) - 110.0).abs() < 1e-9);
+/// // Revenue of 100 at costs of 60: 10% more margin is 4 more.
+/// assert!((uplifted(100.0, 0.0, 60.0, 1.1) - 104.0).abs() < 1e-9);
+/// assert_eq!(uplifted(-100.0, 0.0, 0.0, 1.1), -100.0);
+/// assert_eq!(uplifted(100.0, 100.0, 0.0, 1.1), 100.0);
 /// ```
-pub fn uplifted(income: f64, transfer: f64, factor: f64) -> f64 {
-    let managed = income - transfer;
-    if managed > 0.0 && factor != 1.0 {
-        managed * factor + transfer
+pub fn uplifted(income: f64, transfer: f64, costs: f64, factor: f64) -> f64 {
+    let margin = income - transfer - costs;
+    if margin > 0.0 && factor != 1.0 {
+        income + (factor - 1.0) * margin
     } else {
         income
     }

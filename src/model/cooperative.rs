@@ -49,7 +49,9 @@
 //! Failure: at the start of each active simulated year a surviving venture
 //! fails with probability `failure_hazard_per_year`; a failed venture pays
 //! nothing in that year and after (no dividend, no guarantee) and the equity
-//! is lost (no recovery). The probability that the venture still pays in
+//! is lost (no recovery): the village's own part of it, `(1 - grant_share) *
+//! equity_yuan`, is written off in that year (its depreciation and write-off
+//! line), so the loss reaches its net income. The probability that the venture still pays in
 //! its k-th active simulated year is `(1 - h)^k`. A venture that started
 //! before the first simulated year is taken to be alive at its start.
 //! `failed_in_year` of the run is the first simulated year in which any
@@ -232,6 +234,10 @@ impl KindModel for Cooperative {
                     alive = false;
                     failed += 1;
                     first_failure = Some(first_failure.map_or(t, |f| f.min(t)));
+                    // The village's own stake is lost: written off in its
+                    // net income (the grant part was never its income).
+                    flows.add_depreciation(slot, t, own_equity);
+                    flows.ledger[t].depreciation_yuan += own_equity;
                     continue;
                 }
                 let (kept, guarantee_paid) = self.operate_year(&draws, slot, t, factor, flows);

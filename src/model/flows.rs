@@ -28,10 +28,10 @@
 //!
 //! Where the village's income is its share of a venture's result (a
 //! company's profit, a cooperative's dividend), the venture's own costs,
-//! taxes and interest are behind the operating line and appear in the
-//! intervention's [`Ledger`]; only the village's share of the venture's
-//! depreciation is on its depreciation line, so that net income is its share
-//! of the venture's net profit.
+//! taxes, interest and depreciation are behind the operating line
+//! (investment income is the share of the venture's net profit) and appear
+//! in the intervention's [`Ledger`]; the cash the venture's depreciation does
+//! not cost comes back to the village as cash.
 //!
 //! An intervention can add operating income while its net cash is negative
 //! (a PV station repaying its loan): a reader must see both.

@@ -39,7 +39,9 @@
 //!   revenue[v, y]     = n * asset_value_yuan[v] * dividend_yield[v, y]
 //!                       (floored at 0 unless floor_dividend_at_zero = false); costs = 0
 //!
-//! operating income[v, y] = revenue   (the target line: rent 发包及上交收入 / sales 经营收入 / dividend 投资收益)
+//! VAT[v, y]              = tax::vat(revenue, r, exempt[y])   (rent at vat_rate_rent, sales at vat_rate_sales, a dividend none)
+//! operating income[v, y] = revenue - VAT   (the target line: rent 发包及上交收入 / sales 经营收入 / dividend 投资收益)
+//! taxes[v, y]            = surcharge_rate[y] * VAT    (no property tax outside the levy areas, 房产税暂行条例 art. 1)
 //! costs[v, y]            = costs     (the village's costs line: upkeep, operating costs)
 //! net income[v, y]       = revenue - costs
 //! net cash[v, y]         = net income - village equity[v] (start_year only)
@@ -294,14 +296,38 @@ fn use_of_mode(check: &mut KindCheck, spec: &Spec) -> Use {
     }
 }
 
+/// What VAT a revenue carries: rent of immovable property, sales of goods
+/// and services, or none (a dividend).
+#[derive(Clone, Copy)]
+enum Vat {
+    Rent,
+    Sales,
+    None,
+}
+
 /// Books revenue and costs of one slot in simulated year `t`: the revenue
-/// (rent, sales, dividend) on the target line, the costs (upkeep,
-/// operating costs) on the village's costs line.
-fn book(flows: &mut Flows, slot: usize, t: usize, revenue: f64, costs: f64) {
-    flows.ledger[t].revenue_yuan += revenue;
+/// (rent, sales, dividend; VAT included) less its VAT on the target line,
+/// the VAT surcharges on the taxes line, the costs (upkeep, operating
+/// costs) on the costs line. VAT is that of a small-scale taxpayer in the
+/// year ([`crate::model::finance::tax`]): in practice none below the
+/// exemption threshold. No property tax: it is not levied on property
+/// outside cities, county towns, built-up towns and industrial and mining
+/// areas (房产税暂行条例 art. 1), where village assets are taken to lie.
+fn book(flows: &mut Flows, ctx: &SimCtx, (slot, t): (usize, usize), revenue: f64, costs: f64, vat: Vat) {
+    let rates = ctx.tax.year(ctx.start_year + t as i32);
+    let rate = match vat {
+        Vat::Rent => rates.vat_rate_rent,
+        Vat::Sales => rates.vat_rate_sales,
+        Vat::None => 0.0,
+    };
+    let vat = crate::model::finance::tax::vat(revenue, rate, rates.exempt_sales_yuan);
+    let surcharges = rates.surcharge_rate * vat;
+    flows.ledger[t].revenue_yuan += revenue - vat;
     flows.ledger[t].costs_yuan += costs;
-    flows.add_income(slot, t, revenue);
+    flows.ledger[t].taxes_yuan += vat + surcharges;
+    flows.add_income(slot, t, revenue - vat);
     flows.add_cost(slot, t, costs);
+    flows.add_tax(slot, t, surcharges);
 }
 
 impl IdleAsset {
@@ -391,7 +417,7 @@ impl IdleAsset {
                 if t >= 0 {
                     let t = t as usize;
                     let revenue = f64::from(let_count) * rent.at(slot, t) * level;
-                    book(flows, slot, t, revenue, n * maintenance.at(slot, t));
+                    book(flows, ctx, (slot, t), revenue, n * maintenance.at(slot, t), Vat::Rent);
                 }
             }
         }
@@ -439,7 +465,14 @@ impl KindModel for IdleAsset {
                 );
                 for slot in 0..villages.len() {
                     for t in active_ts() {
-                        book(flows, slot, t, n * revenue.at(slot, t), n * costs.at(slot, t));
+                        book(
+                            flows,
+                            ctx,
+                            (slot, t),
+                            n * revenue.at(slot, t),
+                            n * costs.at(slot, t),
+                            Vat::Sales,
+                        );
                     }
                 }
             }
@@ -454,7 +487,7 @@ impl KindModel for IdleAsset {
                     for t in active_ts() {
                         let y = yield_.at(slot, t);
                         let y = if *floor_at_zero { y.max(0.0) } else { y };
-                        book(flows, slot, t, n * value.at(slot, t) * y, 0.0);
+                        book(flows, ctx, (slot, t), n * value.at(slot, t) * y, 0.0, Vat::None);
                     }
                 }
             }
@@ -479,6 +512,11 @@ seed = 11
 
 [targets]
 floor = "50万"
+
+# The reliefs (and so the VAT exemption of small rents) throughout: these
+# tests are about the rent stream, VAT has its own test.
+[accounting]
+reliefs_until_year = 2200
 
 [[villages]]
 group = "g"
@@ -752,5 +790,31 @@ rent_per_year_yuan = "2万 to 8万"
         let last = results.policies[1].years.last().unwrap().mean_income_yuan.mean;
         let base = results.policies[0].years.last().unwrap().mean_income_yuan.mean;
         assert!(last > base, "{last} vs {base}");
+    }
+
+    /// After the reliefs (2028 on) a lease's rent pays VAT of 5/105 and
+    /// 10% of it in surcharges; in the relief years a small rent pays none.
+    #[test]
+    fn lease_rent_pays_vat_after_the_reliefs() {
+        let keys = r#"
+mode = "lease"
+asset_type = "school"
+assets = 1
+rent_per_year_yuan = 105000
+p_let = 1
+lease_years = 20
+maintenance_per_year_yuan = 0
+"#;
+        let text = scenario(1, 8, 2021, keys).replace("reliefs_until_year = 2200", "reliefs_until_year = 2027");
+        let f = crate::engine::intervention_flows(&model(&text), 0, 0);
+        for t in 0..8 {
+            let (rent, surcharges) = if 2021 + t as i32 <= 2027 {
+                (105_000.0, 0.0)
+            } else {
+                (100_000.0, 500.0)
+            };
+            assert!(close(f.operating(0)[t], rent, 1e-6), "{t}: {}", f.operating(0)[t]);
+            assert!(close(f.taxes_yuan[t], surcharges, 1e-6), "{t}");
+        }
     }
 }

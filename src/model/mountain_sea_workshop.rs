@@ -270,6 +270,13 @@ impl KindModel for MountainSeaWorkshop {
     const RECORDS: &'static str = include_str!("kinds/mountain_sea_workshop.toml");
     type Spec = Spec;
 
+    /// The host district runs the workshop and sets its rent; the
+    /// beneficiaries' management cannot change it, so a `capacity` uplift
+    /// leaves it alone.
+    fn managed(&self) -> bool {
+        false
+    }
+
     fn build(spec: Spec, check: &mut KindCheck) -> Self {
         let floor_area_m2 = fixed_in(check, "floor_area_m2", spec.floor_area_m2, Domain::Quantity);
         if floor_area_m2 <= 0.0 && spec.floor_area_m2.0 <= 0.0 {

@@ -37,7 +37,9 @@
 //! `h = default_hazard_per_year` (one uniform draw per year from the
 //! intervention's own stream). In the default year `d` and after, no returns
 //! are paid; in year `d` each village recovers `recovery_rate * c_v`, recorded
-//! as net cash only (capital coming back is not operating income), and the
+//! as net cash only (capital coming back is not operating income), writes
+//! off the rest, `(1 - recovery_rate) * c_v`, in its net income (its
+//! depreciation and write-off line), and the
 //! run records `failed_in_year = d`. The probability that the fund still pays
 //! in the `n`-th simulated year is `(1 - h)^n`.
 //!
@@ -285,10 +287,14 @@ impl SupportFund {
 
     /// Capital coming back in year `t`: `share` of each village's
     /// contribution (its net cash, not income) and of the government's
-    /// capital `government` (public money returned).
+    /// capital `government` (public money returned). What does not come back
+    /// is written off: a loss in the village's net income (its
+    /// depreciation and write-off line), not only in its cash.
     fn capital_back(&self, flows: &mut Flows, t: usize, share: f64, government: f64) {
         for (slot, c) in self.contributions.iter().enumerate() {
             flows.add_cash(slot, t, share * c);
+            flows.add_depreciation(slot, t, (1.0 - share) * c);
+            flows.ledger[t].depreciation_yuan += (1.0 - share) * c;
         }
         flows.ledger[t].public_returned_yuan += share * government;
     }

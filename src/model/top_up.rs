@@ -19,20 +19,21 @@
 //! How the villages book it (`booked_as`):
 //!
 //! ```text
-//! "investment-income" (default): operating income[v, y] += paid[v, y]   (the target line, net cash;
-//!                                 a transfer, which a capacity uplift leaves alone)
-//! "subsidy":                     subsidy income[v, y]   += paid[v, y]   (net income and net cash only:
+//! "subsidy" (default):           subsidy income[v, y]   += paid[v, y]   (net income and net cash only:
 //!                                 the target line, and so coverage, are unchanged)
+//! "investment-income":           operating income[v, y] += paid[v, y]   (the target line, net cash;
+//!                                 a transfer, which a capacity uplift leaves alone)
 //! ```
 //!
-//! Districts usually pay a top-up as a guaranteed return (保底收益) through
-//! a fund or a state company in which the villages hold a stake, and the
-//! villages book it as investment income (投资收益), on the line targets
-//! are judged on: the default. Paid straight from the budget as a grant, it
-//! is subsidy income (补助收入), which the accounting rules for rural
-//! collective economic organisations (财会〔2023〕14号) keep off the target
-//! line: the village is then still counted below the floor, but keeps the
-//! money. Either way it is public money spent by the district in the year
+//! Public money paid to a village is subsidy income (补助收入), which the
+//! accounting rules for rural collective economic organisations
+//! (财会〔2023〕14号) keep off the target line: by default the village is
+//! still counted below the floor, but keeps the money. Where the district
+//! pays the top-up as a guaranteed return (保底收益) through a fund or a
+//! state company in which the villages hold a stake, the villages book it
+//! as investment income (投资收益), on the line targets are judged on: say
+//! so with `booked_as = "investment-income"` (how "full coverage by
+//! guarantee" is usually secured, and how the Wuxing scenario tests it). Either way it is public money spent by the district in the year
 //! paid. A floor reached through a top-up is secured, not earned. It depends on
 //! the other measures of its policy, so the engine pays it per policy, last
 //! ([`TopUp::pay`]); two top-ups in one policy are paid in the order of the
@@ -50,9 +51,10 @@ use crate::model::param::{Num, Param};
 pub enum BookedAs {
     /// A guaranteed return (保底收益) paid through a fund or a company:
     /// investment income, on the target line.
-    #[default]
     InvestmentIncome,
-    /// Subsidy income (补助收入): in net income and cash, not on the target line.
+    /// Subsidy income (补助收入): in net income and cash, not on the target
+    /// line (the default: public money paid to a village).
+    #[default]
     Subsidy,
 }
 
@@ -222,9 +224,16 @@ mod tests {
         }
         assert_eq!(flows.ledger[0].public_spent_yuan, 350_000.0);
         assert_eq!(flows.ledger[0].revenue_yuan, 0.0);
-        // As investment income (the default): the same money on the target line.
+        // Subsidy is the default.
         let m = TEST.model(2, 1, 1, "cap_per_village_yuan = 300000");
-        assert_eq!(top_up(&m).booked_as, super::BookedAs::InvestmentIncome);
+        assert_eq!(top_up(&m).booked_as, super::BookedAs::Subsidy);
+        // As investment income: the same money on the target line.
+        let m = TEST.model(
+            2,
+            1,
+            1,
+            "cap_per_village_yuan = 300000\nbooked_as = \"investment-income\"",
+        );
         flows.reset(2, 0, 1);
         let mut incomes = vec![100_000.0, 450_000.0, 100_000.0, 450_000.0];
         top_up(&m).pay(&m.interventions[0], 2025, 500_000.0, 2, &mut incomes, &mut flows);

@@ -71,10 +71,10 @@ pub struct RawAccounting {
     pub income_tax_rate: Option<Num>,
     /// The rate outside the relief years (default 20%).
     pub income_tax_rate_after_reliefs: Option<Num>,
-    /// VAT levy rate on power sold, relief years (default 1%).
-    pub vat_rate_power: Option<Num>,
-    /// VAT levy rate on power outside the relief years (default 3%).
-    pub vat_rate_power_after_reliefs: Option<Num>,
+    /// VAT levy rate on power, goods and services sold, relief years (default 1%).
+    pub vat_rate_sales: Option<Num>,
+    /// VAT levy rate on those sales outside the relief years (default 3%).
+    pub vat_rate_sales_after_reliefs: Option<Num>,
     /// VAT levy rate on rent (default 5%).
     pub vat_rate_rent: Option<Num>,
     /// Yearly sales under which no VAT is due in the relief years, yuan (default 1,200,000).

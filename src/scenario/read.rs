@@ -411,12 +411,12 @@ impl Checker<'_> {
         };
         let t = &d.tax;
         let tax = TaxRules {
-            vat_rate_power: share(self, "vat_rate_power", raw.vat_rate_power, t.vat_rate_power),
-            vat_rate_power_after_reliefs: share(
+            vat_rate_sales: share(self, "vat_rate_sales", raw.vat_rate_sales, t.vat_rate_sales),
+            vat_rate_sales_after_reliefs: share(
                 self,
-                "vat_rate_power_after_reliefs",
-                raw.vat_rate_power_after_reliefs,
-                t.vat_rate_power_after_reliefs,
+                "vat_rate_sales_after_reliefs",
+                raw.vat_rate_sales_after_reliefs,
+                t.vat_rate_sales_after_reliefs,
             ),
             vat_rate_rent: share(self, "vat_rate_rent", raw.vat_rate_rent, t.vat_rate_rent),
             vat_exempt_sales_per_year_yuan: self.num(

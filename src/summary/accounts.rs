@@ -88,7 +88,7 @@ impl AccountsAggregates {
                     let k = slot * years + t;
                     let operating = f.operating_yuan[k];
                     let factor = returns.map_or(1.0, |r| r[v * years + t]);
-                    let gain = uplifted(operating, f.transfer_yuan[k], factor) - operating;
+                    let gain = uplifted(operating, f.transfer_yuan[k], f.costs_yuan[k], factor) - operating;
                     let line = &mut buffers.lines[t];
                     line[OPERATING] += operating + gain;
                     line[SUBSIDY] += f.subsidy_yuan[k];

@@ -2,13 +2,19 @@
 //! DSCR, negative cash-flow years, failures, and its yearly contributions.
 //!
 //! Per run, with `CF[t]` the net cash flow of the intervention's villages
-//! together in simulated year `t` (t = 0 is the scenario's start year) and
-//! `d` the scenario's discount rate:
+//! together in simulated year `t` (t = 0 is the scenario's start year),
+//! `timed[s]` the same flows at their appraisal times ([`appraisal_flows`]:
+//! capital outlays at the start of their year, the rest at its end, the
+//! residual value at the end of the horizon) and `d` the scenario's
+//! discount rate:
 //!
 //! ```text
-//! NPV        = sum_t CF[t] / (1 + d)^t
-//! IRR        = the r with sum_t CF[t] / (1 + r)^t = 0 (when defined)
-//! public PV  = sum_t public[t] / (1 + d)^t
+//! NPV        = sum_s timed[s] / (1 + d)^s
+//! IRR        = the r with sum_s timed[s] / (1 + r)^s = 0 (when defined; not
+//!              when the outlay lies before the horizon)
+//! public PV  = sum_t public[t] / (1 + d)^t   (public money moved, at the village
+//!              discount rate; the fiscal cost's PV at the public rate is in
+//!              model::accounts::fiscal_cost)
 //! min DSCR   = min over years with debt service of DSCR[t]
 //! negative   = #{t : CF[t] < 0}
 //! income per village-year = sum_{v,t} operating[v,t] / (villages x active years)
@@ -149,7 +155,8 @@ impl InterventionAggregates {
             for t in 0..years {
                 let uplift = return_uplift.map_or(1.0, |u| u[v * years + t]);
                 let operating = flows.operating(slot)[t];
-                let with_uplift = uplifted(operating, flows.transfers(slot)[t], uplift);
+                let costs = flows.costs_yuan[slot * years + t];
+                let with_uplift = uplifted(operating, flows.transfers(slot)[t], costs, uplift);
                 buffers.operating[t] += with_uplift;
                 buffers.cash[t] += flows.net_cash(slot)[t];
                 buffers.subsidy[t] += flows.subsidies(slot)[t];

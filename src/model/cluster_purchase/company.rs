@@ -266,11 +266,13 @@ fn book_year(
         ledger.principal_yuan += service.principal_yuan;
         ledger.public_returned_yuan += fee;
         let result = revenue - costs - fee - surcharges - property_tax - service.interest_yuan - income_tax;
+        // The village's investment income is its share of the company's
+        // net profit, after depreciation and any write-off (dividends
+        // cannot exceed it); the cash those do not cost comes back to it.
         for slot in slots {
             let w = cp.share_of_slot[slot];
-            flows.add_income(slot, t, w * result);
-            flows.add_cash(slot, t, w * (proceeds - service.principal_yuan));
-            flows.add_depreciation(slot, t, w * (dep + write_off));
+            flows.add_income(slot, t, w * (result - dep - write_off));
+            flows.add_cash(slot, t, w * (dep + write_off + proceeds - service.principal_yuan));
         }
     }
     if let Some(d) = finance::dscr(available, debt) {

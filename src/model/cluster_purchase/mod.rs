@@ -67,10 +67,9 @@
 //!               debt service paid (I'_c, Pr'_c) = credit::Borrower::year(a_c (I_k, Pr_k), a_c B_k, C_c, O_c, book_c)
 //!               O_c = sum of the other operating income of c's villages; book_c = a_c P - dep_c * min(L, k + 1)
 //!               result_c = R_c - costs_c - fee_c - surcharges_c - ptax_c - I'_c - CIT_c  (before depreciation)
-//! village v     operating[v, y] = w_v * result_c                                  (投资收益, the target line)
-//!               depreciation[v, y] = w_v * (dep_c + write-off_c)
-//!               net income[v, y] = w_v * (company net profit, after depreciation and any write-off)
-//!               net cash[v, y] = w_v * (result_c - Pr'_c) - [y = start_year] E_v + capital back
+//! village v     operating[v, y] = w_v * (result_c - dep_c - write-off_c)         (投资收益, the target line)
+//!                                = w_v * the company's net profit = net income[v, y]
+//!               net cash[v, y] = w_v * (result_c - Pr'_c) - [y = start_year] E_v + sale proceeds
 //! ledger        revenue = sum R_c; costs = sum costs_c + fee_c; taxes = sum VAT + surcharges + ptax + CIT;
 //!               depreciation = sum dep_c + write-offs; interest, principal = what was paid;
 //!               public spent = grant (start year) + guarantee calls; public returned = guarantee fees
@@ -81,11 +80,16 @@
 //! even in a year of default when less is paid); there is no loss
 //! carry-forward. The village's income is a dividend of a company that has
 //! paid its own income tax, so the village pays none on it
-//! ([`KindModel::village_income_taxed`], 企业所得税法 art. 26).
+//! ([`KindModel::village_income_taxed`], 企业所得税法 art. 26). It is the
+//! company's net profit, after depreciation: a company cannot pay dividends
+//! beyond its distributable profit (公司法 art. 210), so the cash its
+//! depreciation does not cost is not investment income; it comes back to
+//! the villages as cash (their depreciation line stays 0: the building is
+//! the company's asset, not theirs).
 //!
 //! With no uncertainty, full occupancy, no loan and rent below the VAT
 //! threshold in a relief year, each village of `n` equal villages in one
-//! company earns `(A r - costs - ptax - CIT) / n` on its target line.
+//! company earns `(A r - costs - ptax - dep - CIT) / n` on its target line.
 //!
 //! # Credit and default
 //!
@@ -97,7 +101,8 @@
 //! take the property (recovery `recovery_share * book_c`), the guarantee pays
 //! `guarantee_share` of the loss (public money spent, `guarantee_calls_yuan`),
 //! the bank loses the rest (`bank_loss_yuan`); the company writes off the
-//! remaining book value `book_c` (its villages' depreciation line) and has no
+//! remaining book value `book_c` (a loss in its net profit, so in its
+//! villages' investment income) and has no
 //! more rent, taxes, depreciation or debt service. `Flows::loans` is the
 //! number of companies with a loan, `loans_defaulted` how many defaulted,
 //! `failed_in_year` the first year one did.

@@ -95,7 +95,8 @@ operating_cost_share_of_rent = 0.02"#,
     let (revenue, taxes, result) = company(2020, gross, costs, dep, 0.0);
     assert_eq!(revenue, gross);
     assert!((taxes - 0.06 * gross).abs() < 1e-6);
-    let expected = result / 4.0;
+    // The villages' investment income is the company's net profit.
+    let expected = (result - dep) / 4.0;
     for run in 0..3 {
         let f = engine::intervention_flows(&m, 0, run);
         for slot in 0..16 {
@@ -108,9 +109,11 @@ operating_cost_share_of_rent = 0.02"#,
             }
             // Equity: the whole price, shared equally, in the start year.
             let equity = area * 3000.0 / 16.0;
-            assert!((f.net_cash(slot)[0] - (expected - equity)).abs() < 1e-6);
-            assert!((f.net_cash(slot)[1] - expected).abs() < 1e-6);
-            assert!((f.depreciation_yuan[slot * 5 + 1] - dep / 4.0).abs() < 1e-6);
+            // The depreciation costs no cash: it comes back to the villages.
+            let cash = expected + dep / 4.0;
+            assert!((f.net_cash(slot)[0] - (cash - equity)).abs() < 1e-6);
+            assert!((f.net_cash(slot)[1] - cash).abs() < 1e-6);
+            assert_eq!(f.depreciation_yuan[slot * 5 + 1], 0.0);
         }
         assert!((f.ledger[0].revenue_yuan - 4.0 * gross).abs() < 1e-6);
         assert!((f.ledger[0].costs_yuan - 4.0 * costs).abs() < 1e-6);
@@ -145,7 +148,7 @@ equity_shares = { z-01 = 0.25, z-02 = 0.75, z-03 = 0.5, z-04 = 0.5 }"#,
     assert!((result - 45_900.0).abs() < 1e-9);
     let shares = [0.25, 0.75, 0.5, 0.5];
     for (slot, w) in shares.iter().enumerate() {
-        assert!((f.operating(slot)[1] - w * result).abs() < 1e-9);
+        assert!((f.operating(slot)[1] - w * (result - 25_000.0)).abs() < 1e-9);
         assert!((f.net_cash(slot)[0] - w * (result - 500_000.0)).abs() < 1e-6);
     }
 }
@@ -230,8 +233,8 @@ leave_probability_per_year = 0"#,
         assert_eq!(f.ledger[t].principal_yuan, expected.principal_yuan);
         let (_, taxes, result) = company(2020 + t as i32, 1_000_000.0, 0.0, dep, 0.5 * expected.interest_yuan);
         assert!((f.ledger[t].taxes_yuan - 2.0 * taxes).abs() < 1e-6);
-        assert!((f.operating(1)[t] - result / 2.0).abs() < 1e-6, "{t}");
-        assert!((f.depreciation_yuan[12 + t] - dep / 2.0).abs() < 1e-6);
+        assert!((f.operating(1)[t] - (result - dep) / 2.0).abs() < 1e-6, "{t}");
+        assert_eq!(f.depreciation_yuan[12 + t], 0.0, "the building is the company's");
         let equity = if t == 0 { 10_000_000.0 / 4.0 } else { 0.0 };
         let cash = result / 2.0 - expected.principal_yuan / 4.0 - equity;
         assert!((f.net_cash(1)[t] - cash).abs() < 1e-6);
@@ -347,9 +350,9 @@ fn runs_through_the_engine() {
         r#"companies = 4
 units = 16
 floor_area_m2 = 24000
-price_per_m2_yuan = 2500
+price_per_m2_yuan = 2000
 loan = { principal_yuan = "2000万", rate_per_year = 0.045, term_years = 10 }
-rent_per_m2_per_year_yuan = "120 to 180"
+rent_per_m2_per_year_yuan = "200 to 260"
 rent_growth = { normal = { mean = 0.02, sd = 0.01 } }
 loadings = { property = 0.1 }
 rent_free_months = 2"#,
@@ -417,9 +420,10 @@ end_year = 2021"#,
     assert!((l.bank_loss_yuan - 3_510_000.0).abs() < 1e-6);
     assert_eq!(l.guarantee_calls_yuan, 0.0);
     assert!((l.depreciation_yuan - 2_500_000.0).abs() < 1e-6);
-    // Each village: half of (940,000 - 450,000) on the target line, half of
-    // the proceeds back less half the principal paid: nothing left.
-    assert!((f.operating(0)[1] - 245_000.0).abs() < 1e-6);
+    // Each village: half of (940,000 - 450,000 - the year's depreciation
+    // 2,500,000) on the target line, half of the proceeds back less half
+    // the principal paid: nothing left.
+    assert!((f.operating(0)[1] - (245_000.0 - 1_250_000.0)).abs() < 1e-6);
     assert!(f.net_cash(0)[1].abs() < 1e-6);
     assert_eq!(f.ledger[2], crate::model::Ledger::default());
     assert_eq!(f.residual_value_yuan, 0.0);

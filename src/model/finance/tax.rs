@@ -15,7 +15,7 @@
 //!
 //! ```text
 //! relief[y]        = reliefs_from_year <= y <= reliefs_until_year
-//! r_power[y]       = vat_rate_power if relief[y], else vat_rate_power_after_reliefs
+//! r_sales[y]       = vat_rate_sales if relief[y], else vat_rate_sales_after_reliefs   (power, goods, services)
 //! r_rent           = vat_rate_rent                          (5%: no relief to 1% for rent)
 //! exempt[y]        = vat_exempt_sales_per_year_yuan if relief[y], else 0
 //! VAT              = 0                     if S <= exempt[y]
@@ -51,11 +51,11 @@
 /// The tax rules of `[accounting]` that apply to sales and property.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TaxRules {
-    /// VAT levy rate on power sold by a small-scale taxpayer while the
-    /// reliefs apply.
-    pub vat_rate_power: f64,
-    /// The statutory levy rate on power, after the reliefs.
-    pub vat_rate_power_after_reliefs: f64,
+    /// VAT levy rate on power, goods and services sold by a small-scale
+    /// taxpayer while the reliefs apply.
+    pub vat_rate_sales: f64,
+    /// The statutory levy rate on those sales, after the reliefs.
+    pub vat_rate_sales_after_reliefs: f64,
     /// VAT levy rate on the rent of immovable property.
     pub vat_rate_rent: f64,
     /// Yearly sales under which a small-scale taxpayer pays no VAT, yuan
@@ -84,7 +84,7 @@ pub struct TaxRules {
 /// The rates of one calendar year, from [`TaxRules::year`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct YearTax {
-    pub vat_rate_power: f64,
+    pub vat_rate_sales: f64,
     pub vat_rate_rent: f64,
     pub exempt_sales_yuan: f64,
     /// Surcharges as a share of VAT, reliefs applied.
@@ -108,10 +108,10 @@ impl TaxRules {
         let relief = self.relief(year);
         let h = if relief { 1.0 - self.six_taxes_relief_share } else { 1.0 };
         YearTax {
-            vat_rate_power: if relief {
-                self.vat_rate_power
+            vat_rate_sales: if relief {
+                self.vat_rate_sales
             } else {
-                self.vat_rate_power_after_reliefs
+                self.vat_rate_sales_after_reliefs
             },
             vat_rate_rent: self.vat_rate_rent,
             exempt_sales_yuan: if relief {
@@ -150,7 +150,7 @@ mod tests {
     fn rates_change_when_the_reliefs_end() {
         let rules = Accounting::default().tax;
         let in_relief = rules.year(2025);
-        assert_eq!(in_relief.vat_rate_power, 0.01);
+        assert_eq!(in_relief.vat_rate_sales, 0.01);
         assert_eq!(in_relief.exempt_sales_yuan, 1_200_000.0);
         assert!((in_relief.surcharge_rate - 0.05).abs() < 1e-12);
         assert!((in_relief.property_tax_rent_rate - 0.06).abs() < 1e-12);
@@ -158,7 +158,7 @@ mod tests {
         assert!((in_relief.property_tax_value_rate - 0.0042).abs() < 1e-12);
         assert_eq!(in_relief.income_tax_rate, 0.05);
         let after = rules.year(2028);
-        assert_eq!(after.vat_rate_power, 0.03);
+        assert_eq!(after.vat_rate_sales, 0.03);
         assert_eq!(after.exempt_sales_yuan, 0.0);
         assert!((after.surcharge_rate - 0.10).abs() < 1e-12);
         assert!((after.property_tax_rent_rate - 0.12).abs() < 1e-12);

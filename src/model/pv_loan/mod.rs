@@ -489,7 +489,7 @@ impl PvLoan {
             costs += cap * draws.inverter.at(slot, t);
         }
         let rates = ctx.tax.year(ctx.start_year + t as i32);
-        let vat = tax::vat(sales, rates.vat_rate_power, rates.exempt_sales_yuan);
+        let vat = tax::vat(sales, rates.vat_rate_sales, rates.exempt_sales_yuan);
         let surcharges = rates.surcharge_rate * vat;
         let revenue = sales - vat;
         flows.add_income(slot, t, revenue);
