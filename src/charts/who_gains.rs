@@ -134,7 +134,7 @@ pub(crate) fn draw_who_gains<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: 
     }
     let names: Vec<String> = bars
         .iter()
-        .map(|b| ctx.l.policy_name(&r.policies[b.policy].name))
+        .map(|b| ctx.l.policy(&r.policies[b.policy]))
         .collect();
     let name_w = names
         .iter()

@@ -619,7 +619,9 @@ impl PolicyAggregates {
         let final_year = &self.villages[(span - 1) * n..span * n];
         PolicyResults {
             name: policy.name.clone(),
+            name_zh: policy.name_zh.clone(),
             description: policy.description.clone(),
+            description_zh: policy.description_zh.clone(),
             interventions: policy
                 .interventions
                 .iter()
@@ -645,6 +647,7 @@ impl PolicyAggregates {
                     p_full_coverage: coverage.mean,
                     p_full_coverage_se: coverage.se,
                     source: b.source.clone(),
+                    source_zh: b.source_zh.clone(),
                 }
             }),
             appraisals: policy
@@ -719,6 +722,7 @@ impl Aggregates {
         Results {
             format_version: RESULTS_FORMAT_VERSION,
             scenario_name: model.name.clone(),
+            scenario_name_zh: model.name_zh.clone(),
             baseline_year: model.baseline_year(),
             start_year: model.start_year,
             final_year: model.final_year(),
@@ -733,16 +737,12 @@ impl Aggregates {
             villages: model
                 .villages
                 .iter()
-                .map(|v| VillageInfo {
-                    id: v.id.clone(),
-                    name: v.name.clone(),
-                    township: v.township.clone(),
-                    group: v.group.clone(),
-                })
+                .map(VillageInfo::from)
                 .collect(),
             policies,
             comparisons: self.comparisons.pairs(&names, model.runs),
             description: model.description.clone(),
+            description_zh: model.description_zh.clone(),
             assumptions: model.assumptions.clone(),
         }
     }

@@ -41,7 +41,10 @@ pub use sim::{Drawn, SimCtx};
 #[derive(Debug, Clone)]
 pub struct Model {
     pub name: String,
+    /// The name in Chinese, if the file gives one (`name_zh`).
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    pub description_zh: Option<String>,
     /// First simulated year. Baseline figures are those of `start_year - 1`.
     pub start_year: i32,
     /// Number of simulated years.
@@ -89,6 +92,7 @@ pub struct Backtest {
     pub mean_village_income_yuan: Option<f64>,
     pub full_coverage: Option<bool>,
     pub source: Option<String>,
+    pub source_zh: Option<String>,
 }
 
 impl Model {
@@ -106,6 +110,7 @@ impl Model {
 #[derive(Debug, Clone)]
 pub struct Factor {
     pub name: String,
+    pub name_zh: Option<String>,
     /// AR(1) coefficient rho in [0, 1).
     pub persistence: f64,
 }
@@ -117,6 +122,10 @@ pub struct Village {
     pub name: String,
     pub township: Option<String>,
     pub group: Option<String>,
+    /// Chinese names of the village, its township and its group, if given.
+    pub name_zh: Option<String>,
+    pub township_zh: Option<String>,
+    pub group_zh: Option<String>,
     /// Key of the `[[villages]]` entry, for draws shared by its villages.
     pub entry_key: u64,
     /// Key of the village id, for draws of its own.
@@ -138,6 +147,7 @@ pub struct Village {
 pub struct Intervention {
     pub id: String,
     pub name: String,
+    pub name_zh: Option<String>,
     /// Key of the id: the entity of the intervention's random streams.
     pub key: u64,
     /// Names of beneficiaries outside the simulated villages.
@@ -301,10 +311,14 @@ kinds! {
 #[derive(Debug, Clone)]
 pub struct Policy {
     pub name: String,
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    pub description_zh: Option<String>,
     /// Indices into [`Model::interventions`].
     pub interventions: Vec<usize>,
 }
 
 /// Name of the counterfactual policy every scenario has.
 pub const NO_INTERVENTION: &str = "no intervention";
+/// Its name in Chinese.
+pub const NO_INTERVENTION_ZH: &str = "无干预";

@@ -267,6 +267,7 @@ impl InterventionAggregates {
         InterventionResults {
             id: iv.id.clone(),
             name: iv.name.clone(),
+            name_zh: iv.name_zh.clone(),
             kind: iv.kind.name().to_string(),
             villages: iv.villages.len(),
             assumption: iv.kind.is_assumption(),

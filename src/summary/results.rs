@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Assumption;
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
-pub const RESULTS_FORMAT_VERSION: u32 = 2;
+pub const RESULTS_FORMAT_VERSION: u32 = 3;
 
 pub use super::check::Invalid;
 
@@ -106,9 +106,14 @@ pub struct VillageYear {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyResults {
     pub name: String,
+    /// The policy's `name_zh` in the scenario ("无干预" for the counterfactual).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
     /// The policy's `description` in the scenario.
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
     /// Ids of the interventions this policy switches on.
     pub interventions: Vec<String>,
     /// One entry per year, baseline year first.
@@ -302,6 +307,8 @@ pub struct PolicyBacktest {
     pub p_full_coverage: f64,
     pub p_full_coverage_se: f64,
     pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_zh: Option<String>,
 }
 
 /// Identity of a simulated village, for labelling outputs.
@@ -311,6 +318,13 @@ pub struct VillageInfo {
     pub name: String,
     pub township: Option<String>,
     pub group: Option<String>,
+    /// Chinese names, where the scenario gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub township_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_zh: Option<String>,
 }
 
 /// Everything a run produced, ready to be written out.
@@ -318,6 +332,9 @@ pub struct VillageInfo {
 pub struct Results {
     pub format_version: u32,
     pub scenario_name: String,
+    /// The scenario's `name_zh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_name_zh: Option<String>,
     /// The baseline year (`start_year - 1`): figures given in the scenario.
     pub baseline_year: i32,
     pub start_year: i32,
@@ -346,6 +363,8 @@ pub struct Results {
     /// The scenario's `description`.
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
     /// What the scenario file flags as estimates or assumptions.
     #[serde(default)]
     pub assumptions: Vec<Assumption>,
@@ -393,6 +412,8 @@ pub struct ExternalResults {
 pub struct InterventionResults {
     pub id: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
     pub kind: String,
     pub villages: usize,
     /// Whether reports must flag it as an assumption (`capacity`).
