@@ -54,7 +54,9 @@ use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
 use crate::model::param::{Param, Per};
 use crate::model::Model;
 use crate::output::{OutputError, Staging};
+use crate::format::Lang;
 use crate::summary::results::Stat;
+use crate::summary::words::path_words;
 
 /// Points of the Latin-hypercube design by default.
 pub const DEFAULT_SAMPLES: usize = 40;
@@ -80,6 +82,9 @@ pub fn simulations(inputs: usize, samples: usize) -> usize {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputResult {
     pub name: String,
+    /// The input in words, English then Chinese ("Support fund: return
+    /// rate per year", "消薄基金的年回报率").
+    pub words: [String; 2],
     /// Its path in the file (`interventions[0].return_rate_per_year`).
     pub path: String,
     pub per: Option<Per>,
@@ -106,6 +111,10 @@ pub struct InputResult {
 pub struct SensitivityResult {
     pub scenario_name: String,
     pub policy: String,
+    /// The scenario's and the policy's names in Chinese (the English name
+    /// where the scenario gives none).
+    pub scenario_name_zh: String,
+    pub policy_zh: String,
     pub final_year: i32,
     pub runs: u64,
     pub seed: u64,
@@ -241,9 +250,14 @@ pub fn run(
         }
     }
     rank(&mut results);
+    for r in &mut results {
+        r.words = [Lang::En, Lang::Zh].map(|l| path_words(&baseline, &r.name, l));
+    }
     Ok(SensitivityResult {
         scenario_name: baseline.scenario_name.clone(),
         policy: baseline.policies[policy].name.clone(),
+        scenario_name_zh: baseline.scenario_label(Lang::Zh).to_string(),
+        policy_zh: baseline.policies[policy].label(Lang::Zh).to_string(),
         final_year: baseline.final_year,
         runs: baseline.runs,
         seed: baseline.seed,
@@ -288,6 +302,8 @@ impl Design<'_> {
             }
             results.push(InputResult {
                 name: input.name.clone(),
+                // Filled by `run`, which has the baseline's names.
+                words: Default::default(),
                 path: input.path.text.clone(),
                 per: input.per,
                 p10: at[0].0,
@@ -418,9 +434,10 @@ fn write_tornado(
     lang: crate::format::Lang,
 ) -> Result<Vec<PathBuf>, OutputError> {
     use crate::charts::{DrawnPer, TornadoInput, TornadoRow};
+    let zh = lang == crate::format::Lang::Zh;
     let input = TornadoInput {
-        scenario_name: &result.scenario_name,
-        policy: &result.policy,
+        scenario_name: if zh { &result.scenario_name_zh } else { &result.scenario_name },
+        policy: if zh { &result.policy_zh } else { &result.policy },
         final_year: result.final_year,
         runs: result.runs,
         baseline_median: result.baseline_median,
@@ -428,7 +445,7 @@ fn write_tornado(
             .inputs
             .iter()
             .map(|i| TornadoRow {
-                name: i.name.clone(),
+                name: i.words[usize::from(zh)].clone(),
                 per: match i.per {
                     Some(Per::Run) | None => None,
                     Some(Per::Village) => Some(DrawnPer::Village),

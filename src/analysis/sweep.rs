@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 use super::overrides::{NewValue, Override, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
+use crate::format::Lang;
 use crate::model::units::parse_number;
+use crate::summary::words::path_words;
 use crate::output::{OutputError, Staging};
 use crate::summary::results::{Results, Stat};
 
@@ -157,6 +159,12 @@ pub struct SweepResult {
     pub floor_yuan: f64,
     pub axes: Vec<Axis>,
     pub policies: Vec<String>,
+    /// The scenario's and the policies' names in Chinese (the English
+    /// name where the scenario gives none), and each axis in words,
+    /// English then Chinese (see [`crate::summary::words::path_words`]).
+    pub scenario_name_zh: String,
+    pub policies_zh: Vec<String>,
+    pub axis_words: Vec<[String; 2]>,
     pub points: Vec<Point>,
 }
 
@@ -208,6 +216,13 @@ pub fn run(
                     floor_yuan: results.floor_yuan,
                     axes: spec.axes.clone(),
                     policies: names,
+                    scenario_name_zh: results.scenario_label(Lang::Zh).to_string(),
+                    policies_zh: results.policies.iter().map(|p| p.label(Lang::Zh).to_string()).collect(),
+                    axis_words: spec
+                        .axes
+                        .iter()
+                        .map(|a| [Lang::En, Lang::Zh].map(|l| path_words(&results, &a.path.text, l)))
+                        .collect(),
                     points: vec![point],
                 })
             }
@@ -309,8 +324,9 @@ fn write_charts(
 ) -> Result<Vec<PathBuf>, OutputError> {
     use crate::charts::{SweepAxis, SweepInput, SweepOutcome, SweepPoint};
     let shows: Vec<_> = result.axes.iter().map(|a| move |v: f64| show(a, v)).collect();
+    let zh = lang == crate::format::Lang::Zh;
     let input = SweepInput {
-        scenario_name: &result.scenario_name,
+        scenario_name: if zh { &result.scenario_name_zh } else { &result.scenario_name },
         final_year: result.final_year,
         runs: result.runs,
         floor_yuan: result.floor_yuan,
@@ -318,13 +334,15 @@ fn write_charts(
             .axes
             .iter()
             .zip(&shows)
-            .map(|(a, show)| SweepAxis {
+            .zip(&result.axis_words)
+            .map(|((a, show), words)| SweepAxis {
                 path: &a.path.text,
+                label: &words[usize::from(zh)],
                 values: &a.values,
                 show,
             })
             .collect(),
-        policies: &result.policies,
+        policies: if zh { &result.policies_zh } else { &result.policies },
         points: result
             .points
             .iter()

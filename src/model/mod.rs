@@ -83,6 +83,11 @@ pub struct Assumption {
     pub line: Option<usize>,
     /// The note, as written.
     pub note: String,
+    /// The note in Chinese: the Chinese sentences of a comment, or the
+    /// tool's words for an estimated default left unset; `None` for a
+    /// comment with no Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_zh: Option<String>,
 }
 
 /// What was observed in a simulated year (`[backtest]`).

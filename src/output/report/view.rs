@@ -645,7 +645,7 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 r.assumptions.len()
             ),
             Lang::Zh => format!(
-                "情景文件中标注为估计或假设的数值（共 {} 项），以及所依赖的估计默认值。说明摘自情景文件原文。",
+                "情景文件中标注为估计或假设的数值（共 {} 项），以及所依赖的估计默认值。说明摘自情景文件的中文注释；仅有英文注释的，原文见英文报告。",
                 r.assumptions.len()
             ),
         }));
@@ -657,9 +657,16 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 .iter()
                 .map(|a| Row {
                     cells: vec![
-                        a.key.clone(),
+                        match lang {
+                            Lang::En => a.key.clone(),
+                            Lang::Zh => crate::summary::words::path_words(r, &a.key, lang),
+                        },
                         a.line.map_or(w.default_line.to_string(), |n| n.to_string()),
-                        a.note.clone(),
+                        match (lang, &a.note_zh) {
+                            (Lang::En, _) => a.note.clone(),
+                            (Lang::Zh, Some(zh)) => zh.clone(),
+                            (Lang::Zh, None) => "文件注释将此值标为估计或假设（注释原文为英文）".to_string(),
+                        },
                     ],
                     risk: false,
                 })
