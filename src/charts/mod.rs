@@ -363,6 +363,7 @@ pub(crate) mod tests {
             comparisons: Vec::new(),
             description: None,
             assumptions: Vec::new(),
+            factors: Vec::new(),
         }
     }
 

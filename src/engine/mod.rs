@@ -28,7 +28,7 @@ use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::compare::{Comparisons, RunOutcome};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
 use crate::summary::results::{
-    PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
+    FactorInfo, PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
 };
 use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
 pub use bounds::OutOfRange;
@@ -744,6 +744,14 @@ impl Aggregates {
             description: model.description.clone(),
             description_zh: model.description_zh.clone(),
             assumptions: model.assumptions.clone(),
+            factors: model
+                .factors
+                .iter()
+                .map(|f| FactorInfo {
+                    name: f.name.clone(),
+                    name_zh: f.name_zh.clone(),
+                })
+                .collect(),
         }
     }
 }

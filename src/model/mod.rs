@@ -205,8 +205,9 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     /// Why this intervention's village equity behaves like debt, if it does:
     /// a guaranteed dividend or a fixed return with the capital repaid, so
     /// the villages bear no venture risk (while someone else does). Reports
-    /// flag it.
-    fn equity_like_debt(&self) -> Option<String> {
+    /// flag it. In `lang`.
+    fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
+        let _ = lang;
         None
     }
     /// Whether the village's income from this intervention is taxable income
@@ -291,8 +292,8 @@ macro_rules! kinds {
             pub fn village_income_taxed(&self) -> bool {
                 match self { $(Kind::$variant(k) => k.village_income_taxed(),)* }
             }
-            pub fn equity_like_debt(&self) -> Option<String> {
-                match self { $(Kind::$variant(k) => k.equity_like_debt(),)* }
+            pub fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
+                match self { $(Kind::$variant(k) => k.equity_like_debt(lang),)* }
             }
         }
     };

@@ -29,9 +29,16 @@ fn chinese_part(note: &str) -> Option<String> {
         .split_inclusive(['。', '；'])
         .flat_map(|s| s.split(". "))
         .map(str::trim)
-        .filter(|s| has_cjk(s))
+        .filter(|s| mostly_chinese(s))
         .collect();
     (!parts.is_empty()).then(|| parts.join(""))
+}
+
+/// A sentence written in Chinese: as many Chinese characters as Latin
+/// letters (a Chinese term inside an English sentence does not make it one).
+fn mostly_chinese(s: &str) -> bool {
+    let cjk = s.chars().filter(|c| has_cjk(&c.to_string())).count();
+    cjk > 0 && cjk >= s.chars().filter(char::is_ascii_alphabetic).count()
 }
 
 fn is_marked(text: &str) -> bool {

@@ -29,6 +29,14 @@ impl Results {
             .map_or(name, |p| p.label(lang))
     }
 
+    /// The name of factor `name` (`[factors.NAME]`).
+    pub fn factor_label<'a>(&'a self, name: &'a str, lang: Lang) -> &'a str {
+        self.factors
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(name, |f| in_lang(lang, &f.name, f.name_zh.as_deref()))
+    }
+
     /// The name of the intervention `id`, as the first policy holding it gives it.
     pub fn intervention_label<'a>(&'a self, id: &'a str, lang: Lang) -> &'a str {
         self.policies
@@ -36,6 +44,24 @@ impl Results {
             .flat_map(|p| &p.appraisals)
             .find(|a| a.id == id)
             .map_or(id, |a| a.label(lang))
+    }
+}
+
+/// A kind of intervention in `lang`: its key in English (as scenario files
+/// write it), its Chinese name from its records in Chinese ("光伏贷").
+pub fn kind_label(kind: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return kind.to_string();
+    }
+    let docs = crate::model::docs();
+    let Some(doc) = docs.iter().find(|d| d.kind == kind) else {
+        return kind.to_string();
+    };
+    let zh = doc.chinese.split([' ', '(', '（']).next().unwrap_or(doc.chinese).trim();
+    if zh.is_empty() {
+        kind.to_string()
+    } else {
+        zh.to_string()
     }
 }
 
@@ -140,6 +166,9 @@ mod tests {
         assert_eq!(v.township_label(Lang::Zh), Some("Zhili town"));
         assert_eq!(v.group_label(Lang::Zh), None);
         assert!(is_no_intervention("No_Intervention"));
+        assert_eq!(kind_label("pv_loan", Lang::Zh), "光伏贷");
+        assert_eq!(kind_label("cluster_purchase", Lang::Zh), "抱团购置");
+        assert_eq!(kind_label("pv_loan", Lang::En), "pv_loan");
         assert_eq!(in_lang(Lang::Zh, "x", Some(" ")), "x");
     }
 }

@@ -228,6 +228,8 @@ pub struct PolicyAccounts {
 pub struct EquityLikeDebt {
     pub intervention: String,
     pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_zh: Option<String>,
 }
 
 /// A paired comparison of `policy` against `reference`, run by run on common
@@ -368,6 +370,17 @@ pub struct Results {
     /// What the scenario file flags as estimates or assumptions.
     #[serde(default)]
     pub assumptions: Vec<Assumption>,
+    /// The common factors' names (`[factors.NAME]`), for labels.
+    #[serde(default)]
+    pub factors: Vec<FactorInfo>,
+}
+
+/// A common factor's name and its Chinese name, if the scenario gives one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorInfo {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
 }
 
 impl Results {
@@ -445,6 +458,8 @@ pub struct InterventionResults {
     /// Why its village equity behaves like debt, if it does.
     #[serde(default)]
     pub equity_like_debt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equity_like_debt_zh: Option<String>,
     /// Lowest yearly DSCR, over the runs with debt service.
     pub min_dscr: Option<Stat>,
     /// Years with negative net cash flow for its villages together.

@@ -27,13 +27,14 @@ pub fn path_words(r: &Results, path: &str, lang: Lang) -> String {
         ["targets", key] => fixed(&format!("targets.{key}"), lang),
         ["accounting", key] => record(crate::model::accounts::doc().params, key, lang),
         ["factors", name, rest @ ..] => {
+            let name = r.factor_label(name, lang);
             let what = rest.last().map_or_else(String::new, |k| fixed(&format!("factors.{k}"), lang));
             match lang {
                 Lang::En => format!("{what} of factor {name}"),
                 Lang::Zh => format!("{name}因子的{what}"),
             }
         }
-        ["villages", entity, rest @ ..] if !rest.is_empty() => {
+        ["villages", entity, rest @ ..] => {
             let label = r
                 .villages
                 .iter()
@@ -41,9 +42,12 @@ pub fn path_words(r: &Results, path: &str, lang: Lang) -> String {
                 .and_then(|v| v.group_label(lang))
                 .or_else(|| r.villages.iter().find(|v| v.id == *entity).map(|v| v.label(lang)))
                 .map_or_else(|| index_or(entity, lang, "village", "村"), str::to_string);
+            if rest.is_empty() {
+                return label;
+            }
             join(&label, &village_key(rest, lang))
         }
-        ["interventions", entity, rest @ ..] if !rest.is_empty() => intervention(r, entity, rest, lang, join),
+        ["interventions", entity, rest @ ..] => intervention(r, entity, rest, lang, join),
         [entity, rest @ ..] if !rest.is_empty() => intervention(r, entity, rest, lang, join),
         _ => plain(path),
     }
@@ -91,11 +95,12 @@ fn intervention(r: &Results, id: &str, rest: &[&str], lang: Lang, join: impl Fn(
     let params = found.and_then(|a| docs.iter().find(|d| d.kind == a.kind)).map(|d| d.params);
     let what = match rest {
         ["credit", key, ..] => record(crate::model::finance::credit::doc().params, key, lang),
+        [key, ..] if COMMON.contains(key) => fixed(&format!("interventions.{key}"), lang),
         [key, ..] => match params {
             Some(params) => record(params, key, lang),
             None => plain(key),
         },
-        [] => String::new(),
+        [] => return entity,
     };
     join(&entity, &what)
 }
@@ -119,6 +124,9 @@ fn village_key(rest: &[&str], lang: Lang) -> String {
     }
 }
 
+/// Keys every intervention has, whatever its kind.
+const COMMON: [&str; 4] = ["villages", "start_year", "end_year", "description"];
+
 /// The keys of the scenario format itself.
 fn fixed(key: &str, lang: Lang) -> String {
     let (en, zh) = match key {
@@ -137,6 +145,11 @@ fn fixed(key: &str, lang: Lang) -> String {
         "villages.growth" => ("organic growth", "自然增长率"),
         "villages.other_income_growth" => ("growth of other income", "其他收入增长率"),
         "villages.count" => ("number of villages", "村数"),
+        "villages.loadings" => ("loadings on common factors", "共同因子载荷"),
+        "interventions.villages" => ("villages taking part", "参与村"),
+        "interventions.start_year" => ("first year", "起始年份"),
+        "interventions.end_year" => ("last year", "结束年份"),
+        "interventions.description" => ("description", "说明"),
         _ => return plain(key.rsplit('.').next().unwrap_or(key)),
     };
     match lang {
@@ -170,5 +183,8 @@ mod tests {
         assert_eq!(w("targets.floor", Lang::Zh), "收入底线");
         assert_eq!(w("accounting.income_tax_rate", Lang::Zh), "所得税税率");
         assert_eq!(w("interventions[3].amount", Lang::Zh), "第 4 项措施的amount");
+        assert_eq!(w("interventions[support-fund].start_year", Lang::Zh), "消薄基金的起始年份");
+        assert_eq!(w("interventions[support-fund]", Lang::Zh), "消薄基金");
+        assert_eq!(w("factors.economy.persistence", Lang::En), "persistence of factor economy");
     }
 }

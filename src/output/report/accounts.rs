@@ -245,7 +245,11 @@ fn loans_and_guarantees(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
                     },
                 ));
             }
-            if let Some(reason) = &a.equity_like_debt {
+            let reason = match lang {
+                Lang::En => a.equity_like_debt.as_ref(),
+                Lang::Zh => a.equity_like_debt_zh.as_ref().or(a.equity_like_debt.as_ref()),
+            };
+            if let Some(reason) = reason {
                 items.push((
                     a.label(lang).to_string(),
                     match lang {

@@ -5,6 +5,7 @@
 use super::words::{odds, quoted, words};
 use super::{Manifest, AT_RISK, MAX_VILLAGE_ROWS};
 use crate::format::{grouped, money, money_cell, ordinal, pct, pct_cell, signed_money, Lang};
+use crate::summary::names::kind_label;
 use crate::summary::results::{PolicyResults, Results, VillageYear};
 
 /// A table row; `risk` rows are marked.
@@ -115,7 +116,10 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                         } else {
                             String::new()
                         };
-                        format!("{} ({}){tag}", a.label(lang), a.kind)
+                        match lang {
+                            Lang::En => format!("{} ({}){tag}", a.name, a.kind),
+                            Lang::Zh => format!("{}（{}）{tag}", a.label(lang), kind_label(&a.kind, lang)),
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join("; ")
@@ -624,7 +628,7 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 Lang::Zh => format!(
                     "{}（{}，见{}）：其效果为假设的提升幅度，并非实测；包含该措施的数据均以此假设为前提。",
                     a.label(lang),
-                    a.kind,
+                    kind_label(&a.kind, lang),
                     quoted(lang, &name(l, p))
                 ),
             };
