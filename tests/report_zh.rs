@@ -166,3 +166,28 @@ fn the_filter_finds_english() {
     let html = "<p class=\"x\">村 &amp; <code>scenario.toml</code> not</p><style>body{}</style>";
     assert_eq!(english_words(html, &ids), BTreeSet::from(["not".to_string()]));
 }
+
+/// `run --lang zh` prints its summary in Chinese, with the policies'
+/// Chinese names in a column whose figures line up on a terminal (CJK
+/// characters take two columns).
+#[test]
+fn the_terminal_speaks_chinese_in_aligned_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/wuxing-2018.toml");
+    let out = villagesim(dir.path())
+        .args(["run", file.to_str().unwrap(), "--runs", "32", "--lang", "zh", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("吴兴区 2018：32 次模拟 × 170 个村 × 4 年"), "{text}");
+    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" 村均收入 ") && l.starts_with("  ")).collect();
+    assert_eq!(rows.len(), 7, "{text}");
+    for name in ["无干预", "抱团购置", "强村光伏贷", "实际实施组合 + 兜底补差"] {
+        assert!(rows.iter().any(|r| r.trim_start().starts_with(name)), "{name} missing:\n{text}");
+    }
+    let column = |row: &str| unicode_width::UnicodeWidthStr::width(&row[..row.find("村均收入").unwrap()]);
+    let first = column(rows[0]);
+    assert!(rows.iter().all(|r| column(r) == first), "columns do not line up:\n{}", rows.join("\n"));
+    assert!(!text.contains("mean village income"), "{text}");
+}
