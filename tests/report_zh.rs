@@ -39,7 +39,17 @@ const PENDING: [&str; 0] = [];
 fn chinese_brief(dir: &Path, scenario: &str) -> (String, String) {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(scenario);
     villagesim(dir)
-        .args(["run", file.to_str().unwrap(), "--runs", "64", "--lang", "zh", "--out", "out", "--quiet"])
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--runs",
+            "64",
+            "--lang",
+            "zh",
+            "--out",
+            "out",
+            "--quiet",
+        ])
         .assert()
         .success();
     let read = |name: &str| std::fs::read_to_string(dir.join("out").join(name)).unwrap();
@@ -140,7 +150,10 @@ fn check(scenario: &str) {
     let md_words = english_words(&md, &ids);
     let html_words = english_words(&html, &ids);
     assert!(md_words.is_empty(), "{scenario}: English in report.md: {md_words:?}");
-    assert!(html_words.is_empty(), "{scenario}: English in report.html: {html_words:?}");
+    assert!(
+        html_words.is_empty(),
+        "{scenario}: English in report.html: {html_words:?}"
+    );
 }
 
 #[test]
@@ -161,7 +174,10 @@ fn the_chinese_brief_of_the_quickstart_is_chinese() {
 #[test]
 fn the_filter_finds_english() {
     let ids = BTreeSet::from(["pv-loans".to_string()]);
-    let found = english_words("强村光伏贷的 return rate，`pv_loan`，[图](charts/a.svg) P95 pv-loans 12.5%", &ids);
+    let found = english_words(
+        "强村光伏贷的 return rate，`pv_loan`，[图](charts/a.svg) P95 pv-loans 12.5%",
+        &ids,
+    );
     assert_eq!(found, BTreeSet::from(["return".to_string(), "rate".to_string()]));
     let html = "<p class=\"x\">村 &amp; <code>scenario.toml</code> not</p><style>body{}</style>";
     assert_eq!(english_words(html, &ids), BTreeSet::from(["not".to_string()]));
@@ -175,19 +191,38 @@ fn the_terminal_speaks_chinese_in_aligned_columns() {
     let dir = tempfile::tempdir().unwrap();
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/wuxing-2018.toml");
     let out = villagesim(dir.path())
-        .args(["run", file.to_str().unwrap(), "--runs", "32", "--lang", "zh", "--out", "out"])
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--runs",
+            "32",
+            "--lang",
+            "zh",
+            "--out",
+            "out",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("吴兴区 2018：32 次模拟 × 170 个村 × 4 年"), "{text}");
-    let rows: Vec<&str> = text.lines().filter(|l| l.contains(" 村均收入 ") && l.starts_with("  ")).collect();
+    let rows: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(" 村均收入 ") && l.starts_with("  "))
+        .collect();
     assert_eq!(rows.len(), 7, "{text}");
     for name in ["无干预", "抱团购置", "强村光伏贷", "实际实施组合 + 兜底补差"] {
-        assert!(rows.iter().any(|r| r.trim_start().starts_with(name)), "{name} missing:\n{text}");
+        assert!(
+            rows.iter().any(|r| r.trim_start().starts_with(name)),
+            "{name} missing:\n{text}"
+        );
     }
     let column = |row: &str| unicode_width::UnicodeWidthStr::width(&row[..row.find("村均收入").unwrap()]);
     let first = column(rows[0]);
-    assert!(rows.iter().all(|r| column(r) == first), "columns do not line up:\n{}", rows.join("\n"));
+    assert!(
+        rows.iter().all(|r| column(r) == first),
+        "columns do not line up:\n{}",
+        rows.join("\n")
+    );
     assert!(!text.contains("mean village income"), "{text}");
 }

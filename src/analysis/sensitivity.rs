@@ -51,10 +51,10 @@ use rand_chacha::ChaCha8Rng;
 
 use super::overrides::{uncertain_inputs, NewValue, Override, UncertainInput};
 use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
+use crate::format::Lang;
 use crate::model::param::{Param, Per};
 use crate::model::Model;
 use crate::output::{OutputError, Staging};
-use crate::format::Lang;
 use crate::summary::results::Stat;
 use crate::summary::words::path_words;
 
@@ -436,7 +436,11 @@ fn write_tornado(
     use crate::charts::{DrawnPer, TornadoInput, TornadoRow};
     let zh = lang == crate::format::Lang::Zh;
     let input = TornadoInput {
-        scenario_name: if zh { &result.scenario_name_zh } else { &result.scenario_name },
+        scenario_name: if zh {
+            &result.scenario_name_zh
+        } else {
+            &result.scenario_name
+        },
         policy: if zh { &result.policy_zh } else { &result.policy },
         final_year: result.final_year,
         runs: result.runs,

@@ -19,9 +19,9 @@ use super::overrides::{NewValue, Override, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
 use crate::format::Lang;
 use crate::model::units::parse_number;
-use crate::summary::words::path_words;
 use crate::output::{OutputError, Staging};
 use crate::summary::results::{Results, Stat};
+use crate::summary::words::path_words;
 
 /// Most values of one swept parameter.
 pub const MAX_STEPS: usize = 200;
@@ -326,7 +326,11 @@ fn write_charts(
     let shows: Vec<_> = result.axes.iter().map(|a| move |v: f64| show(a, v)).collect();
     let zh = lang == crate::format::Lang::Zh;
     let input = SweepInput {
-        scenario_name: if zh { &result.scenario_name_zh } else { &result.scenario_name },
+        scenario_name: if zh {
+            &result.scenario_name_zh
+        } else {
+            &result.scenario_name
+        },
         final_year: result.final_year,
         runs: result.runs,
         floor_yuan: result.floor_yuan,

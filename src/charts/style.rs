@@ -463,12 +463,7 @@ pub(crate) fn header<DB: DrawingBackend>(
 pub(crate) fn marker_legend<T>(ctx: &Ctx, series: &[(usize, T)]) -> Vec<Vec<(Sample, String)>> {
     vec![series
         .iter()
-        .map(|(i, _)| {
-            (
-                Sample::Marker(policy_color(*i), *i),
-                ctx.l.policy(&ctx.r.policies[*i]),
-            )
-        })
+        .map(|(i, _)| (Sample::Marker(policy_color(*i), *i), ctx.l.policy(&ctx.r.policies[*i])))
         .collect()]
 }
 

@@ -92,9 +92,17 @@ pub fn closing(results: &Results, out: &Path, seconds: f64, rate: f64, lang: Lan
         )
     }];
     lines.push(if zh {
-        format!("{}年（底线 {} 元）：", summary.final_year, thousands(summary.floor_yuan))
+        format!(
+            "{}年（底线 {} 元）：",
+            summary.final_year,
+            thousands(summary.floor_yuan)
+        )
     } else {
-        format!("In {} (floor {} yuan):", summary.final_year, thousands(summary.floor_yuan))
+        format!(
+            "In {} (floor {} yuan):",
+            summary.final_year,
+            thousands(summary.floor_yuan)
+        )
     });
     for (i, p) in summary.policies.iter().enumerate() {
         let m = &p.mean_village_income_yuan;
@@ -114,7 +122,11 @@ pub fn closing(results: &Results, out: &Path, seconds: f64, rate: f64, lang: Lan
     lines.extend(decisions(results, &summary, lang, width));
     lines.extend(backtests(results, &summary, lang));
     for line in summary_json::advice(results, &summary.policies, lang) {
-        lines.push(if zh { format!("提示：{line}") } else { format!("note: {line}") });
+        lines.push(if zh {
+            format!("提示：{line}")
+        } else {
+            format!("note: {line}")
+        });
     }
     lines.push(if zh {
         format!("输出已写入 {}", out.display())
@@ -151,7 +163,9 @@ fn decisions(results: &Results, summary: &summary_json::Summary, lang: Lang, wid
         let mut line = if zh {
             format!("  {name} 财政资金 {public} 元（财政成本 {fiscal} 元），新增收入 {added} 元（{per_yuan}）")
         } else {
-            format!("  {name} public money {public} yuan (fiscal cost {fiscal}), income added {added} yuan ({per_yuan})")
+            format!(
+                "  {name} public money {public} yuan (fiscal cost {fiscal}), income added {added} yuan ({per_yuan})"
+            )
         };
         if let Some(b) = d.p_within_budget {
             line += &if zh {
@@ -186,13 +200,25 @@ fn backtests(results: &Results, summary: &summary_json::Summary, lang: Lang) -> 
         };
         if let (Some(o), Some(q)) = (b.observed_mean_village_income_yuan, b.percentile_of_observed_mean) {
             line += &if zh {
-                format!("实际村均收入 {} 元位于模拟分布第 {:.1} 百分位；", thousands(o), 100.0 * q)
+                format!(
+                    "实际村均收入 {} 元位于模拟分布第 {:.1} 百分位；",
+                    thousands(o),
+                    100.0 * q
+                )
             } else {
-                format!(" observed mean {} yuan sits at the {:.1}th percentile;", thousands(o), 100.0 * q)
+                format!(
+                    " observed mean {} yuan sits at the {:.1}th percentile;",
+                    thousands(o),
+                    100.0 * q
+                )
             };
         }
         line += &if zh {
-            format!("所有村达到底线的概率 {}（标准误 {}）", pc(b.p_full_coverage), pc(b.p_full_coverage_se))
+            format!(
+                "所有村达到底线的概率 {}（标准误 {}）",
+                pc(b.p_full_coverage),
+                pc(b.p_full_coverage_se)
+            )
         } else {
             format!(
                 " P(every village at the floor) = {} (se {})",
@@ -249,10 +275,18 @@ pub fn comparison(results: &Results, reference: &str, lang: Lang) -> Vec<String>
         let never = pc(p.p_coverage_never);
         let name = pad(p.label(lang), width);
         lines.push(match (zh, half) {
-            (false, None) => format!("  {name} not in half the runs; by {year} in {by_end} of runs; never in the horizon in {never}"),
-            (false, Some(y)) => format!("  {name} by {y} in half the runs; by {year} in {by_end} of runs; never in the horizon in {never}"),
-            (true, None) => format!("  {name} 半数模拟中未实现；{year}年前实现的模拟占 {by_end}；期内始终未实现的占 {never}"),
-            (true, Some(y)) => format!("  {name} 半数模拟中于{y}年前实现；{year}年前实现的模拟占 {by_end}；期内始终未实现的占 {never}"),
+            (false, None) => {
+                format!("  {name} not in half the runs; by {year} in {by_end} of runs; never in the horizon in {never}")
+            }
+            (false, Some(y)) => format!(
+                "  {name} by {y} in half the runs; by {year} in {by_end} of runs; never in the horizon in {never}"
+            ),
+            (true, None) => {
+                format!("  {name} 半数模拟中未实现；{year}年前实现的模拟占 {by_end}；期内始终未实现的占 {never}")
+            }
+            (true, Some(y)) => {
+                format!("  {name} 半数模拟中于{y}年前实现；{year}年前实现的模拟占 {by_end}；期内始终未实现的占 {never}")
+            }
         });
     }
     lines

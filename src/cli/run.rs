@@ -146,7 +146,13 @@ fn run_model(
     };
     output::write_run(&results, &mut manifest, &out, flags.lang.into())?;
     if !quiet {
-        for line in print::closing(&results, &out, seconds, manifest.village_years_per_second, flags.lang.into()) {
+        for line in print::closing(
+            &results,
+            &out,
+            seconds,
+            manifest.village_years_per_second,
+            flags.lang.into(),
+        ) {
             say!("{line}");
         }
     }

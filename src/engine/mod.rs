@@ -734,11 +734,7 @@ impl Aggregates {
             budget_yuan: model.budget_yuan,
             discount_rate: model.discount_rate,
             quantile_relative_error: RELATIVE_ERROR,
-            villages: model
-                .villages
-                .iter()
-                .map(VillageInfo::from)
-                .collect(),
+            villages: model.villages.iter().map(VillageInfo::from).collect(),
             policies,
             comparisons: self.comparisons.pairs(&names, model.runs),
             description: model.description.clone(),

@@ -375,7 +375,10 @@ mod tests {
             )
         };
         let m = TEST.model(1, 12, 1, &keys("cooperative"));
-        let reason = m.interventions[0].kind.equity_like_debt(crate::format::Lang::En).expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(reason.contains("10.0%") && reason.contains("loan"), "{reason}");
         let venture = intervention_flows(&m, 0, 0);
         let mut expected = vec![10_000.0; 10];
@@ -437,7 +440,10 @@ start_year = 2026"#,
             assert_eq!(f.net_income(slot, 2), 25_000.0);
             assert_eq!(f.net_cash(slot), &[0.0, 25_000.0 - 300_000.0, 25_000.0]);
         }
-        let reason = m.interventions[0].kind.equity_like_debt(crate::format::Lang::En).expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(reason.contains("5.0%") && reason.contains("government"), "{reason}");
         assert_eq!(f.ledger[0], crate::model::Ledger::default());
         let l = f.ledger[1];

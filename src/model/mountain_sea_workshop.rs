@@ -551,7 +551,10 @@ beneficiaries = [{ village = "a", share = 0.5 }, { external = "X", share = 0.5 }
             assert_eq!((l.revenue_yuan, l.costs_yuan), (100_000.0, 10_000.0));
             assert_eq!((l.host_public_yuan, l.public_spent_yuan), (10_000.0, 0.0));
         }
-        let reason = m.interventions[0].kind.equity_like_debt(crate::format::Lang::En).expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(reason.contains("10.0%") && reason.contains("host district"), "{reason}");
         let m = model(2, 1, &format!("{keys}\nguarantee_paid_by = \"local\""));
         let f = engine::intervention_flows(&m, 0, 0);
@@ -561,7 +564,12 @@ beneficiaries = [{ village = "a", share = 0.5 }, { external = "X", share = 0.5 }
         );
         // No guarantee: no flag.
         let plain = keys.replace("guaranteed_return_rate = 0.1\n", "");
-        assert_eq!(model(2, 1, &plain).interventions[0].kind.equity_like_debt(crate::format::Lang::En), None);
+        assert_eq!(
+            model(2, 1, &plain).interventions[0]
+                .kind
+                .equity_like_debt(crate::format::Lang::En),
+            None
+        );
     }
 
     #[test]

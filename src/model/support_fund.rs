@@ -537,7 +537,10 @@ villages = "all"
             THREE,
             "village_capital_yuan = 300000\nreturn_rate_per_year = 0.05",
         );
-        let reason = m.interventions[0].kind.equity_like_debt(crate::format::Lang::En).expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(
             reason.contains("state operator") && reason.contains("repaid"),
             "{reason}"

@@ -19,7 +19,8 @@ const MARKERS: [&str; 6] = ["estimate", "assum", "估计", "估算", "假设", "
 
 /// Whether `text` holds Chinese characters.
 fn has_cjk(text: &str) -> bool {
-    text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c))
+    text.chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c))
 }
 
 /// The sentences of a comment's note that are Chinese, if any: a file may
@@ -224,7 +225,11 @@ fn estimated_defaults(root: &DeTable<'_>) -> Vec<Assumption> {
                     key: format!("interventions[{id}].{}", p.name),
                     line: None,
                     note: format!("not set in the file: default {} ({})", p.default_text(), p.meaning),
-                    note_zh: Some(format!("文件未设定，采用默认值 {}（{}，为估计值）", default_zh(p), p.label_zh)),
+                    note_zh: Some(format!(
+                        "文件未设定，采用默认值 {}（{}，为估计值）",
+                        default_zh(p),
+                        p.label_zh
+                    )),
                 });
             }
         }
@@ -273,9 +278,17 @@ mod tests {
             "{n:?}"
         );
         assert!(!n.iter().any(|a| a.key == "interventions[pv].loan_rate_per_year"));
-        let om = n.iter().find(|a| a.key == "interventions[pv].om_per_kw_per_year_yuan").unwrap();
+        let om = n
+            .iter()
+            .find(|a| a.key == "interventions[pv].om_per_kw_per_year_yuan")
+            .unwrap();
         assert!(om.note.starts_with("not set in the file: default"), "{}", om.note);
-        assert!(om.note_zh.as_deref().is_some_and(|z| z.starts_with("文件未设定，采用默认值") && z.contains("每千瓦年运维费")), "{om:?}");
+        assert!(
+            om.note_zh
+                .as_deref()
+                .is_some_and(|z| z.starts_with("文件未设定，采用默认值") && z.contains("每千瓦年运维费")),
+            "{om:?}"
+        );
     }
 
     #[test]

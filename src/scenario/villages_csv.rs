@@ -287,10 +287,14 @@ mod tests {
 
     #[test]
     fn chinese_names_are_optional_columns() {
-        let rows = parse("id,name,name_zh,township,township_zh,operating_income
+        let rows = parse(
+            "id,name,name_zh,township,township_zh,operating_income
 v1,East,东村,Zhili,织里镇,22万
 v2,West,,,,1
-", "v.csv").unwrap();
+",
+            "v.csv",
+        )
+        .unwrap();
         assert_eq!(rows[0].name_zh.as_deref(), Some("东村"));
         assert_eq!(rows[0].township_zh.as_deref(), Some("织里镇"));
         assert_eq!((rows[1].name_zh.clone(), rows[1].township_zh.clone()), (None, None));

@@ -205,7 +205,11 @@ impl Results {
         named(&c, "scenario_name_zh", self.scenario_name_zh.as_deref())?;
         for (i, v) in self.villages.iter().enumerate() {
             c.at(format!("villages[{i}]"), |c| {
-                for (field, zh) in [("name_zh", &v.name_zh), ("township_zh", &v.township_zh), ("group_zh", &v.group_zh)] {
+                for (field, zh) in [
+                    ("name_zh", &v.name_zh),
+                    ("township_zh", &v.township_zh),
+                    ("group_zh", &v.group_zh),
+                ] {
                     named(c, field, zh.as_deref())?;
                 }
                 Ok(())

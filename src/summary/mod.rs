@@ -7,6 +7,6 @@ pub mod compare;
 pub mod histogram;
 pub mod interventions;
 pub mod names;
-pub mod words;
 pub mod results;
 pub mod sketch;
+pub mod words;

@@ -15,7 +15,11 @@ pub fn path_words(r: &Results, path: &str, lang: Lang) -> String {
     let steps = steps(path);
     // Keys under a distribution table (`growth.mean`) are the parameter's.
     let mut keys: Vec<&str> = steps.iter().map(String::as_str).collect();
-    while keys.len() > 1 && keys.last().is_some_and(|k| PARAM_KEYS.contains(k) || *k == "min" || *k == "max" || *k == "per") {
+    while keys.len() > 1
+        && keys
+            .last()
+            .is_some_and(|k| PARAM_KEYS.contains(k) || *k == "min" || *k == "max" || *k == "per")
+    {
         keys.pop();
     }
     let join = |entity: &str, what: &str| match lang {
@@ -28,7 +32,9 @@ pub fn path_words(r: &Results, path: &str, lang: Lang) -> String {
         ["accounting", key] => record(crate::model::accounts::doc().params, key, lang),
         ["factors", name, rest @ ..] => {
             let name = r.factor_label(name, lang);
-            let what = rest.last().map_or_else(String::new, |k| fixed(&format!("factors.{k}"), lang));
+            let what = rest
+                .last()
+                .map_or_else(String::new, |k| fixed(&format!("factors.{k}"), lang));
             match lang {
                 Lang::En => format!("{what} of factor {name}"),
                 Lang::Zh => format!("{name}因子的{what}"),
@@ -90,9 +96,14 @@ fn index_or(entity: &str, lang: Lang, en: &str, zh: &str) -> String {
 
 fn intervention(r: &Results, id: &str, rest: &[&str], lang: Lang, join: impl Fn(&str, &str) -> String) -> String {
     let found = r.policies.iter().flat_map(|p| &p.appraisals).find(|a| a.id == id);
-    let entity = found.map_or_else(|| index_or(id, lang, "intervention", "措施"), |a| a.label(lang).to_string());
+    let entity = found.map_or_else(
+        || index_or(id, lang, "intervention", "措施"),
+        |a| a.label(lang).to_string(),
+    );
     let docs = crate::model::docs();
-    let params = found.and_then(|a| docs.iter().find(|d| d.kind == a.kind)).map(|d| d.params);
+    let params = found
+        .and_then(|a| docs.iter().find(|d| d.kind == a.kind))
+        .map(|d| d.params);
     let what = match rest {
         ["credit", key, ..] => record(crate::model::finance::credit::doc().params, key, lang),
         [key, ..] if COMMON.contains(key) => fixed(&format!("interventions.{key}"), lang),
@@ -176,15 +187,33 @@ mod tests {
         .expect("InterventionResults");
         r.policies[1].appraisals.push(a);
         let w = |p: &str, lang| path_words(&r, p, lang);
-        assert_eq!(w("interventions.support-fund.return_rate_per_year", Lang::En), "Support fund: return rate per year");
-        assert_eq!(w("interventions.support-fund.return_rate_per_year", Lang::Zh), "消薄基金的年回报率");
-        assert_eq!(w("support-fund.return_rate_per_year.mean", Lang::Zh), "消薄基金的年回报率");
-        assert_eq!(w("interventions[support-fund].credit.reserve_yuan", Lang::Zh), "消薄基金的风险准备金");
+        assert_eq!(
+            w("interventions.support-fund.return_rate_per_year", Lang::En),
+            "Support fund: return rate per year"
+        );
+        assert_eq!(
+            w("interventions.support-fund.return_rate_per_year", Lang::Zh),
+            "消薄基金的年回报率"
+        );
+        assert_eq!(
+            w("support-fund.return_rate_per_year.mean", Lang::Zh),
+            "消薄基金的年回报率"
+        );
+        assert_eq!(
+            w("interventions[support-fund].credit.reserve_yuan", Lang::Zh),
+            "消薄基金的风险准备金"
+        );
         assert_eq!(w("targets.floor", Lang::Zh), "收入底线");
         assert_eq!(w("accounting.income_tax_rate", Lang::Zh), "所得税税率");
         assert_eq!(w("interventions[3].amount", Lang::Zh), "第 4 项措施的amount");
-        assert_eq!(w("interventions[support-fund].start_year", Lang::Zh), "消薄基金的起始年份");
+        assert_eq!(
+            w("interventions[support-fund].start_year", Lang::Zh),
+            "消薄基金的起始年份"
+        );
         assert_eq!(w("interventions[support-fund]", Lang::Zh), "消薄基金");
-        assert_eq!(w("factors.economy.persistence", Lang::En), "persistence of factor economy");
+        assert_eq!(
+            w("factors.economy.persistence", Lang::En),
+            "persistence of factor economy"
+        );
     }
 }

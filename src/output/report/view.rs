@@ -67,7 +67,12 @@ fn name(l: &Namer, p: &PolicyResults) -> String {
 pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts) -> Vec<Block> {
     let w = words(lang);
     let mut doc = Vec::new();
-    doc.push(Block::Title(format!("{}{}{}", r.scenario_label(lang), w.colon, w.brief)));
+    doc.push(Block::Title(format!(
+        "{}{}{}",
+        r.scenario_label(lang),
+        w.colon,
+        w.brief
+    )));
     if let Some(d) = r.description_label(lang) {
         doc.push(Block::Subtitle(d.to_string()));
     }

@@ -68,7 +68,12 @@ mod tests {
         assert_eq!(e.field.as_deref(), Some("villages[0].township_zh"), "{err:?}");
         assert_eq!(e.message, "`township_zh` is empty");
         assert_eq!((e.line, e.column), (23, 15), "{e:?}");
-        assert!(e.help.as_deref().is_some_and(|h| h.contains("reports in Chinese then show `township`")), "{e:?}");
+        assert!(
+            e.help
+                .as_deref()
+                .is_some_and(|h| h.contains("reports in Chinese then show `township`")),
+            "{e:?}"
+        );
         for (from, field) in [
             ("name_zh = \"吴兴区\"", "scenario.name_zh"),
             ("source_zh = \"报道\"", "backtest.source_zh"),
@@ -85,9 +90,8 @@ mod tests {
 
     #[test]
     fn two_policies_with_one_chinese_name_are_refused() {
-        let text = format!(
-            "{HEAD}{REST}[[policies]]\nname = \"stream again\"\nname_zh = \"四票\"\ninterventions = [\"s\"]\n"
-        );
+        let text =
+            format!("{HEAD}{REST}[[policies]]\nname = \"stream again\"\nname_zh = \"四票\"\ninterventions = [\"s\"]\n");
         let err = parse("t.toml", &text, Path::new(".")).unwrap_err();
         assert_eq!(err.errors[0].field.as_deref(), Some("policies[1].name_zh"), "{err:?}");
         assert_eq!(err.errors[0].message, "duplicate Chinese policy name `四票`");

@@ -178,7 +178,11 @@ impl Checker<'_> {
         for k in 1..=count {
             out.push(Village {
                 name_zh: name_zh.as_ref().map(|zh| format!("{zh} {k:0width$}")),
-                ..with_id(format!("{group}-{k:0width$}"), format!("{prefix} {k:0width$}"), income.clone())
+                ..with_id(
+                    format!("{group}-{k:0width$}"),
+                    format!("{prefix} {k:0width$}"),
+                    income.clone(),
+                )
             });
         }
     }
