@@ -493,7 +493,10 @@ pub fn short_number(v: f64) -> String {
 }
 
 /// The lines printed after an analysis.
-pub fn table(result: &SensitivityResult) -> Vec<String> {
+pub fn table(result: &SensitivityResult, lang: Lang) -> Vec<String> {
+    if lang == Lang::Zh {
+        return table_zh(result);
+    }
     let th = crate::format::thousands;
     let mut lines = vec![
         format!(
@@ -531,6 +534,74 @@ pub fn table(result: &SensitivityResult) -> Vec<String> {
     if result.samples > 0 {
         lines.push(format!(
             "  rank rho: Spearman over a {}-point Latin-hypercube design of all inputs (noise about ±{:.2})",
+            result.samples,
+            2.0 / (result.samples as f64).sqrt()
+        ));
+    }
+    lines
+}
+
+/// [`table`] in Chinese: the inputs in words, padded by display width.
+fn table_zh(result: &SensitivityResult) -> Vec<String> {
+    let th = crate::format::thousands;
+    let mut lines = vec![format!(
+        "{}：{}年“{}”下村均收入的中位数，每次分析模拟 {} 次（随机种子 {}）：各输入取文件中的值时为 {} 元",
+        result.scenario_name_zh,
+        result.final_year,
+        result.policy_zh,
+        result.runs,
+        result.seed,
+        th(result.baseline_median)
+    )];
+    if result.inputs.is_empty() {
+        lines.push("  文件中没有不确定的输入（分布表或“A to B”区间）".into());
+        return lines;
+    }
+    let width = result
+        .inputs
+        .iter()
+        .map(|r| unicode_width::UnicodeWidthStr::width(r.words[1].as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let pad = |s: &str| {
+        format!(
+            "{s}{}",
+            " ".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(s)))
+        )
+    };
+    let right = |s: &str, w: usize| {
+        format!(
+            "{}{s}",
+            " ".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(s)))
+        )
+    };
+    lines.push(format!(
+        "  {}  {} {} {} {} {}",
+        right("排名", 4),
+        pad("输入"),
+        right("P10 .. P90", 25),
+        right("取 P10 .. P90 时的中位数（元）", 27),
+        right("变动幅度", 12),
+        right("秩相关", 9)
+    ));
+    for r in &result.inputs {
+        let range = format!("{} .. {}", short_number(r.p10), short_number(r.p90));
+        let medians = format!("{} .. {}", th(r.median_at_p10), th(r.median_at_p90));
+        let rho = r.rank_correlation.map_or("–".to_string(), |x| format!("{x:+.2}"));
+        lines.push(format!(
+            "  {:>4}  {} {:>25} {:>27} {:>12} {:>9}",
+            r.rank,
+            pad(&r.words[1]),
+            range,
+            medians,
+            th(r.swing),
+            rho
+        ));
+    }
+    if result.samples > 0 {
+        lines.push(format!(
+            "  秩相关：对全部输入的 {} 点拉丁超立方设计计算的 Spearman 秩相关系数（噪声约 ±{:.2}）",
             result.samples,
             2.0 / (result.samples as f64).sqrt()
         ));

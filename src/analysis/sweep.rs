@@ -381,7 +381,10 @@ pub fn show(axis: &Axis, v: f64) -> String {
 
 /// The lines printed after a sweep: final-year mean village income per
 /// point and policy.
-pub fn table(result: &SweepResult) -> Vec<String> {
+pub fn table(result: &SweepResult, lang: Lang) -> Vec<String> {
+    if lang == Lang::Zh {
+        return table_zh(result);
+    }
     let year = result
         .final_year
         .map_or("final-year".to_string(), |y| format!("final-year ({y})"));
@@ -411,6 +414,39 @@ pub fn table(result: &SweepResult) -> Vec<String> {
             })
             .collect();
         lines.push(format!("  {:<16} {}", at.join(", "), cells.join("; ")));
+    }
+    lines
+}
+
+/// [`table`] in Chinese.
+fn table_zh(result: &SweepResult) -> Vec<String> {
+    let year = result.final_year.map_or("末年".to_string(), |y| format!("{y}年"));
+    let mut lines = vec![format!(
+        "{}：{year}村均收入（元），每点模拟 {} 次（随机种子 {}）：",
+        result.scenario_name_zh, result.runs, result.seed
+    )];
+    let names: Vec<&str> = result.axis_words.iter().map(|w| w[1].as_str()).collect();
+    lines.push(format!("  {}", names.join(" × ")));
+    for point in &result.points {
+        let at: Vec<String> = result
+            .axes
+            .iter()
+            .zip(&point.values)
+            .map(|(a, v)| show(a, *v))
+            .collect();
+        let cells: Vec<String> = result
+            .policies_zh
+            .iter()
+            .zip(&point.outcomes)
+            .map(|(p, o)| {
+                format!(
+                    "{p}：{}（全覆盖概率 {:.1}%）",
+                    crate::format::thousands(o.mean_income.mean),
+                    100.0 * o.full_coverage.mean
+                )
+            })
+            .collect();
+        lines.push(format!("  {:<16} {}", at.join("，"), cells.join("；")));
     }
     lines
 }
