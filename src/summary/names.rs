@@ -171,4 +171,25 @@ mod tests {
         assert_eq!(kind_label("pv_loan", Lang::En), "pv_loan");
         assert_eq!(in_lang(Lang::Zh, "x", Some(" ")), "x");
     }
+
+    #[test]
+    fn results_with_an_empty_chinese_name_are_invalid() {
+        let text = "[scenario]\nname = \"t\"\nstart_year = 2025\nyears = 2\nruns = 8\n[targets]\nfloor = \"50万\"\n\
+                    [[villages]]\nid = \"a\"\ntownship = \"East\"\noperating_income = \"40万\"\n\
+                    [[policies]]\nname = \"pv\"\nname_zh = \"光伏\"\n";
+        let model = crate::scenario::parse("t.toml", text, std::path::Path::new(".")).unwrap();
+        let mut r = crate::model::testing::run(&model);
+        assert!(r.check().is_ok());
+        assert_eq!(r.policies[1].label(Lang::Zh), "光伏");
+        assert_eq!(r.policies[0].label(Lang::Zh), "无干预");
+        assert_eq!(r.policy_label("pv", Lang::Zh), "光伏");
+        assert_eq!(r.policy_label("pv", Lang::En), "pv");
+        r.villages[0].township_zh = Some(" ".into());
+        let err = r.check().unwrap_err().to_string();
+        assert!(err.contains("villages[0]") && err.contains("township_zh"), "{err}");
+        r.villages[0].township_zh = None;
+        r.policies[1].name_zh = Some(String::new());
+        let err = r.check().unwrap_err().to_string();
+        assert!(err.contains("policies[1]") && err.contains("name_zh"), "{err}");
+    }
 }
