@@ -35,6 +35,16 @@ pub enum Lang {
     Zh,
 }
 
+/// The name to show in `lang`: the Chinese one where there is one (and
+/// `lang` is Chinese), else the English one. Every name a scenario gives in
+/// both languages (`name` and `name_zh`) is shown through it.
+pub fn in_lang<'a>(lang: Lang, en: &'a str, zh: Option<&'a str>) -> &'a str {
+    match (lang, zh) {
+        (Lang::Zh, Some(zh)) if !zh.trim().is_empty() => zh,
+        _ => en,
+    }
+}
+
 /// `v` with `decimals` decimals, grouped by thousands: `1234567.5` with 1
 /// decimal -> `"1,234,567.5"`; `-0.2` with 0 -> `"0"` (no "-0"); a value that
 /// is not finite -> `"–"`.

@@ -95,7 +95,7 @@ fn a_support_fund_public_cost_splits_exactly() {
     assert!((fiscal - 5.0 * 1_345_500.0).abs() < FEN, "{fiscal}");
     let reason = m.interventions[0]
         .kind
-        .equity_like_debt()
+        .equity_like_debt(villagesim::format::Lang::En)
         .expect("a fixed return, capital repaid");
     assert!(reason.contains("state operator"), "{reason}");
 }

@@ -186,3 +186,32 @@ fn loan_terms_are_bounded_as_the_loan_code_bounds_them() {
     assert_eq!(range("loan_term_years"), Values::Whole(1, max));
     assert_eq!(range("grace_years"), Values::Whole(0, max));
 }
+
+/// Every parameter has a few words in English and in Chinese, for charts
+/// and tables (the tornado, sweeps, the assumptions of a brief): not its
+/// key.
+#[test]
+fn every_record_has_words_in_both_languages() {
+    let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    let docs = villagesim::model::docs().into_iter().chain([
+        villagesim::model::accounts::doc(),
+        villagesim::model::finance::credit::doc(),
+    ]);
+    for doc in docs {
+        for p in doc.params {
+            let at = format!("{}.{}", doc.kind, p.name);
+            assert!(
+                !p.label.trim().is_empty() && !p.label.contains('_'),
+                "{at}: label {:?}",
+                p.label
+            );
+            assert!(!cjk(p.label), "{at}: the English label is Chinese");
+            assert!(cjk(p.label_zh), "{at}: label_zh {:?} is not Chinese", p.label_zh);
+            assert!(
+                !p.label_zh.chars().any(|c| c.is_ascii_alphabetic()),
+                "{at}: label_zh {:?}",
+                p.label_zh
+            );
+        }
+    }
+}

@@ -51,10 +51,12 @@ use rand_chacha::ChaCha8Rng;
 
 use super::overrides::{uncertain_inputs, NewValue, Override, UncertainInput};
 use super::{final_mean_income, policy_index, AnalysisError, Scenario, Settings};
+use crate::format::Lang;
 use crate::model::param::{Param, Per};
 use crate::model::Model;
 use crate::output::{OutputError, Staging};
 use crate::summary::results::Stat;
+use crate::summary::words::path_words;
 
 /// Points of the Latin-hypercube design by default.
 pub const DEFAULT_SAMPLES: usize = 40;
@@ -80,6 +82,9 @@ pub fn simulations(inputs: usize, samples: usize) -> usize {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputResult {
     pub name: String,
+    /// The input in words, English then Chinese ("Support fund: return
+    /// rate per year", "消薄基金的年回报率").
+    pub words: [String; 2],
     /// Its path in the file (`interventions[0].return_rate_per_year`).
     pub path: String,
     pub per: Option<Per>,
@@ -106,6 +111,10 @@ pub struct InputResult {
 pub struct SensitivityResult {
     pub scenario_name: String,
     pub policy: String,
+    /// The scenario's and the policy's names in Chinese (the English name
+    /// where the scenario gives none).
+    pub scenario_name_zh: String,
+    pub policy_zh: String,
     pub final_year: i32,
     pub runs: u64,
     pub seed: u64,
@@ -241,9 +250,14 @@ pub fn run(
         }
     }
     rank(&mut results);
+    for r in &mut results {
+        r.words = [Lang::En, Lang::Zh].map(|l| path_words(&baseline, &r.name, l));
+    }
     Ok(SensitivityResult {
         scenario_name: baseline.scenario_name.clone(),
         policy: baseline.policies[policy].name.clone(),
+        scenario_name_zh: baseline.scenario_label(Lang::Zh).to_string(),
+        policy_zh: baseline.policies[policy].label(Lang::Zh).to_string(),
         final_year: baseline.final_year,
         runs: baseline.runs,
         seed: baseline.seed,
@@ -288,6 +302,8 @@ impl Design<'_> {
             }
             results.push(InputResult {
                 name: input.name.clone(),
+                // Filled by `run`, which has the baseline's names.
+                words: Default::default(),
                 path: input.path.text.clone(),
                 per: input.per,
                 p10: at[0].0,
@@ -418,9 +434,14 @@ fn write_tornado(
     lang: crate::format::Lang,
 ) -> Result<Vec<PathBuf>, OutputError> {
     use crate::charts::{DrawnPer, TornadoInput, TornadoRow};
+    let zh = lang == crate::format::Lang::Zh;
     let input = TornadoInput {
-        scenario_name: &result.scenario_name,
-        policy: &result.policy,
+        scenario_name: if zh {
+            &result.scenario_name_zh
+        } else {
+            &result.scenario_name
+        },
+        policy: if zh { &result.policy_zh } else { &result.policy },
         final_year: result.final_year,
         runs: result.runs,
         baseline_median: result.baseline_median,
@@ -428,7 +449,7 @@ fn write_tornado(
             .inputs
             .iter()
             .map(|i| TornadoRow {
-                name: i.name.clone(),
+                name: i.words[usize::from(zh)].clone(),
                 per: match i.per {
                     Some(Per::Run) | None => None,
                     Some(Per::Village) => Some(DrawnPer::Village),
@@ -472,7 +493,10 @@ pub fn short_number(v: f64) -> String {
 }
 
 /// The lines printed after an analysis.
-pub fn table(result: &SensitivityResult) -> Vec<String> {
+pub fn table(result: &SensitivityResult, lang: Lang) -> Vec<String> {
+    if lang == Lang::Zh {
+        return table_zh(result);
+    }
     let th = crate::format::thousands;
     let mut lines = vec![
         format!(
@@ -510,6 +534,74 @@ pub fn table(result: &SensitivityResult) -> Vec<String> {
     if result.samples > 0 {
         lines.push(format!(
             "  rank rho: Spearman over a {}-point Latin-hypercube design of all inputs (noise about ±{:.2})",
+            result.samples,
+            2.0 / (result.samples as f64).sqrt()
+        ));
+    }
+    lines
+}
+
+/// [`table`] in Chinese: the inputs in words, padded by display width.
+fn table_zh(result: &SensitivityResult) -> Vec<String> {
+    let th = crate::format::thousands;
+    let mut lines = vec![format!(
+        "{}：{}年“{}”下村均收入的中位数，每次分析模拟 {} 次（随机种子 {}）：各输入取文件中的值时为 {} 元",
+        result.scenario_name_zh,
+        result.final_year,
+        result.policy_zh,
+        result.runs,
+        result.seed,
+        th(result.baseline_median)
+    )];
+    if result.inputs.is_empty() {
+        lines.push("  文件中没有不确定的输入（分布表或“A to B”区间）".into());
+        return lines;
+    }
+    let width = result
+        .inputs
+        .iter()
+        .map(|r| unicode_width::UnicodeWidthStr::width(r.words[1].as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    let pad = |s: &str| {
+        format!(
+            "{s}{}",
+            " ".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(s)))
+        )
+    };
+    let right = |s: &str, w: usize| {
+        format!(
+            "{}{s}",
+            " ".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(s)))
+        )
+    };
+    lines.push(format!(
+        "  {}  {} {} {} {} {}",
+        right("排名", 4),
+        pad("输入"),
+        right("P10 .. P90", 25),
+        right("取 P10 .. P90 时的中位数（元）", 27),
+        right("变动幅度", 12),
+        right("秩相关", 9)
+    ));
+    for r in &result.inputs {
+        let range = format!("{} .. {}", short_number(r.p10), short_number(r.p90));
+        let medians = format!("{} .. {}", th(r.median_at_p10), th(r.median_at_p90));
+        let rho = r.rank_correlation.map_or("–".to_string(), |x| format!("{x:+.2}"));
+        lines.push(format!(
+            "  {:>4}  {} {:>25} {:>27} {:>12} {:>9}",
+            r.rank,
+            pad(&r.words[1]),
+            range,
+            medians,
+            th(r.swing),
+            rho
+        ));
+    }
+    if result.samples > 0 {
+        lines.push(format!(
+            "  秩相关：对全部输入的 {} 点拉丁超立方设计计算的 Spearman 秩相关系数（噪声约 ±{:.2}）",
             result.samples,
             2.0 / (result.samples as f64).sqrt()
         ));

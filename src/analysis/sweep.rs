@@ -17,9 +17,11 @@ use std::path::{Path, PathBuf};
 
 use super::overrides::{NewValue, Override, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
+use crate::format::Lang;
 use crate::model::units::parse_number;
 use crate::output::{OutputError, Staging};
 use crate::summary::results::{Results, Stat};
+use crate::summary::words::path_words;
 
 /// Most values of one swept parameter.
 pub const MAX_STEPS: usize = 200;
@@ -157,6 +159,12 @@ pub struct SweepResult {
     pub floor_yuan: f64,
     pub axes: Vec<Axis>,
     pub policies: Vec<String>,
+    /// The scenario's and the policies' names in Chinese (the English
+    /// name where the scenario gives none), and each axis in words,
+    /// English then Chinese (see [`crate::summary::words::path_words`]).
+    pub scenario_name_zh: String,
+    pub policies_zh: Vec<String>,
+    pub axis_words: Vec<[String; 2]>,
     pub points: Vec<Point>,
 }
 
@@ -208,6 +216,13 @@ pub fn run(
                     floor_yuan: results.floor_yuan,
                     axes: spec.axes.clone(),
                     policies: names,
+                    scenario_name_zh: results.scenario_label(Lang::Zh).to_string(),
+                    policies_zh: results.policies.iter().map(|p| p.label(Lang::Zh).to_string()).collect(),
+                    axis_words: spec
+                        .axes
+                        .iter()
+                        .map(|a| [Lang::En, Lang::Zh].map(|l| path_words(&results, &a.path.text, l)))
+                        .collect(),
                     points: vec![point],
                 })
             }
@@ -309,8 +324,13 @@ fn write_charts(
 ) -> Result<Vec<PathBuf>, OutputError> {
     use crate::charts::{SweepAxis, SweepInput, SweepOutcome, SweepPoint};
     let shows: Vec<_> = result.axes.iter().map(|a| move |v: f64| show(a, v)).collect();
+    let zh = lang == crate::format::Lang::Zh;
     let input = SweepInput {
-        scenario_name: &result.scenario_name,
+        scenario_name: if zh {
+            &result.scenario_name_zh
+        } else {
+            &result.scenario_name
+        },
         final_year: result.final_year,
         runs: result.runs,
         floor_yuan: result.floor_yuan,
@@ -318,13 +338,15 @@ fn write_charts(
             .axes
             .iter()
             .zip(&shows)
-            .map(|(a, show)| SweepAxis {
+            .zip(&result.axis_words)
+            .map(|((a, show), words)| SweepAxis {
                 path: &a.path.text,
+                label: &words[usize::from(zh)],
                 values: &a.values,
                 show,
             })
             .collect(),
-        policies: &result.policies,
+        policies: if zh { &result.policies_zh } else { &result.policies },
         points: result
             .points
             .iter()
@@ -359,7 +381,10 @@ pub fn show(axis: &Axis, v: f64) -> String {
 
 /// The lines printed after a sweep: final-year mean village income per
 /// point and policy.
-pub fn table(result: &SweepResult) -> Vec<String> {
+pub fn table(result: &SweepResult, lang: Lang) -> Vec<String> {
+    if lang == Lang::Zh {
+        return table_zh(result);
+    }
     let year = result
         .final_year
         .map_or("final-year".to_string(), |y| format!("final-year ({y})"));
@@ -389,6 +414,39 @@ pub fn table(result: &SweepResult) -> Vec<String> {
             })
             .collect();
         lines.push(format!("  {:<16} {}", at.join(", "), cells.join("; ")));
+    }
+    lines
+}
+
+/// [`table`] in Chinese.
+fn table_zh(result: &SweepResult) -> Vec<String> {
+    let year = result.final_year.map_or("末年".to_string(), |y| format!("{y}年"));
+    let mut lines = vec![format!(
+        "{}：{year}村均收入（元），每点模拟 {} 次（随机种子 {}）：",
+        result.scenario_name_zh, result.runs, result.seed
+    )];
+    let names: Vec<&str> = result.axis_words.iter().map(|w| w[1].as_str()).collect();
+    lines.push(format!("  {}", names.join(" × ")));
+    for point in &result.points {
+        let at: Vec<String> = result
+            .axes
+            .iter()
+            .zip(&point.values)
+            .map(|(a, v)| show(a, *v))
+            .collect();
+        let cells: Vec<String> = result
+            .policies_zh
+            .iter()
+            .zip(&point.outcomes)
+            .map(|(p, o)| {
+                format!(
+                    "{p}：{}（全覆盖概率 {:.1}%）",
+                    crate::format::thousands(o.mean_income.mean),
+                    100.0 * o.full_coverage.mean
+                )
+            })
+            .collect();
+        lines.push(format!("  {:<16} {}", at.join("，"), cells.join("；")));
     }
     lines
 }

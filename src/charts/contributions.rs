@@ -21,7 +21,7 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
         root,
         t,
         &w.contributions_title(r),
-        &w.contributions_subtitle(r, &p.name),
+        &w.contributions_subtitle(r, p.label(w.lang())),
         &[],
     )?;
     let stack = Stack::of(p);
@@ -223,7 +223,7 @@ fn draw_stack_legend<DB: DrawingBackend>(
 /// most `max_lines` lines of `max_w` pixels, ending in a mark when its effect
 /// is an assumption (kept even when the name is cut).
 pub(crate) fn intervention_label(a: &InterventionResults, w: &Words, max_w: i32, max_lines: usize) -> Vec<String> {
-    let name = a.name.trim();
+    let name = a.label(w.lang()).trim();
     let short = match name.find(['(', '（']) {
         Some(k) if k >= 3 => name[..k].trim(),
         _ => name,

@@ -135,7 +135,7 @@ fn draw_point_labels<DB: DrawingBackend>(
     for (i, v) in pts {
         let c = policy_color(*i);
         let p = px(root, chart, v[0], v[3]);
-        let label = ctx.l.policy_name(&ctx.r.policies[*i].name);
+        let label = ctx.l.policy(&ctx.r.policies[*i]);
         let (start, anchor, near) = place_label(&label, p, plot, taken);
         taken.push(label_box(&label, start));
         if !near {

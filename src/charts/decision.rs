@@ -116,7 +116,7 @@ pub fn decision_chart_files(r: &Results, lang: Lang) -> Vec<(String, String)> {
                         years.first().copied().unwrap_or(r.start_year),
                         years.last().copied().unwrap_or(r.final_year),
                     );
-                    w.dscr_title(&a.name, first, last)
+                    w.dscr_title(a.label(w.lang()), first, last)
                 }
                 Kind::PairedDifference => w.paired_title(r),
                 Kind::Coverage => w.coverage_title(r),

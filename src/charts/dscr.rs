@@ -45,8 +45,8 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
     let top = header(
         root,
         t,
-        &w.dscr_title(&a.name, first, last),
-        &w.dscr_subtitle(r, &p.name, a.villages),
+        &w.dscr_title(a.label(w.lang()), first, last),
+        &w.dscr_subtitle(r, p.label(w.lang()), a.villages),
         &rows,
     )?;
 

@@ -79,6 +79,11 @@ impl Labels {
         shorten(name.trim(), 40)
     }
 
+    /// Display name of a policy of the results, in the charts' language.
+    pub fn policy(&self, p: &PolicyResults) -> String {
+        self.policy_name(p.label(self.lang))
+    }
+
     pub(crate) fn span(&self, r: &Results) -> String {
         format!("{}–{}", r.baseline_year, r.final_year)
     }
@@ -107,7 +112,7 @@ impl Labels {
     pub(crate) fn subtitle(&self, r: &Results, pooled: bool) -> String {
         let villages = grouped(r.villages.len() as f64, 0);
         let runs = grouped(r.runs as f64, 0);
-        let name = shorten(&r.scenario_name, 60);
+        let name = shorten(r.scenario_label(self.lang), 60);
         match (self.lang, pooled) {
             (Lang::En, false) => {
                 format!("Scenario: {name}; {villages} villages; {runs} Monte Carlo runs")

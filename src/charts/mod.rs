@@ -332,6 +332,8 @@ pub(crate) mod tests {
         Results {
             format_version: RESULTS_FORMAT_VERSION,
             scenario_name: "Demo county 示例县".to_string(),
+            scenario_name_zh: None,
+            description_zh: None,
             baseline_year: 2021,
             start_year: 2022,
             final_year: 2025,
@@ -349,6 +351,9 @@ pub(crate) mod tests {
                     name: format!("村{i}"),
                     township: None,
                     group: None,
+                    name_zh: None,
+                    township_zh: None,
+                    group_zh: None,
                 })
                 .collect(),
             policies: vec![
@@ -358,6 +363,7 @@ pub(crate) mod tests {
             comparisons: Vec::new(),
             description: None,
             assumptions: Vec::new(),
+            factors: Vec::new(),
         }
     }
 
@@ -575,6 +581,9 @@ pub(crate) mod tests {
                 name: format!("v{i}"),
                 township: None,
                 group: None,
+                name_zh: None,
+                township_zh: None,
+                group_zh: None,
             })
             .collect();
         r.policies = policies;

@@ -51,7 +51,7 @@ pub(crate) fn draw_paired<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typ
     );
     let unit = MoneyUnit::for_axis(w.lang(), xlo.abs().max(xhi.abs()));
     let xtick = |v: &f64| unit.tick(*v);
-    let names: Vec<String> = rows.iter().map(|(i, _)| l.policy_name(&r.policies[*i].name)).collect();
+    let names: Vec<String> = rows.iter().map(|(i, _)| l.policy(&r.policies[*i])).collect();
     let name_w = names.iter().map(|s| text_width(s, TICK_PX)).max().unwrap_or(40) + 14;
     let notes: Vec<String> = rows.iter().map(|(_, c)| w.higher_in(c.p_higher_income)).collect();
     let note_w = notes.iter().map(|s| text_width(s, NOTE_PX)).max().unwrap_or(40);

@@ -181,7 +181,7 @@ pub(crate) fn policy_legend(ctx: &Ctx, swatch: fn(RGBColor) -> Swatch) -> Vec<Le
         .enumerate()
         .map(|(i, p)| LegendItem {
             swatch: swatch(policy_color(i)),
-            label: ctx.l.policy_name(&p.name),
+            label: ctx.l.policy(p),
         })
         .collect()
 }
@@ -463,12 +463,7 @@ pub(crate) fn header<DB: DrawingBackend>(
 pub(crate) fn marker_legend<T>(ctx: &Ctx, series: &[(usize, T)]) -> Vec<Vec<(Sample, String)>> {
     vec![series
         .iter()
-        .map(|(i, _)| {
-            (
-                Sample::Marker(policy_color(*i), *i),
-                ctx.l.policy_name(&ctx.r.policies[*i].name),
-            )
-        })
+        .map(|(i, _)| (Sample::Marker(policy_color(*i), *i), ctx.l.policy(&ctx.r.policies[*i])))
         .collect()]
 }
 

@@ -8,6 +8,8 @@ use super::*;
 pub struct SweepAxis<'a> {
     /// Its path in the scenario file.
     pub path: &'a str,
+    /// The same in words, in the chart's language ("消薄基金的年回报率").
+    pub label: &'a str,
     pub values: &'a [f64],
     /// A value of it for people (`6%`, `3,500`).
     pub show: &'a dyn Fn(f64) -> String,
@@ -121,7 +123,7 @@ impl DrawChart for SweepFigure<'_> {
             .y_labels(8)
             .x_label_formatter(&xtick)
             .y_label_formatter(&ytick)
-            .x_desc(shorten(axis.path, 80))
+            .x_desc(shorten(axis.label, 80))
             .y_desc(self.y_desc.clone())
             .draw()?;
         self.draw_bands(&mut chart)?;
@@ -310,7 +312,7 @@ impl SweepWords {
         match (self.lang, policy) {
             (Lang::En, None) => format!("{what} {year} by {param}"),
             (Lang::En, Some(p)) => format!("{what} {year}: \"{p}\""),
-            (Lang::Zh, None) => format!("{year}{what}随 {param} 的变化"),
+            (Lang::Zh, None) => format!("{year}{what}随{param}的变化"),
             (Lang::Zh, Some(p)) => format!("{year}{what}：“{p}”"),
         }
     }
@@ -365,7 +367,7 @@ pub fn write_sweep_charts(
     let mut written = Vec::new();
     let runs = grouped(result.runs as f64, 0);
     let name = shorten(result.scenario_name, 50);
-    let param = shorten(result.axes[0].path, 60);
+    let param = shorten(result.axes[0].label, 60);
     for (stem, what, kind, stat) in CHARTED {
         let year = words.year(result.final_year);
         let lines = sweep_lines(result, policy, kind, stat, &labels);
@@ -379,12 +381,12 @@ pub fn write_sweep_charts(
         let unit = MoneyUnit::for_axis(lang, largest);
         let what = words.what(what);
         let title = if result.axes.len() == 1 {
-            words.title(what, &year, last_key(&param), None)
+            words.title(what, &year, &param, None)
         } else {
             let policy_name = shorten(&labels.policy_name(&result.policies[policy]), 30);
-            words.title(what, &year, last_key(&param), Some(&policy_name))
+            words.title(what, &year, &param, Some(&policy_name))
         };
-        let subtitle = words.subtitle(&name, &runs, result.axes.get(1).map(|second| short_path(second.path)));
+        let subtitle = words.subtitle(&name, &runs, result.axes.get(1).map(|second| second.label));
         let fig = SweepFigure {
             result,
             labels,
@@ -435,7 +437,7 @@ fn sweep_lines(
             .iter()
             .enumerate()
             .map(|(j, v2)| {
-                let label = format!("{} = {}", last_key(second.path), (second.show)(*v2));
+                let label = format!("{} = {}", second.label, (second.show)(*v2));
                 let points = result.points.iter().filter(|pt| pt.values[1] == *v2);
                 Line::through(label, policy_color(j + 1), points, kind, |pt| {
                     stat(&pt.outcomes[policy])
@@ -472,16 +474,6 @@ impl Line {
         }
         l
     }
-}
-
-/// `interventions.fund.return_rate_per_year` -> `fund.return_rate_per_year`.
-fn short_path(path: &str) -> &str {
-    path.strip_prefix("interventions.").unwrap_or(path)
-}
-
-/// `interventions.fund.return_rate_per_year` -> `return_rate_per_year`.
-fn last_key(path: &str) -> &str {
-    path.rsplit('.').next().unwrap_or(path)
 }
 
 #[cfg(test)]

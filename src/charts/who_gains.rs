@@ -132,10 +132,7 @@ pub(crate) fn draw_who_gains<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: 
     if bars.is_empty() {
         return no_data(root, ctx, t, top);
     }
-    let names: Vec<String> = bars
-        .iter()
-        .map(|b| ctx.l.policy_name(&r.policies[b.policy].name))
-        .collect();
+    let names: Vec<String> = bars.iter().map(|b| ctx.l.policy(&r.policies[b.policy])).collect();
     let name_w = names
         .iter()
         .map(|n| text_width(n, TICK_PX))

@@ -9,12 +9,12 @@ use sha2::{Digest, Sha256};
 use villagesim::engine::{self, RunOptions};
 use villagesim::limits::MAX_RUNS;
 use villagesim::model::Model;
-use villagesim::output::{self, summary_json, Manifest};
+use villagesim::output::{self, Manifest};
 use villagesim::scenario::{self, ReadOptions};
 use villagesim::summary::results::Results;
 
 use super::flags::RunFlags;
-use super::print::{self, thousands};
+use super::print;
 use super::CliError;
 
 /// `villagesim run`.
@@ -60,7 +60,9 @@ pub fn compare(files: &[PathBuf], reference: &str, flags: &RunFlags) -> Result<(
     };
     let results = run_model(&model, &paths, &digests, flags, options)?;
     if !flags.quiet {
-        print_comparison(&results, reference);
+        for line in print::comparison(&results, reference, flags.lang.into()) {
+            say!("{line}");
+        }
     }
     Ok(())
 }
@@ -144,141 +146,15 @@ fn run_model(
     };
     output::write_run(&results, &mut manifest, &out, flags.lang.into())?;
     if !quiet {
-        print_closing(&results, &out, seconds, manifest.village_years_per_second);
+        for line in print::closing(
+            &results,
+            &out,
+            seconds,
+            manifest.village_years_per_second,
+            flags.lang.into(),
+        ) {
+            say!("{line}");
+        }
     }
     Ok(results)
-}
-
-/// Prints each policy against `reference`, run by run.
-fn print_comparison(results: &Results, reference: &str) {
-    say!(
-        "\nAgainst \"{reference}\", run by run on common random numbers, in {}:",
-        results.final_year
-    );
-    for pair in results.comparisons.iter().filter(|c| c.reference == reference) {
-        let d = &pair.diff_mean_village_income_yuan;
-        let b = &pair.diff_villages_below_floor;
-        say!(
-"  {:<28} mean village income {} yuan (P5 {}, P95 {}; higher in {:.1}% of runs), villages below the floor {:+.1} (fewer in {:.1}% of runs)",
-            pair.policy,
-            print::signed(d.mean),
-            print::signed(d.p5),
-            print::signed(d.p95),
-            100.0 * pair.p_higher_income,
-            b.mean,
-            100.0 * pair.p_fewer_below_floor
-        );
-    }
-    say!("Full coverage (every village at the floor) first reached:");
-    for p in &results.policies {
-        let by_end = p.coverage.last().map_or(0.0, |c| c.p_reached_by);
-        let likely = p
-            .coverage
-            .iter()
-            .find(|c| c.p_reached_by >= 0.5)
-            .map_or("not in half the runs".to_string(), |c| {
-                format!("by {} in half the runs", c.year)
-            });
-        say!(
-            "  {:<28} {likely}; by {} in {:.1}% of runs; never in the horizon in {:.1}%",
-            p.name,
-            results.final_year,
-            100.0 * by_end,
-            100.0 * p.p_coverage_never
-        );
-    }
-}
-
-fn print_closing(results: &Results, out: &Path, seconds: f64, rate: f64) {
-    let summary = summary_json::summary(results);
-    say!(
-        "{}: {} runs x {} villages x {} years in {:.2} s ({:.1} million village-years/s)",
-        summary.scenario,
-        summary.runs,
-        summary.villages,
-        results.final_year - results.baseline_year,
-        seconds,
-        rate / 1e6
-    );
-    say!(
-        "In {} (floor {} yuan):",
-        summary.final_year,
-        thousands(summary.floor_yuan)
-    );
-    for p in &summary.policies {
-        let m = &p.mean_village_income_yuan;
-        say!(
-            "  {:<28} mean village income {} yuan (P5 {}, P95 {}; se {}), every village at the floor in {:.1}% of runs (se {:.1}%), {:.1} villages below the floor on average",
-            p.name,
-            thousands(m.mean),
-            thousands(m.p5),
-            thousands(m.p95),
-            thousands(m.se),
-            100.0 * p.p_all_above_floor.value,
-            100.0 * p.p_all_above_floor.se,
-            p.expected_villages_below_floor.mean,
-        );
-    }
-    print_decisions(results, &summary);
-    print_backtests(&summary);
-    for line in &summary.advice {
-        say!("note: {line}");
-    }
-    say!("Outputs written to {}", out.display());
-}
-
-/// Public money, income added and coverage of each policy against no
-/// intervention.
-fn print_decisions(results: &Results, summary: &summary_json::Summary) {
-    say!(
-        "Over {}-{}, against no intervention:",
-        results.start_year,
-        results.final_year
-    );
-    for p in summary.policies.iter().skip(1) {
-        let Some(d) = &p.decisions else { continue };
-        let per_yuan = d
-            .income_added_per_fiscal_yuan
-            .map_or("no fiscal cost".to_string(), |r| {
-                format!("{r:.2} yuan per yuan of fiscal cost")
-            });
-        let mut line = format!(
-            "  {:<28} public money {} yuan (fiscal cost {}), income added {} yuan ({per_yuan})",
-            p.name,
-            thousands(d.public_money_yuan.mean),
-            thousands(d.fiscal_cost_yuan.mean),
-            thousands(d.income_added_yuan.mean)
-        );
-        if let Some(b) = d.p_within_budget {
-            line += &format!(", within budget in {:.1}% of runs", 100.0 * b);
-        }
-        if let (Some(q), Some(year)) = (p.p_full_coverage_in_target_year, summary.target_year) {
-            line += &format!(", every village at the floor in {year} in {:.1}% of runs", 100.0 * q);
-        }
-        say!("{line}");
-    }
-}
-
-/// Each backtest: where the observation sits in the simulated distribution.
-fn print_backtests(summary: &summary_json::Summary) {
-    for p in &summary.policies {
-        let Some(b) = &p.backtest else { continue };
-        let mut line = format!("  backtest {} for \"{}\":", b.year, p.name);
-        if let (Some(o), Some(q)) = (b.observed_mean_village_income_yuan, b.percentile_of_observed_mean) {
-            line += &format!(
-                " observed mean {} yuan sits at the {:.1}th percentile;",
-                thousands(o),
-                100.0 * q
-            );
-        }
-        line += &format!(
-            " P(every village at the floor) = {:.1}% (se {:.1}%)",
-            100.0 * b.p_full_coverage,
-            100.0 * b.p_full_coverage_se
-        );
-        if b.observed_full_coverage == Some(true) {
-            line += ", observed: yes";
-        }
-        say!("{line}");
-    }
 }

@@ -54,10 +54,13 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
     bar.finish_and_clear();
     let written = sensitivity::write(&result, &out, args.flags.lang.into())?;
     if !args.flags.quiet {
-        for line in sensitivity::table(&result) {
+        for line in sensitivity::table(&result, args.flags.lang.into()) {
             say!("{line}");
         }
-        say!("Outputs written to {} ({} files)", out.display(), written.len());
+        match villagesim::format::Lang::from(args.flags.lang) {
+            villagesim::format::Lang::En => say!("Outputs written to {} ({} files)", out.display(), written.len()),
+            villagesim::format::Lang::Zh => say!("输出已写入 {}（{} 个文件）", out.display(), written.len()),
+        }
     }
     Ok(())
 }

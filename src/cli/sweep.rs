@@ -55,10 +55,13 @@ pub fn sweep(args: SweepArgs) -> Result<(), CliError> {
     };
     let written = sweep::write(&result, charted, &out, args.flags.lang.into())?;
     if !args.flags.quiet {
-        for line in sweep::table(&result) {
+        for line in sweep::table(&result, args.flags.lang.into()) {
             say!("{line}");
         }
-        say!("Outputs written to {} ({} files)", out.display(), written.len());
+        match villagesim::format::Lang::from(args.flags.lang) {
+            villagesim::format::Lang::En => say!("Outputs written to {} ({} files)", out.display(), written.len()),
+            villagesim::format::Lang::Zh => say!("输出已写入 {}（{} 个文件）", out.display(), written.len()),
+        }
     }
     Ok(())
 }

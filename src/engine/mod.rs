@@ -28,7 +28,7 @@ use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::compare::{Comparisons, RunOutcome};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
 use crate::summary::results::{
-    PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
+    FactorInfo, PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
 };
 use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
 pub use bounds::OutOfRange;
@@ -620,7 +620,9 @@ impl PolicyAggregates {
         let final_year = &self.villages[(span - 1) * n..span * n];
         PolicyResults {
             name: policy.name.clone(),
+            name_zh: policy.name_zh.clone(),
             description: policy.description.clone(),
+            description_zh: policy.description_zh.clone(),
             interventions: policy
                 .interventions
                 .iter()
@@ -646,6 +648,7 @@ impl PolicyAggregates {
                     p_full_coverage: coverage.mean,
                     p_full_coverage_se: coverage.se,
                     source: b.source.clone(),
+                    source_zh: b.source_zh.clone(),
                 }
             }),
             appraisals: policy
@@ -720,6 +723,7 @@ impl Aggregates {
         Results {
             format_version: RESULTS_FORMAT_VERSION,
             scenario_name: model.name.clone(),
+            scenario_name_zh: model.name_zh.clone(),
             baseline_year: model.baseline_year(),
             start_year: model.start_year,
             final_year: model.final_year(),
@@ -731,20 +735,20 @@ impl Aggregates {
             budget_yuan: model.budget_yuan,
             discount_rate: model.discount_rate,
             quantile_relative_error: RELATIVE_ERROR,
-            villages: model
-                .villages
-                .iter()
-                .map(|v| VillageInfo {
-                    id: v.id.clone(),
-                    name: v.name.clone(),
-                    township: v.township.clone(),
-                    group: v.group.clone(),
-                })
-                .collect(),
+            villages: model.villages.iter().map(VillageInfo::from).collect(),
             policies,
             comparisons: self.comparisons.pairs(&names, model.runs),
             description: model.description.clone(),
+            description_zh: model.description_zh.clone(),
             assumptions: model.assumptions.clone(),
+            factors: model
+                .factors
+                .iter()
+                .map(|f| FactorInfo {
+                    name: f.name.clone(),
+                    name_zh: f.name_zh.clone(),
+                })
+                .collect(),
         }
     }
 }

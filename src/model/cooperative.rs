@@ -179,12 +179,22 @@ impl KindModel for Cooperative {
         false
     }
 
-    fn equity_like_debt(&self) -> Option<String> {
+    fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
         let rate = self.guaranteed_dividend_rate.central();
         if rate <= 0.0 {
             return None;
         }
         let rate = 100.0 * rate;
+        if lang == crate::format::Lang::Zh {
+            return Some(match self.guarantee_by {
+                GuaranteeBy::Cooperative => format!(
+                    "每年按入股资金的 {rate:.1}% 保底分红，由合作社以自有资金支付，与盈亏无关：村集体的股权实为对经营主体的借款，经营失败即为违约"
+                ),
+                GuaranteeBy::Government => {
+                    format!("每年按入股资金的 {rate:.1}% 保底分红，不足部分由政府补足：经营存续期间村集体不承担亏损，由政府承担")
+                }
+            });
+        }
         Some(match self.guarantee_by {
             GuaranteeBy::Cooperative => format!(
                 "a guaranteed dividend (保底分红) of {rate:.1}% of the stake a year, paid by the cooperative out of its own capital \
@@ -371,7 +381,10 @@ mod tests {
             )
         };
         let m = TEST.model(1, 12, 1, &keys("cooperative"));
-        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(reason.contains("10.0%") && reason.contains("loan"), "{reason}");
         let venture = intervention_flows(&m, 0, 0);
         let mut expected = vec![10_000.0; 10];
@@ -433,7 +446,10 @@ start_year = 2026"#,
             assert_eq!(f.net_income(slot, 2), 25_000.0);
             assert_eq!(f.net_cash(slot), &[0.0, 25_000.0 - 300_000.0, 25_000.0]);
         }
-        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(reason.contains("5.0%") && reason.contains("government"), "{reason}");
         assert_eq!(f.ledger[0], crate::model::Ledger::default());
         let l = f.ledger[1];
@@ -457,7 +473,7 @@ price_per_output_yuan = 3
 cost_per_unit_yuan = 2000
 dividend_share = 0.3"#,
         );
-        assert_eq!(m.interventions[0].kind.equity_like_debt(), None);
+        assert_eq!(m.interventions[0].kind.equity_like_debt(crate::format::Lang::En), None);
         let f = intervention_flows(&m, 0, 0);
         assert_eq!(f.operating(0), &[3_000.0, 3_000.0]);
         assert_eq!(f.net_cash(0), &[3_000.0 - 200_000.0, 3_000.0]);

@@ -105,6 +105,8 @@ struct RecordsFile {
 #[serde(deny_unknown_fields)]
 struct ParamEntry {
     name: String,
+    label: String,
+    label_zh: String,
     unit: String,
     per: Option<Per>,
     default: WrittenDefault,
@@ -152,6 +154,8 @@ impl ParamEntry {
         };
         ParamDoc {
             name: keep(self.name),
+            label: keep(self.label),
+            label_zh: keep(self.label_zh),
             unit: keep(self.unit),
             per: self.per,
             default,
@@ -199,7 +203,7 @@ pub fn records(kind: &'static str, text: &'static str) -> &'static KindDoc {
 mod tests {
     use super::*;
 
-    const ONE: &str = "kind = \"k\"\nchinese = \"\"\nsummary = \"\"\nequations = \"\"\ncapital = \"\"\n\n[[param]]\nname = \"share\"\nunit = \"share 0-1\"\nper = \"run\"\ndefault = 0.25\nestimate = \"estimate: a quarter\"\ndomain = \"probability\"\nmeaning = \"a share\"\n";
+    const ONE: &str = "kind = \"k\"\nchinese = \"\"\nsummary = \"\"\nequations = \"\"\ncapital = \"\"\n\n[[param]]\nname = \"share\"\nlabel = \"share\"\nlabel_zh = \"比例\"\nunit = \"share 0-1\"\nper = \"run\"\ndefault = 0.25\nestimate = \"estimate: a quarter\"\ndomain = \"probability\"\nmeaning = \"a share\"\n";
 
     #[test]
     fn a_record_reads_into_its_spec() {

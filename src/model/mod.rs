@@ -41,7 +41,10 @@ pub use sim::{Drawn, SimCtx};
 #[derive(Debug, Clone)]
 pub struct Model {
     pub name: String,
+    /// The name in Chinese, if the file gives one (`name_zh`).
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    pub description_zh: Option<String>,
     /// First simulated year. Baseline figures are those of `start_year - 1`.
     pub start_year: i32,
     /// Number of simulated years.
@@ -80,6 +83,11 @@ pub struct Assumption {
     pub line: Option<usize>,
     /// The note, as written.
     pub note: String,
+    /// The note in Chinese: the Chinese sentences of a comment, or the
+    /// tool's words for an estimated default left unset; `None` for a
+    /// comment with no Chinese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note_zh: Option<String>,
 }
 
 /// What was observed in a simulated year (`[backtest]`).
@@ -89,6 +97,7 @@ pub struct Backtest {
     pub mean_village_income_yuan: Option<f64>,
     pub full_coverage: Option<bool>,
     pub source: Option<String>,
+    pub source_zh: Option<String>,
 }
 
 impl Model {
@@ -106,6 +115,7 @@ impl Model {
 #[derive(Debug, Clone)]
 pub struct Factor {
     pub name: String,
+    pub name_zh: Option<String>,
     /// AR(1) coefficient rho in [0, 1).
     pub persistence: f64,
 }
@@ -117,6 +127,10 @@ pub struct Village {
     pub name: String,
     pub township: Option<String>,
     pub group: Option<String>,
+    /// Chinese names of the village, its township and its group, if given.
+    pub name_zh: Option<String>,
+    pub township_zh: Option<String>,
+    pub group_zh: Option<String>,
     /// Key of the `[[villages]]` entry, for draws shared by its villages.
     pub entry_key: u64,
     /// Key of the village id, for draws of its own.
@@ -138,6 +152,7 @@ pub struct Village {
 pub struct Intervention {
     pub id: String,
     pub name: String,
+    pub name_zh: Option<String>,
     /// Key of the id: the entity of the intervention's random streams.
     pub key: u64,
     /// Names of beneficiaries outside the simulated villages.
@@ -190,8 +205,9 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     /// Why this intervention's village equity behaves like debt, if it does:
     /// a guaranteed dividend or a fixed return with the capital repaid, so
     /// the villages bear no venture risk (while someone else does). Reports
-    /// flag it.
-    fn equity_like_debt(&self) -> Option<String> {
+    /// flag it. In `lang`.
+    fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
+        let _ = lang;
         None
     }
     /// Whether the village's income from this intervention is taxable income
@@ -276,8 +292,8 @@ macro_rules! kinds {
             pub fn village_income_taxed(&self) -> bool {
                 match self { $(Kind::$variant(k) => k.village_income_taxed(),)* }
             }
-            pub fn equity_like_debt(&self) -> Option<String> {
-                match self { $(Kind::$variant(k) => k.equity_like_debt(),)* }
+            pub fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
+                match self { $(Kind::$variant(k) => k.equity_like_debt(lang),)* }
             }
         }
     };
@@ -301,10 +317,14 @@ kinds! {
 #[derive(Debug, Clone)]
 pub struct Policy {
     pub name: String,
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    pub description_zh: Option<String>,
     /// Indices into [`Model::interventions`].
     pub interventions: Vec<usize>,
 }
 
 /// Name of the counterfactual policy every scenario has.
 pub const NO_INTERVENTION: &str = "no intervention";
+/// Its name in Chinese.
+pub const NO_INTERVENTION_ZH: &str = "无干预";

@@ -313,9 +313,24 @@ impl KindModel for MountainSeaWorkshop {
         }
     }
 
-    fn equity_like_debt(&self) -> Option<String> {
+    fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
         if self.guaranteed_yuan <= 0.0 {
             return None;
+        }
+        if lang == crate::format::Lang::Zh {
+            let by = match self.guarantee_paid_by {
+                PaidBy::Host => "结对帮扶的发达地区",
+                PaidBy::Local => "当地政府",
+            };
+            let stake = if self.investment_paid_in {
+                "无论租金高低，受益方的投资至少获得这一收益：保底以下不承担经营风险"
+            } else {
+                "无论租金高低，受益方的收入都有保底"
+            };
+            return Some(format!(
+                "每年按投资额的 {:.1}% 保底收益，由{by}支付：{stake}",
+                100.0 * self.guaranteed_yuan / self.investment_yuan
+            ));
         }
         let by = match self.guarantee_paid_by {
             PaidBy::Host => "the host district",
@@ -543,7 +558,10 @@ beneficiaries = [{ village = "a", share = 0.5 }, { external = "X", share = 0.5 }
             assert_eq!((l.revenue_yuan, l.costs_yuan), (100_000.0, 10_000.0));
             assert_eq!((l.host_public_yuan, l.public_spent_yuan), (10_000.0, 0.0));
         }
-        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(reason.contains("10.0%") && reason.contains("host district"), "{reason}");
         let m = model(2, 1, &format!("{keys}\nguarantee_paid_by = \"local\""));
         let f = engine::intervention_flows(&m, 0, 0);
@@ -553,7 +571,12 @@ beneficiaries = [{ village = "a", share = 0.5 }, { external = "X", share = 0.5 }
         );
         // No guarantee: no flag.
         let plain = keys.replace("guaranteed_return_rate = 0.1\n", "");
-        assert_eq!(model(2, 1, &plain).interventions[0].kind.equity_like_debt(), None);
+        assert_eq!(
+            model(2, 1, &plain).interventions[0]
+                .kind
+                .equity_like_debt(crate::format::Lang::En),
+            None
+        );
     }
 
     #[test]

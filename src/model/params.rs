@@ -64,6 +64,10 @@ pub enum Values {
 pub struct ParamSpec {
     /// The key in the scenario file.
     pub name: &'static str,
+    /// A few words for charts and tables, in English and in Chinese
+    /// ("return rate per year", "年回报率"): see [`ParamSpec::label`].
+    pub label: &'static str,
+    pub label_zh: &'static str,
     /// Unit, e.g. "yuan per m2 per year", "share 0-1", "kW".
     pub unit: &'static str,
     /// Level at which an uncertain value is drawn unless the file says
@@ -81,6 +85,14 @@ pub struct ParamSpec {
 }
 
 impl ParamSpec {
+    /// The parameter's words in `lang`, for charts and tables.
+    pub fn label(&self, lang: crate::format::Lang) -> &'static str {
+        match lang {
+            crate::format::Lang::En => self.label,
+            crate::format::Lang::Zh => self.label_zh,
+        }
+    }
+
     /// The default as the docs and `explain` write it: the value, its
     /// source in brackets and its condition (a requirement's condition
     /// reads before the source: "required for lease (estimate ...)").

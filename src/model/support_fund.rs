@@ -258,7 +258,16 @@ impl KindModel for SupportFund {
         }
     }
 
-    fn equity_like_debt(&self) -> Option<String> {
+    fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
+        if lang == crate::format::Lang::Zh {
+            let by = match self.operator {
+                Operator::State => "国有运营主体",
+                Operator::Market => "市场化运营主体",
+            };
+            return Some(format!(
+                "资金池按约定回报率由{by}支付，村集体出资到期返还：其股权实为存放于运营主体的存款（运营主体违约是其承担的唯一风险，不承担经营风险）"
+            ));
+        }
         let by = match self.operator {
             Operator::State => "a state operator",
             Operator::Market => "a market operator",
@@ -534,7 +543,10 @@ villages = "all"
             THREE,
             "village_capital_yuan = 300000\nreturn_rate_per_year = 0.05",
         );
-        let reason = m.interventions[0].kind.equity_like_debt().expect("flagged");
+        let reason = m.interventions[0]
+            .kind
+            .equity_like_debt(crate::format::Lang::En)
+            .expect("flagged");
         assert!(
             reason.contains("state operator") && reason.contains("repaid"),
             "{reason}"

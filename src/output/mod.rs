@@ -84,7 +84,7 @@ pub fn write_run(
     let mut staging = Staging::new(dir)?;
     staging.write("summary.json", &json(&summary_json::summary(results), "summary.json")?)?;
     staging.write("portfolio_years.csv", &tables::portfolio_years(results)?)?;
-    staging.write("village_years.csv", &tables::village_years(results)?)?;
+    staging.write("village_years.csv", &tables::village_years(results, lang)?)?;
     staging.write("interventions.csv", &tables::interventions(results)?)?;
     staging.write("contributions.csv", &tables::contributions(results)?)?;
     staging.write("external_beneficiaries.csv", &tables::external_beneficiaries(results)?)?;

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::format::Lang;
 use crate::summary::results::{PolicyResults, Results};
 
 /// A mean with its Monte Carlo standard error and quantiles.
@@ -96,7 +97,11 @@ fn policy(p: &PolicyResults, target_year: Option<i32>) -> PolicySummary {
 /// standard error of a difference is that of the run-by-run differences:
 /// a gap should be at least 4 of them. Gaps below 0.1% of mean income, or
 /// below 1 percentage point of probability, are treated as no difference.
-fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
+///
+/// In `lang`: summary.json holds the English; the terminal prints the
+/// language of `--lang`.
+pub fn advice(results: &Results, policies: &[PolicySummary], lang: Lang) -> Vec<String> {
+    let name = |n: &str| results.policy_label(n, lang).to_string();
     let mut advice = Vec::new();
     let mut needed: f64 = 0.0;
     let scale = policies
@@ -107,10 +112,17 @@ fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
         let gap = d.mean.abs();
         if gap > 1e-3 * scale && d.se > 0.0 && 4.0 * d.se > gap {
             needed = needed.max(results.runs as f64 * (4.0 * d.se / gap).powi(2));
-            advice.push(format!(
-                "mean village income: \"{}\" and \"{}\" differ by {gap:.0} yuan with a paired standard error of {:.0}; the runs may not separate them",
-                pair.policy, pair.reference, d.se
-            ));
+            let (a, b) = (name(&pair.policy), name(&pair.reference));
+            advice.push(match lang {
+                Lang::En => format!(
+                    "mean village income: \"{a}\" and \"{b}\" differ by {gap:.0} yuan with a paired standard error of {:.0}; the runs may not separate them",
+                    d.se
+                ),
+                Lang::Zh => format!(
+                    "村均收入：“{a}”与“{b}”相差 {gap:.0} 元，配对标准误为 {:.0} 元；模拟次数可能不足以区分两者",
+                    d.se
+                ),
+            });
         }
     }
     for (i, a) in policies.iter().enumerate() {
@@ -119,10 +131,15 @@ fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
             let (gap, se) = ((pa.value - pb.value).abs(), (pa.se * pa.se + pb.se * pb.se).sqrt());
             if gap >= 0.01 && se > 0.0 && 4.0 * se > gap {
                 needed = needed.max(results.runs as f64 * (4.0 * se / gap).powi(2));
-                advice.push(format!(
-                    "probability of full coverage: \"{}\" and \"{}\" differ by {gap:.3} with a standard error of {se:.3}; the runs may not separate them",
-                    a.name, b.name
-                ));
+                let (a, b) = (name(&a.name), name(&b.name));
+                advice.push(match lang {
+                    Lang::En => format!(
+                        "probability of full coverage: \"{a}\" and \"{b}\" differ by {gap:.3} with a standard error of {se:.3}; the runs may not separate them"
+                    ),
+                    Lang::Zh => format!(
+                        "全覆盖概率：“{a}”与“{b}”相差 {gap:.3}，标准误为 {se:.3}；模拟次数可能不足以区分两者"
+                    ),
+                });
             }
         }
     }
@@ -130,7 +147,10 @@ fn advice(results: &Results, policies: &[PolicySummary]) -> Vec<String> {
         let suggestion = (needed.ceil() as u64)
             .next_power_of_two()
             .min(crate::limits::MAX_RUNS as u64);
-        advice.push(format!("consider --runs {suggestion} (now {})", results.runs));
+        advice.push(match lang {
+            Lang::En => format!("consider --runs {suggestion} (now {})", results.runs),
+            Lang::Zh => format!("建议使用 --runs {suggestion}（当前为 {}）", results.runs),
+        });
     }
     advice
 }
@@ -153,7 +173,7 @@ pub fn summary(results: &Results) -> Summary {
         target_year: results.target_year,
         budget_yuan: results.budget_yuan,
         quantile_relative_error: results.quantile_relative_error,
-        advice: advice(results, &policies),
+        advice: advice(results, &policies, Lang::En),
         policies,
     }
 }

@@ -4,6 +4,7 @@
 use csv::Writer;
 
 use super::atomic::OutputError;
+use crate::format::Lang;
 use crate::summary::results::{Results, Stat};
 
 const QUANTILE_COLUMNS: [&str; 6] = ["mean", "p5", "p25", "p50", "p75", "p95"];
@@ -81,7 +82,11 @@ pub fn portfolio_years(results: &Results) -> Result<Vec<u8>, OutputError> {
 
 /// `village_years.csv`: policy, village, year, income quantiles in yuan,
 /// probability below the floor.
-pub fn village_years(results: &Results) -> Result<Vec<u8>, OutputError> {
+///
+/// `policy` and `village_id` are the keys (the same in every language);
+/// `village_name` and `township` are labels, in `lang` (the Chinese names
+/// where the scenario gives them).
+pub fn village_years(results: &Results, lang: Lang) -> Result<Vec<u8>, OutputError> {
     let name = "village_years.csv";
     let mut w = Writer::from_writer(Vec::new());
     let mut header = vec!["policy", "village_id", "village_name", "township", "year"];
@@ -100,8 +105,8 @@ pub fn village_years(results: &Results) -> Result<Vec<u8>, OutputError> {
             for vy in years {
                 let mut row = vec![
                     info.id.clone(),
-                    info.name.clone(),
-                    info.township.clone().unwrap_or_default(),
+                    info.label(lang).to_string(),
+                    info.township_label(lang).unwrap_or_default().to_string(),
                     vy.year.to_string(),
                 ];
                 row.insert(0, p.name.clone());

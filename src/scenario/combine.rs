@@ -25,6 +25,7 @@ pub fn combine(models: Vec<(String, Model)>) -> Result<Model, String> {
         }
         for policy in combined.policies.iter_mut().skip(1) {
             policy.name = format!("{first_label}: {}", policy.name);
+            policy.name_zh = policy.name_zh.as_ref().map(|zh| format!("{first_label}：{zh}"));
         }
     }
     let ids = |m: &Model| m.villages.iter().map(|v| v.id.clone()).collect::<Vec<_>>();
@@ -53,7 +54,9 @@ pub fn combine(models: Vec<(String, Model)>) -> Result<Model, String> {
         for policy in model.policies.into_iter().skip(1) {
             combined.policies.push(Policy {
                 name: format!("{label}: {}", policy.name),
+                name_zh: policy.name_zh.map(|zh| format!("{label}：{zh}")),
                 description: policy.description,
+                description_zh: policy.description_zh,
                 interventions: policy.interventions.iter().map(|i| i + offset).collect(),
             });
         }

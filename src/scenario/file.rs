@@ -40,6 +40,8 @@ pub struct RawBacktest {
     pub full_coverage: Option<bool>,
     /// Where the observation comes from.
     pub source: Option<String>,
+    /// The same in Chinese (reports in Chinese show it; default: `source`).
+    pub source_zh: Option<String>,
 }
 
 /// `[scenario]`
@@ -47,7 +49,11 @@ pub struct RawBacktest {
 #[serde(deny_unknown_fields)]
 pub struct RawHeader {
     pub name: String,
+    /// The scenario's name in Chinese (reports in Chinese show it; default: `name`).
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    /// The description in Chinese (default: `description`).
+    pub description_zh: Option<String>,
     /// First simulated year; the baseline figures are those of the year before.
     pub start_year: i64,
     /// Number of simulated years.
@@ -115,7 +121,11 @@ pub struct RawTargets {
 pub struct RawFactor {
     /// AR(1) coefficient in [0, 1): `Z[t] = rho Z[t-1] + sqrt(1 - rho^2) e[t]`.
     pub persistence: Option<Num>,
+    /// The factor's name in Chinese (default: its key).
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    /// The description in Chinese (default: `description`).
+    pub description_zh: Option<String>,
 }
 
 /// One `[[villages]]` entry: a single village (`id`), a group of `count`
@@ -124,9 +134,16 @@ pub struct RawFactor {
 #[serde(deny_unknown_fields)]
 pub struct RawVillages {
     pub id: Option<String>,
+    /// A village's name; for a group, the prefix of its villages' names.
     pub name: Option<String>,
+    /// The name (or prefix) in Chinese (default: `name`).
+    pub name_zh: Option<String>,
     pub township: Option<String>,
+    /// The township's name in Chinese (default: `township`).
+    pub township_zh: Option<String>,
     pub group: Option<String>,
+    /// The group's name in Chinese (default: `group`).
+    pub group_zh: Option<String>,
     pub count: Option<i64>,
     pub file: Option<String>,
     /// Baseline operating income, yuan per year (default per village).
@@ -147,7 +164,11 @@ pub struct RawVillages {
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     pub name: String,
+    /// The policy's name in Chinese (default: `name`).
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    /// The description in Chinese (default: `description`).
+    pub description_zh: Option<String>,
     #[serde(default)]
     pub interventions: Vec<String>,
 }
@@ -159,7 +180,11 @@ pub struct RawCommon {
     pub id: String,
     pub kind: String,
     pub name: Option<String>,
+    /// The intervention's name in Chinese (default: `name`).
+    pub name_zh: Option<String>,
     pub description: Option<String>,
+    /// The description in Chinese (default: `description`).
+    pub description_zh: Option<String>,
     pub villages: Option<Selector>,
     pub start_year: Option<i64>,
     pub end_year: Option<i64>,
@@ -167,11 +192,13 @@ pub struct RawCommon {
 
 /// The common keys, removed from an intervention table before its kind's
 /// own keys are read.
-pub const COMMON_KEYS: [&str; 7] = [
+pub const COMMON_KEYS: [&str; 9] = [
     "id",
     "kind",
     "name",
+    "name_zh",
     "description",
+    "description_zh",
     "villages",
     "start_year",
     "end_year",

@@ -17,6 +17,31 @@ use crate::model::Assumption;
 /// (matched case-insensitively).
 const MARKERS: [&str; 6] = ["estimate", "assum", "估计", "估算", "假设", "假定"];
 
+/// Whether `text` holds Chinese characters.
+fn has_cjk(text: &str) -> bool {
+    text.chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c))
+}
+
+/// The sentences of a comment's note that are Chinese, if any: a file may
+/// write its notes in both languages, one line each.
+fn chinese_part(note: &str) -> Option<String> {
+    let parts: Vec<&str> = note
+        .split_inclusive(['。', '；'])
+        .flat_map(|s| s.split(". "))
+        .map(str::trim)
+        .filter(|s| mostly_chinese(s))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(""))
+}
+
+/// A sentence written in Chinese: as many Chinese characters as Latin
+/// letters (a Chinese term inside an English sentence does not make it one).
+fn mostly_chinese(s: &str) -> bool {
+    let cjk = s.chars().filter(|c| has_cjk(&c.to_string())).count();
+    cjk > 0 && cjk >= s.chars().filter(char::is_ascii_alphabetic).count()
+}
+
 fn is_marked(text: &str) -> bool {
     let lower = text.to_lowercase();
     MARKERS.iter().any(|m| lower.contains(m))
@@ -146,6 +171,7 @@ pub fn assumptions(text: &str, root: &DeTable<'_>) -> Vec<Assumption> {
                     key: key.clone(),
                     line: Some(first),
                     note: marked_sentences(&joined),
+                    note_zh: chinese_part(&joined),
                 });
             }
         }
@@ -155,6 +181,7 @@ pub fn assumptions(text: &str, root: &DeTable<'_>) -> Vec<Assumption> {
                 out.push(Assumption {
                     key,
                     line: Some(line_no),
+                    note_zh: chinese_part(&note),
                     note,
                 });
             }
@@ -198,11 +225,26 @@ fn estimated_defaults(root: &DeTable<'_>) -> Vec<Assumption> {
                     key: format!("interventions[{id}].{}", p.name),
                     line: None,
                     note: format!("not set in the file: default {} ({})", p.default_text(), p.meaning),
+                    note_zh: Some(format!(
+                        "文件未设定，采用默认值 {}（{}，为估计值）",
+                        default_zh(p),
+                        p.label_zh
+                    )),
                 });
             }
         }
     }
     out
+}
+
+/// A default as a number or as written, without its English source.
+fn default_zh(p: &crate::model::params::ParamSpec) -> String {
+    use crate::model::params::DefaultValue;
+    match p.default {
+        DefaultValue::Number(x) => crate::format::grouped_exact(x),
+        DefaultValue::Written(s) => s.to_string(),
+        DefaultValue::Required => "—".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -236,5 +278,24 @@ mod tests {
             "{n:?}"
         );
         assert!(!n.iter().any(|a| a.key == "interventions[pv].loan_rate_per_year"));
+        let om = n
+            .iter()
+            .find(|a| a.key == "interventions[pv].om_per_kw_per_year_yuan")
+            .unwrap();
+        assert!(om.note.starts_with("not set in the file: default"), "{}", om.note);
+        assert!(
+            om.note_zh
+                .as_deref()
+                .is_some_and(|z| z.starts_with("文件未设定，采用默认值") && z.contains("每千瓦年运维费")),
+            "{om:?}"
+        );
+    }
+
+    #[test]
+    fn the_chinese_sentences_of_a_note_are_its_chinese() {
+        let text = "[scenario]\nrate = 0.04 # estimate: LPR less inflation。估计：贷款利率减通胀。\nyears = 2 # an assumption\n";
+        let n = notes(text);
+        assert_eq!(n[0].note_zh.as_deref(), Some("估计：贷款利率减通胀。"), "{n:?}");
+        assert_eq!(n[1].note_zh, None);
     }
 }

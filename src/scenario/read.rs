@@ -25,6 +25,7 @@ use crate::model::{self, Factor, Intervention, Model, Policy, Village, NO_INTERV
 use crate::rng::key_of;
 
 mod interventions;
+mod names;
 mod policies;
 mod villages;
 
@@ -380,7 +381,9 @@ impl Checker<'_> {
         let backtest = self.backtest(&raw, start_year, years);
         Some(Model {
             name: h.name.clone(),
+            name_zh: self.text_zh("scenario.name_zh", h.name_zh.as_ref()),
             description: h.description.clone(),
+            description_zh: self.text_zh("scenario.description_zh", h.description_zh.as_ref()),
             start_year,
             years,
             runs: runs.clamp(1, MAX_RUNS) as u64,
@@ -510,6 +513,7 @@ impl Checker<'_> {
                 mean_village_income_yuan: mean,
                 full_coverage: b.full_coverage,
                 source: b.source.clone(),
+                source_zh: self.text_zh("backtest.source_zh", b.source_zh.as_ref()),
             }
         })
     }
@@ -567,8 +571,10 @@ impl Checker<'_> {
                         Some("an AR(1) coefficient from 0 (no memory) up to but excluding 1".into()),
                     );
                 }
+                self.text_zh(&format!("factors.{name}.description_zh"), f.description_zh.as_ref());
                 Factor {
                     name: name.clone(),
+                    name_zh: self.text_zh(&format!("factors.{name}.name_zh"), f.name_zh.as_ref()),
                     persistence: rho.clamp(0.0, 0.999),
                 }
             })

@@ -2,7 +2,9 @@
 //!
 //! Columns (header required, any order, extra columns ignored, no column
 //! named twice): `id`, `name`, `township` (optional), `operating_income` and
-//! `other_income` (optional), in yuan or unit strings such as "22万".
+//! `other_income` (optional), in yuan or unit strings such as "22万"; and
+//! `name_zh`, `township_zh` (optional): the Chinese names reports in Chinese
+//! show (an empty cell: the English name).
 //!
 //! The file is read as a stream of rows: a file larger than
 //! [`MAX_FILE_BYTES`] is refused before it is read, and reading stops at the
@@ -25,6 +27,8 @@ pub struct Row {
     pub id: String,
     pub name: String,
     pub township: Option<String>,
+    pub name_zh: Option<String>,
+    pub township_zh: Option<String>,
     pub operating_income: f64,
     pub other_income: f64,
 }
@@ -154,6 +158,8 @@ struct Columns {
     name: Option<usize>,
     township: Option<usize>,
     other: Option<usize>,
+    name_zh: Option<usize>,
+    township_zh: Option<usize>,
 }
 
 impl Columns {
@@ -175,7 +181,7 @@ impl Columns {
                         first + 1,
                         i + 1
                     ),
-                    Some("name each column once: id, name, township, operating_income, other_income".into()),
+                    Some("name each column once: id, name, township, operating_income, other_income, name_zh, township_zh".into()),
                 ));
             }
         }
@@ -188,7 +194,7 @@ impl Columns {
                     "the header must name the columns id and operating_income (found: {})",
                     headers.iter().collect::<Vec<_>>().join(", ")
                 ),
-                Some("columns: id, name, township, operating_income, other_income".into()),
+                Some("columns: id, name, township, operating_income, other_income, name_zh, township_zh".into()),
             ));
         };
         Ok(Columns {
@@ -197,6 +203,8 @@ impl Columns {
             name: column("name"),
             township: column("township"),
             other: column("other_income"),
+            name_zh: column("name_zh"),
+            township_zh: column("township_zh"),
         })
     }
 
@@ -231,6 +239,8 @@ impl Columns {
             id: id_value.to_string(),
             name: get(self.name).unwrap_or(id_value).to_string(),
             township: get(self.township).map(str::to_string),
+            name_zh: get(self.name_zh).map(str::to_string),
+            township_zh: get(self.township_zh).map(str::to_string),
             operating_income: money(Some(self.income), "operating_income")?,
             other_income: money(self.other, "other_income")?,
         })
@@ -273,6 +283,21 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].operating_income, 220_000.0);
         assert_eq!(rows[1].township, None);
+    }
+
+    #[test]
+    fn chinese_names_are_optional_columns() {
+        let rows = parse(
+            "id,name,name_zh,township,township_zh,operating_income
+v1,East,东村,Zhili,织里镇,22万
+v2,West,,,,1
+",
+            "v.csv",
+        )
+        .unwrap();
+        assert_eq!(rows[0].name_zh.as_deref(), Some("东村"));
+        assert_eq!(rows[0].township_zh.as_deref(), Some("织里镇"));
+        assert_eq!((rows[1].name_zh.clone(), rows[1].township_zh.clone()), (None, None));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::accum::{Tally, FEN_PER_YUAN};
 use super::results::{AccountsYear, EquityLikeDebt, PolicyAccounts, PublicCost, WhoGains};
+use crate::format::Lang;
 use crate::model::accounts::{fiscal_cost, income_tax_yuan};
 use crate::model::capacity::uplifted;
 use crate::model::{Flows, Model, Policy};
@@ -221,9 +222,10 @@ impl AccountsAggregates {
                 .iter()
                 .filter_map(|&i| {
                     let iv = &model.interventions[i];
-                    iv.kind.equity_like_debt().map(|reason| EquityLikeDebt {
+                    iv.kind.equity_like_debt(Lang::En).map(|reason| EquityLikeDebt {
                         intervention: iv.id.clone(),
                         reason,
+                        reason_zh: iv.kind.equity_like_debt(Lang::Zh),
                     })
                 })
                 .collect(),

@@ -198,7 +198,21 @@ impl Results {
                 if !names.insert(p.name.as_str()) {
                     return c.fail("name", format!("is {:?}, the name of an earlier policy", p.name));
                 }
+                named(c, "name_zh", p.name_zh.as_deref())?;
                 self.check_policy(c, p)
+            })?;
+        }
+        named(&c, "scenario_name_zh", self.scenario_name_zh.as_deref())?;
+        for (i, v) in self.villages.iter().enumerate() {
+            c.at(format!("villages[{i}]"), |c| {
+                for (field, zh) in [
+                    ("name_zh", &v.name_zh),
+                    ("township_zh", &v.township_zh),
+                    ("group_zh", &v.group_zh),
+                ] {
+                    named(c, field, zh.as_deref())?;
+                }
+                Ok(())
             })?;
         }
         for (k, pair) in self.comparisons.iter().enumerate() {
@@ -546,6 +560,14 @@ impl Results {
 
 /// A policy's decision figures: money, returns per public yuan, risk of a
 /// negative-cash year, chance of staying within budget.
+/// A Chinese name, where there is one, is not empty (reports would show nothing).
+fn named(c: &Checker, field: &str, zh: Option<&str>) -> Check {
+    match zh {
+        Some(zh) if zh.trim().is_empty() => c.fail(field, "is empty; leave it out to show the English name".into()),
+        _ => Ok(()),
+    }
+}
+
 fn check_decisions(c: &mut Checker, d: &Decisions) -> Check {
     c.stat("public_money_yuan", &d.public_money_yuan, Is::Money, true)?;
     c.stat("public_money_pv_yuan", &d.public_money_pv_yuan, Is::Money, true)?;

@@ -29,6 +29,7 @@
 
 use super::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use super::results::{ExternalResults, InterventionResults, InterventionYear};
+use crate::format::Lang;
 use crate::model::accounts::fiscal_cost;
 use crate::model::capacity::uplifted;
 use crate::model::finance::{irr, npv};
@@ -274,6 +275,7 @@ impl InterventionAggregates {
         InterventionResults {
             id: iv.id.clone(),
             name: iv.name.clone(),
+            name_zh: iv.name_zh.clone(),
             kind: iv.kind.name().to_string(),
             villages: iv.villages.len(),
             assumption: iv.kind.is_assumption(),
@@ -286,7 +288,8 @@ impl InterventionAggregates {
             loans: (self.loans / self.runs.max(1)) as u32,
             p_loan_default: (self.loans > 0).then(|| self.loans_defaulted as f64 / self.loans as f64),
             guarantee_calls_yuan: self.guarantee_calls.stat(),
-            equity_like_debt: iv.kind.equity_like_debt(),
+            equity_like_debt: iv.kind.equity_like_debt(Lang::En),
+            equity_like_debt_zh: iv.kind.equity_like_debt(Lang::Zh),
             min_dscr: defined(&self.min_dscr),
             negative_cash_years: self.negative_years.stat(),
             p_failure: self.failed.stat(),

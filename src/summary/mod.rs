@@ -6,5 +6,7 @@ pub mod check;
 pub mod compare;
 pub mod histogram;
 pub mod interventions;
+pub mod names;
 pub mod results;
 pub mod sketch;
+pub mod words;

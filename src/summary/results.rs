@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Assumption;
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
-pub const RESULTS_FORMAT_VERSION: u32 = 2;
+pub const RESULTS_FORMAT_VERSION: u32 = 3;
 
 pub use super::check::Invalid;
 
@@ -106,9 +106,14 @@ pub struct VillageYear {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyResults {
     pub name: String,
+    /// The policy's `name_zh` in the scenario ("无干预" for the counterfactual).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
     /// The policy's `description` in the scenario.
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
     /// Ids of the interventions this policy switches on.
     pub interventions: Vec<String>,
     /// One entry per year, baseline year first.
@@ -223,6 +228,8 @@ pub struct PolicyAccounts {
 pub struct EquityLikeDebt {
     pub intervention: String,
     pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_zh: Option<String>,
 }
 
 /// A paired comparison of `policy` against `reference`, run by run on common
@@ -302,6 +309,8 @@ pub struct PolicyBacktest {
     pub p_full_coverage: f64,
     pub p_full_coverage_se: f64,
     pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_zh: Option<String>,
 }
 
 /// Identity of a simulated village, for labelling outputs.
@@ -311,6 +320,13 @@ pub struct VillageInfo {
     pub name: String,
     pub township: Option<String>,
     pub group: Option<String>,
+    /// Chinese names, where the scenario gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub township_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_zh: Option<String>,
 }
 
 /// Everything a run produced, ready to be written out.
@@ -318,6 +334,9 @@ pub struct VillageInfo {
 pub struct Results {
     pub format_version: u32,
     pub scenario_name: String,
+    /// The scenario's `name_zh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_name_zh: Option<String>,
     /// The baseline year (`start_year - 1`): figures given in the scenario.
     pub baseline_year: i32,
     pub start_year: i32,
@@ -346,9 +365,22 @@ pub struct Results {
     /// The scenario's `description`.
     #[serde(default)]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_zh: Option<String>,
     /// What the scenario file flags as estimates or assumptions.
     #[serde(default)]
     pub assumptions: Vec<Assumption>,
+    /// The common factors' names (`[factors.NAME]`), for labels.
+    #[serde(default)]
+    pub factors: Vec<FactorInfo>,
+}
+
+/// A common factor's name and its Chinese name, if the scenario gives one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FactorInfo {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
 }
 
 impl Results {
@@ -393,6 +425,8 @@ pub struct ExternalResults {
 pub struct InterventionResults {
     pub id: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
     pub kind: String,
     pub villages: usize,
     /// Whether reports must flag it as an assumption (`capacity`).
@@ -424,6 +458,8 @@ pub struct InterventionResults {
     /// Why its village equity behaves like debt, if it does.
     #[serde(default)]
     pub equity_like_debt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equity_like_debt_zh: Option<String>,
     /// Lowest yearly DSCR, over the runs with debt service.
     pub min_dscr: Option<Stat>,
     /// Years with negative net cash flow for its villages together.

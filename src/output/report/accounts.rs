@@ -52,7 +52,7 @@ fn gross_and_net(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             let y = a.years.last()?;
             Some(Row {
                 cells: vec![
-                    l(&p.name),
+                    l(p),
                     money_cell(lang, y.operating_yuan.mean),
                     money_cell(lang, y.subsidy_yuan.mean),
                     money_cell(lang, y.net_income_yuan.mean),
@@ -114,7 +114,7 @@ fn public_cost(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 .map_or("–".into(), |x| format!("{x:.2}"));
             Row {
                 cells: vec![
-                    l(&p.name),
+                    l(p),
                     money_cell(lang, c.spent_yuan.mean),
                     money_cell(lang, c.placed_yuan.mean),
                     money_cell(lang, c.loss_on_placed_yuan.mean),
@@ -183,7 +183,7 @@ fn who_gains(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 &g.host_district_yuan,
                 &g.added_value_yuan,
             ];
-            let mut row = vec![l(&p.name)];
+            let mut row = vec![l(p)];
             row.extend(cells.iter().map(|s| money_cell(lang, s.mean)));
             Row {
                 cells: row,
@@ -234,7 +234,7 @@ fn loans_and_guarantees(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
             if let Some(q) = a.p_loan_default {
                 let calls = money(lang, a.guarantee_calls_yuan.mean);
                 items.push((
-                    a.name.clone(),
+                    a.label(lang).to_string(),
                     match lang {
                         Lang::En => format!(
                             "{} loan(s): each defaults within the horizon with probability {}; expected guarantee calls {calls} (public money).",
@@ -245,9 +245,13 @@ fn loans_and_guarantees(doc: &mut Vec<Block>, r: &Results, lang: Lang) {
                     },
                 ));
             }
-            if let Some(reason) = &a.equity_like_debt {
+            let reason = match lang {
+                Lang::En => a.equity_like_debt.as_ref(),
+                Lang::Zh => a.equity_like_debt_zh.as_ref().or(a.equity_like_debt.as_ref()),
+            };
+            if let Some(reason) = reason {
                 items.push((
-                    a.name.clone(),
+                    a.label(lang).to_string(),
                     match lang {
                         Lang::En => format!("Equity that behaves like debt: {reason}"),
                         Lang::Zh => format!("股权实为债权：{reason}"),

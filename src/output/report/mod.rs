@@ -49,7 +49,7 @@ fn figures(r: &Results, lang: Lang) -> Charts {
     let labels = crate::charts::Labels::new(lang);
     Charts {
         figures,
-        policy_name: Box::new(move |name| labels.policy_name(name)),
+        policy_name: Box::new(move |p| labels.policy(p)),
     }
 }
 
@@ -136,7 +136,7 @@ pub fn html(results: &Results, manifest: &Manifest, charts: &[(String, String)],
         lang_attr: w.lang_attr,
         tool: &manifest.tool,
         version: &manifest.version,
-        title: format!("{}: {}", results.scenario_name, w.brief),
+        title: format!("{}{}{}", results.scenario_label(lang), w.colon, w.brief),
         colon: w.colon,
         doc: view::build(results, manifest, lang, figures(results, lang)),
         charts,

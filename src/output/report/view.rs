@@ -5,6 +5,7 @@
 use super::words::{odds, quoted, words};
 use super::{Manifest, AT_RISK, MAX_VILLAGE_ROWS};
 use crate::format::{grouped, money, money_cell, ordinal, pct, pct_cell, signed_money, Lang};
+use crate::summary::names::kind_label;
 use crate::summary::results::{PolicyResults, Results, VillageYear};
 
 /// A table row; `risk` rows are marked.
@@ -54,10 +55,10 @@ fn package(r: &Results) -> usize {
 }
 
 /// A policy's display name, as the charts give it (see [`super::Charts`]).
-pub(super) type Namer = dyn Fn(&str) -> String;
+pub(super) type Namer = dyn Fn(&PolicyResults) -> String;
 
 fn name(l: &Namer, p: &PolicyResults) -> String {
-    l(&p.name)
+    l(p)
 }
 
 /// The whole document; `charts` holds the charts' file stems and titles, in
@@ -66,9 +67,14 @@ fn name(l: &Namer, p: &PolicyResults) -> String {
 pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts) -> Vec<Block> {
     let w = words(lang);
     let mut doc = Vec::new();
-    doc.push(Block::Title(format!("{}: {}", r.scenario_name, w.brief)));
-    if let Some(d) = &r.description {
-        doc.push(Block::Subtitle(d.clone()));
+    doc.push(Block::Title(format!(
+        "{}{}{}",
+        r.scenario_label(lang),
+        w.colon,
+        w.brief
+    )));
+    if let Some(d) = r.description_label(lang) {
+        doc.push(Block::Subtitle(d.to_string()));
     }
     question(&mut doc, r, lang, &*charts.policy_name);
     headline(&mut doc, r, lang, &*charts.policy_name);
@@ -115,7 +121,10 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                         } else {
                             String::new()
                         };
-                        format!("{} ({}){tag}", a.name, a.kind)
+                        match lang {
+                            Lang::En => format!("{} ({}){tag}", a.name, a.kind),
+                            Lang::Zh => format!("{}（{}）{tag}", a.label(lang), kind_label(&a.kind, lang)),
+                        }
                     })
                     .collect::<Vec<_>>()
                     .join("; ")
@@ -123,7 +132,7 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             let description = if p.interventions.is_empty() {
                 w.counterfactual.to_string()
             } else {
-                p.description.clone().unwrap_or_default()
+                p.description_label(lang).unwrap_or_default().to_string()
             };
             Row {
                 cells: vec![name(l, p), measures, description],
@@ -387,7 +396,7 @@ fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             Lang::Zh => format!("{}。", sim.join(sep)),
         };
     }
-    if let Some(src) = &b.source {
+    if let Some(src) = b.source_label(lang) {
         s += &match lang {
             Lang::En => format!(" Source: {src}. The observation is not used to tune anything."),
             Lang::Zh => format!("来源：{src}。该观测值未用于调整任何参数。"),
@@ -523,7 +532,7 @@ impl<'a> VillageTable<'a> {
         head.extend(reference.map(below));
         let mut name_counts = std::collections::HashMap::new();
         for v in &r.villages {
-            *name_counts.entry(v.name.as_str()).or_default() += 1;
+            *name_counts.entry(v.label(lang)).or_default() += 1;
         }
         VillageTable {
             r,
@@ -560,15 +569,16 @@ impl<'a> VillageTable<'a> {
             .map_or(f64::NAN, |y| y.income_yuan.mean);
         let risk = y.is_some_and(|y| y.p_below_floor >= AT_RISK);
         // The name alone when it identifies the village; else with its id.
-        let label = if info.name == info.id || self.name_counts.get(info.name.as_str()) == Some(&1) {
-            info.name.clone()
+        let name = info.label(lang);
+        let label = if name == info.id || self.name_counts.get(name) == Some(&1) {
+            name.to_string()
         } else {
-            format!("{} ({})", info.name, info.id)
+            format!("{name} ({})", info.id)
         };
-        let group = match (&info.township, &info.group) {
+        let group = match (info.township_label(lang), info.group_label(lang)) {
             (Some(t), Some(g)) => format!("{t} / {g}"),
-            (Some(t), None) => t.clone(),
-            (None, Some(g)) => g.clone(),
+            (Some(t), None) => t.to_string(),
+            (None, Some(g)) => g.to_string(),
             (None, None) => String::new(),
         };
         let q = |f: fn(&VillageYear) -> f64| y.map_or("–".to_string(), |y| money_cell(lang, f(y)));
@@ -616,14 +626,14 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             let line = match lang {
                 Lang::En => format!(
                     "{} ({}, in {}): its effect is an assumed uplift, not a measured one; figures that include it rest on that assumption.",
-                    a.name,
+                    a.label(lang),
                     a.kind,
                     quoted(lang, &name(l, p))
                 ),
                 Lang::Zh => format!(
                     "{}（{}，见{}）：其效果为假设的提升幅度，并非实测；包含该措施的数据均以此假设为前提。",
-                    a.name,
-                    a.kind,
+                    a.label(lang),
+                    kind_label(&a.kind, lang),
                     quoted(lang, &name(l, p))
                 ),
             };
@@ -644,7 +654,7 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 r.assumptions.len()
             ),
             Lang::Zh => format!(
-                "情景文件中标注为估计或假设的数值（共 {} 项），以及所依赖的估计默认值。说明摘自情景文件原文。",
+                "情景文件中标注为估计或假设的数值（共 {} 项），以及所依赖的估计默认值。说明摘自情景文件的中文注释；仅有英文注释的，原文见英文报告。",
                 r.assumptions.len()
             ),
         }));
@@ -656,9 +666,16 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 .iter()
                 .map(|a| Row {
                     cells: vec![
-                        a.key.clone(),
+                        match lang {
+                            Lang::En => a.key.clone(),
+                            Lang::Zh => crate::summary::words::path_words(r, &a.key, lang),
+                        },
                         a.line.map_or(w.default_line.to_string(), |n| n.to_string()),
-                        a.note.clone(),
+                        match (lang, &a.note_zh) {
+                            (Lang::En, _) => a.note.clone(),
+                            (Lang::Zh, Some(zh)) => zh.clone(),
+                            (Lang::Zh, None) => "文件注释将此值标为估计或假设（注释原文为英文）".to_string(),
+                        },
                     ],
                     risk: false,
                 })

@@ -106,9 +106,11 @@ impl Checker<'_> {
                 return None;
             }
         };
+        self.text_zh(&format!("{path}.description_zh"), c.description_zh.as_ref());
         Some(Intervention {
             id: c.id.clone(),
             name: c.name.clone().unwrap_or(c.id.clone()),
+            name_zh: self.text_zh(&format!("{path}.name_zh"), c.name_zh.as_ref()),
             key: key_of(&format!("intervention:{}", c.id)),
             external: kind.external_beneficiaries(),
             villages: chosen,

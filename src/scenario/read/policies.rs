@@ -22,13 +22,17 @@ impl Checker<'_> {
         let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let mut policies = vec![Policy {
             name: NO_INTERVENTION.into(),
+            name_zh: Some(model::NO_INTERVENTION_ZH.into()),
             description: Some("the counterfactual: organic growth only".into()),
+            description_zh: Some("对照：仅自然增长".into()),
             interventions: Vec::new(),
         }];
         if raw.policies.is_empty() && !interventions.is_empty() {
             policies.push(Policy {
                 name: "all interventions".into(),
+                name_zh: Some("全部措施".into()),
                 description: None,
+                description_zh: None,
                 interventions: (0..interventions.len()).collect(),
             });
         }
@@ -67,7 +71,9 @@ impl Checker<'_> {
             }
             policies.push(Policy {
                 name: rp.name.clone(),
+                name_zh: self.text_zh(&format!("{path}.name_zh"), rp.name_zh.as_ref()),
                 description: rp.description.clone(),
+                description_zh: self.text_zh(&format!("{path}.description_zh"), rp.description_zh.as_ref()),
                 interventions: chosen,
             });
         }
@@ -79,6 +85,17 @@ impl Checker<'_> {
                     &format!("policies[{}].name", p - 1 - usize::from(raw.policies.is_empty())),
                     format!("duplicate policy name `{}`", policies[p].name),
                     None,
+                );
+            }
+        }
+        let mut seen_zh = HashSet::new();
+        for (p, rp) in raw.policies.iter().enumerate() {
+            let zh = rp.name_zh.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            if let Some(zh) = zh.filter(|zh| !seen_zh.insert(*zh)) {
+                self.fail(
+                    &format!("policies[{p}].name_zh"),
+                    format!("duplicate Chinese policy name `{zh}`"),
+                    Some("reports in Chinese tell policies apart by this name: give each its own".into()),
                 );
             }
         }

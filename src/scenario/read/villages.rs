@@ -83,6 +83,9 @@ impl Checker<'_> {
             name: String::new(),
             township: e.township.clone(),
             group: e.group.clone(),
+            name_zh: None,
+            township_zh: self.text_zh(&format!("{path}.township_zh"), e.township_zh.as_ref()),
+            group_zh: self.text_zh(&format!("{path}.group_zh"), e.group_zh.as_ref()),
             entry_key: key_of(&format!("villages:{label}")),
             key: 0,
             operating_income: Param::fixed(0.0),
@@ -114,6 +117,7 @@ impl Checker<'_> {
             return;
         }
         let template = self.village_template(&path, e, factors);
+        let name_zh = self.text_zh(&format!("{path}.name_zh"), e.name_zh.as_ref());
         let with_id = |id: String, name: String, income: Param| Village {
             key: key_of(&format!("village:{id}")),
             id,
@@ -122,16 +126,18 @@ impl Checker<'_> {
             ..template.clone()
         };
         if let Some(file) = &e.file {
-            if e.operating_income.is_some() || e.name.is_some() {
+            if e.operating_income.is_some() || e.name.is_some() || e.name_zh.is_some() {
                 self.fail(
                     &path,
-                    "`operating_income` and `name` come from the CSV file; remove them here",
+                    "`operating_income`, `name` and `name_zh` come from the CSV file; remove them here",
                     None,
                 );
             }
             match crate::scenario::villages_csv::read(&base.join(file), file, room) {
                 Ok(rows) => out.extend(rows.into_iter().map(|r| Village {
                     township: r.township.or(template.township.clone()),
+                    township_zh: r.township_zh.or(template.township_zh.clone()),
+                    name_zh: r.name_zh,
                     other_income: Param::fixed(r.other_income),
                     ..with_id(r.id, r.name, Param::fixed(r.operating_income))
                 })),
@@ -149,7 +155,10 @@ impl Checker<'_> {
         };
         let income = self.param(&format!("{path}.operating_income"), income, Domain::NonNegative);
         if let Some(id) = &e.id {
-            out.push(with_id(id.clone(), e.name.clone().unwrap_or(id.clone()), income));
+            out.push(Village {
+                name_zh,
+                ..with_id(id.clone(), e.name.clone().unwrap_or(id.clone()), income)
+            });
             return;
         }
         let count = e.count.unwrap_or(0);
@@ -167,11 +176,14 @@ impl Checker<'_> {
         let width = count.to_string().len().max(2);
         let prefix = e.name.clone().unwrap_or(group.clone());
         for k in 1..=count {
-            out.push(with_id(
-                format!("{group}-{k:0width$}"),
-                format!("{prefix} {k:0width$}"),
-                income.clone(),
-            ));
+            out.push(Village {
+                name_zh: name_zh.as_ref().map(|zh| format!("{zh} {k:0width$}")),
+                ..with_id(
+                    format!("{group}-{k:0width$}"),
+                    format!("{prefix} {k:0width$}"),
+                    income.clone(),
+                )
+            });
         }
     }
 
