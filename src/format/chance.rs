@@ -168,24 +168,44 @@ pub fn round_money(yuan: f64, se: f64) -> f64 {
     }
 }
 
-/// A mean with its 90% interval of runs, formatted by `f`: the interval is
-/// widened to contain the mean (quantiles are sketched, the mean exact),
-/// and when both ends read the same the value is said once. Returns the
-/// mean's text and the interval's ends, if they differ.
-pub fn interval(mean: f64, p5: f64, p95: f64, f: impl Fn(f64) -> String) -> (String, Option<(String, String)>) {
+/// How the ends of an interval are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ends {
+    /// As the mean.
+    Same,
+    /// Whole numbers (counts of villages): the lower end rounded down, the
+    /// upper up.
+    Whole,
+}
+
+/// A mean with its 90% interval of runs, the mean formatted by `f`: the
+/// interval is widened to contain the mean (quantiles are sketched, the
+/// mean exact; widening only weakens what the interval claims), and when
+/// both ends read the same the value is said once. Returns the mean's text
+/// and the interval's ends, if they differ.
+pub fn interval(
+    mean: f64,
+    p5: f64,
+    p95: f64,
+    ends: Ends,
+    f: impl Fn(f64) -> String,
+) -> (String, Option<(String, String)>) {
     let (lo, hi) = (p5.min(mean), p95.max(mean));
-    let (m, lo_s, hi_s) = (f(mean), f(lo), f(hi));
+    let (lo_s, hi_s) = match ends {
+        Ends::Same => (f(lo), f(hi)),
+        Ends::Whole => (grouped(lo.floor(), 0), grouped(hi.ceil(), 0)),
+    };
     if lo_s == hi_s {
         (lo_s, None)
     } else {
-        (m, Some((lo_s, hi_s)))
+        (f(mean), Some((lo_s, hi_s)))
     }
 }
 
 /// [`interval`] in a sentence: `"14.2 (90% of runs: 11 to 17)"`,
 /// `"14.2（90% 的模拟在 11 至 17 之间）"`, or the value alone.
-pub fn with_interval(lang: Lang, mean: f64, p5: f64, p95: f64, f: impl Fn(f64) -> String) -> String {
-    match interval(mean, p5, p95, f) {
+pub fn with_interval(lang: Lang, mean: f64, p5: f64, p95: f64, ends: Ends, f: impl Fn(f64) -> String) -> String {
+    match interval(mean, p5, p95, ends, f) {
         (m, None) => m,
         (m, Some((lo, hi))) => match lang {
             Lang::En => format!("{m} (90% of runs: {lo} to {hi})"),

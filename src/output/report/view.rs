@@ -2,9 +2,9 @@
 //! already formatted (through [`crate::format`]), nothing escaped; the
 //! templates lay the blocks out as HTML or Markdown.
 
-use super::words::{odds, quoted, words};
+use super::words::{quoted, words};
 use super::{Manifest, AT_RISK, MAX_VILLAGE_ROWS};
-use crate::format::{grouped, money, money_cell, ordinal, pct, pct_cell, signed_money, Lang};
+use crate::format::{grouped, money, money_cell, pct_cell, Lang};
 use crate::summary::results::{PolicyResults, Results, VillageYear};
 
 /// A table row; `risk` rows are marked.
@@ -64,6 +64,7 @@ fn name(l: &Namer, p: &PolicyResults) -> String {
 /// order, and the policies' names (from [`super::figures`], the one place
 /// that knows the chart code).
 pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts) -> Vec<Block> {
+    let compare = super::compared_against(m);
     let w = words(lang);
     let mut doc = Vec::new();
     doc.push(Block::Title(format!("{}: {}", r.scenario_name, w.brief)));
@@ -71,7 +72,7 @@ pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts
         doc.push(Block::Subtitle(d.clone()));
     }
     question(&mut doc, r, lang, &*charts.policy_name);
-    headline(&mut doc, r, lang, &*charts.policy_name);
+    headline(&mut doc, r, lang, &*charts.policy_name, compare.as_deref());
     doc.push(Block::H2(w.h_charts.into()));
     for (stem, title) in charts.figures {
         doc.push(Block::Chart { stem, title });
@@ -139,261 +140,37 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     });
 }
 
-/// Chance that every village is at the floor in the final year.
-fn p_all(p: &PolicyResults) -> f64 {
-    p.years.last().map_or(0.0, |y| y.all_above_floor.mean)
-}
-
-/// The headline: the lead sentence, the baseline, the summary table, one
-/// item per policy and the backtest.
-fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
+/// The headline: the baseline, then the answer to the question
+/// ([`super::lead`]); a `compare` report leads with its pairs
+/// ([`super::pairs`]).
+fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer, compare: Option<&str>) {
     let w = words(lang);
     doc.push(Block::H2(w.h_headline.into()));
-    doc.push(Block::Lead(lead(r, lang, l)));
+    if let Some(reference) = compare {
+        super::pairs::section(doc, r, reference, lang, l);
+    }
     let base_mean = r.policies[0]
         .years
         .first()
         .map_or(f64::NAN, |y| y.mean_income_yuan.mean);
+    let year = super::lead::target_year(r);
     doc.push(Block::P(match lang {
         Lang::En => format!(
-            "Mean village operating income was {} in {} (baseline). Figures below are for {}; ranges are those of 90% of the runs.",
+            "Mean village operating income was {} in {} (baseline). Figures below are for {year} unless stated; ranges are those of 90% of the runs; costs are over the whole horizon ({}–{}).",
             money(lang, base_mean),
             r.baseline_year,
+            r.start_year,
             r.final_year
         ),
         Lang::Zh => format!(
-            "{}年（基期）村均经营性收入为 {}。以下为{}年的数据；区间为 90% 的模拟结果所在范围。",
+            "{}年（基期）村均经营性收入为 {}。除注明外，以下为{year}年的数据；区间为 90% 的模拟结果所在范围；成本为整个期间（{}–{}年）的合计。",
             r.baseline_year,
             money(lang, base_mean),
+            r.start_year,
             r.final_year
         ),
     }));
-    doc.push(summary_table(r, lang, l));
-    let items = r
-        .policies
-        .iter()
-        .filter_map(|p| Some((name(l, p), policy_sentences(r, p, lang)?)))
-        .collect();
-    doc.push(Block::List(items));
-    backtest(doc, r, lang, l);
-}
-
-/// The lead: the package against doing nothing.
-fn lead(r: &Results, lang: Lang, l: &Namer) -> String {
-    let p_ref = p_all(&r.policies[0]);
-    let k = package(r);
-    let pk = &r.policies[k];
-    let floor = money(lang, r.floor_yuan);
-    let lead = if k == 0 {
-        match lang {
-            Lang::En => format!(
-                "Without any measure, every village reaches {floor} by {} {}.",
-                r.final_year,
-                odds(lang, p_ref, r.runs)
-            ),
-            Lang::Zh => format!(
-                "不采取任何措施时，{}到{}年所有村均达到 {floor}。",
-                odds(lang, p_ref, r.runs),
-                r.final_year
-            ),
-        }
-    } else {
-        let pkn = quoted(lang, &name(l, pk));
-        match lang {
-            Lang::En => {
-                let mut o = odds(lang, p_all(pk), r.runs);
-                o[..1].make_ascii_uppercase();
-                format!(
-                    "{o}, every village reaches {floor} by {} under {pkn}; without it, {}.",
-                    r.final_year,
-                    odds(lang, p_ref, r.runs).trim_start_matches("in ")
-                )
-            }
-            Lang::Zh => format!(
-                "在{pkn}下，{}到{}年所有村均达到 {floor}；不实施时为{}。",
-                odds(lang, p_all(pk), r.runs),
-                r.final_year,
-                odds(lang, p_ref, r.runs).trim_start_matches('在')
-            ),
-        }
-    };
-    lead
-}
-
-/// The summary table: per policy, full coverage, mean income, villages
-/// below the floor and public money in the final year.
-fn summary_table(r: &Results, lang: Lang, l: &Namer) -> Block {
-    let w = words(lang);
-    let rows = r
-        .policies
-        .iter()
-        .filter_map(|p| {
-            let last = p.years.last()?;
-            let mi = &last.mean_income_yuan;
-            let bf = &last.below_floor;
-            let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
-            Some(Row {
-                cells: vec![
-                    name(l, p),
-                    pct(last.all_above_floor.mean),
-                    money_cell(lang, mi.mean),
-                    format!("{} – {}", money_cell(lang, mi.p5), money_cell(lang, mi.p95)),
-                    format!("{:.1}", bf.mean),
-                    format!("{:.0} – {:.0}", bf.p5, bf.p95),
-                    money_cell(lang, public),
-                ],
-                risk: false,
-            })
-        })
-        .collect();
-    let year = r.final_year;
-    Block::Table {
-        head: vec![
-            w.policy.into(),
-            format!("{} ({year})", w.col_full_coverage),
-            format!("{} ({year})", w.col_mean_income),
-            w.col_interval.into(),
-            format!("{} ({year})", w.col_below_floor),
-            w.col_interval.into(),
-            w.col_public_money.into(),
-        ],
-        numeric: vec![false, true, true, true, true, true, true],
-        rows,
-        class: "summary",
-    }
-}
-
-/// One policy in plain sentences: coverage, income, villages below the
-/// floor, the paired difference against no intervention, when full
-/// coverage is reached and public money.
-fn policy_sentences(r: &Results, p: &PolicyResults, lang: Lang) -> Option<String> {
-    let reference = &r.policies[0];
-    let last = p.years.last()?;
-    let mi = &last.mean_income_yuan;
-    let bf = &last.below_floor;
-    let (year, odds) = (r.final_year, odds(lang, p_all(p), r.runs));
-    let (mean, p5, p95) = (money(lang, mi.mean), money(lang, mi.p5), money(lang, mi.p95));
-    let (below, below_lo, below_hi) = (bf.mean, bf.p5.round(), bf.p95.round());
-    let mut s = match lang {
-        Lang::En => format!(
-            "every village at the floor by {year} {odds}. Mean village income {mean} (90% of runs: {p5} to {p95}); {below:.1} villages below the floor on average ({below_lo} to {below_hi})."
-        ),
-        Lang::Zh => format!(
-            "{odds}到{year}年所有村均达到底线。村均收入 {mean}（90% 的模拟在 {p5} 至 {p95} 之间）；低于底线的村平均 {below:.1} 个（{below_lo} 至 {below_hi} 个）。"
-        ),
-    };
-    if let Some(c) = r
-        .comparisons
-        .iter()
-        .find(|c| c.policy == p.name && c.reference == reference.name)
-    {
-        let d = &c.diff_mean_village_income_yuan;
-        let (mean, lo, hi) = (
-            signed_money(lang, d.mean),
-            signed_money(lang, d.p5),
-            signed_money(lang, d.p95),
-        );
-        let (higher, below) = (pct(c.p_higher_income), c.diff_villages_below_floor.mean);
-        s += &match lang {
-            Lang::En => format!(
-                " Run by run against no intervention: {mean} a village (90% interval {lo} to {hi}), higher in {higher} of runs; {below:+.1} villages below the floor."
-            ),
-            Lang::Zh => format!(
-                "与无干预逐次配对比较：村均 {mean}（90% 区间 {lo} 至 {hi}），{higher} 的模拟中更高；低于底线的村 {below:+.1} 个。"
-            ),
-        };
-    }
-    if !p.coverage.is_empty() {
-        let half = p.coverage.iter().find(|c| c.p_reached_by >= 0.5);
-        s += &match (lang, half) {
-            (Lang::En, Some(c)) => format!(" Full coverage is reached by {} in half the runs.", c.year),
-            (Lang::En, None) => format!(" Full coverage is not reached by {} in half the runs.", r.final_year),
-            (Lang::Zh, Some(c)) => format!("半数模拟在{}年前实现全覆盖。", c.year),
-            (Lang::Zh, None) => format!("到{}年，实现全覆盖的模拟不足半数。", r.final_year),
-        };
-    }
-    let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
-    let fiscal = p.accounts.as_ref().map(|a| a.public_cost.fiscal_cost_yuan.mean);
-    if public > 0.0 {
-        s += &match (lang, fiscal) {
-            (Lang::En, Some(f)) => format!(
-                " Public money over the horizon: {} moved on average; its fiscal cost (spent, implicit subsidy, loss on capital placed) is {} (section 4).",
-                money(lang, public),
-                money(lang, f)
-            ),
-            (Lang::Zh, Some(f)) => format!("期内动用财政资金平均 {}；财政成本（支出、隐性补贴、投入资本损失）{}（见第四部分）。", money(lang, public), money(lang, f)),
-            (Lang::En, None) => format!(" Public money over the horizon: {} on average.", money(lang, public)),
-            (Lang::Zh, None) => format!("期内财政资金平均 {}。", money(lang, public)),
-        };
-    }
-    Some(s)
-}
-
-/// Where the scenario's `[backtest]` observation falls, one sentence for all policies.
-fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
-    let Some(b) = r.policies.iter().find_map(|p| p.backtest.as_ref()) else {
-        return;
-    };
-    let sep = match lang {
-        Lang::En => ", ",
-        Lang::Zh => "，",
-    };
-    let mut s = match lang {
-        Lang::En => format!("Backtest, {}: ", b.year),
-        Lang::Zh => format!("回测（{}年）：", b.year),
-    };
-    if let Some(o) = b.observed_mean_village_income_yuan {
-        let at: Vec<String> = r
-            .policies
-            .iter()
-            .filter_map(|p| {
-                let q = p.backtest.as_ref()?.percentile_of_observed_mean?;
-                Some(match lang {
-                    Lang::En => format!("{} under {}", ordinal(100.0 * q), quoted(lang, &name(l, p))),
-                    Lang::Zh => format!("{}下为第 {:.0} 百分位", quoted(lang, &name(l, p)), 100.0 * q),
-                })
-            })
-            .collect();
-        s += &match lang {
-            Lang::En => format!(
-                "the observed mean village income of {} sits at these percentiles of the runs: {}.",
-                money(lang, o),
-                at.join(sep)
-            ),
-            Lang::Zh => format!("实际村均收入 {} 在模拟分布中的位置：{}。", money(lang, o), at.join(sep)),
-        };
-    }
-    if let Some(full) = b.observed_full_coverage {
-        let sim: Vec<String> = r
-            .policies
-            .iter()
-            .filter_map(|p| {
-                let pb = p.backtest.as_ref()?;
-                Some(format!("{} {}", quoted(lang, &name(l, p)), pct(pb.p_full_coverage)))
-            })
-            .collect();
-        s += &match (lang, full) {
-            (Lang::En, true) => {
-                " Every village was observed at the floor; the runs give full coverage that year".to_string()
-            }
-            (Lang::En, false) => {
-                " Not every village was observed at the floor; the runs give full coverage that year".to_string()
-            }
-            (Lang::Zh, true) => "当年实际所有村均达到底线；模拟中全覆盖的概率：".to_string(),
-            (Lang::Zh, false) => "当年实际并非所有村均达到底线；模拟中全覆盖的概率：".to_string(),
-        };
-        s += &match lang {
-            Lang::En => format!(" with probability {}.", sim.join(sep)),
-            Lang::Zh => format!("{}。", sim.join(sep)),
-        };
-    }
-    if let Some(src) = &b.source {
-        s += &match lang {
-            Lang::En => format!(" Source: {src}. The observation is not used to tune anything."),
-            Lang::Zh => format!("来源：{src}。该观测值未用于调整任何参数。"),
-        };
-    }
-    doc.push(Block::P(s));
+    super::lead::section(doc, r, lang, l, compare.is_none());
 }
 
 fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
