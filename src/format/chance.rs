@@ -75,7 +75,7 @@ pub enum Fraction {
 
 /// The words for share `p`: none and all only at 0 and 1; below 0.1% (and
 /// above 99.9%) "fewer than 1 in 1,000"; below 10% "about 1 in b" with b
-/// = 1/p to two significant figures (above 90%, "about b - 1 in b"); else
+/// = 1/p to two significant figures (above 95%, "about b - 1 in b"); else
 /// the nearest of halves, thirds, quarters and fifths when within half a
 /// percentage point, or tenths.
 pub fn fraction(p: f64) -> Fraction {
@@ -94,7 +94,7 @@ pub fn fraction(p: f64) -> Fraction {
     if p < 0.1 {
         return Fraction::About(1, round_sig(1.0 / p, 2) as u64);
     }
-    if p > 0.9 {
+    if p > 0.95 {
         let b = round_sig(1.0 / (1.0 - p), 2) as u64;
         return Fraction::About(b - 1, b);
     }
@@ -234,7 +234,8 @@ mod tests {
         assert_eq!(odds(Lang::En, 0.75, 4000), "in about 3 runs in 4 (75.0%)");
         assert_eq!(odds(Lang::En, 0.62, 100), "in about 6 runs in 10 (62.0%)");
         assert_eq!(odds(Lang::En, 0.006, 10_000), "in about 1 run in 170 (0.6%)");
-        assert_eq!(odds(Lang::En, 0.95, 100), "in about 19 runs in 20 (95.0%)");
+        assert_eq!(odds(Lang::En, 0.96, 100), "in about 24 runs in 25 (96.0%)");
+        assert_eq!(odds(Lang::En, 0.913, 1000), "in about 9 runs in 10 (91.3%)");
         assert_eq!(
             odds(Lang::En, 0.9995, 10_000),
             "in all but fewer than 1 run in 1,000 (>99.9%)"
@@ -270,14 +271,27 @@ mod tests {
     #[test]
     fn intervals_keep_their_mean_inside_and_say_a_point_once() {
         let yuan = |x: f64| grouped(x, 0);
+        let same = Ends::Same;
+        // A mean outside its sketched interval: the interval is widened to it.
         assert_eq!(
-            with_interval(Lang::En, 15_552.0, 15_829.0, 15_829.0, yuan),
+            with_interval(Lang::En, 15_552.0, 15_829.0, 15_829.0, same, yuan),
             "15,552 (90% of runs: 15,552 to 15,829)"
         );
-        assert_eq!(with_interval(Lang::En, 12.0, 12.0, 12.0, yuan), "12");
+        assert_eq!(with_interval(Lang::En, 12.0, 12.0, 12.0, same, yuan), "12");
+        let villages = |x| count(x, 0.1);
         assert_eq!(
-            with_interval(Lang::Zh, 14.2, 11.0, 17.0, |x| count(x, 0.1)),
-            "14.2（90% 的模拟在 11.0 至 17.0 之间）"
+            with_interval(Lang::Zh, 14.2, 11.0, 17.0, Ends::Whole, villages),
+            "14.2（90% 的模拟在 11 至 17 之间）"
+        );
+        // A mean of 0.3 with P5 = P95 = 0: the interval reaches 1, never
+        // "0.3 (0 to 0)".
+        assert_eq!(
+            with_interval(Lang::En, 0.3, 0.0, 0.0, Ends::Whole, villages),
+            "0.3 (90% of runs: 0 to 1)"
+        );
+        assert_eq!(
+            with_interval(Lang::En, 0.0, 0.0, 0.0, Ends::Whole, |x| count(x, 0.0)),
+            "0"
         );
     }
 

@@ -37,6 +37,15 @@ pub fn lifted(r: &Results, p: &PolicyResults, year: i32) -> f64 {
     }
 }
 
+/// A bound on the standard error of [`lifted`]: the two counts' errors
+/// added in quadrature (the paired difference's is smaller).
+fn lifted_se(r: &Results, p: &PolicyResults, year: i32) -> f64 {
+    match (below(r, &r.policies[0], year), below(r, p, year)) {
+        (Some(a), Some(b)) => a.se.hypot(b.se),
+        _ => 0.0,
+    }
+}
+
 /// The fiscal cost of `p` over the horizon: mean and standard error.
 pub fn fiscal_cost(p: &PolicyResults) -> Option<Stat> {
     p.decisions
@@ -260,22 +269,22 @@ fn costs(r: &Results, p: &PolicyResults, year: i32, lang: Lang) -> String {
     if let Some(c) = p.accounts.as_ref().map(|a| a.committed_mean_yuan()) {
         s += &committed(lang, &c);
     }
-    let n = lifted(r, p, year);
+    let n = count(lifted(r, p, year), lifted_se(r, p, year));
     let free = fiscal_cost(p).is_some_and(|c| c.mean == 0.0);
     s += &match (cost_per_village_lifted(r, p, year), lang) {
         (Some(_), Lang::En) if free => format!(
             " It lifts {} villages above the floor in {year} against no intervention, at no public cost.",
-            count(n, 0.05)
+            n
         ),
-        (Some(_), Lang::Zh) if free => format!("与无干预相比，{year}年使 {} 个村达到底线，不产生财政成本。", count(n, 0.05)),
+        (Some(_), Lang::Zh) if free => format!("与无干预相比，{year}年使 {} 个村达到底线，不产生财政成本。", n),
         (Some(c), Lang::En) => format!(
             " It lifts {} villages above the floor in {year} against no intervention: {} of public cost per village lifted.",
-            count(n, 0.05),
+            n,
             money(lang, crate::format::round_sig(c, 2))
         ),
         (Some(c), Lang::Zh) => format!(
             "与无干预相比，{year}年使 {} 个村达到底线：每个达标村的财政成本 {}。",
-            count(n, 0.05),
+            n,
             money(lang, crate::format::round_sig(c, 2))
         ),
         (None, Lang::En) => format!(" It lifts fewer than one village above the floor in {year} on average against no intervention."),

@@ -31,6 +31,7 @@ mod escape;
 pub mod lead;
 mod pairs;
 mod view;
+mod villages;
 mod words;
 
 /// The reference policy of a `compare` run, from the command line the
