@@ -7,8 +7,10 @@ use std::time::Instant;
 use sha2::{Digest, Sha256};
 
 use villagesim::engine::{self, RunOptions};
+use villagesim::format::{odds, pct, Lang};
 use villagesim::limits::MAX_RUNS;
 use villagesim::model::Model;
+use villagesim::output::report::lead;
 use villagesim::output::{self, summary_json, Manifest};
 use villagesim::scenario::{self, ReadOptions};
 use villagesim::summary::results::Results;
@@ -159,14 +161,14 @@ fn print_comparison(results: &Results, reference: &str) {
         let d = &pair.diff_mean_village_income_yuan;
         let b = &pair.diff_villages_below_floor;
         say!(
-"  {:<28} mean village income {} yuan (P5 {}, P95 {}; higher in {:.1}% of runs), villages below the floor {:+.1} (fewer in {:.1}% of runs)",
+"  {:<28} mean village income {} yuan (P5 {}, P95 {}; higher in {} of runs), villages below the floor {:+.1} (fewer in {} of runs)",
             pair.policy,
             print::signed(d.mean),
             print::signed(d.p5),
             print::signed(d.p95),
-            100.0 * pair.p_higher_income,
+            pct(pair.p_higher_income),
             b.mean,
-            100.0 * pair.p_fewer_below_floor
+            pct(pair.p_fewer_below_floor)
         );
     }
     say!("Full coverage (every village at the floor) first reached:");
@@ -180,11 +182,11 @@ fn print_comparison(results: &Results, reference: &str) {
                 format!("by {} in half the runs", c.year)
             });
         say!(
-            "  {:<28} {likely}; by {} in {:.1}% of runs; never in the horizon in {:.1}%",
+            "  {:<28} {likely}; by {} in {} of runs; never in the horizon in {}",
             p.name,
             results.final_year,
-            100.0 * by_end,
-            100.0 * p.p_coverage_never
+            pct(by_end),
+            pct(p.p_coverage_never)
         );
     }
 }
@@ -201,22 +203,24 @@ fn print_closing(results: &Results, out: &Path, seconds: f64, rate: f64) {
         rate / 1e6
     );
     say!(
-        "In {} (floor {} yuan):",
-        summary.final_year,
+        "Villages below the floor of {} yuan, full coverage and cost:",
         thousands(summary.floor_yuan)
     );
+    for p in &results.policies {
+        // The terminal is English (see `flags::LangArg`).
+        say!("  {:<28} {}", p.name, lead::policy_line(results, p, Lang::En));
+    }
+    say!("In {}:", summary.final_year);
     for p in &summary.policies {
         let m = &p.mean_village_income_yuan;
         say!(
-            "  {:<28} mean village income {} yuan (P5 {}, P95 {}; se {}), every village at the floor in {:.1}% of runs (se {:.1}%), {:.1} villages below the floor on average",
+            "  {:<28} mean village income {} yuan (P5 {}, P95 {}; se {}), every village at the floor {}",
             p.name,
             thousands(m.mean),
             thousands(m.p5),
             thousands(m.p95),
             thousands(m.se),
-            100.0 * p.p_all_above_floor.value,
-            100.0 * p.p_all_above_floor.se,
-            p.expected_villages_below_floor.mean,
+            odds(Lang::En, p.p_all_above_floor.value, results.runs),
         );
     }
     print_decisions(results, &summary);
