@@ -307,6 +307,15 @@ fn costs(r: &Results, p: &PolicyResults, year: i32, lang: Lang) -> String {
     }
     if let Some(c) = p.accounts.as_ref().map(|a| a.committed_mean_yuan()) {
         s += &committed(lang, &c);
+        if let Some(d) = p.decisions.as_ref().filter(|_| c.bank_loans_yuan > 0.0) {
+            let o = odds(lang, d.p_negative_cash_with_loan, r.runs);
+            s += &match lang {
+                Lang::En => {
+                    format!(" A village with a loan has a year of negative net cash after its investment year {o}.")
+                }
+                Lang::Zh => format!("有贷款的村在投资年之后出现净现金为负的年份：{o}。"),
+            };
+        }
     }
     let n = count(lifted(r, p, year), lifted_se(r, p, year));
     let free = fiscal_cost(p).is_some_and(|c| c.mean == 0.0);
