@@ -141,7 +141,7 @@ fn the_lead_answers_the_question_in_chinese() {
             "**2027年，在“top-up”（低于底线村数最少的政策）下有 0 个村低于底线 50万元；不采取任何措施时为 3 个。**",
             "| top-up | 0 | 2025 | 270 | 270 | 90 |",
             "2027年有 3 个村低于底线 50万元。至少 20% 的模拟中低于底线的村（括号内为概率）：Hill：Dongshan (100%)、Xishan (100%)；River：Nanhe (100%)。期内（至2027年）200 次模拟中没有一次实现全覆盖（所有村达到底线）。",
-            "2027年在任何一次模拟中都没有村低于底线 50万元。半数及以上的模拟在2025年前实现所有村达到底线（全覆盖首年的中位数）；到2027年，200 次模拟中每次都实现全覆盖。财政成本（期内，见第四部分）：270万元。投入资金合计 270万元（动用财政资金 270万元）。与无干预相比，2027年使 3 个村达到底线：每个达标村的财政成本 90万元。",
+            "2027年在任何一次模拟中都没有村低于底线 50万元。半数及以上的模拟到2025年已实现所有村达到底线（全覆盖首年的中位数）；到2027年，200 次模拟中每次都实现全覆盖。财政成本（期内，见第四部分）：270万元。投入资金合计 270万元（动用财政资金 270万元）。与无干预相比，2027年使 3 个村达到底线：每个达标村的财政成本 90万元。",
             "不动用银行贷款、村集体出资或财政资金。与无干预相比，2027年平均达到底线的村不足 1 个。",
             "2026年实际观测到的全覆盖（所有村达到底线）仅出现在 200 次模拟中的 0 次：模型未能再现这一观测。",
         ],
@@ -164,6 +164,16 @@ fn compare_leads_with_the_pairs() {
     // The pairs come first, and the run report's lead is not repeated.
     assert!(h.find(lead) < h.find("| Policy |"), "{h}");
     assert!(!h.contains("the policy that leaves the fewest"), "{h}");
+    // In Chinese too, every chance reads as a clause with its verb.
+    let zh_dir = tempfile::tempdir().unwrap();
+    let zh = report(zh_dir.path(), &["compare", "--lang", "zh"]);
+    assert_has(
+        headline(&zh),
+        &[
+            "**2027年与“无干预”在相同随机抽样下逐次配对比较：“top-up”200 次模拟中每次都使低于底线的村更少；“stream”200 次模拟中没有一次使低于底线的村更少。**",
+            "与“无干预”相比：200 次模拟中每次都使低于底线的村更少，200 次模拟中没有一次使其更多；低于底线的村平均 -3 个。200 次模拟中每次都使村均收入更高；差额为每村 +22.5万元。",
+        ],
+    );
     // `run` has no pairs lead.
     let run_dir = tempfile::tempdir().unwrap();
     assert!(!report(run_dir.path(), &["run"]).contains("Compared run by run"));

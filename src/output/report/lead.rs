@@ -78,7 +78,7 @@ pub fn policy_line(r: &Results, p: &PolicyResults, lang: Lang) -> String {
     let by_end = p.coverage.last().map_or(0.0, |c| c.p_reached_by);
     let coverage = match (median_coverage_year(p), lang) {
         (Some(y), Lang::En) => format!("full coverage by {y} in half the runs"),
-        (Some(y), Lang::Zh) => format!("半数模拟在{y}年前实现全覆盖"),
+        (Some(y), Lang::Zh) => format!("半数模拟到{y}年已实现全覆盖"),
         (None, Lang::En) => format!("full coverage by {end} {}", odds(lang, by_end, r.runs)),
         (None, Lang::Zh) => format!("到{end}年{}实现全覆盖", odds(lang, by_end, r.runs)),
     };
@@ -274,7 +274,7 @@ fn coverage(r: &Results, p: &PolicyResults, lang: Lang) -> String {
             odds(lang, by_end, r.runs)
         ),
         (Some(y), Lang::Zh) => format!(
-            "半数及以上的模拟在{y}年前实现所有村达到底线（全覆盖首年的中位数）；到{end}年，{}实现全覆盖。",
+            "半数及以上的模拟到{y}年已实现所有村达到底线（全覆盖首年的中位数）；到{end}年，{}实现全覆盖。",
             odds(lang, by_end, r.runs)
         ),
         (None, Lang::En) if by_end > 0.0 => format!(

@@ -54,7 +54,7 @@ pub(super) fn section(doc: &mut Vec<Block>, r: &Results, reference: &str, lang: 
             let name = quoted(lang, &l(&c.policy));
             match lang {
                 Lang::En => format!("{name} {}", odds(lang, c.p_fewer_below_floor, runs)),
-                Lang::Zh => format!("{name}{}", odds(lang, c.p_fewer_below_floor, runs)),
+                Lang::Zh => format!("{name}{}使低于底线的村更少", odds(lang, c.p_fewer_below_floor, runs)),
             }
         })
         .collect();
@@ -64,7 +64,7 @@ pub(super) fn section(doc: &mut Vec<Block>, r: &Results, reference: &str, lang: 
             fewer.join("; under ")
         ),
         Lang::Zh => format!(
-            "{year}年与{refn}在相同随机抽样下逐次配对比较，低于底线的村更少的情形：{}。",
+            "{year}年与{refn}在相同随机抽样下逐次配对比较：{}。",
             fewer.join("；")
         ),
     }));
@@ -96,9 +96,9 @@ fn pair_sentence(lang: Lang, c: &PairResults, back: Option<&PairResults>, refn: 
             )
         }
         Lang::Zh => {
-            let more = more.map_or(String::new(), |m| format!("，{m}更多"));
+            let more = more.map_or(String::new(), |m| format!("，{m}使其更多"));
             format!(
-                "与{refn}相比：低于底线的村{fewer}更少{more}；低于底线的村平均 {below} 个。村均收入{higher}更高；差额为每村 {income}。"
+                "与{refn}相比：{fewer}使低于底线的村更少{more}；低于底线的村平均 {below} 个。{higher}使村均收入更高；差额为每村 {income}。"
             )
         }
     }
