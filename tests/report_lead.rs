@@ -124,6 +124,26 @@ fn the_lead_answers_the_question_in_english() {
             "The model puts the observed full coverage (every village at the floor) in 2026 in 0 of 200 runs under “no intervention” and “stream”: it does not reproduce it. The model puts the observed full coverage (every village at the floor) in 2026 in 200 of 200 runs under “top-up”: it reproduces it.",
         ],
     );
+    // Section 5: the villages at risk first, unmarked (all are at risk);
+    // the summary by township; the full table, where only the village
+    // names of the rows at risk are in bold.
+    assert_has(
+        &md,
+        &[
+            "### Villages at risk\n\n",
+            "| ▲ | Dongshan | Hill / weak | 200,000 | 300,000 | 300,000 | 300,000 | 100% | 100% |",
+            "| Hill | 2 | 300,000 | 2.0 | 2 | 2.0 |\n| River | 2 | 550,000 | 1.0 | 1 | 1.0 |",
+            "### All villages (4)",
+            "| ▲ | **Dongshan** | Hill / weak | 200,000 |",
+            "|  | Beiling | River | 800,000 |",
+        ],
+    );
+    assert!(
+        md.find("### Villages at risk") < md.find("### By township")
+            && md.find("### By township") < md.find("### All villages")
+    );
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert_has(&html, &["<details>\n<summary>All villages (4)</summary>", "</details>"]);
     // One policy lifts villages: only it has a cost per village lifted.
     assert_eq!(h.matches("per village lifted.").count(), 1, "{h}");
     // The lead never speaks of half the runs when no run reaches full coverage.

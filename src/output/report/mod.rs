@@ -140,6 +140,13 @@ struct MdReport<'a> {
 }
 
 impl MdReport<'_> {
+    /// Whether cell `i` of a row is in bold: in a marked row, only the cell
+    /// that says why (a village's name; else the last column, e.g. the
+    /// accounts' P5 net cash).
+    fn bold(&self, class: &str, risk: bool, i: usize, last: bool) -> bool {
+        risk && if class == "villages" { i == 1 } else { last }
+    }
+
     /// The rule under a table's head: numeric columns right-aligned.
     fn rule(&self, numeric: &[bool]) -> String {
         let rule: Vec<&str> = numeric.iter().map(|&n| if n { "---:" } else { "---" }).collect();

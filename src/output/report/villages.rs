@@ -52,7 +52,7 @@ pub(super) fn section(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) 
         }
     }
     doc.push(Block::H3(by_place_heading(lang).into()));
-    doc.push(by_place(r, pk, lang));
+    doc.push(by_place(r, pk, l, lang));
     let all = match lang {
         Lang::En => format!("{} ({})", w.h_all_villages, grouped(r.villages.len() as f64, 0)),
         Lang::Zh => format!("{}（{} 个）", w.h_all_villages, grouped(r.villages.len() as f64, 0)),
@@ -94,67 +94,106 @@ fn place(r: &Results, v: usize, lang: Lang) -> String {
     })
 }
 
-/// The summary by township (or group) under the package, final year: the
+/// One township (or group) in the summary.
+struct Place {
+    name: String,
+    villages: usize,
+    income_sum: f64,
+    /// Expected villages below the floor (the sum of their chances) under
+    /// the package, and under the reference when it differs.
+    below: f64,
+    below_reference: f64,
+    at_risk: usize,
+}
+
+/// The summary by township (or group), final year, under the package: the
 /// number of villages, their mean income, the expected number below the
-/// floor (the sum of their chances) and the villages at risk; the places
-/// with the most villages below the floor first.
-fn by_place(r: &Results, pk: &PolicyResults, lang: Lang) -> Block {
+/// floor and the villages at risk, with the expected number below the
+/// floor under no intervention beside it; the places with the most
+/// villages below the floor first.
+fn by_place(r: &Results, pk: &PolicyResults, l: &Namer, lang: Lang) -> Block {
     let w = words(lang);
-    // (place, villages, sum of mean incomes, expected below, at risk)
-    let mut places: Vec<(String, usize, f64, f64, usize)> = Vec::new();
+    let reference = Some(&r.policies[0]).filter(|p| !std::ptr::eq(*p, pk));
+    let mut places: Vec<Place> = Vec::new();
     for v in 0..r.villages.len() {
         let key = place(r, v, lang);
         let (income, p) = final_year(pk, v).map_or((0.0, 0.0), |y| (y.income_yuan.mean, y.p_below_floor));
-        let row = match places.iter().position(|e| e.0 == key) {
-            Some(i) => &mut places[i],
-            None => {
-                places.push((key, 0, 0.0, 0.0, 0));
-                places.last_mut().expect("just pushed")
-            }
-        };
-        row.1 += 1;
-        row.2 += income;
-        row.3 += p;
-        row.4 += usize::from(p >= AT_RISK);
+        let p_ref = reference
+            .and_then(|q| final_year(q, v))
+            .map_or(0.0, |y| y.p_below_floor);
+        let i = places.iter().position(|e| e.name == key).unwrap_or_else(|| {
+            places.push(Place {
+                name: key,
+                villages: 0,
+                income_sum: 0.0,
+                below: 0.0,
+                below_reference: 0.0,
+                at_risk: 0,
+            });
+            places.len() - 1
+        });
+        let row = &mut places[i];
+        row.villages += 1;
+        row.income_sum += income;
+        row.below += p;
+        row.below_reference += p_ref;
+        row.at_risk += usize::from(p >= AT_RISK);
     }
-    places.sort_by(|a, b| b.3.total_cmp(&a.3).then(a.0.cmp(&b.0)));
+    places.sort_by(|a, b| {
+        (b.below, b.below_reference)
+            .partial_cmp(&(a.below, a.below_reference))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.name.cmp(&b.name))
+    });
     let unit = match lang {
         Lang::En => "yuan",
         Lang::Zh => "万元",
     };
     let year = r.final_year;
-    let head = match lang {
+    let pkn = l(&pk.name);
+    let mut head = match lang {
         Lang::En => vec![
             w.col_group.to_string(),
             "Villages".into(),
-            format!("Mean income {year}, {unit}"),
-            format!("Villages below the floor {year} (expected)"),
-            "Villages at risk".into(),
+            format!("Mean income {year}, {unit}: {pkn}"),
+            format!("Villages below the floor {year} (expected): {pkn}"),
+            format!("Villages at risk: {pkn}"),
         ],
         Lang::Zh => vec![
             w.col_group.to_string(),
             "村数".into(),
-            format!("{year}年村均收入（{unit}）"),
-            format!("{year}年低于底线村数（期望）"),
-            "风险村数".into(),
+            format!("{year}年村均收入（{unit}）：{pkn}"),
+            format!("{year}年低于底线村数（期望）：{pkn}"),
+            format!("风险村数：{pkn}"),
         ],
     };
+    if let Some(q) = reference {
+        head.push(match lang {
+            Lang::En => format!("Villages below the floor {year} (expected): {}", l(&q.name)),
+            Lang::Zh => format!("{year}年低于底线村数（期望）：{}", l(&q.name)),
+        });
+    }
     let rows = places
         .into_iter()
-        .map(|(key, n, income, below, risky)| Row {
-            cells: vec![
-                key,
-                n.to_string(),
-                money_cell(lang, income / n as f64),
-                grouped(below, 1),
-                risky.to_string(),
-            ],
-            risk: false,
+        .map(|p| {
+            let mut cells = vec![
+                p.name,
+                p.villages.to_string(),
+                money_cell(lang, p.income_sum / p.villages as f64),
+                grouped(p.below, 1),
+                p.at_risk.to_string(),
+            ];
+            if reference.is_some() {
+                cells.push(grouped(p.below_reference, 1));
+            }
+            Row { cells, risk: false }
         })
         .collect();
+    let mut numeric = vec![false, true, true, true, true];
+    numeric.extend(reference.map(|_| true));
     Block::Table {
         head,
-        numeric: vec![false, true, true, true, true],
+        numeric,
         rows,
         class: "places",
     }
