@@ -25,6 +25,11 @@
 
 use std::fmt::Write;
 
+mod chance;
+pub use chance::{
+    count, fraction, interval, mc_step, money_mc, odds, round_money, round_sig, with_interval, Ends, Fraction,
+};
+
 /// Language of the words on the charts, the reports and the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {

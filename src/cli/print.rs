@@ -4,7 +4,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use villagesim::format::Lang;
+use villagesim::format::{odds, Lang};
+use villagesim::output::report::lead;
 use villagesim::output::summary_json;
 use villagesim::summary::results::Results;
 
@@ -91,6 +92,19 @@ pub fn closing(results: &Results, out: &Path, seconds: f64, rate: f64, lang: Lan
             rate / 1e6
         )
     }];
+    // The answer first: who stays below the floor, when coverage comes, at
+    // what cost (the report's lead, one line a policy).
+    lines.push(if zh {
+        format!("低于底线（{} 元）的村、全覆盖与成本：", thousands(summary.floor_yuan))
+    } else {
+        format!(
+            "Villages below the floor of {} yuan, full coverage and cost:",
+            thousands(summary.floor_yuan)
+        )
+    });
+    for (i, p) in results.policies.iter().enumerate() {
+        lines.push(format!("  {} {}", name(i), lead::policy_line(results, p, lang)));
+    }
     lines.push(if zh {
         format!(
             "{}年（底线 {} 元）：",
@@ -109,13 +123,13 @@ pub fn closing(results: &Results, out: &Path, seconds: f64, rate: f64, lang: Lan
         let (all, below) = (&p.p_all_above_floor, p.expected_villages_below_floor.mean);
         lines.push(if zh {
             format!(
-                "  {} 村均收入 {} 元（P5 {}，P95 {}；标准误 {}），所有村达到底线的模拟占 {}（标准误 {}），平均 {below:.1} 个村低于底线",
-                name(i), thousands(m.mean), thousands(m.p5), thousands(m.p95), thousands(m.se), pc(all.value), pc(all.se)
+                "  {} 村均收入 {} 元（P5 {}，P95 {}；标准误 {}），所有村达到底线：{}，平均 {below:.1} 个村低于底线",
+                name(i), thousands(m.mean), thousands(m.p5), thousands(m.p95), thousands(m.se), odds(lang, all.value, results.runs)
             )
         } else {
             format!(
-                "  {} mean village income {} yuan (P5 {}, P95 {}; se {}), every village at the floor in {} of runs (se {}), {below:.1} villages below the floor on average",
-                name(i), thousands(m.mean), thousands(m.p5), thousands(m.p95), thousands(m.se), pc(all.value), pc(all.se)
+                "  {} mean village income {} yuan (P5 {}, P95 {}; se {}), every village at the floor {}, {below:.1} villages below the floor on average",
+                name(i), thousands(m.mean), thousands(m.p5), thousands(m.p95), thousands(m.se), odds(lang, all.value, results.runs)
             )
         });
     }

@@ -3,6 +3,7 @@
 //! cost and who gains. The equations are in [`crate::model::accounts`].
 
 use super::accum::{Tally, FEN_PER_YUAN};
+use super::committed::CommittedAggregates;
 use super::results::{AccountsYear, EquityLikeDebt, PolicyAccounts, PublicCost, WhoGains};
 use crate::format::Lang;
 use crate::model::accounts::{fiscal_cost, income_tax_yuan};
@@ -42,6 +43,7 @@ pub struct AccountsAggregates {
     years: Vec<[Tally; LINES]>,
     public: [Tally; PUBLIC],
     gains: [Tally; GAINS],
+    committed: CommittedAggregates,
 }
 
 /// Per-run buffers, reused.
@@ -60,6 +62,7 @@ impl AccountsAggregates {
             years: vec![std::array::from_fn(|_| money()); years],
             public: std::array::from_fn(|_| money()),
             gains: std::array::from_fn(|_| money()),
+            committed: CommittedAggregates::new(years),
         }
     }
 
@@ -118,6 +121,7 @@ impl AccountsAggregates {
         for (tallies, line) in self.years.iter_mut().zip(&buffers.lines) {
             tallies.iter_mut().zip(line).for_each(|(tally, x)| tally.add(*x));
         }
+        self.committed.record(policy, flows);
         self.record_public_and_gains(model, policy, flows, &buffers.lines)
     }
 
@@ -172,6 +176,7 @@ impl AccountsAggregates {
         }
         self.public.iter_mut().zip(&other.public).for_each(|(x, y)| x.merge(y));
         self.gains.iter_mut().zip(&other.gains).for_each(|(x, y)| x.merge(y));
+        self.committed.merge(&other.committed);
     }
 
     pub fn finish(&self, model: &Model, policy: &Policy) -> PolicyAccounts {
@@ -190,6 +195,7 @@ impl AccountsAggregates {
                 income_tax_yuan: l[INCOME_TAX].stat(),
                 net_income_yuan: l[NET_INCOME].stat(),
                 net_cash_yuan: l[NET_CASH].stat(),
+                committed: self.committed.finish(t),
             })
             .collect();
         let p = &self.public;

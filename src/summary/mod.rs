@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod accum;
 pub mod check;
+pub mod committed;
 pub mod compare;
 pub mod histogram;
 pub mod interventions;

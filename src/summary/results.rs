@@ -166,6 +166,46 @@ pub struct AccountsYear {
     pub net_income_yuan: Stat,
     /// Net cash after costs, taxes, debt service and the villages' own equity.
     pub net_cash_yuan: Stat,
+    /// Bank, village and public money committed this year.
+    #[serde(default)]
+    pub committed: MoneyCommitted,
+}
+
+/// The money a policy's interventions commit in a year, summed over its
+/// villages, per run (yuan). Means add up over the years (the horizon's
+/// total is [`PolicyAccounts::committed_mean_yuan`]).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct MoneyCommitted {
+    /// Bank loans drawn.
+    pub bank_loans_yuan: Stat,
+    /// Equity paid in by the villages.
+    pub village_equity_yuan: Stat,
+    /// Public money moved: spent plus capital placed.
+    pub public_money_yuan: Stat,
+    /// The three together.
+    pub total_yuan: Stat,
+}
+
+/// Mean money committed over the horizon, yuan.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CommittedTotal {
+    pub bank_loans_yuan: f64,
+    pub village_equity_yuan: f64,
+    pub public_money_yuan: f64,
+    pub total_yuan: f64,
+}
+
+impl PolicyAccounts {
+    /// The mean money committed over the horizon: the sum of the years' means.
+    pub fn committed_mean_yuan(&self) -> CommittedTotal {
+        let sum = |f: fn(&MoneyCommitted) -> f64| self.years.iter().map(|y| f(&y.committed)).sum::<f64>();
+        CommittedTotal {
+            bank_loans_yuan: sum(|c| c.bank_loans_yuan.mean),
+            village_equity_yuan: sum(|c| c.village_equity_yuan.mean),
+            public_money_yuan: sum(|c| c.public_money_yuan.mean),
+            total_yuan: sum(|c| c.total_yuan.mean),
+        }
+    }
 }
 
 /// The true public cost of a policy over the horizon, per run (yuan).

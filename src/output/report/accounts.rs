@@ -52,7 +52,7 @@ fn gross_and_net(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
             let y = a.years.last()?;
             Some(Row {
                 cells: vec![
-                    l(p),
+                    l(&p.name),
                     money_cell(lang, y.operating_yuan.mean),
                     money_cell(lang, y.subsidy_yuan.mean),
                     money_cell(lang, y.net_income_yuan.mean),
@@ -114,7 +114,7 @@ fn public_cost(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 .map_or("–".into(), |x| format!("{x:.2}"));
             Row {
                 cells: vec![
-                    l(p),
+                    l(&p.name),
                     money_cell(lang, c.spent_yuan.mean),
                     money_cell(lang, c.placed_yuan.mean),
                     money_cell(lang, c.loss_on_placed_yuan.mean),
@@ -183,7 +183,7 @@ fn who_gains(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 &g.host_district_yuan,
                 &g.added_value_yuan,
             ];
-            let mut row = vec![l(p)];
+            let mut row = vec![l(&p.name)];
             row.extend(cells.iter().map(|s| money_cell(lang, s.mean)));
             Row {
                 cells: row,

@@ -26,9 +26,36 @@ pub const AT_RISK: f64 = 0.2;
 pub const MAX_VILLAGE_ROWS: usize = 100;
 
 mod accounts;
+mod backtest;
 mod escape;
+pub mod lead;
+mod pairs;
 mod view;
+mod villages;
 mod words;
+
+/// The reference policy of a `compare` run, from the command line the
+/// manifest records (`villagesim compare FILES [--reference NAME]`); `None`
+/// for any other command.
+fn compared_against(m: &Manifest) -> Option<String> {
+    let args = m.command_line.get(1..)?;
+    let sub = args.iter().position(|a| !a.starts_with('-'))?;
+    if args[sub] != "compare" {
+        return None;
+    }
+    let mut reference = "no intervention".to_string();
+    let mut it = args[sub + 1..].iter();
+    while let Some(a) = it.next() {
+        if let Some(v) = a.strip_prefix("--reference=") {
+            reference = v.to_string();
+        } else if a == "--reference" {
+            if let Some(v) = it.next() {
+                reference = v.clone();
+            }
+        }
+    }
+    Some(reference)
+}
 
 /// What the brief takes from the chart code.
 struct Charts {
@@ -47,9 +74,17 @@ fn figures(r: &Results, lang: Lang) -> Charts {
         .collect();
     figures.extend(crate::charts::decision::decision_chart_files(r, lang));
     let labels = crate::charts::Labels::new(lang);
+    // Policies by name (`pairs` names them by the comparisons' keys), in
+    // the language of the brief.
+    let named: Vec<(String, String)> = r.policies.iter().map(|p| (p.name.clone(), labels.policy(p))).collect();
     Charts {
         figures,
-        policy_name: Box::new(move |p| labels.policy(p)),
+        policy_name: Box::new(move |name| {
+            named
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or_else(|| labels.policy_name(name), |(_, l)| l.clone())
+        }),
     }
 }
 
@@ -113,6 +148,13 @@ struct MdReport<'a> {
 }
 
 impl MdReport<'_> {
+    /// Whether cell `i` of a row is in bold: in a marked row, only the cell
+    /// that says why (a village's name; else the last column, e.g. the
+    /// accounts' P5 net cash).
+    fn bold(&self, class: &str, risk: bool, i: usize, last: bool) -> bool {
+        risk && if class == "villages" { i == 1 } else { last }
+    }
+
     /// The rule under a table's head: numeric columns right-aligned.
     fn rule(&self, numeric: &[bool]) -> String {
         let rule: Vec<&str> = numeric.iter().map(|&n| if n { "---:" } else { "---" }).collect();
@@ -157,12 +199,12 @@ pub fn markdown(results: &Results, manifest: &Manifest, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::escape::{md, md_code};
-    use super::words::odds;
     use super::*;
+    use crate::format::odds;
 
     #[test]
     fn numbers_and_odds() {
-        assert_eq!(odds(Lang::En, 0.913, 100), "in 9 runs out of 10 (91.3%)");
+        assert_eq!(odds(Lang::En, 0.913, 100), "in about 9 runs in 10 (91.3%)");
         assert_eq!(odds(Lang::En, 0.0, 1000), "in none of the 1,000 runs");
         assert_eq!(md("a|b*c"), "a\\|b\\*c");
         assert_eq!(md("<script>&amp;\r\n# x"), "\\<script\\>\\&amp;  \\# x");

@@ -2,9 +2,9 @@
 //! already formatted (through [`crate::format`]), nothing escaped; the
 //! templates lay the blocks out as HTML or Markdown.
 
-use super::words::{odds, quoted, words};
-use super::{Manifest, AT_RISK, MAX_VILLAGE_ROWS};
-use crate::format::{grouped, money, money_cell, ordinal, pct, pct_cell, signed_money, Lang};
+use super::words::{quoted, words};
+use super::Manifest;
+use crate::format::{grouped, money, Lang};
 use crate::summary::names::kind_label;
 use crate::summary::results::{PolicyResults, Results, VillageYear};
 
@@ -37,16 +37,20 @@ pub(super) enum Block {
         title: String,
     },
     KeyValues(Vec<(String, String)>),
+    /// A part the reader opens (HTML `<details>`), with its summary line,
+    /// up to the next [`Block::DetailsEnd`].
+    DetailsStart(String),
+    DetailsEnd,
 }
 
 /// Final-year entry of a village under a policy.
-fn final_year(p: &PolicyResults, v: usize) -> Option<&VillageYear> {
+pub(super) fn final_year(p: &PolicyResults, v: usize) -> Option<&VillageYear> {
     p.villages.get(v).and_then(|ys| ys.last())
 }
 
 /// The policy the village tables show: the one with the most measures (the
 /// last such), "the package".
-fn package(r: &Results) -> usize {
+pub(super) fn package(r: &Results) -> usize {
     r.policies
         .iter()
         .enumerate()
@@ -55,16 +59,17 @@ fn package(r: &Results) -> usize {
 }
 
 /// A policy's display name, as the charts give it (see [`super::Charts`]).
-pub(super) type Namer = dyn Fn(&PolicyResults) -> String;
+pub(super) type Namer = dyn Fn(&str) -> String;
 
 fn name(l: &Namer, p: &PolicyResults) -> String {
-    l(p)
+    l(&p.name)
 }
 
 /// The whole document; `charts` holds the charts' file stems and titles, in
 /// order, and the policies' names (from [`super::figures`], the one place
 /// that knows the chart code).
 pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts) -> Vec<Block> {
+    let compare = super::compared_against(m);
     let w = words(lang);
     let mut doc = Vec::new();
     doc.push(Block::Title(format!(
@@ -77,13 +82,13 @@ pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts
         doc.push(Block::Subtitle(d.to_string()));
     }
     question(&mut doc, r, lang, &*charts.policy_name);
-    headline(&mut doc, r, lang, &*charts.policy_name);
+    headline(&mut doc, r, lang, &*charts.policy_name, compare.as_deref());
     doc.push(Block::H2(w.h_charts.into()));
     for (stem, title) in charts.figures {
         doc.push(Block::Chart { stem, title });
     }
     super::accounts::section(&mut doc, r, lang, &*charts.policy_name);
-    villages(&mut doc, r, lang, &*charts.policy_name);
+    super::villages::section(&mut doc, r, lang, &*charts.policy_name);
     assumptions(&mut doc, r, lang, &*charts.policy_name);
     provenance(&mut doc, r, m, lang);
     doc
@@ -148,473 +153,37 @@ fn question(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     });
 }
 
-/// Chance that every village is at the floor in the final year.
-fn p_all(p: &PolicyResults) -> f64 {
-    p.years.last().map_or(0.0, |y| y.all_above_floor.mean)
-}
-
-/// The headline: the lead sentence, the baseline, the summary table, one
-/// item per policy and the backtest.
-fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
+/// The headline: the baseline, then the answer to the question
+/// ([`super::lead`]); a `compare` report leads with its pairs
+/// ([`super::pairs`]).
+fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer, compare: Option<&str>) {
     let w = words(lang);
     doc.push(Block::H2(w.h_headline.into()));
-    doc.push(Block::Lead(lead(r, lang, l)));
+    if let Some(reference) = compare {
+        super::pairs::section(doc, r, reference, lang, l);
+    }
     let base_mean = r.policies[0]
         .years
         .first()
         .map_or(f64::NAN, |y| y.mean_income_yuan.mean);
+    let year = super::lead::target_year(r);
     doc.push(Block::P(match lang {
         Lang::En => format!(
-            "Mean village operating income was {} in {} (baseline). Figures below are for {}; ranges are those of 90% of the runs.",
+            "Mean village operating income was {} in {} (baseline). Figures below are for {year} unless stated; ranges are those of 90% of the runs; costs are over the whole horizon ({}–{}).",
             money(lang, base_mean),
             r.baseline_year,
+            r.start_year,
             r.final_year
         ),
         Lang::Zh => format!(
-            "{}年（基期）村均经营性收入为 {}。以下为{}年的数据；区间为 90% 的模拟结果所在范围。",
+            "{}年（基期）村均经营性收入为 {}。除注明外，以下为{year}年的数据；区间为 90% 的模拟结果所在范围；成本为整个期间（{}–{}年）的合计。",
             r.baseline_year,
             money(lang, base_mean),
+            r.start_year,
             r.final_year
         ),
     }));
-    doc.push(summary_table(r, lang, l));
-    let items = r
-        .policies
-        .iter()
-        .filter_map(|p| Some((name(l, p), policy_sentences(r, p, lang)?)))
-        .collect();
-    doc.push(Block::List(items));
-    backtest(doc, r, lang, l);
-}
-
-/// The lead: the package against doing nothing.
-fn lead(r: &Results, lang: Lang, l: &Namer) -> String {
-    let p_ref = p_all(&r.policies[0]);
-    let k = package(r);
-    let pk = &r.policies[k];
-    let floor = money(lang, r.floor_yuan);
-    let lead = if k == 0 {
-        match lang {
-            Lang::En => format!(
-                "Without any measure, every village reaches {floor} by {} {}.",
-                r.final_year,
-                odds(lang, p_ref, r.runs)
-            ),
-            Lang::Zh => format!(
-                "不采取任何措施时，{}到{}年所有村均达到 {floor}。",
-                odds(lang, p_ref, r.runs),
-                r.final_year
-            ),
-        }
-    } else {
-        let pkn = quoted(lang, &name(l, pk));
-        match lang {
-            Lang::En => {
-                let mut o = odds(lang, p_all(pk), r.runs);
-                o[..1].make_ascii_uppercase();
-                format!(
-                    "{o}, every village reaches {floor} by {} under {pkn}; without it, {}.",
-                    r.final_year,
-                    odds(lang, p_ref, r.runs).trim_start_matches("in ")
-                )
-            }
-            Lang::Zh => format!(
-                "在{pkn}下，{}到{}年所有村均达到 {floor}；不实施时为{}。",
-                odds(lang, p_all(pk), r.runs),
-                r.final_year,
-                odds(lang, p_ref, r.runs).trim_start_matches('在')
-            ),
-        }
-    };
-    lead
-}
-
-/// The summary table: per policy, full coverage, mean income, villages
-/// below the floor and public money in the final year.
-fn summary_table(r: &Results, lang: Lang, l: &Namer) -> Block {
-    let w = words(lang);
-    let rows = r
-        .policies
-        .iter()
-        .filter_map(|p| {
-            let last = p.years.last()?;
-            let mi = &last.mean_income_yuan;
-            let bf = &last.below_floor;
-            let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
-            Some(Row {
-                cells: vec![
-                    name(l, p),
-                    pct(last.all_above_floor.mean),
-                    money_cell(lang, mi.mean),
-                    format!("{} – {}", money_cell(lang, mi.p5), money_cell(lang, mi.p95)),
-                    format!("{:.1}", bf.mean),
-                    format!("{:.0} – {:.0}", bf.p5, bf.p95),
-                    money_cell(lang, public),
-                ],
-                risk: false,
-            })
-        })
-        .collect();
-    let year = r.final_year;
-    Block::Table {
-        head: vec![
-            w.policy.into(),
-            format!("{} ({year})", w.col_full_coverage),
-            format!("{} ({year})", w.col_mean_income),
-            w.col_interval.into(),
-            format!("{} ({year})", w.col_below_floor),
-            w.col_interval.into(),
-            w.col_public_money.into(),
-        ],
-        numeric: vec![false, true, true, true, true, true, true],
-        rows,
-        class: "summary",
-    }
-}
-
-/// One policy in plain sentences: coverage, income, villages below the
-/// floor, the paired difference against no intervention, when full
-/// coverage is reached and public money.
-fn policy_sentences(r: &Results, p: &PolicyResults, lang: Lang) -> Option<String> {
-    let reference = &r.policies[0];
-    let last = p.years.last()?;
-    let mi = &last.mean_income_yuan;
-    let bf = &last.below_floor;
-    let (year, odds) = (r.final_year, odds(lang, p_all(p), r.runs));
-    let (mean, p5, p95) = (money(lang, mi.mean), money(lang, mi.p5), money(lang, mi.p95));
-    let (below, below_lo, below_hi) = (bf.mean, bf.p5.round(), bf.p95.round());
-    let mut s = match lang {
-        Lang::En => format!(
-            "every village at the floor by {year} {odds}. Mean village income {mean} (90% of runs: {p5} to {p95}); {below:.1} villages below the floor on average ({below_lo} to {below_hi})."
-        ),
-        Lang::Zh => format!(
-            "{odds}到{year}年所有村均达到底线。村均收入 {mean}（90% 的模拟在 {p5} 至 {p95} 之间）；低于底线的村平均 {below:.1} 个（{below_lo} 至 {below_hi} 个）。"
-        ),
-    };
-    if let Some(c) = r
-        .comparisons
-        .iter()
-        .find(|c| c.policy == p.name && c.reference == reference.name)
-    {
-        let d = &c.diff_mean_village_income_yuan;
-        let (mean, lo, hi) = (
-            signed_money(lang, d.mean),
-            signed_money(lang, d.p5),
-            signed_money(lang, d.p95),
-        );
-        let (higher, below) = (pct(c.p_higher_income), c.diff_villages_below_floor.mean);
-        s += &match lang {
-            Lang::En => format!(
-                " Run by run against no intervention: {mean} a village (90% interval {lo} to {hi}), higher in {higher} of runs; {below:+.1} villages below the floor."
-            ),
-            Lang::Zh => format!(
-                "与无干预逐次配对比较：村均 {mean}（90% 区间 {lo} 至 {hi}），{higher} 的模拟中更高；低于底线的村 {below:+.1} 个。"
-            ),
-        };
-    }
-    if !p.coverage.is_empty() {
-        let half = p.coverage.iter().find(|c| c.p_reached_by >= 0.5);
-        s += &match (lang, half) {
-            (Lang::En, Some(c)) => format!(" Full coverage is reached by {} in half the runs.", c.year),
-            (Lang::En, None) => format!(" Full coverage is not reached by {} in half the runs.", r.final_year),
-            (Lang::Zh, Some(c)) => format!("半数模拟在{}年前实现全覆盖。", c.year),
-            (Lang::Zh, None) => format!("到{}年，实现全覆盖的模拟不足半数。", r.final_year),
-        };
-    }
-    let public: f64 = p.appraisals.iter().map(|a| a.public_money_yuan.mean).sum();
-    let fiscal = p.accounts.as_ref().map(|a| a.public_cost.fiscal_cost_yuan.mean);
-    if public > 0.0 {
-        s += &match (lang, fiscal) {
-            (Lang::En, Some(f)) => format!(
-                " Public money over the horizon: {} moved on average; its fiscal cost (spent, implicit subsidy, loss on capital placed) is {} (section 4).",
-                money(lang, public),
-                money(lang, f)
-            ),
-            (Lang::Zh, Some(f)) => format!("期内动用财政资金平均 {}；财政成本（支出、隐性补贴、投入资本损失）{}（见第四部分）。", money(lang, public), money(lang, f)),
-            (Lang::En, None) => format!(" Public money over the horizon: {} on average.", money(lang, public)),
-            (Lang::Zh, None) => format!("期内财政资金平均 {}。", money(lang, public)),
-        };
-    }
-    Some(s)
-}
-
-/// Where the scenario's `[backtest]` observation falls, one sentence for all policies.
-fn backtest(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
-    let Some(b) = r.policies.iter().find_map(|p| p.backtest.as_ref()) else {
-        return;
-    };
-    let sep = match lang {
-        Lang::En => ", ",
-        Lang::Zh => "，",
-    };
-    let mut s = match lang {
-        Lang::En => format!("Backtest, {}: ", b.year),
-        Lang::Zh => format!("回测（{}年）：", b.year),
-    };
-    if let Some(o) = b.observed_mean_village_income_yuan {
-        let at: Vec<String> = r
-            .policies
-            .iter()
-            .filter_map(|p| {
-                let q = p.backtest.as_ref()?.percentile_of_observed_mean?;
-                Some(match lang {
-                    Lang::En => format!("{} under {}", ordinal(100.0 * q), quoted(lang, &name(l, p))),
-                    Lang::Zh => format!("{}下为第 {:.0} 百分位", quoted(lang, &name(l, p)), 100.0 * q),
-                })
-            })
-            .collect();
-        s += &match lang {
-            Lang::En => format!(
-                "the observed mean village income of {} sits at these percentiles of the runs: {}.",
-                money(lang, o),
-                at.join(sep)
-            ),
-            Lang::Zh => format!("实际村均收入 {} 在模拟分布中的位置：{}。", money(lang, o), at.join(sep)),
-        };
-    }
-    if let Some(full) = b.observed_full_coverage {
-        let sim: Vec<String> = r
-            .policies
-            .iter()
-            .filter_map(|p| {
-                let pb = p.backtest.as_ref()?;
-                Some(format!("{} {}", quoted(lang, &name(l, p)), pct(pb.p_full_coverage)))
-            })
-            .collect();
-        s += &match (lang, full) {
-            (Lang::En, true) => {
-                " Every village was observed at the floor; the runs give full coverage that year".to_string()
-            }
-            (Lang::En, false) => {
-                " Not every village was observed at the floor; the runs give full coverage that year".to_string()
-            }
-            (Lang::Zh, true) => "当年实际所有村均达到底线；模拟中全覆盖的概率：".to_string(),
-            (Lang::Zh, false) => "当年实际并非所有村均达到底线；模拟中全覆盖的概率：".to_string(),
-        };
-        s += &match lang {
-            Lang::En => format!(" with probability {}.", sim.join(sep)),
-            Lang::Zh => format!("{}。", sim.join(sep)),
-        };
-    }
-    if let Some(src) = b.source_label(lang) {
-        s += &match lang {
-            Lang::En => format!(" Source: {src}. The observation is not used to tune anything."),
-            Lang::Zh => format!("来源：{src}。该观测值未用于调整任何参数。"),
-        };
-    }
-    doc.push(Block::P(s));
-}
-
-fn villages(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
-    let w = words(lang);
-    doc.push(Block::H2(w.h_villages.into()));
-    doc.push(Block::P(villages_intro(r, lang, l)));
-    let table = VillageTable::new(r, lang, l);
-    let pk = table.package;
-    let mut order: Vec<usize> = (0..r.villages.len()).collect();
-    let key = |v: usize| final_year(pk, v).map_or((0.0, 0.0), |y| (y.p_below_floor, y.income_yuan.p50));
-    order.sort_by(|&a, &b| {
-        let (pa, ma) = key(a);
-        let (pb, mb) = key(b);
-        pb.total_cmp(&pa).then(ma.total_cmp(&mb)).then(a.cmp(&b))
-    });
-    doc.push(Block::H3(w.h_at_risk.into()));
-    let is_risky = |v: usize| final_year(pk, v).is_some_and(|y| y.p_below_floor >= AT_RISK);
-    let n_risky = order.iter().filter(|&&v| is_risky(v)).count();
-    let risky: Vec<Row> = order
-        .iter()
-        .copied()
-        .filter(|&v| is_risky(v))
-        .take(MAX_VILLAGE_ROWS)
-        .map(|v| table.row(v))
-        .collect();
-    if risky.is_empty() {
-        let pkn = quoted(lang, &name(l, pk));
-        doc.push(Block::P(match lang {
-            Lang::En => format!("No village is at risk under {pkn}."),
-            Lang::Zh => format!("在{pkn}下没有风险村。"),
-        }));
-    } else {
-        doc.push(table.block(risky));
-        if n_risky > MAX_VILLAGE_ROWS {
-            doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, n_risky, true)));
-        }
-    }
-    doc.push(Block::H3(w.h_all_villages.into()));
-    doc.push(
-        table.block(
-            order
-                .iter()
-                .copied()
-                .take(MAX_VILLAGE_ROWS)
-                .map(|v| table.row(v))
-                .collect(),
-        ),
-    );
-    if order.len() > MAX_VILLAGE_ROWS {
-        doc.push(Block::Note(more_villages(lang, MAX_VILLAGE_ROWS, order.len(), false)));
-    }
-}
-
-/// What "at risk" means, which policy the tables show, and how many
-/// villages are at risk under each policy.
-fn villages_intro(r: &Results, lang: Lang, l: &Namer) -> String {
-    let w = words(lang);
-    let at_risk_count = |p: &PolicyResults| {
-        (0..r.villages.len())
-            .filter(|&v| final_year(p, v).is_some_and(|y| y.p_below_floor >= AT_RISK))
-            .count()
-    };
-    let counts: Vec<String> = r
-        .policies
-        .iter()
-        .map(|p| format!("{} {}", name(l, p), at_risk_count(p)))
-        .collect();
-    let pkn = quoted(lang, &name(l, &r.policies[package(r)]));
-    let risk_pct = format!("{:.0}%", 100.0 * AT_RISK);
-    match lang {
-        Lang::En => format!(
-            "A village is at risk (marked {}) when it ends {} below the floor of {} in {risk_pct} of runs or more. The tables show final-year ({}) operating income under {pkn}, the policy with the most measures: P10, P50 and P90 are the values 10%, 50% and 90% of runs stay under. Villages at risk under each policy: {}.",
-            w.risk_mark,
-            r.final_year,
-            money(lang, r.floor_yuan),
-            r.final_year,
-            counts.join(", ")
-        ),
-        Lang::Zh => format!(
-            "若某村在 {risk_pct} 及以上的模拟中{}年收入低于底线 {}，即视为风险村（标记 {}）。下表为{pkn}（措施最多的政策）下{}年的经营性收入：P10、P50、P90 分别为 10%、50%、90% 的模拟结果不超过的数值。各政策下的风险村数：{}。",
-            r.final_year,
-            money(lang, r.floor_yuan),
-            w.risk_mark,
-            r.final_year,
-            counts.join("，")
-        ),
-    }
-}
-
-/// The village tables: final-year income under the package, the chance of
-/// ending below the floor under it and (when it differs) under no
-/// intervention.
-struct VillageTable<'a> {
-    r: &'a Results,
-    lang: Lang,
-    package: &'a PolicyResults,
-    /// The reference policy, when it is not the package itself.
-    reference: Option<&'a PolicyResults>,
-    head: Vec<String>,
-    /// How many villages bear each name, counted once (not per row).
-    name_counts: std::collections::HashMap<&'a str, usize>,
-}
-
-impl<'a> VillageTable<'a> {
-    fn new(r: &'a Results, lang: Lang, l: &Namer) -> Self {
-        let w = words(lang);
-        let package = &r.policies[package(r)];
-        let reference = Some(&r.policies[0]).filter(|p| !std::ptr::eq(*p, package));
-        let unit = match lang {
-            Lang::En => "yuan",
-            Lang::Zh => "万元",
-        };
-        let below = |p: &PolicyResults| match lang {
-            Lang::En => format!("Below floor: {}", name(l, p)),
-            Lang::Zh => format!("低于底线概率：{}", name(l, p)),
-        };
-        let mut head = vec![
-            w.col_risk.to_string(),
-            w.col_village.to_string(),
-            w.col_group.to_string(),
-            format!("{} {} ({unit})", w.col_baseline, r.baseline_year),
-            format!("P10 ({unit})"),
-            format!("P50 ({unit})"),
-            format!("P90 ({unit})"),
-            below(package),
-        ];
-        head.extend(reference.map(below));
-        let mut name_counts = std::collections::HashMap::new();
-        for v in &r.villages {
-            *name_counts.entry(v.label(lang)).or_default() += 1;
-        }
-        VillageTable {
-            r,
-            lang,
-            package,
-            reference,
-            head,
-            name_counts,
-        }
-    }
-
-    fn block(&self, rows: Vec<Row>) -> Block {
-        let mut numeric = vec![false, false, false, true, true, true, true, true];
-        if self.reference.is_some() {
-            numeric.push(true);
-        }
-        Block::Table {
-            head: self.head.clone(),
-            numeric,
-            rows,
-            class: "villages",
-        }
-    }
-
-    fn row(&self, v: usize) -> Row {
-        let (r, lang, pk) = (self.r, self.lang, self.package);
-        let w = words(lang);
-        let info = &r.villages[v];
-        let y = final_year(pk, v);
-        let base = pk
-            .villages
-            .get(v)
-            .and_then(|ys| ys.first())
-            .map_or(f64::NAN, |y| y.income_yuan.mean);
-        let risk = y.is_some_and(|y| y.p_below_floor >= AT_RISK);
-        // The name alone when it identifies the village; else with its id.
-        let name = info.label(lang);
-        let label = if name == info.id || self.name_counts.get(name) == Some(&1) {
-            name.to_string()
-        } else {
-            format!("{name} ({})", info.id)
-        };
-        let group = match (info.township_label(lang), info.group_label(lang)) {
-            (Some(t), Some(g)) => format!("{t} / {g}"),
-            (Some(t), None) => t.to_string(),
-            (None, Some(g)) => g.to_string(),
-            (None, None) => String::new(),
-        };
-        let q = |f: fn(&VillageYear) -> f64| y.map_or("–".to_string(), |y| money_cell(lang, f(y)));
-        let mut cells = vec![
-            if risk { w.risk_mark.to_string() } else { String::new() },
-            label,
-            group,
-            money_cell(lang, base),
-            q(|y| y.income_yuan.p10),
-            q(|y| y.income_yuan.p50),
-            q(|y| y.income_yuan.p90),
-            y.map_or("–".into(), |y| pct_cell(y.p_below_floor)),
-        ];
-        if let Some(reference) = self.reference {
-            cells.push(final_year(reference, v).map_or("–".into(), |y| pct_cell(y.p_below_floor)));
-        }
-        Row { cells, risk }
-    }
-}
-
-/// The sentence under a village table cut to its first `shown` rows of
-/// `total`: where the others are.
-fn more_villages(lang: Lang, shown: usize, total: usize, at_risk: bool) -> String {
-    let (shown_s, more) = (grouped(shown as f64, 0), grouped((total - shown) as f64, 0));
-    match (lang, at_risk) {
-        (Lang::En, true) => format!(
-            "The {shown_s} villages most at risk are shown; the other {more} villages at risk are in village_years.csv."
-        ),
-        (Lang::En, false) => format!(
-            "The {shown_s} villages most at risk are shown; the other {more} villages are in village_years.csv, with every year and policy."
-        ),
-        (Lang::Zh, true) => format!("上表列出风险最高的 {shown_s} 个村；其余 {more} 个风险村见 village_years.csv。"),
-        (Lang::Zh, false) => {
-            format!("上表列出风险最高的 {shown_s} 个村；其余 {more} 个村见 village_years.csv（含各年份、各政策）。")
-        }
-    }
+    super::lead::section(doc, r, lang, l, compare.is_none());
 }
 
 fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
@@ -627,7 +196,7 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
                 Lang::En => format!(
                     "{} ({}, in {}): its effect is an assumed uplift, not a measured one; figures that include it rest on that assumption.",
                     a.label(lang),
-                    a.kind,
+                    kind_label(&a.kind, lang),
                     quoted(lang, &name(l, p))
                 ),
                 Lang::Zh => format!(

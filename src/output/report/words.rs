@@ -1,7 +1,7 @@
 //! The fixed words of the report, in English and Chinese, and the sentence
 //! builders that need no results.
 
-use crate::format::{grouped, pct, Lang};
+use crate::format::Lang;
 
 /// The fixed words of the report, in one language.
 pub(super) struct Words {
@@ -21,11 +21,6 @@ pub(super) struct Words {
     pub(super) none: &'static str,
     pub(super) counterfactual: &'static str,
     pub(super) assumption_tag: &'static str,
-    pub(super) col_full_coverage: &'static str,
-    pub(super) col_mean_income: &'static str,
-    pub(super) col_interval: &'static str,
-    pub(super) col_below_floor: &'static str,
-    pub(super) col_public_money: &'static str,
     pub(super) col_village: &'static str,
     pub(super) col_group: &'static str,
     pub(super) col_baseline: &'static str,
@@ -66,11 +61,6 @@ const EN: Words = Words {
     none: "none",
     counterfactual: "the counterfactual: organic growth only",
     assumption_tag: "assumption",
-    col_full_coverage: "Every village at the floor",
-    col_mean_income: "Mean village income, yuan",
-    col_interval: "90% of runs",
-    col_below_floor: "Villages below the floor",
-    col_public_money: "Public money, yuan",
     col_village: "Village",
     col_group: "Township / group",
     col_baseline: "Baseline",
@@ -111,11 +101,6 @@ const ZH: Words = Words {
     none: "无",
     counterfactual: "对照情形：仅自然增长",
     assumption_tag: "假设",
-    col_full_coverage: "所有村达到底线",
-    col_mean_income: "村均经营性收入（万元）",
-    col_interval: "90% 模拟区间",
-    col_below_floor: "低于底线的村庄数",
-    col_public_money: "财政资金（万元）",
     col_village: "村",
     col_group: "乡镇／分组",
     col_baseline: "基期",
@@ -143,28 +128,6 @@ pub(super) fn words(lang: Lang) -> &'static Words {
     match lang {
         Lang::En => &EN,
         Lang::Zh => &ZH,
-    }
-}
-
-/// How often, in plain words: "in 9 runs out of 10 (91.3%)".
-pub(super) fn odds(lang: Lang, p: f64, runs: u64) -> String {
-    let k = (10.0 * p).round() as i64;
-    let runs_s = grouped(runs as f64, 0);
-    match lang {
-        Lang::En => match p {
-            p if p <= 0.0 => format!("in none of the {runs_s} runs"),
-            p if p >= 1.0 => format!("in every one of the {runs_s} runs"),
-            _ if k == 0 => format!("in fewer than 1 run in 10 ({})", pct(p)),
-            _ if k == 10 => format!("in more than 9 runs out of 10 ({})", pct(p)),
-            _ => format!("in {k} runs out of 10 ({})", pct(p)),
-        },
-        Lang::Zh => match p {
-            p if p <= 0.0 => format!("在全部 {runs_s} 次模拟中无一次"),
-            p if p >= 1.0 => format!("在全部 {runs_s} 次模拟中每次都"),
-            _ if k == 0 => format!("每 10 次模拟中不到 1 次（{}）", pct(p)),
-            _ if k == 10 => format!("每 10 次模拟中超过 9 次（{}）", pct(p)),
-            _ => format!("每 10 次模拟中约有 {k} 次（{}）", pct(p)),
-        },
     }
 }
 
