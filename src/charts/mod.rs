@@ -6,8 +6,12 @@
 //! [`BitMapBackend`], so both files show the same picture. Text is rendered
 //! with a bundled font (a subset of Noto Sans CJK SC, see
 //! `assets/fonts/README.md`) through plotters' `ab_glyph` support, so PNGs
-//! need no system font and look the same on every machine; SVG text names
-//! the `sans-serif` family and is left to the viewer's fonts.
+//! need no system font and look the same on every machine. Every SVG
+//! carries, in a `<style>`, an `@font-face` rule with the subset of that
+//! font holding the glyphs it uses ([`embed_font`]), and its text names that
+//! family before `sans-serif`, so Chinese renders on any machine, in a
+//! standalone file as in the report that inlines it ([`font_face_css`]
+//! gives the report a rule for its own text).
 //!
 //! All words on the charts come from [`Labels`], in English or Chinese.
 

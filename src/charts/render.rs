@@ -50,6 +50,7 @@ pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<String, C
         chart.draw_chart(&root, Typo::SVG).map_err(|e| draw_err(path, e))?;
         root.present().map_err(|e| draw_err(path, e))?;
     }
+    let svg = embed_font(&svg);
     let tmp = temp_path(path);
     let result = fs::write(&tmp, svg.as_bytes())
         .map_err(io_err(&tmp))
