@@ -128,6 +128,46 @@ pub fn money_exact(lang: Lang, yuan: f64) -> String {
     }
 }
 
+/// `v` rounded to `sig` significant figures: `round_sig(1_200_128.0, 3)` ->
+/// `1_200_000.0`; 0 and values that are not finite are returned as they are.
+pub fn round_sig(v: f64, sig: u32) -> f64 {
+    if v == 0.0 || !v.is_finite() {
+        return v;
+    }
+    let mag = v.abs().log10().floor() as i32;
+    let scale = 10f64.powi(mag + 1 - sig as i32);
+    (v / scale).round() * scale
+}
+
+/// A sum of money rounded to 3 significant figures, for chart labels and
+/// titles, where more digits would claim a precision the Monte Carlo error
+/// does not support: `"1,200,000 yuan"` / `"120万元"` for 1,200,128 yuan.
+pub fn money_sig(lang: Lang, yuan: f64) -> String {
+    money_exact(lang, round_sig(yuan, 3))
+}
+
+/// [`money_sig`] without the unit, for a chart whose axis names it (yuan in
+/// English, 万元 in Chinese): `"1,200,000"` / `"120"`.
+pub fn money_sig_cell(lang: Lang, yuan: f64) -> String {
+    match lang {
+        Lang::En => grouped_exact(round_sig(yuan, 3)),
+        Lang::Zh => grouped_exact(round_sig(yuan / 10_000.0, 3)),
+    }
+}
+
+/// A mean count of villages as a title states it, rounded to what its
+/// Monte Carlo standard error `se` supports: to the unit when the 95%
+/// half-width is under 1, else to the nearest 5 (10 and more) or unit.
+/// `(14.8, 0.1)` -> `"15"`; `(23.4, 1.2)` -> `"25"`.
+pub fn about_count(mean: f64, se: f64) -> String {
+    if !mean.is_finite() {
+        return "–".to_string();
+    }
+    let half = 1.96 * if se.is_finite() { se } else { 0.0 };
+    let step = if half < 1.0 || mean < 10.0 { 1.0 } else { 5.0 };
+    grouped((mean / step).round() * step, 0)
+}
+
 /// 94 -> `"94th"`, 1 -> `"1st"`, 22 -> `"22nd"`, 13 -> `"13th"`.
 pub fn ordinal(x: f64) -> String {
     let n = x.round() as i64;
@@ -220,5 +260,19 @@ mod tests {
         assert_eq!(ordinal(22.0), "22nd");
         assert_eq!(ordinal(13.0), "13th");
         assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn rounded_to_what_the_figures_support() {
+        assert_eq!(round_sig(1_200_128.0, 3), 1_200_000.0);
+        assert_eq!(round_sig(-277_504.0, 3), -278_000.0);
+        assert_eq!(money_sig(Lang::En, 1_200_128.0), "1,200,000 yuan");
+        assert_eq!(money_sig(Lang::Zh, 1_200_128.0), "120万元");
+        assert_eq!(money_sig(Lang::Zh, 2_157_459.0), "216万元");
+        assert_eq!(money_sig_cell(Lang::Zh, 277_504.0), "27.8");
+        assert_eq!(money_sig_cell(Lang::En, 277_504.0), "278,000");
+        assert_eq!(about_count(14.8, 0.1), "15");
+        assert_eq!(about_count(23.4, 1.2), "25");
+        assert_eq!(about_count(3.4, 1.2), "3");
     }
 }

@@ -351,7 +351,7 @@ mod tests {
     fn written_with_the_run_charts() {
         let dir = tempfile::tempdir().unwrap();
         let files = crate::charts::write_run_charts(&decision_results(), dir.path(), Lang::En).unwrap();
-        assert_eq!(files.len(), 8 + 12);
+        assert_eq!(files.len(), 10 + 12);
         assert!(files.iter().any(|f| f.name == Path::new("dscr_pv.png")));
         assert!(files.iter().any(|f| f.name == Path::new("who_gains.svg")));
     }

@@ -112,6 +112,8 @@ fn draw_fan_bands<DB: DrawingBackend>(
         )))?;
     } else {
         // One year with debt service: boxes instead of a fan.
+        band_drawn();
+        band_drawn();
         for k in 0..xs.len() {
             let x = xs[k];
             chart.draw_series(std::iter::once(Rectangle::new(

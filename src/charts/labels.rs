@@ -22,7 +22,9 @@ pub struct Labels {
     pub share_of_villages: &'static str,
     pub tails_note: &'static str,
     /// Legend suffix when only some policies' bands are drawn.
-    pub bands_of_first_and_last: &'static str,
+    pub bands_of_best: &'static str,
+    /// Legend entry of an observed (backtest) value.
+    pub observed: &'static str,
     pub no_data: &'static str,
 }
 
@@ -40,7 +42,8 @@ impl Labels {
         villages_below_floor: "Villages below the floor (number)",
         share_of_villages: "Share of villages (%)",
         tails_note: "Outermost bars include the rare values beyond the axis range.",
-        bands_of_first_and_last: " (first and last policy)",
+        bands_of_best: " (no intervention and the two with fewest below the floor)",
+        observed: "observed",
         no_data: "no data",
     };
 
@@ -57,7 +60,8 @@ impl Labels {
         villages_below_floor: "低于底线的村庄数（个）",
         share_of_villages: "村庄占比（%）",
         tails_note: "两端的柱包含超出坐标范围的少量数值。",
-        bands_of_first_and_last: "（仅首末两项政策）",
+        bands_of_best: "（仅无干预与低于底线村最少的两项政策）",
+        observed: "实际观测值",
         no_data: "无数据",
     };
 
@@ -79,29 +83,15 @@ impl Labels {
         shorten(name.trim(), 40)
     }
 
-    pub(crate) fn span(&self, r: &Results) -> String {
-        format!("{}–{}", r.baseline_year, r.final_year)
-    }
-
-    pub fn fan_title(&self, r: &Results) -> String {
-        match self.lang {
-            Lang::En => format!("Mean village operating income by policy, {}", self.span(r)),
-            Lang::Zh => format!("各政策下村均经营性收入，{}年", self.span(r)),
+    /// A policy's name in a legend: [`Labels::policy_name`] without
+    /// shortening (legend rows wrap; an entry is never cut), up to the
+    /// width of a chart.
+    pub(crate) fn policy_label(&self, name: &str) -> String {
+        let norm = name.trim().to_lowercase().replace(['_', '-'], " ");
+        if norm == "no intervention" {
+            return self.no_intervention.to_string();
         }
-    }
-
-    pub fn below_floor_title(&self, r: &Results) -> String {
-        match self.lang {
-            Lang::En => format!("Villages below the income floor by policy, {}", self.span(r)),
-            Lang::Zh => format!("各政策下低于收入底线的村庄数，{}年", self.span(r)),
-        }
-    }
-
-    pub fn distribution_title(&self, r: &Results) -> String {
-        match self.lang {
-            Lang::En => format!("Distribution of village operating income in {} by policy", r.final_year),
-            Lang::Zh => format!("{}年各村经营性收入分布（按政策）", r.final_year),
-        }
+        fit(name.trim(), LEGEND_PX, HEADER_W - SWATCH_W - 6)
     }
 
     pub(crate) fn subtitle(&self, r: &Results, pooled: bool) -> String {
@@ -165,6 +155,14 @@ impl Labels {
                 pct(lo),
                 pct(hi)
             ),
+        }
+    }
+
+    /// "observed: 1,200,000 yuan" / "实际观测：120万元".
+    pub(crate) fn observed_value(&self, amount: String) -> String {
+        match self.lang {
+            Lang::En => format!("observed: {amount}"),
+            Lang::Zh => format!("实际观测：{amount}"),
         }
     }
 

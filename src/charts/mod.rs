@@ -44,9 +44,12 @@ mod fan;
 mod font;
 mod labels;
 mod paired;
+mod panels;
 mod render;
 mod style;
 mod sweep;
+mod target_group;
+mod titles;
 mod tornado;
 mod who_gains;
 
@@ -62,11 +65,14 @@ use fan::*;
 pub use font::*;
 pub use labels::*;
 use paired::*;
+use panels::*;
 pub(crate) use render::DrawResult;
 pub use render::WrittenChart;
 pub(crate) use render::*;
 pub(crate) use style::*;
 pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
+use target_group::*;
+pub(crate) use titles::*;
 pub use tornado::{write_tornado, DrawnPer, TornadoInput, TornadoRow};
 use who_gains::*;
 
@@ -151,16 +157,18 @@ fn render_rgb(results: &Results, lang: Lang, kind: Kind) -> Vec<u8> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    FanMeanIncome,
     BelowFloor,
+    TargetGroup,
+    FanMeanIncome,
     FinalDistribution,
     WhoGains,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [
-        Kind::FanMeanIncome,
+    const ALL: [Kind; 5] = [
         Kind::BelowFloor,
+        Kind::TargetGroup,
+        Kind::FanMeanIncome,
         Kind::FinalDistribution,
         Kind::WhoGains,
     ];
@@ -174,6 +182,7 @@ impl Kind {
     fn drawn(self, r: &Results) -> bool {
         match self {
             Kind::FanMeanIncome | Kind::BelowFloor | Kind::FinalDistribution => true,
+            Kind::TargetGroup => target_group_of(r).is_some(),
             Kind::WhoGains => has_who_gains(r),
         }
     }
@@ -182,6 +191,7 @@ impl Kind {
         match self {
             Kind::FanMeanIncome => "fan_mean_income",
             Kind::BelowFloor => "below_floor",
+            Kind::TargetGroup => "target_group",
             Kind::FinalDistribution => "final_distribution",
             Kind::WhoGains => "who_gains",
         }
@@ -191,6 +201,7 @@ impl Kind {
         match self {
             Kind::FanMeanIncome => l.fan_title(r),
             Kind::BelowFloor => l.below_floor_title(r),
+            Kind::TargetGroup => target_group_of(r).map_or_else(String::new, |g| l.target_group_title(r, &g)),
             Kind::FinalDistribution => l.distribution_title(r),
             Kind::WhoGains => Words { l: *l }.who_gains_title(r),
         }
@@ -222,6 +233,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo, kind: Kind) -> 
     match kind {
         Kind::FanMeanIncome => draw_fan(root, ctx, t),
         Kind::BelowFloor => draw_below_floor(root, ctx, t),
+        Kind::TargetGroup => draw_target_group(root, ctx, t),
         Kind::FinalDistribution => draw_distribution(root, ctx, t),
         Kind::WhoGains => draw_who_gains(root, ctx, t),
     }
@@ -391,9 +403,10 @@ pub(crate) mod tests {
     fn writes_six_files() {
         let dir = tempfile::tempdir().unwrap();
         let files = write_run_charts(&sample_results(), dir.path(), Lang::En).unwrap();
-        // 3 charts here, and the one decision chart the sample has data for
-        // (cdf_final_income), each as SVG and PNG.
-        assert_eq!(files.len(), 8);
+        // 4 charts here (the target group: the two villages that start
+        // below the floor), and the one decision chart the sample has data
+        // for (cdf_final_income), each as SVG and PNG.
+        assert_eq!(files.len(), 10);
         for f in &files {
             assert_chart_file(dir.path(), &f.name);
         }
@@ -402,12 +415,15 @@ pub(crate) mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 8, "{names:?}");
+        assert_eq!(names.len(), 10, "{names:?}");
         let stems: Vec<_> = chart_files(&sample_results(), Lang::Zh)
             .into_iter()
             .map(|c| c.stem)
             .collect();
-        assert_eq!(stems, ["fan_mean_income", "below_floor", "final_distribution"]);
+        assert_eq!(
+            stems,
+            ["below_floor", "target_group", "fan_mean_income", "final_distribution"]
+        );
     }
 
     /// Asserts that the bundled font has a glyph for every character of `texts`.
@@ -460,7 +476,7 @@ pub(crate) mod tests {
             p.final_income_histogram.clear();
         }
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(write_run_charts(&r, dir.path(), Lang::Zh).unwrap().len(), 6);
+        assert_eq!(write_run_charts(&r, dir.path(), Lang::Zh).unwrap().len(), 8);
     }
 
     /// Dark (text) pixels in the title band of a rendered chart.
@@ -588,10 +604,10 @@ pub(crate) mod tests {
     #[test]
     fn big_run_renders() {
         let dir = tempfile::tempdir().unwrap();
-        // The three charts here, who gains, and the CDF.
+        // The four charts here, who gains, and the CDF.
         assert_eq!(
             write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(),
-            10
+            12
         );
         let stems: Vec<_> = chart_files(&big_results(), Lang::En)
             .into_iter()
@@ -599,7 +615,13 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             stems,
-            ["fan_mean_income", "below_floor", "final_distribution", "who_gains"]
+            [
+                "below_floor",
+                "target_group",
+                "fan_mean_income",
+                "final_distribution",
+                "who_gains"
+            ]
         );
     }
 

@@ -8,3 +8,4 @@ pub mod histogram;
 pub mod interventions;
 pub mod results;
 pub mod sketch;
+pub mod target_group;
