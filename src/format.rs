@@ -142,8 +142,12 @@ pub fn round_sig(v: f64, sig: u32) -> f64 {
 /// A sum of money rounded to 3 significant figures, for chart labels and
 /// titles, where more digits would claim a precision the Monte Carlo error
 /// does not support: `"1,200,000 yuan"` / `"120万元"` for 1,200,128 yuan.
+/// In Chinese, 1亿元 and more are written in 亿元: `"1.59亿元"`.
 pub fn money_sig(lang: Lang, yuan: f64) -> String {
-    money_exact(lang, round_sig(yuan, 3))
+    match lang {
+        Lang::Zh if yuan.abs() >= 1e8 => format!("{}亿元", grouped_exact(round_sig(yuan / 1e8, 3))),
+        _ => money_exact(lang, round_sig(yuan, 3)),
+    }
 }
 
 /// [`money_sig`] without the unit, for a chart whose axis names it (yuan in
@@ -269,6 +273,7 @@ mod tests {
         assert_eq!(money_sig(Lang::En, 1_200_128.0), "1,200,000 yuan");
         assert_eq!(money_sig(Lang::Zh, 1_200_128.0), "120万元");
         assert_eq!(money_sig(Lang::Zh, 2_157_459.0), "216万元");
+        assert_eq!(money_sig(Lang::Zh, 159_012_345.0), "1.59亿元");
         assert_eq!(money_sig_cell(Lang::Zh, 277_504.0), "27.8");
         assert_eq!(money_sig_cell(Lang::En, 277_504.0), "278,000");
         assert_eq!(about_count(14.8, 0.1), "15");

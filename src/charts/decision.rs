@@ -87,10 +87,12 @@ fn planned(r: &Results) -> Vec<(String, Kind)> {
     if !paired_rows(r).is_empty() {
         out.push(("paired_difference".to_string(), Kind::PairedDifference));
     }
-    if r.policies.iter().any(|p| !p.coverage.is_empty()) {
+    // Coverage flat at 0 everywhere says nothing a sentence cannot: left
+    // out, unless an observation of full coverage is there to be marked.
+    if coverage_has_something(r) {
         out.push(("coverage_by_year".to_string(), Kind::Coverage));
     }
-    if r.policies.iter().any(|p| p.decisions.is_some()) {
+    if !cost_rows(r).is_empty() {
         out.push(("cost_vs_income".to_string(), Kind::CostVsIncome));
     }
     if r.policies.iter().any(|p| final_quantiles(p).is_some()) {
@@ -459,9 +461,10 @@ mod tests {
             w.target(2025),
             w.cost_title(&r),
             w.cost_subtitle(&r),
-            w.public_money_axis(&r, &unit),
-            w.income_total_axis(&r, &unit),
-            w.one_for_one().to_string(),
+            w.committed_axis(&r, &unit),
+            w.public_money_label().to_string(),
+            w.bank_village_label().to_string(),
+            w.fiscal_cost_label().to_string(),
             w.whiskers().to_string(),
             w.cdf_title(&r),
             w.cdf_subtitle(&r),

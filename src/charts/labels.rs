@@ -1,7 +1,6 @@
 //! The words on the charts, in English or Chinese.
 
 use super::*;
-use crate::format::money_exact;
 
 // ---------------------------------------------------------------------------
 // Words
@@ -216,11 +215,6 @@ impl Words {
         grouped(r.runs as f64, 0)
     }
 
-    /// "500,000 yuan" / "50万元".
-    pub(crate) fn money(&self, yuan: f64) -> String {
-        money_exact(self.lang(), yuan)
-    }
-
     pub(crate) fn sim_span(&self, r: &Results) -> String {
         format!("{}–{}", r.start_year, r.final_year)
     }
@@ -293,14 +287,44 @@ impl Words {
         self.pick("DSCR = 1.2: banks' usual minimum", "DSCR = 1.2：银行通常要求的最低值")
     }
 
+    /// The message of the paired chart: the policy that adds the most gross
+    /// income per village in the final year, and what of it is left net.
     pub(crate) fn paired_title(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!(
-                "Mean village income each policy adds in {}, against no intervention",
-                r.final_year
+        let lang = self.lang();
+        let year = r.final_year;
+        let best = paired_rows(r).into_iter().max_by(|a, b| {
+            let (x, y) = (
+                a.1.diff_mean_village_income_yuan.mean,
+                b.1.diff_mean_village_income_yuan.mean,
+            );
+            x.total_cmp(&y).then(b.0.cmp(&a.0))
+        });
+        let Some((i, c)) = best else {
+            return self
+                .pick("Income added against no intervention", "相对无干预的新增收入")
+                .to_string();
+        };
+        let name = self.l.policy_name(&r.policies[i].name);
+        let gross = crate::format::money_sig(lang, c.diff_mean_village_income_yuan.mean);
+        match (lang, net_per_village(r, i)) {
+            (Lang::En, Some(net)) => format!(
+                "{name} adds the most in {year}: {gross} a village on the target line, {} in cash after costs, taxes and debt service",
+                crate::format::money_sig(lang, net)
             ),
-            Lang::Zh => format!("{}年各政策比无干预多出的村均经营性收入", r.final_year),
+            (Lang::Zh, Some(net)) => format!(
+                "{name}在 {year} 年增收最多：村均经营性收入多 {gross}，扣除成本、税费和还本付息后净现金 {}",
+                crate::format::money_sig(lang, net)
+            ),
+            (Lang::En, None) => format!("{name} adds the most in {year}: {gross} a village on the target line"),
+            (Lang::Zh, None) => format!("{name}在 {year} 年增收最多：村均经营性收入多 {gross}"),
         }
+    }
+
+    pub(crate) fn net_marker(&self) -> &'static str {
+        self.pick(
+            "net cash after costs, taxes and debt service (mean)",
+            "扣除成本、税费和还本付息后的净现金（均值）",
+        )
     }
 
     pub(crate) fn paired_subtitle(&self, r: &Results) -> String {
@@ -344,11 +368,33 @@ impl Words {
         self.pick("0 = same as no intervention", "0 = 与无干预相同")
     }
 
+    /// The message of the coverage chart: the chance that every village is
+    /// at the floor by the headline year under the policy that gives the
+    /// highest, and without intervention.
     pub(crate) fn coverage_title(&self, r: &Results) -> String {
-        let floor = self.money(r.floor_yuan);
+        let year = headline_year(r);
+        let floor = crate::format::money_sig(self.lang(), r.floor_yuan);
+        let by = |i: usize| {
+            r.policies[i]
+                .coverage
+                .iter()
+                .filter(|c| c.year <= year)
+                .map(|c| c.p_reached_by)
+                .filter(|p| p.is_finite())
+                .fold(0.0_f64, f64::max)
+        };
+        let best = (0..r.policies.len()).max_by(|&a, &b| by(a).total_cmp(&by(b)).then(b.cmp(&a)));
+        let Some(best) = best.filter(|&b| by(b) > 0.0) else {
+            return match self.lang() {
+                Lang::En => format!("In no run does every village reach {floor} by {year}, under any policy"),
+                Lang::Zh => format!("任何政策下，没有一次模拟在 {year} 年前使所有村达到{floor}"),
+            };
+        };
+        let p = crate::format::pct_cell(by(best));
+        let name = self.l.policy_name(&r.policies[best].name);
         match self.lang() {
-            Lang::En => format!("Chance that every village has reached the floor ({floor}), by year"),
-            Lang::Zh => format!("各年所有村庄均已达到底线（{floor}）的概率"),
+            Lang::En => format!("Every village at {floor} by {year} in {p} of runs under {name}"),
+            Lang::Zh => format!("{name}下，{p} 的模拟在 {year} 年前使所有村达到{floor}"),
         }
     }
 
@@ -368,46 +414,6 @@ impl Words {
             Lang::En => format!("target {year}"),
             Lang::Zh => format!("目标 {year}年"),
         }
-    }
-
-    pub(crate) fn cost_title(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!("Public money spent and income added by policy, {}", self.sim_span(r)),
-            Lang::Zh => format!("各政策的公共资金投入与新增收入，{}年", self.sim_span(r)),
-        }
-    }
-
-    pub(crate) fn cost_subtitle(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!(
-                "Totals over all villages and years; mean and P5–P95 of {} runs; income added vs no intervention",
-                self.runs(r)
-            ),
-            Lang::Zh => format!(
-                "所有村庄、各年合计；{} 次模拟的均值与 P5–P95；新增收入相对无干预",
-                self.runs(r)
-            ),
-        }
-    }
-
-    pub(crate) fn public_money_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
-        let u = unit.name(self.lang());
-        match self.lang() {
-            Lang::En => format!("Public money, {} total ({u})", self.sim_span(r)),
-            Lang::Zh => format!("公共资金投入，{}年合计（{u}）", self.sim_span(r)),
-        }
-    }
-
-    pub(crate) fn income_total_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
-        let u = unit.name(self.lang());
-        match self.lang() {
-            Lang::En => format!("Operating income added, {} total ({u})", self.sim_span(r)),
-            Lang::Zh => format!("新增经营性收入，{}年合计（{u}）", self.sim_span(r)),
-        }
-    }
-
-    pub(crate) fn one_for_one(&self) -> &'static str {
-        self.pick("1 yuan added per public yuan", "每 1 元公共资金新增 1 元收入")
     }
 
     pub(crate) fn whiskers(&self) -> &'static str {

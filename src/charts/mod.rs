@@ -33,6 +33,8 @@ use crate::summary::results::*;
 
 mod axis;
 mod below_floor;
+#[cfg(test)]
+mod bundled_tests;
 mod cdf;
 mod contributions;
 mod cost;
@@ -41,7 +43,7 @@ pub mod decision;
 mod distribution;
 mod dscr;
 mod fan;
-mod font;
+pub(crate) mod font;
 mod labels;
 mod paired;
 mod panels;

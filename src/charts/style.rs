@@ -30,7 +30,10 @@ pub(crate) struct MoneyUnit {
 impl MoneyUnit {
     pub(crate) fn for_axis(lang: Lang, max_abs: f64) -> MoneyUnit {
         let divisor = match lang {
-            Lang::Zh if max_abs >= 100_000.0 => 10_000.0,
+            // From 1万 on: a Chinese chart never writes 10,000 yuan or more
+            // as a raw number; from 1亿 (10,000万) on, in 亿元.
+            Lang::Zh if max_abs >= 1e8 => 1e8,
+            Lang::Zh if max_abs >= 10_000.0 => 10_000.0,
             _ => 1.0,
         };
         MoneyUnit { divisor }
@@ -42,10 +45,11 @@ impl MoneyUnit {
     }
 
     pub(crate) fn name(&self, lang: Lang) -> &'static str {
-        match (lang, self.divisor > 1.0) {
-            (Lang::En, _) => "yuan",
-            (Lang::Zh, true) => "万元",
-            (Lang::Zh, false) => "元",
+        match lang {
+            Lang::En => "yuan",
+            Lang::Zh if self.divisor >= 1e8 => "亿元",
+            Lang::Zh if self.divisor > 1.0 => "万元",
+            Lang::Zh => "元",
         }
     }
 
@@ -601,22 +605,9 @@ pub(crate) fn marker_lines<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Pixel box (left, top, right, bottom).
-pub(crate) type PxBox = (i32, i32, i32, i32);
-
-pub(crate) fn overlaps(a: PxBox, b: PxBox) -> bool {
-    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
-}
-
 /// Height of a [`boxed_text`] label.
 pub(crate) const LABEL_H: i32 = NOTE_PX as i32 + 5;
 
-/// Box of a [`boxed_text`] label whose text starts at `(x, y)`.
-pub(crate) fn label_box(text: &str, (x, y): (i32, i32)) -> PxBox {
-    (x - 3, y - 2, x + text_width(text, NOTE_PX) + 3, y + LABEL_H - 2)
-}
-
-/// `text` shortened (with an ellipsis) to at most `max_w` pixels at `px`.
 /// Height of a title line, pixels.
 pub(crate) const TITLE_LINE_H: i32 = 26;
 
@@ -652,6 +643,7 @@ pub(crate) fn wrap(text: &str, px: f64, max_w: i32) -> Vec<String> {
     }
 }
 
+/// `text` shortened (with an ellipsis) to at most `max_w` pixels at `px`.
 pub(crate) fn fit(text: &str, px: f64, max_w: i32) -> String {
     let mut n = text.chars().count();
     let mut out = text.to_string();

@@ -113,6 +113,7 @@ impl Labels {
                 };
                 format!("Under {name}, {with} {stay} below {floor} in {year} (without intervention: {without})")
             }
+            Lang::Zh if b < 0.005 => format!("{name}下，{year} 年没有村低于{floor}（无干预：{without}）"),
             Lang::Zh => format!("{name}下，{year} 年仍有{with}低于{floor}（无干预：{without}）"),
         }
     }
