@@ -17,15 +17,22 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
     let w = &ctx.words();
     let r = ctx.r;
     let p = &r.policies[policy];
+    let net = net_cash_by_year(p);
+    let legend = if net.is_empty() {
+        Vec::new()
+    } else {
+        vec![vec![(Sample::Std(Swatch::Marker(TEXT)), w.net_cash_line().to_string())]]
+    };
     let top = header(
         root,
         t,
-        &w.contributions_title(r),
+        &w.contributions_title(r, p),
         &w.contributions_subtitle(r, &p.name),
-        &[],
+        &legend,
     )?;
     let stack = Stack::of(p);
-    let (lo, hi) = (stack.lo, stack.hi);
+    let lo = net.iter().map(|x| x.1).fold(stack.lo, f64::min);
+    let hi = net.iter().map(|x| x.1).fold(stack.hi, f64::max);
     let (ylo, yhi) = if hi - lo <= 0.0 {
         (0.0, 1.0)
     } else {
@@ -70,7 +77,30 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
         ))?;
     }
     draw_totals(root, &chart, &stack, unit, t)?;
+    if !net.is_empty() {
+        let pts: Vec<(f64, f64)> = net.iter().map(|(y, v)| (*y as f64, *v)).collect();
+        chart.draw_series(LineSeries::new(pts.clone(), TEXT.stroke_width(2)))?;
+        for (x, y) in pts {
+            let p = px(root, &chart, x, y);
+            diamond(root, p, 5, TEXT)?;
+        }
+    }
     draw_stack_legend(root, &chart, p, w, t)
+}
+
+/// The villages' net cash from the policy's interventions by year (after
+/// costs, taxes and debt service; the accounts' line), mean over runs.
+pub(crate) fn net_cash_by_year(p: &PolicyResults) -> Vec<(i32, f64)> {
+    p.accounts
+        .as_ref()
+        .map(|a| {
+            a.years
+                .iter()
+                .filter(|y| y.net_cash_yuan.mean.is_finite())
+                .map(|y| (y.year, y.net_cash_yuan.mean))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The bars of a policy's appraisals: positive parts stacked upwards,

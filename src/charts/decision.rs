@@ -110,16 +110,8 @@ pub fn decision_chart_files(r: &Results, lang: Lang) -> Vec<(String, String)> {
         .into_iter()
         .map(|(stem, kind)| {
             let title = match kind {
-                Kind::Contributions { .. } => w.contributions_title(r),
-                Kind::Dscr { policy, appraisal } => {
-                    let a = &r.policies[policy].appraisals[appraisal];
-                    let years: Vec<i32> = a.years.iter().filter(|y| y.dscr.is_some()).map(|y| y.year).collect();
-                    let (first, last) = (
-                        years.first().copied().unwrap_or(r.start_year),
-                        years.last().copied().unwrap_or(r.final_year),
-                    );
-                    w.dscr_title(&a.name, first, last)
-                }
+                Kind::Contributions { policy } => w.contributions_title(r, &r.policies[policy]),
+                Kind::Dscr { policy, appraisal } => w.dscr_title(&r.policies[policy].appraisals[appraisal]),
                 Kind::PairedDifference => w.paired_title(r),
                 Kind::Coverage => w.coverage_title(r),
                 Kind::CostVsIncome => w.cost_title(r),
@@ -439,10 +431,15 @@ mod tests {
         let w = Words { l: Labels::ZH };
         let unit = MoneyUnit::for_axis(Lang::Zh, 1e7);
         let texts = [
-            w.contributions_title(&r),
+            w.contributions_title(&r, &r.policies[1]),
             w.contributions_subtitle(&r, "x"),
             w.income_added_axis(&unit),
-            w.dscr_title("光伏贷", 2020, 2025),
+            w.dscr_title(&r.policies[1].appraisals[0]),
+            w.horizon_ends(2025),
+            w.net_cash_line().to_string(),
+            w.net_marker().to_string(),
+            w.observed_coverage(2020, true),
+            w.observed_coverage(2020, false),
             w.dscr_subtitle(&r, "x", 3),
             w.dscr_axis().to_string(),
             w.dscr_one().to_string(),

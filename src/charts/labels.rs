@@ -219,11 +219,40 @@ impl Words {
         format!("{}–{}", r.start_year, r.final_year)
     }
 
-    pub(crate) fn contributions_title(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!("Operating income added by each intervention, {}", self.sim_span(r)),
-            Lang::Zh => format!("各项措施每年新增的经营性收入，{}年", self.sim_span(r)),
+    /// The message of the contributions chart: the operating income the
+    /// policy's interventions add in the final year, and the net cash it
+    /// leaves the villages after costs, taxes and debt service.
+    pub(crate) fn contributions_title(&self, r: &Results, p: &PolicyResults) -> String {
+        let lang = self.lang();
+        let year = r.final_year;
+        let gross: f64 = p
+            .appraisals
+            .iter()
+            .filter_map(|a| a.years.iter().find(|y| y.year == year))
+            .map(|y| y.operating_income_yuan.mean)
+            .filter(|v| v.is_finite())
+            .sum();
+        let g = crate::format::money_sig(lang, gross);
+        let net = net_cash_by_year(p).into_iter().find(|(y, _)| *y == year).map(|x| x.1);
+        match (lang, net) {
+            (Lang::En, Some(n)) => format!(
+                "In {year} the interventions add {g} to the target line; the villages keep {} in cash after costs, taxes and debt service",
+                crate::format::money_sig(lang, n)
+            ),
+            (Lang::Zh, Some(n)) => format!(
+                "{year} 年各项措施新增经营性收入 {g}；扣除成本、税费和还本付息后村集体净现金 {}",
+                crate::format::money_sig(lang, n)
+            ),
+            (Lang::En, None) => format!("In {year} the interventions add {g} to the target line"),
+            (Lang::Zh, None) => format!("{year} 年各项措施新增经营性收入 {g}"),
         }
+    }
+
+    pub(crate) fn net_cash_line(&self) -> &'static str {
+        self.pick(
+            "net cash after costs, taxes and debt service (all its villages)",
+            "扣除成本、税费和还本付息后的净现金（参与村合计）",
+        )
     }
 
     pub(crate) fn contributions_subtitle(&self, r: &Results, policy: &str) -> String {
@@ -245,16 +274,60 @@ impl Words {
         }
     }
 
-    pub(crate) fn dscr_title(&self, name: &str, first: i32, last: i32) -> String {
-        let name = shorten(name, 40);
-        let span = if first == last {
-            first.to_string()
-        } else {
-            format!("{first}–{last}")
+    /// The message of a DSCR chart: the range of the median DSCR over the
+    /// simulated years with debt service, against the banks' usual 1.2.
+    pub(crate) fn dscr_title(&self, a: &InterventionResults) -> String {
+        let name = self.l.policy_label(&a.name);
+        let pts = dscr_years(a);
+        let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
+            return match self.lang() {
+                Lang::En => format!("Debt service coverage (DSCR) of {name}"),
+                Lang::Zh => format!("{name}的偿债覆盖率（DSCR）"),
+            };
         };
+        let span = if first.0 == last.0 {
+            first.0.to_string()
+        } else {
+            format!("{}–{}", first.0, last.0)
+        };
+        let (lo, hi) = pts
+            .iter()
+            .map(|(_, d)| d.p50)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let f = |v: f64| {
+            grouped(
+                crate::format::round_sig(v, 2),
+                decimals_for(crate::format::round_sig(v, 2)).max(1),
+            )
+        };
+        let range = if f(lo) == f(hi) {
+            f(lo)
+        } else {
+            format!("{} to {}", f(lo), f(hi))
+        };
+        let range_zh = if f(lo) == f(hi) {
+            f(lo)
+        } else {
+            format!("{}–{}", f(lo), f(hi))
+        };
+        let below = lo < BANK_MIN_DSCR;
+        match (self.lang(), below) {
+            (Lang::En, true) => {
+                format!("Median DSCR of {name}: {range} in {span}, below the banks' usual 1.2 in some years")
+            }
+            (Lang::En, false) => format!("Median DSCR of {name}: {range} in {span}, above the banks' usual 1.2"),
+            (Lang::Zh, true) => {
+                format!("{name}的偿债覆盖率中位数 {span} 年为 {range_zh}，部分年份低于银行通常要求的 1.2")
+            }
+            (Lang::Zh, false) => format!("{name}的偿债覆盖率中位数 {span} 年为 {range_zh}，高于银行通常要求的 1.2"),
+        }
+    }
+
+    /// The mark where the simulation ends while the loan still runs.
+    pub(crate) fn horizon_ends(&self, year: i32) -> String {
         match self.lang() {
-            Lang::En => format!("Debt service coverage (DSCR) of {name}, {span}"),
-            Lang::Zh => format!("{name}的偿债覆盖率（DSCR），{span}年"),
+            Lang::En => format!("simulation ends {year}; later loan years not simulated"),
+            Lang::Zh => format!("模拟止于 {year} 年，此后的还款年份未模拟"),
         }
     }
 
