@@ -436,7 +436,7 @@ mod tests {
             w.income_added_axis(&unit),
             w.dscr_title(&r.policies[1].appraisals[0]),
             w.horizon_ends(2025),
-            w.net_cash_line().to_string(),
+            w.net_income_line().to_string(),
             w.net_marker().to_string(),
             w.observed_coverage(2020, true),
             w.observed_coverage(2020, false),

@@ -233,14 +233,14 @@ impl Words {
             .filter(|v| v.is_finite())
             .sum();
         let g = crate::format::money_sig(lang, gross);
-        let net = net_cash_by_year(p).into_iter().find(|(y, _)| *y == year).map(|x| x.1);
+        let net = net_income_by_year(p).into_iter().find(|(y, _)| *y == year).map(|x| x.1);
         match (lang, net) {
             (Lang::En, Some(n)) => format!(
-                "In {year} the interventions add {g} to the target line; the villages keep {} in cash after costs, taxes and debt service",
+                "In {year} the interventions add {g} to the target line; the villages keep {} net of costs, taxes, depreciation and interest",
                 crate::format::money_sig(lang, n)
             ),
             (Lang::Zh, Some(n)) => format!(
-                "{year} 年各项措施新增经营性收入 {g}；扣除成本、税费和还本付息后村集体净现金 {}",
+                "{year} 年各项措施新增经营性收入 {g}；扣除成本、税费、折旧和利息后村集体净收入 {}",
                 crate::format::money_sig(lang, n)
             ),
             (Lang::En, None) => format!("In {year} the interventions add {g} to the target line"),
@@ -248,10 +248,10 @@ impl Words {
         }
     }
 
-    pub(crate) fn net_cash_line(&self) -> &'static str {
+    pub(crate) fn net_income_line(&self) -> &'static str {
         self.pick(
-            "net cash after costs, taxes and debt service (all its villages)",
-            "扣除成本、税费和还本付息后的净现金（参与村合计）",
+            "net income after costs, taxes, depreciation and interest (all its villages)",
+            "扣除成本、税费、折旧和利息后的净收入（参与村合计）",
         )
     }
 

@@ -28,7 +28,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::format::{decimals_for, grouped, money_exact, shorten, Lang};
+use crate::format::{decimals_for, grouped, shorten, Lang};
 use crate::summary::results::*;
 
 mod axis;

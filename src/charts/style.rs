@@ -53,6 +53,12 @@ impl MoneyUnit {
         }
     }
 
+    /// A value label in this unit, to 3 significant figures (no more
+    /// precision than the Monte Carlo mean supports).
+    pub(crate) fn sig(&self, yuan: f64) -> String {
+        crate::format::grouped_exact(crate::format::round_sig(yuan / self.divisor, 3))
+    }
+
     pub(crate) fn tick(&self, yuan: f64) -> String {
         let v = yuan / self.divisor;
         grouped(v, decimals_for(v))

@@ -222,3 +222,119 @@ pub(crate) fn target_group_of(r: &Results) -> Option<TargetGroup> {
     let g = target_group(r);
     (!g.villages.is_empty()).then_some(g)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::decision::decision_chart_stems;
+    use crate::charts::tests::{sample_results, stat};
+
+    /// The sample: no intervention leaves 1.6 villages below the floor in
+    /// 2025, the other policy none; in 2023, 1.8 and 0.8.
+    #[test]
+    fn below_floor_titles_state_the_figures() {
+        let mut r = sample_results();
+        assert_eq!(
+            Labels::EN.below_floor_title(&r),
+            "Under Photovoltaic + cooperative, no village stays below 500,000 yuan in 2025 \
+             (without intervention: about 2 villages)"
+        );
+        assert_eq!(
+            Labels::ZH.below_floor_title(&r),
+            "Photovoltaic + cooperative下，2025 年没有村低于50万元（无干预：约 2 个村）"
+        );
+        r.target_year = Some(2023);
+        assert_eq!(
+            Labels::EN.below_floor_title(&r),
+            "Under Photovoltaic + cooperative, about 1 village stays below 500,000 yuan in 2023 \
+             (without intervention: about 2 villages)"
+        );
+        // 14.6 villages with a standard error of 0.1: about 15; with 1.5,
+        // the 95% interval spans ±3: to the nearest 5.
+        let last = r.policies[1].years.len() - 1;
+        r.target_year = None;
+        r.policies[1].years[last].below_floor = stat(14.6, 3.0);
+        r.policies[0].years[last].below_floor = stat(23.4, 45.0);
+        assert_eq!(
+            Labels::ZH.below_floor_title(&r),
+            "Photovoltaic + cooperative下，2025 年仍有约 15 个村低于50万元（无干预：约 25 个村）"
+        );
+        // Only the counterfactual.
+        r.policies.truncate(1);
+        assert_eq!(
+            Labels::EN.below_floor_title(&r),
+            "Without intervention, about 25 villages stay below 500,000 yuan in 2025"
+        );
+    }
+
+    #[test]
+    fn other_titles_state_the_figures() {
+        let r = sample_results();
+        // Mean income in 2025: 420,000 × 1.01⁴ and × 1.06⁴.
+        assert_eq!(
+            Labels::EN.fan_title(&r),
+            "Mean village income in 2025: 530,000 yuan under Photovoltaic + cooperative, \
+             437,000 yuan without intervention"
+        );
+        assert_eq!(
+            Labels::ZH.fan_title(&r),
+            "2025 年村均经营性收入：Photovoltaic + cooperative 53万元，无干预 43.7万元"
+        );
+        // 1.6 of 3 villages below the floor: 53%.
+        assert_eq!(
+            Labels::EN.distribution_title(&r),
+            "Villages below 500,000 yuan in 2025: 0% under Photovoltaic + cooperative, 53% without intervention"
+        );
+        let g = target_group_of(&r).unwrap();
+        assert_eq!(
+            Labels::EN.target_group_title(&r, &g),
+            "The 2 villages below 500,000 yuan in 2021: mean income 350,000 yuan in 2025 under \
+             Photovoltaic + cooperative, 350,000 yuan without intervention"
+        );
+    }
+
+    fn coverage(r: &mut Results, p: f64) {
+        for pol in &mut r.policies {
+            pol.coverage = (2022..=2025)
+                .map(|year| CoverageYear {
+                    year,
+                    p_first_reached: 0.0,
+                    p_reached_by: p,
+                })
+                .collect();
+        }
+    }
+
+    /// Coverage flat at 0 is left out, unless an observation is there to
+    /// be marked; a chance of full coverage is drawn and titled.
+    #[test]
+    fn charts_with_nothing_to_show_are_left_out() {
+        let mut r = sample_results();
+        coverage(&mut r, 0.0);
+        assert!(!decision_chart_stems(&r).contains(&"coverage_by_year".to_string()));
+        r.policies[1].backtest = Some(PolicyBacktest {
+            year: 2023,
+            observed_mean_village_income_yuan: None,
+            percentile_of_observed_mean: None,
+            observed_full_coverage: Some(true),
+            p_full_coverage: 0.0,
+            p_full_coverage_se: 0.0,
+            source: None,
+        });
+        assert!(decision_chart_stems(&r).contains(&"coverage_by_year".to_string()));
+        let w = Words { l: Labels::EN };
+        assert_eq!(
+            w.coverage_title(&r),
+            "In no run does every village reach 500,000 yuan by 2025, under any policy"
+        );
+        r.policies[1].backtest = None;
+        coverage(&mut r, 0.25);
+        assert!(decision_chart_stems(&r).contains(&"coverage_by_year".to_string()));
+        assert_eq!(
+            w.coverage_title(&r),
+            "Every village at 500,000 yuan by 2025 in 25% of runs under no intervention"
+        );
+        // No money moved: no cost chart.
+        assert!(!decision_chart_stems(&r).contains(&"cost_vs_income".to_string()));
+    }
+}
