@@ -88,7 +88,8 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
             diamond(root, p, 5, TEXT)?;
         }
     }
-    draw_stack_legend(root, &chart, p, w, t)
+    let visible: Vec<usize> = stack.segments.iter().filter(|s| s.2 != s.3).map(|s| s.0).collect();
+    draw_stack_legend(root, &chart, p, &visible, w, t)
 }
 
 /// The villages' net income from the policy's interventions by year (what
@@ -269,6 +270,7 @@ fn draw_stack_legend<DB: DrawingBackend>(
     root: &Area<DB>,
     chart: &Chart2d<DB>,
     p: &PolicyResults,
+    visible: &[usize],
     w: &Words,
     t: Typo,
 ) -> DrawResult<(), DB> {
@@ -301,7 +303,9 @@ fn draw_stack_legend<DB: DrawingBackend>(
         entries = labels(1);
     }
     let mut y = plot_top;
-    for (i, lines) in entries.iter().enumerate().rev() {
+    // No entry for a part with no bar anywhere (an intervention that adds
+    // nothing in these years).
+    for (i, lines) in entries.iter().enumerate().rev().filter(|(i, _)| visible.contains(i)) {
         draw_sample(root, Sample::Fill(part_fill(i, crowded), false), x0, y + line_h / 2)?;
         for (k, line) in lines.iter().enumerate() {
             root.draw(&Text::new(
