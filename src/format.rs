@@ -143,6 +143,39 @@ pub fn money_exact(lang: Lang, yuan: f64) -> String {
     }
 }
 
+/// A sum of money rounded to 3 significant figures, for chart labels and
+/// titles, where more digits would claim a precision the Monte Carlo error
+/// does not support: `"1,200,000 yuan"` / `"120万元"` for 1,200,128 yuan.
+/// In Chinese, 1亿元 and more are written in 亿元: `"1.59亿元"`.
+pub fn money_sig(lang: Lang, yuan: f64) -> String {
+    match lang {
+        Lang::Zh if yuan.abs() >= 1e8 => format!("{}亿元", grouped_exact(round_sig(yuan / 1e8, 3))),
+        _ => money_exact(lang, round_sig(yuan, 3)),
+    }
+}
+
+/// [`money_sig`] without the unit, for a chart whose axis names it (yuan in
+/// English, 万元 in Chinese): `"1,200,000"` / `"120"`.
+pub fn money_sig_cell(lang: Lang, yuan: f64) -> String {
+    match lang {
+        Lang::En => grouped_exact(round_sig(yuan, 3)),
+        Lang::Zh => grouped_exact(round_sig(yuan / 10_000.0, 3)),
+    }
+}
+
+/// A mean count of villages as a title states it, rounded to what its
+/// Monte Carlo standard error `se` supports: to the unit when the 95%
+/// half-width is under 1, else to the nearest 5 (10 and more) or unit.
+/// `(14.8, 0.1)` -> `"15"`; `(23.4, 1.2)` -> `"25"`.
+pub fn about_count(mean: f64, se: f64) -> String {
+    if !mean.is_finite() {
+        return "–".to_string();
+    }
+    let half = 1.96 * if se.is_finite() { se } else { 0.0 };
+    let step = if half < 1.0 || mean < 10.0 { 1.0 } else { 5.0 };
+    grouped((mean / step).round() * step, 0)
+}
+
 /// 94 -> `"94th"`, 1 -> `"1st"`, 22 -> `"22nd"`, 13 -> `"13th"`.
 pub fn ordinal(x: f64) -> String {
     let n = x.round() as i64;
@@ -235,5 +268,20 @@ mod tests {
         assert_eq!(ordinal(22.0), "22nd");
         assert_eq!(ordinal(13.0), "13th");
         assert_eq!(shorten("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn rounded_to_what_the_figures_support() {
+        assert_eq!(round_sig(1_200_128.0, 3), 1_200_000.0);
+        assert_eq!(round_sig(-277_504.0, 3), -278_000.0);
+        assert_eq!(money_sig(Lang::En, 1_200_128.0), "1,200,000 yuan");
+        assert_eq!(money_sig(Lang::Zh, 1_200_128.0), "120万元");
+        assert_eq!(money_sig(Lang::Zh, 2_157_459.0), "216万元");
+        assert_eq!(money_sig(Lang::Zh, 159_012_345.0), "1.59亿元");
+        assert_eq!(money_sig_cell(Lang::Zh, 277_504.0), "27.8");
+        assert_eq!(money_sig_cell(Lang::En, 277_504.0), "278,000");
+        assert_eq!(about_count(14.8, 0.1), "15");
+        assert_eq!(about_count(23.4, 1.2), "25");
+        assert_eq!(about_count(3.4, 1.2), "3");
     }
 }

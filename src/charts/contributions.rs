@@ -17,15 +17,25 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
     let w = &ctx.words();
     let r = ctx.r;
     let p = &r.policies[policy];
+    let net = net_income_by_year(p);
+    let legend = if net.is_empty() {
+        Vec::new()
+    } else {
+        vec![vec![(
+            Sample::Std(Swatch::Marker(TEXT)),
+            w.net_income_line().to_string(),
+        )]]
+    };
     let top = header(
         root,
         t,
-        &w.contributions_title(r),
+        &w.contributions_title(r, p),
         &w.contributions_subtitle(r, p.label(w.lang())),
-        &[],
+        &legend,
     )?;
     let stack = Stack::of(p);
-    let (lo, hi) = (stack.lo, stack.hi);
+    let lo = net.iter().map(|x| x.1).fold(stack.lo, f64::min);
+    let hi = net.iter().map(|x| x.1).fold(stack.hi, f64::max);
     let (ylo, yhi) = if hi - lo <= 0.0 {
         (0.0, 1.0)
     } else {
@@ -70,7 +80,34 @@ pub(crate) fn draw_contributions<DB: DrawingBackend>(
         ))?;
     }
     draw_totals(root, &chart, &stack, unit, t)?;
-    draw_stack_legend(root, &chart, p, w, t)
+    if !net.is_empty() {
+        let pts: Vec<(f64, f64)> = net.iter().map(|(y, v)| (*y as f64, *v)).collect();
+        chart.draw_series(LineSeries::new(pts.clone(), TEXT.stroke_width(2)))?;
+        for (x, y) in pts {
+            let p = px(root, &chart, x, y);
+            diamond(root, p, 5, TEXT)?;
+        }
+    }
+    let visible: Vec<usize> = stack.segments.iter().filter(|s| s.2 != s.3).map(|s| s.0).collect();
+    draw_stack_legend(root, &chart, p, &visible, w, t)
+}
+
+/// The villages' net income from the policy's interventions by year (what
+/// they keep: operating + subsidy, less costs, taxes, depreciation, interest
+/// and income tax; the accounts' line), mean over runs. Net income rather
+/// than net cash, which in an investment year carries the villages' own
+/// equity and would dwarf every other year.
+pub(crate) fn net_income_by_year(p: &PolicyResults) -> Vec<(i32, f64)> {
+    p.accounts
+        .as_ref()
+        .map(|a| {
+            a.years
+                .iter()
+                .filter(|y| y.net_income_yuan.mean.is_finite())
+                .map(|y| (y.year, y.net_income_yuan.mean))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The bars of a policy's appraisals: positive parts stacked upwards,
@@ -104,13 +141,21 @@ impl Stack {
                 .filter(|v| v.is_finite())
                 .unwrap_or(0.0)
         };
+        let slots = slots(p);
+        let n_slots = slots.iter().copied().max().map_or(0, |m| m + 1);
         let mut segments = Vec::new();
         let mut totals = Vec::new();
         let (mut lo, mut hi) = (0.0f64, 0.0f64);
         for &year in &years {
             let (mut up, mut down) = (0.0, 0.0);
-            for (i, a) in p.appraisals.iter().enumerate() {
-                let v = value(a, year);
+            for i in 0..n_slots {
+                let v: f64 = p
+                    .appraisals
+                    .iter()
+                    .zip(&slots)
+                    .filter(|(_, s)| **s == i)
+                    .map(|(a, _)| value(a, year))
+                    .sum();
                 if v > 0.0 {
                     segments.push((i, year, up, up + v));
                     up += v;
@@ -133,17 +178,60 @@ impl Stack {
     }
 }
 
+/// Distinct colours a stack can give its parts.
+const MAX_PARTS: usize = 7;
+
+/// The part of the stack of each appraisal: its own (in order) for up to
+/// [`MAX_PARTS`] interventions; past that, the six that add the most over the
+/// years keep their own and the rest share a last, grey part ("other
+/// measures"), so colours never repeat as fake hatching.
+pub(crate) fn slots(p: &PolicyResults) -> Vec<usize> {
+    let n = p.appraisals.len();
+    if n <= MAX_PARTS {
+        return (0..n).collect();
+    }
+    let weight = |a: &InterventionResults| {
+        a.years
+            .iter()
+            .map(|y| y.operating_income_yuan.mean.abs())
+            .filter(|v| v.is_finite())
+            .sum::<f64>()
+    };
+    let mut ranked: Vec<usize> = (0..n).collect();
+    ranked.sort_by(|&a, &b| {
+        weight(&p.appraisals[b])
+            .total_cmp(&weight(&p.appraisals[a]))
+            .then(a.cmp(&b))
+    });
+    let mut kept: Vec<usize> = ranked[..MAX_PARTS - 1].to_vec();
+    kept.sort_unstable();
+    (0..n)
+        .map(|i| kept.iter().position(|&k| k == i).unwrap_or(MAX_PARTS - 1))
+        .collect()
+}
+
+/// The fill of part `i` of a stack: an Okabe–Ito hue, grey for the shared
+/// "other measures" part of a crowded stack.
+fn part_fill(i: usize, crowded: bool) -> RGBColor {
+    if crowded && i == MAX_PARTS - 1 {
+        RGBColor(0xB0, 0xB0, 0xB0)
+    } else {
+        intervention_fill(i).0
+    }
+}
+
 fn draw_segments<DB: DrawingBackend>(
     root: &Area<DB>,
     chart: &Chart2d<DB>,
     segments: &[(usize, i32, f64, f64)],
 ) -> DrawResult<(), DB> {
     let half = 0.32;
+    let crowded = segments.iter().any(|s| s.0 >= MAX_PARTS - 1);
     for &(i, year, from, to) in segments {
-        let (c, hatched) = intervention_fill(i);
+        let c = part_fill(i, crowded);
         let x = year as f64;
         let (a, b) = (px(root, chart, x - half, from), px(root, chart, x + half, to));
-        fill_box(root, (a.0, a.1, b.0, b.1), c, hatched)?;
+        fill_box(root, (a.0, a.1, b.0, b.1), c, false)?;
         root.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
     }
     Ok(())
@@ -162,13 +250,13 @@ fn draw_totals<DB: DrawingBackend>(
     let widest = stack
         .totals
         .iter()
-        .map(|(_, v, _)| text_width(&unit.tick(*v), NOTE_PX))
+        .map(|(_, v, _)| text_width(&unit.sig(*v), NOTE_PX))
         .max()
         .unwrap_or(0);
     if (widest + 8) as f64 <= slot {
         for &(year, total, up) in &stack.totals {
             let (x, y) = px(root, chart, year as f64, up);
-            let s = unit.tick(total);
+            let s = unit.sig(total);
             let y = (y - LABEL_H - 1).max(plot_top + 1);
             root.draw(&Text::new(s, (x, y), t.text(NOTE_PX, TEXT, HPos::Center)))?;
         }
@@ -182,6 +270,7 @@ fn draw_stack_legend<DB: DrawingBackend>(
     root: &Area<DB>,
     chart: &Chart2d<DB>,
     p: &PolicyResults,
+    visible: &[usize],
     w: &Words,
     t: Typo,
 ) -> DrawResult<(), DB> {
@@ -189,11 +278,24 @@ fn draw_stack_legend<DB: DrawingBackend>(
     let x0 = right + 16;
     let text_w = LEGEND_W - SWATCH_W - 6;
     let line_h = LEGEND_PX as i32 + 3;
+    let slots = slots(p);
+    let crowded = p.appraisals.len() > MAX_PARTS;
     let labels = |max_lines| {
-        p.appraisals
+        let mut out: Vec<Vec<String>> = p
+            .appraisals
             .iter()
-            .map(|a| intervention_label(a, w, text_w, max_lines))
-            .collect::<Vec<_>>()
+            .zip(&slots)
+            .filter(|(_, s)| !crowded || **s < MAX_PARTS - 1)
+            .map(|(a, _)| intervention_label(a, w, text_w, max_lines))
+            .collect();
+        if crowded {
+            let others = slots.iter().filter(|s| **s == MAX_PARTS - 1).count();
+            out.push(vec![match w.lang() {
+                Lang::En => format!("{others} other measures"),
+                Lang::Zh => format!("其他 {others} 项措施"),
+            }]);
+        }
+        out
     };
     let mut entries = labels(2);
     let height = |e: &Vec<Vec<String>>| e.iter().map(|l| l.len() as i32 * line_h + 6).sum::<i32>();
@@ -201,9 +303,10 @@ fn draw_stack_legend<DB: DrawingBackend>(
         entries = labels(1);
     }
     let mut y = plot_top;
-    for (i, lines) in entries.iter().enumerate().rev() {
-        let (c, hatched) = intervention_fill(i);
-        draw_sample(root, Sample::Fill(c, hatched), x0, y + line_h / 2)?;
+    // No entry for a part with no bar anywhere (an intervention that adds
+    // nothing in these years).
+    for (i, lines) in entries.iter().enumerate().rev().filter(|(i, _)| visible.contains(i)) {
+        draw_sample(root, Sample::Fill(part_fill(i, crowded), false), x0, y + line_h / 2)?;
         for (k, line) in lines.iter().enumerate() {
             root.draw(&Text::new(
                 line.clone(),

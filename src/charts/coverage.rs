@@ -24,7 +24,14 @@ pub(crate) fn draw_coverage<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: T
         })
         .filter(|(_, pts)| !pts.is_empty())
         .collect();
-    let legend = marker_legend(ctx, &series);
+    let mut legend = marker_legend(ctx, &series);
+    let observed = observed_coverage(r);
+    if let Some((year, full)) = observed {
+        legend.push(vec![(
+            Sample::Std(Swatch::Marker(TEXT)),
+            w.observed_coverage(year, full),
+        )]);
+    }
     let top = header(root, t, &w.coverage_title(r), &l.subtitle(r, false), &legend)?;
 
     let (first, last) = series
@@ -62,10 +69,51 @@ pub(crate) fn draw_coverage<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: T
         boxed_text(root, t, &s, (lx, plot_top - LABEL_H - 2), HPos::Left, MUTED)?;
     }
     marker_lines(root, &mut chart, &series, 5)?;
-    if series.iter().all(|(_, pts)| pts.iter().all(|p| p.1 <= 0.0)) {
+    if let Some((year, full)) = observed {
+        let (x, y) = px(root, &chart, year as f64, if full { 100.0 } else { 0.0 });
+        diamond(root, (x, y), 7, TEXT)?;
+    }
+    if !any_coverage(r) {
         let s = w.coverage_never();
         let (_, y50) = px(root, &chart, first, 50.0);
         boxed_text(root, t, s, ((x0 + x1) / 2, y50 - LABEL_H / 2), HPos::Center, TEXT)?;
     }
     Ok(())
+}
+
+/// Whether some policy reaches full coverage in some run and year.
+fn any_coverage(r: &Results) -> bool {
+    r.policies.iter().any(|p| {
+        p.coverage
+            .iter()
+            .any(|c| c.p_reached_by.is_finite() && c.p_reached_by > 0.0)
+    })
+}
+
+/// The backtest's observation of full coverage (year, whether every
+/// village was at the floor), when it falls within the chart's years.
+pub(crate) fn observed_coverage(r: &Results) -> Option<(i32, bool)> {
+    r.policies
+        .iter()
+        .filter_map(|p| p.backtest.as_ref())
+        .find_map(|b| b.observed_full_coverage.map(|full| (b.year, full)))
+        .filter(|(y, _)| (r.start_year..=r.final_year).contains(y))
+}
+
+/// Whether the coverage chart has something to show: some chance of full
+/// coverage, or an observation to mark against the model's 0.
+pub(crate) fn coverage_has_something(r: &Results) -> bool {
+    r.policies.iter().any(|p| !p.coverage.is_empty()) && (any_coverage(r) || observed_coverage(r).is_some())
+}
+
+impl Words {
+    /// The legend entry of the observation.
+    pub(crate) fn observed_coverage(&self, year: i32, full: bool) -> String {
+        match (self.lang(), full) {
+            (Lang::En, true) => format!("observed: every village at the floor in {year}"),
+            (Lang::En, false) => format!("observed: not every village at the floor in {year}"),
+            (Lang::Zh, true) => format!("实际观测：{year} 年所有村均达到底线"),
+            (Lang::Zh, false) => format!("实际观测：{year} 年并非所有村都达到底线"),
+        }
+    }
 }

@@ -87,10 +87,12 @@ fn planned(r: &Results) -> Vec<(String, Kind)> {
     if !paired_rows(r).is_empty() {
         out.push(("paired_difference".to_string(), Kind::PairedDifference));
     }
-    if r.policies.iter().any(|p| !p.coverage.is_empty()) {
+    // Coverage flat at 0 everywhere says nothing a sentence cannot: left
+    // out, unless an observation of full coverage is there to be marked.
+    if coverage_has_something(r) {
         out.push(("coverage_by_year".to_string(), Kind::Coverage));
     }
-    if r.policies.iter().any(|p| p.decisions.is_some()) {
+    if !cost_rows(r).is_empty() {
         out.push(("cost_vs_income".to_string(), Kind::CostVsIncome));
     }
     if r.policies.iter().any(|p| final_quantiles(p).is_some()) {
@@ -108,16 +110,8 @@ pub fn decision_chart_files(r: &Results, lang: Lang) -> Vec<(String, String)> {
         .into_iter()
         .map(|(stem, kind)| {
             let title = match kind {
-                Kind::Contributions { .. } => w.contributions_title(r),
-                Kind::Dscr { policy, appraisal } => {
-                    let a = &r.policies[policy].appraisals[appraisal];
-                    let years: Vec<i32> = a.years.iter().filter(|y| y.dscr.is_some()).map(|y| y.year).collect();
-                    let (first, last) = (
-                        years.first().copied().unwrap_or(r.start_year),
-                        years.last().copied().unwrap_or(r.final_year),
-                    );
-                    w.dscr_title(a.label(w.lang()), first, last)
-                }
+                Kind::Contributions { policy } => w.contributions_title(r, &r.policies[policy]),
+                Kind::Dscr { policy, appraisal } => w.dscr_title(&r.policies[policy].appraisals[appraisal]),
                 Kind::PairedDifference => w.paired_title(r),
                 Kind::Coverage => w.coverage_title(r),
                 Kind::CostVsIncome => w.cost_title(r),
@@ -351,7 +345,7 @@ mod tests {
     fn written_with_the_run_charts() {
         let dir = tempfile::tempdir().unwrap();
         let files = crate::charts::write_run_charts(&decision_results(), dir.path(), Lang::En).unwrap();
-        assert_eq!(files.len(), 8 + 12);
+        assert_eq!(files.len(), 10 + 12);
         assert!(files.iter().any(|f| f.name == Path::new("dscr_pv.png")));
         assert!(files.iter().any(|f| f.name == Path::new("who_gains.svg")));
     }
@@ -437,10 +431,15 @@ mod tests {
         let w = Words { l: Labels::ZH };
         let unit = MoneyUnit::for_axis(Lang::Zh, 1e7);
         let texts = [
-            w.contributions_title(&r),
+            w.contributions_title(&r, &r.policies[1]),
             w.contributions_subtitle(&r, "x"),
             w.income_added_axis(&unit),
-            w.dscr_title("光伏贷", 2020, 2025),
+            w.dscr_title(&r.policies[1].appraisals[0]),
+            w.horizon_ends(2025),
+            w.net_income_line().to_string(),
+            w.net_marker().to_string(),
+            w.observed_coverage(2020, true),
+            w.observed_coverage(2020, false),
             w.dscr_subtitle(&r, "x", 3),
             w.dscr_axis().to_string(),
             w.dscr_one().to_string(),
@@ -459,9 +458,10 @@ mod tests {
             w.target(2025),
             w.cost_title(&r),
             w.cost_subtitle(&r),
-            w.public_money_axis(&r, &unit),
-            w.income_total_axis(&r, &unit),
-            w.one_for_one().to_string(),
+            w.committed_axis(&r, &unit),
+            w.public_money_label().to_string(),
+            w.bank_village_label().to_string(),
+            w.fiscal_cost_label().to_string(),
             w.whiskers().to_string(),
             w.cdf_title(&r),
             w.cdf_subtitle(&r),

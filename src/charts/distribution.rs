@@ -33,8 +33,21 @@ pub(crate) fn wants_log_axis(lo: f64, hi: f64, nonpositive: f64) -> bool {
 pub(crate) fn draw_distribution<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
-    let rows = vec![policy_legend(ctx, Swatch::Outline)];
-    let top = draw_header(root, t, &l.distribution_title(r), &l.subtitle(r, true), &rows)?;
+    // At most three overlaid histograms: past three policies, no
+    // intervention and the two that leave the fewest villages below the floor.
+    let shown = shown_policies(r);
+    let rows = vec![policy_legend(ctx, Swatch::Outline)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| shown.contains(i))
+        .map(|(_, it)| it)
+        .collect::<Vec<_>>()];
+    let subtitle = if shown.len() < r.policies.len() {
+        format!("{}{}", l.subtitle(r, true), l.bands_of_best)
+    } else {
+        l.subtitle(r, true)
+    };
+    let top = draw_header(root, t, &l.distribution_title(r), &subtitle, &rows)?;
     let Some(range) = income_range(r) else {
         return no_data(root, ctx, t, top);
     };
@@ -76,7 +89,7 @@ pub(crate) fn draw_distribution<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, 
     if bins.log_axis {
         draw_log_ticks(root, &chart, &bins, unit, t)?;
     }
-    draw_outlines(&mut chart, &shares, &bins)?;
+    draw_outlines(&mut chart, &shares, &bins, &shown)?;
     draw_threshold_marks(root, &chart, ctx, &bins, yhi, t)?;
     draw_notes(root, &notes, t)
 }
@@ -245,8 +258,13 @@ fn draw_log_ticks<DB: DrawingBackend>(
 }
 
 /// Each policy's histogram as a lightly filled outline.
-fn draw_outlines<DB: DrawingBackend>(chart: &mut Chart2d<DB>, shares: &[Vec<f64>], bins: &Bins) -> DrawResult<(), DB> {
-    for (i, s) in shares.iter().enumerate() {
+fn draw_outlines<DB: DrawingBackend>(
+    chart: &mut Chart2d<DB>,
+    shares: &[Vec<f64>],
+    bins: &Bins,
+    shown: &[usize],
+) -> DrawResult<(), DB> {
+    for (i, s) in shares.iter().enumerate().filter(|(i, _)| shown.contains(i)) {
         let c = policy_color(i);
         let mut outline = vec![(bins.x_lo, 0.0)];
         for (k, v) in s.iter().enumerate() {
@@ -254,6 +272,7 @@ fn draw_outlines<DB: DrawingBackend>(chart: &mut Chart2d<DB>, shares: &[Vec<f64>
             outline.push((bins.x(bins.edges[k + 1]), *v));
         }
         outline.push((bins.x_hi, 0.0));
+        band_drawn();
         chart.draw_series(std::iter::once(Polygon::new(outline.clone(), c.mix(0.10).filled())))?;
         chart.draw_series(LineSeries::new(outline, c.stroke_width(2)))?;
     }

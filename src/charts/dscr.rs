@@ -45,7 +45,7 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
     let top = header(
         root,
         t,
-        &w.dscr_title(a.label(w.lang()), first, last),
+        &w.dscr_title(a),
         &w.dscr_subtitle(r, p.label(w.lang()), a.villages),
         &rows,
     )?;
@@ -53,11 +53,15 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
     let (ylo, yhi) = padded(pts.iter().flat_map(|(_, d)| [d.p5, d.p95]), &[1.0, BANK_MIN_DSCR], 0.1);
     let ylo = if ylo > 0.0 && ylo < 0.5 { 0.0 } else { ylo };
     let ytick = |v: &f64| grouped(*v, decimals_for(*v).max(1));
+    // Debt service in the final simulated year: the loan runs on past the
+    // horizon, which is marked (one more year of axis for the mark).
+    let cut = last >= r.final_year;
+    let x_end = if cut { last as f64 + 1.5 } else { last as f64 + 0.5 };
     let body = root.margin(top, 0, 0, 0);
     let mut chart = build_plot(
         &body,
-        Frame::new(28, y_label_area([ylo, yhi].iter().map(ytick))),
-        chart_axis(first as f64 - 0.5, last as f64 + 0.5),
+        Frame::new(28, y_label_area([ylo, yhi].iter().map(ytick))).top(if cut { 6 + LABEL_H } else { 6 }),
+        chart_axis(first as f64 - 0.5, x_end),
         chart_axis(ylo, yhi),
     )?;
     mesh(&mut chart, t)
@@ -90,6 +94,21 @@ pub(crate) fn draw_dscr<DB: DrawingBackend>(
             .zip(p50.iter())
             .map(|(x, y)| Circle::new((*x, *y), 5, c.filled())),
     )?;
+    if cut {
+        let (x0, plot_top, _, plot_bottom) = plot_rect(root, &chart);
+        let (x, _) = px(root, &chart, r.final_year as f64 + 0.5, 0.0);
+        dashed(root, (x, plot_top - 4), (x, plot_bottom), MUTED, (6, 4))?;
+        let s = w.horizon_ends(r.final_year);
+        let sw = text_width(&s, NOTE_PX);
+        boxed_text(
+            root,
+            t,
+            &s,
+            ((x - sw).max(x0), plot_top - LABEL_H - 2),
+            HPos::Left,
+            MUTED,
+        )?;
+    }
     Ok(())
 }
 
@@ -112,6 +131,8 @@ fn draw_fan_bands<DB: DrawingBackend>(
         )))?;
     } else {
         // One year with debt service: boxes instead of a fan.
+        band_drawn();
+        band_drawn();
         for k in 0..xs.len() {
             let x = xs[k];
             chart.draw_series(std::iter::once(Rectangle::new(

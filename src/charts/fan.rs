@@ -1,27 +1,32 @@
 //! The fan chart of mean income by year.
 
 use super::*;
+use crate::format::money_sig;
 
 // --- fan chart --------------------------------------------------------------
 
 pub(crate) fn draw_fan<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) -> DrawResult<(), DB> {
     let r = ctx.r;
     let l = &ctx.l;
-    // Past three policies, overlapping bands hide each other: draw them for
-    // the counterfactual and the last policy only (lines for all), and say so.
-    let some_bands = r.policies.len() > 3;
-    let suffix = if some_bands { l.bands_of_first_and_last } else { "" };
-    let rows = vec![
-        policy_legend(ctx, Swatch::BandLine),
-        vec![
-            item(Swatch::Line(MUTED), l.median.to_string()),
-            item(
-                Swatch::Band(MUTED, BAND_INNER_ALPHA + BAND_OUTER_ALPHA),
-                format!("{}{suffix}", l.iqr_band),
-            ),
-            item(Swatch::Band(MUTED, BAND_OUTER_ALPHA), format!("{}{suffix}", l.p90_band)),
-        ],
+    // One P5–P95 band per policy; past three policies, overlapping bands
+    // hide each other: bands for no intervention and the two policies that
+    // leave the fewest villages below the floor only (lines for all), and
+    // the legend says so.
+    let shown = shown_policies(r);
+    let suffix = if shown.len() < r.policies.len() {
+        l.bands_of_best
+    } else {
+        ""
+    };
+    let mut second = vec![
+        item(Swatch::Line(MUTED), l.median.to_string()),
+        item(Swatch::Band(MUTED, BAND_INNER_ALPHA), format!("{}{suffix}", l.p90_band)),
     ];
+    let observed = observed_mean(r);
+    if observed.is_some() {
+        second.push(item(Swatch::Marker(TEXT), l.observed.to_string()));
+    }
+    let rows = vec![policy_legend_banded(ctx, &shown), second];
     let top = draw_header(root, t, &l.fan_title(r), &l.subtitle(r, false), &rows)?;
 
     let series = fan_series(r);
@@ -33,7 +38,8 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) 
         series
             .iter()
             .flat_map(|(_, _, q)| q[0].iter().chain(q[4].iter()).copied())
-            .chain([r.floor_yuan, r.weak_yuan].into_iter().filter_map(finite)),
+            .chain([r.floor_yuan, r.weak_yuan].into_iter().filter_map(finite))
+            .chain(observed.map(|o| o.1)),
         true,
     );
     let unit = MoneyUnit::for_axis(l.lang, ylo.abs().max(yhi.abs()));
@@ -62,8 +68,17 @@ pub(crate) fn draw_fan<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo) 
         .y_desc(l.money_axis(MoneyWhat::MeanIncome, &unit, r))
         .draw()?;
 
-    draw_fans(&mut chart, &series, some_bands)?;
+    draw_fans(&mut chart, &series, &shown)?;
     threshold_hlines(root, &chart, ctx, t)?;
+    if let Some((year, v)) = observed {
+        draw_observed(
+            root,
+            &chart,
+            t,
+            (year as f64, v),
+            &l.observed_value(money_sig(l.lang, v)),
+        )?;
+    }
     Ok(())
 }
 
@@ -93,22 +108,26 @@ fn fan_series(r: &Results) -> Vec<FanSeries> {
         .collect()
 }
 
-/// The bands (of every policy, or with `some_bands` of the first and the
-/// last only) and then every policy's median line.
-fn draw_fans<DB: DrawingBackend>(
-    chart: &mut Chart2d<DB>,
-    series: &[FanSeries],
-    some_bands: bool,
-) -> DrawResult<(), DB> {
-    let last = series.len().saturating_sub(1);
-    for (i, xs, q) in series.iter().filter(|(i, _, _)| !some_bands || *i == 0 || *i == last) {
+/// The observed mean village income of the backtest (the same for every
+/// policy: one observation), with its year.
+pub(crate) fn observed_mean(r: &Results) -> Option<(i32, f64)> {
+    r.policies
+        .iter()
+        .filter_map(|p| p.backtest.as_ref())
+        .find_map(|b| {
+            b.observed_mean_village_income_yuan
+                .filter(|v| v.is_finite())
+                .map(|v| (b.year, v))
+        })
+        .filter(|(y, _)| (r.baseline_year..=r.final_year).contains(y))
+}
+
+/// The P5–P95 bands of the `shown` policies, then every policy's median line.
+fn draw_fans<DB: DrawingBackend>(chart: &mut Chart2d<DB>, series: &[FanSeries], shown: &[usize]) -> DrawResult<(), DB> {
+    for (i, xs, q) in series.iter().filter(|(i, _, _)| shown.contains(i)) {
         let c = policy_color(*i);
         chart.draw_series(std::iter::once(Polygon::new(
             band(xs, &q[0], &q[4]),
-            c.mix(BAND_OUTER_ALPHA).filled(),
-        )))?;
-        chart.draw_series(std::iter::once(Polygon::new(
-            band(xs, &q[1], &q[3]),
             c.mix(BAND_INNER_ALPHA).filled(),
         )))?;
     }

@@ -255,6 +255,117 @@ mod png_text {
 
 pub(crate) use png_text::GlyphText;
 
+// ---------------------------------------------------------------------------
+// Web fonts: the bundled font's glyphs embedded in SVGs and the report
+
+/// The CSS font family of the subset of the bundled font that holds the
+/// characters of `text`: `villagesim-` and a digest of the character set, so
+/// that two subsets inlined in one HTML page never share a name (a page
+/// with two `@font-face` rules of one family would use only one of them).
+pub fn font_family_for(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let chars = glyph_chars(text);
+    let mut hasher = Sha256::new();
+    for c in &chars {
+        hasher.update(u32::from(*c).to_le_bytes());
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("villagesim-{hex}")
+}
+
+/// A CSS `@font-face` rule for family [`font_family_for`]`(text)`, whose
+/// source is a subset of the bundled font holding only the glyphs of the
+/// characters of `text` (base64-encoded OpenType in a `data:` URL).
+///
+/// The report embeds one such rule for its own text and sets that text in
+/// `font-family: <font_family_for(text)>, sans-serif`, so Chinese renders
+/// on a machine without CJK fonts; every chart SVG carries its own rule
+/// (see [`embed_font`]). Characters the bundled font lacks are left out
+/// of the subset (the viewer's fonts show them). Returns an empty string
+/// if the font cannot be subset (never for the bundled font: tested).
+pub fn font_face_css(text: &str) -> String {
+    use base64::Engine;
+    let Some(bytes) = font_subset(text) else {
+        return String::new();
+    };
+    let data = base64::engine::general_purpose::STANDARD.encode(bytes);
+    format!(
+        "@font-face{{font-family:\"{}\";src:url(data:font/otf;base64,{data}) format(\"opentype\");}}",
+        font_family_for(text)
+    )
+}
+
+/// The characters of `text` that the bundled font draws, sorted, once each.
+fn glyph_chars(text: &str) -> Vec<char> {
+    use ab_glyph::Font;
+    let font = png_text::bundled_font();
+    let mut chars: Vec<char> = text
+        .chars()
+        .filter(|&c| !c.is_control() && font.glyph_id(c).0 != 0)
+        .collect();
+    chars.sort_unstable();
+    chars.dedup();
+    chars
+}
+
+/// An OpenType font with the glyphs of `text` (and `.notdef`) and a
+/// Unicode cmap for them, which browsers accept.
+pub(crate) fn font_subset(text: &str) -> Option<Vec<u8>> {
+    use ab_glyph::Font;
+    use allsorts::binary::read::ReadScope;
+    use allsorts::font_data::FontData;
+    use allsorts::subset::{subset, CmapTarget, SubsetProfile};
+    let font = png_text::bundled_font();
+    let mut ids: Vec<u16> = glyph_chars(text).into_iter().map(|c| font.glyph_id(c).0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.insert(0, 0);
+    let data = ReadScope::new(FONT_BYTES).read::<FontData<'_>>().ok()?;
+    let provider = data.table_provider(0).ok()?;
+    subset(&provider, &ids, &SubsetProfile::Minimal, CmapTarget::Unicode).ok()
+}
+
+/// `svg` with an `@font-face` rule for the glyphs of its text in a
+/// `<style>` right after the opening `<svg>` tag, and every text element's
+/// `sans-serif` family preceded by that subset's family.
+pub fn embed_font(svg: &str) -> String {
+    let text = svg_text(svg);
+    let family = font_family_for(&text);
+    let css = font_face_css(&text);
+    let svg = svg.replace(
+        &format!("font-family=\"{FAMILY}\""),
+        &format!("font-family=\"{family}, {FAMILY}\""),
+    );
+    let Some(open) = svg.find("<svg").and_then(|i| svg[i..].find('>').map(|j| i + j + 1)) else {
+        return svg;
+    };
+    format!("{}\n<style>{css}</style>{}", &svg[..open], &svg[open..])
+}
+
+/// The characters of every `<text>` element of `svg`, unescaped.
+pub(crate) fn svg_text(svg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        rest = &rest[i..];
+        let Some(start) = rest.find('>') else { break };
+        let Some(end) = rest.find("</text>") else { break };
+        if start < end {
+            let raw = &rest[start + 1..end];
+            out.push_str(
+                &raw.replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&"),
+            );
+        }
+        rest = &rest[end + 7..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +416,35 @@ mod tests {
         let ascent_minus_descent = font.ascent_unscaled() - font.descent_unscaled();
         let em = font.units_per_em().unwrap();
         assert!((f64::from(em / ascent_minus_descent) - EM_PER_SIZE_BITMAP).abs() < 1e-6);
+    }
+
+    /// A subset holds every character of its text and is a small part of
+    /// the full font; an SVG carries a rule for the glyphs it uses.
+    #[test]
+    fn font_face_subsets_the_text() {
+        use ab_glyph::{Font, FontRef};
+        let text = "即使按实际实施，2022 年仍约有 15 个村低于 50万元 Even as implemented";
+        let bytes = font_subset(text).unwrap();
+        assert!(bytes.len() * 50 < FONT_BYTES.len(), "{} bytes", bytes.len());
+        let sub = FontRef::try_from_slice(&bytes).unwrap();
+        for c in text.chars().filter(|c| !c.is_whitespace()) {
+            assert_ne!(sub.glyph_id(c).0, 0, "no glyph for {c:?} in the subset");
+        }
+        // A character not in the text is not in the subset.
+        assert_eq!(sub.glyph_id('县').0, 0);
+        let css = font_face_css(text);
+        assert!(css.starts_with("@font-face{font-family:\"villagesim-"), "{css:.80}");
+        assert!(css.contains("base64,"));
+        assert_ne!(font_family_for(text), font_family_for("other"));
+
+        let svg = "<svg width=\"10\" height=\"10\">\n<text font-family=\"sans-serif\">村 &amp; 县</text>\n</svg>";
+        let out = embed_font(svg);
+        let family = font_family_for("村 & 县");
+        assert!(
+            out.contains(&format!("font-family=\"{family}, sans-serif\"")),
+            "{out:.300}"
+        );
+        assert!(out.contains(&format!("<style>@font-face{{font-family:\"{family}\"")));
+        assert_eq!(svg_text(&out), "村 & 县");
     }
 }

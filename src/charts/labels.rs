@@ -1,7 +1,6 @@
 //! The words on the charts, in English or Chinese.
 
 use super::*;
-use crate::format::money_exact;
 
 // ---------------------------------------------------------------------------
 // Words
@@ -22,7 +21,9 @@ pub struct Labels {
     pub share_of_villages: &'static str,
     pub tails_note: &'static str,
     /// Legend suffix when only some policies' bands are drawn.
-    pub bands_of_first_and_last: &'static str,
+    pub bands_of_best: &'static str,
+    /// Legend entry of an observed (backtest) value.
+    pub observed: &'static str,
     pub no_data: &'static str,
 }
 
@@ -40,7 +41,8 @@ impl Labels {
         villages_below_floor: "Villages below the floor (number)",
         share_of_villages: "Share of villages (%)",
         tails_note: "Outermost bars include the rare values beyond the axis range.",
-        bands_of_first_and_last: " (first and last policy)",
+        bands_of_best: " (no intervention and the two with fewest below the floor)",
+        observed: "observed",
         no_data: "no data",
     };
 
@@ -57,7 +59,8 @@ impl Labels {
         villages_below_floor: "低于底线的村庄数（个）",
         share_of_villages: "村庄占比（%）",
         tails_note: "两端的柱包含超出坐标范围的少量数值。",
-        bands_of_first_and_last: "（仅首末两项政策）",
+        bands_of_best: "（仅无干预与低于底线村最少的两项政策）",
+        observed: "实际观测值",
         no_data: "无数据",
     };
 
@@ -66,6 +69,11 @@ impl Labels {
             Lang::En => Labels::EN,
             Lang::Zh => Labels::ZH,
         }
+    }
+
+    /// Display name of a policy of the results, in the charts' language.
+    pub fn policy(&self, p: &PolicyResults) -> String {
+        self.policy_name(p.label(self.lang))
     }
 
     /// Display name of a policy: "no intervention" is translated, other
@@ -79,34 +87,15 @@ impl Labels {
         shorten(name.trim(), 40)
     }
 
-    /// Display name of a policy of the results, in the charts' language.
-    pub fn policy(&self, p: &PolicyResults) -> String {
-        self.policy_name(p.label(self.lang))
-    }
-
-    pub(crate) fn span(&self, r: &Results) -> String {
-        format!("{}–{}", r.baseline_year, r.final_year)
-    }
-
-    pub fn fan_title(&self, r: &Results) -> String {
-        match self.lang {
-            Lang::En => format!("Mean village operating income by policy, {}", self.span(r)),
-            Lang::Zh => format!("各政策下村均经营性收入，{}年", self.span(r)),
+    /// A policy's name in a legend: [`Labels::policy_name`] without
+    /// shortening (legend rows wrap; an entry is never cut), up to the
+    /// width of a chart.
+    pub(crate) fn policy_label(&self, name: &str) -> String {
+        let norm = name.trim().to_lowercase().replace(['_', '-'], " ");
+        if norm == "no intervention" {
+            return self.no_intervention.to_string();
         }
-    }
-
-    pub fn below_floor_title(&self, r: &Results) -> String {
-        match self.lang {
-            Lang::En => format!("Villages below the income floor by policy, {}", self.span(r)),
-            Lang::Zh => format!("各政策下低于收入底线的村庄数，{}年", self.span(r)),
-        }
-    }
-
-    pub fn distribution_title(&self, r: &Results) -> String {
-        match self.lang {
-            Lang::En => format!("Distribution of village operating income in {} by policy", r.final_year),
-            Lang::Zh => format!("{}年各村经营性收入分布（按政策）", r.final_year),
-        }
+        fit(name.trim(), LEGEND_PX, HEADER_W - SWATCH_W - 6)
     }
 
     pub(crate) fn subtitle(&self, r: &Results, pooled: bool) -> String {
@@ -173,6 +162,14 @@ impl Labels {
         }
     }
 
+    /// "observed: 1,200,000 yuan" / "实际观测：120万元".
+    pub(crate) fn observed_value(&self, amount: String) -> String {
+        match self.lang {
+            Lang::En => format!("observed: {amount}"),
+            Lang::Zh => format!("实际观测：{amount}"),
+        }
+    }
+
     /// [`Labels::threshold`] in two lines: the word, then the amount.
     pub(crate) fn threshold_lines(&self, word: &str, yuan: f64) -> (String, String) {
         let full = self.threshold(word, yuan);
@@ -223,20 +220,44 @@ impl Words {
         grouped(r.runs as f64, 0)
     }
 
-    /// "500,000 yuan" / "50万元".
-    pub(crate) fn money(&self, yuan: f64) -> String {
-        money_exact(self.lang(), yuan)
-    }
-
     pub(crate) fn sim_span(&self, r: &Results) -> String {
         format!("{}–{}", r.start_year, r.final_year)
     }
 
-    pub(crate) fn contributions_title(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!("Operating income added by each intervention, {}", self.sim_span(r)),
-            Lang::Zh => format!("各项措施每年新增的经营性收入，{}年", self.sim_span(r)),
+    /// The message of the contributions chart: the operating income the
+    /// policy's interventions add in the final year, and the net cash it
+    /// leaves the villages after costs, taxes and debt service.
+    pub(crate) fn contributions_title(&self, r: &Results, p: &PolicyResults) -> String {
+        let lang = self.lang();
+        let year = r.final_year;
+        let gross: f64 = p
+            .appraisals
+            .iter()
+            .filter_map(|a| a.years.iter().find(|y| y.year == year))
+            .map(|y| y.operating_income_yuan.mean)
+            .filter(|v| v.is_finite())
+            .sum();
+        let g = crate::format::money_sig(lang, gross);
+        let net = net_income_by_year(p).into_iter().find(|(y, _)| *y == year).map(|x| x.1);
+        match (lang, net) {
+            (Lang::En, Some(n)) => format!(
+                "In {year} the interventions add {g} to the target line; the villages keep {} net of costs, taxes, depreciation and interest",
+                crate::format::money_sig(lang, n)
+            ),
+            (Lang::Zh, Some(n)) => format!(
+                "{year} 年各项措施新增经营性收入 {g}；扣除成本、税费、折旧和利息后村集体净收入 {}",
+                crate::format::money_sig(lang, n)
+            ),
+            (Lang::En, None) => format!("In {year} the interventions add {g} to the target line"),
+            (Lang::Zh, None) => format!("{year} 年各项措施新增经营性收入 {g}"),
         }
+    }
+
+    pub(crate) fn net_income_line(&self) -> &'static str {
+        self.pick(
+            "net income after costs, taxes, depreciation and interest (all its villages)",
+            "扣除成本、税费、折旧和利息后的净收入（参与村合计）",
+        )
     }
 
     pub(crate) fn contributions_subtitle(&self, r: &Results, policy: &str) -> String {
@@ -258,16 +279,60 @@ impl Words {
         }
     }
 
-    pub(crate) fn dscr_title(&self, name: &str, first: i32, last: i32) -> String {
-        let name = shorten(name, 40);
-        let span = if first == last {
-            first.to_string()
-        } else {
-            format!("{first}–{last}")
+    /// The message of a DSCR chart: the range of the median DSCR over the
+    /// simulated years with debt service, against the banks' usual 1.2.
+    pub(crate) fn dscr_title(&self, a: &InterventionResults) -> String {
+        let name = self.l.policy_label(a.label(self.l.lang));
+        let pts = dscr_years(a);
+        let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
+            return match self.lang() {
+                Lang::En => format!("Debt service coverage (DSCR) of {name}"),
+                Lang::Zh => format!("{name}的偿债覆盖率（DSCR）"),
+            };
         };
+        let span = if first.0 == last.0 {
+            first.0.to_string()
+        } else {
+            format!("{}–{}", first.0, last.0)
+        };
+        let (lo, hi) = pts
+            .iter()
+            .map(|(_, d)| d.p50)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+        let f = |v: f64| {
+            grouped(
+                crate::format::round_sig(v, 2),
+                decimals_for(crate::format::round_sig(v, 2)).max(1),
+            )
+        };
+        let range = if f(lo) == f(hi) {
+            f(lo)
+        } else {
+            format!("{} to {}", f(lo), f(hi))
+        };
+        let range_zh = if f(lo) == f(hi) {
+            f(lo)
+        } else {
+            format!("{}–{}", f(lo), f(hi))
+        };
+        let below = lo < BANK_MIN_DSCR;
+        match (self.lang(), below) {
+            (Lang::En, true) => {
+                format!("Median DSCR of {name}: {range} in {span}, below the banks' usual 1.2 in some years")
+            }
+            (Lang::En, false) => format!("Median DSCR of {name}: {range} in {span}, above the banks' usual 1.2"),
+            (Lang::Zh, true) => {
+                format!("{name}的偿债覆盖率中位数 {span} 年为 {range_zh}，部分年份低于银行通常要求的 1.2")
+            }
+            (Lang::Zh, false) => format!("{name}的偿债覆盖率中位数 {span} 年为 {range_zh}，高于银行通常要求的 1.2"),
+        }
+    }
+
+    /// The mark where the simulation ends while the loan still runs.
+    pub(crate) fn horizon_ends(&self, year: i32) -> String {
         match self.lang() {
-            Lang::En => format!("Debt service coverage (DSCR) of {name}, {span}"),
-            Lang::Zh => format!("{name}的偿债覆盖率（DSCR），{span}年"),
+            Lang::En => format!("simulation ends {year}; later loan years not simulated"),
+            Lang::Zh => format!("模拟止于 {year} 年，此后的还款年份未模拟"),
         }
     }
 
@@ -300,14 +365,44 @@ impl Words {
         self.pick("DSCR = 1.2: banks' usual minimum", "DSCR = 1.2：银行通常要求的最低值")
     }
 
+    /// The message of the paired chart: the policy that adds the most gross
+    /// income per village in the final year, and what of it is left net.
     pub(crate) fn paired_title(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!(
-                "Mean village income each policy adds in {}, against no intervention",
-                r.final_year
+        let lang = self.lang();
+        let year = r.final_year;
+        let best = paired_rows(r).into_iter().max_by(|a, b| {
+            let (x, y) = (
+                a.1.diff_mean_village_income_yuan.mean,
+                b.1.diff_mean_village_income_yuan.mean,
+            );
+            x.total_cmp(&y).then(b.0.cmp(&a.0))
+        });
+        let Some((i, c)) = best else {
+            return self
+                .pick("Income added against no intervention", "相对无干预的新增收入")
+                .to_string();
+        };
+        let name = self.l.policy_name(r.policies[i].label(self.l.lang));
+        let gross = crate::format::money_sig(lang, c.diff_mean_village_income_yuan.mean);
+        match (lang, net_per_village(r, i)) {
+            (Lang::En, Some(net)) => format!(
+                "{name} adds the most in {year}: {gross} a village on the target line, {} in cash after costs, taxes and debt service",
+                crate::format::money_sig(lang, net)
             ),
-            Lang::Zh => format!("{}年各政策比无干预多出的村均经营性收入", r.final_year),
+            (Lang::Zh, Some(net)) => format!(
+                "{name}在 {year} 年增收最多：村均经营性收入多 {gross}，扣除成本、税费和还本付息后净现金 {}",
+                crate::format::money_sig(lang, net)
+            ),
+            (Lang::En, None) => format!("{name} adds the most in {year}: {gross} a village on the target line"),
+            (Lang::Zh, None) => format!("{name}在 {year} 年增收最多：村均经营性收入多 {gross}"),
         }
+    }
+
+    pub(crate) fn net_marker(&self) -> &'static str {
+        self.pick(
+            "net cash after costs, taxes and debt service (mean)",
+            "扣除成本、税费和还本付息后的净现金（均值）",
+        )
     }
 
     pub(crate) fn paired_subtitle(&self, r: &Results) -> String {
@@ -351,11 +446,33 @@ impl Words {
         self.pick("0 = same as no intervention", "0 = 与无干预相同")
     }
 
+    /// The message of the coverage chart: the chance that every village is
+    /// at the floor by the headline year under the policy that gives the
+    /// highest, and without intervention.
     pub(crate) fn coverage_title(&self, r: &Results) -> String {
-        let floor = self.money(r.floor_yuan);
+        let year = headline_year(r);
+        let floor = crate::format::money_sig(self.lang(), r.floor_yuan);
+        let by = |i: usize| {
+            r.policies[i]
+                .coverage
+                .iter()
+                .filter(|c| c.year <= year)
+                .map(|c| c.p_reached_by)
+                .filter(|p| p.is_finite())
+                .fold(0.0_f64, f64::max)
+        };
+        let best = (0..r.policies.len()).max_by(|&a, &b| by(a).total_cmp(&by(b)).then(b.cmp(&a)));
+        let Some(best) = best.filter(|&b| by(b) > 0.0) else {
+            return match self.lang() {
+                Lang::En => format!("In no run does every village reach {floor} by {year}, under any policy"),
+                Lang::Zh => format!("任何政策下，没有一次模拟在 {year} 年前使所有村达到{floor}"),
+            };
+        };
+        let p = crate::format::pct_cell(by(best));
+        let name = self.l.policy_name(r.policies[best].label(self.l.lang));
         match self.lang() {
-            Lang::En => format!("Chance that every village has reached the floor ({floor}), by year"),
-            Lang::Zh => format!("各年所有村庄均已达到底线（{floor}）的概率"),
+            Lang::En => format!("Every village at {floor} by {year} in {p} of runs under {name}"),
+            Lang::Zh => format!("{name}下，{p} 的模拟在 {year} 年前使所有村达到{floor}"),
         }
     }
 
@@ -375,46 +492,6 @@ impl Words {
             Lang::En => format!("target {year}"),
             Lang::Zh => format!("目标 {year}年"),
         }
-    }
-
-    pub(crate) fn cost_title(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!("Public money spent and income added by policy, {}", self.sim_span(r)),
-            Lang::Zh => format!("各政策的公共资金投入与新增收入，{}年", self.sim_span(r)),
-        }
-    }
-
-    pub(crate) fn cost_subtitle(&self, r: &Results) -> String {
-        match self.lang() {
-            Lang::En => format!(
-                "Totals over all villages and years; mean and P5–P95 of {} runs; income added vs no intervention",
-                self.runs(r)
-            ),
-            Lang::Zh => format!(
-                "所有村庄、各年合计；{} 次模拟的均值与 P5–P95；新增收入相对无干预",
-                self.runs(r)
-            ),
-        }
-    }
-
-    pub(crate) fn public_money_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
-        let u = unit.name(self.lang());
-        match self.lang() {
-            Lang::En => format!("Public money, {} total ({u})", self.sim_span(r)),
-            Lang::Zh => format!("公共资金投入，{}年合计（{u}）", self.sim_span(r)),
-        }
-    }
-
-    pub(crate) fn income_total_axis(&self, r: &Results, unit: &MoneyUnit) -> String {
-        let u = unit.name(self.lang());
-        match self.lang() {
-            Lang::En => format!("Operating income added, {} total ({u})", self.sim_span(r)),
-            Lang::Zh => format!("新增经营性收入，{}年合计（{u}）", self.sim_span(r)),
-        }
-    }
-
-    pub(crate) fn one_for_one(&self) -> &'static str {
-        self.pick("1 yuan added per public yuan", "每 1 元公共资金新增 1 元收入")
     }
 
     pub(crate) fn whiskers(&self) -> &'static str {

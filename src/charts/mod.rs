@@ -6,8 +6,12 @@
 //! [`BitMapBackend`], so both files show the same picture. Text is rendered
 //! with a bundled font (a subset of Noto Sans CJK SC, see
 //! `assets/fonts/README.md`) through plotters' `ab_glyph` support, so PNGs
-//! need no system font and look the same on every machine; SVG text names
-//! the `sans-serif` family and is left to the viewer's fonts.
+//! need no system font and look the same on every machine. Every SVG
+//! carries, in a `<style>`, an `@font-face` rule with the subset of that
+//! font holding the glyphs it uses ([`embed_font`]), and its text names that
+//! family before `sans-serif`, so Chinese renders on any machine, in a
+//! standalone file as in the report that inlines it ([`font_face_css`]
+//! gives the report a rule for its own text).
 //!
 //! All words on the charts come from [`Labels`], in English or Chinese.
 
@@ -24,11 +28,13 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 
-use crate::format::{decimals_for, grouped, money_exact, shorten, Lang};
+use crate::format::{decimals_for, grouped, shorten, Lang};
 use crate::summary::results::*;
 
 mod axis;
 mod below_floor;
+#[cfg(test)]
+mod bundled_tests;
 mod cdf;
 mod contributions;
 mod cost;
@@ -37,12 +43,15 @@ pub mod decision;
 mod distribution;
 mod dscr;
 mod fan;
-mod font;
+pub(crate) mod font;
 mod labels;
 mod paired;
+mod panels;
 mod render;
 mod style;
 mod sweep;
+mod target_group;
+mod titles;
 mod tornado;
 mod who_gains;
 
@@ -58,11 +67,14 @@ use fan::*;
 pub use font::*;
 pub use labels::*;
 use paired::*;
+use panels::*;
 pub(crate) use render::DrawResult;
 pub use render::WrittenChart;
 pub(crate) use render::*;
 pub(crate) use style::*;
 pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
+use target_group::*;
+pub(crate) use titles::*;
 pub use tornado::{write_tornado, DrawnPer, TornadoInput, TornadoRow};
 use who_gains::*;
 
@@ -147,16 +159,18 @@ fn render_rgb(results: &Results, lang: Lang, kind: Kind) -> Vec<u8> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    FanMeanIncome,
     BelowFloor,
+    TargetGroup,
+    FanMeanIncome,
     FinalDistribution,
     WhoGains,
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [
-        Kind::FanMeanIncome,
+    const ALL: [Kind; 5] = [
         Kind::BelowFloor,
+        Kind::TargetGroup,
+        Kind::FanMeanIncome,
         Kind::FinalDistribution,
         Kind::WhoGains,
     ];
@@ -170,6 +184,7 @@ impl Kind {
     fn drawn(self, r: &Results) -> bool {
         match self {
             Kind::FanMeanIncome | Kind::BelowFloor | Kind::FinalDistribution => true,
+            Kind::TargetGroup => target_group_of(r).is_some(),
             Kind::WhoGains => has_who_gains(r),
         }
     }
@@ -178,6 +193,7 @@ impl Kind {
         match self {
             Kind::FanMeanIncome => "fan_mean_income",
             Kind::BelowFloor => "below_floor",
+            Kind::TargetGroup => "target_group",
             Kind::FinalDistribution => "final_distribution",
             Kind::WhoGains => "who_gains",
         }
@@ -187,6 +203,7 @@ impl Kind {
         match self {
             Kind::FanMeanIncome => l.fan_title(r),
             Kind::BelowFloor => l.below_floor_title(r),
+            Kind::TargetGroup => target_group_of(r).map_or_else(String::new, |g| l.target_group_title(r, &g)),
             Kind::FinalDistribution => l.distribution_title(r),
             Kind::WhoGains => Words { l: *l }.who_gains_title(r),
         }
@@ -218,6 +235,7 @@ fn draw<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typo, kind: Kind) -> 
     match kind {
         Kind::FanMeanIncome => draw_fan(root, ctx, t),
         Kind::BelowFloor => draw_below_floor(root, ctx, t),
+        Kind::TargetGroup => draw_target_group(root, ctx, t),
         Kind::FinalDistribution => draw_distribution(root, ctx, t),
         Kind::WhoGains => draw_who_gains(root, ctx, t),
     }
@@ -393,9 +411,10 @@ pub(crate) mod tests {
     fn writes_six_files() {
         let dir = tempfile::tempdir().unwrap();
         let files = write_run_charts(&sample_results(), dir.path(), Lang::En).unwrap();
-        // 3 charts here, and the one decision chart the sample has data for
-        // (cdf_final_income), each as SVG and PNG.
-        assert_eq!(files.len(), 8);
+        // 4 charts here (the target group: the two villages that start
+        // below the floor), and the one decision chart the sample has data
+        // for (cdf_final_income), each as SVG and PNG.
+        assert_eq!(files.len(), 10);
         for f in &files {
             assert_chart_file(dir.path(), &f.name);
         }
@@ -404,12 +423,15 @@ pub(crate) mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names.len(), 8, "{names:?}");
+        assert_eq!(names.len(), 10, "{names:?}");
         let stems: Vec<_> = chart_files(&sample_results(), Lang::Zh)
             .into_iter()
             .map(|c| c.stem)
             .collect();
-        assert_eq!(stems, ["fan_mean_income", "below_floor", "final_distribution"]);
+        assert_eq!(
+            stems,
+            ["below_floor", "target_group", "fan_mean_income", "final_distribution"]
+        );
     }
 
     /// Asserts that the bundled font has a glyph for every character of `texts`.
@@ -462,7 +484,7 @@ pub(crate) mod tests {
             p.final_income_histogram.clear();
         }
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(write_run_charts(&r, dir.path(), Lang::Zh).unwrap().len(), 6);
+        assert_eq!(write_run_charts(&r, dir.path(), Lang::Zh).unwrap().len(), 8);
     }
 
     /// Dark (text) pixels in the title band of a rendered chart.
@@ -593,10 +615,10 @@ pub(crate) mod tests {
     #[test]
     fn big_run_renders() {
         let dir = tempfile::tempdir().unwrap();
-        // The three charts here, who gains, and the CDF.
+        // The four charts here, who gains, and the CDF.
         assert_eq!(
             write_run_charts(&big_results(), dir.path(), Lang::Zh).unwrap().len(),
-            10
+            12
         );
         let stems: Vec<_> = chart_files(&big_results(), Lang::En)
             .into_iter()
@@ -604,7 +626,13 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             stems,
-            ["fan_mean_income", "below_floor", "final_distribution", "who_gains"]
+            [
+                "below_floor",
+                "target_group",
+                "fan_mean_income",
+                "final_distribution",
+                "who_gains"
+            ]
         );
     }
 

@@ -25,6 +25,16 @@ pub(crate) fn paired_rows(r: &Results) -> Vec<(usize, &PairResults)> {
         .collect()
 }
 
+/// Net cash per village that policy `i`'s interventions leave the villages
+/// in the final year (the accounts' net cash line: after costs, taxes and
+/// debt service, interest and principal), mean over runs.
+pub(crate) fn net_per_village(r: &Results, i: usize) -> Option<f64> {
+    let a = r.policies.get(i)?.accounts.as_ref()?;
+    let y = a.years.iter().find(|y| y.year == r.final_year)?;
+    let n = r.villages.len().max(1) as f64;
+    y.net_cash_yuan.mean.is_finite().then_some(y.net_cash_yuan.mean / n)
+}
+
 // ---------------------------------------------------------------------------
 // 3. Paired difference against no intervention
 
@@ -33,19 +43,25 @@ pub(crate) fn draw_paired<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typ
     let r = ctx.r;
     let l = &ctx.l;
     let rows = paired_rows(r);
-    let legend = vec![vec![
+    let nets: Vec<Option<f64>> = rows.iter().map(|(i, _)| net_per_village(r, *i)).collect();
+    let mut legend = vec![vec![
         (Sample::Thin(MUTED), l.p90_band.to_string()),
         (Sample::Fill(MUTED, false), l.iqr_band.to_string()),
         (Sample::Tick(TEXT), l.median.to_string()),
     ]];
+    if nets.iter().any(Option::is_some) {
+        legend.push(vec![(Sample::Std(Swatch::Marker(TEXT)), w.net_marker().to_string())]);
+    }
     let top = header(root, t, &w.paired_title(r), &w.paired_subtitle(r), &legend)?;
 
     let n = rows.len();
     let (xlo, xhi) = padded(
-        rows.iter().flat_map(|(_, c)| {
-            let d = &c.diff_mean_village_income_yuan;
-            [d.p5, d.p95]
-        }),
+        rows.iter()
+            .flat_map(|(_, c)| {
+                let d = &c.diff_mean_village_income_yuan;
+                [d.p5, d.p95]
+            })
+            .chain(nets.iter().flatten().copied()),
         &[0.0],
         0.06,
     );
@@ -80,7 +96,15 @@ pub(crate) fn draw_paired<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typ
     let zlx = if zx + 6 + zw <= x1 { zx + 6 } else { zx - 6 - zw };
     boxed_text(root, t, zl, (zlx.max(x0), plot_top - LABEL_H - 2), HPos::Left, TEXT)?;
 
-    draw_rows(root, &chart, &rows, &names, &notes, t)
+    draw_rows(root, &chart, &rows, &names, &notes, t)?;
+    let n = rows.len();
+    for (k, net) in nets.iter().enumerate() {
+        if let Some(v) = net {
+            let (x, y) = px(root, &chart, *v, (n - 1 - k) as f64);
+            diamond(root, (x, y), 6, TEXT)?;
+        }
+    }
+    Ok(())
 }
 
 /// Each comparison as a row: its P5–P95 whisker, P25–P75 box and median

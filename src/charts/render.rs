@@ -47,9 +47,11 @@ pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<String, C
     {
         let backend = SVGBackend::with_string(&mut svg, (WIDTH, chart.height()));
         let root = backend.into_drawing_area();
+        bands_reset();
         chart.draw_chart(&root, Typo::SVG).map_err(|e| draw_err(path, e))?;
         root.present().map_err(|e| draw_err(path, e))?;
     }
+    let svg = embed_font(&svg);
     let tmp = temp_path(path);
     let result = fs::write(&tmp, svg.as_bytes())
         .map_err(io_err(&tmp))
@@ -110,6 +112,7 @@ pub(crate) fn write_chart(
 ) -> Result<(), ChartError> {
     let svg = PathBuf::from(format!("{stem}.svg"));
     let text = write_svg(chart, &dir.join(&svg))?;
+    bands_log(stem);
     written.push(WrittenChart {
         name: svg,
         svg: Some(text),

@@ -30,7 +30,10 @@ pub(crate) struct MoneyUnit {
 impl MoneyUnit {
     pub(crate) fn for_axis(lang: Lang, max_abs: f64) -> MoneyUnit {
         let divisor = match lang {
-            Lang::Zh if max_abs >= 100_000.0 => 10_000.0,
+            // From 1万 on: a Chinese chart never writes 10,000 yuan or more
+            // as a raw number; from 1亿 (10,000万) on, in 亿元.
+            Lang::Zh if max_abs >= 1e8 => 1e8,
+            Lang::Zh if max_abs >= 10_000.0 => 10_000.0,
             _ => 1.0,
         };
         MoneyUnit { divisor }
@@ -42,11 +45,18 @@ impl MoneyUnit {
     }
 
     pub(crate) fn name(&self, lang: Lang) -> &'static str {
-        match (lang, self.divisor > 1.0) {
-            (Lang::En, _) => "yuan",
-            (Lang::Zh, true) => "万元",
-            (Lang::Zh, false) => "元",
+        match lang {
+            Lang::En => "yuan",
+            Lang::Zh if self.divisor >= 1e8 => "亿元",
+            Lang::Zh if self.divisor > 1.0 => "万元",
+            Lang::Zh => "元",
         }
+    }
+
+    /// A value label in this unit, to 3 significant figures (no more
+    /// precision than the Monte Carlo mean supports).
+    pub(crate) fn sig(&self, yuan: f64) -> String {
+        crate::format::grouped_exact(crate::format::round_sig(yuan / self.divisor, 3))
     }
 
     pub(crate) fn tick(&self, yuan: f64) -> String {
@@ -108,6 +118,8 @@ pub(crate) enum Swatch {
     Band(RGBColor, f64),
     /// An outlined, lightly filled box (distribution).
     Outline(RGBColor),
+    /// The diamond that marks an observed value.
+    Marker(RGBColor),
 }
 
 pub(crate) struct LegendItem {
@@ -163,6 +175,7 @@ pub(crate) fn draw_swatch<DB: DrawingBackend>(root: &Area<DB>, swatch: Swatch, x
                 c.mix(alpha).filled(),
             ))?;
         }
+        Swatch::Marker(c) => diamond(root, (x + SWATCH_W / 2, yc), 6, c)?,
         Swatch::Outline(c) => {
             root.draw(&Rectangle::new(
                 [(x, top), (x + SWATCH_W, bottom)],
@@ -181,7 +194,26 @@ pub(crate) fn policy_legend(ctx: &Ctx, swatch: fn(RGBColor) -> Swatch) -> Vec<Le
         .enumerate()
         .map(|(i, p)| LegendItem {
             swatch: swatch(policy_color(i)),
-            label: ctx.l.policy(p),
+            label: ctx.l.policy_label(p.label(ctx.l.lang)),
+        })
+        .collect()
+}
+
+/// The policies as legend entries: a band and line for those whose band is
+/// drawn (`banded`), a line for the others, so no entry shows a mark the
+/// chart does not have.
+pub(crate) fn policy_legend_banded(ctx: &Ctx, banded: &[usize]) -> Vec<LegendItem> {
+    ctx.r
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| LegendItem {
+            swatch: if banded.contains(&i) {
+                Swatch::BandLine(policy_color(i))
+            } else {
+                Swatch::Line(policy_color(i))
+            },
+            label: ctx.l.policy_label(p.label(ctx.l.lang)),
         })
         .collect()
 }
@@ -258,8 +290,90 @@ pub(crate) fn dashed<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Band between two curves as one polygon.
+// ---------------------------------------------------------------------------
+// Bands per panel: what a chart drew, for the rule "at most three bands in
+// one panel" (tests read the log).
+
+thread_local! {
+    /// Shaded intervals (bands, overlaid histograms) drawn in each panel
+    /// of the chart being drawn on this thread.
+    static BANDS: std::cell::RefCell<Vec<usize>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Each chart written on this thread: its stem and its bands per panel.
+    static BAND_LOG: std::cell::RefCell<Vec<(String, Vec<usize>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Starts the count of a chart (one panel so far).
+pub(crate) fn bands_reset() {
+    BANDS.with(|b| *b.borrow_mut() = vec![0]);
+}
+
+/// Starts a new panel of a chart of small multiples.
+pub(crate) fn panel_start() {
+    BANDS.with(|b| b.borrow_mut().push(0));
+}
+
+/// Counts one shaded interval in the current panel.
+pub(crate) fn band_drawn() {
+    BANDS.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.is_empty() {
+            b.push(0);
+        }
+        if let Some(last) = b.last_mut() {
+            *last += 1;
+        }
+    });
+}
+
+/// Logs the counts of the chart just drawn under `stem`.
+pub(crate) fn bands_log(stem: &str) {
+    let counts = BANDS.with(|b| b.borrow().clone());
+    BAND_LOG.with(|l| l.borrow_mut().push((stem.to_string(), counts)));
+}
+
+/// The charts written on this thread since the last call, with their
+/// bands per panel.
+#[cfg(test)]
+pub(crate) fn take_band_log() -> Vec<(String, Vec<usize>)> {
+    BAND_LOG.with(|l| std::mem::take(&mut *l.borrow_mut()))
+}
+
+/// A filled diamond of half-size `r` pixels at `(x, y)`, outlined in white.
+pub(crate) fn diamond<DB: DrawingBackend>(
+    root: &Area<DB>,
+    (x, y): (i32, i32),
+    r: i32,
+    c: RGBColor,
+) -> DrawResult<(), DB> {
+    let pts = |r: i32| vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)];
+    root.draw(&Polygon::new(pts(r + 2), WHITE.filled()))?;
+    root.draw(&Polygon::new(pts(r), c.filled()))
+}
+
+/// An observed value marked on a chart: a diamond at `(x, y)` in data
+/// coordinates and its label beside it (right of it, or left near the edge).
+pub(crate) fn draw_observed<DB: DrawingBackend>(
+    root: &Area<DB>,
+    chart: &Chart2d<DB>,
+    t: Typo,
+    (x, y): (f64, f64),
+    label: &str,
+) -> DrawResult<(), DB> {
+    let (_, _, x1, _) = plot_rect(root, chart);
+    let (px_x, px_y) = px(root, chart, x, y);
+    diamond(root, (px_x, px_y), 6, TEXT)?;
+    let w = text_width(label, NOTE_PX);
+    let (lx, h) = if px_x + 12 + w <= x1 {
+        (px_x + 12, HPos::Left)
+    } else {
+        (px_x - 12, HPos::Right)
+    };
+    boxed_text(root, t, label, (lx, px_y - LABEL_H / 2), h, TEXT)
+}
+
+/// Band between two curves as one polygon (counted in its panel).
 pub(crate) fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
+    band_drawn();
     let mut pts: Vec<(f64, f64)> = xs.iter().copied().zip(hi.iter().copied()).collect();
     pts.extend(xs.iter().copied().zip(lo.iter().copied()).rev());
     pts
@@ -426,17 +540,23 @@ pub(crate) fn header<DB: DrawingBackend>(
     subtitle: &str,
     rows: &[Vec<(Sample, String)>],
 ) -> DrawResult<i32, DB> {
+    // A title that says the message may be long: it wraps onto a second
+    // line (never cut), and everything below moves down.
+    let lines = wrap(title, TITLE_PX, HEADER_W);
+    let extra = TITLE_LINE_H * (lines.len().max(1) as i32 - 1);
+    for (k, line) in lines.iter().enumerate() {
+        root.draw(&Text::new(
+            line.clone(),
+            (MARGIN_X, 12 + k as i32 * TITLE_LINE_H),
+            t.text(TITLE_PX, TEXT, HPos::Left),
+        ))?;
+    }
     root.draw(&Text::new(
-        title.to_string(),
-        (MARGIN_X, 12),
-        t.text(TITLE_PX, TEXT, HPos::Left),
-    ))?;
-    root.draw(&Text::new(
-        subtitle.to_string(),
-        (MARGIN_X, 40),
+        fit(subtitle, SUBTITLE_PX, HEADER_W),
+        (MARGIN_X, 40 + extra),
         t.text(SUBTITLE_PX, MUTED, HPos::Left),
     ))?;
-    let mut y = 66;
+    let mut y = 66 + extra;
     let max_x = WIDTH as i32 - MARGIN_X;
     for row in rows {
         let mut x = MARGIN_X;
@@ -463,7 +583,12 @@ pub(crate) fn header<DB: DrawingBackend>(
 pub(crate) fn marker_legend<T>(ctx: &Ctx, series: &[(usize, T)]) -> Vec<Vec<(Sample, String)>> {
     vec![series
         .iter()
-        .map(|(i, _)| (Sample::Marker(policy_color(*i), *i), ctx.l.policy(&ctx.r.policies[*i])))
+        .map(|(i, _)| {
+            (
+                Sample::Marker(policy_color(*i), *i),
+                ctx.l.policy_label(ctx.r.policies[*i].label(ctx.l.lang)),
+            )
+        })
         .collect()]
 }
 
@@ -486,19 +611,42 @@ pub(crate) fn marker_lines<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Pixel box (left, top, right, bottom).
-pub(crate) type PxBox = (i32, i32, i32, i32);
-
-pub(crate) fn overlaps(a: PxBox, b: PxBox) -> bool {
-    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
-}
-
 /// Height of a [`boxed_text`] label.
 pub(crate) const LABEL_H: i32 = NOTE_PX as i32 + 5;
 
-/// Box of a [`boxed_text`] label whose text starts at `(x, y)`.
-pub(crate) fn label_box(text: &str, (x, y): (i32, i32)) -> PxBox {
-    (x - 3, y - 2, x + text_width(text, NOTE_PX) + 3, y + LABEL_H - 2)
+/// Height of a title line, pixels.
+pub(crate) const TITLE_LINE_H: i32 = 26;
+
+/// `text` in lines no wider than `max_w` at `px`, broken after spaces and
+/// Chinese punctuation or between hanzi (at most two lines; a second line
+/// still too wide is fitted with [`fit`]).
+pub(crate) fn wrap(text: &str, px: f64, max_w: i32) -> Vec<String> {
+    if text_width(text, px) <= max_w {
+        return vec![text.to_string()];
+    }
+    let cjk = |c: char| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut best = None;
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|x| x.1);
+        let breakable =
+            c == ' ' || (cjk(c) && next.is_some_and(|n| !matches!(n, '，' | '。' | '：' | '；' | '、' | '）')));
+        if !breakable {
+            continue;
+        }
+        let end = i + c.len_utf8();
+        if text_width(text[..end].trim_end(), px) > max_w {
+            break;
+        }
+        best = Some(end);
+    }
+    match best {
+        Some(end) => vec![
+            text[..end].trim_end().to_string(),
+            fit(text[end..].trim_start(), px, max_w),
+        ],
+        None => vec![fit(text, px, max_w)],
+    }
 }
 
 /// `text` shortened (with an ellipsis) to at most `max_w` pixels at `px`.

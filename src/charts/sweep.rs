@@ -142,16 +142,33 @@ impl DrawChart for SweepFigure<'_> {
 impl SweepFigure<'_> {
     /// Title, subtitle and legend; returns the height they take.
     fn draw_titles<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<i32, DB> {
+        let banded = self.banded();
+        let suffix = if banded.len() < self.lines.len() {
+            match self.labels.lang {
+                Lang::En => " (first, middle and last line)",
+                Lang::Zh => "（仅首、中、末三条线）",
+            }
+        } else {
+            ""
+        };
         let rows = vec![
             self.lines
                 .iter()
-                .map(|l| item(Swatch::BandLine(l.color), l.label.clone()))
+                .enumerate()
+                .map(|(k, l)| {
+                    let swatch = if banded.contains(&k) {
+                        Swatch::BandLine(l.color)
+                    } else {
+                        Swatch::Line(l.color)
+                    };
+                    item(swatch, l.label.clone())
+                })
                 .collect(),
             vec![
                 item(Swatch::Line(MUTED), self.mid_label.to_string()),
                 item(
                     Swatch::Band(MUTED, BAND_OUTER_ALPHA + 0.07),
-                    self.band_label.to_string(),
+                    format!("{}{suffix}", self.band_label),
                 ),
             ],
         ];
@@ -197,11 +214,22 @@ impl SweepFigure<'_> {
         }
     }
 
-    /// Each line's band, fainter when there are many lines; a single point
-    /// gets a bar.
+    /// The lines drawn with their band: all up to [`MAX_BANDS`], else the
+    /// first, the middle and the last.
+    fn banded(&self) -> Vec<usize> {
+        let n = self.lines.len();
+        if n <= MAX_BANDS {
+            (0..n).collect()
+        } else {
+            vec![0, n / 2, n - 1]
+        }
+    }
+
+    /// The bands of [`Self::banded`]; a single point gets a bar.
     fn draw_bands<DB: DrawingBackend>(&self, chart: &mut Chart2d<DB>) -> DrawResult<(), DB> {
-        let fade = (3.0 / self.lines.len().max(1) as f64).min(1.0).sqrt();
-        for l in &self.lines {
+        let fade = 1.0;
+        let banded = self.banded();
+        for (_, l) in self.lines.iter().enumerate().filter(|(k, _)| banded.contains(k)) {
             if l.xs.len() > 1 {
                 chart.draw_series(std::iter::once(Polygon::new(
                     band(&l.xs, &l.lo, &l.hi),

@@ -150,7 +150,11 @@ impl Tornado<'_> {
             item(Swatch::Band(HIGH_COLOR, 0.85), w.at_p90),
             item(
                 Swatch::Line(TEXT),
-                format!("{}{}", w.as_in_file, money_exact(self.lang, r.baseline_median)),
+                format!(
+                    "{}{}",
+                    w.as_in_file,
+                    crate::format::money_sig(self.lang, r.baseline_median)
+                ),
             ),
         ]];
         let policy = shorten(&Labels::new(self.lang).policy_name(r.policy), 34);
@@ -308,8 +312,8 @@ mod tests {
             t.at_p90.to_string(),
             t.as_in_file.to_string(),
             t.no_inputs.to_string(),
-            money_exact(Lang::Zh, 763_900.0),
-            money_exact(Lang::Zh, 5_000.0),
+            crate::format::money_exact(Lang::Zh, 763_900.0),
+            crate::format::money_exact(Lang::Zh, 5_000.0),
             "2030年“p”下村均收入的主要影响因素".to_string(),
             "情景：n；1,000 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值".to_string(),
             "2030年村均经营性收入的中位数（万元）".to_string(),

@@ -216,7 +216,7 @@ fn draw_zero_line<DB: DrawingBackend>(root: &Area<DB>, chart: &Chart2d<DB>) -> D
 /// width, pixels.
 fn total_labels(bars: &[Bar], unit: MoneyUnit, w: &Words, plot_w: i32) -> (Vec<String>, i32) {
     let widest = |labels: &[String]| labels.iter().map(|l| text_width(l, NOTE_PX)).max().unwrap_or(0);
-    let amounts: Vec<String> = bars.iter().map(|b| unit.tick(b.added_value)).collect();
+    let amounts: Vec<String> = bars.iter().map(|b| unit.sig(b.added_value)).collect();
     let named: Vec<String> = amounts
         .iter()
         .map(|a| format!("{} {a}", w.added_value_short()))

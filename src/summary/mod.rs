@@ -10,4 +10,5 @@ pub mod interventions;
 pub mod names;
 pub mod results;
 pub mod sketch;
+pub mod target_group;
 pub mod words;

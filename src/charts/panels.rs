@@ -1,0 +1,163 @@
+//! A quantity by year and policy, each policy a line in a band: in one panel
+//! for up to [`MAX_BANDS`] policies, else as small multiples (one panel per
+//! policy, "no intervention" repeated in each as a grey reference line), so
+//! no panel holds more than three bands.
+
+use super::*;
+
+/// One policy's band and line by year.
+pub(crate) struct YearBand {
+    pub(crate) policy: usize,
+    pub(crate) xs: Vec<f64>,
+    pub(crate) lo: Vec<f64>,
+    pub(crate) mid: Vec<f64>,
+    pub(crate) hi: Vec<f64>,
+}
+
+impl YearBand {
+    pub(crate) fn new(policy: usize, pts: impl Iterator<Item = (f64, [f64; 3])>) -> YearBand {
+        let mut b = YearBand {
+            policy,
+            xs: Vec::new(),
+            lo: Vec::new(),
+            mid: Vec::new(),
+            hi: Vec::new(),
+        };
+        for (x, [lo, mid, hi]) in pts.filter(|(_, v)| v.iter().all(|x| x.is_finite())) {
+            b.xs.push(x);
+            b.lo.push(lo);
+            b.mid.push(mid);
+            b.hi.push(hi);
+        }
+        b
+    }
+
+    fn line(&self) -> Vec<(f64, f64)> {
+        self.xs.iter().copied().zip(self.mid.iter().copied()).collect()
+    }
+}
+
+/// The axes and words of a band chart.
+pub(crate) struct BandAxes<'a> {
+    pub(crate) x: (f64, f64),
+    pub(crate) y: (f64, f64),
+    pub(crate) y_labels: usize,
+    pub(crate) ytick: &'a dyn Fn(&f64) -> String,
+    pub(crate) x_desc: &'a str,
+    pub(crate) y_desc: &'a str,
+    /// Horizontal reference lines: value, colour.
+    pub(crate) hlines: Vec<(f64, RGBColor)>,
+}
+
+/// Draws `bands` below `top` of `root`: one panel when there are at most
+/// [`MAX_BANDS`], else one panel per policy after the first.
+pub(crate) fn draw_year_bands<DB: DrawingBackend>(
+    root: &Area<DB>,
+    ctx: &Ctx,
+    t: Typo,
+    top: i32,
+    bands: &[YearBand],
+    axes: &BandAxes,
+) -> DrawResult<(), DB> {
+    let body = root.margin(top, 0, 0, 0);
+    if bands.len() <= MAX_BANDS {
+        let mut chart = build_plot(
+            &body,
+            Frame::new(24, y_label_area([axes.y.0, axes.y.1].iter().map(axes.ytick))),
+            chart_axis(axes.x.0, axes.x.1),
+            chart_axis(axes.y.0, axes.y.1),
+        )?;
+        draw_mesh(&mut chart, ctx, t, axes, true)?;
+        for b in bands {
+            fill_year_band(&mut chart, b, policy_color(b.policy))?;
+        }
+        hlines(&mut chart, axes)?;
+        for b in bands {
+            chart.draw_series(LineSeries::new(b.line(), policy_color(b.policy).stroke_width(3)))?;
+        }
+        return Ok(());
+    }
+    let reference = bands.iter().find(|b| b.policy == 0);
+    let others: Vec<&YearBand> = bands.iter().filter(|b| b.policy != 0).collect();
+    let cols = 3usize;
+    let rows = others.len().div_ceil(cols);
+    let panels = body.split_evenly((rows, cols));
+    for (k, (panel, b)) in panels.iter().zip(&others).enumerate() {
+        panel_start();
+        let name = fit(
+            &ctx.l.policy_name(ctx.r.policies[b.policy].label(ctx.l.lang)),
+            LEGEND_PX,
+            WIDTH as i32 / 3 - 16,
+        );
+        panel.draw(&Text::new(
+            name,
+            (8, 2),
+            t.text(LEGEND_PX, policy_color(b.policy), HPos::Left),
+        ))?;
+        let left_col = k % cols == 0;
+        let bottom_row = k / cols == rows - 1 || k + cols >= others.len();
+        let mut chart = ChartBuilder::on(panel)
+            .margin_top(LEGEND_PX as i32 + 8)
+            .margin_right(10)
+            .margin_left(4)
+            .x_label_area_size(if bottom_row { 22 } else { 4 })
+            .y_label_area_size(if left_col {
+                y_label_area([axes.y.0, axes.y.1].iter().map(axes.ytick)) - 20
+            } else {
+                8
+            })
+            .build_cartesian_2d(chart_axis(axes.x.0, axes.x.1), chart_axis(axes.y.0, axes.y.1))?;
+        let mut m = mesh(&mut chart, t);
+        m.x_labels(if bottom_row { 3 } else { 0 })
+            .y_labels(if left_col { 4 } else { 0 })
+            .x_label_formatter(&year_tick)
+            .y_label_formatter(axes.ytick);
+        m.draw()?;
+        fill_year_band(&mut chart, b, policy_color(b.policy))?;
+        hlines(&mut chart, axes)?;
+        if let Some(r) = reference {
+            chart.draw_series(LineSeries::new(r.line(), MUTED.mix(0.8).stroke_width(2)))?;
+        }
+        chart.draw_series(LineSeries::new(b.line(), policy_color(b.policy).stroke_width(3)))?;
+    }
+    Ok(())
+}
+
+fn draw_mesh<DB: DrawingBackend>(
+    chart: &mut Chart2d<DB>,
+    ctx: &Ctx,
+    t: Typo,
+    axes: &BandAxes,
+    titles: bool,
+) -> DrawResult<(), DB> {
+    let r = ctx.r;
+    let mut m = mesh(chart, t);
+    m.x_labels(year_tick_count(r.baseline_year, r.final_year))
+        .y_labels(axes.y_labels)
+        .x_label_formatter(&year_tick)
+        .y_label_formatter(axes.ytick);
+    if titles {
+        m.x_desc(axes.x_desc).y_desc(axes.y_desc);
+    }
+    m.draw()
+}
+
+fn fill_year_band<DB: DrawingBackend>(chart: &mut Chart2d<DB>, b: &YearBand, c: RGBColor) -> DrawResult<(), DB> {
+    if b.xs.is_empty() {
+        return Ok(());
+    }
+    chart.draw_series(std::iter::once(Polygon::new(
+        band(&b.xs, &b.lo, &b.hi),
+        c.mix(BAND_INNER_ALPHA * 0.8).filled(),
+    )))?;
+    Ok(())
+}
+
+fn hlines<DB: DrawingBackend>(chart: &mut Chart2d<DB>, axes: &BandAxes) -> DrawResult<(), DB> {
+    for (v, c) in &axes.hlines {
+        if *v >= axes.y.0 && *v <= axes.y.1 {
+            chart.draw_series(LineSeries::new([(axes.x.0, *v), (axes.x.1, *v)], c.stroke_width(1)))?;
+        }
+    }
+    Ok(())
+}
