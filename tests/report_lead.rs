@@ -132,10 +132,10 @@ fn the_lead_answers_the_question_in_english() {
         &md,
         &[
             "### Villages at risk\n\n",
-            "| ▲ | Dongshan | Hill / weak | 200,000 | 300,000 | 300,000 | 300,000 | 100% | 100% |",
+            "| ※ | Dongshan | Hill / weak | 200,000 | 300,000 | 300,000 | 300,000 | 100% | 100% |",
             "| Hill | 2 | 300,000 | 2.0 | 2 | 2.0 |\n| River | 2 | 550,000 | 1.0 | 1 | 1.0 |",
             "### All villages (4)",
-            "| ▲ | **Dongshan** | Hill / weak | 200,000 |",
+            "| ※ | **Dongshan** | Hill / weak | 200,000 |",
             "|  | Beiling | River | 800,000 |",
         ],
     );

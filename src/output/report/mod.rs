@@ -183,7 +183,26 @@ pub fn html(results: &Results, manifest: &Manifest, charts: &[(String, String)],
         doc: view::build(results, manifest, lang, figures(results, lang)),
         charts,
     };
-    page.render().expect("the report template renders into a String")
+    embed_page_font(&page.render().expect("the report template renders into a String"))
+}
+
+/// Puts into the page's `<head>` one `@font-face` rule with the subset of
+/// the bundled font that draws every character of the page (its text and
+/// its inline charts), and sets the whole page in it, so that the brief
+/// reads the same on a machine without CJK fonts.
+fn embed_page_font(html: &str) -> String {
+    let css = crate::charts::font_face_css(html);
+    if css.is_empty() {
+        return html.to_string();
+    }
+    let family = crate::charts::font_family_for(html);
+    let style = format!(
+        "<style>{css}\nhtml body, html body * {{ font-family: \"{family}\", sans-serif !important; }}</style>\n"
+    );
+    match html.find("</head>") {
+        Some(i) => format!("{}{style}{}", &html[..i], &html[i..]),
+        None => format!("{style}{html}"),
+    }
 }
 
 /// `report.md`: the same content as [`html`], charts as the PNG files in
