@@ -320,6 +320,7 @@ mod tests {
             p_full_coverage: 0.0,
             p_full_coverage_se: 0.0,
             source: None,
+            source_zh: None,
         });
         assert!(decision_chart_stems(&r).contains(&"coverage_by_year".to_string()));
         let w = Words { l: Labels::EN };
