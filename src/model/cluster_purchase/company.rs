@@ -151,7 +151,10 @@ pub(super) fn simulate(cp: &ClusterPurchase, iv: &Intervention, ctx: &SimCtx, fl
         let owed = cp.loan_schedule.get(k).map_or(0.0, |y| y.balance_after_yuan);
         flows.residual_value_yuan = (0..cp.companies)
             .filter(|&c| companies[c].held)
-            .map(|c| cp.book_value_yuan(c, k) - cp.area_share[c] * owed)
+            .map(|c| {
+                let arrears = companies[c].borrower.as_ref().map_or(0.0, |b| b.arrears_yuan());
+                cp.book_value_yuan(c, k) - cp.area_share[c] * owed - arrears
+            })
             .sum();
     }
 }

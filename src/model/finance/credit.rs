@@ -16,8 +16,11 @@
 //! S         = max(0, D - C)                               shortfall
 //! cover     = cover_share_of_other_income * O + R_k
 //! S <= cover: paid in full;  R_{k+1} = R_k - max(0, S - cover_share_of_other_income * O)
-//! S >  cover: default in year k:
-//!   owed      = B_k + I_k
+//! S counts the arrears A_k carried from earlier years: S = max(0, D + A_k - C)
+//! S >  cover, fewer than arrears_years_before_default years in arrears:
+//!   paid = max(0, C) + cover (interest first); A_{k+1} = D + A_k - paid
+//! S >  cover otherwise: default in year k:
+//!   owed      = B_k + I_k + A_k
 //!   paid      = min(owed, max(0, C) + cover)              interest first, then principal
 //!   recovery  = min(owed - paid, recovery_share * book value of the asset)
 //!   loss      = owed - paid - recovery
@@ -27,9 +30,11 @@
 //!
 //! After a default the lenders own the asset: the borrower writes off its
 //! remaining book value, earns nothing more from it and pays no more debt
-//! service. Arrears are not carried from year to year: a year's debt
-//! service that cannot be covered is a default (the bank calls the loan; no
-//! rescheduling is modelled). The guarantor's claim on the borrower after it
+//! service. With `arrears_years_before_default = 0` (the default) a year's
+//! debt service that cannot be covered is a default (the bank calls the
+//! loan); with `n > 0` the unpaid part is carried as arrears, paid first
+//! when the cover allows, for at most `n` consecutive years (no penalty
+//! interest on arrears: an estimate that understates their cost). The guarantor's claim on the borrower after it
 //! has paid (追偿) is not modelled either.
 //!
 //! # Examples
@@ -87,6 +92,8 @@ pub struct CreditSpec {
     pub guarantee_fee_per_year: Option<Num>,
     /// What the lenders recover from the asset, share of its book value.
     pub recovery_share: Option<Num>,
+    /// Years of unpaid debt service carried as arrears before the loan defaults.
+    pub arrears_years_before_default: Option<i64>,
 }
 
 /// Reads and checks the `credit` table `field` of a kind (absent: every
@@ -109,13 +116,21 @@ pub fn read(check: &mut KindCheck, field: &str, spec: Option<&CreditSpec>) -> Cr
     let guarantee = num("guarantee_share", spec.guarantee_share);
     let fee = num("guarantee_fee_per_year", spec.guarantee_fee_per_year);
     let recovery = num("recovery_share", spec.recovery_share);
-    Credit::new(reserve, cover, guarantee, fee, recovery).unwrap_or(Credit {
-        reserve_yuan: 0.0,
-        cover_share_of_other_income: 0.0,
-        guarantee_share: 0.0,
-        guarantee_fee_per_year: 0.0,
-        recovery_share: 0.0,
-    })
+    let arrears = record("arrears_years_before_default");
+    let given = spec.arrears_years_before_default.unwrap_or(arrears.number() as i64);
+    let (lo, hi) = arrears.range();
+    check.int_in(&format!("{field}.arrears_years_before_default"), given, lo, hi);
+    let years = given.clamp(lo, hi) as u32;
+    Credit::new(reserve, cover, guarantee, fee, recovery)
+        .unwrap_or(Credit {
+            reserve_yuan: 0.0,
+            cover_share_of_other_income: 0.0,
+            guarantee_share: 0.0,
+            guarantee_fee_per_year: 0.0,
+            recovery_share: 0.0,
+            arrears_years: 0,
+        })
+        .with_arrears_years(years)
 }
 
 /// Why a set of credit terms was rejected.
@@ -142,6 +157,9 @@ pub struct Credit {
     pub guarantee_fee_per_year: f64,
     /// What the lenders recover by selling the asset, share of its book value.
     pub recovery_share: f64,
+    /// Consecutive years a shortfall may be carried as arrears before the
+    /// loan defaults (0: it defaults in the first year it is not covered).
+    pub arrears_years: u32,
 }
 
 impl Credit {
@@ -177,7 +195,16 @@ impl Credit {
             guarantee_share,
             guarantee_fee_per_year,
             recovery_share,
+            arrears_years: 0,
         })
+    }
+
+    /// The same terms, with `years` years of arrears allowed before default.
+    pub fn with_arrears_years(self, years: u32) -> Credit {
+        Credit {
+            arrears_years: years,
+            ..self
+        }
     }
 
     /// The guarantee fee of a year that starts with `balance_yuan` owed.
@@ -229,6 +256,10 @@ pub struct Borrower {
     credit: Credit,
     reserve_left_yuan: f64,
     defaulted: bool,
+    /// Debt service due and not paid, carried to the next year.
+    arrears_yuan: f64,
+    /// Consecutive years with arrears.
+    years_in_arrears: u32,
 }
 
 impl Borrower {
@@ -237,6 +268,8 @@ impl Borrower {
             credit: *credit,
             reserve_left_yuan: credit.reserve_yuan,
             defaulted: false,
+            arrears_yuan: 0.0,
+            years_in_arrears: 0,
         }
     }
 
@@ -247,6 +280,12 @@ impl Borrower {
 
     pub fn reserve_left_yuan(&self) -> f64 {
         self.reserve_left_yuan
+    }
+
+    /// Debt service due and not yet paid (owed on top of the schedule's
+    /// balance).
+    pub fn arrears_yuan(&self) -> f64 {
+        self.arrears_yuan
     }
 
     /// The year's debt service `due`, with `balance_yuan` owed at the start
@@ -271,17 +310,33 @@ impl Borrower {
         }
         let c = &self.credit;
         let from_other = c.cover_share_of_other_income * other_income_yuan.max(0.0);
-        let shortfall = (due.payment_yuan() - cash_yuan).max(0.0);
+        let due_now = due.payment_yuan() + self.arrears_yuan;
+        let shortfall = (due_now - cash_yuan).max(0.0);
         if shortfall <= from_other + self.reserve_left_yuan {
             self.reserve_left_yuan -= (shortfall - from_other).max(0.0);
+            let arrears = std::mem::take(&mut self.arrears_yuan);
+            self.years_in_arrears = 0;
             return Service {
                 interest_yuan: due.interest_yuan,
-                principal_yuan: due.principal_yuan,
+                principal_yuan: due.principal_yuan + arrears,
+                default: None,
+            };
+        }
+        if self.years_in_arrears < c.arrears_years {
+            // Pays what it can (interest first); the rest is carried.
+            let paid = cash_yuan.max(0.0) + from_other + self.reserve_left_yuan;
+            self.reserve_left_yuan = 0.0;
+            self.arrears_yuan = due_now - paid;
+            self.years_in_arrears += 1;
+            let interest = paid.min(due.interest_yuan);
+            return Service {
+                interest_yuan: interest,
+                principal_yuan: paid - interest,
                 default: None,
             };
         }
         self.defaulted = true;
-        let owed = balance_yuan + due.interest_yuan;
+        let owed = balance_yuan + due.interest_yuan + std::mem::take(&mut self.arrears_yuan);
         let paid = owed.min(cash_yuan.max(0.0) + from_other + self.reserve_left_yuan);
         self.reserve_left_yuan = 0.0;
         let interest = paid.min(due.interest_yuan);
@@ -367,5 +422,29 @@ mod tests {
         assert_eq!(none.fee_yuan(1_000_000.0), 0.0);
         let some = Credit::new(0.0, 0.0, 0.8, 0.01, 0.0).unwrap();
         assert_eq!(some.fee_yuan(1_000_000.0), 10_000.0);
+    }
+
+    /// With one year of arrears allowed, a first uncovered year is carried
+    /// (what could be paid is paid), a covered second year clears it; a
+    /// second uncovered year in a row defaults, owing the arrears too.
+    #[test]
+    fn arrears_are_carried_for_the_years_allowed_then_the_loan_defaults() {
+        let credit = Credit::new(0.0, 0.0, 0.5, 0.0, 0.0).unwrap().with_arrears_years(1);
+        let mut b = Borrower::new(&credit);
+        let s = b.year(&due(10.0, 90.0), 1_000.0, 60.0, 0.0, 0.0);
+        assert_eq!((s.interest_yuan, s.principal_yuan, s.default), (10.0, 50.0, None));
+        assert_eq!(b.arrears_yuan(), 40.0);
+        // Cash of 140 covers this year's 100 and the 40 carried.
+        let s = b.year(&due(10.0, 90.0), 910.0, 140.0, 0.0, 0.0);
+        assert_eq!((s.interest_yuan, s.principal_yuan, s.default), (10.0, 130.0, None));
+        assert_eq!(b.arrears_yuan(), 0.0);
+        // Two uncovered years in a row: carried, then default.
+        assert!(b.year(&due(10.0, 90.0), 820.0, 0.0, 0.0, 0.0).default.is_none());
+        assert_eq!(b.arrears_yuan(), 100.0);
+        let s = b.year(&due(10.0, 90.0), 730.0, 0.0, 0.0, 0.0);
+        let d = s.default.expect("defaults");
+        assert_eq!(d.owed_yuan, 730.0 + 10.0 + 100.0);
+        assert_eq!(d.calls_yuan, 0.5 * d.loss_yuan);
+        assert!(b.defaulted());
     }
 }

@@ -412,7 +412,7 @@ impl Station {
             .schedule
             .get(operated as usize - 1)
             .map_or(0.0, |y| y.balance_after_yuan);
-        self.book_value_yuan - owed
+        self.book_value_yuan - owed - self.borrower.arrears_yuan()
     }
 }
 
