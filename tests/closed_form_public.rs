@@ -190,8 +190,9 @@ fn a_top_up_booked_as_subsidy_leaves_the_target_line_unchanged() {
 
 /// A service business serving a certain 120 units at 250 yuan with 8,000
 /// of fixed costs and a 20,000 start-up: the target line is the revenue,
-/// 30,000; the costs line 8,000; net income 22,000; net cash 2,000 in the
-/// start year (after the start-up), 22,000 after.
+/// 30,000; the costs line 8,000; the start-up depreciated over 5 years,
+/// 4,000 a year: net income 18,000; net cash 2,000 in the start year (after
+/// the start-up), 22,000 after.
 #[test]
 fn a_service_business_has_gross_and_net_lines() {
     let own = "demand = \"normal\"\nmean_quantity = 120\nquantity_sd = 0\nunit_margin_yuan = 250\nfixed_cost_per_year_yuan = 8000\nstart_up_cost_yuan = 20000";
@@ -199,7 +200,8 @@ fn a_service_business_has_gross_and_net_lines() {
     for slot in 0..2 {
         assert_eq!(f.operating(slot), [30_000.0; 3]);
         assert_eq!(&f.costs_yuan[slot * 3..slot * 3 + 3], [8_000.0; 3]);
-        assert!((0..3).all(|t| f.net_income(slot, t) == 22_000.0));
+        assert_eq!(&f.depreciation_yuan[slot * 3..slot * 3 + 3], [4_000.0; 3]);
+        assert!((0..3).all(|t| f.net_income(slot, t) == 18_000.0));
         assert_eq!(f.net_cash(slot), [2_000.0, 22_000.0, 22_000.0]);
     }
     assert_eq!(f.ledger[0].village_equity_yuan, 40_000.0);

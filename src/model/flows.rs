@@ -255,6 +255,35 @@ impl Flows {
         self.depreciation_yuan[slot * self.years + t] += yuan;
     }
 
+    /// Depreciates `amount_yuan` of a slot's asset straight line over
+    /// `life_years` from simulated year `from_t`, `amount / life` a year, on
+    /// its depreciation line and the ledger's; when the asset stops in
+    /// simulated year `stop_t` (an `end_year` inside the horizon), what is
+    /// left is written off that year and nothing follows.
+    pub fn depreciate_straight_line(
+        &mut self,
+        slot: usize,
+        from_t: usize,
+        amount_yuan: f64,
+        life_years: u32,
+        stop_t: Option<usize>,
+    ) {
+        let per_year = amount_yuan / f64::from(life_years.max(1));
+        let mut left = amount_yuan;
+        for t in from_t..self.years {
+            if left <= 0.0 {
+                break;
+            }
+            let d = if stop_t == Some(t) { left } else { per_year.min(left) };
+            self.add_depreciation(slot, t, d);
+            self.ledger[t].depreciation_yuan += d;
+            left -= d;
+            if stop_t == Some(t) {
+                break;
+            }
+        }
+    }
+
     /// Adds the village's own debt service: interest on its interest line,
     /// both parts out of its cash.
     pub fn add_debt_service(&mut self, slot: usize, t: usize, interest_yuan: f64, principal_yuan: f64) {

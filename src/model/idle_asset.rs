@@ -22,6 +22,8 @@
 //! refurbishment[v]   = n * refurbishment_cost_yuan[v]                       (start_year)
 //! public money[v]    = grant_share * refurbishment[v]                       (start_year)
 //! village equity[v]  = (1 - grant_share) * refurbishment[v]                 (start_year)
+//! depreciation[v, y] = village equity[v] / refurbishment_life_years         (from start_year, while it lasts;
+//!                      the rest written off in end_year; a refurbishment before the horizon is not depreciated in it)
 //!
 //! mode = "lease", each asset a on its own:
 //!   state at the start of year y: a running lease with years left, or none.
@@ -44,7 +46,7 @@
 //! taxes[v, y]            = surcharge_rate[y] * VAT    (no property tax outside the levy areas, 房产税暂行条例 art. 1)
 //! costs[v, y]            = costs     (the village's costs line: upkeep, operating costs)
 //! net income[v, y]       = revenue - costs
-//! net cash[v, y]         = net income - village equity[v] (start_year only)
+//! net cash[v, y]         = net income + depreciation - village equity[v] (start_year only)
 //! ```
 //!
 //! In lease mode every asset of a village has its own tenancy chain, drawn
@@ -59,7 +61,8 @@
 //! In equity mode the asset is contributed in kind: its value is not cash
 //! and is not booked as equity paid in; only the refurbishment is. The
 //! refurbishment is the village's capital outlay (equity paid in, net cash
-//! only), not a cost of the year; it is not depreciated here.
+//! in the start year), not a cost of that year; its depreciation over
+//! `refurbishment_life_years` is (net income, not cash).
 //!
 //! # Parameters
 //!
@@ -122,6 +125,8 @@ pub struct Spec {
     pub refurbishment_cost_yuan: Option<Param>,
     /// Share of the refurbishment paid by government.
     pub grant_share: Option<Num>,
+    /// Years over which the village's part of the refurbishment is depreciated.
+    pub refurbishment_life_years: Option<i64>,
     /// Lease: probability a vacant asset is let in a year.
     pub p_let: Option<Param>,
     /// Lease: probability a lease is renewed at its end.
@@ -177,6 +182,7 @@ pub struct IdleAsset {
     pub assets: u32,
     pub refurbishment_cost_yuan: Param,
     pub grant_share: f64,
+    pub refurbishment_life_years: u32,
     pub use_: Use,
 }
 
@@ -349,6 +355,13 @@ impl IdleAsset {
                 flows.add_cash(slot, t, -equity);
                 flows.ledger[t].village_equity_yuan += equity;
                 flows.ledger[t].public_spent_yuan += public;
+                // The village's part is depreciated; the grant part was
+                // never its money.
+                let stop = iv
+                    .end_year
+                    .map(|e| (e - ctx.start_year) as usize)
+                    .filter(|&e| e < years);
+                flows.depreciate_straight_line(slot, t, equity, self.refurbishment_life_years, stop);
             }
         }
     }
@@ -441,6 +454,10 @@ impl KindModel for IdleAsset {
             assets: Self::param("assets").clamp(assets) as u32,
             refurbishment_cost_yuan,
             grant_share,
+            refurbishment_life_years: {
+                let life = Self::param("refurbishment_life_years");
+                life.clamp(life.whole_or(check, spec.refurbishment_life_years)) as u32
+            },
             use_,
         }
     }
@@ -563,7 +580,10 @@ maintenance_per_year_yuan = 2000
                 };
                 assert!(close(f.operating(slot)[t], rent, 1e-6), "{slot} {t}");
                 assert_eq!(f.costs_yuan[slot * 10 + t], upkeep);
-                assert!(close(f.net_income(slot, t), rent - upkeep, 1e-6), "{slot} {t}");
+                // The village's 140,000 of the refurbishment over 10 years.
+                let dep = if t >= 2 { 14_000.0 } else { 0.0 };
+                assert!(close(f.depreciation_yuan[slot * 10 + t], dep, 1e-6), "{slot} {t}");
+                assert!(close(f.net_income(slot, t), rent - upkeep - dep, 1e-6), "{slot} {t}");
                 let equity = if t == 2 { 140_000.0 } else { 0.0 };
                 assert!(close(f.net_cash(slot)[t], rent - upkeep - equity, 1e-6), "{slot} {t}");
             }
@@ -681,7 +701,8 @@ operating_costs_per_year_yuan = 65000
             // Revenue on the target line, costs on the costs line: the
             // loss is in net income (it was on the target line before).
             assert_eq!(f.operating(slot), [100_000.0; 4]);
-            assert!((0..4).all(|t| f.net_income(slot, t) == -30_000.0));
+            // The 100,000 refurbishment over 10 years: 10,000 a year.
+            assert!((0..4).all(|t| f.net_income(slot, t) == -40_000.0));
             assert_eq!(f.net_cash(slot), [-130_000.0, -30_000.0, -30_000.0, -30_000.0]);
         }
         assert_eq!(f.ledger[0].village_equity_yuan, 200_000.0);

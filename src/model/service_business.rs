@@ -15,7 +15,8 @@
 //! revenue[v, y] = served[v, y] * unit_margin[v, y]   (operating income: the target line, 经营收入)
 //! costs[v, y]   = fixed_cost[v, y]                   (the village's operating costs, 经营支出)
 //! net income[v, y] = revenue[v, y] - costs[v, y]     (may be < 0)
-//! net_cash[v, y]   = net income[v, y] - start_up_cost_yuan   (start-up cost in the start year only)
+//! depreciation[v, y] = start_up_cost_yuan / start_up_life_years   (from start_year; the rest written off in end_year)
+//! net_cash[v, y]   = net income[v, y] + depreciation[v, y] - start_up_cost_yuan   (start-up cost in the start year only)
 //! ```
 //!
 //! Growth counts from the intervention's `start_year`, also when it lies
@@ -79,6 +80,8 @@ pub struct Spec {
     pub fixed_cost_per_year_yuan: Option<Param>,
     /// Start-up cost per village in the start year, yuan.
     pub start_up_cost_yuan: Option<Num>,
+    /// Years over which the start-up cost is depreciated.
+    pub start_up_life_years: Option<i64>,
 }
 
 /// A validated service business.
@@ -92,6 +95,7 @@ pub struct ServiceBusiness {
     pub unit_margin_yuan: Param,
     pub fixed_cost_per_year_yuan: Param,
     pub start_up_cost_yuan: f64,
+    pub start_up_life_years: u32,
 }
 
 impl KindModel for ServiceBusiness {
@@ -140,6 +144,10 @@ impl KindModel for ServiceBusiness {
             fixed_cost_per_year_yuan: Self::param("fixed_cost_per_year_yuan")
                 .read_or(check, &spec.fixed_cost_per_year_yuan),
             start_up_cost_yuan: start_up.as_fixed().unwrap_or(0.0),
+            start_up_life_years: {
+                let life = Self::param("start_up_life_years");
+                life.clamp(life.whole_or(check, spec.start_up_life_years)) as u32
+            },
         }
     }
 
@@ -168,6 +176,11 @@ impl KindModel for ServiceBusiness {
                 if year == iv.start_year {
                     flows.add_cash(slot, t, -self.start_up_cost_yuan);
                     flows.ledger[t].village_equity_yuan += self.start_up_cost_yuan;
+                    let stop = iv
+                        .end_year
+                        .map(|e| (e - ctx.start_year) as usize)
+                        .filter(|&e| e < ctx.years);
+                    flows.depreciate_straight_line(slot, t, self.start_up_cost_yuan, self.start_up_life_years, stop);
                 }
                 let mu = mean.at(slot, t) * level;
                 let quantity = match self.demand {
@@ -294,7 +307,7 @@ mod tests {
     }
 
     #[test]
-    fn start_up_cost_is_net_cash_only() {
+    fn start_up_cost_is_paid_in_cash_and_depreciated() {
         let m = TEST.model(
             2,
             4,
@@ -307,7 +320,14 @@ mod tests {
             // the costs line (issue 11, item 5: the target line was net).
             assert_eq!(f.operating(slot), &[0.0, 10_000.0, 10_000.0, 0.0]);
             assert_eq!(&f.costs_yuan[slot * 4..slot * 4 + 4], &[0.0, 2_000.0, 2_000.0, 0.0]);
-            assert_eq!(f.net_income(slot, 1), 8_000.0);
+            // 50,000 over 5 years: 10,000 a year, the 40,000 left written
+            // off when the business stops at end_year 2027.
+            assert_eq!(
+                &f.depreciation_yuan[slot * 4..slot * 4 + 4],
+                &[0.0, 10_000.0, 40_000.0, 0.0]
+            );
+            assert_eq!(f.net_income(slot, 1), 8_000.0 - 10_000.0);
+            assert_eq!(f.net_income(slot, 2), 8_000.0 - 40_000.0);
             assert_eq!(f.net_cash(slot), &[0.0, 8_000.0 - 50_000.0, 8_000.0, 0.0]);
         }
         assert_eq!(f.ledger[1].village_equity_yuan, 100_000.0);
