@@ -228,6 +228,20 @@ pub fn shorten(s: &str, max_chars: usize) -> String {
     }
 }
 
+/// `s` padded with spaces at its end to `width` columns of a terminal:
+/// CJK characters take two columns, so padding by `char` count would break
+/// the columns.
+pub fn pad_end(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// `s` right-aligned in `width` terminal columns (see [`pad_end`]).
+pub fn pad_start(s: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(s);
+    format!("{}{s}", " ".repeat(width.saturating_sub(w)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

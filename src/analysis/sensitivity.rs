@@ -564,18 +564,8 @@ fn table_zh(result: &SensitivityResult) -> Vec<String> {
         .max()
         .unwrap_or(0)
         .max(8);
-    let pad = |s: &str| {
-        format!(
-            "{s}{}",
-            " ".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(s)))
-        )
-    };
-    let right = |s: &str, w: usize| {
-        format!(
-            "{}{s}",
-            " ".repeat(w.saturating_sub(unicode_width::UnicodeWidthStr::width(s)))
-        )
-    };
+    let pad = |s: &str| crate::format::pad_end(s, width);
+    let right = crate::format::pad_start;
     lines.push(format!(
         "  {}  {} {} {} {} {}",
         right("排名", 4),

@@ -380,20 +380,36 @@ pub fn show(axis: &Axis, v: f64) -> String {
 }
 
 /// The lines printed after a sweep: final-year mean village income per
-/// point and policy.
+/// point and policy, in `lang`.
 pub fn table(result: &SweepResult, lang: Lang) -> Vec<String> {
-    if lang == Lang::Zh {
-        return table_zh(result);
-    }
-    let year = result
-        .final_year
-        .map_or("final-year".to_string(), |y| format!("final-year ({y})"));
-    let mut lines = vec![format!(
-        "{}: {year} mean village income, yuan, {} runs per point (seed {}):",
-        result.scenario_name, result.runs, result.seed
-    )];
-    let names: Vec<String> = result.axes.iter().map(|a| a.path.text.clone()).collect();
-    lines.push(format!("  {}", names.join(" x ")));
+    let zh = lang == Lang::Zh;
+    let head = if zh {
+        let year = result.final_year.map_or("末年".to_string(), |y| format!("{y}年"));
+        format!(
+            "{}：{year}村均收入（元），每点模拟 {} 次（随机种子 {}）：",
+            result.scenario_name_zh, result.runs, result.seed
+        )
+    } else {
+        let year = result
+            .final_year
+            .map_or("final-year".to_string(), |y| format!("final-year ({y})"));
+        format!(
+            "{}: {year} mean village income, yuan, {} runs per point (seed {}):",
+            result.scenario_name, result.runs, result.seed
+        )
+    };
+    let names: Vec<&str> = if zh {
+        result.axis_words.iter().map(|w| w[1].as_str()).collect()
+    } else {
+        result.axes.iter().map(|a| a.path.text.as_str()).collect()
+    };
+    let (times, comma, semicolon) = if zh {
+        (" × ", "，", "；")
+    } else {
+        (" x ", ", ", "; ")
+    };
+    let policies = if zh { &result.policies_zh } else { &result.policies };
+    let mut lines = vec![head, format!("  {}", names.join(times))];
     for point in &result.points {
         let at: Vec<String> = result
             .axes
@@ -401,52 +417,20 @@ pub fn table(result: &SweepResult, lang: Lang) -> Vec<String> {
             .zip(&point.values)
             .map(|(a, v)| show(a, *v))
             .collect();
-        let cells: Vec<String> = result
-            .policies
+        let cells: Vec<String> = policies
             .iter()
             .zip(&point.outcomes)
             .map(|(p, o)| {
-                format!(
-                    "{p}: {} (P(full coverage) {:.1}%)",
-                    crate::format::thousands(o.mean_income.mean),
-                    100.0 * o.full_coverage.mean
-                )
+                let income = crate::format::thousands(o.mean_income.mean);
+                let full = 100.0 * o.full_coverage.mean;
+                if zh {
+                    format!("{p}：{income}（全覆盖概率 {full:.1}%）")
+                } else {
+                    format!("{p}: {income} (P(full coverage) {full:.1}%)")
+                }
             })
             .collect();
-        lines.push(format!("  {:<16} {}", at.join(", "), cells.join("; ")));
-    }
-    lines
-}
-
-/// [`table`] in Chinese.
-fn table_zh(result: &SweepResult) -> Vec<String> {
-    let year = result.final_year.map_or("末年".to_string(), |y| format!("{y}年"));
-    let mut lines = vec![format!(
-        "{}：{year}村均收入（元），每点模拟 {} 次（随机种子 {}）：",
-        result.scenario_name_zh, result.runs, result.seed
-    )];
-    let names: Vec<&str> = result.axis_words.iter().map(|w| w[1].as_str()).collect();
-    lines.push(format!("  {}", names.join(" × ")));
-    for point in &result.points {
-        let at: Vec<String> = result
-            .axes
-            .iter()
-            .zip(&point.values)
-            .map(|(a, v)| show(a, *v))
-            .collect();
-        let cells: Vec<String> = result
-            .policies_zh
-            .iter()
-            .zip(&point.outcomes)
-            .map(|(p, o)| {
-                format!(
-                    "{p}：{}（全覆盖概率 {:.1}%）",
-                    crate::format::thousands(o.mean_income.mean),
-                    100.0 * o.full_coverage.mean
-                )
-            })
-            .collect();
-        lines.push(format!("  {:<16} {}", at.join("，"), cells.join("；")));
+        lines.push(format!("  {:<16} {}", at.join(comma), cells.join(semicolon)));
     }
     lines
 }

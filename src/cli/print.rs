@@ -49,8 +49,7 @@ pub fn runs_progress(runs: u64, quiet: bool) -> ProgressBar {
 /// `s` padded with spaces to `width` columns of a terminal: CJK characters
 /// take two columns, so padding by `char` count would break the columns.
 pub fn pad(s: &str, width: usize) -> String {
-    let w = unicode_width::UnicodeWidthStr::width(s);
-    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+    villagesim::format::pad_end(s, width)
 }
 
 /// The width of the name column: the widest name, at least 28 columns.

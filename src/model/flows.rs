@@ -36,6 +36,8 @@
 //! An intervention can add operating income while its net cash is negative
 //! (a PV station repaying its loan): a reader must see both.
 
+use super::finance::credit;
+
 /// Totals of one intervention in one year, yuan (DSCR: a ratio).
 ///
 /// Public money is split the way a finance bureau counts it (see
@@ -97,6 +99,19 @@ impl Ledger {
     /// Public money moved by this jurisdiction: spent plus placed.
     pub fn public_money_yuan(&self) -> f64 {
         self.public_spent_yuan + self.public_placed_yuan
+    }
+
+    /// Books a year's debt service as it was paid ([`credit::Service`]):
+    /// interest and principal, and in a default year the guarantee calls
+    /// (public money spent) and the bank's loss.
+    pub fn add_service(&mut self, service: &credit::Service) {
+        self.interest_yuan += service.interest_yuan;
+        self.principal_yuan += service.principal_yuan;
+        if let Some(d) = service.default {
+            self.guarantee_calls_yuan += d.calls_yuan;
+            self.public_spent_yuan += d.calls_yuan;
+            self.bank_loss_yuan += d.bank_loss_yuan;
+        }
     }
 
     /// The fiscal cost of the year, before the capital still placed at the

@@ -176,10 +176,7 @@ impl KindModel for ServiceBusiness {
                 if year == iv.start_year {
                     flows.add_cash(slot, t, -self.start_up_cost_yuan);
                     flows.ledger[t].village_equity_yuan += self.start_up_cost_yuan;
-                    let stop = iv
-                        .end_year
-                        .map(|e| (e - ctx.start_year) as usize)
-                        .filter(|&e| e < ctx.years);
+                    let stop = iv.end_year.and_then(|e| ctx.year_index(e));
                     flows.depreciate_straight_line(slot, t, self.start_up_cost_yuan, self.start_up_life_years, stop);
                 }
                 let mu = mean.at(slot, t) * level;

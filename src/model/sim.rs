@@ -89,6 +89,13 @@ impl<'d> GrowthLevel<'d> {
 }
 
 impl SimCtx<'_> {
+    /// The simulated year (index from 0) of calendar year `year`, if it
+    /// lies inside the horizon.
+    pub fn year_index(&self, year: i32) -> Option<usize> {
+        let t = i64::from(year) - i64::from(self.start_year);
+        (0..self.years as i64).contains(&t).then_some(t as usize)
+    }
+
     /// The organic operating income of village `village` (an index into
     /// [`super::Model::villages`]) in simulated year `t`: what the village
     /// earns without any intervention, from which it can cover a loan's

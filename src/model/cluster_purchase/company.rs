@@ -5,7 +5,7 @@
 use super::tenancy::{CompanyRent, Tenancy};
 use super::{AtEnd, ClusterPurchase};
 use crate::model::finance::credit::{Borrower, Service};
-use crate::model::finance::{self, tax, LoanYear};
+use crate::model::finance::{self, LoanYear};
 use crate::model::param::{Param, Per};
 use crate::model::sim::Drawn;
 use crate::model::{Flows, Intervention, SimCtx};
@@ -198,14 +198,13 @@ fn book_year(
         } else {
             (0.0, 0.0)
         };
-        let vat = tax::vat(sales, rates.vat_rate_rent, rates.exempt_sales_yuan);
+        let (vat, surcharges) = rates.vat_and_surcharges(sales, rates.vat_rate_rent);
         let revenue = sales - vat;
         let costs = if y.active {
             a * cp.floor_area_m2 * draws.per_m2.at(0, t) + draws.share.at(0, t) * revenue
         } else {
             0.0
         };
-        let surcharges = rates.surcharge_rate * vat;
         let property_tax = if y.active {
             rates.property_tax_rent_rate * revenue + rates.property_tax_value_rate * a * cp.price_yuan * vacant
         } else {
@@ -253,10 +252,8 @@ fn book_year(
         } else {
             0.0
         };
-        if let Some(d) = service.default {
-            ledger.guarantee_calls_yuan += d.calls_yuan;
-            ledger.public_spent_yuan += d.calls_yuan;
-            ledger.bank_loss_yuan += d.bank_loss_yuan;
+        ledger.add_service(&service);
+        if service.default.is_some() {
             firm.held = false;
             flows.loans_defaulted += 1;
             flows.failed_in_year.get_or_insert(t);
@@ -265,8 +262,6 @@ fn book_year(
         ledger.costs_yuan += costs + fee;
         ledger.taxes_yuan += vat + surcharges + property_tax + income_tax;
         ledger.depreciation_yuan += dep + write_off;
-        ledger.interest_yuan += service.interest_yuan;
-        ledger.principal_yuan += service.principal_yuan;
         ledger.public_returned_yuan += fee;
         let result = revenue - costs - fee - surcharges - property_tax - service.interest_yuan - income_tax;
         // The village's investment income is its share of the company's

@@ -131,6 +131,16 @@ impl TaxRules {
     }
 }
 
+impl YearTax {
+    /// `(VAT, surcharges)` on `sales_yuan` (VAT included) of one seller in
+    /// the year at levy rate `rate`: [`vat`] with the year's exemption, and
+    /// the surcharges on it.
+    pub fn vat_and_surcharges(&self, sales_yuan: f64, rate: f64) -> (f64, f64) {
+        let vat = vat(sales_yuan, rate, self.exempt_sales_yuan);
+        (vat, self.surcharge_rate * vat)
+    }
+}
+
 /// VAT on `sales_yuan` (VAT included) at levy rate `rate`: nothing when the
 /// sales are at most `exempt_yuan`, else `sales * rate / (1 + rate)`.
 pub fn vat(sales_yuan: f64, rate: f64, exempt_yuan: f64) -> f64 {

@@ -326,8 +326,7 @@ fn book(flows: &mut Flows, ctx: &SimCtx, (slot, t): (usize, usize), revenue: f64
         Vat::Sales => rates.vat_rate_sales,
         Vat::None => 0.0,
     };
-    let vat = crate::model::finance::tax::vat(revenue, rate, rates.exempt_sales_yuan);
-    let surcharges = rates.surcharge_rate * vat;
+    let (vat, surcharges) = rates.vat_and_surcharges(revenue, rate);
     flows.ledger[t].revenue_yuan += revenue - vat;
     flows.ledger[t].costs_yuan += costs;
     flows.ledger[t].taxes_yuan += vat + surcharges;
@@ -357,10 +356,7 @@ impl IdleAsset {
                 flows.ledger[t].public_spent_yuan += public;
                 // The village's part is depreciated; the grant part was
                 // never its money.
-                let stop = iv
-                    .end_year
-                    .map(|e| (e - ctx.start_year) as usize)
-                    .filter(|&e| e < years);
+                let stop = iv.end_year.and_then(|e| ctx.year_index(e));
                 flows.depreciate_straight_line(slot, t, equity, self.refurbishment_life_years, stop);
             }
         }

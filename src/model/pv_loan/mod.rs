@@ -38,7 +38,7 @@
 //! output[v, k]  = capacity_kw * specific_yield_kwh_per_kw[v, y] * sun[y] * D[k]      (kWh)
 //! price[v, y]   = self_use_share * retail_price_per_kwh + (1 - self_use_share) * feed_in_tariff_per_kwh
 //! sales[v, k]   = output[v, k] * price[v, y]                     (prices include VAT)
-//! VAT[v, k]     = finance::tax::vat(sales, r_power[y], exempt[y])  (small-scale taxpayer, see finance::tax)
+//! VAT[v, k]     = finance::tax::vat(sales, r_sales[y], exempt[y])  (small-scale taxpayer, see finance::tax)
 //! subsidy[v, k] = output[v, k] * subsidy_per_kwh     if k <= subsidy_years, else 0   (public money)
 //! om[v, k]      = capacity_kw * om_per_kw_per_year_yuan
 //! inverter[v,k] = capacity_kw * inverter_replacement_per_kw_yuan   if k = inverter_replacement_year, else 0
@@ -104,7 +104,7 @@
 use serde::Deserialize;
 
 use super::finance::credit::{self, Borrower, Credit, CreditSpec};
-use super::finance::{self, tax, LoanTerms, Repayment};
+use super::finance::{self, LoanTerms, Repayment};
 use super::sim::Drawn;
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Num, Param, Per};
@@ -386,13 +386,8 @@ impl Station {
             .borrower
             .year(due, balance, cash - fee, other, self.book_value_yuan);
         flows.add_debt_service(slot, t, paid.interest_yuan, paid.principal_yuan);
-        let ledger = &mut flows.ledger[t];
-        ledger.interest_yuan += paid.interest_yuan;
-        ledger.principal_yuan += paid.principal_yuan;
-        if let Some(d) = paid.default {
-            ledger.guarantee_calls_yuan += d.calls_yuan;
-            ledger.public_spent_yuan += d.calls_yuan;
-            ledger.bank_loss_yuan += d.bank_loss_yuan;
+        flows.ledger[t].add_service(&paid);
+        if paid.default.is_some() {
             flows.loans_defaulted += 1;
             flows.failed_in_year = Some(flows.failed_in_year.map_or(t, |f| f.min(t)));
             let book = self.book_value_yuan;
@@ -489,8 +484,7 @@ impl PvLoan {
             costs += cap * draws.inverter.at(slot, t);
         }
         let rates = ctx.tax.year(ctx.start_year + t as i32);
-        let vat = tax::vat(sales, rates.vat_rate_sales, rates.exempt_sales_yuan);
-        let surcharges = rates.surcharge_rate * vat;
+        let (vat, surcharges) = rates.vat_and_surcharges(sales, rates.vat_rate_sales);
         let revenue = sales - vat;
         flows.add_income(slot, t, revenue);
         flows.add_subsidy(slot, t, subsidy_yuan);
