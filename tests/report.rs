@@ -173,7 +173,17 @@ fn report_html_is_self_contained_and_complete() {
     ] {
         assert!(!html.contains(forbidden), "report.html contains {forbidden}");
     }
-    // The only url() is a font embedded as data (the charts' @font-face).
+    // The page carries the font once: one @font-face, none left in the
+    // inlined charts (each standalone SVG keeps its own).
+    assert_eq!(html.matches("@font-face").count(), 1, "@font-face rules in report.html");
+    let svg = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().extension().is_some_and(|x| x == "svg"))
+        .map(|e| read(&e.path()))
+        .expect("a chart");
+    assert_eq!(svg.matches("@font-face").count(), 1, "a chart file keeps its font");
+    // The only url() is the page's font embedded as data.
     assert_eq!(
         html.matches("url(").count(),
         html.matches("url(data:font/otf;base64,").count(),

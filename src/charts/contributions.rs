@@ -216,7 +216,7 @@ fn part_fill(i: usize, crowded: bool) -> RGBColor {
     if crowded && i == MAX_PARTS - 1 {
         RGBColor(0xB0, 0xB0, 0xB0)
     } else {
-        intervention_fill(i).0
+        intervention_fill(i)
     }
 }
 
@@ -231,7 +231,7 @@ fn draw_segments<DB: DrawingBackend>(
         let c = part_fill(i, crowded);
         let x = year as f64;
         let (a, b) = (px(root, chart, x - half, from), px(root, chart, x + half, to));
-        fill_box(root, (a.0, a.1, b.0, b.1), c, false)?;
+        fill_box(root, (a.0, a.1, b.0, b.1), c)?;
         root.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
     }
     Ok(())
@@ -306,7 +306,7 @@ fn draw_stack_legend<DB: DrawingBackend>(
     // No entry for a part with no bar anywhere (an intervention that adds
     // nothing in these years).
     for (i, lines) in entries.iter().enumerate().rev().filter(|(i, _)| visible.contains(i)) {
-        draw_sample(root, Sample::Fill(part_fill(i, crowded), false), x0, y + line_h / 2)?;
+        draw_sample(root, Sample::Fill(part_fill(i, crowded)), x0, y + line_h / 2)?;
         for (k, line) in lines.iter().enumerate() {
             root.draw(&Text::new(
                 line.clone(),

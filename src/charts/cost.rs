@@ -107,8 +107,8 @@ fn draw_cost_row<DB: DrawingBackend>(
     let (z, _) = px(root, chart, 0.0, y0);
     let (xp, _) = px(root, chart, public, y0);
     let (xt, _) = px(root, chart, public + private, y0);
-    fill_box(root, (z, y_a, xp, y_a + bar_h), POLICY_COLORS[1], false)?;
-    fill_box(root, (xp, y_a, xt, y_a + bar_h), POLICY_COLORS[6], false)?;
+    fill_box(root, (z, y_a, xp, y_a + bar_h), POLICY_COLORS[1])?;
+    fill_box(root, (xp, y_a, xt, y_a + bar_h), POLICY_COLORS[6])?;
     let total = money_sig(lang, public + private);
     root.draw(&Text::new(
         total,
@@ -116,7 +116,7 @@ fn draw_cost_row<DB: DrawingBackend>(
         t.text(NOTE_PX, TEXT, HPos::Left),
     ))?;
     let (xf, _) = px(root, chart, fiscal[0], y0);
-    fill_box(root, (z, y_b, xf, y_b + bar_h), POLICY_COLORS[2], false)?;
+    fill_box(root, (z, y_b, xf, y_b + bar_h), POLICY_COLORS[2])?;
     let (x5, _) = px(root, chart, fiscal[1], y0);
     let (x95, _) = px(root, chart, fiscal[2], y0);
     let ym = y_b + bar_h / 2;

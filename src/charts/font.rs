@@ -343,6 +343,32 @@ pub fn embed_font(svg: &str) -> String {
     format!("{}\n<style>{css}</style>{}", &svg[..open], &svg[open..])
 }
 
+/// `svg` without the font [`embed_font`] put in it: its `<style>` with the
+/// `@font-face` rule gone and its text back in the plain family, for a page
+/// that inlines the SVG and carries one font for all its text (the report:
+/// its one rule covers the characters of the page and of its charts, and
+/// sets everything on the page in it). An SVG without an embedded font is
+/// returned as it is.
+pub fn strip_embedded_font(svg: &str) -> String {
+    let Some(open) = svg.find("<svg").and_then(|i| svg[i..].find('>').map(|j| i + j + 1)) else {
+        return svg.to_string();
+    };
+    let rest = &svg[open..];
+    let style = rest.strip_prefix('\n').unwrap_or(rest);
+    let Some(body) = style
+        .strip_prefix("<style>@font-face{")
+        .and_then(|s| s.find("</style>").map(|e| &s[e + "</style>".len()..]))
+    else {
+        return svg.to_string();
+    };
+    let head = &svg[..open];
+    let family = font_family_for(&svg_text(svg));
+    format!("{head}{body}").replace(
+        &format!("font-family=\"{family}, {FAMILY}\""),
+        &format!("font-family=\"{FAMILY}\""),
+    )
+}
+
 /// The characters of every `<text>` element of `svg`, unescaped.
 pub(crate) fn svg_text(svg: &str) -> String {
     let mut out = String::new();
@@ -446,5 +472,8 @@ mod tests {
         );
         assert!(out.contains(&format!("<style>@font-face{{font-family:\"{family}\"")));
         assert_eq!(svg_text(&out), "村 & 县");
+        // The report takes the font out again: the SVG as it was drawn.
+        assert_eq!(strip_embedded_font(&out), svg);
+        assert_eq!(strip_embedded_font(svg), svg);
     }
 }

@@ -46,7 +46,7 @@ pub(crate) fn draw_paired<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: Typ
     let nets: Vec<Option<f64>> = rows.iter().map(|(i, _)| net_per_village(r, *i)).collect();
     let mut legend = vec![vec![
         (Sample::Thin(MUTED), l.p90_band.to_string()),
-        (Sample::Fill(MUTED, false), l.iqr_band.to_string()),
+        (Sample::Fill(MUTED), l.iqr_band.to_string()),
         (Sample::Tick(TEXT), l.median.to_string()),
     ]];
     if nets.iter().any(Option::is_some) {

@@ -382,10 +382,11 @@ pub(crate) fn band(xs: &[f64], lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
 /// Okabe–Ito yellow: used for interventions only (too light for lines).
 pub(crate) const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
 
-/// Colour of intervention `i` in a stack: the Okabe–Ito hues of the policy
-/// palette without grey and black, plus yellow; from the eighth on, the same
-/// hues again as light tints with an outline (`true`).
-pub(crate) fn intervention_fill(i: usize) -> (RGBColor, bool) {
+/// Colour of part `i` of a stack: the Okabe–Ito hues of the policy palette
+/// without grey and black, plus yellow: seven, each its own. A stack has at
+/// most seven parts (`contributions::slots` puts the rest into one grey
+/// "other measures"), so none repeats.
+pub(crate) fn intervention_fill(i: usize) -> RGBColor {
     let hues: [RGBColor; 7] = [
         POLICY_COLORS[1],
         POLICY_COLORS[2],
@@ -395,38 +396,22 @@ pub(crate) fn intervention_fill(i: usize) -> (RGBColor, bool) {
         POLICY_COLORS[6],
         YELLOW,
     ];
-    (hues[i % hues.len()], (i / hues.len()) % 2 == 1)
+    debug_assert!(i < hues.len(), "a stack of more than seven parts");
+    hues[i.min(hues.len() - 1)]
 }
 
-/// A box in pixels filled with `c`, or hatched in `c` on a light tint of it
-/// with an outline.
+/// A box in pixels filled with `c` (kept near the picture).
 pub(crate) fn fill_box<DB: DrawingBackend>(
     root: &Area<DB>,
     (x0, y0, x1, y1): (i32, i32, i32, i32),
     c: RGBColor,
-    hatched: bool,
 ) -> DrawResult<(), DB> {
-    // Kept near the picture, so the hatching below stays a few hundred lines.
     let near = |v: i32, size: u32| v.clamp(-(size as i32), 2 * size as i32);
     let (x0, x1) = (near(x0, WIDTH), near(x1, WIDTH));
     let (y0, y1) = (near(y0, HEIGHT), near(y1, HEIGHT));
     let (x0, x1) = (x0.min(x1), x0.max(x1));
     let (y0, y1) = (y0.min(y1), y0.max(y1));
-    if !hatched {
-        return root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()));
-    }
-    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], tint(c, 0.2).filled()))?;
-    // Lines x - y = k, clipped to the box.
-    let mut k = x0 - y1;
-    while k < x1 - y0 {
-        let ya = y0.max(x0 - k);
-        let yb = y1.min(x1 - k);
-        if yb > ya {
-            root.draw(&PathElement::new(vec![(ya + k, ya), (yb + k, yb)], c.stroke_width(2)))?;
-        }
-        k += 7;
-    }
-    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.stroke_width(1)))
+    root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()))
 }
 
 /// A filled marker with a white rim: 0 circle, 1 square, 2 triangle up,
@@ -472,12 +457,6 @@ pub(crate) fn draw_marker<DB: DrawingBackend>(
     Ok(())
 }
 
-/// `c` blended with white (opaque, so grid lines do not show through).
-pub(crate) fn tint(c: RGBColor, amount: f64) -> RGBColor {
-    let m = |v: u8| (f64::from(v) * amount + 255.0 * (1.0 - amount)).round() as u8;
-    RGBColor(m(c.0), m(c.1), m(c.2))
-}
-
 // ---------------------------------------------------------------------------
 // Shared pieces
 
@@ -485,8 +464,8 @@ pub(crate) fn tint(c: RGBColor, amount: f64) -> RGBColor {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Sample {
     Std(Swatch),
-    /// A solid box, or a light tint with an outline.
-    Fill(RGBColor, bool),
+    /// A solid box.
+    Fill(RGBColor),
     /// A line with a marker of shape `usize` (see [`draw_marker`]).
     Marker(RGBColor, usize),
     /// Thin line only.
@@ -502,7 +481,7 @@ pub(crate) fn draw_sample<DB: DrawingBackend>(root: &Area<DB>, sample: Sample, x
     let xm = x + SWATCH_W / 2;
     match sample {
         Sample::Std(s) => draw_swatch(root, s, x, yc)?,
-        Sample::Fill(c, hatched) => fill_box(root, (x, top, x + SWATCH_W, bottom), c, hatched)?,
+        Sample::Fill(c) => fill_box(root, (x, top, x + SWATCH_W, bottom), c)?,
         Sample::Marker(c, shape) => {
             root.draw(&PathElement::new(vec![(x, yc), (x + SWATCH_W, yc)], c.stroke_width(2)))?;
             draw_marker(root, shape, (xm, yc), 5, c)?;

@@ -47,16 +47,19 @@ impl Party {
         }
     }
 
-    /// Its fill: Okabe–Ito hues; every other party hatched on a light tint,
-    /// so neighbours differ without colour (in greyscale) too.
-    pub(crate) fn fill(self) -> (RGBColor, bool) {
+    /// Its fill: one Okabe–Ito hue of its own, solid (no party is hatched:
+    /// a hatch read as the palette wrapping). Neighbours in a stack are
+    /// split by a white rule, and hues next to each other in the stack's
+    /// order differ in lightness too (blue, green, orange, sky blue,
+    /// vermillion, purple).
+    pub(crate) fn fill(self) -> RGBColor {
         match self {
-            Party::Collective => (POLICY_COLORS[1], false),
-            Party::Farmers => (POLICY_COLORS[3], true),
-            Party::Bank => (POLICY_COLORS[5], false),
-            Party::Partners => (POLICY_COLORS[6], true),
-            Party::PublicPurse => (POLICY_COLORS[2], false),
-            Party::HostDistrict => (POLICY_COLORS[4], true),
+            Party::Collective => POLICY_COLORS[1],
+            Party::Farmers => POLICY_COLORS[3],
+            Party::Bank => POLICY_COLORS[5],
+            Party::Partners => POLICY_COLORS[6],
+            Party::PublicPurse => POLICY_COLORS[2],
+            Party::HostDistrict => POLICY_COLORS[4],
         }
     }
 }
@@ -179,10 +182,7 @@ pub(crate) fn draw_who_gains<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: 
 fn legend(w: &Words) -> Vec<Vec<(Sample, String)>> {
     let mut row: Vec<(Sample, String)> = Party::ALL
         .iter()
-        .map(|p| {
-            let (c, hatched) = p.fill();
-            (Sample::Fill(c, hatched), w.party(*p).to_string())
-        })
+        .map(|p| (Sample::Fill(p.fill()), w.party(*p).to_string()))
         .collect();
     row.push((Sample::Tick(TEXT), w.added_value().to_string()));
     vec![row]
@@ -192,10 +192,9 @@ fn legend(w: &Words) -> Vec<Vec<(Sample, String)>> {
 fn draw_bar<DB: DrawingBackend>(root: &Area<DB>, chart: &Chart2d<DB>, bar: &Bar, yc: f64) -> DrawResult<(), DB> {
     let half = BAR_SHARE / 2.0;
     for &(party, from, to) in &bar.segments {
-        let (c, hatched) = party.fill();
         let a = px(root, chart, from, yc + half);
         let b = px(root, chart, to, yc - half);
-        fill_box(root, (a.0, a.1, b.0, b.1), c, hatched)?;
+        fill_box(root, (a.0, a.1, b.0, b.1), party.fill())?;
         root.draw(&Rectangle::new([a, b], WHITE.stroke_width(1)))?;
     }
     Ok(())
@@ -405,6 +404,29 @@ pub(crate) mod tests {
             let buf = render_chart_rgb(&Chart(&ctx));
             let dark = crate::charts::tests::dark_pixels_in_title(&buf);
             assert!(dark > 800, "{lang:?}: only {dark} dark pixels in the title");
+        }
+    }
+
+    /// Every party has a colour of its own, solid: none repeats and none is
+    /// a hatch; each party with a part shows its colour in the picture
+    /// (its segment and legend box), in pixels of exactly that colour.
+    #[test]
+    fn every_party_has_its_own_solid_colour() {
+        let fills: Vec<RGBColor> = Party::ALL.iter().map(|p| p.fill()).collect();
+        for (i, a) in fills.iter().enumerate() {
+            for b in &fills[i + 1..] {
+                assert_ne!(a, b, "two parties share a colour");
+            }
+        }
+        let mut r = sample_results();
+        r.policies[1].interventions = vec!["pv".into()];
+        r.policies[1].accounts = Some(accounts([5e5, 2e5, 4e4, 3e4, -3e5, -1e5]));
+        let ctx = Ctx::new(&r, Lang::En);
+        let buf = render_chart_rgb(&Chart(&ctx));
+        for (p, c) in Party::ALL.iter().zip(&fills) {
+            let n = buf.chunks(3).filter(|px| px == &[c.0, c.1, c.2]).count();
+            // The legend's box alone is 26 x 12 pixels.
+            assert!(n > 26 * 12, "{p:?}: {n} pixels of its colour");
         }
     }
 

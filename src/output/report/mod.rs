@@ -89,8 +89,12 @@ fn figures(r: &Results, lang: Lang) -> Charts {
 }
 
 /// Prepares a chart's SVG for inline use: no XML declaration, no namespace
-/// URL (HTML needs none), scalable by CSS through its `viewBox`.
+/// URL (HTML needs none), scalable by CSS through its `viewBox`, and
+/// without the font subset its file carries: the page's one `@font-face`
+/// ([`embed_page_font`]) covers the charts' text too, so the page holds
+/// each glyph once.
 fn inline_svg(svg: &str, title: &str) -> String {
+    let svg = crate::charts::strip_embedded_font(svg);
     let start = svg.find("<svg").unwrap_or(0);
     let body = svg[start..].replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1);
     let label = askama::filters::escape(title, escape::Html).map_or_else(|_| String::new(), |t| t.to_string());
@@ -188,8 +192,9 @@ pub fn html(results: &Results, manifest: &Manifest, charts: &[(String, String)],
 
 /// Puts into the page's `<head>` one `@font-face` rule with the subset of
 /// the bundled font that draws every character of the page (its text and
-/// its inline charts), and sets the whole page in it, so that the brief
-/// reads the same on a machine without CJK fonts.
+/// its inline charts, whose own subsets [`inline_svg`] left out), and sets
+/// the whole page in it, charts included, so that the brief reads the same
+/// on a machine without CJK fonts and carries the font once.
 fn embed_page_font(html: &str) -> String {
     let css = crate::charts::font_face_css(html);
     if css.is_empty() {
