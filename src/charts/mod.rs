@@ -46,6 +46,7 @@ mod fan;
 pub(crate) mod font;
 mod labels;
 mod paired;
+mod palette;
 mod panels;
 mod render;
 mod style;
@@ -67,6 +68,7 @@ use fan::*;
 pub use font::*;
 pub use labels::*;
 use paired::*;
+pub(crate) use palette::policy_color;
 use panels::*;
 pub(crate) use render::DrawResult;
 pub use render::WrittenChart;
@@ -383,6 +385,64 @@ pub(crate) mod tests {
             assumptions: Vec::new(),
             factors: Vec::new(),
         }
+    }
+
+    /// Results of `n` policies over `first..=last` (the baseline first).
+    pub(crate) fn many_policies(n: usize, first: i32, last: i32) -> Results {
+        let years: Vec<i32> = (first..=last).collect();
+        let mut r = sample_results();
+        (r.baseline_year, r.start_year, r.final_year) = (first, first + 1, last);
+        r.policies = (0..n)
+            .map(|i| policy(&format!("policy {i}"), 0.01 * i as f64, 3, &years))
+            .collect();
+        r
+    }
+
+    /// With many policies in small multiples, the year labels under the
+    /// panels never touch, within a panel or across neighbouring panels,
+    /// and stay inside the chart, over short and long horizons; the final
+    /// year is labelled in every bottom panel.
+    #[test]
+    fn small_multiple_year_labels_never_overlap() {
+        for (n, first, last) in [(7, 2018, 2022), (10, 2018, 2022), (13, 2000, 2030), (5, 2024, 2026)] {
+            let r = many_policies(n, first, last);
+            for lang in [Lang::En, Lang::Zh] {
+                take_x_labels();
+                render_rgb(&r, lang, Kind::BelowFloor);
+                let mut labels = take_x_labels();
+                assert!(!labels.is_empty(), "{n} policies {first}-{last}: no year label");
+                labels.sort_by_key(|l| (l.2, l.0));
+                for w in labels.windows(2) {
+                    if w[0].2 == w[1].2 {
+                        assert!(
+                            w[1].0 - w[0].1 >= 6,
+                            "{n} policies {first}-{last}: {:?} and {:?} touch",
+                            w[0],
+                            w[1]
+                        );
+                    }
+                }
+                assert!(labels.iter().all(|l| l.0 >= 0 && l.1 <= WIDTH as i32), "{labels:?}");
+                // One final-year label per bottom panel: at least one row's worth.
+                let finals = labels.iter().filter(|l| l.2 == labels.last().unwrap().2).count();
+                assert!(finals >= 1);
+            }
+        }
+        // Thinning: one label a year where there is room, fewer where not.
+        let w = |s: &str| s.len() as i32 * 8;
+        let all = panel_year_ticks((2018, 2022), &|y| (y - 2018) * 60, (0, 300), &w);
+        assert_eq!(
+            all.iter().map(|t| t.0).collect::<Vec<_>>(),
+            [2018, 2019, 2020, 2021, 2022]
+        );
+        let thin = panel_year_ticks((2018, 2022), &|y| (y - 2018) * 30, (0, 300), &w);
+        assert_eq!(thin.iter().map(|t| t.0).collect::<Vec<_>>(), [2018, 2020, 2022]);
+        let long = panel_year_ticks((2000, 2030), &|y| (y - 2000) * 8, (0, 240), &w);
+        assert_eq!(long.iter().map(|t| t.0).collect::<Vec<_>>(), [2000, 2010, 2020, 2030]);
+        // A label at the panel's edge is moved inside it.
+        assert_eq!((all[0].1, all[0].2), (0, 32));
+        let edge = panel_year_ticks((2018, 2022), &|y| (y - 2018) * 60, (0, 250), &w);
+        assert_eq!((edge[4].1, edge[4].2), (218, 250));
     }
 
     /// Checks that `dir/f` is a whole PNG of `WIDTH` x `HEIGHT` or a whole SVG

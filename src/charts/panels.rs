@@ -108,17 +108,95 @@ pub(crate) fn draw_year_bands<DB: DrawingBackend>(
             })
             .build_cartesian_2d(chart_axis(axes.x.0, axes.x.1), chart_axis(axes.y.0, axes.y.1))?;
         let mut m = mesh(&mut chart, t);
-        m.x_labels(if bottom_row { 3 } else { 0 })
+        m.x_labels(0)
             .y_labels(if left_col { 4 } else { 0 })
-            .x_label_formatter(&year_tick)
             .y_label_formatter(axes.ytick);
         m.draw()?;
+        draw_panel_years(&body, panel, &chart, axes, bottom_row, t)?;
         fill_year_band(&mut chart, b, policy_color(b.policy))?;
         hlines(&mut chart, axes)?;
         if let Some(r) = reference {
             chart.draw_series(LineSeries::new(r.line(), MUTED.mix(0.8).stroke_width(2)))?;
         }
         chart.draw_series(LineSeries::new(b.line(), policy_color(b.policy).stroke_width(3)))?;
+    }
+    Ok(())
+}
+
+/// Least room between two year labels, and between a label and the edge
+/// of its panel (so labels of neighbouring panels stay two gaps apart).
+const LABEL_GAP: i32 = 6;
+
+/// The years a small multiple labels and where: `(year, left, right)` in
+/// pixels, for years `first..=last` at `x_of(year)`, labels inside
+/// `bounds` (its panel, less [`LABEL_GAP`]). The labels are every `step`-th
+/// year counted back from `last` (the year the brief speaks of), for the
+/// smallest step of 1, 2, 5, 10, ... whose labels keep [`LABEL_GAP`] apart;
+/// a label that would cross the panel's edge is moved inside it, by at most
+/// half its width, so it still touches its year. At least the final year.
+pub(crate) fn panel_year_ticks(
+    (first, last): (i32, i32),
+    x_of: &dyn Fn(i32) -> i32,
+    (lo, hi): (i32, i32),
+    width_of: &dyn Fn(&str) -> i32,
+) -> Vec<(i32, i32, i32)> {
+    let place = |year: i32| {
+        let w = width_of(&year.to_string());
+        let left = (x_of(year) - w / 2).clamp(lo, (hi - w).max(lo));
+        (year, left, left + w)
+    };
+    let span = (i64::from(last) - i64::from(first)).max(0);
+    let mut step: i64 = 1;
+    loop {
+        let ticks: Vec<(i32, i32, i32)> = (0..=span / step)
+            .map(|k| place((i64::from(last) - k * step) as i32))
+            .rev()
+            .collect();
+        let apart = ticks.windows(2).all(|w| w[1].1 - w[0].2 >= LABEL_GAP);
+        if apart || ticks.len() <= 1 {
+            return ticks;
+        }
+        // 1, 2, 5, 10, 20, 50, ...
+        step = match step.to_string().as_bytes()[0] {
+            b'2' => step / 2 * 5,
+            _ => step * 2,
+        };
+    }
+}
+
+/// The year grid of a small multiple and, in the bottom row, its year
+/// labels, chosen by [`panel_year_ticks`] for the panel's width.
+fn draw_panel_years<DB: DrawingBackend>(
+    body: &Area<DB>,
+    panel: &Area<DB>,
+    chart: &Chart2d<DB>,
+    axes: &BandAxes,
+    labelled: bool,
+    t: Typo,
+) -> DrawResult<(), DB> {
+    let (ox, _) = body.get_base_pixel();
+    let (px0, _) = panel.get_base_pixel();
+    let (pw, _) = panel.dim_in_pixel();
+    let left = px0 - ox;
+    let (first, last) = (axes.x.0.ceil() as i32, axes.x.1.floor() as i32);
+    let ticks = panel_year_ticks(
+        (first, last),
+        &|y| px(body, chart, f64::from(y), axes.y.0).0,
+        (left + LABEL_GAP, left + pw as i32 - LABEL_GAP),
+        &|s| text_width(s, TICK_PX),
+    );
+    let (_, top, _, bottom) = plot_rect(body, chart);
+    for &(year, l, r) in &ticks {
+        let (x, _) = px(body, chart, f64::from(year), axes.y.0);
+        body.draw(&PathElement::new(vec![(x, top), (x, bottom)], GRID.stroke_width(1)))?;
+        if labelled {
+            x_label_drawn(l, r, bottom);
+            body.draw(&Text::new(
+                year.to_string(),
+                (l, bottom + 4),
+                t.text(TICK_PX, TEXT, HPos::Left),
+            ))?;
+        }
     }
     Ok(())
 }

@@ -81,7 +81,8 @@ impl MoneyUnit {
 // Colours
 
 /// Okabe–Ito colours, in the order policies get them. Policy 0 (the "no
-/// intervention" counterfactual) is dark grey.
+/// intervention" counterfactual) is dark grey; policies past the eighth get
+/// colours of their own from `palette::policy_color`.
 pub(crate) const POLICY_COLORS: [RGBColor; 8] = [
     RGBColor(0x55, 0x55, 0x55), // grey: no intervention
     RGBColor(0x00, 0x72, 0xB2), // blue
@@ -92,10 +93,6 @@ pub(crate) const POLICY_COLORS: [RGBColor; 8] = [
     RGBColor(0x56, 0xB4, 0xE9), // sky blue
     RGBColor(0x00, 0x00, 0x00), // black
 ];
-
-pub(crate) fn policy_color(i: usize) -> RGBColor {
-    POLICY_COLORS[i % POLICY_COLORS.len()]
-}
 
 pub(crate) const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub(crate) const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
@@ -305,6 +302,27 @@ thread_local! {
 /// Starts the count of a chart (one panel so far).
 pub(crate) fn bands_reset() {
     BANDS.with(|b| *b.borrow_mut() = vec![0]);
+    X_LABELS.with(|l| l.borrow_mut().clear());
+}
+
+thread_local! {
+    /// The year labels of small multiples drawn on this thread since the
+    /// chart began: left, right, and the plot's bottom they hang from, in
+    /// pixels of the chart's body (tests check they never overlap).
+    static X_LABELS: std::cell::RefCell<Vec<(i32, i32, i32)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records a year label of a small multiple from `left` to `right` under
+/// the plot bottom `y`.
+pub(crate) fn x_label_drawn(left: i32, right: i32, y: i32) {
+    X_LABELS.with(|l| l.borrow_mut().push((left, right, y)));
+}
+
+/// The year labels of small multiples drawn on this thread since the last
+/// call (or the start of the chart).
+#[cfg(test)]
+pub(crate) fn take_x_labels() -> Vec<(i32, i32, i32)> {
+    X_LABELS.with(|l| std::mem::take(&mut *l.borrow_mut()))
 }
 
 /// Starts a new panel of a chart of small multiples.
