@@ -161,6 +161,12 @@ pub fn check_flows(model: &Model, i: usize, run: u64, flows: &Flows) -> Result<(
             return Err(out(format!("the {what} of intervention `{}`", iv.id), t, x));
         }
     }
+    for (p, d) in flows.projected_dscr.iter().enumerate() {
+        if let Some(x) = d.filter(|x| outside(*x, total_bound)) {
+            let what = format!("the projected debt service coverage ratio of intervention `{}`", iv.id);
+            return Err(out(what, years + p, x));
+        }
+    }
     for (residual, what) in [
         (flows.residual_value_yuan, "residual value"),
         (flows.public_residual_yuan, "government capital still placed"),

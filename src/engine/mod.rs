@@ -204,7 +204,7 @@ fn simulate_run(
     aggregates: &mut Aggregates,
 ) -> Result<(), Box<OutOfRange>> {
     let span = model.years + 1;
-    village::factor_paths(&model.factors, model.seed, run, model.years, &mut s.factors);
+    village::factor_paths(&model.factors, model.seed, run, model.factor_years(), &mut s.factors);
     let ctx = SimCtx {
         seed: model.seed,
         run,
@@ -484,7 +484,7 @@ impl PolicyAggregates {
             interventions: policy
                 .interventions
                 .iter()
-                .map(|&i| InterventionAggregates::new(&model.interventions[i], model.years))
+                .map(|&i| InterventionAggregates::new(&model.interventions[i], model.years, model.final_year()))
                 .collect(),
             accounts: AccountsAggregates::new(model.years),
             at_or_below_observed: 0,
@@ -758,7 +758,7 @@ impl Aggregates {
 /// exposed for tests and for inspecting a single run.
 pub fn intervention_flows(model: &Model, i: usize, run: u64) -> Flows {
     let mut factors = Vec::new();
-    village::factor_paths(&model.factors, model.seed, run, model.years, &mut factors);
+    village::factor_paths(&model.factors, model.seed, run, model.factor_years(), &mut factors);
     let village_keys: Vec<u64> = model.villages.iter().map(|v| v.key).collect();
     let ctx = SimCtx {
         seed: model.seed,

@@ -171,6 +171,11 @@ pub struct Flows {
     /// Government capital still placed at the end of the horizon, at the
     /// value it would come back at (0 once lost or returned).
     pub public_residual_yuan: f64,
+    /// DSCR of the loan years past the horizon, `[p]` for calendar year
+    /// `final year + 1 + p`, to the end of the loans' term, for kinds that
+    /// project them (`KindModel::projects_debt`); `None` in a year without
+    /// debt service. Empty otherwise. Booked nowhere else.
+    pub projected_dscr: Vec<Option<f64>>,
     /// Only for `capacity`: added log growth of organic income,
     /// `[slot * years + t]`; empty otherwise.
     pub growth_uplift: Vec<f64>,
@@ -208,6 +213,7 @@ impl Flows {
         self.public_residual_yuan = 0.0;
         self.growth_uplift.clear();
         self.return_uplift.clear();
+        self.projected_dscr.clear();
     }
 
     pub fn years(&self) -> usize {

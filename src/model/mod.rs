@@ -107,6 +107,22 @@ impl Model {
     pub fn final_year(&self) -> i32 {
         self.start_year + self.years as i32 - 1
     }
+    /// Years of the loans' terms past the horizon that an intervention
+    /// projects (see [`KindModel::projects_debt`]): the most of them.
+    pub fn years_beyond(&self) -> usize {
+        self.interventions
+            .iter()
+            .filter(|iv| iv.kind.projects_debt())
+            .filter_map(|iv| iv.kind.loan_end_year(iv))
+            .map(|end| (end - self.final_year()).max(0) as usize)
+            .max()
+            .unwrap_or(0)
+    }
+    /// Years of the common factors' paths drawn in a run: the horizon and
+    /// the projected loan years past it.
+    pub fn factor_years(&self) -> usize {
+        self.years + self.years_beyond()
+    }
 }
 
 /// A region-wide shock: one standard normal value per run and year,
@@ -218,6 +234,18 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     fn village_income_taxed(&self) -> bool {
         true
     }
+    /// The last calendar year of debt service on the intervention's loans,
+    /// by their schedules (`None` without a loan).
+    fn loan_end_year(&self, iv: &Intervention) -> Option<i32> {
+        let _ = iv;
+        None
+    }
+    /// Whether `simulate` projects the loans' DSCR past the horizon to
+    /// [`KindModel::loan_end_year`] (`Flows::projected_dscr`); the engine
+    /// then draws the common factors to that year.
+    fn projects_debt(&self) -> bool {
+        false
+    }
     /// Equations and parameters, for `explain`, the schema and the docs,
     /// read from [`KindModel::RECORDS`].
     fn doc() -> &'static doc::KindDoc {
@@ -294,6 +322,12 @@ macro_rules! kinds {
             }
             pub fn equity_like_debt(&self, lang: crate::format::Lang) -> Option<String> {
                 match self { $(Kind::$variant(k) => k.equity_like_debt(lang),)* }
+            }
+            pub fn loan_end_year(&self, iv: &Intervention) -> Option<i32> {
+                match self { $(Kind::$variant(k) => k.loan_end_year(iv),)* }
+            }
+            pub fn projects_debt(&self) -> bool {
+                match self { $(Kind::$variant(k) => k.projects_debt(),)* }
             }
         }
     };

@@ -120,6 +120,22 @@ impl SimCtx<'_> {
     /// `(entity x village id, purpose)`, so a village's values do not depend
     /// on which other villages take part.
     pub fn draw(&self, param: &Param, default: Per, entity: u64, purpose: &str, villages: &[usize]) -> Drawn {
+        self.draw_years(param, default, entity, purpose, villages, self.years)
+    }
+
+    /// [`SimCtx::draw`] for simulated years `0..years`, which may run past
+    /// the horizon (a loan's term projected: see `pv_loan`). Each stream is
+    /// drawn in order, so the horizon's values are the same whatever
+    /// `years` is.
+    pub fn draw_years(
+        &self,
+        param: &Param,
+        default: Per,
+        entity: u64,
+        purpose: &str,
+        villages: &[usize],
+        years: usize,
+    ) -> Drawn {
         if let Some(x) = param.as_fixed() {
             return Drawn {
                 values: vec![x],
@@ -127,7 +143,6 @@ impl SimCtx<'_> {
                 year_stride: 0,
             };
         }
-        let years = self.years;
         match param.per.unwrap_or(default) {
             Per::Run => {
                 let mut rng = self.stream(entity, purpose);

@@ -506,6 +506,27 @@ impl Results {
                 c.probability("p_negative_cash", y.p_negative_cash)
             })?;
         }
+        let final_year = self.final_year;
+        let mut before: Option<i32> = None;
+        for (j, y) in a.dscr_term.iter().enumerate() {
+            c.at(format!("dscr_term[{j}]"), |c| {
+                if before.is_some_and(|b| y.year <= b) {
+                    return c.fail("year", format!("{} does not follow {}", y.year, before.unwrap_or(0)));
+                }
+                if y.projected != (y.year > final_year) {
+                    return c.fail(
+                        "projected",
+                        format!("is {} for {}, the horizon ends in {final_year}", y.projected, y.year),
+                    );
+                }
+                if y.projected && a.loan_end_year.is_none_or(|end| y.year > end) {
+                    return c.fail("year", format!("{} lies past the end of the loans' term", y.year));
+                }
+                c.stat("dscr", &y.dscr, Is::Money, true)?;
+                c.probability("p_below_one", y.p_below_one)
+            })?;
+            before = Some(y.year);
+        }
         for (j, e) in a.external.iter().enumerate() {
             c.at(format!("external[{j}]"), |c| {
                 if e.income_yuan.len() != n_sim {

@@ -28,7 +28,7 @@
 //! yearly operating income includes it.
 
 use super::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
-use super::results::{ExternalResults, InterventionResults, InterventionYear};
+use super::results::{DscrYear, ExternalResults, InterventionResults, InterventionYear};
 use crate::format::Lang;
 use crate::model::accounts::fiscal_cost;
 use crate::model::capacity::uplifted;
@@ -58,6 +58,10 @@ pub struct InterventionAggregates {
     net_income: Vec<Tally>,
     public_by_year: Vec<Tally>,
     dscr: Vec<Tally>,
+    /// DSCR of the loan years past the horizon (`Flows::projected_dscr`).
+    projected_dscr: Vec<Tally>,
+    /// Runs with a DSCR below 1, by year of the horizon and then past it.
+    dscr_below_one: Vec<u64>,
     negative_by_year: Vec<u64>,
     /// `external[b][t]`.
     external: Vec<Vec<Tally>>,
@@ -99,8 +103,16 @@ pub fn appraisal_flows(flows: &Flows, cash: &[f64], timed: &mut Vec<f64>) {
 }
 
 impl InterventionAggregates {
-    pub fn new(iv: &Intervention, years: usize) -> Self {
+    /// `final_year`: the horizon's last calendar year.
+    pub fn new(iv: &Intervention, years: usize, final_year: i32) -> Self {
         let money = || Tally::new(FEN_PER_YUAN);
+        let beyond = if iv.kind.projects_debt() {
+            iv.kind
+                .loan_end_year(iv)
+                .map_or(0, |end| (end - final_year).max(0) as usize)
+        } else {
+            0
+        };
         InterventionAggregates {
             npv: money(),
             irr: Tally::new(RATIO_SCALE),
@@ -121,6 +133,8 @@ impl InterventionAggregates {
             net_income: vec![money(); years],
             public_by_year: vec![money(); years],
             dscr: vec![Tally::new(RATIO_SCALE); years],
+            projected_dscr: vec![Tally::new(RATIO_SCALE); beyond],
+            dscr_below_one: vec![0; years + beyond],
             negative_by_year: vec![0; years],
             external: vec![vec![money(); years]; iv.external.len()],
             runs: 0,
@@ -182,11 +196,18 @@ impl InterventionAggregates {
             public_pv += ledger.public_money_yuan() / (1.0 + discount_rate).powi(t as i32);
             if let Some(d) = ledger.dscr {
                 self.dscr[t].add(d);
+                self.dscr_below_one[t] += u64::from(d < 1.0);
                 min_dscr = Some(min_dscr.map_or(d, |m| m.min(d)));
             }
             let is_negative = buffers.cash[t] < -0.005;
             negative += usize::from(is_negative);
             self.negative_by_year[t] += u64::from(is_negative);
+        }
+        for (p, d) in flows.projected_dscr.iter().enumerate() {
+            if let (Some(d), Some(tally)) = (d, self.projected_dscr.get_mut(p)) {
+                tally.add(*d);
+                self.dscr_below_one[years + p] += u64::from(*d < 1.0);
+            }
         }
         appraisal_flows(flows, &buffers.cash, &mut buffers.timed);
         self.npv.add(npv(discount_rate, &buffers.timed));
@@ -246,6 +267,11 @@ impl InterventionAggregates {
         self.loans_defaulted += other.loans_defaulted;
         each(&mut self.public_by_year, &other.public_by_year);
         each(&mut self.dscr, &other.dscr);
+        each(&mut self.projected_dscr, &other.projected_dscr);
+        self.dscr_below_one
+            .iter_mut()
+            .zip(&other.dscr_below_one)
+            .for_each(|(a, b)| *a += b);
         self.negative_by_year
             .iter_mut()
             .zip(&other.negative_by_year)
@@ -296,6 +322,8 @@ impl InterventionAggregates {
             share_failed: self.failed_share.stat(),
             income_per_village_year_yuan: defined(&self.income_per_village_year),
             years,
+            loan_end_year: iv.kind.loan_end_year(iv),
+            dscr_term: self.dscr_term(start_year),
             external: iv
                 .external
                 .iter()
@@ -306,6 +334,26 @@ impl InterventionAggregates {
                 })
                 .collect(),
         }
+    }
+}
+
+impl InterventionAggregates {
+    /// The DSCR by year of the loans' term: the horizon's years with debt
+    /// service in some run, then the projected ones.
+    fn dscr_term(&self, start_year: i32) -> Vec<DscrYear> {
+        let horizon = self.dscr.len();
+        self.dscr
+            .iter()
+            .chain(&self.projected_dscr)
+            .enumerate()
+            .filter(|(_, tally)| tally.moments.count() > 0)
+            .map(|(t, tally)| DscrYear {
+                year: start_year + t as i32,
+                dscr: tally.stat(),
+                p_below_one: self.dscr_below_one[t] as f64 / tally.moments.count() as f64,
+                projected: t >= horizon,
+            })
+            .collect()
     }
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::Assumption;
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
-pub const RESULTS_FORMAT_VERSION: u32 = 3;
+pub const RESULTS_FORMAT_VERSION: u32 = 4;
 
 pub use super::check::Invalid;
 
@@ -452,6 +452,21 @@ pub struct InterventionYear {
     pub p_negative_cash: f64,
 }
 
+/// The DSCR of an intervention's loans in one year of their term, over the
+/// runs with debt service due that year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DscrYear {
+    pub year: i32,
+    /// Cash available for debt service / debt service due.
+    pub dscr: Stat,
+    /// Share of those runs with a DSCR below 1 (the year's cash does not
+    /// cover its debt service).
+    pub p_below_one: f64,
+    /// Past the horizon: projected for the loan alone (the kind's
+    /// "Past the horizon"), not in the village's accounts.
+    pub projected: bool,
+}
+
 /// Income of a beneficiary outside the simulated villages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExternalResults {
@@ -519,4 +534,14 @@ pub struct InterventionResults {
     /// One entry per simulated year (from `start_year`).
     pub years: Vec<InterventionYear>,
     pub external: Vec<ExternalResults>,
+    /// The last calendar year of debt service on its loans, by their
+    /// schedules (`None` without a loan); may lie past the horizon.
+    #[serde(default)]
+    pub loan_end_year: Option<i32>,
+    /// The DSCR in each year of the loans' term with debt service in some
+    /// run, in order: the simulated years, then, when the term runs past
+    /// the horizon and the kind projects it, the projected years to
+    /// `loan_end_year`. Empty without debt service.
+    #[serde(default)]
+    pub dscr_term: Vec<DscrYear>,
 }

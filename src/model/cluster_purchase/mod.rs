@@ -345,6 +345,16 @@ impl KindModel for ClusterPurchase {
         }
     }
 
+    /// The companies' loan runs `term_years` from `start_year`; its years
+    /// past the horizon are not projected (the companies' accounts hold the
+    /// tenancies and the dividends together): the DSCR chart shows them as
+    /// not simulated.
+    fn loan_end_year(&self, iv: &Intervention) -> Option<i32> {
+        self.loan
+            .filter(|l| l.principal_yuan > 0.0)
+            .map(|l| iv.start_year + l.term_years as i32 - 1)
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         company::simulate(self, iv, ctx, flows);
     }

@@ -82,6 +82,20 @@
 //! after `end_year` too, with `C = 0`. For a station built before the
 //! horizon the reserve is taken as whole when the horizon starts.
 //!
+//! # Past the horizon
+//!
+//! When the loan's term runs past the simulated horizon, each station's
+//! remaining loan years are projected for its DSCR alone: the same
+//! equations, the same draws (a parameter drawn per year is drawn on for
+//! the years past the horizon, the sunshine factor's path continues),
+//! `C[v, k]` and the debt service due added up as above into
+//! `Flows::projected_dscr`, one entry a calendar year to the end of the
+//! term. A shortfall is covered, carried or defaulted as inside the
+//! horizon, with the village's other income held at its last simulated
+//! year; a station lost in default leaves the sums. Nothing of it reaches
+//! the village's lines, the ledger, NPV or IRR: the village's income is
+//! accounted inside the horizon only.
+//!
 //! # Residual value
 //!
 //! For a station built inside the horizon and neither stopped nor lost,
@@ -245,13 +259,24 @@ impl KindModel for PvLoan {
         }
     }
 
+    fn loan_end_year(&self, iv: &Intervention) -> Option<i32> {
+        (self.loan_share > 0.0 && self.loan.term_years > 0).then(|| iv.start_year + self.loan.term_years as i32 - 1)
+    }
+
+    fn projects_debt(&self) -> bool {
+        true
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
-        let draws = Draws::new(self, iv, ctx);
         let years = ctx.years;
+        let beyond = self.years_beyond(iv, ctx);
+        let draws = Draws::new(self, iv, ctx, years + beyond);
         // Simulated year of the build (may lie outside the horizon).
         let build_t = i64::from(iv.start_year) - i64::from(ctx.start_year);
         let mut cash_for_debt = vec![0.0; years];
         let mut debt_service = vec![0.0; years];
+        // Past the horizon: (cash for debt service, debt service) by year.
+        let mut projected = vec![(0.0, 0.0); beyond];
         for slot in 0..iv.villages.len() {
             let mut station = Station::new(self, &draws, slot, build_t, years);
             if station.loan.principal_yuan > 0.0 {
@@ -284,10 +309,14 @@ impl KindModel for PvLoan {
                 }
             }
             flows.residual_value_yuan += station.residual_yuan(build_t, years);
+            self.project(&draws, ctx, iv, (slot, build_t), &mut station, &mut projected);
         }
         for t in 0..years {
             flows.ledger[t].dscr = finance::dscr(cash_for_debt[t], debt_service[t]);
         }
+        flows
+            .projected_dscr
+            .extend(projected.iter().map(|&(c, d)| finance::dscr(c, d)));
     }
 }
 
@@ -426,8 +455,10 @@ struct Draws {
 }
 
 impl Draws {
-    fn new(pv: &PvLoan, iv: &Intervention, ctx: &SimCtx) -> Draws {
-        let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, &iv.villages);
+    /// The draws for simulated years `0..years` (past the horizon too: the
+    /// horizon's own draws are the same whatever `years` is).
+    fn new(pv: &PvLoan, iv: &Intervention, ctx: &SimCtx, years: usize) -> Draws {
+        let draw = |p: &Param, per: Per, name: &str| ctx.draw_years(p, per, iv.key, name, &iv.villages, years);
         Draws {
             capex: draw(&pv.capex_per_kw_yuan, Per::Run, "capex_per_kw_yuan"),
             yield_: draw(&pv.specific_yield_kwh_per_kw, Per::Year, "specific_yield_kwh_per_kw"),
@@ -448,6 +479,66 @@ impl Draws {
 }
 
 impl PvLoan {
+    /// Years of the loans' term past the horizon (0 when it ends inside).
+    pub(crate) fn years_beyond(&self, iv: &Intervention, ctx: &SimCtx) -> usize {
+        let last = ctx.start_year + ctx.years as i32 - 1;
+        self.loan_end_year(iv).map_or(0, |end| (end - last).max(0) as usize)
+    }
+
+    /// Station `slot`'s loan years past the horizon (see "Past the
+    /// horizon"): its cash for debt service and the debt service due added
+    /// to `projected[p]` for simulated year `years + p`, booked nowhere
+    /// else, until the schedule ends or the loan defaults.
+    fn project(
+        &self,
+        draws: &Draws,
+        ctx: &SimCtx,
+        iv: &Intervention,
+        (slot, build_t): (usize, i64),
+        station: &mut Station,
+        projected: &mut [(f64, f64)],
+    ) {
+        let years = ctx.years;
+        // The village's other income, held at its last simulated year.
+        let other = ctx.other_income_yuan(iv.villages[slot], years - 1);
+        for (p, acc) in projected.iter_mut().enumerate() {
+            let t = years + p;
+            let k = t as i64 - build_t;
+            if k < 0 || station.lost {
+                break;
+            }
+            let Some(due) = station.schedule.get(k as usize).copied() else {
+                break;
+            };
+            let year = ctx.start_year + t as i32;
+            station.age(draws, slot, t, k);
+            let mut cash = 0.0;
+            if iv.active(year) {
+                cash = self.station_year(draws, ctx, (slot, t, k), station.degradation).cash();
+                let d = if iv.end_year == Some(year) {
+                    station.book_value_yuan
+                } else {
+                    station.depreciation_per_year_yuan.min(station.book_value_yuan)
+                };
+                station.book_value_yuan -= d;
+            }
+            acc.0 += cash;
+            acc.1 += due.payment_yuan();
+            let balance = if k == 0 {
+                station.loan.principal_yuan
+            } else {
+                station.schedule[k as usize - 1].balance_after_yuan
+            };
+            let fee = self.credit.fee_yuan(balance);
+            let paid = station
+                .borrower
+                .year(&due, balance, cash - fee, other, station.book_value_yuan);
+            if paid.default.is_some() {
+                station.lost = true;
+            }
+        }
+    }
+
     /// The loan of a station costing `cost` yuan.
     fn loan_of(&self, cost: f64) -> LoanTerms {
         LoanTerms {
@@ -467,6 +558,29 @@ impl PvLoan {
         (slot, t, k): (usize, usize, i64),
         degradation: f64,
     ) -> f64 {
+        let y = self.station_year(draws, ctx, (slot, t, k), degradation);
+        flows.add_income(slot, t, y.revenue);
+        flows.add_subsidy(slot, t, y.subsidy);
+        flows.add_cost(slot, t, y.costs);
+        flows.add_tax(slot, t, y.surcharges);
+        let ledger = &mut flows.ledger[t];
+        ledger.revenue_yuan += y.revenue + y.subsidy;
+        ledger.public_spent_yuan += y.subsidy;
+        ledger.costs_yuan += y.costs;
+        ledger.taxes_yuan += y.vat + y.surcharges;
+        y.cash()
+    }
+
+    /// The station's year `t` (operating year `k`, 0-based), booked nowhere:
+    /// what [`PvLoan::operate`] books inside the horizon and
+    /// [`PvLoan::project`] uses past it.
+    fn station_year(
+        &self,
+        draws: &Draws,
+        ctx: &SimCtx,
+        (slot, t, k): (usize, usize, i64),
+        degradation: f64,
+    ) -> StationYear {
         let cap = self.capacity_kw;
         let sun = self
             .sunshine
@@ -485,17 +599,31 @@ impl PvLoan {
         }
         let rates = ctx.tax.year(ctx.start_year + t as i32);
         let (vat, surcharges) = rates.vat_and_surcharges(sales, rates.vat_rate_sales);
-        let revenue = sales - vat;
-        flows.add_income(slot, t, revenue);
-        flows.add_subsidy(slot, t, subsidy_yuan);
-        flows.add_cost(slot, t, costs);
-        flows.add_tax(slot, t, surcharges);
-        let ledger = &mut flows.ledger[t];
-        ledger.revenue_yuan += revenue + subsidy_yuan;
-        ledger.public_spent_yuan += subsidy_yuan;
-        ledger.costs_yuan += costs;
-        ledger.taxes_yuan += vat + surcharges;
-        revenue + subsidy_yuan - costs - surcharges
+        StationYear {
+            revenue: sales - vat,
+            subsidy: subsidy_yuan,
+            costs,
+            vat,
+            surcharges,
+        }
+    }
+}
+
+/// One operating year of a station, yuan.
+struct StationYear {
+    /// Sales less VAT (the target line).
+    revenue: f64,
+    subsidy: f64,
+    /// O&M and the inverter.
+    costs: f64,
+    vat: f64,
+    surcharges: f64,
+}
+
+impl StationYear {
+    /// The cash the year leaves for debt service.
+    fn cash(&self) -> f64 {
+        self.revenue + self.subsidy - self.costs - self.surcharges
     }
 }
 

@@ -380,3 +380,90 @@ credit = { reserve_yuan = "10亿" }
     let without = results.policies[0].years.last().unwrap().mean_income_yuan.mean;
     assert!(close(with - without, 363_300.0, 10_000.0), "{with} - {without}");
 }
+
+/// The loan of BASE runs 2021-2030; a horizon of 2021-2023 projects its
+/// DSCR for 2024-2030 in closed form (the cash and the payment of each
+/// loan year, as inside the horizon), and nothing of those years reaches
+/// the village's lines. The results carry the whole term: the three
+/// simulated years, then the seven projected, each with P(DSCR < 1).
+#[test]
+fn dscr_projected_to_the_end_of_the_term_in_closed_form() {
+    let m = model(&scenario(2, 3, BASE));
+    assert_eq!(m.years_beyond(), 7);
+    let f = intervention_flows(&m, 0, 3);
+    assert_eq!(f.projected_dscr.len(), 7);
+    assert_eq!(f.years(), 3);
+    let loan = LoanTerms::new(3_200_000.0, 0.05, 10, 2, Repayment::Annuity).unwrap();
+    let schedule = loan.schedule();
+    let price = 0.6 * 0.55 + 0.4 * 0.4153;
+    let expected: Vec<f64> = (0..10)
+        .map(|t| {
+            let k = t + 1;
+            let year = 2021 + t as i32;
+            let output = 1000.0 * 1000.0 * 0.98 * 0.995_f64.powi(k - 1);
+            let sales = output * price;
+            let vat = if year <= 2027 { 0.0 } else { sales * 0.03 / 1.03 };
+            let subsidy = if k <= 3 { output * 0.05 } else { 0.0 };
+            let costs = 40_000.0 + if k == 5 { 250_000.0 } else { 0.0 };
+            (sales - vat + subsidy - costs - 0.10 * vat) / schedule[t as usize].payment_yuan()
+        })
+        .collect();
+    for t in 0..3 {
+        assert!(close(f.ledger[t].dscr.unwrap(), expected[t], 1e-12), "t {t}");
+    }
+    for (p, d) in f.projected_dscr.iter().enumerate() {
+        assert!(close(d.unwrap(), expected[3 + p], 1e-12), "{}: {d:?}", 2024 + p);
+    }
+    let r = crate::model::testing::run(&m);
+    let a = &r.policies[1].appraisals[0];
+    assert_eq!(a.loan_end_year, Some(2030));
+    let years: Vec<i32> = a.dscr_term.iter().map(|y| y.year).collect();
+    assert_eq!(years, (2021..=2030).collect::<Vec<_>>());
+    for (y, want) in a.dscr_term.iter().zip(&expected) {
+        assert_eq!(y.projected, y.year > 2023, "{}", y.year);
+        assert!(
+            close(y.dscr.mean, *want, 1e-9) && close(y.dscr.p50, *want, 1e-9),
+            "{y:?}"
+        );
+        assert_eq!(y.p_below_one, if *want < 1.0 { 1.0 } else { 0.0 }, "{y:?}");
+    }
+    // Interest only in the two grace years: covered; the annuity after them
+    // (about 495,000 a year against about 380,000 of cash) is not.
+    assert!(expected[..2].iter().all(|d| *d > 1.0) && expected[2..].iter().all(|d| *d < 1.0));
+    r.check().unwrap();
+}
+
+/// With uncertain inputs drawn each year and a sunshine factor, the DSCR
+/// projected past a 3-year horizon is exactly the DSCR a 10-year horizon
+/// simulates for those years, run by run: the same draws, the same factor
+/// path, the same loan.
+#[test]
+fn projected_dscr_is_what_a_longer_horizon_simulates() {
+    let keys =
+        BASE.replace(
+            "specific_yield_kwh_per_kw = 1000",
+            "specific_yield_kwh_per_kw = { normal = { mean = 1000, sd = 60 }, per = \"village-year\" }",
+        )
+        .replace(
+            "om_per_kw_per_year_yuan = 40",
+            "om_per_kw_per_year_yuan = { uniform = { min = 30, max = 50 }, per = \"year\" }",
+        ) + "sunshine_factor = \"sunshine\"\nsunshine_loading = 0.05\n";
+    let short = model(&scenario(3, 3, &keys));
+    let long = model(&scenario(3, 10, &keys));
+    for run in [0, 5, 11] {
+        let s = intervention_flows(&short, 0, run);
+        let l = intervention_flows(&long, 0, run);
+        assert!(l.projected_dscr.is_empty());
+        for t in 0..3 {
+            assert_eq!(s.ledger[t].dscr, l.ledger[t].dscr, "run {run} t {t}");
+        }
+        for (p, d) in s.projected_dscr.iter().enumerate() {
+            let want = l.ledger[3 + p].dscr.unwrap();
+            assert!(
+                close(d.unwrap(), want, 1e-12),
+                "run {run} year {}: {d:?} vs {want}",
+                2024 + p
+            );
+        }
+    }
+}
