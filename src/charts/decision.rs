@@ -421,6 +421,80 @@ mod tests {
         }
     }
 
+    /// The DSCR chart covers the loan's whole term: with the years past the
+    /// horizon projected, they are drawn and said to be projected (title,
+    /// legend, plot); without them, the axis still runs to the term's end
+    /// and the plot says those years are not simulated.
+    #[test]
+    fn dscr_covers_the_whole_term() {
+        use crate::summary::results::DscrYear;
+        let r = decision_results();
+        let (policy, appraisal) = (2, 0);
+        let svg_text = |r: &Results, lang: Lang| {
+            let ctx = Ctx::new(r, lang);
+            let dir = tempfile::tempdir().unwrap();
+            let chart = DecisionChart {
+                ctx: &ctx,
+                kind: Kind::Dscr { policy, appraisal },
+            };
+            crate::charts::font::svg_text(&write_svg(&chart, &dir.path().join("d.svg")).unwrap())
+        };
+        // Projected: 2026-2030 after a horizon ending in 2025.
+        let mut projected = r.clone();
+        let a = &mut projected.policies[policy].appraisals[appraisal];
+        a.loan_end_year = Some(2030);
+        a.dscr_term = (2023..=2030)
+            .map(|year| DscrYear {
+                year,
+                dscr: stat(1.1 - 0.01 * f64::from(year - 2023), 0.1),
+                p_below_one: 0.2,
+                projected: year > 2025,
+            })
+            .collect();
+        let a = &projected.policies[policy].appraisals[appraisal];
+        let pts = dscr_years(a);
+        assert_eq!((pts.len(), pts.iter().filter(|p| p.2).count()), (8, 5));
+        assert_eq!(unsimulated_years(a, &pts), None);
+        let w = Words { l: Labels::EN };
+        assert!(
+            w.dscr_title(a).contains("in 2023–2030 (2026–2030 projected)"),
+            "{}",
+            w.dscr_title(a)
+        );
+        let text = svg_text(&projected, Lang::En);
+        for s in [
+            "2030",
+            "simulation ends 2025",
+            "projected: the station",
+            "after the simulation: projected",
+        ] {
+            assert!(text.contains(s), "{s:?} not in {text}");
+        }
+        let zh = svg_text(&projected, Lang::Zh);
+        assert!(
+            zh.contains("2026–2030 年为预测") && zh.contains("预测：仅电站现金与贷款"),
+            "{zh}"
+        );
+        // Not projected (a kind that does not project, or older results):
+        // the years to the term's end are drawn, and said to be unsimulated.
+        let mut cut = r.clone();
+        cut.policies[policy].appraisals[appraisal].loan_end_year = Some(2029);
+        let a = &cut.policies[policy].appraisals[appraisal];
+        assert_eq!(unsimulated_years(a, &dscr_years(a)), Some((2026, 2029)));
+        let text = svg_text(&cut, Lang::En);
+        for s in [
+            "2029",
+            "simulation ends 2025",
+            "2026–2029: loan still repaid, not simulated",
+        ] {
+            assert!(text.contains(s), "{s:?} not in {text}");
+        }
+        assert!(!text.contains("projected"), "{text}");
+        // A loan ending inside the horizon: no mark.
+        let text = svg_text(&r, Lang::En);
+        assert!(!text.contains("simulation ends"), "{text}");
+    }
+
     /// Every character of the Chinese words has a glyph in the bundled font.
     #[test]
     fn font_covers_words() {
@@ -436,6 +510,10 @@ mod tests {
             w.income_added_axis(&unit),
             w.dscr_title(&r.policies[1].appraisals[0]),
             w.horizon_ends(2025),
+            w.dscr_beyond_legend(true).to_string(),
+            w.dscr_beyond_legend(false).to_string(),
+            w.dscr_projected(),
+            w.dscr_not_simulated(2026, 2030),
             w.net_income_line().to_string(),
             w.net_marker().to_string(),
             w.observed_coverage(2020, true),

@@ -284,6 +284,7 @@ impl Words {
     pub(crate) fn dscr_title(&self, a: &InterventionResults) -> String {
         let name = self.l.policy_label(a.label(self.l.lang));
         let pts = dscr_years(a);
+        let projected_from = pts.iter().find(|p| p.2).map(|p| p.0);
         let (Some(first), Some(last)) = (pts.first(), pts.last()) else {
             return match self.lang() {
                 Lang::En => format!("Debt service coverage (DSCR) of {name}"),
@@ -295,9 +296,24 @@ impl Words {
         } else {
             format!("{}–{}", first.0, last.0)
         };
+        let beyond = projected_from.map(|p| {
+            if p == last.0 {
+                p.to_string()
+            } else {
+                format!("{p}–{}", last.0)
+            }
+        });
+        let span_zh = match &beyond {
+            Some(b) => format!("{span} 年（{b} 年为预测）"),
+            None => format!("{span} 年"),
+        };
+        let span = match &beyond {
+            Some(b) => format!("{span} ({b} projected)"),
+            None => span,
+        };
         let (lo, hi) = pts
             .iter()
-            .map(|(_, d)| d.p50)
+            .map(|(_, d, _)| d.p50)
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         let f = |v: f64| {
             grouped(
@@ -322,17 +338,51 @@ impl Words {
             }
             (Lang::En, false) => format!("Median DSCR of {name}: {range} in {span}, above the banks' usual 1.2"),
             (Lang::Zh, true) => {
-                format!("{name}的偿债覆盖率中位数 {span} 年为 {range_zh}，部分年份低于银行通常要求的 1.2")
+                format!("{name}的偿债覆盖率中位数 {span_zh}为 {range_zh}，部分年份低于银行通常要求的 1.2")
             }
-            (Lang::Zh, false) => format!("{name}的偿债覆盖率中位数 {span} 年为 {range_zh}，高于银行通常要求的 1.2"),
+            (Lang::Zh, false) => format!("{name}的偿债覆盖率中位数 {span_zh}为 {range_zh}，高于银行通常要求的 1.2"),
         }
     }
 
     /// The mark where the simulation ends while the loan still runs.
     pub(crate) fn horizon_ends(&self, year: i32) -> String {
         match self.lang() {
-            Lang::En => format!("simulation ends {year}; later loan years not simulated"),
-            Lang::Zh => format!("模拟止于 {year} 年，此后的还款年份未模拟"),
+            Lang::En => format!("simulation ends {year}"),
+            Lang::Zh => format!("模拟止于 {year} 年"),
+        }
+    }
+
+    /// The legend entry of the shaded loan years past the horizon.
+    pub(crate) fn dscr_beyond_legend(&self, projected: bool) -> &'static str {
+        if projected {
+            self.pick("loan years after the simulation: projected", "模拟期后的贷款年份：预测")
+        } else {
+            self.pick(
+                "loan years after the simulation: not simulated",
+                "模拟期后的贷款年份：未模拟",
+            )
+        }
+    }
+
+    /// In the plot, over the projected loan years.
+    pub(crate) fn dscr_projected(&self) -> String {
+        self.pick(
+            "projected: the station's cash and the loan alone",
+            "预测：仅电站现金与贷款",
+        )
+        .to_string()
+    }
+
+    /// In the plot, over loan years the results do not hold.
+    pub(crate) fn dscr_not_simulated(&self, from: i32, to: i32) -> String {
+        let span = if from == to {
+            from.to_string()
+        } else {
+            format!("{from}–{to}")
+        };
+        match self.lang() {
+            Lang::En => format!("{span}: loan still repaid, not simulated"),
+            Lang::Zh => format!("{span} 年：仍在还款，未模拟"),
         }
     }
 

@@ -146,7 +146,14 @@ pub(crate) fn panel_year_ticks(
         (year, left, left + w)
     };
     let span = (i64::from(last) - i64::from(first)).max(0);
+    // No more labels than the panel holds side by side: start from the
+    // step that leaves at most that many (a long span stays a short loop).
+    let narrowest = width_of("0000").max(1) + LABEL_GAP;
+    let room = i64::from((hi - lo).max(0) / narrowest + 1);
     let mut step: i64 = 1;
+    while span / step + 1 > room {
+        step = next_step(step);
+    }
     loop {
         let ticks: Vec<(i32, i32, i32)> = (0..=span / step)
             .map(|k| place((i64::from(last) - k * step) as i32))
@@ -156,11 +163,15 @@ pub(crate) fn panel_year_ticks(
         if apart || ticks.len() <= 1 {
             return ticks;
         }
-        // 1, 2, 5, 10, 20, 50, ...
-        step = match step.to_string().as_bytes()[0] {
-            b'2' => step / 2 * 5,
-            _ => step * 2,
-        };
+        step = next_step(step);
+    }
+}
+
+/// The step after `step` in 1, 2, 5, 10, 20, 50, ...
+fn next_step(step: i64) -> i64 {
+    match step.to_string().as_bytes()[0] {
+        b'2' => step / 2 * 5,
+        _ => step * 2,
     }
 }
 

@@ -196,7 +196,9 @@ pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
 
 /// `contributions.csv`: per policy, intervention and year, the operating
 /// income it adds, its villages' net cash flow, public money, DSCR and the
-/// probability of negative cash flow.
+/// probability of negative cash flow; then, over the loans' whole term,
+/// the probability of a DSCR below 1 each year and the DSCR of the years
+/// past the horizon (`dscr_projected`).
 pub fn contributions(results: &Results) -> Result<Vec<u8>, OutputError> {
     let name = "contributions.csv";
     let mut w = Writer::from_writer(Vec::new());
@@ -229,6 +231,27 @@ pub fn contributions(results: &Results) -> Result<Vec<u8>, OutputError> {
                 for row in rows {
                     w.write_record(&row).map_err(encode(name))?;
                 }
+            }
+            // The loans' whole term: P(DSCR < 1) each year, and the DSCR of
+            // the years past the horizon, projected for the loan alone.
+            for y in &a.dscr_term {
+                let first = |metric: &str, unit: &str| {
+                    vec![
+                        p.name.clone(),
+                        a.id.clone(),
+                        y.year.to_string(),
+                        metric.into(),
+                        unit.into(),
+                    ]
+                };
+                if y.projected {
+                    w.write_record(stat_row(first("dscr_projected", "ratio"), &y.dscr, 4))
+                        .map_err(encode(name))?;
+                }
+                let mut below = first("p_dscr_below_one", "probability");
+                below.extend([fixed(y.p_below_one, 6), String::new()]);
+                below.extend(std::iter::repeat_n(String::new(), 5));
+                w.write_record(&below).map_err(encode(name))?;
             }
         }
     }

@@ -397,9 +397,9 @@ fn dscr_projected_to_the_end_of_the_term_in_closed_form() {
     let schedule = loan.schedule();
     let price = 0.6 * 0.55 + 0.4 * 0.4153;
     let expected: Vec<f64> = (0..10)
-        .map(|t| {
+        .map(|t: i32| {
             let k = t + 1;
-            let year = 2021 + t as i32;
+            let year = 2021 + t;
             let output = 1000.0 * 1000.0 * 0.98 * 0.995_f64.powi(k - 1);
             let sales = output * price;
             let vat = if year <= 2027 { 0.0 } else { sales * 0.03 / 1.03 };
@@ -408,8 +408,8 @@ fn dscr_projected_to_the_end_of_the_term_in_closed_form() {
             (sales - vat + subsidy - costs - 0.10 * vat) / schedule[t as usize].payment_yuan()
         })
         .collect();
-    for t in 0..3 {
-        assert!(close(f.ledger[t].dscr.unwrap(), expected[t], 1e-12), "t {t}");
+    for (t, want) in expected[..3].iter().enumerate() {
+        assert!(close(f.ledger[t].dscr.unwrap(), *want, 1e-12), "t {t}");
     }
     for (p, d) in f.projected_dscr.iter().enumerate() {
         assert!(close(d.unwrap(), expected[3 + p], 1e-12), "{}: {d:?}", 2024 + p);
