@@ -131,7 +131,13 @@ pub(crate) fn draw_who_gains<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: 
     let w = &ctx.words();
     let r = ctx.r;
     let bars = who_gains_bars(r);
-    let top = header(root, t, &w.who_gains_title(r), &w.who_gains_subtitle(r), &legend(w))?;
+    let top = header(
+        root,
+        t,
+        &w.who_gains_title(r),
+        &w.who_gains_subtitle(r),
+        &legend(w, &bars),
+    )?;
     if bars.is_empty() {
         return no_data(root, ctx, t, top);
     }
@@ -178,9 +184,23 @@ pub(crate) fn draw_who_gains<DB: DrawingBackend>(root: &Area<DB>, ctx: &Ctx, t: 
     draw_names(root, &chart, &names, name_w, t)
 }
 
-/// The legend: the six parties, then the added value's tick.
-fn legend(w: &Words) -> Vec<Vec<(Sample, String)>> {
-    let mut row: Vec<(Sample, String)> = Party::ALL
+/// The parties whose part shows in some bar: at least 0.5% of the span
+/// of the bars (a few pixels), in the order of [`Party::ALL`].
+pub(crate) fn visible_parties(bars: &[Bar]) -> Vec<Party> {
+    let span = bars.iter().map(|b| b.hi - b.lo).fold(0.0, f64::max);
+    Party::ALL
+        .into_iter()
+        .filter(|p| {
+            bars.iter()
+                .flat_map(|b| &b.segments)
+                .any(|s| s.0 == *p && (s.2 - s.1).abs() >= 0.005 * span)
+        })
+        .collect()
+}
+
+/// The legend: the parties with a visible part, then the added value's tick.
+fn legend(w: &Words, bars: &[Bar]) -> Vec<Vec<(Sample, String)>> {
+    let mut row: Vec<(Sample, String)> = visible_parties(bars)
         .iter()
         .map(|p| (Sample::Fill(p.fill()), w.party(*p).to_string()))
         .collect();
@@ -377,6 +397,20 @@ pub(crate) mod tests {
         assert!(Bar::of(1, &nan).is_none());
     }
 
+    /// The legend names only the parties with a part one can see.
+    #[test]
+    fn legend_has_no_entry_without_a_bar() {
+        let bars = [
+            Bar::of(1, &accounts([5e5, 0.0, 4e4, 1.0, -3e5, 0.0]).who_gains).unwrap(),
+            Bar::of(2, &accounts([6e5, 0.0, 0.0, 0.0, -1e5, 0.0]).who_gains).unwrap(),
+        ];
+        // Farmers and the host district have nothing; partners 1 yuan.
+        assert_eq!(
+            visible_parties(&bars),
+            [Party::Collective, Party::Bank, Party::PublicPurse]
+        );
+    }
+
     #[test]
     fn only_policies_with_interventions_and_accounts() {
         let mut r = sample_results();
@@ -423,6 +457,7 @@ pub(crate) mod tests {
         r.policies[1].accounts = Some(accounts([5e5, 2e5, 4e4, 3e4, -3e5, -1e5]));
         let ctx = Ctx::new(&r, Lang::En);
         let buf = render_chart_rgb(&Chart(&ctx));
+        assert_eq!(visible_parties(&who_gains_bars(&r)), Party::ALL);
         for (p, c) in Party::ALL.iter().zip(&fills) {
             let n = buf.chunks(3).filter(|px| px == &[c.0, c.1, c.2]).count();
             // The legend's box alone is 26 x 12 pixels.
