@@ -71,6 +71,29 @@ fn bundled_quickstart_validates() {
         .stdout(contains("valid"));
 }
 
+/// The README shows the first lines `run scenarios/quickstart.toml`
+/// prints, as it prints them: the policies' villages below the floor,
+/// full coverage and costs.
+#[test]
+fn the_readme_shows_what_the_quickstart_prints() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let block = readme
+        .split("```text\n")
+        .map(|b| b.split("```").next().unwrap())
+        .find(|b| b.starts_with("Villages below the floor"))
+        .expect("a block of the quickstart's first printed lines");
+    let out = tempfile::tempdir().unwrap();
+    let run = villagesim(root)
+        .args(["run", "scenarios/quickstart.toml", "--out"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    let printed: Vec<&str> = stdout.lines().skip(1).take(block.lines().count()).collect();
+    assert_eq!(printed, block.lines().collect::<Vec<_>>(), "{stdout}");
+}
+
 #[test]
 fn help_shows_examples() {
     villagesim(std::path::Path::new("."))
@@ -135,7 +158,7 @@ fn compare_prints_paired_differences() {
         .assert()
         .success()
         .stdout(contains("Against \"no intervention\", run by run"))
-        .stdout(contains("four tickets + digital"));
+        .stdout(contains("all three"));
     villagesim(root)
         .args([
             "compare",
@@ -169,16 +192,15 @@ fn compare_several_files_over_the_same_villages() {
     let dir = tempfile::tempdir().unwrap();
     let quickstart = std::fs::read_to_string(root.join("scenarios/quickstart.toml")).unwrap();
     std::fs::write(dir.path().join("a.toml"), &quickstart).unwrap();
-    std::fs::write(
-        dir.path().join("b.toml"),
-        quickstart.replace("\"4万 to 12万\"", "\"8万 to 20万\""),
-    )
-    .unwrap();
+    // b gives the weak villages larger photovoltaic stations; four tickets is the same.
+    let b = quickstart.replace("capacity_kw = 500 ", "capacity_kw = 600 ");
+    assert_ne!(b, quickstart);
+    std::fs::write(dir.path().join("b.toml"), b).unwrap();
     villagesim(dir.path())
         .args(["compare", "a.toml", "b.toml", "--runs", "300", "--out", "out"])
         .assert()
         .success()
-        .stdout(contains("b: four tickets + digital"));
+        .stdout(contains("b: photovoltaic loans"));
     let csv = std::fs::read_to_string(dir.path().join("out/comparisons.csv")).unwrap();
     // The same policy in both files draws the same numbers: exactly zero difference.
     let same = csv
@@ -187,6 +209,15 @@ fn compare_several_files_over_the_same_villages() {
         .expect("the pair is compared");
     let fields: Vec<&str> = same.split(',').collect();
     assert_eq!(&fields[5..12], &["0.00"; 7], "{same}");
+    // The policy the edit touches does differ.
+    let changed = csv
+        .lines()
+        .find(|l| {
+            l.starts_with("b: photovoltaic loans,a: photovoltaic loans,") && l.contains("diff_mean_village_income")
+        })
+        .expect("the pair is compared");
+    let fields: Vec<&str> = changed.split(',').collect();
+    assert_ne!(&fields[5..12], &["0.00"; 7], "{changed}");
     // Different villages cannot be compared.
     std::fs::write(dir.path().join("c.toml"), quickstart.replace("count = 6", "count = 7")).unwrap();
     villagesim(dir.path())
