@@ -111,6 +111,9 @@ pub enum Command {
     Validate {
         /// The scenario file (TOML).
         file: PathBuf,
+        /// Language of what is printed.
+        #[arg(long, value_enum, default_value_t = LangArg::En)]
+        lang: LangArg,
     },
     /// Explain a kind of intervention: parameters, units, defaults, equations.
     Explain {
@@ -177,7 +180,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Report { dir, lang } => report::report(&dir, lang.into()),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
-        Command::Validate { file } => validate::validate(&file),
+        Command::Validate { file, lang } => validate::validate(&file, lang.into()),
         Command::Explain { kind, markdown } => explain::explain(kind.as_deref(), markdown),
         Command::Schema => schema::schema(),
         Command::Init { path, force } => init::init(&path, force),

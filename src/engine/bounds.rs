@@ -128,7 +128,7 @@ pub fn check_flows(model: &Model, i: usize, run: u64, flows: &Flows) -> Result<(
         }
     }
     if let Some((k, x)) = locate(&flows.external_yuan, MAX_YUAN) {
-        let name = &iv.external[k / years.max(1)];
+        let name = &iv.external[k / years.max(1)].name;
         return Err(out(
             format!("the income of outside beneficiary `{name}`"),
             k % years.max(1),

@@ -125,6 +125,15 @@ impl Model {
     }
 }
 
+/// A town or village outside the scenario that receives income from an
+/// intervention (a mountain-sea partner), by name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalBeneficiary {
+    pub name: String,
+    /// The name in Chinese, if the file gives one (`external_zh`).
+    pub name_zh: Option<String>,
+}
+
 /// A region-wide shock: one standard normal value per run and year,
 /// `Z[0] = e[0]`, `Z[t] = rho Z[t-1] + sqrt(1 - rho^2) e[t]`: standard normal
 /// in every year, with correlation `rho` between consecutive years.
@@ -171,8 +180,8 @@ pub struct Intervention {
     pub name_zh: Option<String>,
     /// Key of the id: the entity of the intervention's random streams.
     pub key: u64,
-    /// Names of beneficiaries outside the simulated villages.
-    pub external: Vec<String>,
+    /// Beneficiaries outside the simulated villages.
+    pub external: Vec<ExternalBeneficiary>,
     /// Indices into [`Model::villages`] of the participating villages.
     pub villages: Vec<usize>,
     pub start_year: i32,
@@ -204,8 +213,8 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     fn build(spec: Self::Spec, check: &mut KindCheck) -> Self;
     /// Simulates one run into `flows` (already reset and sized).
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows);
-    /// Names of beneficiaries outside the simulated villages.
-    fn external_beneficiaries(&self) -> Vec<String> {
+    /// Beneficiaries outside the simulated villages.
+    fn external_beneficiaries(&self) -> Vec<ExternalBeneficiary> {
         Vec::new()
     }
     /// Whether reports must flag this intervention as an assumption.
@@ -308,7 +317,7 @@ macro_rules! kinds {
             pub fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
                 match self { $(Kind::$variant(k) => k.simulate(iv, ctx, flows),)* }
             }
-            pub fn external_beneficiaries(&self) -> Vec<String> {
+            pub fn external_beneficiaries(&self) -> Vec<ExternalBeneficiary> {
                 match self { $(Kind::$variant(k) => k.external_beneficiaries(),)* }
             }
             pub fn is_assumption(&self) -> bool {

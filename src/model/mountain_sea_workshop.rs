@@ -65,7 +65,7 @@ use serde::Deserialize;
 
 use super::cluster_purchase::{fixed_in, non_negative, shared_param};
 use super::sim::GrowthLevel;
-use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
+use super::{ExternalBeneficiary, Flows, Intervention, KindCheck, KindModel, SimCtx};
 use crate::model::param::{Domain, Num, Param, Per};
 
 /// One receiver of the income.
@@ -76,6 +76,8 @@ pub struct BeneficiarySpec {
     pub village: Option<String>,
     /// Name of a town or village outside the scenario.
     pub external: Option<String>,
+    /// Its name in Chinese (`external_zh = "云和县崇头镇"`), for outputs in Chinese.
+    pub external_zh: Option<String>,
     /// Share of the income, 0-1; all shares sum to 1.
     pub share: Num,
 }
@@ -135,7 +137,7 @@ pub struct MountainSeaWorkshop {
     /// Share of each village slot.
     pub slot_shares: Vec<f64>,
     /// Outside beneficiaries and their shares.
-    pub external: Vec<(String, f64)>,
+    pub external: Vec<(ExternalBeneficiary, f64)>,
     pub investment_yuan: f64,
     /// Guaranteed income per year, yuan (0: no guarantee).
     pub guaranteed_yuan: f64,
@@ -146,14 +148,14 @@ pub struct MountainSeaWorkshop {
 /// The share of each village slot and the outside beneficiaries, checked:
 /// every selected village is a beneficiary once, outside names are unique
 /// and the shares sum to 1.
-fn beneficiaries(check: &mut KindCheck, beneficiaries: &[BeneficiarySpec]) -> (Vec<f64>, Vec<(String, f64)>) {
+fn beneficiaries(check: &mut KindCheck, beneficiaries: &[BeneficiarySpec]) -> (Vec<f64>, Vec<(ExternalBeneficiary, f64)>) {
     let ids: Vec<String> = check
         .participants
         .iter()
         .map(|&v| check.villages[v].id.clone())
         .collect();
     let mut slot_shares = vec![f64::NAN; ids.len()];
-    let mut external: Vec<(String, f64)> = Vec::new();
+    let mut external: Vec<(ExternalBeneficiary, f64)> = Vec::new();
     let mut shares = Vec::new();
     if beneficiaries.is_empty() {
         check.fail(
@@ -167,6 +169,13 @@ fn beneficiaries(check: &mut KindCheck, beneficiaries: &[BeneficiarySpec]) -> (V
     for (k, b) in beneficiaries.iter().enumerate() {
         let field = format!("beneficiaries[{k}]");
         shares.push(b.share.0);
+        if b.external_zh.is_some() && b.external.is_none() {
+            check.fail(
+                &format!("{field}.external_zh"),
+                "`external_zh` names an outside beneficiary, but this one has no `external` name",
+                Some("write { external = \"Chongtou Town\", external_zh = \"崇头镇\", share = ... }; a simulated village's Chinese name is its own `name_zh`".into()),
+            );
+        }
         match (&b.village, &b.external) {
             (Some(id), None) => match slot_of.get(id.as_str()).copied() {
                 Some(slot) if !slot_shares[slot].is_nan() => {
@@ -193,7 +202,15 @@ fn beneficiaries(check: &mut KindCheck, beneficiaries: &[BeneficiarySpec]) -> (V
                 } else if !external_names.insert(name.as_str()) {
                     check.fail(&format!("{field}.external"), format!("`{name}` is listed twice"), None);
                 }
-                external.push((name.clone(), b.share.0));
+                if b.external_zh.as_deref().is_some_and(|z| z.trim().is_empty()) {
+                    check.fail(
+                        &format!("{field}.external_zh"),
+                        "the Chinese name of an outside beneficiary is empty",
+                        Some("give its name in Chinese, or leave `external_zh` out to use the English name".into()),
+                    );
+                }
+                let name_zh = b.external_zh.clone();
+                external.push((ExternalBeneficiary { name: name.clone(), name_zh }, b.share.0));
             }
             _ => check.fail(
                 &field,
@@ -347,8 +364,8 @@ impl KindModel for MountainSeaWorkshop {
         ))
     }
 
-    fn external_beneficiaries(&self) -> Vec<String> {
-        self.external.iter().map(|(name, _)| name.clone()).collect()
+    fn external_beneficiaries(&self) -> Vec<ExternalBeneficiary> {
+        self.external.iter().map(|(b, _)| b.clone()).collect()
     }
 
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
@@ -449,11 +466,14 @@ rent_per_m2_per_year_yuan = 400
 occupancy = 0.9
 rent_growth = 0.02
 cost_share_of_rent = 0.05
-beneficiaries = [{ village = "a", share = 0.4 }, { external = "Chongtou Town, Yunhe County", share = 0.6 }]"#,
+beneficiaries = [{ village = "a", share = 0.4 }, { external = "Chongtou Town, Yunhe County", external_zh = "云和县崇头镇", share = 0.6 }]"#,
         );
         assert_eq!(
             m.interventions[0].external,
-            vec!["Chongtou Town, Yunhe County".to_string()]
+            vec![crate::model::ExternalBeneficiary {
+                name: "Chongtou Town, Yunhe County".into(),
+                name_zh: Some("云和县崇头镇".into())
+            }]
         );
         let f = engine::intervention_flows(&m, 0, 0);
         for t in 0..4 {
@@ -644,6 +664,14 @@ beneficiaries = [{ village = "b", share = 0.2 }, { external = "X", share = 0.8 }
         assert!(e.contains("occupancy"), "{e}");
         let e = error(&format!("{base}villages = [\"a\"]\nbeneficiaries = []"));
         assert!(e.contains("beneficiaries"), "{e}");
+        let e = error(&format!(
+            "{base}beneficiaries = [{{ external = \"X\", external_zh = \" \", share = 1 }}]"
+        ));
+        assert!(e.contains("beneficiaries[0].external_zh") && e.contains("empty"), "{e}");
+        let e = error(&format!(
+            "{base}villages = [\"a\"]\nbeneficiaries = [{{ village = \"a\", external_zh = \"甲\", share = 1 }}]"
+        ));
+        assert!(e.contains("beneficiaries[0].external_zh") && e.contains("no `external`"), "{e}");
     }
 
     #[test]

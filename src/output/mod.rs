@@ -54,13 +54,14 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Names of the files a run writes besides the charts.
-pub const RUN_FILES: [&str; 16] = [
+pub const RUN_FILES: [&str; 17] = [
     "summary.json",
     "portfolio_years.csv",
     "village_years.csv",
     "interventions.csv",
     "contributions.csv",
     "external_beneficiaries.csv",
+    "names.csv",
     "comparisons.csv",
     "coverage.csv",
     "decisions.csv",
@@ -87,7 +88,8 @@ pub fn write_run(
     staging.write("village_years.csv", &tables::village_years(results, lang)?)?;
     staging.write("interventions.csv", &tables::interventions(results)?)?;
     staging.write("contributions.csv", &tables::contributions(results)?)?;
-    staging.write("external_beneficiaries.csv", &tables::external_beneficiaries(results)?)?;
+    staging.write("external_beneficiaries.csv", &tables::external_beneficiaries(results, lang)?)?;
+    staging.write("names.csv", &tables::names(results)?)?;
     staging.write("comparisons.csv", &tables::comparisons(results)?)?;
     staging.write("coverage.csv", &tables::coverage(results)?)?;
     staging.write("decisions.csv", &tables::decisions(results)?)?;

@@ -261,10 +261,21 @@ pub fn contributions(results: &Results) -> Result<Vec<u8>, OutputError> {
 /// `external_beneficiaries.csv`: income of beneficiaries outside the
 /// simulated villages (e.g. mountain-sea partners), never mixed into the
 /// villages' figures.
-pub fn external_beneficiaries(results: &Results) -> Result<Vec<u8>, OutputError> {
+///
+/// `policy`, `intervention` and `beneficiary` are the keys (the names the
+/// scenario file gives, the same in every language); `beneficiary_name` is
+/// the label, in `lang` (the Chinese name where the scenario gives one).
+pub fn external_beneficiaries(results: &Results, lang: Lang) -> Result<Vec<u8>, OutputError> {
     let name = "external_beneficiaries.csv";
     let mut w = Writer::from_writer(Vec::new());
-    w.write_record(stat_header(&["policy", "intervention", "beneficiary", "year", "unit"]))
+    w.write_record(stat_header(&[
+        "policy",
+        "intervention",
+        "beneficiary",
+        "beneficiary_name",
+        "year",
+        "unit",
+    ]))
         .map_err(encode(name))?;
     for p in &results.policies {
         for a in &p.appraisals {
@@ -275,6 +286,7 @@ pub fn external_beneficiaries(results: &Results) -> Result<Vec<u8>, OutputError>
                         p.name.clone(),
                         a.id.clone(),
                         e.name.clone(),
+                        e.label(lang).to_string(),
                         year.to_string(),
                         "yuan".into(),
                     ];
@@ -431,4 +443,120 @@ pub fn decisions(results: &Results) -> Result<Vec<u8>, OutputError> {
         }
     }
     finish(w, name)
+}
+
+/// `names.csv`: every key the other tables use, with its name in English
+/// and in Chinese, so a researcher can label any table in either language
+/// with one join.
+///
+/// `entity` is one of scenario, policy, intervention, village, township,
+/// group, factor, beneficiary; `key` is what the other tables write (a
+/// policy's name, an intervention's or a village's id, the English name of
+/// the others); `name_zh` is the Chinese name the Chinese outputs show (the
+/// English name where the scenario gives none).
+pub fn names(results: &Results) -> Result<Vec<u8>, OutputError> {
+    let name = "names.csv";
+    let mut w = Writer::from_writer(Vec::new());
+    w.write_record(["entity", "key", "name_en", "name_zh"]).map_err(encode(name))?;
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    let mut row = |entity: &str, key: &str, en: &str, zh: &str| {
+        rows.push([entity.into(), key.into(), en.into(), zh.into()]);
+    };
+    row(
+        "scenario",
+        &results.scenario_name,
+        &results.scenario_name,
+        results.scenario_label(Lang::Zh),
+    );
+    for p in &results.policies {
+        row("policy", &p.name, &p.name, p.label(Lang::Zh));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for a in results.policies.iter().flat_map(|p| &p.appraisals) {
+        if seen.insert(("intervention", a.id.clone())) {
+            row("intervention", &a.id, &a.name, a.label(Lang::Zh));
+        }
+        for e in &a.external {
+            if seen.insert(("beneficiary", e.name.clone())) {
+                row("beneficiary", &e.name, &e.name, e.label(Lang::Zh));
+            }
+        }
+    }
+    for v in &results.villages {
+        row("village", &v.id, &v.name, v.label(Lang::Zh));
+        for (entity, en, zh) in [
+            ("township", v.township_label(Lang::En), v.township_label(Lang::Zh)),
+            ("group", v.group_label(Lang::En), v.group_label(Lang::Zh)),
+        ] {
+            if let (Some(en), Some(zh)) = (en, zh) {
+                if seen.insert((entity, en.to_string())) {
+                    row(entity, en, en, zh);
+                }
+            }
+        }
+    }
+    for f in &results.factors {
+        let zh = results.factor_label(&f.name, Lang::Zh);
+        row("factor", &f.name, &f.name, zh);
+    }
+    for r in rows {
+        w.write_record(&r).map_err(encode(name))?;
+    }
+    finish(w, name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn results() -> Results {
+        let text = "[scenario]\nname = \"Partners\"\nname_zh = \"协作\"\nstart_year = 2025\nyears = 2\nruns = 8\n\
+            [targets]\nfloor = \"50万\"\n\
+            [factors.economy]\nname_zh = \"县域经济\"\n\
+            [[villages]]\nid = \"a\"\nname = \"Aville\"\nname_zh = \"甲村\"\ntownship = \"East\"\ntownship_zh = \"东镇\"\noperating_income = \"40万\"\n\
+            [[interventions]]\nid = \"ms\"\nkind = \"mountain_sea_workshop\"\nname = \"Workshop\"\nname_zh = \"飞地\"\n\
+            villages = [\"a\"]\nstart_year = 2025\nfloor_area_m2 = 100\nrent_per_m2_per_year_yuan = 100\n\
+            beneficiaries = [{ village = \"a\", share = 0.5 }, { external = \"Chongtou Town\", external_zh = \"崇头镇\", share = 0.5 }]\n\
+            [[policies]]\nname = \"workshop\"\nname_zh = \"山海协作\"\ninterventions = [\"ms\"]\n";
+        let model = crate::scenario::parse("t.toml", text, std::path::Path::new(".")).unwrap();
+        crate::model::testing::run(&model)
+    }
+
+    #[test]
+    fn names_csv_labels_every_key_in_both_languages() {
+        let csv = String::from_utf8(names(&results()).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "entity,key,name_en,name_zh",
+                "scenario,Partners,Partners,协作",
+                "policy,no intervention,no intervention,无干预",
+                "policy,workshop,workshop,山海协作",
+                "intervention,ms,Workshop,飞地",
+                "beneficiary,Chongtou Town,Chongtou Town,崇头镇",
+                "village,a,Aville,甲村",
+                "township,East,East,东镇",
+                "factor,economy,economy,县域经济",
+            ]
+        );
+    }
+
+    #[test]
+    fn outside_beneficiaries_are_labelled_in_the_language_of_the_run() {
+        let r = results();
+        for (lang, label) in [(Lang::En, "Chongtou Town"), (Lang::Zh, "崇头镇")] {
+            let csv = String::from_utf8(external_beneficiaries(&r, lang).unwrap()).unwrap();
+            let mut lines = csv.lines();
+            assert!(
+                lines
+                    .next()
+                    .unwrap()
+                    .starts_with("policy,intervention,beneficiary,beneficiary_name,year,unit,mean"),
+                "{csv}"
+            );
+            let row = lines.next().unwrap();
+            assert!(row.starts_with(&format!("workshop,ms,Chongtou Town,{label},2025,yuan,")), "{row}");
+        }
+    }
 }

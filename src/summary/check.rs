@@ -529,6 +529,7 @@ impl Results {
         }
         for (j, e) in a.external.iter().enumerate() {
             c.at(format!("external[{j}]"), |c| {
+                named(c, "name_zh", e.name_zh.as_deref())?;
                 if e.income_yuan.len() != n_sim {
                     return c.fail(
                         "income_yuan",

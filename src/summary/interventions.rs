@@ -328,8 +328,9 @@ impl InterventionAggregates {
                 .external
                 .iter()
                 .zip(&self.external)
-                .map(|(name, tallies)| ExternalResults {
-                    name: name.clone(),
+                .map(|(b, tallies)| ExternalResults {
+                    name: b.name.clone(),
+                    name_zh: b.name_zh.clone(),
                     income_yuan: tallies.iter().map(Tally::stat).collect(),
                 })
                 .collect(),

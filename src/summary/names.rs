@@ -91,6 +91,13 @@ impl InterventionResults {
     }
 }
 
+impl super::results::ExternalResults {
+    /// The outside beneficiary's name.
+    pub fn label(&self, lang: Lang) -> &str {
+        in_lang(lang, &self.name, self.name_zh.as_deref())
+    }
+}
+
 impl PolicyBacktest {
     /// Where the observation comes from, if the scenario says.
     pub fn source_label(&self, lang: Lang) -> Option<&str> {

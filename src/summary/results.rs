@@ -471,6 +471,9 @@ pub struct DscrYear {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExternalResults {
     pub name: String,
+    /// Its name in Chinese, if the scenario gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_zh: Option<String>,
     /// One entry per simulated year (from `start_year`), yuan.
     pub income_yuan: Vec<Stat>,
 }
