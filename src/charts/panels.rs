@@ -82,7 +82,7 @@ pub(crate) fn draw_year_bands<DB: DrawingBackend>(
     let cols = 3usize;
     let rows = others.len().div_ceil(cols);
     let panels = body.split_evenly((rows, cols));
-    for (k, (panel, b)) in panels.iter().zip(&others).enumerate() {
+    for (panel, b) in panels.iter().zip(&others) {
         panel_start();
         let name = fit(
             &ctx.l.policy_name(ctx.r.policies[b.policy].label(ctx.l.lang)),
@@ -94,25 +94,20 @@ pub(crate) fn draw_year_bands<DB: DrawingBackend>(
             (8, 2),
             t.text(LEGEND_PX, policy_color(b.policy), HPos::Left),
         ))?;
-        let left_col = k % cols == 0;
-        let bottom_row = k / cols == rows - 1 || k + cols >= others.len();
+        // Every panel the same size and labelled on both axes, on the same
+        // scales: panels compare at a glance, and a panel read alone (or
+        // printed apart from its row) still says its years and counts.
         let mut chart = ChartBuilder::on(panel)
             .margin_top(LEGEND_PX as i32 + 8)
             .margin_right(10)
             .margin_left(4)
-            .x_label_area_size(if bottom_row { 22 } else { 4 })
-            .y_label_area_size(if left_col {
-                y_label_area([axes.y.0, axes.y.1].iter().map(axes.ytick)) - 20
-            } else {
-                8
-            })
+            .x_label_area_size(22)
+            .y_label_area_size(y_label_area([axes.y.0, axes.y.1].iter().map(axes.ytick)) - 20)
             .build_cartesian_2d(chart_axis(axes.x.0, axes.x.1), chart_axis(axes.y.0, axes.y.1))?;
         let mut m = mesh(&mut chart, t);
-        m.x_labels(0)
-            .y_labels(if left_col { 4 } else { 0 })
-            .y_label_formatter(axes.ytick);
+        m.x_labels(0).y_labels(4).y_label_formatter(axes.ytick);
         m.draw()?;
-        draw_panel_years(&body, panel, &chart, axes, bottom_row, t)?;
+        draw_panel_years(&body, panel, &chart, axes, t)?;
         fill_year_band(&mut chart, b, policy_color(b.policy))?;
         hlines(&mut chart, axes)?;
         if let Some(r) = reference {
@@ -175,14 +170,12 @@ fn next_step(step: i64) -> i64 {
     }
 }
 
-/// The year grid of a small multiple and, in the bottom row, its year
-/// labels, chosen by [`panel_year_ticks`] for the panel's width.
+/// The year grid of a small multiple and its year labels, chosen by [`panel_year_ticks`] for the panel's width.
 fn draw_panel_years<DB: DrawingBackend>(
     body: &Area<DB>,
     panel: &Area<DB>,
     chart: &Chart2d<DB>,
     axes: &BandAxes,
-    labelled: bool,
     t: Typo,
 ) -> DrawResult<(), DB> {
     let (ox, _) = body.get_base_pixel();
@@ -200,14 +193,12 @@ fn draw_panel_years<DB: DrawingBackend>(
     for &(year, l, r) in &ticks {
         let (x, _) = px(body, chart, f64::from(year), axes.y.0);
         body.draw(&PathElement::new(vec![(x, top), (x, bottom)], GRID.stroke_width(1)))?;
-        if labelled {
-            x_label_drawn(l, r, bottom);
-            body.draw(&Text::new(
-                year.to_string(),
-                (l, bottom + 4),
-                t.text(TICK_PX, TEXT, HPos::Left),
-            ))?;
-        }
+        x_label_drawn(l, r, bottom);
+        body.draw(&Text::new(
+            year.to_string(),
+            (l, bottom + 4),
+            t.text(TICK_PX, TEXT, HPos::Left),
+        ))?;
     }
     Ok(())
 }

@@ -69,7 +69,11 @@ pub fn describe(model: &Model, lang: Lang) -> String {
     let (floor, weak) = (thousands(model.floor_yuan), thousands(model.weak_yuan));
     s += &if zh {
         let m = |y| villagesim::format::money_exact(lang, y);
-        format!("  目标：收入底线 {}，薄弱线 {}\n", m(model.floor_yuan), m(model.weak_yuan))
+        format!(
+            "  目标：收入底线 {}，薄弱线 {}\n",
+            m(model.floor_yuan),
+            m(model.weak_yuan)
+        )
     } else {
         format!("  targets: floor {floor} yuan, weak {weak} yuan\n")
     };
@@ -118,7 +122,10 @@ pub fn describe(model: &Model, lang: Lang) -> String {
                 end.map_or("end".into(), |e| e.to_string())
             ),
             (true, Some(end)) => format!("    {label}（{}，{kind}）：{villages} 个村，{start}–{end} 年\n", iv.id),
-            (true, None) => format!("    {label}（{}，{kind}）：{villages} 个村，{start} 年起至期末\n", iv.id),
+            (true, None) => format!(
+                "    {label}（{}，{kind}）：{villages} 个村，{start} 年起至期末\n",
+                iv.id
+            ),
         };
     }
     s += &if zh {
@@ -194,7 +201,8 @@ fn rate(r: f64) -> String {
 mod tests {
     use super::*;
 
-    const FILE: &str = "[scenario]\nname = \"Test county\"\nname_zh = \"测试县\"\nstart_year = 2025\nyears = 3\nruns = 8\n\
+    const FILE: &str =
+        "[scenario]\nname = \"Test county\"\nname_zh = \"测试县\"\nstart_year = 2025\nyears = 3\nruns = 8\n\
         discount_rate = \"3.5%\"\n[targets]\nfloor = \"50万\"\nweak = \"30万\"\n\
         [[villages]]\ngroup = \"weak\"\ngroup_zh = \"薄弱村\"\ncount = 2\noperating_income = \"20万\"\n\
         [[villages]]\nid = \"e1\"\ntownship = \"East\"\ntownship_zh = \"东镇\"\noperating_income = \"80万\"\n\
@@ -213,10 +221,19 @@ mod tests {
         assert!(s.contains("8 runs, seed"), "{s}");
         assert!(s.contains("discount rate 3.5%"), "{s}");
         assert!(s.contains("targets: floor 500,000 yuan, weak 300,000 yuan"), "{s}");
-        assert!(s.contains("villages: 3 (baseline operating income 1,200,000 yuan in all, 400,000 per village"), "{s}");
+        assert!(
+            s.contains("villages: 3 (baseline operating income 1,200,000 yuan in all, 400,000 per village"),
+            "{s}"
+        );
         assert!(s.contains("    weak: 2\n    East: 1\n"), "{s}");
-        assert!(s.contains("    Rent (stream, income_stream): 2 villages, 2026..2027\n"), "{s}");
-        assert!(s.contains("    no intervention: (no measures)\n    rent: Rent\n"), "{s}");
+        assert!(
+            s.contains("    Rent (stream, income_stream): 2 villages, 2026..2027\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains("    no intervention: (no measures)\n    rent: Rent\n"),
+            "{s}"
+        );
     }
 
     #[test]
@@ -228,7 +245,10 @@ mod tests {
         assert!(s.contains("目标：收入底线 50万元，薄弱线 30万元"), "{s}");
         assert!(s.contains("村：3 个（基期经营性收入合计 120万元，村均 40万元"), "{s}");
         assert!(s.contains("    薄弱村：2 个\n    东镇：1 个\n"), "{s}");
-        assert!(s.contains("    租金（stream，其他收入）：2 个村，2026–2027 年\n"), "{s}");
+        assert!(
+            s.contains("    租金（stream，其他收入）：2 个村，2026–2027 年\n"),
+            "{s}"
+        );
         assert!(s.contains("    无干预：（无措施）\n    出租：租金\n"), "{s}");
         // No English word but the intervention's id.
         let words: Vec<&str> = s

@@ -148,7 +148,10 @@ pub struct MountainSeaWorkshop {
 /// The share of each village slot and the outside beneficiaries, checked:
 /// every selected village is a beneficiary once, outside names are unique
 /// and the shares sum to 1.
-fn beneficiaries(check: &mut KindCheck, beneficiaries: &[BeneficiarySpec]) -> (Vec<f64>, Vec<(ExternalBeneficiary, f64)>) {
+fn beneficiaries(
+    check: &mut KindCheck,
+    beneficiaries: &[BeneficiarySpec],
+) -> (Vec<f64>, Vec<(ExternalBeneficiary, f64)>) {
     let ids: Vec<String> = check
         .participants
         .iter()
@@ -671,7 +674,10 @@ beneficiaries = [{ village = "b", share = 0.2 }, { external = "X", share = 0.8 }
         let e = error(&format!(
             "{base}villages = [\"a\"]\nbeneficiaries = [{{ village = \"a\", external_zh = \"甲\", share = 1 }}]"
         ));
-        assert!(e.contains("beneficiaries[0].external_zh") && e.contains("no `external`"), "{e}");
+        assert!(
+            e.contains("beneficiaries[0].external_zh") && e.contains("no `external`"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -88,7 +88,10 @@ pub fn write_run(
     staging.write("village_years.csv", &tables::village_years(results, lang)?)?;
     staging.write("interventions.csv", &tables::interventions(results)?)?;
     staging.write("contributions.csv", &tables::contributions(results)?)?;
-    staging.write("external_beneficiaries.csv", &tables::external_beneficiaries(results, lang)?)?;
+    staging.write(
+        "external_beneficiaries.csv",
+        &tables::external_beneficiaries(results, lang)?,
+    )?;
     staging.write("names.csv", &tables::names(results)?)?;
     staging.write("comparisons.csv", &tables::comparisons(results)?)?;
     staging.write("coverage.csv", &tables::coverage(results)?)?;

@@ -276,7 +276,7 @@ pub fn external_beneficiaries(results: &Results, lang: Lang) -> Result<Vec<u8>, 
         "year",
         "unit",
     ]))
-        .map_err(encode(name))?;
+    .map_err(encode(name))?;
     for p in &results.policies {
         for a in &p.appraisals {
             for e in &a.external {
@@ -457,7 +457,8 @@ pub fn decisions(results: &Results) -> Result<Vec<u8>, OutputError> {
 pub fn names(results: &Results) -> Result<Vec<u8>, OutputError> {
     let name = "names.csv";
     let mut w = Writer::from_writer(Vec::new());
-    w.write_record(["entity", "key", "name_en", "name_zh"]).map_err(encode(name))?;
+    w.write_record(["entity", "key", "name_en", "name_zh"])
+        .map_err(encode(name))?;
     let mut rows: Vec<[String; 4]> = Vec::new();
     let mut row = |entity: &str, key: &str, en: &str, zh: &str| {
         rows.push([entity.into(), key.into(), en.into(), zh.into()]);
@@ -556,7 +557,10 @@ mod tests {
                 "{csv}"
             );
             let row = lines.next().unwrap();
-            assert!(row.starts_with(&format!("workshop,ms,Chongtou Town,{label},2025,yuan,")), "{row}");
+            assert!(
+                row.starts_with(&format!("workshop,ms,Chongtou Town,{label},2025,yuan,")),
+                "{row}"
+            );
         }
     }
 }
