@@ -217,6 +217,16 @@ pub fn percent(p: f64, decimals: usize, edge: f64) -> String {
     }
 }
 
+/// A title or sentence that starts with a capital letter: a policy named
+/// "all three" opens "All three commits…". Chinese is unchanged.
+pub fn sentence_start(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_lowercase() => c.to_ascii_uppercase().to_string() + chars.as_str(),
+        _ => s.to_string(),
+    }
+}
+
 /// `s` cut to at most `max_chars` characters, an ellipsis marking the cut.
 pub fn shorten(s: &str, max_chars: usize) -> String {
     if s.chars().count() <= max_chars {

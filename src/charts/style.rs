@@ -539,7 +539,8 @@ pub(crate) fn header<DB: DrawingBackend>(
 ) -> DrawResult<i32, DB> {
     // A title that says the message may be long: it wraps onto a second
     // line (never cut), and everything below moves down.
-    let lines = wrap(title, TITLE_PX, HEADER_W);
+    let title = crate::format::sentence_start(title);
+    let lines = wrap(&title, TITLE_PX, HEADER_W);
     let extra = TITLE_LINE_H * (lines.len().max(1) as i32 - 1);
     for (k, line) in lines.iter().enumerate() {
         root.draw(&Text::new(
@@ -548,11 +549,16 @@ pub(crate) fn header<DB: DrawingBackend>(
             t.text(TITLE_PX, TEXT, HPos::Left),
         ))?;
     }
-    root.draw(&Text::new(
-        fit(subtitle, SUBTITLE_PX, HEADER_W),
-        (MARGIN_X, 40 + extra),
-        t.text(SUBTITLE_PX, MUTED, HPos::Left),
-    ))?;
+    // The subtitle says what is measured and how: it wraps too, never cut.
+    let sub_lines = wrap(subtitle, SUBTITLE_PX, HEADER_W);
+    for (k, line) in sub_lines.iter().enumerate() {
+        root.draw(&Text::new(
+            line.clone(),
+            (MARGIN_X, 40 + extra + k as i32 * SUBTITLE_LINE_H),
+            t.text(SUBTITLE_PX, MUTED, HPos::Left),
+        ))?;
+    }
+    let extra = extra + SUBTITLE_LINE_H * (sub_lines.len().max(1) as i32 - 1);
     let mut y = 66 + extra;
     let max_x = WIDTH as i32 - MARGIN_X;
     for row in rows {
@@ -608,6 +614,8 @@ pub(crate) fn marker_lines<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Height of a wrapped line of a chart's subtitle.
+pub(crate) const SUBTITLE_LINE_H: i32 = 18;
 /// Height of a [`boxed_text`] label.
 pub(crate) const LABEL_H: i32 = NOTE_PX as i32 + 5;
 

@@ -35,6 +35,23 @@ fn chinese_part(note: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(""))
 }
 
+/// The note without its Chinese sentences, for outputs in English: a file
+/// that writes a note in both languages ("estimate。估计值。") is quoted in
+/// the language of the output. The whole note when it has no other part.
+fn english_part(note: &str) -> String {
+    let parts: Vec<&str> = note
+        .split_inclusive(['。', '；'])
+        .flat_map(|s| s.split_inclusive(". "))
+        .map(|s| s.trim().trim_end_matches(['。', '；']).trim())
+        .filter(|s| !s.is_empty() && !mostly_chinese(s))
+        .collect();
+    if parts.is_empty() {
+        note.to_string()
+    } else {
+        parts.join(" ")
+    }
+}
+
 /// A sentence written in Chinese: as many Chinese characters as Latin
 /// letters (a Chinese term inside an English sentence does not make it one).
 fn mostly_chinese(s: &str) -> bool {
@@ -170,7 +187,7 @@ pub fn assumptions(text: &str, root: &DeTable<'_>) -> Vec<Assumption> {
                 out.push(Assumption {
                     key: key.clone(),
                     line: Some(first),
-                    note: marked_sentences(&joined),
+                    note: marked_sentences(&english_part(&joined)),
                     note_zh: chinese_part(&joined),
                 });
             }
@@ -182,7 +199,7 @@ pub fn assumptions(text: &str, root: &DeTable<'_>) -> Vec<Assumption> {
                     key,
                     line: Some(line_no),
                     note_zh: chinese_part(&note),
-                    note,
+                    note: english_part(&note),
                 });
             }
         }
@@ -296,6 +313,25 @@ mod tests {
         let text = "[scenario]\nrate = 0.04 # estimate: LPR less inflation。估计：贷款利率减通胀。\nyears = 2 # an assumption\n";
         let n = notes(text);
         assert_eq!(n[0].note_zh.as_deref(), Some("估计：贷款利率减通胀。"), "{n:?}");
+        assert_eq!(n[0].note, "estimate: LPR less inflation", "{n:?}");
         assert_eq!(n[1].note_zh, None);
+        assert_eq!(n[1].note, "an assumption");
+    }
+
+    #[test]
+    fn a_note_in_english_leaves_out_its_chinese_sentences() {
+        assert_eq!(
+            english_part("log growth per village-year; estimate。每村每年的对数增长率；估计值。"),
+            "log growth per village-year; estimate"
+        );
+        assert_eq!(english_part("估计值。"), "估计值。");
+        assert_eq!(
+            english_part("the \"薄弱村\" line; estimate"),
+            "the \"薄弱村\" line; estimate"
+        );
+        let block = "[scenario]\n# Tier counts are an estimate. Other words.\n# 各档村数为估计。\nyears = 2\n";
+        let n = notes(block);
+        assert_eq!(n[0].note, "Tier counts are an estimate.", "{n:?}");
+        assert_eq!(n[0].note_zh.as_deref(), Some("各档村数为估计。"), "{n:?}");
     }
 }

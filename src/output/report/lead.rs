@@ -429,7 +429,8 @@ fn summary_table(r: &Results, lang: Lang, l: &Namer) -> Block {
                     reached,
                     or_dash(fiscal_cost(p).map(|c| c.mean)),
                     or_dash(p.accounts.as_ref().map(|a| a.committed_mean_yuan().total_yuan)),
-                    or_dash(cost_per_village_lifted(r, p, year)),
+                    // Rounded as the sentences round it (2 significant figures).
+                    or_dash(cost_per_village_lifted(r, p, year).map(|c| crate::format::round_sig(c, 2))),
                 ],
                 risk: false,
             }

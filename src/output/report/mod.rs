@@ -73,6 +73,9 @@ fn figures(r: &Results, lang: Lang) -> Charts {
         .map(|c| (c.stem.to_string(), c.title))
         .collect();
     figures.extend(crate::charts::decision::decision_chart_files(r, lang));
+    for (_, title) in &mut figures {
+        *title = crate::format::sentence_start(title);
+    }
     let labels = crate::charts::Labels::new(lang);
     // Policies by name (`pairs` names them by the comparisons' keys), in
     // the language of the brief.
