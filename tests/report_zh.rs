@@ -226,3 +226,31 @@ fn the_terminal_speaks_chinese_in_aligned_columns() {
     );
     assert!(!text.contains("mean village income"), "{text}");
 }
+
+/// The report of `sensitivity --lang zh` on a scenario with Chinese names
+/// (the inputs in words, the treatment, how to read it) is Chinese too.
+#[test]
+fn the_chinese_sensitivity_report_of_wuxing_is_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "wuxing-2018.toml";
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(scenario);
+    villagesim(dir.path())
+        .args(["sensitivity", file.to_str().unwrap(), "--runs", "24", "--samples", "4"])
+        .args(["--lang", "zh", "--out", "out", "--quiet"])
+        .assert()
+        .success();
+    let read = |name: &str| std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+    let (md, html) = (read("report.md"), read("report.html"));
+    assert!(md.contains("最取决于"), "{md}");
+    let ids = ids(scenario);
+    let md_words = english_words(&md, &ids);
+    let html_words = english_words(&html, &ids);
+    assert!(
+        md_words.is_empty(),
+        "English in the sensitivity report.md: {md_words:?}"
+    );
+    assert!(
+        html_words.is_empty(),
+        "English in the sensitivity report.html: {html_words:?}"
+    );
+}

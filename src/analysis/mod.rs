@@ -7,7 +7,9 @@
 //! - [`sweep`]: `villagesim sweep FILE --set PATH=FROM:TO:STEPS`: the headline
 //!   outcomes at every point of a grid of one or two parameters.
 //! - [`sensitivity`]: `villagesim sensitivity FILE`: which uncertain inputs
-//!   drive the headline outcome (tornado and rank correlations).
+//!   drive the number of villages below the floor (tornado, rank
+//!   correlations, report); inputs drawn per village are shifted, not fixed
+//!   for every village at once.
 //!
 //! Every simulation of an analysis uses the same seed and the same runs, so
 //! two points differ only by the values changed: random streams are keyed by
@@ -234,12 +236,13 @@ mod tests {
         let options = sensitivity::Options {
             policy: None,
             samples: 0,
+            ..Default::default()
         };
         let result = sensitivity::run(&scenario, &settings(), &options, &|| ()).unwrap();
-        let names = sensitivity::write(&result, dir.path(), Lang::Zh).unwrap();
+        let names = sensitivity::write(&result, "quickstart.toml", dir.path(), Lang::Zh).unwrap();
         let charts: Vec<PathBuf> = names.into_iter().filter(|n| is_chart(n)).collect();
         assert_written(dir.path(), &charts, &["tornado"]);
         let svg = std::fs::read_to_string(dir.path().join("charts/tornado.svg")).unwrap();
-        assert!(svg.contains("主要影响因素"), "no Chinese title");
+        assert!(svg.contains("底线的村数"), "no Chinese axis");
     }
 }

@@ -77,7 +77,7 @@ pub(crate) use style::*;
 pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
 use target_group::*;
 pub(crate) use titles::*;
-pub use tornado::{write_tornado, DrawnPer, TornadoInput, TornadoRow};
+pub use tornado::{drawn_note, tornado_title, write_tornado, DrawnPer, TornadoInput, TornadoRow, Treatment};
 use who_gains::*;
 
 /// Width of every chart, pixels.

@@ -1,8 +1,11 @@
-//! The tornado chart of a sensitivity analysis: how far the median outcome
-//! moves with each uncertain input at its P10 and at its P90.
-//! `analysis::sensitivity` hands it a [`TornadoInput`].
+//! The tornado chart of a sensitivity analysis: how far the number of
+//! villages below the floor in the headline year moves with each uncertain
+//! input at its P10 and at its P90 (fixed there, or its distribution
+//! shifted: see `analysis::sensitivity`). `analysis::sensitivity` hands it a
+//! [`TornadoInput`]; [`tornado_title`] states the message.
 
 use super::*;
+use crate::format::count;
 
 /// How often an input is drawn, as its label says it (an input drawn once
 /// per run says nothing).
@@ -13,33 +16,115 @@ pub enum DrawnPer {
     VillageYear,
 }
 
+/// How a sensitivity analysis moved an input to its P10 and P90.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Treatment {
+    /// Fixed at the value in every run (and, for an input drawn per
+    /// village or year, for every village and year at once).
+    Fixed,
+    /// Left to be drawn by every village (and year), its distribution
+    /// shifted so that the average of its draws sits at its P10 or P90.
+    Shifted,
+}
+
+impl Treatment {
+    /// As `sensitivity.csv` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Treatment::Fixed => "fixed",
+            Treatment::Shifted => "shifted",
+        }
+    }
+}
+
 /// One uncertain input of a tornado.
 pub struct TornadoRow {
+    /// The input in words.
     pub name: String,
     pub per: Option<DrawnPer>,
-    /// The input at its P10 and P90, written for people.
+    pub treatment: Treatment,
+    /// The input at its P10 and P90 (the fixed value, or the mean of the
+    /// shifted distribution), in units a planner reads.
     pub p10: String,
     pub p90: String,
-    /// Median outcome with the input at its P10 / P90, yuan.
-    pub median_at_p10: f64,
-    pub median_at_p90: f64,
+    /// Villages below the floor (mean over the runs) with the input at its
+    /// P10 / P90.
+    pub at_p10: f64,
+    pub at_p90: f64,
 }
 
 /// What the tornado chart reads.
 pub struct TornadoInput<'a> {
     pub scenario_name: &'a str,
     pub policy: &'a str,
-    pub final_year: i32,
+    /// The year whose villages below the floor are counted.
+    pub year: i32,
+    pub floor_yuan: f64,
     pub runs: u64,
-    /// Median outcome with every input as in the file, yuan.
-    pub baseline_median: f64,
+    /// Villages below the floor with every input as in the file, and its
+    /// Monte Carlo standard error.
+    pub baseline: f64,
+    pub baseline_se: f64,
     /// Largest swing first.
     pub inputs: Vec<TornadoRow>,
 }
 
+/// A mean count of villages as the tornado writes it: one decimal.
+fn villages(x: f64) -> String {
+    grouped(x, 1)
+}
+
+/// The message of the tornado: which input moves the number of villages
+/// below the floor most, and between which counts; or that none moves it.
+pub fn tornado_title(r: &TornadoInput, lang: Lang) -> String {
+    let floor = crate::format::money_sig(lang, r.floor_yuan);
+    let year = r.year;
+    let top = r.inputs.first().filter(|i| i.at_p10 != i.at_p90);
+    match (top, lang) {
+        (None, Lang::En) => format!(
+            "No uncertain input moves the {} villages below {floor} in {year}",
+            count(r.baseline, r.baseline_se)
+        ),
+        (None, Lang::Zh) => format!(
+            "没有不确定输入改变{year}年低于{floor}的村数（{} 个）",
+            count(r.baseline, r.baseline_se)
+        ),
+        (Some(i), _) => {
+            let (lo, hi) = (i.at_p10.min(i.at_p90), i.at_p10.max(i.at_p90));
+            match lang {
+                Lang::En => format!(
+                    "Villages below {floor} in {year} depend most on {} ({} to {})",
+                    lowercase_first(&i.name),
+                    villages(lo),
+                    villages(hi)
+                ),
+                Lang::Zh => format!(
+                    "{year}年低于{floor}的村数最取决于{}（{} 至 {} 个）",
+                    i.name,
+                    villages(lo),
+                    villages(hi)
+                ),
+            }
+        }
+    }
+}
+
+/// "Village: organic growth" stays; "Organic growth" reads "organic
+/// growth" inside a sentence (a name of the scenario keeps its capitals
+/// when it is more than one capital letter long).
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() && !s.contains(':') => {
+            format!("{}{}", a.to_lowercase(), &s[a.len_utf8()..])
+        }
+        _ => s.to_string(),
+    }
+}
+
 /// Most inputs a tornado shows (all are in `sensitivity.csv`).
 const TORNADO_MAX_ROWS: usize = 15;
-const TORNADO_ROW_H: u32 = 32;
+const TORNADO_ROW_H: u32 = 38;
 
 const LOW_COLOR: RGBColor = RGBColor(0x00, 0x72, 0xB2);
 const HIGH_COLOR: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
@@ -50,28 +135,55 @@ struct Tornado<'a> {
     lang: Lang,
 }
 
+/// What a tornado label adds to an input's name: how often it is drawn and
+/// how it was moved (nothing for an input drawn once per run).
+pub fn drawn_note(lang: Lang, per: Option<DrawnPer>, treatment: Treatment) -> &'static str {
+    match (lang, per, treatment) {
+        (_, None, _) => "",
+        (Lang::En, Some(DrawnPer::Village), Treatment::Shifted) => " (per village, shifted)",
+        (Lang::En, Some(DrawnPer::Year), Treatment::Shifted) => " (per year, shifted)",
+        (Lang::En, Some(DrawnPer::VillageYear), Treatment::Shifted) => " (per village-year, shifted)",
+        (Lang::En, Some(DrawnPer::Village), Treatment::Fixed) => " (per village, fixed)",
+        (Lang::En, Some(DrawnPer::Year), Treatment::Fixed) => " (per year, fixed)",
+        (Lang::En, Some(DrawnPer::VillageYear), Treatment::Fixed) => " (per village-year, fixed)",
+        (Lang::Zh, Some(DrawnPer::Village), Treatment::Shifted) => "（每村，平移）",
+        (Lang::Zh, Some(DrawnPer::Year), Treatment::Shifted) => "（每年，平移）",
+        (Lang::Zh, Some(DrawnPer::VillageYear), Treatment::Shifted) => "（每村每年，平移）",
+        (Lang::Zh, Some(DrawnPer::Village), Treatment::Fixed) => "（每村，固定）",
+        (Lang::Zh, Some(DrawnPer::Year), Treatment::Fixed) => "（每年，固定）",
+        (Lang::Zh, Some(DrawnPer::VillageYear), Treatment::Fixed) => "（每村每年，固定）",
+    }
+}
+
 impl Tornado<'_> {
-    fn label(&self, i: usize) -> String {
+    /// Row `i`'s label: the input's name, fitted to the label column, and
+    /// (for an input drawn per village or year) how it was moved, on a
+    /// second line.
+    fn label(&self, i: usize) -> (String, String) {
         let input = &self.r.inputs[i];
-        let per = match (self.lang, input.per) {
-            (_, None) => "",
-            (Lang::En, Some(DrawnPer::Village)) => " (per village)",
-            (Lang::En, Some(DrawnPer::Year)) => " (per year)",
-            (Lang::En, Some(DrawnPer::VillageYear)) => " (per village-year)",
-            (Lang::Zh, Some(DrawnPer::Village)) => "（每村）",
-            (Lang::Zh, Some(DrawnPer::Year)) => "（每年）",
-            (Lang::Zh, Some(DrawnPer::VillageYear)) => "（每村每年）",
-        };
-        shorten(&format!("{}{per}", input.name), 46)
+        let note = drawn_note(self.lang, input.per, input.treatment)
+            .trim()
+            .trim_start_matches(['(', '（'])
+            .trim_end_matches([')', '）'])
+            .to_string();
+        (fit(&input.name, TICK_PX, LABEL_MAX_W), note)
+    }
+
+    /// The title's lines, as the header wraps them.
+    fn title_lines(&self) -> i32 {
+        wrap(&tornado_title(self.r, self.lang), TITLE_PX, HEADER_W).len().max(1) as i32
     }
 }
 
 const TORNADO_TOP: u32 = 96;
+/// The widest label left of the plot, pixels.
+const LABEL_MAX_W: i32 = 330;
 const TORNADO_BOTTOM: u32 = 78;
 
 impl DrawChart for Tornado<'_> {
     fn height(&self) -> u32 {
-        TORNADO_TOP + TORNADO_BOTTOM + TORNADO_ROW_H * self.rows.max(3) as u32 + 24
+        let extra = (TITLE_LINE_H * (self.title_lines() - 1)) as u32;
+        TORNADO_TOP + extra + TORNADO_BOTTOM + TORNADO_ROW_H * self.rows.max(3) as u32 + 24
     }
 
     fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB> {
@@ -88,14 +200,24 @@ impl DrawChart for Tornado<'_> {
         }
         let (x0, x1) = self.x_range();
         let label_w = (0..self.rows)
-            .map(|i| text_width(&self.label(i), TICK_PX))
+            .map(|i| {
+                let (name, note) = self.label(i);
+                text_width(&name, TICK_PX).max(text_width(&note, NOTE_PX))
+            })
             .max()
             .unwrap_or(40)
-            .min(330);
+            .min(LABEL_MAX_W);
         let body = root.margin(top, 0, 0, 0);
         let n = self.rows as f64;
-        let unit = MoneyUnit::for_axis(self.lang, x0.abs().max(x1.abs()));
-        let xtick = |v: &f64| money_tick(&unit, *v);
+        // Room for the values beside the bars may reach below 0 villages:
+        // no tick says a negative count.
+        let xtick = |v: &f64| {
+            if *v < -1e-9 {
+                String::new()
+            } else {
+                grouped(*v, if (x1 - x0) < 5.0 { 1 } else { 0 })
+            }
+        };
         let mut chart = build_plot(
             &body,
             Frame::new(28, label_w + 14).top(4),
@@ -108,14 +230,22 @@ impl DrawChart for Tornado<'_> {
             .disable_y_mesh()
             .x_label_formatter(&xtick)
             .x_desc(match self.lang {
-                Lang::En => format!("Median mean operating income per village in {} (yuan)", r.final_year),
-                Lang::Zh => format!("{}年村均经营性收入的中位数（{}）", r.final_year, unit.name(Lang::Zh)),
+                Lang::En => format!(
+                    "Villages below the floor of {} in {} (mean over the runs)",
+                    crate::format::money_sig(Lang::En, r.floor_yuan),
+                    r.year
+                ),
+                Lang::Zh => format!(
+                    "{}年低于{}底线的村数（各次模拟的平均）",
+                    r.year,
+                    crate::format::money_sig(Lang::Zh, r.floor_yuan)
+                ),
             })
             .draw()?;
         for i in 0..self.rows {
             self.draw_row(root, &chart, i, x0, t)?;
         }
-        let base = r.baseline_median;
+        let base = r.baseline;
         let (bx, btop) = px(root, &chart, base, n);
         let (_, bbottom) = px(root, &chart, base, 0.0);
         root.draw(&PathElement::new(vec![(bx, btop), (bx, bbottom)], TEXT.stroke_width(2)))?;
@@ -148,37 +278,19 @@ impl Tornado<'_> {
         let legend = vec![vec![
             item(Swatch::Band(LOW_COLOR, 0.85), w.at_p10),
             item(Swatch::Band(HIGH_COLOR, 0.85), w.at_p90),
-            item(
-                Swatch::Line(TEXT),
-                format!(
-                    "{}{}",
-                    w.as_in_file,
-                    crate::format::money_sig(self.lang, r.baseline_median)
-                ),
-            ),
+            item(Swatch::Line(TEXT), format!("{}{}", w.as_in_file, villages(r.baseline))),
         ]];
         let policy = shorten(&Labels::new(self.lang).policy_name(r.policy), 34);
         let name = shorten(r.scenario_name, 40);
         let runs = grouped(r.runs as f64, 0);
-        let (title, subtitle) = match self.lang {
-            Lang::En => (
-                format!("What drives mean village income in {} under \"{policy}\"", r.final_year),
-                format!(
-                    "Scenario: {name}; median over {runs} runs, each input at its P10 and P90, the others as in the file"
-                ),
+        let title = tornado_title(r, self.lang);
+        let subtitle = match self.lang {
+            Lang::En => format!(
+                "{name}, {policy}: mean over {runs} runs; each input at its P10 and P90, the others as in the file"
             ),
-            Lang::Zh => (
-                format!("{}年“{policy}”下村均收入的主要影响因素", r.final_year),
-                format!("情景：{name}；{runs} 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值"),
-            ),
+            Lang::Zh => format!("{name}，{policy}：{runs} 次模拟的平均；每个输入分别取 P10 和 P90，其余取文件中的值"),
         };
-        draw_header(
-            root,
-            t,
-            &fit(&title, TITLE_PX, HEADER_W),
-            &fit(&subtitle, SUBTITLE_PX, HEADER_W),
-            &legend,
-        )
+        draw_header(root, t, &title, &fit(&subtitle, SUBTITLE_PX, HEADER_W), &legend)
     }
 
     /// The x range: every median shown and the baseline, with room at both
@@ -187,12 +299,13 @@ impl Tornado<'_> {
         let r = self.r;
         let (lo, hi) = r.inputs[..self.rows]
             .iter()
-            .flat_map(|i| [i.median_at_p10, i.median_at_p90])
-            .chain([r.baseline_median])
+            .flat_map(|i| [i.at_p10, i.at_p90])
+            .chain([r.baseline])
             .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-        let span = (hi - lo).max(hi.abs().max(1.0) * 0.01);
-        (lo - 0.22 * span, hi + 0.22 * span)
+        // At least one village wide, so that a tiny swing is drawn tiny.
+        let span = (hi - lo).max(1.0);
+        (lo - 0.3 * span, hi + 0.3 * span)
     }
 
     /// Row `i`: the bars from the baseline to the medians at P10 and P90,
@@ -207,10 +320,10 @@ impl Tornado<'_> {
         t: Typo,
     ) -> DrawResult<(), DB> {
         let input = &self.r.inputs[i];
-        let base = self.r.baseline_median;
+        let base = self.r.baseline;
         let yc = self.rows as f64 - i as f64 - 0.5;
         let (y_top, y_bottom) = (yc + 0.32, yc - 0.32);
-        for (m, color) in [(input.median_at_p10, LOW_COLOR), (input.median_at_p90, HIGH_COLOR)] {
+        for (m, color) in [(input.at_p10, LOW_COLOR), (input.at_p90, HIGH_COLOR)] {
             if m != base {
                 root.draw(&Rectangle::new(
                     [
@@ -222,10 +335,10 @@ impl Tornado<'_> {
             }
         }
         let ends = [
-            (input.median_at_p10, &input.p10, LOW_COLOR),
-            (input.median_at_p90, &input.p90, HIGH_COLOR),
+            (input.at_p10, &input.p10, LOW_COLOR),
+            (input.at_p90, &input.p90, HIGH_COLOR),
         ];
-        let (left, right) = if input.median_at_p10 <= input.median_at_p90 {
+        let (left, right) = if input.at_p10 <= input.at_p90 {
             (ends[0], ends[1])
         } else {
             (ends[1], ends[0])
@@ -243,11 +356,24 @@ impl Tornado<'_> {
             t.text(NOTE_PX, right.2, HPos::Left),
         ))?;
         let (plot_left, _) = px(root, chart, x0, yc);
+        let (name, note) = self.label(i);
+        let name_y = if note.is_empty() {
+            ly - (0.62 * TICK_PX) as i32
+        } else {
+            ly - TICK_PX as i32 - 1
+        };
         root.draw(&Text::new(
-            self.label(i),
-            (plot_left - 8, ly - (0.62 * TICK_PX) as i32),
+            name,
+            (plot_left - 8, name_y),
             t.text(TICK_PX, TEXT, HPos::Right),
         ))?;
+        if !note.is_empty() {
+            root.draw(&Text::new(
+                note,
+                (plot_left - 8, ly + 1),
+                t.text(NOTE_PX - 2.0, MUTED, HPos::Right),
+            ))?;
+        }
         Ok(())
     }
 }
@@ -283,9 +409,9 @@ impl TornadoWords {
     }
 }
 
-/// Writes `tornado.svg` and `tornado.png` into `dir` and returns their
-/// names relative to `dir`.
-pub fn write_tornado(result: &TornadoInput, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, ChartError> {
+/// Writes `tornado.svg` and `tornado.png` into `dir` and returns them (names
+/// relative to `dir`; the SVG with its text, for a report to inline).
+pub fn write_tornado(result: &TornadoInput, dir: &Path, lang: Lang) -> Result<Vec<WrittenChart>, ChartError> {
     ensure_fonts()?;
     let fig = Tornado {
         r: result,
@@ -294,7 +420,7 @@ pub fn write_tornado(result: &TornadoInput, dir: &Path, lang: Lang) -> Result<Ve
     };
     let mut written = Vec::new();
     write_chart(&fig, dir, "tornado", &mut written)?;
-    Ok(names(written))
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -314,11 +440,12 @@ mod tests {
             t.no_inputs.to_string(),
             crate::format::money_exact(Lang::Zh, 763_900.0),
             crate::format::money_exact(Lang::Zh, 5_000.0),
-            "2030年“p”下村均收入的主要影响因素".to_string(),
-            "情景：n；1,000 次模拟的中位数，每个输入分别取 P10 和 P90，其余取文件中的值".to_string(),
-            "2030年村均经营性收入的中位数（万元）".to_string(),
+            "n，p：1,000 次模拟的平均；每个输入分别取 P10 和 P90，其余取文件中的值".to_string(),
+            "2030年低于50万元底线的村数（各次模拟的平均）".to_string(),
             "另有 3 个影响较小的输入，见 sensitivity.csv".to_string(),
-            "（每村）（每年）（每村每年）".to_string(),
+            "（每村，平移）（每年，固定）（每村每年，平移）".to_string(),
+            "没有不确定输入改变2030年低于50万元的村数（12.5 个）".to_string(),
+            "2030年低于50万元的村数最取决于村的自然增长率（21.3 至 26.0 个）".to_string(),
         ];
         assert_glyphs(&font, &texts);
     }

@@ -105,7 +105,7 @@ pub enum Command {
     },
     /// Sweep one or two parameters over a range, on common random numbers.
     Sweep(sweep::SweepArgs),
-    /// Which uncertain inputs drive the headline outcome (tornado, rank correlations).
+    /// Which uncertain inputs decide how many villages stay below the floor (tornado, rank correlations, report).
     Sensitivity(sensitivity::SensitivityArgs),
     /// Check a scenario file and print what would be simulated.
     Validate {

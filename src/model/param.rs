@@ -98,6 +98,7 @@ pub enum Dist {
 }
 
 mod quantile;
+mod shift;
 pub use quantile::standard_normal_quantile;
 
 /// An uncertain parameter: a distribution, an optional clamp, and how often

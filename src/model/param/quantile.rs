@@ -56,7 +56,7 @@ fn beta_quantile(alpha: f64, beta: f64, q: f64) -> f64 {
 }
 
 /// The PERT on `[min, max]` with mode `mode`, as a beta's `(alpha, beta)`.
-fn pert_shape(min: f64, mode: f64, max: f64) -> (f64, f64) {
+pub(super) fn pert_shape(min: f64, mode: f64, max: f64) -> (f64, f64) {
     let range = max - min;
     (1.0 + 4.0 * (mode - min) / range, 1.0 + 4.0 * (max - mode) / range)
 }
@@ -146,7 +146,7 @@ impl Param {
 
 impl Param {
     /// The smallest and largest values of the distribution before the clamp.
-    fn unclamped_support(&self) -> (f64, f64) {
+    pub(super) fn unclamped_support(&self) -> (f64, f64) {
         Param {
             min: None,
             max: None,

@@ -30,6 +30,7 @@ mod backtest;
 mod escape;
 pub mod lead;
 mod pairs;
+pub mod sensitivity;
 mod view;
 mod villages;
 mod words;

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use toml_edit::{DocumentMut, Item, Value};
 
 use super::AnalysisError;
-use crate::model::param::{Param, DISTRIBUTION_KEYS};
+use crate::model::param::{Domain, Param, DISTRIBUTION_KEYS};
 use crate::model::units::{parse_number, parse_range};
 
 /// One step of a path: a key or a position in an array.
@@ -140,6 +140,12 @@ pub enum NewValue {
     /// An uncertain parameter fixed at a value: a distribution table keeps
     /// its clamp (`min`, `max`) and `per`; anything else becomes the number.
     Fixed(f64),
+    /// An uncertain parameter left uncertain, its distribution moved by
+    /// `sds` of its standard deviations ([`Param::shifted`]), kept inside
+    /// `within` (its domain) and its clamp and `per` kept: written back as a
+    /// distribution table (a range `"A to B"` becomes the normal or
+    /// lognormal table it stands for).
+    Shifted { sds: f64, within: (f64, f64) },
 }
 
 impl NewValue {
@@ -156,6 +162,8 @@ impl NewValue {
         match self {
             NewValue::Number(x) | NewValue::Fixed(x) => number(*x),
             NewValue::Text(s) => Value::from(s.as_str()),
+            // Only meaningful on an uncertain value (see `apply_to`).
+            NewValue::Shifted { .. } => Value::from("shifted"),
         }
     }
 }
@@ -165,6 +173,7 @@ impl fmt::Display for NewValue {
         match self {
             NewValue::Number(x) | NewValue::Fixed(x) => write!(f, "{}", number(*x)),
             NewValue::Text(s) => write!(f, "{s:?}"),
+            NewValue::Shifted { sds, .. } => write!(f, "its distribution shifted by {sds:+.4} sd"),
         }
     }
 }
@@ -332,6 +341,26 @@ pub fn apply_to(doc: &mut DocumentMut, overrides: &[Override]) -> Result<(), Ana
         })?;
         let old = table.get_mut(key).filter(|i| !i.is_none());
         match (old, &o.value) {
+            (Some(old), NewValue::Shifted { sds, within }) => {
+                let param = param_of(old)
+                    .filter(|p| !p.is_certain())
+                    .ok_or_else(|| AnalysisError::Path {
+                        path: o.path.text.clone(),
+                        message: "only an uncertain value (a distribution table or a range \"A to B\") can be shifted"
+                            .into(),
+                    })?;
+                let mut new = Value::InlineTable(param_table(&param.shifted(*sds, *within)));
+                if let Some(v) = old.as_value() {
+                    *new.decor_mut() = v.decor().clone();
+                }
+                *old = Item::Value(new);
+            }
+            (None, NewValue::Shifted { .. }) => {
+                return Err(AnalysisError::Path {
+                    path: o.path.text.clone(),
+                    message: "the file does not set this value, so it has no distribution to shift".into(),
+                })
+            }
             (Some(old), NewValue::Fixed(x)) if old.is_table_like() && is_distribution(old) => {
                 let t = old.as_table_like_mut().expect("a table");
                 for k in DISTRIBUTION_KEYS.iter().chain(["fixed"].iter()) {
@@ -366,6 +395,58 @@ pub fn apply(text: &str, overrides: &[Override]) -> Result<String, AnalysisError
     Ok(doc.to_string())
 }
 
+/// `param` as the distribution table a scenario file would hold:
+/// `{ normal = { mean = 0.05, sd = 0.1 }, min = -0.2, per = "village-year" }`.
+pub fn param_table(param: &Param) -> toml_edit::InlineTable {
+    use crate::model::param::Dist;
+    fn table(pairs: &[(&str, f64)]) -> Value {
+        let mut t = toml_edit::InlineTable::new();
+        for (k, v) in pairs {
+            t.insert(*k, number(*v));
+        }
+        Value::InlineTable(t)
+    }
+    let (key, value) = match &param.dist {
+        Dist::Fixed(x) => ("fixed", number(*x)),
+        Dist::Uniform { min, max } => ("uniform", table(&[("min", *min), ("max", *max)])),
+        Dist::Normal { mean, sd } => ("normal", table(&[("mean", *mean), ("sd", *sd)])),
+        Dist::LogNormal { mu, sigma } => ("lognormal", table(&[("median", mu.exp()), ("sigma", *sigma)])),
+        Dist::Triangular { min, mode, max } => ("triangular", table(&[("min", *min), ("mode", *mode), ("max", *max)])),
+        Dist::Pert { min, mode, max } => ("pert", table(&[("min", *min), ("mode", *mode), ("max", *max)])),
+        Dist::Beta { alpha, beta, low, high } => (
+            "beta",
+            table(&[("alpha", *alpha), ("beta", *beta), ("low", *low), ("high", *high)]),
+        ),
+        Dist::Discrete { values, cumulative } => {
+            let mut t = toml_edit::InlineTable::new();
+            t.insert("values", Value::Array(values.iter().map(|v| number(*v)).collect()));
+            let mut previous = 0.0;
+            let weights: toml_edit::Array = cumulative
+                .iter()
+                .map(|c| {
+                    let w = c - previous;
+                    previous = *c;
+                    Value::from(w)
+                })
+                .collect();
+            t.insert("weights", Value::Array(weights));
+            ("discrete", Value::InlineTable(t))
+        }
+    };
+    let mut out = toml_edit::InlineTable::new();
+    out.insert(key, value);
+    if let Some(m) = param.min {
+        out.insert("min", number(m));
+    }
+    if let Some(m) = param.max {
+        out.insert("max", number(m));
+    }
+    if let Some(per) = param.per {
+        out.insert("per", Value::from(per.as_str()));
+    }
+    out
+}
+
 fn is_distribution(item: &Item) -> bool {
     item.as_table_like()
         .is_some_and(|t| DISTRIBUTION_KEYS.iter().any(|k| t.contains_key(k)))
@@ -388,6 +469,20 @@ pub struct UncertainInput {
     /// How often it is drawn: the file's `per`, else the documented default
     /// of the parameter (`None` when unknown).
     pub per: Option<crate::model::param::Per>,
+    /// The values it may take (`None` when unknown).
+    pub domain: Option<Domain>,
+    /// The entry it belongs to.
+    pub entry: Entry,
+}
+
+/// The `[[villages]]` or `[[interventions]]` entry an input belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Position of the entry, and the label its villages' shared draws are
+    /// keyed by (its `group`, else its `id`, else its `file`).
+    Villages { index: usize, label: String },
+    /// Position of the entry (as in the model's interventions) and its id.
+    Intervention { index: usize, id: Option<String> },
 }
 
 /// Keys of an entry that are never uncertain numbers.
@@ -423,22 +518,33 @@ pub fn uncertain_inputs(text: &str) -> Result<Vec<UncertainInput>, AnalysisError
         for (i, entry) in entries.iter().enumerate() {
             let label = entry_name(entry).map_or(format!("[{i}]"), str::to_string);
             let kind = entry.get("kind").and_then(|k| k.as_str());
+            let text_of = |k: &str| entry.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            let owner = if list == "villages" {
+                Entry::Villages {
+                    index: i,
+                    label: text_of("group")
+                        .or(text_of("id"))
+                        .or(text_of("file"))
+                        .unwrap_or_default(),
+                }
+            } else {
+                Entry::Intervention {
+                    index: i,
+                    id: text_of("id"),
+                }
+            };
+            let records = kind
+                .and_then(|kind| docs.iter().find(|d| d.kind == kind))
+                .map(|d| d.params);
             for (key, value) in entry.iter() {
                 if SKIP_KEYS.contains(&key) {
                     continue;
                 }
-                let default_per = match (list, kind) {
-                    ("villages", _) => match key {
-                        "growth" => Some(crate::model::param::Per::VillageYear),
-                        "operating_income" | "other_income" => Some(crate::model::param::Per::Village),
-                        _ => None,
-                    },
-                    (_, Some(kind)) => docs
-                        .iter()
-                        .find(|d| d.kind == kind)
-                        .and_then(|d| d.params.iter().find(|p| p.name == key))
-                        .and_then(|p| p.per),
-                    _ => None,
+                let (default_per, domain) = match list {
+                    "villages" => village_key(key),
+                    _ => records
+                        .and_then(|params| params.iter().find(|p| p.name == key))
+                        .map_or((None, None), |p| (p.per, domain_of(p))),
                 };
                 let name = if list == "villages" {
                     format!("villages.{label}.{key}")
@@ -446,27 +552,58 @@ pub fn uncertain_inputs(text: &str) -> Result<Vec<UncertainInput>, AnalysisError
                     format!("{label}.{key}")
                 };
                 let steps = vec![Step::Key(list.to_string()), Step::Index(i), Step::Key(key.to_string())];
-                collect(value, name, steps, default_per, &mut out);
+                let at = Found {
+                    name,
+                    steps,
+                    default_per,
+                    domain,
+                    entry: owner.clone(),
+                };
+                collect(value, at, &mut out);
             }
         }
     }
     Ok(out)
 }
 
-fn collect(
-    item: &Item,
+/// The level a `[[villages]]` key is drawn at by default, and its domain
+/// (as `scenario::read` checks it).
+fn village_key(key: &str) -> (Option<crate::model::param::Per>, Option<Domain>) {
+    use crate::model::param::Per;
+    match key {
+        "growth" => (Some(Per::VillageYear), Some(Domain::LogGrowth)),
+        "operating_income" | "other_income" => (Some(Per::Village), Some(Domain::Money)),
+        "other_income_growth" => (Some(Per::Run), Some(Domain::Rate)),
+        "loadings" => (Some(Per::Run), Some(Domain::Loading)),
+        _ => (None, None),
+    }
+}
+
+/// The domain of a numeric parameter (`None` for choices, lists, tables).
+fn domain_of(p: &crate::model::params::ParamSpec) -> Option<Domain> {
+    match p.values {
+        crate::model::params::Values::Param(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// Where [`collect`] is in the file.
+struct Found {
     name: String,
     steps: Vec<Step>,
     default_per: Option<crate::model::param::Per>,
-    out: &mut Vec<UncertainInput>,
-) {
+    domain: Option<Domain>,
+    entry: Entry,
+}
+
+fn collect(item: &Item, at: Found, out: &mut Vec<UncertainInput>) {
     if is_distribution(item) || is_range_text(item) {
         let Some(param) = param_of(item) else { return };
         if param.is_certain() {
             return;
         }
         let mut text = String::new();
-        for step in &steps {
+        for step in &at.steps {
             match step {
                 Step::Key(k) if text.is_empty() => text.push_str(k),
                 Step::Key(k) if k.contains('.') => text.push_str(&format!(".\"{k}\"")),
@@ -475,18 +612,43 @@ fn collect(
             }
         }
         out.push(UncertainInput {
-            name,
-            per: param.per.or(default_per),
+            name: at.name,
+            per: param.per.or(at.default_per),
             param,
-            path: ValuePath { text, steps },
+            path: ValuePath { text, steps: at.steps },
+            domain: at.domain,
+            entry: at.entry,
         });
         return;
     }
     if let Some(table) = item.as_table_like() {
+        // A loan's `credit` terms have records of their own; a village's
+        // `loadings` are all loadings.
+        let is_credit = matches!(at.steps.last(), Some(Step::Key(k)) if k == "credit");
+        let is_loadings = matches!(at.entry, Entry::Villages { .. })
+            && matches!(at.steps.last(), Some(Step::Key(k)) if k == "loadings");
         for (key, value) in table.iter() {
-            let mut steps = steps.clone();
+            let mut steps = at.steps.clone();
             steps.push(Step::Key(key.to_string()));
-            collect(value, format!("{name}.{key}"), steps, None, out);
+            let (default_per, domain) = if is_credit {
+                crate::model::finance::credit::doc()
+                    .params
+                    .iter()
+                    .find(|p| p.name == key)
+                    .map_or((None, None), |p| (p.per, domain_of(p)))
+            } else if is_loadings {
+                (at.default_per, at.domain)
+            } else {
+                (None, None)
+            };
+            let inner = Found {
+                name: format!("{}.{key}", at.name),
+                steps,
+                default_per,
+                domain,
+                entry: at.entry.clone(),
+            };
+            collect(value, inner, out);
         }
     }
 }
@@ -510,98 +672,4 @@ pub fn param_of(item: &Item) -> Option<Param> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const TEXT: &str = r#"
-[scenario]
-name = "t" # the name
-years = 5
-
-[[interventions]]
-id = "fund"
-kind = "support_fund"
-return_rate_per_year = "6%" # cited
-default_hazard_per_year = { uniform = { min = 0.01, max = 0.03 }, max = 0.02 }
-
-[[interventions]]
-id = "stream"
-kind = "income_stream"
-amount = "5万 to 50万"
-"#;
-
-    fn set(path: &str, value: NewValue) -> Result<String, AnalysisError> {
-        apply(
-            TEXT,
-            &[Override {
-                path: ValuePath::parse(path)?,
-                value,
-            }],
-        )
-    }
-
-    #[test]
-    fn paths_parse() {
-        let p = ValuePath::parse("interventions[1].\"a.b\".c").unwrap();
-        assert_eq!(
-            p.steps,
-            vec![
-                Step::Key("interventions".into()),
-                Step::Index(1),
-                Step::Key("a.b".into()),
-                Step::Key("c".into())
-            ]
-        );
-        assert!(ValuePath::parse("a..b").is_err());
-        assert!(ValuePath::parse("a[1]").is_err());
-        assert!(ValuePath::parse("").is_err());
-    }
-
-    #[test]
-    fn set_by_id_index_and_key() {
-        let out = set("interventions.fund.return_rate_per_year", NewValue::Number(0.07)).unwrap();
-        assert!(out.contains("return_rate_per_year = 0.07 # cited"), "{out}");
-        let out = set("interventions[1].amount", NewValue::Number(100_000.0)).unwrap();
-        assert!(out.contains("amount = 100000"), "{out}");
-        let out = set("scenario.years", NewValue::Number(8.0)).unwrap();
-        assert!(out.contains("years = 8\n"), "{out}");
-        // An absent last key is added.
-        let out = set("interventions.fund.recovery_rate", NewValue::Number(0.5)).unwrap();
-        assert!(out.contains("recovery_rate = 0.5"), "{out}");
-    }
-
-    #[test]
-    fn fixed_keeps_the_clamp() {
-        let out = set("interventions.fund.default_hazard_per_year", NewValue::Fixed(0.025)).unwrap();
-        assert!(out.contains("max = 0.02"), "{out}");
-        assert!(out.contains("fixed = 0.025"), "{out}");
-        assert!(!out.contains("uniform"), "{out}");
-    }
-
-    #[test]
-    fn bad_paths_say_what_exists() {
-        let e = set("interventions.fnud.return_rate_per_year", NewValue::Number(0.1))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("no entry `fnud`") && e.contains("fund, stream"), "{e}");
-        assert!(e.contains("did you mean `fund`"), "{e}");
-        let e = set("interventions[5].amount", NewValue::Number(1.0))
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("has 2 entries"), "{e}");
-        let e = set("scenari.years", NewValue::Number(1.0)).unwrap_err().to_string();
-        assert!(e.contains("scenario, interventions"), "{e}");
-        let e = set("scenario.nme.x", NewValue::Number(1.0)).unwrap_err().to_string();
-        assert!(e.contains("no `nme`") && e.contains("name, years"), "{e}");
-    }
-
-    #[test]
-    fn finds_uncertain_inputs() {
-        let inputs = uncertain_inputs(TEXT).unwrap();
-        let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(names, ["fund.default_hazard_per_year", "stream.amount"]);
-        assert_eq!(inputs[1].path.text, "interventions[1].amount");
-        assert_eq!(inputs[1].per, Some(crate::model::param::Per::Village));
-        assert_eq!(inputs[0].per, Some(crate::model::param::Per::Run));
-    }
-}
+mod tests;

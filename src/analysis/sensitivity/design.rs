@@ -1,0 +1,162 @@
+//! The simulations of a sensitivity analysis: each input alone at its P10
+//! and P90, and the Latin-hypercube design over all of them.
+
+use super::{setting, spearman, strata, InputResult, Outcome, Treatment};
+use crate::analysis::overrides::{NewValue, Override, UncertainInput};
+use crate::analysis::{AnalysisError, Scenario, Settings};
+use crate::model::Model;
+
+/// Where one input is put for a simulation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Setting {
+    /// Fixed at the value in every run.
+    Fix(f64),
+    /// Its distribution shifted by this many of its standard deviations.
+    Shift(f64),
+}
+
+/// What every simulation of the analysis shares: the scenario, its
+/// uncertain inputs and their treatments, the policy and year of the
+/// outcome, and the progress callback.
+pub(super) struct Design<'a> {
+    pub(super) scenario: &'a Scenario,
+    pub(super) settings: &'a Settings,
+    pub(super) inputs: &'a [UncertainInput],
+    pub(super) treatments: &'a [(Treatment, Option<u64>)],
+    pub(super) policy: usize,
+    pub(super) year: i32,
+    pub(super) done: &'a (dyn Fn() + Sync),
+}
+
+impl Design<'_> {
+    /// The domain's bounds of input `i` (the whole line when unknown).
+    fn within(&self, i: usize) -> (f64, f64) {
+        self.inputs[i]
+            .domain
+            .map_or((f64::NEG_INFINITY, f64::INFINITY), |d| d.bounds())
+    }
+
+    /// The changes to the file that put the inputs where `settings` says; a
+    /// fixed value is first moved into its domain.
+    fn overrides(&self, settings: &[(usize, Setting)]) -> Vec<Override> {
+        settings
+            .iter()
+            .map(|&(i, s)| Override {
+                path: self.inputs[i].path.clone(),
+                value: match s {
+                    Setting::Fix(v) => {
+                        let (lo, hi) = self.within(i);
+                        NewValue::Fixed(v.clamp(lo, hi))
+                    }
+                    Setting::Shift(sds) => NewValue::Shifted {
+                        sds,
+                        within: self.within(i),
+                    },
+                },
+            })
+            .collect()
+    }
+
+    /// The validated model with the inputs put where `settings` says, and
+    /// only the analysed policy kept: the engine then does the work of one
+    /// policy (the interventions' draws are keyed by their ids, so the
+    /// policy's figures are those it has among all the others).
+    fn model(&self, settings: &[(usize, Setting)]) -> Result<Model, AnalysisError> {
+        let mut model = self.scenario.model(&self.overrides(settings), self.settings)?;
+        let policy = model.policies.swap_remove(self.policy);
+        model.policies = vec![policy];
+        Ok(model)
+    }
+
+    /// The outcome with the inputs put where `settings` says.
+    fn outcome(&self, settings: &[(usize, Setting)]) -> Result<Outcome, AnalysisError> {
+        let model = self.model(settings)?;
+        let outcome = Outcome::of(&self.settings.simulate(&model)?, 0, self.year);
+        (self.done)();
+        Ok(outcome)
+    }
+
+    /// The value input `i` takes under `s`: the fixed value (in its
+    /// domain), or the mean of its shifted distribution.
+    fn value(&self, i: usize, s: Setting) -> f64 {
+        let (lo, hi) = self.within(i);
+        match s {
+            Setting::Fix(v) => v.clamp(lo, hi),
+            Setting::Shift(sds) => {
+                let shifted = self.inputs[i].param.shifted(sds, (lo, hi));
+                // The model clamps an unbounded distribution to its domain.
+                let (a, b) = (
+                    shifted.min.map_or(lo, |m| m.max(lo)),
+                    shifted.max.map_or(hi, |m| m.min(hi)),
+                );
+                crate::model::param::Param {
+                    min: a.is_finite().then_some(a),
+                    max: b.is_finite().then_some(b),
+                    ..shifted
+                }
+                .mean()
+            }
+        }
+    }
+
+    /// Each input alone at its 10th and then its 90th percentile, the
+    /// others uncertain as in the scenario.
+    pub(super) fn one_at_a_time(&self) -> Result<Vec<InputResult>, AnalysisError> {
+        let mut results = Vec::with_capacity(self.inputs.len());
+        for (i, input) in self.inputs.iter().enumerate() {
+            let ends = [0.1, 0.9].map(|u| setting(&input.param, self.treatments[i], u));
+            let mut at = Vec::with_capacity(2);
+            for s in ends {
+                at.push(self.outcome(&[(i, s)])?);
+            }
+            let (treatment, draws) = self.treatments[i];
+            results.push(InputResult {
+                name: input.name.clone(),
+                // Filled by `run`, which has the baseline's names.
+                words: Default::default(),
+                path: input.path.text.clone(),
+                per: input.per,
+                unit: super::ValueUnit::of(input.domain),
+                treatment,
+                draws,
+                p10: self.value(i, ends[0]),
+                p90: self.value(i, ends[1]),
+                at_p10: at[0],
+                at_p90: at[1],
+                swing: (at[1].below_floor - at[0].below_floor).abs(),
+                rank_correlation: None,
+                rank: 0,
+            });
+        }
+        Ok(results)
+    }
+
+    /// A Latin-hypercube design of `k` points over all inputs at once: the
+    /// Spearman rank correlation of each input's quantile in the design with
+    /// the villages below the floor.
+    pub(super) fn latin_hypercube(&self, k: usize) -> Result<Vec<Option<f64>>, AnalysisError> {
+        let strata = strata(self.inputs.len(), k);
+        let mut positions = vec![Vec::with_capacity(k); self.inputs.len()];
+        let mut outcomes = Vec::with_capacity(k);
+        for point in 0..k {
+            let settings: Vec<(usize, Setting)> = strata
+                .iter()
+                .enumerate()
+                .map(|(i, stratum)| {
+                    let u = (stratum[point] as f64 + 0.5) / k as f64;
+                    (i, setting(&self.inputs[i].param, self.treatments[i], u))
+                })
+                .collect();
+            outcomes.push(self.outcome(&settings)?.below_floor);
+            for (i, &(_, s)) in settings.iter().enumerate() {
+                // A fixed input by the value it took (values moved to the
+                // domain's edge tie), a shifted one by its shift.
+                positions[i].push(match s {
+                    Setting::Fix(_) => self.value(i, s),
+                    Setting::Shift(sds) => sds,
+                });
+            }
+        }
+        Ok(positions.iter().map(|xs| spearman(xs, &outcomes)).collect())
+    }
+}
