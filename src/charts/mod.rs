@@ -379,6 +379,7 @@ pub(crate) mod tests {
                 policy("Photovoltaic + cooperative", 0.06, 3, &years),
             ],
             comparisons: Vec::new(),
+            reference: None,
             description: None,
             assumptions: Vec::new(),
             factors: Vec::new(),
