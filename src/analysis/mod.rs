@@ -220,7 +220,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spec = sweep::SweepSpec::parse(&["targets.floor=30万:60万:3".into()]).unwrap();
         let result = sweep::run(&scenario, &spec, &settings(), &|| ()).unwrap();
-        let names = sweep::write(&result, None, dir.path(), Lang::Zh).unwrap();
+        let names = sweep::write(&result, None, dir.path(), Lang::Zh, &[]).unwrap();
         let charts: Vec<PathBuf> = names.into_iter().filter(|n| is_chart(n)).collect();
         assert_written(
             dir.path(),

@@ -72,7 +72,7 @@ pub(crate) use render::DrawResult;
 pub use render::WrittenChart;
 pub(crate) use render::*;
 pub(crate) use style::*;
-pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
+pub use sweep::{sweep_titles, write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
 use target_group::*;
 pub(crate) use titles::*;
 pub use tornado::{write_tornado, DrawnPer, TornadoInput, TornadoRow};

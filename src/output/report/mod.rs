@@ -30,6 +30,7 @@ mod backtest;
 mod escape;
 pub mod lead;
 mod pairs;
+pub mod sweep;
 mod view;
 mod villages;
 mod words;
