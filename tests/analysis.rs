@@ -221,10 +221,16 @@ fn both_commands_write_csv_and_charts() {
         .stdout(contains("Outputs written to output/test/sweep"));
     let out = dir.path().join("output/test/sweep");
     let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
-    assert!(csv.starts_with("point,parameter_1,value_1,parameter_2,value_2,policy,metric,mean,se,p5,p50,p95\n"));
-    // 6 points x 2 policies x 3 metrics.
-    assert_eq!(csv.lines().count(), 1 + 6 * 2 * 3);
-    let mut files = vec!["sweep.csv".to_string()];
+    assert!(csv.starts_with(
+        "point,parameter_1,parameter_1_label,value_1,parameter_2,parameter_2_label,value_2,year,policy,policy_label,metric,mean,se,p5,p50,p95\n"
+    ));
+    // 6 points x 2 policies x 7 metrics.
+    assert_eq!(csv.lines().count(), 1 + 6 * 2 * 7);
+    let mut files = vec![
+        "sweep.csv".to_string(),
+        "report.html".to_string(),
+        "report.md".to_string(),
+    ];
     for stem in ["sweep_mean_income", "sweep_full_coverage", "sweep_below_floor"] {
         for ext in ["svg", "png"] {
             files.push(format!("charts/{stem}.{ext}"));

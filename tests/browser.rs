@@ -126,34 +126,103 @@ fn embedded_fonts(page: &str) -> Vec<Vec<u8>> {
     fonts
 }
 
-#[test]
-fn bundled_reports_render_in_a_browser_without_system_fonts() {
-    let Some(browser) = chromium() else {
+/// The browser, or `None` (the test then skips with a note, unless
+/// `VILLAGESIM_REQUIRE_BROWSER=1`).
+fn browser_or_skip() -> Option<PathBuf> {
+    let browser = chromium();
+    if browser.is_none() {
         let required = std::env::var_os("VILLAGESIM_REQUIRE_BROWSER").is_some_and(|v| v == "1");
         assert!(!required, "VILLAGESIM_REQUIRE_BROWSER=1 but no chromium was found");
         println!("skipped: headless Chromium not found (apt-get install chromium; .ci/run installs it)");
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    // A font configuration whose only system font has Latin letters and
-    // digits and no CJK glyph (a subset of the bundled font; Chromium loads
-    // no web font at all without some system font).
-    let fonts = dir.path().join("fonts");
+    }
+    browser
+}
+
+/// A font configuration in `dir` whose only system font has Latin letters
+/// and digits and no CJK glyph (a subset of the bundled font; Chromium
+/// loads no web font at all without some system font).
+fn latin_only_fonts(dir: &Path) -> PathBuf {
+    let fonts = dir.join("fonts");
     std::fs::create_dir_all(&fonts).unwrap();
     let latin = embedded_fonts(&villagesim::charts::font_face_css(
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;()-",
     ));
     std::fs::write(fonts.join("latin.otf"), &latin[0]).unwrap();
-    let fontconfig = dir.path().join("fonts.conf");
+    let fontconfig = dir.join("fonts.conf");
     std::fs::write(
         &fontconfig,
         format!(
             "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"fonts.dtd\"><fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>",
             fonts.display(),
-            dir.path().join("fc-cache").display()
+            dir.join("fc-cache").display()
         ),
     )
     .unwrap();
+    fontconfig
+}
+
+/// The report in `out` at 800 and 1280 px: no sideways scroll, every chart
+/// of `out/charts` on the page, all text in the embedded fonts with a glyph
+/// for every character. `what` names it in messages.
+fn check_report(browser: &Path, out: &Path, fontconfig: &Path, what: &str) {
+    let html = out.join("report.html");
+    let page = std::fs::read_to_string(&html).unwrap();
+    let charts = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
+        .count();
+    let fonts = embedded_fonts(&page);
+    assert!(!fonts.is_empty(), "{what}: the report embeds no font");
+    for width in [800, 1280] {
+        let m = measure(browser, &html, width, fontconfig);
+        let at = format!("{what} at {width} px");
+        assert!(
+            m["overflow"].as_i64().unwrap() <= 0,
+            "{at}: the page overflows by {} px",
+            m["overflow"]
+        );
+        assert!(
+            m["svgs"].as_u64().unwrap() as usize >= charts,
+            "{at}: {} charts on the page, {charts} written",
+            m["svgs"]
+        );
+        let faces = m["faces"].as_array().unwrap();
+        assert!(!faces.is_empty(), "{at}: no font face");
+        // A face the page does not use stays "unloaded"; none may fail.
+        assert!(
+            faces.iter().all(|f| f["status"] != "error"),
+            "{at}: a font failed to load: {faces:?}"
+        );
+        assert!(
+            m["wrong"].as_array().unwrap().is_empty(),
+            "{at}: text not in an embedded font: {}",
+            m["wrong"]
+        );
+        // Every character has a glyph in one of the embedded fonts.
+        let parsed: Vec<ab_glyph::FontRef> = fonts
+            .iter()
+            .map(|f| ab_glyph::FontRef::try_from_slice(f).expect("an embedded font parses"))
+            .collect();
+        let missing: String = m["text"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|&c| parsed.iter().all(|f| ab_glyph::Font::glyph_id(f, c).0 == 0))
+            .collect::<std::collections::BTreeSet<char>>()
+            .into_iter()
+            .collect();
+        assert!(missing.is_empty(), "{at}: no glyph for {missing:?}");
+    }
+}
+
+#[test]
+fn bundled_reports_render_in_a_browser_without_system_fonts() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fontconfig = latin_only_fonts(dir.path());
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for scenario in ["quickstart", "wuxing-2018", "huining-2025"] {
         for lang in ["en", "zh"] {
@@ -165,55 +234,40 @@ fn bundled_reports_render_in_a_browser_without_system_fonts() {
                 .arg(&out)
                 .assert()
                 .success();
-            let html = out.join("report.html");
-            let page = std::fs::read_to_string(&html).unwrap();
-            let charts = std::fs::read_dir(out.join("charts"))
-                .unwrap()
-                .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "svg"))
-                .count();
-            let fonts = embedded_fonts(&page);
-            assert!(!fonts.is_empty(), "{scenario} {lang}: the report embeds no font");
-            for width in [800, 1280] {
-                let m = measure(&browser, &html, width, &fontconfig);
-                let at = format!("{scenario} {lang} at {width} px");
-                assert!(
-                    m["overflow"].as_i64().unwrap() <= 0,
-                    "{at}: the page overflows by {} px",
-                    m["overflow"]
-                );
-                assert!(
-                    m["svgs"].as_u64().unwrap() as usize >= charts,
-                    "{at}: {} charts on the page, {charts} written",
-                    m["svgs"]
-                );
-                let faces = m["faces"].as_array().unwrap();
-                assert!(!faces.is_empty(), "{at}: no font face");
-                // A face the page does not use stays "unloaded"; none may fail.
-                assert!(
-                    faces.iter().all(|f| f["status"] != "error"),
-                    "{at}: a font failed to load: {faces:?}"
-                );
-                assert!(
-                    m["wrong"].as_array().unwrap().is_empty(),
-                    "{at}: text not in an embedded font: {}",
-                    m["wrong"]
-                );
-                // Every character has a glyph in one of the embedded fonts.
-                let parsed: Vec<ab_glyph::FontRef> = fonts
-                    .iter()
-                    .map(|f| ab_glyph::FontRef::try_from_slice(f).expect("an embedded font parses"))
-                    .collect();
-                let missing: String = m["text"]
-                    .as_str()
-                    .unwrap()
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && !c.is_control())
-                    .filter(|&c| parsed.iter().all(|f| ab_glyph::Font::glyph_id(f, c).0 == 0))
-                    .collect::<std::collections::BTreeSet<char>>()
-                    .into_iter()
-                    .collect();
-                assert!(missing.is_empty(), "{at}: no glyph for {missing:?}");
+            check_report(&browser, &out, &fontconfig, &format!("{scenario} {lang}"));
+        }
+    }
+}
+
+/// The brief of `villagesim sweep` (one and two parameters), in both
+/// languages, passes the same checks as a run's.
+#[test]
+fn sweep_reports_render_in_a_browser_without_system_fonts() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let fontconfig = latin_only_fonts(dir.path());
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/wuxing-2018.toml");
+    let rate = "interventions.support-fund.return_rate_per_year=4%:10%:7";
+    for (name, sets) in [("one", vec![rate]), ("two", vec![rate, "targets.floor=40万:60万:3"])] {
+        for lang in ["en", "zh"] {
+            let out = dir.path().join(format!("sweep-{name}-{lang}"));
+            let mut cmd = villagesim(dir.path());
+            cmd.arg("sweep").arg(&file);
+            for set in &sets {
+                cmd.args(["--set", set]);
             }
+            cmd.args(["--runs", "50", "--quiet", "--lang", lang, "--out"])
+                .arg(&out)
+                .assert()
+                .success();
+            check_report(
+                &browser,
+                &out,
+                &fontconfig,
+                &format!("sweep of {name} parameter(s), {lang}"),
+            );
         }
     }
 }

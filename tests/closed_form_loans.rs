@@ -131,3 +131,93 @@ fn vat_follows_the_exemption_and_the_end_of_the_reliefs() {
     assert_eq!(f.operating_yuan[0], 700_000.0);
     assert!((f.operating_yuan[3] - 700_000.0 / 1.03).abs() < FEN);
 }
+
+/// Three villages, one 800 kW station each at `capex` yuan per kW, 90%
+/// borrowed, selling enough never to default, 2025-2029.
+fn committed_case(capex: &str, runs: u32) -> String {
+    format!(
+        "{}[[villages]]\ngroup = \"g\"\ncount = 3\noperating_income = \"50万\"\n\n\
+         [[interventions]]\nid = \"pv\"\nkind = \"pv_loan\"\nvillages = \"all\"\ncapacity_kw = 800\n\
+         capex_per_kw_yuan = {capex}\nloan_share = 0.9\nspecific_yield_kwh_per_kw = 1200\n\
+         feed_in_tariff_per_kwh = 0.9\n",
+        header(5, runs)
+    )
+}
+
+/// The money committed over the horizon is a quantity of each run: with a
+/// fixed capex its interval has zero width and is the closed form
+/// (3 x 800 kW x 4,000 yuan = 9,600,000 yuan: 90% bank loans, 10% village
+/// equity); with capex uniform on 3,500 to 5,500 yuan per kW its mean is
+/// 2,400 kW x 4,500 = 10,800,000 yuan and its P5 and P95 those of the
+/// uniform, 2,400 x 3,600 and 2,400 x 5,400.
+#[test]
+fn money_committed_over_the_horizon_has_its_interval() {
+    let r = simulate(&model(&committed_case("4000", 50)), 2);
+    let a = r.policies[1].accounts.as_ref().expect("accounts");
+    let c = &a.committed_yuan;
+    for (s, want) in [
+        (&c.total_yuan, 9_600_000.0),
+        (&c.bank_loans_yuan, 8_640_000.0),
+        (&c.village_equity_yuan, 960_000.0),
+        (&c.public_money_yuan, 0.0),
+    ] {
+        for (what, x) in [("mean", s.mean), ("p5", s.p5), ("p95", s.p95)] {
+            assert!((x - want).abs() < FEN, "{what} {x} vs {want}");
+        }
+        assert_eq!(s.sd, 0.0);
+    }
+    // The horizon's mean is the sum of the years' means.
+    let by_year: f64 = a.years.iter().map(|y| y.committed.total_yuan.mean).sum();
+    assert!((by_year - c.total_yuan.mean).abs() < FEN, "{by_year}");
+
+    let runs = 4000;
+    let r = simulate(
+        &model(&committed_case("{ uniform = { min = 3500, max = 5500 } }", runs)),
+        2,
+    );
+    let a = r.policies[1].accounts.as_ref().expect("accounts");
+    let t = &a.committed_yuan.total_yuan;
+    assert!(t.p5 < t.mean && t.mean < t.p95, "{t:?}");
+    // The mean to its Monte Carlo error (sd 2,400 x 2,000 / sqrt 12).
+    let se = 2400.0 * 2000.0 / 12f64.sqrt() / f64::from(runs).sqrt();
+    assert!((t.mean - 10_800_000.0).abs() < 4.0 * se, "{}", t.mean);
+    // The quantiles to the sampling error of a quantile of 4,000 runs and
+    // the sketch's relative error: well within 2%.
+    assert!((t.p5 / 8_640_000.0 - 1.0).abs() < 0.02, "{}", t.p5);
+    assert!((t.p95 / 12_960_000.0 - 1.0).abs() < 0.02, "{}", t.p95);
+    let by_year: f64 = a.years.iter().map(|y| y.committed.total_yuan.mean).sum();
+    assert!((by_year - t.mean).abs() < 1.0, "{by_year} vs {}", t.mean);
+}
+
+/// The brief gives the money committed with its interval, in both
+/// languages; the fixed case says one value.
+#[test]
+fn the_brief_gives_the_money_committed_with_its_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let brief = |file: &str, text: &str, lang: &str| {
+        common::write(dir.path(), file, text);
+        let out = format!("out-{file}-{lang}");
+        common::villagesim(dir.path())
+            .args(["run", file, "--out", &out, "--quiet", "--lang", lang])
+            .assert()
+            .success();
+        std::fs::read_to_string(dir.path().join(out).join("report.md")).unwrap()
+    };
+    let fixed = brief("fixed.toml", &committed_case("4000", 50), "en");
+    let want = "Money committed over the horizon: 9,600,000 yuan in all, of which bank loans 8,640,000 yuan, village equity 960,000 yuan.";
+    assert!(fixed.contains(want), "{fixed}");
+    let zh = brief("fixed.toml", &committed_case("4000", 50), "zh");
+    let want = "期内投入资金合计 960万元，其中银行贷款 864万元，村集体出资 96万元。";
+    assert!(zh.contains(want), "{zh}");
+    let uncertain = brief(
+        "uncertain.toml",
+        &committed_case("{ uniform = { min = 3500, max = 5500 } }", 400),
+        "en",
+    );
+    let start = uncertain
+        .find("Money committed over the horizon: ")
+        .expect("the sentence");
+    let sentence = &uncertain[start..start + uncertain[start..].find('.').unwrap()];
+    assert!(sentence.contains(" yuan (90% of runs: "), "{sentence}");
+    assert!(sentence.contains(" in all, of which bank loans "), "{sentence}");
+}

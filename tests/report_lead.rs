@@ -120,7 +120,7 @@ fn the_lead_answers_the_question_in_english() {
             "| top-up | 0 | 2025 | 2,700,000 | 2,700,000 | 900,000 |",
             "| stream | 3 | after 2027 | 0 | 0 | – |",
             "3 villages stay below the floor of 500,000 yuan in 2027. Below the floor in at least 20% of runs (chance in brackets): Hill: Dongshan (100%), Xishan (100%); River: Nanhe (100%). Full coverage (every village at the floor) is reached in none of the 200 runs within the horizon (2027).",
-            "no village is below the floor of 500,000 yuan in 2027, in any run. Every village is at the floor by 2025 in at least half the runs (the median first year of full coverage); by 2027, in every one of the 200 runs. Public cost (fiscal cost over the horizon, section 4): 2,700,000 yuan. Money committed: 2,700,000 yuan in all (public money moved 2,700,000 yuan). It lifts 3 villages above the floor in 2027 against no intervention: 900,000 yuan of public cost per village lifted. In 2027 the measures add 900,000 yuan to the official operating income (the target line)",
+            "no village is below the floor of 500,000 yuan in 2027, in any run. Every village is at the floor by 2025 in at least half the runs (the median first year of full coverage); by 2027, in every one of the 200 runs. Public cost (fiscal cost over the horizon, section 4): 2,700,000 yuan. Money committed over the horizon: 2,700,000 yuan in all, of which public money moved 2,700,000 yuan. It lifts 3 villages above the floor in 2027 against no intervention: 900,000 yuan of public cost per village lifted. In 2027 the measures add 900,000 yuan to the official operating income (the target line)",
             "It commits no bank, village or public money. It lifts fewer than one village above the floor in 2027 on average against no intervention.",
             "The model puts the observed full coverage (every village at the floor) in 2026 in 0 of 200 runs under “no intervention” and “stream”: it does not reproduce it. The model puts the observed full coverage (every village at the floor) in 2026 in 200 of 200 runs under “top-up”: it reproduces it.",
         ],
@@ -162,7 +162,7 @@ fn the_lead_answers_the_question_in_chinese() {
             "**2027年，在“top-up”（低于底线村数最少的政策）下有 0 个村低于底线 50万元；不采取任何措施时为 3 个。**",
             "| top-up | 0 | 2025 | 270 | 270 | 90 |",
             "2027年有 3 个村低于底线 50万元。至少 20% 的模拟中低于底线的村（括号内为概率）：Hill：Dongshan (100%)、Xishan (100%)；River：Nanhe (100%)。期内（至2027年）200 次模拟中没有一次实现全覆盖（所有村达到底线）。",
-            "2027年在任何一次模拟中都没有村低于底线 50万元。半数及以上的模拟到2025年已实现所有村达到底线（全覆盖首年的中位数）；到2027年，200 次模拟中每次都实现全覆盖。财政成本（期内，见第四部分）：270万元。投入资金合计 270万元（动用财政资金 270万元）。与无干预相比，2027年使 3 个村达到底线：每个达标村的财政成本 90万元。",
+            "2027年在任何一次模拟中都没有村低于底线 50万元。半数及以上的模拟到2025年已实现所有村达到底线（全覆盖首年的中位数）；到2027年，200 次模拟中每次都实现全覆盖。财政成本（期内，见第四部分）：270万元。期内投入资金合计 270万元，其中动用财政资金 270万元。与无干预相比，2027年使 3 个村达到底线：每个达标村的财政成本 90万元。",
             "不动用银行贷款、村集体出资或财政资金。与无干预相比，2027年平均达到底线的村不足 1 个。",
             "2026年实际观测到的全覆盖（所有村达到底线）仅出现在 200 次模拟中的 0 次：模型未能再现这一观测。",
         ],
@@ -198,4 +198,59 @@ fn compare_leads_with_the_pairs() {
     // `run` has no pairs lead.
     let run_dir = tempfile::tempdir().unwrap();
     assert!(!report(run_dir.path(), &["run"]).contains("Compared run by run"));
+}
+
+/// `compare` records its reference in the results: `villagesim report`
+/// rebuilds the pairs lead from results.json alone, whatever the manifest's
+/// command line says; a reference that names no policy is refused.
+#[test]
+fn compare_records_its_reference_in_the_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = report(dir.path(), &["compare", "--reference", "stream"]);
+    let lead = "**Compared run by run with “stream” in 2027";
+    assert!(headline(&md).contains(lead), "{md}");
+    let out = dir.path().join("out");
+    let results_path = out.join("results.json");
+    let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&results_path).unwrap()).unwrap();
+    assert_eq!(results["reference"], "stream");
+    assert_eq!(results["format_version"], 4);
+    // The command line is no longer read: a manifest that says `run` still
+    // rebuilds the compare report.
+    let manifest_path = out.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&manifest_path).unwrap()).unwrap();
+    manifest["command_line"] = serde_json::json!(["villagesim", "run", "lead.toml"]);
+    std::fs::write(&manifest_path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    std::fs::remove_file(out.join("report.md")).unwrap();
+    villagesim(dir.path()).args(["report", "out"]).assert().success();
+    let rebuilt = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(headline(&rebuilt).contains(lead), "{rebuilt}");
+    // A run records no reference, and its report has no pairs lead.
+    let run_dir = tempfile::tempdir().unwrap();
+    report(run_dir.path(), &["run"]);
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.path().join("out/results.json")).unwrap()).unwrap();
+    assert!(run["reference"].is_null(), "{}", run["reference"]);
+    // A reference that is not a policy: refused, the field named.
+    let mut bad = results.clone();
+    bad["reference"] = serde_json::json!("nothing");
+    std::fs::write(&results_path, serde_json::to_vec(&bad).unwrap()).unwrap();
+    villagesim(dir.path())
+        .args(["report", "out"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "reference is \"nothing\", which is not one of the policies",
+        ));
+    // A results file of the previous format (3) is refused with both versions named.
+    let mut old = results;
+    old["format_version"] = serde_json::json!(3);
+    std::fs::write(&results_path, serde_json::to_vec(&old).unwrap()).unwrap();
+    villagesim(dir.path())
+        .args(["report", "out"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "results format 3, this villagesim reads format 4",
+        ));
 }

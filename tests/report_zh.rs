@@ -254,3 +254,52 @@ fn the_chinese_sensitivity_report_of_wuxing_is_chinese() {
         "English in the sensitivity report.html: {html_words:?}"
     );
 }
+
+/// The brief of `villagesim sweep --lang zh` on a bundled scenario with
+/// Chinese names: no English outside the allow-list either, in report.md
+/// and report.html (its charts' text included), nor in the label columns
+/// of sweep.csv.
+#[test]
+fn the_chinese_sweep_brief_of_wuxing_is_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = "wuxing-2018.toml";
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(scenario);
+    villagesim(dir.path())
+        .args([
+            "sweep",
+            file.to_str().unwrap(),
+            "--set",
+            "interventions.support-fund.return_rate_per_year=4%:8%:3",
+            "--runs",
+            "16",
+            "--lang",
+            "zh",
+            "--out",
+            "out",
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    let read = |name: &str| std::fs::read_to_string(dir.path().join("out").join(name)).unwrap();
+    let ids = ids(scenario);
+    for name in ["report.md", "report.html"] {
+        let words = english_words(&read(name), &ids);
+        assert!(words.is_empty(), "{scenario} sweep: English in {name}: {words:?}");
+    }
+    let csv = read("sweep.csv");
+    let mut lines = csv.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let labels: Vec<usize> = head
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| h.ends_with("_label"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(labels.len(), 2, "{head:?}");
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let text: String = labels.iter().map(|&i| format!("{} ", cells[i])).collect();
+        let words = english_words(&text, &ids);
+        assert!(words.is_empty(), "English in a label column: {words:?} in {line}");
+    }
+}

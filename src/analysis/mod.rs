@@ -55,21 +55,6 @@ pub enum AnalysisError {
     Output(#[from] OutputError),
 }
 
-/// Creates `dir/charts`, has `write` draw charts into it and returns the
-/// names of the files written, relative to `dir` (`charts/<stem>.svg`).
-fn write_charts(
-    dir: &Path,
-    write: impl FnOnce(&Path) -> Result<Vec<PathBuf>, crate::charts::ChartError>,
-) -> Result<Vec<PathBuf>, OutputError> {
-    let charts = dir.join("charts");
-    std::fs::create_dir_all(&charts).map_err(crate::output::atomic::io_error(&charts))?;
-    let names = write(&charts).map_err(|e| OutputError::Chart {
-        path: charts.display().to_string(),
-        message: e.to_string(),
-    })?;
-    Ok(names.into_iter().map(|n| Path::new("charts").join(n)).collect())
-}
-
 /// A scenario file's text, read once and changed per point.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -222,7 +207,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let spec = sweep::SweepSpec::parse(&["targets.floor=30万:60万:3".into()]).unwrap();
         let result = sweep::run(&scenario, &spec, &settings(), &|| ()).unwrap();
-        let names = sweep::write(&result, None, dir.path(), Lang::Zh).unwrap();
+        let names = sweep::write(&result, None, dir.path(), Lang::Zh, &[]).unwrap();
         let charts: Vec<PathBuf> = names.into_iter().filter(|n| is_chart(n)).collect();
         assert_written(
             dir.path(),

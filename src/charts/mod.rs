@@ -74,7 +74,7 @@ pub(crate) use render::DrawResult;
 pub use render::WrittenChart;
 pub(crate) use render::*;
 pub(crate) use style::*;
-pub use sweep::{write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
+pub use sweep::{sweep_titles, write_sweep_charts, SweepAxis, SweepInput, SweepOutcome, SweepPoint};
 use target_group::*;
 pub(crate) use titles::*;
 pub use tornado::{drawn_note, tornado_title, write_tornado, DrawnPer, TornadoInput, TornadoRow, Treatment};
@@ -381,6 +381,7 @@ pub(crate) mod tests {
                 policy("Photovoltaic + cooperative", 0.06, 3, &years),
             ],
             comparisons: Vec::new(),
+            reference: None,
             description: None,
             assumptions: Vec::new(),
             factors: Vec::new(),

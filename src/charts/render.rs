@@ -97,11 +97,6 @@ impl WrittenChart {
     }
 }
 
-/// The names of `written`, in order.
-pub(crate) fn names(written: Vec<WrittenChart>) -> Vec<PathBuf> {
-    written.into_iter().map(|w| w.name).collect()
-}
-
 /// Writes `chart` into `dir` as `<stem>.svg` and `<stem>.png` and adds
 /// both to `written`.
 pub(crate) fn write_chart(

@@ -3,6 +3,7 @@
 //! parameter). `analysis::sweep` hands them a [`SweepInput`].
 
 use super::*;
+use crate::format::{about_count, money_sig, pct_cell};
 
 /// A swept parameter as its charts see it.
 pub struct SweepAxis<'a> {
@@ -35,7 +36,8 @@ pub struct SweepInput<'a> {
     /// The year of the outcomes; `None` when the horizon itself is swept.
     pub final_year: Option<i32>,
     pub runs: u64,
-    pub floor_yuan: f64,
+    /// The floor, yuan; `None` when the sweep moves it.
+    pub floor_yuan: Option<f64>,
     /// One or two swept parameters.
     pub axes: Vec<SweepAxis<'a>>,
     pub policies: &'a [String],
@@ -172,9 +174,8 @@ impl SweepFigure<'_> {
                 ),
             ],
         ];
-        let title = fit(&self.title, TITLE_PX, HEADER_W);
         let subtitle = fit(&self.subtitle, SUBTITLE_PX, HEADER_W);
-        draw_header(root, t, &title, &subtitle, &rows)
+        draw_header(root, t, &self.title, &subtitle, &rows)
     }
 
     /// The two lines of the floor's label, when the chart shows the floor.
@@ -283,10 +284,10 @@ type Metric = (&'static str, [&'static str; 2], YKind, fn(&SweepOutcome) -> Stat
 
 const CHARTED: [Metric; 3] = [
     (
-        "sweep_mean_income",
-        ["Mean operating income per village", "村均经营性收入"],
-        YKind::Yuan,
-        |o| o.mean_income,
+        "sweep_below_floor",
+        ["Villages below the floor", "低于底线的村庄数"],
+        YKind::Count,
+        |o| o.below_floor,
     ),
     (
         "sweep_full_coverage",
@@ -298,10 +299,10 @@ const CHARTED: [Metric; 3] = [
         |o| o.full_coverage,
     ),
     (
-        "sweep_below_floor",
-        ["Villages below the floor", "低于底线的村庄数"],
-        YKind::Count,
-        |o| o.below_floor,
+        "sweep_mean_income",
+        ["Mean operating income per village", "村均经营性收入"],
+        YKind::Yuan,
+        |o| o.mean_income,
     ),
 ];
 
@@ -319,6 +320,8 @@ struct SweepWords {
 }
 
 impl SweepWords {
+    /// The metric's name (the tests check the font covers it).
+    #[cfg(test)]
     fn what(&self, w: [&'static str; 2]) -> &'static str {
         match self.lang {
             Lang::En => w[0],
@@ -336,12 +339,81 @@ impl SweepWords {
         }
     }
 
-    fn title(&self, what: &str, year: &str, param: &str, policy: Option<&str>) -> String {
-        match (self.lang, policy) {
-            (Lang::En, None) => format!("{what} {year} by {param}"),
-            (Lang::En, Some(p)) => format!("{what} {year}: \"{p}\""),
-            (Lang::Zh, None) => format!("{year}{what}随{param}的变化"),
-            (Lang::Zh, Some(p)) => format!("{year}{what}：“{p}”"),
+    /// A figure of `kind` in a title, rounded to what it supports:
+    /// "about 14" / "约 14 个", "none", "20%", "52万元".
+    fn figure(&self, kind: YKind, s: &Stat) -> String {
+        match (kind, self.lang) {
+            (YKind::Count, Lang::En) if s.mean < 0.005 => "none".into(),
+            (YKind::Count, Lang::Zh) if s.mean < 0.005 => "0 个".into(),
+            (YKind::Count, Lang::En) => format!("about {}", about_count(s.mean, s.se)),
+            (YKind::Count, Lang::Zh) => format!("约 {} 个", about_count(s.mean, s.se)),
+            (YKind::Percent, _) => pct_cell(s.mean),
+            (YKind::Yuan, _) => money_sig(self.lang, s.mean),
+        }
+    }
+
+    /// What a chart of `kind` measures, as the subject of its title, and
+    /// whether it is plural: "Villages below 500,000 yuan in 2030 under
+    /// “fund”" / "“fund”下2030年低于50万元的村".
+    fn subject(&self, kind: YKind, floor: &str, year: &str, policy: &str) -> (String, bool) {
+        match (self.lang, kind) {
+            (Lang::En, YKind::Count) => (format!("Villages below {floor} {year} under “{policy}”"), true),
+            (Lang::En, YKind::Percent) => (
+                format!("The chance that every village is at the floor {year} under “{policy}”"),
+                false,
+            ),
+            (Lang::En, YKind::Yuan) => (format!("Mean village income {year} under “{policy}”"), false),
+            (Lang::Zh, YKind::Count) => (format!("“{policy}”下{year}低于{floor}的村"), true),
+            (Lang::Zh, YKind::Percent) => (format!("“{policy}”下{year}所有村均达到底线的概率"), false),
+            (Lang::Zh, YKind::Yuan) => (format!("“{policy}”下{year}村均经营性收入"), false),
+        }
+    }
+
+    /// The title of a one-parameter chart, its message: how the subject
+    /// moves from figure `x` at the first value `a` of `param` to `y` at
+    /// the last `b`; `moved`: the order of the two figures' means, `Equal`
+    /// when their rounded figures read the same.
+    fn line_title(
+        &self,
+        (subject, plural): (String, bool),
+        param: &str,
+        (a, b): (&str, &str),
+        (x, y): (&str, &str),
+        moved: std::cmp::Ordering,
+    ) -> String {
+        use std::cmp::Ordering::*;
+        match self.lang {
+            Lang::En => {
+                let verb = match moved {
+                    Less => "fall",
+                    Greater => "rise",
+                    Equal => "stay",
+                };
+                let s = if plural { "" } else { "s" };
+                match moved {
+                    Equal => format!("{subject}: {x} at {param} {a} and at {b}"),
+                    _ => format!("{subject} {verb}{s} from {x} to {y} as {param} goes from {a} to {b}"),
+                }
+            }
+            Lang::Zh => match moved {
+                Equal => format!("{param}为 {a} 和 {b} 时，{subject}均为{x}"),
+                Less => format!("{param}从 {a} 到 {b}，{subject}由{x}降至{y}"),
+                Greater => format!("{param}从 {a} 到 {b}，{subject}由{x}升至{y}"),
+            },
+        }
+    }
+
+    /// The title of a two-parameter chart: the range of the subject over
+    /// the grid.
+    fn grid_title(&self, (subject, plural): (String, bool), (x, y): (&str, &str)) -> String {
+        match self.lang {
+            Lang::En if x == y => format!("{subject}: {x} at every point of the grid"),
+            Lang::En => {
+                let s = if plural { "" } else { "s" };
+                format!("{subject} range{s} from {x} to {y} over the grid")
+            }
+            Lang::Zh if x == y => format!("{subject}在各参数组合下均为{x}"),
+            Lang::Zh => format!("{subject}在各参数组合间为{x}至{y}"),
         }
     }
 
@@ -380,26 +452,72 @@ impl SweepWords {
     }
 }
 
+/// The title of each sweep chart, its message computed from the data, by
+/// file stem, in the order the charts are written: for one parameter, how
+/// the outcome under `policy` moves from its first to its last value; for
+/// two, its range over the grid under `policy`.
+pub fn sweep_titles(result: &SweepInput, policy: usize, lang: Lang) -> Vec<(String, String)> {
+    let labels = Labels::new(lang);
+    let words = SweepWords { lang };
+    let year = words.year(result.final_year);
+    let floor = result.floor_yuan.map_or_else(
+        || match lang {
+            Lang::En => "the floor".to_string(),
+            Lang::Zh => "底线".to_string(),
+        },
+        |f| money_sig(lang, f),
+    );
+    let name = shorten(&labels.policy_name(&result.policies[policy]), 30);
+    let axis = &result.axes[0];
+    let param = shorten(axis.label, 60);
+    CHARTED
+        .iter()
+        .map(|(stem, _, kind, stat)| {
+            let subject = words.subject(*kind, &floor, &year, &name);
+            let of = |pt: &SweepPoint| stat(&pt.outcomes[policy]);
+            let title = if result.axes.len() == 1 {
+                let (first, last) = (&result.points[0], &result.points[result.points.len() - 1]);
+                let (sa, sb) = (of(first), of(last));
+                let (x, y) = (words.figure(*kind, &sa), words.figure(*kind, &sb));
+                let moved = if x == y {
+                    std::cmp::Ordering::Equal
+                } else {
+                    sa.mean.total_cmp(&sb.mean)
+                };
+                let moved = moved.reverse();
+                let (a, b) = ((axis.show)(first.values[0]), (axis.show)(last.values[0]));
+                words.line_title(subject, &param, (&a, &b), (&x, &y), moved)
+            } else {
+                let by_mean = |p: &&SweepPoint, q: &&SweepPoint| of(p).mean.total_cmp(&of(q).mean);
+                let lo = result.points.iter().min_by(by_mean).map(of).unwrap_or_default();
+                let hi = result.points.iter().max_by(by_mean).map(of).unwrap_or_default();
+                words.grid_title(subject, (&words.figure(*kind, &lo), &words.figure(*kind, &hi)))
+            };
+            (stem.to_string(), title)
+        })
+        .collect()
+}
+
 /// Writes the charts of a sweep into `dir` as `<stem>.svg` and `<stem>.png`
-/// and returns their names relative to `dir`; `policy` is the policy
-/// charted when two parameters are swept.
+/// and returns them (names relative to `dir`, with the SVG text); `policy`
+/// is the policy the titles speak of, and the one charted when two
+/// parameters are swept.
 pub fn write_sweep_charts(
     result: &SweepInput,
     policy: usize,
     dir: &Path,
     lang: Lang,
-) -> Result<Vec<PathBuf>, ChartError> {
+) -> Result<Vec<WrittenChart>, ChartError> {
     ensure_fonts()?;
     let labels = Labels::new(lang);
     let words = SweepWords { lang };
     let mut written = Vec::new();
     let runs = grouped(result.runs as f64, 0);
     let name = shorten(result.scenario_name, 50);
-    let param = shorten(result.axes[0].label, 60);
-    for (stem, what, kind, stat) in CHARTED {
-        let year = words.year(result.final_year);
+    let titles = sweep_titles(result, policy, lang);
+    for ((stem, _, kind, stat), (_, title)) in CHARTED.into_iter().zip(titles) {
         let lines = sweep_lines(result, policy, kind, stat, &labels);
-        let floor_yuan = matches!(kind, YKind::Yuan).then_some(result.floor_yuan);
+        let floor_yuan = result.floor_yuan.filter(|_| matches!(kind, YKind::Yuan));
         let largest = lines
             .iter()
             .flat_map(|l| l.lo.iter().chain(&l.hi).copied())
@@ -407,13 +525,6 @@ pub fn write_sweep_charts(
             .filter(|v| v.is_finite())
             .fold(0.0f64, |a, v| a.max(v.abs()));
         let unit = MoneyUnit::for_axis(lang, largest);
-        let what = words.what(what);
-        let title = if result.axes.len() == 1 {
-            words.title(what, &year, &param, None)
-        } else {
-            let policy_name = shorten(&labels.policy_name(&result.policies[policy]), 30);
-            words.title(what, &year, &param, Some(&policy_name))
-        };
         let subtitle = words.subtitle(&name, &runs, result.axes.get(1).map(|second| second.label));
         let fig = SweepFigure {
             result,
@@ -433,7 +544,7 @@ pub fn write_sweep_charts(
         };
         write_chart(&fig, dir, stem, &mut written)?;
     }
-    Ok(names(written))
+    Ok(written)
 }
 
 /// The lines of a sweep chart of the statistic `stat` (shown as `kind`):
@@ -519,8 +630,32 @@ mod tests {
         texts.extend([
             w.year(Some(2030)),
             w.year(None),
-            w.title("村均经营性收入", "2030年", "x", None),
-            w.title("村均经营性收入", "2030年", "x", Some("p")),
+            w.line_title(
+                w.subject(YKind::Count, "50万元", "2030年", "p"),
+                "x",
+                ("4%", "10%"),
+                ("约 14 个", "约 9 个"),
+                std::cmp::Ordering::Less,
+            ),
+            w.line_title(
+                w.subject(YKind::Percent, "50万元", "2030年", "p"),
+                "x",
+                ("4%", "10%"),
+                ("0%", "20%"),
+                std::cmp::Ordering::Greater,
+            ),
+            w.line_title(
+                w.subject(YKind::Yuan, "50万元", "2030年", "p"),
+                "x",
+                ("4%", "10%"),
+                ("52万元", "52万元"),
+                std::cmp::Ordering::Equal,
+            ),
+            w.grid_title(
+                w.subject(YKind::Count, "50万元", "2030年", "p"),
+                ("约 9 个", "约 14 个"),
+            ),
+            w.grid_title(w.subject(YKind::Count, "50万元", "2030年", "p"), ("0 个", "0 个")),
             w.subtitle("n", "1,000", Some("l")),
             w.y_desc(YKind::Yuan, &wan),
             w.y_desc(YKind::Yuan, &MoneyUnit::for_axis(Lang::Zh, 1.0)),

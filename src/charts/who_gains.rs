@@ -350,6 +350,7 @@ pub(crate) mod tests {
                 host_district_yuan: s(-parts[5]),
                 public_discount_rate: 0.08,
             },
+            committed_yuan: Default::default(),
             who_gains: WhoGains {
                 collective_yuan: s(parts[0]),
                 farmers_yuan: s(parts[1]),

@@ -28,7 +28,7 @@ pub fn run(file: &Path, flags: &RunFlags) -> Result<(), CliError> {
         ignore_memory_limit: flags.ignore_memory_limit,
         ..Default::default()
     };
-    run_model(&model, &[file], &[digest], flags, options).map(|_| ())
+    run_model(&model, &[file], &[digest], flags, options, None).map(|_| ())
 }
 
 /// `villagesim compare`.
@@ -58,7 +58,7 @@ pub fn compare(files: &[PathBuf], reference: &str, flags: &RunFlags) -> Result<(
         reference: names.iter().position(|n| *n == reference).unwrap_or(0),
         ignore_memory_limit: flags.ignore_memory_limit,
     };
-    let results = run_model(&model, &paths, &digests, flags, options)?;
+    let results = run_model(&model, &paths, &digests, flags, options, Some(reference))?;
     if !flags.quiet {
         for line in print::comparison(&results, reference, flags.lang.into()) {
             say!("{line}");
@@ -98,13 +98,15 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 /// Simulates `model` (read from `files`, whose digests are `digests`) and
-/// writes its outputs.
+/// writes its outputs; `reference` is the policy a `compare` measures the
+/// others against, recorded in the results for the report.
 fn run_model(
     model: &Model,
     files: &[&Path],
     digests: &[String],
     flags: &RunFlags,
     options: RunOptions,
+    reference: Option<&str>,
 ) -> Result<Results, CliError> {
     let quiet = flags.quiet;
     let out = flags
@@ -117,7 +119,8 @@ fn run_model(
     let threads = options.threads;
     let bar = print::runs_progress(model.runs, quiet);
     let started = Instant::now();
-    let results = engine::simulate(model, options, &|n| bar.inc(n))?;
+    let mut results = engine::simulate(model, options, &|n| bar.inc(n))?;
+    results.reference = reference.map(str::to_string);
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let village_years =

@@ -738,6 +738,7 @@ impl Aggregates {
             villages: model.villages.iter().map(VillageInfo::from).collect(),
             policies,
             comparisons: self.comparisons.pairs(&names, model.runs),
+            reference: None,
             description: model.description.clone(),
             description_zh: model.description_zh.clone(),
             assumptions: model.assumptions.clone(),

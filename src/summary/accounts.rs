@@ -214,6 +214,7 @@ impl AccountsAggregates {
                 host_district_yuan: p[HOST].stat(),
                 public_discount_rate: model.accounting.public_discount_rate,
             },
+            committed_yuan: self.committed.finish_horizon(),
             who_gains: WhoGains {
                 collective_yuan: g[0].stat(),
                 farmers_yuan: g[1].stat(),

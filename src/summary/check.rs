@@ -218,6 +218,12 @@ impl Results {
         for (k, pair) in self.comparisons.iter().enumerate() {
             c.at(format!("comparisons[{k}]"), |c| self.check_comparison(c, pair, &names))?;
         }
+        if let Some(reference) = self.reference.as_deref().filter(|r| !names.contains(r)) {
+            return c.fail(
+                "reference",
+                format!("is {reference:?}, which is not one of the policies"),
+            );
+        }
         Ok(())
     }
 
@@ -395,6 +401,18 @@ impl Results {
                 Ok(())
             })?;
         }
+        c.at("committed_yuan", |c| {
+            let m = &a.committed_yuan;
+            for (name, s) in [
+                ("bank_loans_yuan", &m.bank_loans_yuan),
+                ("village_equity_yuan", &m.village_equity_yuan),
+                ("public_money_yuan", &m.public_money_yuan),
+                ("total_yuan", &m.total_yuan),
+            ] {
+                c.stat(name, s, Is::Money, true)?;
+            }
+            Ok(())
+        })?;
         let (p, g) = (&a.public_cost, &a.who_gains);
         c.at("public_cost", |c| {
             c.finite("public_discount_rate", p.public_discount_rate)?;

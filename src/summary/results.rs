@@ -172,8 +172,8 @@ pub struct AccountsYear {
 }
 
 /// The money a policy's interventions commit in a year, summed over its
-/// villages, per run (yuan). Means add up over the years (the horizon's
-/// total is [`PolicyAccounts::committed_mean_yuan`]).
+/// villages, per run (yuan). Means add up over the years; the horizon's
+/// total, per run, is [`PolicyAccounts::committed_yuan`].
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MoneyCommitted {
     /// Bank loans drawn.
@@ -184,28 +184,6 @@ pub struct MoneyCommitted {
     pub public_money_yuan: Stat,
     /// The three together.
     pub total_yuan: Stat,
-}
-
-/// Mean money committed over the horizon, yuan.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct CommittedTotal {
-    pub bank_loans_yuan: f64,
-    pub village_equity_yuan: f64,
-    pub public_money_yuan: f64,
-    pub total_yuan: f64,
-}
-
-impl PolicyAccounts {
-    /// The mean money committed over the horizon: the sum of the years' means.
-    pub fn committed_mean_yuan(&self) -> CommittedTotal {
-        let sum = |f: fn(&MoneyCommitted) -> f64| self.years.iter().map(|y| f(&y.committed)).sum::<f64>();
-        CommittedTotal {
-            bank_loans_yuan: sum(|c| c.bank_loans_yuan.mean),
-            village_equity_yuan: sum(|c| c.village_equity_yuan.mean),
-            public_money_yuan: sum(|c| c.public_money_yuan.mean),
-            total_yuan: sum(|c| c.total_yuan.mean),
-        }
-    }
 }
 
 /// The true public cost of a policy over the horizon, per run (yuan).
@@ -258,6 +236,10 @@ pub struct PolicyAccounts {
     /// One entry per simulated year.
     pub years: Vec<AccountsYear>,
     pub public_cost: PublicCost,
+    /// The money committed over the whole horizon: each run's sum over the
+    /// years, aggregated across runs (its mean is the sum of the years'
+    /// means; its quantiles are the runs').
+    pub committed_yuan: MoneyCommitted,
     pub who_gains: WhoGains,
     /// Interventions whose village equity behaves like debt, and why.
     pub equity_like_debt: Vec<EquityLikeDebt>,
@@ -402,6 +384,11 @@ pub struct Results {
     /// Every ordered pair of policies compared run by run.
     #[serde(default)]
     pub comparisons: Vec<PairResults>,
+    /// The policy a `villagesim compare` measured the others against (its
+    /// `--reference`); `None` for any other command. The report of a
+    /// comparison leads with its pairs against this policy.
+    #[serde(default)]
+    pub reference: Option<String>,
     /// The scenario's `description`.
     #[serde(default)]
     pub description: Option<String>,

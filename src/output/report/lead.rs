@@ -9,7 +9,7 @@
 use super::view::{Block, Namer, Row};
 use super::words::{quoted, words};
 use super::AT_RISK;
-use crate::format::{count, money, money_mc, odds, round_money, Ends, Lang};
+use crate::format::{count, money, money_mc, odds, round_money, with_interval, Ends, Lang};
 use crate::summary::results::{PolicyResults, Results, Stat};
 
 /// Most villages the lead names per policy; the others are in section 5.
@@ -309,9 +309,9 @@ fn costs(r: &Results, p: &PolicyResults, year: i32, lang: Lang) -> String {
             Lang::Zh => format!("财政成本（期内，见第四部分）：{cost}。"),
         };
     }
-    if let Some(c) = p.accounts.as_ref().map(|a| a.committed_mean_yuan()) {
-        s += &committed(lang, &c);
-        if let Some(d) = p.decisions.as_ref().filter(|_| c.bank_loans_yuan > 0.0) {
+    if let Some(c) = p.accounts.as_ref().map(|a| &a.committed_yuan) {
+        s += &committed(lang, c);
+        if let Some(d) = p.decisions.as_ref().filter(|_| c.bank_loans_yuan.max > 0.0) {
             let o = odds(lang, d.p_negative_cash_with_loan, r.runs);
             s += &match lang {
                 Lang::En => {
@@ -345,27 +345,33 @@ fn costs(r: &Results, p: &PolicyResults, year: i32, lang: Lang) -> String {
     s
 }
 
-/// The money committed: the total and its non-zero parts.
-fn committed(lang: Lang, c: &crate::summary::results::CommittedTotal) -> String {
-    let m = |x: f64| money_mc(lang, x, 0.0);
-    let names: [(&str, &str, f64); 3] = [
-        ("bank loans", "银行贷款", c.bank_loans_yuan),
-        ("village equity", "村集体出资", c.village_equity_yuan),
-        ("public money moved", "动用财政资金", c.public_money_yuan),
+/// The money committed over the horizon: the total with its 90% interval
+/// of runs, and its non-zero parts (means).
+fn committed(lang: Lang, c: &crate::summary::results::MoneyCommitted) -> String {
+    let m = |x: &Stat| money_mc(lang, x.mean, x.se);
+    let names: [(&str, &str, &Stat); 3] = [
+        ("bank loans", "银行贷款", &c.bank_loans_yuan),
+        ("village equity", "村集体出资", &c.village_equity_yuan),
+        ("public money moved", "动用财政资金", &c.public_money_yuan),
     ];
     let parts: Vec<String> = names
         .iter()
-        .filter(|(_, _, x)| *x != 0.0)
+        .filter(|(_, _, x)| x.mean != 0.0)
         .map(|(en, zh, x)| match lang {
-            Lang::En => format!("{en} {}", m(*x)),
-            Lang::Zh => format!("{zh} {}", m(*x)),
+            Lang::En => format!("{en} {}", m(x)),
+            Lang::Zh => format!("{zh} {}", m(x)),
         })
         .collect();
+    let t = &c.total_yuan;
+    let total = with_interval(lang, t.mean, t.p5, t.p95, Ends::Same, |x| money_mc(lang, x, t.se));
     match (parts.is_empty(), lang) {
         (true, Lang::En) => " It commits no bank, village or public money.".into(),
         (true, Lang::Zh) => "不动用银行贷款、村集体出资或财政资金。".into(),
-        (false, Lang::En) => format!(" Money committed: {} in all ({}).", m(c.total_yuan), parts.join(", ")),
-        (false, Lang::Zh) => format!("投入资金合计 {}（{}）。", m(c.total_yuan), parts.join("，")),
+        (false, Lang::En) => format!(
+            " Money committed over the horizon: {total} in all, of which {}.",
+            parts.join(", ")
+        ),
+        (false, Lang::Zh) => format!("期内投入资金合计 {total}，其中{}。", parts.join("，")),
     }
 }
 
@@ -428,7 +434,7 @@ fn summary_table(r: &Results, lang: Lang, l: &Namer) -> Block {
                     below,
                     reached,
                     or_dash(fiscal_cost(p).map(|c| c.mean)),
-                    or_dash(p.accounts.as_ref().map(|a| a.committed_mean_yuan().total_yuan)),
+                    or_dash(p.accounts.as_ref().map(|a| a.committed_yuan.total_yuan.mean)),
                     // Rounded as the sentences round it (2 significant figures).
                     or_dash(cost_per_village_lifted(r, p, year).map(|c| crate::format::round_sig(c, 2))),
                 ],

@@ -31,32 +31,10 @@ mod escape;
 pub mod lead;
 mod pairs;
 pub mod sensitivity;
+pub mod sweep;
 mod view;
 mod villages;
 mod words;
-
-/// The reference policy of a `compare` run, from the command line the
-/// manifest records (`villagesim compare FILES [--reference NAME]`); `None`
-/// for any other command.
-fn compared_against(m: &Manifest) -> Option<String> {
-    let args = m.command_line.get(1..)?;
-    let sub = args.iter().position(|a| !a.starts_with('-'))?;
-    if args[sub] != "compare" {
-        return None;
-    }
-    let mut reference = "no intervention".to_string();
-    let mut it = args[sub + 1..].iter();
-    while let Some(a) = it.next() {
-        if let Some(v) = a.strip_prefix("--reference=") {
-            reference = v.to_string();
-        } else if a == "--reference" {
-            if let Some(v) = it.next() {
-                reference = v.clone();
-            }
-        }
-    }
-    Some(reference)
-}
 
 /// What the brief takes from the chart code.
 struct Charts {

@@ -69,7 +69,7 @@ fn name(l: &Namer, p: &PolicyResults) -> String {
 /// order, and the policies' names (from [`super::figures`], the one place
 /// that knows the chart code).
 pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts) -> Vec<Block> {
-    let compare = super::compared_against(m);
+    let compare = r.reference.as_deref();
     let w = words(lang);
     let mut doc = Vec::new();
     doc.push(Block::Title(format!(
@@ -82,7 +82,7 @@ pub(super) fn build(r: &Results, m: &Manifest, lang: Lang, charts: super::Charts
         doc.push(Block::Subtitle(d.to_string()));
     }
     question(&mut doc, r, lang, &*charts.policy_name);
-    headline(&mut doc, r, lang, &*charts.policy_name, compare.as_deref());
+    headline(&mut doc, r, lang, &*charts.policy_name, compare);
     doc.push(Block::H2(w.h_charts.into()));
     for (stem, title) in charts.figures {
         doc.push(Block::Chart { stem, title });

@@ -8,10 +8,20 @@
 //! scenario with those values, simulated with the same seed and runs: the
 //! points differ only by the parameters (common random numbers).
 //!
-//! Per point and policy, in the final year: mean village income (mean, its
-//! Monte Carlo standard error, P5, P50, P95 over the runs), the probability
-//! that every village is at or above the floor (with its standard error) and
-//! the expected number of villages below the floor (mean, se, P5, P50, P95).
+//! Per point and policy, in the year the brief answers for (`[targets]
+//! year` when simulated, else the final year, as in the run's lead): the
+//! villages below the floor, the probability that every village is at or
+//! above the floor and mean village income (each its mean, Monte Carlo
+//! standard error and quantiles over the runs); over the horizon: the first
+//! year of full coverage in half the runs, the chance of full coverage by
+//! the final year, the fiscal cost and the money committed.
+//!
+//! [`write`] puts `sweep.csv` ([`table::csv`]), the charts and the sweep's
+//! brief (`report.html`, `report.md`: [`brief`], rendered by
+//! [`crate::output::report::sweep`]) into the output folder, all or nothing.
+
+pub mod brief;
+pub mod table;
 
 use std::path::{Path, PathBuf};
 
@@ -19,9 +29,12 @@ use super::overrides::{NewValue, Override, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
 use crate::format::Lang;
 use crate::model::units::parse_number;
+use crate::output::report::lead;
 use crate::output::{OutputError, Staging};
 use crate::summary::results::{Results, Stat};
 use crate::summary::words::path_words;
+
+pub use table::{csv, table, METRICS};
 
 /// Most values of one swept parameter.
 pub const MAX_STEPS: usize = 200;
@@ -33,6 +46,9 @@ pub struct Axis {
     pub values: Vec<f64>,
     /// The range was given in percent: values are shown as percentages.
     pub percent: bool,
+    /// The value is money (given in 万 or 亿, or a `_yuan`, `amount`,
+    /// income or floor key): shown in yuan, 万元 in Chinese.
+    pub money: bool,
 }
 
 /// What to sweep: one or two axes, and values fixed at every point.
@@ -40,6 +56,8 @@ pub struct Axis {
 pub struct SweepSpec {
     pub axes: Vec<Axis>,
     pub fixed: Vec<Override>,
+    /// Each fixed value as it was given (`6%`, `150万`), for the brief.
+    pub fixed_text: Vec<String>,
 }
 
 impl SweepSpec {
@@ -48,6 +66,7 @@ impl SweepSpec {
         let mut spec = SweepSpec {
             axes: Vec::new(),
             fixed: Vec::new(),
+            fixed_text: Vec::new(),
         };
         for arg in args {
             let usage = |why: String| AnalysisError::Usage(format!("--set {arg}: {why}"));
@@ -60,10 +79,13 @@ impl SweepSpec {
             let path = ValuePath::parse(path)?;
             let parts: Vec<&str> = rhs.split(':').collect();
             match parts.as_slice() {
-                [value] => spec.fixed.push(Override {
-                    path,
-                    value: NewValue::from_arg(value),
-                }),
+                [value] => {
+                    spec.fixed.push(Override {
+                        path,
+                        value: NewValue::from_arg(value),
+                    });
+                    spec.fixed_text.push(value.trim().to_string());
+                }
                 [from, to, steps] => {
                     let from_v = parse_number(from).map_err(&usage)?;
                     let to_v = parse_number(to).map_err(&usage)?;
@@ -83,10 +105,12 @@ impl SweepSpec {
                         })
                         .map(tidy)
                         .collect();
+                    let money = is_money(&path.text, from, to);
                     spec.axes.push(Axis {
                         path,
                         values,
                         percent: from.contains('%') || to.contains('%'),
+                        money,
                     });
                 }
                 _ => return Err(usage("write FROM:TO:STEPS with two colons, or a single VALUE".into())),
@@ -120,12 +144,25 @@ impl SweepSpec {
     }
 }
 
+/// Whether a swept value is money: given in 万 or 亿, or at a key that
+/// holds yuan (`..._yuan`, `amount`, incomes, the floor, the weak line, the
+/// budget).
+fn is_money(path: &str, from: &str, to: &str) -> bool {
+    const MONEY_KEYS: [&str; 6] = ["amount", "operating_income", "other_income", "floor", "weak", "budget"];
+    let key = path.rsplit('.').next().unwrap_or(path).trim_matches('"');
+    [from, to].iter().any(|t| t.contains(['万', '亿']))
+        || key.ends_with("_yuan")
+        || key.contains("_yuan_")
+        || MONEY_KEYS.contains(&key)
+}
+
 /// `x` with at most 12 significant digits: 0.04 + 3 * 0.01 becomes 0.07.
 fn tidy(x: f64) -> f64 {
     format!("{x:.11e}").parse().unwrap_or(x)
 }
 
-/// The headline outcomes of one policy at one point, final year.
+/// The headline outcomes of one policy at one point: in the point's
+/// [`Point::year`], and over its horizon.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
     /// Mean operating income per village, yuan.
@@ -135,6 +172,14 @@ pub struct Outcome {
     pub full_coverage: Stat,
     /// Villages below the floor.
     pub below_floor: Stat,
+    /// The first year full coverage is reached in at least half the runs.
+    pub coverage_year: Option<i32>,
+    /// The probability that full coverage is reached by the final year.
+    pub p_coverage_by_end: f64,
+    /// The fiscal cost over the horizon, yuan.
+    pub fiscal_cost: Option<Stat>,
+    /// The money committed over the horizon (bank, village and public), yuan.
+    pub committed: Option<Stat>,
 }
 
 /// One point of the grid.
@@ -142,6 +187,10 @@ pub struct Outcome {
 pub struct Point {
     /// The value of each axis.
     pub values: Vec<f64>,
+    /// The year of the outcomes (see [`crate::output::report::lead::target_year`]).
+    pub year: i32,
+    /// The point's final year.
+    pub final_year: i32,
     /// One per policy, as in [`SweepResult::policies`].
     pub outcomes: Vec<Outcome>,
 }
@@ -150,8 +199,12 @@ pub struct Point {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepResult {
     pub scenario_name: String,
-    /// The final year, when every point has the same (not when the sweep
-    /// changes the horizon).
+    /// How the scenario file was named (its path), for the brief.
+    pub scenario_file: String,
+    /// The year of the outcomes, when every point has the same (not when
+    /// the sweep moves the horizon past the target year).
+    pub year: Option<i32>,
+    /// The final year, when every point has the same.
     pub final_year: Option<i32>,
     pub runs: u64,
     pub seed: u64,
@@ -165,19 +218,30 @@ pub struct SweepResult {
     pub scenario_name_zh: String,
     pub policies_zh: Vec<String>,
     pub axis_words: Vec<[String; 2]>,
+    /// The values fixed at every point: in words (English, Chinese) and as given.
+    pub fixed: Vec<([String; 2], String)>,
     pub points: Vec<Point>,
 }
 
-fn outcomes(results: &Results) -> Vec<Outcome> {
+fn outcomes(results: &Results, year: i32) -> Vec<Outcome> {
     results
         .policies
         .iter()
         .map(|p| {
-            let last = p.years.last().expect("a results year");
+            let y = p
+                .years
+                .iter()
+                .find(|y| y.year == year)
+                .or(p.years.last())
+                .expect("a results year");
             Outcome {
-                mean_income: last.mean_income_yuan,
-                full_coverage: last.all_above_floor,
-                below_floor: last.below_floor,
+                mean_income: y.mean_income_yuan,
+                full_coverage: y.all_above_floor,
+                below_floor: y.below_floor,
+                coverage_year: lead::median_coverage_year(p),
+                p_coverage_by_end: p.coverage.last().map_or(0.0, |c| c.p_reached_by),
+                fiscal_cost: lead::fiscal_cost(p),
+                committed: p.accounts.as_ref().map(|a| a.committed_yuan.total_yuan),
             }
         })
         .collect()
@@ -201,14 +265,19 @@ pub fn run(
         let model = scenario.model(&changes, settings)?;
         let results = settings.simulate(&model)?;
         let names: Vec<String> = results.policies.iter().map(|p| p.name.clone()).collect();
+        let year = lead::target_year(&results);
         let point = Point {
             values,
-            outcomes: outcomes(&results),
+            year,
+            final_year: results.final_year,
+            outcomes: outcomes(&results, year),
         };
         match &mut result {
             None => {
                 result = Some(SweepResult {
                     scenario_name: results.scenario_name.clone(),
+                    scenario_file: scenario.label.clone(),
+                    year: Some(year),
                     final_year: Some(results.final_year),
                     runs: results.runs,
                     seed: results.seed,
@@ -222,6 +291,15 @@ pub fn run(
                         .axes
                         .iter()
                         .map(|a| [Lang::En, Lang::Zh].map(|l| path_words(&results, &a.path.text, l)))
+                        .collect(),
+                    fixed: spec
+                        .fixed
+                        .iter()
+                        .zip(&spec.fixed_text)
+                        .map(|(o, text)| {
+                            let words = [Lang::En, Lang::Zh].map(|l| path_words(&results, &o.path.text, l));
+                            (words, text.clone())
+                        })
                         .collect(),
                     points: vec![point],
                 })
@@ -237,6 +315,9 @@ pub fn run(
                 if r.final_year != Some(results.final_year) {
                     r.final_year = None;
                 }
+                if r.year != Some(year) {
+                    r.year = None;
+                }
                 r.points.push(point);
             }
         }
@@ -245,196 +326,87 @@ pub fn run(
     result.ok_or_else(|| AnalysisError::Usage("the sweep has no points".into()))
 }
 
-/// The metrics of `sweep.csv`, in order.
-pub const METRICS: [&str; 3] = ["mean_village_income_yuan", "p_full_coverage", "villages_below_floor"];
-
-/// `sweep.csv`: one row per point, policy and metric.
-pub fn csv(result: &SweepResult) -> Result<Vec<u8>, OutputError> {
-    let err = |e: csv::Error| OutputError::Encode {
-        path: "sweep.csv".into(),
-        message: e.to_string(),
+/// The policy the brief and the charts' titles speak of (and charted for
+/// two parameters): `chosen` when given, else the policy whose villages
+/// below the floor (then mean income) the sweep moves most: between the
+/// first and the last value of one parameter, over the whole grid of two
+/// (the last of equals).
+pub fn focus(result: &SweepResult, chosen: Option<usize>) -> usize {
+    let last = result.policies.len().saturating_sub(1);
+    if let Some(p) = chosen {
+        return p.min(last);
+    }
+    let (Some(a), Some(b)) = (result.points.first(), result.points.last()) else {
+        return last;
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["point".to_string()];
-    for (a, _) in result.axes.iter().enumerate() {
-        header.push(format!("parameter_{}", a + 1));
-        header.push(format!("value_{}", a + 1));
-    }
-    header.extend(
-        ["policy", "metric", "mean", "se", "p5", "p50", "p95"]
+    let spread = |p: usize, f: fn(&Outcome) -> f64| {
+        let (lo, hi) = result
+            .points
             .iter()
-            .map(|s| s.to_string()),
-    );
-    w.write_record(&header).map_err(err)?;
-    let num = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
-    for (k, point) in result.points.iter().enumerate() {
-        for (p, o) in result.policies.iter().zip(&point.outcomes) {
-            for metric in METRICS {
-                let mut row = vec![k.to_string()];
-                for (axis, v) in result.axes.iter().zip(&point.values) {
-                    row.push(axis.path.text.clone());
-                    row.push(num(*v));
-                }
-                row.push(p.clone());
-                row.push(metric.to_string());
-                let (s, quantiles) = match metric {
-                    "mean_village_income_yuan" => (&o.mean_income, true),
-                    "p_full_coverage" => (&o.full_coverage, false),
-                    _ => (&o.below_floor, true),
-                };
-                row.push(num(s.mean));
-                row.push(num(s.se));
-                for q in [s.p5, s.p50, s.p95] {
-                    row.push(if quantiles { num(q) } else { String::new() });
-                }
-                w.write_record(&row).map_err(err)?;
-            }
+            .map(|pt| f(&pt.outcomes[p]))
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| (l.min(x), h.max(x)));
+        hi - lo
+    };
+    let change = |p: usize| {
+        if result.axes.len() == 1 {
+            let (x, y) = (&a.outcomes[p], &b.outcomes[p]);
+            (
+                (y.below_floor.mean - x.below_floor.mean).abs(),
+                (y.mean_income.mean - x.mean_income.mean).abs(),
+            )
+        } else {
+            (spread(p, |o| o.below_floor.mean), spread(p, |o| o.mean_income.mean))
         }
-    }
-    w.into_inner().map_err(|e| OutputError::Encode {
-        path: "sweep.csv".into(),
-        message: e.to_string(),
-    })
+    };
+    (0..result.policies.len())
+        .max_by(|&i, &j| {
+            let (ci, cj) = (change(i), change(j));
+            ci.0.total_cmp(&cj.0).then(ci.1.total_cmp(&cj.1)).then(i.cmp(&j))
+        })
+        .unwrap_or(last)
 }
 
-/// Writes `sweep.csv` and the charts into `dir`, all or nothing. `policy`
-/// is the policy charted for a two-parameter sweep (default: the last).
+/// Writes `sweep.csv`, the charts and the brief (`report.html`,
+/// `report.md`) into `dir`, all or nothing, in `lang`. `policy` is the
+/// policy charted for a two-parameter sweep and spoken of first (default:
+/// see [`focus`]); `command_line` is recorded in the brief.
 pub fn write(
     result: &SweepResult,
     policy: Option<usize>,
     dir: &Path,
-    lang: crate::format::Lang,
+    lang: Lang,
+    command_line: &[String],
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
-    staging.write("sweep.csv", &csv(result)?)?;
-    let policy = policy.unwrap_or(result.policies.len().saturating_sub(1));
-    for name in write_charts(result, policy, staging.dir(), lang)? {
-        staging.adopt(name);
+    staging.write("sweep.csv", &csv(result, lang)?)?;
+    let policy = focus(result, policy);
+    staging.replace_folder("charts");
+    let charts = brief::write_charts(result, policy, staging.dir(), lang)?;
+    let mut svgs = Vec::new();
+    for chart in charts {
+        staging.adopt(Path::new("charts").join(chart.name.file_name().unwrap_or_default()));
+        if let Some(svg) = chart.svg.clone() {
+            svgs.push((chart.stem(), svg));
+        }
     }
+    let brief = brief::brief(result, policy, lang, command_line, svgs);
+    staging.write("report.html", crate::output::report::sweep::html(&brief).as_bytes())?;
+    staging.write("report.md", crate::output::report::sweep::markdown(&brief).as_bytes())?;
     staging.commit()
 }
 
-/// Writes the charts of `result` into `dir/charts`; returns their names
-/// relative to `dir`. `policy` is the policy charted for two parameters.
-fn write_charts(
-    result: &SweepResult,
-    policy: usize,
-    dir: &Path,
-    lang: crate::format::Lang,
-) -> Result<Vec<PathBuf>, OutputError> {
-    use crate::charts::{SweepAxis, SweepInput, SweepOutcome, SweepPoint};
-    let shows: Vec<_> = result.axes.iter().map(|a| move |v: f64| show(a, v)).collect();
-    let zh = lang == crate::format::Lang::Zh;
-    let input = SweepInput {
-        scenario_name: if zh {
-            &result.scenario_name_zh
-        } else {
-            &result.scenario_name
-        },
-        final_year: result.final_year,
-        runs: result.runs,
-        floor_yuan: result.floor_yuan,
-        axes: result
-            .axes
-            .iter()
-            .zip(&shows)
-            .zip(&result.axis_words)
-            .map(|((a, show), words)| SweepAxis {
-                path: &a.path.text,
-                label: &words[usize::from(zh)],
-                values: &a.values,
-                show,
-            })
-            .collect(),
-        policies: if zh { &result.policies_zh } else { &result.policies },
-        points: result
-            .points
-            .iter()
-            .map(|p| SweepPoint {
-                values: p.values.clone(),
-                outcomes: p
-                    .outcomes
-                    .iter()
-                    .map(|o| SweepOutcome {
-                        mean_income: o.mean_income,
-                        full_coverage: o.full_coverage,
-                        below_floor: o.below_floor,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
-    super::write_charts(dir, |charts| {
-        crate::charts::write_sweep_charts(&input, policy, charts, lang)
-    })
-}
-
-/// A value of `axis` for people: `6%`, `3,500`.
-pub fn show(axis: &Axis, v: f64) -> String {
+/// A value of `axis` for people, in `lang`: `6%`, `3,500`, `500,000 yuan`
+/// / `50万元`.
+pub fn show(axis: &Axis, v: f64, lang: Lang) -> String {
     if axis.percent {
         let pct = tidy(v * 100.0);
         format!("{}%", crate::format::grouped_exact(pct))
+    } else if axis.money {
+        crate::format::money_exact(lang, v)
     } else {
         crate::format::grouped_exact(v)
     }
 }
-
-/// The lines printed after a sweep: final-year mean village income per
-/// point and policy, in `lang`.
-pub fn table(result: &SweepResult, lang: Lang) -> Vec<String> {
-    let zh = lang == Lang::Zh;
-    let head = if zh {
-        let year = result.final_year.map_or("末年".to_string(), |y| format!("{y}年"));
-        format!(
-            "{}：{year}村均收入（元），每点模拟 {} 次（随机种子 {}）：",
-            result.scenario_name_zh, result.runs, result.seed
-        )
-    } else {
-        let year = result
-            .final_year
-            .map_or("final-year".to_string(), |y| format!("final-year ({y})"));
-        format!(
-            "{}: {year} mean village income, yuan, {} runs per point (seed {}):",
-            result.scenario_name, result.runs, result.seed
-        )
-    };
-    let names: Vec<&str> = if zh {
-        result.axis_words.iter().map(|w| w[1].as_str()).collect()
-    } else {
-        result.axes.iter().map(|a| a.path.text.as_str()).collect()
-    };
-    let (times, comma, semicolon) = if zh {
-        (" × ", "，", "；")
-    } else {
-        (" x ", ", ", "; ")
-    };
-    let policies = if zh { &result.policies_zh } else { &result.policies };
-    let mut lines = vec![head, format!("  {}", names.join(times))];
-    for point in &result.points {
-        let at: Vec<String> = result
-            .axes
-            .iter()
-            .zip(&point.values)
-            .map(|(a, v)| show(a, *v))
-            .collect();
-        let cells: Vec<String> = policies
-            .iter()
-            .zip(&point.outcomes)
-            .map(|(p, o)| {
-                let income = crate::format::thousands(o.mean_income.mean);
-                let full = 100.0 * o.full_coverage.mean;
-                if zh {
-                    format!("{p}：{income}（全覆盖概率 {full:.1}%）")
-                } else {
-                    format!("{p}: {income} (P(full coverage) {full:.1}%)")
-                }
-            })
-            .collect();
-        lines.push(format!("  {:<16} {}", at.join(comma), cells.join(semicolon)));
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
