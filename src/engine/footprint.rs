@@ -4,11 +4,13 @@
 //!
 //! ```text
 //! memory  = BASE
-//!         + threads x (chunk buffer + flows + aggregates)   one set per worker
-//!         + results + the largest output file (results.json) held in memory
-//! aggregates = cells x (tally + 4 B x BUCKETS)         cells = villages x (years + 1) x policies
-//!            + portfolio, intervention and pair tallies, each (tally + 4 B x BUCKETS)
-//!            + pair histograms (2 x villages + 1) x 8 B
+//!         + cells x (tally + 2 B x BUCKETS)        one set, shared by the threads
+//!         + chunk buffer                           one, shared (at most 48 MiB, or one run per thread)
+//!         + threads x (flows + run aggregates)     one set per worker
+//!         + results                                the finished figures, before they are written
+//! cells = villages x (years + 1) x policies
+//! run aggregates = portfolio, intervention and pair tallies, each (tally + 4 B x BUCKETS)
+//!                + pair histograms (2 x villages + 1) x 8 B
 //! output  = cells x OUTPUT_PER_CELL + intervention-years x OUTPUT_PER_INTERVENTION_YEAR
 //!         + pairs x OUTPUT_PER_PAIR + FIXED_OUTPUT
 //! ```
@@ -21,7 +23,8 @@
 //! held about 630, and the estimate came out 1.3 to 1.8 times the measured
 //! peak (2.2 times on the bundled Huining scenario): it errs on the safe
 //! side, most for few runs, where one worker may take every run and the
-//! others allocate nothing. Incomes that reach zero in some runs widen a
+//! others allocate nothing. Sketches hold 2 bytes per bucket (4 per value
+//! while they hold fewer values than buckets). Incomes that reach zero in some runs widen a
 //! sketch to several thousand buckets, so such runs can take more. The
 //! output constants are measured on the bundled scenarios (results.json
 //! about 550 bytes and village_years.csv about 120 bytes per cell).
@@ -47,8 +50,6 @@ const OUTPUT_PER_INTERVENTION_YEAR: f64 = 2_000.0;
 const OUTPUT_PER_PAIR: f64 = 1_500.0;
 /// Charts, reports and the small tables.
 const FIXED_OUTPUT: f64 = 3e6;
-/// Bytes of results.json per cell, held in memory while it is written.
-const RESULTS_JSON_PER_CELL: f64 = 560.0;
 
 /// Estimated peak memory and output size of a run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -90,13 +91,13 @@ pub fn estimate(model: &Model, threads: usize, reference: usize) -> Footprint {
         .map(|p| p.interventions.len() as f64 * years)
         .sum();
     let pairs = compared_pairs(model.policies.len(), reference).len() as f64;
-    let aggregates = cells * (size_of::<VillageTally>() as f64 + 4.0 * BUCKETS)
-        // Per policy and year: six tallies and three counts of up to n.
-        + policies * span * (6.0 * tally + 3.0 * (count_tally + 8.0 * (n + 1.0)))
+    let village_tallies = cells * (size_of::<VillageTally>() as f64 + 2.0 * BUCKETS);
+    // Per policy and year: six tallies and three counts of up to n.
+    let aggregates = policies * span * (6.0 * tally + 3.0 * (count_tally + 8.0 * (n + 1.0)))
         // Per intervention of a policy and year: operating, cash, public, DSCR.
         + intervention_years * 4.0 * tally
         + pairs * (tally + count_tally + 8.0 * (2.0 * n + 1.0));
-    let chunk = chunk_runs(model) as f64 * policies * n * span * 8.0;
+    let chunk = chunk_runs(model, threads) as f64 * policies * n * span * 8.0;
     // Each worker's flows of every intervention: operating income and net
     // cash per participating village and year, plus outside beneficiaries.
     let slots: f64 = model
@@ -106,7 +107,7 @@ pub fn estimate(model: &Model, threads: usize, reference: usize) -> Footprint {
         .sum();
     let flows = slots * years * 16.0;
     let results = cells * size_of::<VillageYear>() as f64 + intervention_years * 4.0 * 200.0;
-    let memory = BASE_BYTES + threads as f64 * (chunk + flows + aggregates) + results + cells * RESULTS_JSON_PER_CELL;
+    let memory = BASE_BYTES + village_tallies + chunk + threads as f64 * (flows + aggregates) + results;
     let output = cells * OUTPUT_PER_CELL
         + intervention_years * OUTPUT_PER_INTERVENTION_YEAR
         + pairs * OUTPUT_PER_PAIR

@@ -15,36 +15,39 @@
 //! number of runs.
 
 pub mod bounds;
+mod cells;
 pub mod footprint;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use crate::model::accounts;
 use crate::model::capacity::uplifted;
 use crate::model::{village, Flows, Kind, Model, Policy, SimCtx};
 use crate::summary::accounts::{AccountsAggregates, AccountsBuffers};
-use crate::summary::accum::{gini, CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
+use crate::summary::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::compare::{Comparisons, RunOutcome};
+use crate::summary::gini::{gini_of_sorted, IncomeSort};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
 use crate::summary::results::{
-    FactorInfo, PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, VillageYear, RESULTS_FORMAT_VERSION,
+    FactorInfo, PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, RESULTS_FORMAT_VERSION,
 };
 use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
 pub use bounds::OutOfRange;
+use cells::VillageTallies;
+pub(crate) use cells::VillageTally;
 
-/// Most runs handed to a worker at a time.
-const MAX_CHUNK_RUNS: u64 = 256;
-/// Bytes a worker may hold for the village incomes of a chunk of runs.
-const CHUNK_BUDGET_BYTES: usize = 128 << 20;
-/// Village tallies updated together: small enough for their sketches to
-/// stay in the L2 cache while every run of a chunk is added.
-const CELL_BLOCK: usize = 256;
+/// Most runs simulated in one chunk.
+const MAX_CHUNK_RUNS: usize = 256;
+/// Bytes the incomes of a chunk of runs may take, whatever the model's size.
+const CHUNK_BUDGET_BYTES: usize = 48 << 20;
 
-/// Runs per chunk: as many as fit the budget, at least one.
-fn chunk_runs(model: &Model) -> u64 {
+/// Runs per chunk: as many as fit the budget, at least one per thread (so
+/// that every thread has a run to simulate), a multiple of the threads.
+fn chunk_runs(model: &Model, threads: usize) -> usize {
     let per_run = model.policies.len() * model.villages.len() * (model.years + 1) * 8;
-    ((CHUNK_BUDGET_BYTES / per_run.max(1)) as u64).clamp(1, MAX_CHUNK_RUNS)
+    let threads = threads.max(1);
+    let runs = (CHUNK_BUDGET_BYTES / per_run.max(1)).clamp(threads, MAX_CHUNK_RUNS.max(threads));
+    (runs / threads * threads).min((model.runs as usize).div_ceil(threads) * threads)
 }
 
 /// How to execute a simulation.
@@ -95,52 +98,56 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
             message: e.to_string(),
         })?;
     let threads = pool.current_num_threads();
-    let next = AtomicU64::new(0);
-    let chunk = chunk_runs(model);
-    let finished: Mutex<Vec<Aggregates>> = Mutex::new(Vec::new());
-    // A run out of range stops the simulation. Chunks before the first such
-    // run are still finished, so the error reported is that of the lowest
-    // run whatever the thread count.
-    let stop_at = AtomicU64::new(u64::MAX);
-    let failures: Mutex<Vec<Box<OutOfRange>>> = Mutex::new(Vec::new());
-    pool.scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|_| {
-                let mut aggregates = Aggregates::new(model, options.reference);
-                let mut scratch = Scratch::new(model);
-                'chunks: loop {
-                    let first = next.fetch_add(chunk, Ordering::Relaxed);
-                    if first >= model.runs.min(stop_at.load(Ordering::Relaxed)) {
-                        break;
-                    }
-                    let last = (first + chunk).min(model.runs);
-                    for run in first..last {
-                        if let Err(e) = simulate_run(model, run, (run - first) as usize, &mut scratch, &mut aggregates)
-                        {
-                            stop_at.fetch_min(run, Ordering::Relaxed);
+    let chunk = chunk_runs(model, threads);
+    let per_run = model.policies.len() * model.villages.len() * (model.years + 1);
+    // The incomes of a chunk of runs: `[(r * policies + p) * cells + y * villages + v]`.
+    let mut incomes = vec![0.0; chunk * per_run];
+    let mut workers: Vec<(Aggregates, Scratch)> = (0..threads)
+        .map(|_| (Aggregates::new(model, options.reference), Scratch::new(model)))
+        .collect();
+    let mut cells = VillageTallies::new(model);
+    let mut first = 0;
+    while first < model.runs {
+        let runs = chunk.min((model.runs - first) as usize);
+        // Each worker simulates every `threads`-th run of the chunk into its
+        // own rows and folds it into its own aggregates.
+        let mut rows: Vec<Vec<(u64, &mut [f64])>> = (0..threads).map(|_| Vec::new()).collect();
+        for (r, row) in incomes[..runs * per_run].chunks_mut(per_run).enumerate() {
+            rows[r % threads].push((first + r as u64, row));
+        }
+        let failures: Mutex<Vec<Box<OutOfRange>>> = Mutex::new(Vec::new());
+        pool.scope(|scope| {
+            for ((aggregates, scratch), rows) in workers.iter_mut().zip(rows) {
+                let failures = &failures;
+                scope.spawn(move |_| {
+                    for (run, row) in rows {
+                        if let Err(e) = simulate_run(model, run, row, scratch, aggregates) {
                             failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                            break 'chunks;
+                            break;
                         }
                     }
-                    aggregates.record_villages(&scratch.chunk, (last - first) as usize);
-                    progress(last - first);
-                }
-                finished.lock().unwrap_or_else(|p| p.into_inner()).push(aggregates);
-            });
+                });
+            }
+        });
+        // Every run below a worker's first failure succeeded, so the lowest
+        // failure is the lowest failing run, whatever the thread count.
+        let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(first) = failures.into_iter().min_by_key(|e| e.run) {
+            return Err(EngineError::OutOfRange(first));
         }
-    });
-    let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
-    if let Some(first) = failures.into_iter().min_by_key(|e| e.run) {
-        return Err(EngineError::OutOfRange(first));
+        // The village tallies, split among the threads by village-year.
+        pool.install(|| cells.record(&incomes, runs));
+        progress(runs as u64);
+        first += runs as u64;
     }
-    let mut parts = finished.into_inner().unwrap_or_else(|p| p.into_inner()).into_iter();
+    let mut parts = workers.into_iter().map(|(aggregates, _)| aggregates);
     let mut total = parts
         .next()
         .unwrap_or_else(|| Aggregates::new(model, options.reference));
     for part in parts {
         total.merge(&part);
     }
-    Ok(total.finish(model))
+    Ok(pool.install(|| total.finish(model, &cells)))
 }
 
 /// One worker's reusable buffers.
@@ -150,14 +157,8 @@ struct Scratch {
     /// Organic paths, village-major: `[v * (years + 1) + y]`, y = 0 baseline.
     organic: Vec<f64>,
     flows: Vec<Flows>,
-    /// Incomes of each policy for each run of the current chunk:
-    /// `chunk[p][(r * (years + 1) + y) * villages + v]`. Village tallies are
-    /// updated a chunk at a time, so each tally is fetched into the cache
-    /// once per chunk rather than once per run.
-    chunk: Vec<Vec<f64>>,
-    sorted: Vec<f64>,
-    keys: Vec<u64>,
-    spare: Vec<u64>,
+    /// Sorts each year's incomes for the Gini coefficient.
+    ranks: IncomeSort,
     /// Other income of all villages per reported year (policy-independent).
     other: Vec<f64>,
     /// The run's outcome under each policy, for paired comparisons.
@@ -178,10 +179,7 @@ impl Scratch {
             village_keys: model.villages.iter().map(|v| v.key).collect(),
             organic: vec![0.0; v * y],
             flows: vec![Flows::default(); model.interventions.len()],
-            chunk: vec![vec![0.0; chunk_runs(model) as usize * v * y]; model.policies.len()],
-            sorted: Vec::with_capacity(v),
-            keys: Vec::with_capacity(v),
-            spare: Vec::with_capacity(v),
+            ranks: IncomeSort::default(),
             outcomes: Vec::with_capacity(model.policies.len()),
             other: Vec::with_capacity(y),
             growth_factor: Vec::new(),
@@ -192,14 +190,14 @@ impl Scratch {
     }
 }
 
-/// Simulates run `run`, the `r`-th of its chunk: portfolio figures are
-/// recorded now, village incomes kept in the chunk buffer. Fails when an
-/// income or cash flow leaves the accepted range ([`bounds`]); nothing of
-/// the run is recorded then.
+/// Simulates run `run`: portfolio figures are recorded now, the village
+/// incomes of every policy written to `incomes`, `[p * cells + y * villages
+/// + v]`, for the village tallies. Fails when an income or cash flow leaves
+/// the accepted range ([`bounds`]); nothing of the run is recorded then.
 fn simulate_run(
     model: &Model,
     run: u64,
-    r: usize,
+    out: &mut [f64],
     s: &mut Scratch,
     aggregates: &mut Aggregates,
 ) -> Result<(), Box<OutOfRange>> {
@@ -238,9 +236,8 @@ fn simulate_run(
         .policies
         .iter()
         .zip(aggregates.policies.iter_mut())
-        .zip(s.chunk.iter_mut());
-    for ((policy, acc), chunk) in policies {
-        let incomes = &mut chunk[r * span * n..(r + 1) * span * n];
+        .zip(out.chunks_exact_mut(span * n));
+    for ((policy, acc), incomes) in policies {
         let has_uplift = capacity_uplift(model, policy, &s.flows, &mut s.growth_factor, &mut s.return_factor);
         reset_top_ups(model, policy, &mut s.flows);
         combine(
@@ -266,7 +263,7 @@ fn simulate_run(
             }
         }
         bounds::check_incomes(model, policy, run, &s.flows, incomes)?;
-        let mut outcome = acc.record_portfolio(model, incomes, &s.other, &mut s.sorted, &mut s.keys, &mut s.spare);
+        let mut outcome = acc.record_portfolio(model, incomes, &s.other, &mut s.ranks);
         spending(model, policy, &s.flows, &mut outcome);
         let returns = has_uplift.then_some(&s.return_factor[..]);
         (outcome.fiscal_cost_yuan, outcome.fiscal_cost_pv_yuan) =
@@ -423,26 +420,9 @@ fn combine(
     }
 }
 
-/// One village in one year: its income over the runs, and how often it
-/// fell below the floor.
-#[derive(Debug, Clone)]
-struct VillageTally {
-    income: Tally,
-    below_floor: u64,
-}
-
-impl VillageTally {
-    fn merge(&mut self, other: &VillageTally) {
-        self.income.merge(&other.income);
-        self.below_floor += other.below_floor;
-    }
-}
-
 /// The aggregates of one policy.
 #[derive(Debug, Clone)]
 struct PolicyAggregates {
-    /// Per village and year, year-major: `[y * villages + v]`.
-    villages: Vec<VillageTally>,
     /// Per year.
     total: Vec<Tally>,
     mean: Vec<Tally>,
@@ -465,13 +445,6 @@ impl PolicyAggregates {
     fn new(model: &Model, policy: &Policy) -> Self {
         let (n, span) = (model.villages.len(), model.years + 1);
         PolicyAggregates {
-            villages: vec![
-                VillageTally {
-                    income: Tally::new(FEN_PER_YUAN),
-                    below_floor: 0
-                };
-                n * span
-            ],
             total: vec![Tally::new(FEN_PER_YUAN); span],
             mean: vec![Tally::new(FEN_PER_YUAN); span],
             other_total: vec![Tally::new(FEN_PER_YUAN); span],
@@ -497,9 +470,7 @@ impl PolicyAggregates {
         model: &Model,
         incomes: &[f64],
         other: &[f64],
-        sorted: &mut Vec<f64>,
-        keys: &mut Vec<u64>,
-        spare: &mut Vec<u64>,
+        ranks: &mut IncomeSort,
     ) -> RunOutcome {
         let n = model.villages.len();
         let mut outcome = RunOutcome::default();
@@ -520,10 +491,9 @@ impl PolicyAggregates {
                     .filter(|_| model.baseline_year() + y as i32 == b.year);
                 self.at_or_below_observed += u64::from(observed.is_some_and(|o| total / n as f64 <= o));
             }
-            sorted.clear();
-            sorted.extend_from_slice(row);
-            self.gini[y].add(gini(sorted, keys, spare));
-            // `sorted` is now ascending: the poorest fifth comes first.
+            let sorted = ranks.sort(row);
+            self.gini[y].add(gini_of_sorted(sorted));
+            // Ascending: the poorest fifth comes first.
             let fifth = ((n as f64 / 5.0).round() as usize).max(1);
             let poorest: f64 = sorted[..fifth].iter().sum();
             self.poorest_fifth[y].add(if total > 0.0 { poorest / total } else { 0.0 });
@@ -545,31 +515,10 @@ impl PolicyAggregates {
         outcome
     }
 
-    /// Records the village incomes of `runs` runs of a chunk:
-    /// `chunk[(r * (years + 1) + y) * villages + v]`.
-    fn record_villages(&mut self, floor_yuan: f64, chunk: &[f64], runs: usize) {
-        let cells = self.villages.len();
-        for (b, block) in self.villages.chunks_mut(CELL_BLOCK).enumerate() {
-            let first = b * CELL_BLOCK;
-            // Read the block's buckets in order first: sequential reads are
-            // prefetched by the hardware, the scattered adds below are not.
-            let warm = block.iter().fold(0, |acc, cell| acc ^ cell.income.sketch.touch());
-            std::hint::black_box(warm);
-            for r in 0..runs {
-                let row = &chunk[r * cells + first..r * cells + first + block.len()];
-                for (cell, &x) in block.iter_mut().zip(row) {
-                    cell.income.add(x);
-                    cell.below_floor += u64::from(x < floor_yuan);
-                }
-            }
-        }
-    }
-
     fn merge(&mut self, other: &PolicyAggregates) {
         fn each<T>(a: &mut [T], b: &[T], f: impl Fn(&mut T, &T)) {
             a.iter_mut().zip(b).for_each(|(x, y)| f(x, y));
         }
-        each(&mut self.villages, &other.villages, VillageTally::merge);
         each(&mut self.total, &other.total, Tally::merge);
         each(&mut self.mean, &other.mean, Tally::merge);
         each(&mut self.other_total, &other.other_total, Tally::merge);
@@ -588,7 +537,7 @@ impl PolicyAggregates {
         self.at_or_below_observed += other.at_or_below_observed;
     }
 
-    fn finish(&self, model: &Model, policy: &Policy) -> PolicyResults {
+    fn finish(&self, model: &Model, policy: &Policy, cells: &[VillageTally]) -> PolicyResults {
         let (n, span) = (model.villages.len(), model.years + 1);
         let year = |y: usize| model.baseline_year() + y as i32;
         let years = (0..span)
@@ -606,18 +555,8 @@ impl PolicyAggregates {
             })
             .collect();
         let runs = model.runs as f64;
-        let villages = (0..n)
-            .map(|v| {
-                (0..span)
-                    .map(|y| VillageYear {
-                        year: year(y),
-                        income_yuan: self.villages[y * n + v].income.stat(),
-                        p_below_floor: self.villages[y * n + v].below_floor as f64 / runs,
-                    })
-                    .collect()
-            })
-            .collect();
-        let final_year = &self.villages[(span - 1) * n..span * n];
+        let villages = cells::village_years(cells, n, span, model.baseline_year(), model.runs);
+        let final_year = &cells[(span - 1) * n..span * n];
         PolicyResults {
             name: policy.name.clone(),
             name_zh: policy.name_zh.clone(),
@@ -662,11 +601,11 @@ impl PolicyAggregates {
     }
 }
 
-/// The aggregates of every policy over a range of runs; merging two gives
-/// exactly the aggregates of both ranges.
+/// The aggregates of every policy over a range of runs, but for the village
+/// tallies ([`VillageTallies`]); merging two gives exactly the aggregates of
+/// both ranges.
 #[derive(Debug, Clone)]
 pub struct Aggregates {
-    floor_yuan: f64,
     policies: Vec<PolicyAggregates>,
     comparisons: Comparisons,
 }
@@ -676,7 +615,6 @@ impl Aggregates {
     /// when there are too many to compare every pair.
     pub fn new(model: &Model, reference: usize) -> Self {
         Aggregates {
-            floor_yuan: model.floor_yuan,
             policies: model.policies.iter().map(|p| PolicyAggregates::new(model, p)).collect(),
             comparisons: Comparisons::new(
                 model.policies.len(),
@@ -688,14 +626,6 @@ impl Aggregates {
         }
     }
 
-    /// Records the village incomes of the first `runs` runs held in `chunk`
-    /// (one buffer per policy, laid out as in the engine's scratch).
-    fn record_villages(&mut self, chunk: &[Vec<f64>], runs: usize) {
-        for (acc, incomes) in self.policies.iter_mut().zip(chunk) {
-            acc.record_villages(self.floor_yuan, incomes, runs);
-        }
-    }
-
     pub fn merge(&mut self, other: &Aggregates) {
         self.policies
             .iter_mut()
@@ -704,13 +634,15 @@ impl Aggregates {
         self.comparisons.merge(&other.comparisons);
     }
 
-    /// The finished results of the runs aggregated so far.
-    pub fn finish(&self, model: &Model) -> Results {
+    /// The finished results of the runs aggregated so far, with `cells`
+    /// the village tallies of the same runs.
+    pub fn finish(&self, model: &Model, cells: &VillageTallies) -> Results {
         let policies = model
             .policies
             .iter()
             .zip(&self.policies)
-            .map(|(p, acc)| acc.finish(model, p))
+            .zip(cells.policies())
+            .map(|((p, acc), cells)| acc.finish(model, p, cells))
             .collect::<Vec<_>>();
         let span = model.years + 1;
         let mut policies = policies;

@@ -185,6 +185,16 @@ impl Staging {
 
     /// Writes one file (`name` relative to the destination, may hold `/`).
     pub fn write(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.write_with(name, |file| file.write_all(bytes))
+    }
+
+    /// Writes one file as [`Staging::write`] does, streamed by `fill`
+    /// through a buffer instead of held in memory whole.
+    pub fn write_with(
+        &mut self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
         let rel = relative(name)?;
         let shown = self.shown(&rel);
         let path = self.dir.join(&rel);
@@ -198,8 +208,9 @@ impl Staging {
             fs::create_dir_all(parent).map_err(io_error(&shown))?;
         }
         File::create(&path)
-            .and_then(|mut file| {
-                file.write_all(bytes)?;
+            .and_then(|file| {
+                let mut file = std::io::BufWriter::with_capacity(1 << 20, file);
+                fill(&mut file)?;
                 file.flush()
             })
             .map_err(io_error(&shown))?;

@@ -85,7 +85,9 @@ pub fn write_run(
     let mut staging = Staging::new(dir)?;
     staging.write("summary.json", &json(&summary_json::summary(results), "summary.json")?)?;
     staging.write("portfolio_years.csv", &tables::portfolio_years(results)?)?;
-    staging.write("village_years.csv", &tables::village_years(results, lang)?)?;
+    staging.write_with("village_years.csv", |file| {
+        tables::write_village_years(results, lang, file)
+    })?;
     staging.write("interventions.csv", &tables::interventions(results)?)?;
     staging.write("contributions.csv", &tables::contributions(results)?)?;
     staging.write(
@@ -99,7 +101,11 @@ pub fn write_run(
     staging.write("accounts.csv", &accounts::accounts(results)?)?;
     staging.write("public_cost.csv", &accounts::public_cost(results)?)?;
     staging.write("who_gains.csv", &accounts::who_gains(results)?)?;
-    staging.write("results.json", &json(results, "results.json")?)?;
+    // Compact and streamed: the largest file, never held in memory whole.
+    staging.write_with("results.json", |file| {
+        serde_json::to_writer(&mut *file, results)?;
+        file.write_all(b"\n")
+    })?;
     manifest.files = RUN_FILES.iter().map(|s| s.to_string()).collect();
     manifest.peak_memory_mb = peak_memory_mb();
     write_charts_and_reports(&mut staging, results, manifest, lang)?;

@@ -80,15 +80,21 @@ pub fn portfolio_years(results: &Results) -> Result<Vec<u8>, OutputError> {
     finish(w, name)
 }
 
+/// Villages formatted together by one thread in [`write_village_years`].
+const VILLAGE_BATCH: usize = 256;
+
 /// `village_years.csv`: policy, village, year, income quantiles in yuan,
 /// probability below the floor.
 ///
 /// `policy` and `village_id` are the keys (the same in every language);
 /// `village_name` and `township` are labels, in `lang` (the Chinese names
 /// where the scenario gives them).
-pub fn village_years(results: &Results, lang: Lang) -> Result<Vec<u8>, OutputError> {
-    let name = "village_years.csv";
-    let mut w = Writer::from_writer(Vec::new());
+///
+/// Written to `out` as it is made: the rows of batches of villages are
+/// formatted in parallel, a few batches at a time, and written in order, so
+/// the file is the same for any thread count and is never held whole.
+pub fn write_village_years(results: &Results, lang: Lang, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
     let mut header = vec!["policy", "village_id", "village_name", "township", "year"];
     header.extend([
         "mean_yuan",
@@ -99,24 +105,40 @@ pub fn village_years(results: &Results, lang: Lang) -> Result<Vec<u8>, OutputErr
         "p95_yuan",
         "p_below_floor",
     ]);
-    w.write_record(&header).map_err(encode(name))?;
+    let mut w = Writer::from_writer(Vec::new());
+    w.write_record(&header)?;
+    out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+    let in_flight = VILLAGE_BATCH * 4 * rayon::current_num_threads();
     for p in &results.policies {
-        for (info, years) in results.villages.iter().zip(&p.villages) {
-            for vy in years {
-                let mut row = vec![
-                    info.id.clone(),
-                    info.label(lang).to_string(),
-                    info.township_label(lang).unwrap_or_default().to_string(),
-                    vy.year.to_string(),
-                ];
-                row.insert(0, p.name.clone());
-                row.extend(quantiles(&vy.income_yuan).iter().map(|x| fixed(*x, 2)));
-                row.push(fixed(vy.p_below_floor, 6));
-                w.write_record(&row).map_err(encode(name))?;
+        let villages: Vec<_> = results.villages.iter().zip(&p.villages).collect();
+        for group in villages.chunks(in_flight) {
+            let parts: Vec<std::io::Result<Vec<u8>>> = group
+                .par_chunks(VILLAGE_BATCH)
+                .map(|batch| {
+                    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+                    for (info, years) in batch {
+                        for vy in years.iter() {
+                            let mut row = vec![
+                                p.name.clone(),
+                                info.id.clone(),
+                                info.label(lang).to_string(),
+                                info.township_label(lang).unwrap_or_default().to_string(),
+                                vy.year.to_string(),
+                            ];
+                            row.extend(quantiles(&vy.income_yuan).iter().map(|x| fixed(*x, 2)));
+                            row.push(fixed(vy.p_below_floor, 6));
+                            w.write_record(&row)?;
+                        }
+                    }
+                    w.into_inner().map_err(|e| e.into_error())
+                })
+                .collect();
+            for part in parts {
+                out.write_all(&part?)?;
             }
         }
     }
-    finish(w, name)
+    Ok(())
 }
 
 pub(super) fn stat_header(first: &[&'static str]) -> Vec<&'static str> {

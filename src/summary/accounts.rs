@@ -110,13 +110,17 @@ impl AccountsAggregates {
             }
         }
         let tax = &model.accounting.tax;
-        for (k, &taxable) in buffers.taxable.iter().enumerate() {
-            let year = model.start_year + (k % years) as i32;
-            let tax = income_tax_yuan(tax.year(year).income_tax_rate, taxable);
-            let line = &mut buffers.lines[k % years];
-            line[INCOME_TAX] += tax;
-            line[NET_INCOME] -= tax;
-            line[NET_CASH] -= tax;
+        // The rate of each year, looked up once rather than per village.
+        let rates: Vec<f64> = (0..years)
+            .map(|t| tax.year(model.start_year + t as i32).income_tax_rate)
+            .collect();
+        for row in buffers.taxable.chunks_exact(years) {
+            for ((line, &taxable), &rate) in buffers.lines.iter_mut().zip(row).zip(&rates) {
+                let tax = income_tax_yuan(rate, taxable);
+                line[INCOME_TAX] += tax;
+                line[NET_INCOME] -= tax;
+                line[NET_CASH] -= tax;
+            }
         }
         for (tallies, line) in self.years.iter_mut().zip(&buffers.lines) {
             tallies.iter_mut().zip(line).for_each(|(tally, x)| tally.add(*x));

@@ -236,75 +236,6 @@ impl CountTally {
     }
 }
 
-/// Gini coefficient of incomes; sorts `scratch` in place.
-///
-/// `G = 2 sum_i i x_(i) / (n sum_i x_i) - (n + 1) / n`, with `x_(i)` sorted
-/// ascending and `i` from 1; 0 when the incomes sum to zero or less.
-pub fn gini(scratch: &mut [f64], keys: &mut Vec<u64>, spare: &mut Vec<u64>) -> f64 {
-    let n = scratch.len();
-    if n == 0 {
-        return 0.0;
-    }
-    radix_sort(scratch, keys, spare);
-    let (mut total, mut weighted) = (0.0, 0.0);
-    for (i, x) in scratch.iter().enumerate() {
-        total += x;
-        weighted += (i + 1) as f64 * x;
-    }
-    if total <= 0.0 {
-        return 0.0;
-    }
-    let n = n as f64;
-    (2.0 * weighted / (n * total) - (n + 1.0) / n).max(0.0)
-}
-
-/// Sorts floats ascending by an LSD radix sort on the top 32 bits of their
-/// order-preserving bit pattern (sign, exponent and 20 mantissa bits), with
-/// each value's index in the low bits. Values closer than one part in a
-/// million may keep their input order, which moves a Gini coefficient by
-/// less than 1e-9; the result is deterministic either way. Several times
-/// faster than a comparison sort for the hundreds to thousands of villages
-/// sorted every year of every run.
-fn radix_sort(values: &mut [f64], keys: &mut Vec<u64>, spare: &mut Vec<u64>) {
-    let to_key = |x: f64| {
-        let b = x.to_bits();
-        let ordered = if b >> 63 == 1 { !b } else { b | (1 << 63) };
-        ordered >> 32
-    };
-    keys.clear();
-    keys.extend(values.iter().enumerate().map(|(i, x)| (to_key(*x) << 32) | i as u64));
-    let mut counts = [[0usize; 256]; 4];
-    for k in keys.iter() {
-        for (byte, c) in counts.iter_mut().enumerate() {
-            c[((k >> (32 + 8 * byte)) & 0xff) as usize] += 1;
-        }
-    }
-    spare.clear();
-    spare.resize(keys.len(), 0);
-    for (byte, c) in counts.iter().enumerate() {
-        if c.contains(&keys.len()) {
-            continue;
-        }
-        let mut offsets = [0usize; 256];
-        let mut acc = 0;
-        for (o, n) in offsets.iter_mut().zip(c) {
-            *o = acc;
-            acc += n;
-        }
-        for k in keys.iter() {
-            let d = ((k >> (32 + 8 * byte)) & 0xff) as usize;
-            spare[offsets[d]] = *k;
-            offsets[d] += 1;
-        }
-        std::mem::swap(keys, spare);
-    }
-    spare.clear();
-    spare.extend(values.iter().map(|x| x.to_bits()));
-    for (x, k) in values.iter_mut().zip(keys.iter()) {
-        *x = f64::from_bits(spare[(k & 0xffff_ffff) as usize]);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,26 +274,6 @@ mod tests {
         ba.merge(&a);
         assert_eq!(ab, ba);
         assert!((ab.mean() - 0.01 / 3.0).abs() < 1e-15, "{}", ab.mean());
-    }
-
-    fn g(values: &[f64]) -> f64 {
-        gini(&mut values.to_vec(), &mut Vec::new(), &mut Vec::new())
-    }
-
-    #[test]
-    fn gini_known_values() {
-        assert_eq!(g(&[5.0, 5.0, 5.0]), 0.0);
-        assert!((g(&[0.0, 0.0, 0.0, 1.0]) - 0.75).abs() < 1e-12);
-        assert!((g(&[3.0, 1.0, 2.0]) - 2.0 / 9.0).abs() < 1e-12);
-    }
-
-    #[test]
-    fn radix_sort_orders_any_floats() {
-        let mut v = vec![3.5, -1.0, 0.0, 1e9, -1e9, 2.0, -0.5, 7.0, 7.0];
-        let mut expected = v.clone();
-        expected.sort_by(f64::total_cmp);
-        radix_sort(&mut v, &mut Vec::new(), &mut Vec::new());
-        assert_eq!(v, expected);
     }
 
     #[test]

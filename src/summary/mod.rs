@@ -5,6 +5,7 @@ pub mod accum;
 pub mod check;
 pub mod committed;
 pub mod compare;
+pub mod gini;
 pub mod histogram;
 pub mod interventions;
 pub mod names;

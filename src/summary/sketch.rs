@@ -60,14 +60,37 @@ fn representative(k: i32) -> f64 {
 }
 
 /// Counts of values per log bucket, plus the exact extremes.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Stored compactly, without changing what it reports: while it holds few
+/// values, their bucket indices as a list (4 bytes a value); once dense
+/// counts over the range of buckets seen would take no more room, one byte
+/// per bucket (`low`), a second byte per bucket (`high`) from the first
+/// count past 255, and the multiples of 2^16 of any count past 65,535 in a
+/// short side list. Two sketches of the same values are equal (`==`)
+/// whatever their storage.
+#[derive(Debug, Clone)]
 pub struct Sketch {
-    /// Index of `counts[0]`.
+    /// Bucket indices of the values, unsorted, while `low` is empty.
+    small: Vec<i32>,
+    /// Index of `low[0]`.
     offset: i32,
-    counts: Vec<u32>,
+    /// Counts modulo 2^8.
+    low: Vec<u8>,
+    /// The higher digits of the counts, from the first count past 255.
+    wide: Option<Box<Wide>>,
     n: u64,
     min: f64,
     max: f64,
+}
+
+/// The digits of a sketch's counts beyond their lowest byte.
+#[derive(Debug, Clone, Default)]
+struct Wide {
+    /// Counts divided by 2^8, modulo 2^8: as long as `Sketch::low`.
+    high: Vec<u8>,
+    /// `(i, c)`: the count of bucket `offset + i` has `c` multiples of 2^16
+    /// beyond `low` and `high`; sorted by `i`.
+    carries: Vec<(u32, u32)>,
 }
 
 impl Default for Sketch {
@@ -76,11 +99,25 @@ impl Default for Sketch {
     }
 }
 
+impl PartialEq for Sketch {
+    fn eq(&self, other: &Sketch) -> bool {
+        self.n == other.n
+            && self.min.to_bits() == other.min.to_bits()
+            && self.max.to_bits() == other.max.to_bits()
+            && self.nonzero().eq(other.nonzero())
+    }
+}
+
+/// Empty buckets added beyond a new extreme when the range widens.
+const SPARE_BUCKETS: usize = 8;
+
 impl Sketch {
     pub fn new() -> Self {
         Sketch {
+            small: Vec::new(),
             offset: 0,
-            counts: Vec::new(),
+            low: Vec::new(),
+            wide: None,
             n: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
@@ -94,51 +131,169 @@ impl Sketch {
     /// Adds one value.
     #[inline]
     pub fn add(&mut self, x: f64) {
-        self.add_index(index_of(x), 1);
+        let k = index_of(x);
+        let i = k.wrapping_sub(self.offset) as u32 as usize;
+        match self.low.get_mut(i) {
+            Some(c) if *c < u8::MAX => *c += 1,
+            _ => self.add_slow(k, 1),
+        }
         self.n += 1;
         self.min = self.min.min(x);
         self.max = self.max.max(x);
     }
 
-    #[inline]
-    fn add_index(&mut self, k: i32, count: u32) {
-        let i = k.wrapping_sub(self.offset) as u32 as usize;
-        match self.counts.get_mut(i) {
-            Some(c) => *c += count,
-            None => self.grow_and_add(k, count),
+    /// Every path of adding `count` values to bucket `k` but the common one.
+    #[cold]
+    #[inline(never)]
+    fn add_slow(&mut self, k: i32, count: u64) {
+        if self.low.is_empty() {
+            if count == 1 && !self.small_is_full() {
+                // Half as much again, not twice: the list is most of a
+                // small sketch's memory.
+                let len = self.small.len();
+                if len == self.small.capacity() {
+                    self.small.reserve_exact((len / 2).max(4));
+                }
+                self.small.push(k);
+                return;
+            }
+            self.densify();
+        }
+        if k < self.offset {
+            // A few buckets of room beyond the new one, not twice the range:
+            // ranges widen slowly, by a bucket or two at a time.
+            let grow = (self.offset - k) as usize + SPARE_BUCKETS;
+            self.low.reserve_exact(grow);
+            self.low.splice(0..0, std::iter::repeat_n(0, grow));
+            if let Some(w) = &mut self.wide {
+                w.high.reserve_exact(grow);
+                w.high.splice(0..0, std::iter::repeat_n(0, grow));
+                w.carries.iter_mut().for_each(|(i, _)| *i += grow as u32);
+            }
+            self.offset = k - SPARE_BUCKETS as i32;
+        }
+        let i = (k - self.offset) as usize;
+        if i >= self.low.len() {
+            let len = i + 1 + SPARE_BUCKETS;
+            self.low.reserve_exact(len - self.low.len());
+            self.low.resize(len, 0);
+            if let Some(w) = &mut self.wide {
+                w.high.reserve_exact(len - w.high.len());
+                w.high.resize(len, 0);
+            }
+        }
+        self.set(i, self.get(i) + count);
+    }
+
+    /// The count of bucket `offset + i`, which must be in range.
+    fn get(&self, i: usize) -> u64 {
+        let low = u64::from(self.low[i]);
+        let Some(w) = &self.wide else {
+            return low;
+        };
+        let carried = match w.carries.binary_search_by_key(&(i as u32), |c| c.0) {
+            Ok(at) => u64::from(w.carries[at].1),
+            Err(_) => 0,
+        };
+        low | u64::from(w.high[i]) << 8 | carried << 16
+    }
+
+    /// Sets the count of bucket `offset + i`, which must be in range.
+    fn set(&mut self, i: usize, count: u64) {
+        self.low[i] = count as u8;
+        if count < 256 && self.wide.is_none() {
+            return;
+        }
+        let len = self.low.len();
+        let w = self.wide.get_or_insert_with(|| {
+            Box::new(Wide {
+                high: vec![0; len],
+                carries: Vec::new(),
+            })
+        });
+        w.high[i] = (count >> 8) as u8;
+        let carried = (count >> 16) as u32;
+        match w.carries.binary_search_by_key(&(i as u32), |c| c.0) {
+            Ok(at) => w.carries[at].1 = carried,
+            Err(at) if carried > 0 => w.carries.insert(at, (i as u32, carried)),
+            Err(_) => {}
         }
     }
 
-    /// The slow path of [`Sketch::add_index`]: extends the bucket range.
-    #[cold]
-    #[inline(never)]
-    fn grow_and_add(&mut self, k: i32, count: u32) {
-        if self.counts.is_empty() {
-            self.offset = k;
-            self.counts.push(0);
+    /// Whether the list of indices should give way to dense counts: when it
+    /// is about to reallocate and dense counts over its range (a byte a
+    /// bucket) would take no more room than it would after (4 bytes a value,
+    /// half as many values again).
+    fn small_is_full(&self) -> bool {
+        let len = self.small.len();
+        if len < self.small.capacity() || len < 16 {
+            return false;
         }
-        if k < self.offset {
-            let grow = (self.offset - k) as usize;
-            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
-            self.offset = k;
+        let (lo, hi) = self
+            .small
+            .iter()
+            .fold((i32::MAX, i32::MIN), |(a, b), &k| (a.min(k), b.max(k)));
+        ((hi - lo) as usize) < 6 * len
+    }
+
+    /// Moves the list of indices into dense counts.
+    fn densify(&mut self) {
+        let small = std::mem::take(&mut self.small);
+        let Some(&first) = small.first() else {
+            return;
+        };
+        let (lo, hi) = small.iter().fold((first, first), |(a, b), &k| (a.min(k), b.max(k)));
+        self.offset = lo;
+        self.low = vec![0; (hi - lo) as usize + 1];
+        for k in small {
+            let i = (k - lo) as usize;
+            match self.low[i].checked_add(1) {
+                Some(c) => self.low[i] = c,
+                None => self.set(i, self.get(i) + 1),
+            }
         }
-        let i = (k - self.offset) as usize;
-        if i >= self.counts.len() {
-            self.counts.resize(i + 1, 0);
-        }
-        self.counts[i] += count;
+    }
+
+    /// The non-empty buckets, lowest first: `(index, count)`.
+    fn nonzero(&self) -> impl Iterator<Item = (i32, u64)> + '_ {
+        let mut sorted = self.small.clone();
+        sorted.sort_unstable();
+        let small = sorted
+            .chunk_by(|a, b| a == b)
+            .map(|run| (run[0], run.len() as u64))
+            .collect::<Vec<_>>();
+        let (high, carries) = match &self.wide {
+            Some(w) => (&w.high[..], &w.carries[..]),
+            None => (&[][..], &[][..]),
+        };
+        let mut carries = carries.iter().peekable();
+        let dense = self.low.iter().enumerate().filter_map(move |(i, &c)| {
+            let high = high.get(i).map_or(0, |&h| u64::from(h));
+            let carried = carries
+                .next_if(|(at, _)| *at as usize == i)
+                .map_or(0, |(_, c)| u64::from(*c));
+            let total = u64::from(c) | high << 8 | carried << 16;
+            (total > 0).then_some((self.offset + i as i32, total))
+        });
+        small.into_iter().chain(dense)
     }
 
     /// Reads one count per cache line, to bring the buckets into the cache
     /// before a burst of scattered adds.
-    pub fn touch(&self) -> u32 {
-        self.counts.iter().step_by(16).fold(0, |acc, c| acc ^ c)
+    pub fn touch(&self) -> u8 {
+        self.low.iter().step_by(64).fold(0, |acc, c| acc ^ c)
     }
 
     /// Adds every value of `other` (exact).
     pub fn merge(&mut self, other: &Sketch) {
-        for (i, c) in other.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
-            self.add_index(other.offset + i as i32, *c);
+        if other.low.is_empty() && self.low.is_empty() {
+            for &k in &other.small {
+                self.add_slow(k, 1);
+            }
+        } else {
+            for (k, c) in other.nonzero() {
+                self.add_slow(k, c);
+            }
         }
         self.n += other.n;
         self.min = self.min.min(other.min);
@@ -159,12 +314,12 @@ impl Sketch {
         }
         let mut next = 0;
         let mut seen = 0u64;
-        for (i, c) in self.counts.iter().enumerate() {
-            seen += u64::from(*c);
+        for (k, c) in self.nonzero() {
+            seen += c;
             while next < N && seen > (qs[next].clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64 {
                 // max/min rather than clamp: never a panic, even on extremes
                 // that are not ordered (no finite value was added).
-                out[next] = representative(self.offset + i as i32).max(self.min).min(self.max);
+                out[next] = representative(k).max(self.min).min(self.max);
                 next += 1;
             }
             if next == N {
@@ -183,46 +338,64 @@ impl Sketch {
         self.max
     }
 
+    /// Bytes held on the heap (for the memory estimate and its tests).
+    pub fn heap_bytes(&self) -> usize {
+        let wide = self
+            .wide
+            .as_ref()
+            .map_or(0, |w| size_of::<Wide>() + w.high.capacity() + w.carries.capacity() * 8);
+        self.small.capacity() * 4 + self.low.capacity() + wide
+    }
+
     /// The non-empty buckets, lowest first, clamped to the extremes.
     pub fn buckets(&self) -> Vec<Bucket> {
-        let counts = self.counts.iter().map(|c| u64::from(*c));
-        bucket_list(self.offset, counts, self.min, self.max)
+        bucket_list(self.nonzero(), self.min, self.max)
     }
 
     /// The buckets of all `sketches` together (lowest first, clamped to the
-    /// extremes), counted in `u64`: a pooled histogram of many villages can
-    /// hold more values than one sketch's `u32` counts.
+    /// extremes), counted in `u64`.
     pub fn pooled_buckets<'a>(sketches: impl Iterator<Item = &'a Sketch> + Clone) -> Vec<Bucket> {
-        let used = sketches.clone().filter(|s| !s.counts.is_empty());
-        let Some(lo) = used.clone().map(|s| s.offset).min() else {
+        let used = sketches.filter(|s| s.n > 0);
+        let Some((lo, hi)) = used
+            .clone()
+            .filter_map(Sketch::index_range)
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+        else {
             return Vec::new();
         };
-        let hi = used
-            .clone()
-            .map(|s| s.offset + s.counts.len() as i32)
-            .max()
-            .unwrap_or(lo);
-        let mut counts = vec![0u64; (hi - lo) as usize];
+        let mut counts = vec![0u64; (hi - lo) as usize + 1];
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         for s in used {
-            let start = (s.offset - lo) as usize;
-            for (total, c) in counts[start..].iter_mut().zip(&s.counts) {
-                *total += u64::from(*c);
+            for (k, c) in s.nonzero() {
+                counts[(k - lo) as usize] += c;
             }
             min = min.min(s.min);
             max = max.max(s.max);
         }
-        bucket_list(lo, counts.into_iter(), min, max)
+        let pairs = counts.into_iter().enumerate().map(|(i, c)| (lo + i as i32, c));
+        bucket_list(pairs, min, max)
+    }
+
+    /// The lowest and highest bucket index held, if any.
+    fn index_range(&self) -> Option<(i32, i32)> {
+        if self.low.is_empty() {
+            let first = *self.small.first()?;
+            Some(
+                self.small
+                    .iter()
+                    .fold((first, first), |(a, b), &k| (a.min(k), b.max(k))),
+            )
+        } else {
+            Some((self.offset, self.offset + self.low.len() as i32 - 1))
+        }
     }
 }
 
-/// Buckets from counts starting at index `offset`, clamped to `[min, max]`.
-fn bucket_list(offset: i32, counts: impl Iterator<Item = u64>, min: f64, max: f64) -> Vec<Bucket> {
+/// Buckets from `(index, count)` pairs, clamped to `[min, max]`.
+fn bucket_list(counts: impl Iterator<Item = (i32, u64)>, min: f64, max: f64) -> Vec<Bucket> {
     counts
-        .enumerate()
         .filter(|(_, c)| *c > 0)
-        .map(|(i, count)| {
-            let k = offset + i as i32;
+        .map(|(k, count)| {
             let (lo, hi) = match k {
                 0 => (-ZERO_BAND, ZERO_BAND),
                 k if k > 0 => bounds(k),
@@ -308,5 +481,70 @@ mod tests {
         let mut s = Sketch::new();
         s.add(f64::NAN);
         let _ = s.quantiles(&[0.05, 0.5, 0.95]);
+    }
+
+    /// Whatever the storage (a short list, dense counts, counts past
+    /// `u16::MAX`) and however the values are split and merged, a sketch
+    /// reports the same as one that counted every value in `u64`.
+    #[test]
+    fn storage_does_not_change_what_is_reported() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let cases: Vec<Vec<f64>> = vec![
+            (0..10).map(|_| rng.random_range(1e5..2e5)).collect(),
+            (0..5_000).map(|_| rng.random_range(1e5..1.5e6)).collect(),
+            (0..3_000).map(|_| (rng.random::<f64>() * 20.0 - 10.0).exp()).collect(),
+            // One bucket past 2^16 (twice), others past 2^8, a few around.
+            (0..140_000)
+                .map(|i| {
+                    if i % 1000 == 0 {
+                        f64::from(i)
+                    } else if i % 3 == 0 {
+                        9.0 + f64::from(i % 5)
+                    } else {
+                        7.0
+                    }
+                })
+                .collect(),
+        ];
+        for (case, values) in cases.iter().enumerate() {
+            let mut reference = std::collections::BTreeMap::<i32, u64>::new();
+            values
+                .iter()
+                .for_each(|&x| *reference.entry(index_of(x)).or_default() += 1);
+            let mut whole = Sketch::new();
+            values.iter().for_each(|&x| whole.add(x));
+            let got: Vec<(i32, u64)> = whole.nonzero().collect();
+            assert_eq!(got, reference.into_iter().collect::<Vec<_>>(), "case {case}");
+            // Split three ways, merged in two orders.
+            let mut parts = [Sketch::new(), Sketch::new(), Sketch::new()];
+            values.iter().enumerate().for_each(|(i, &x)| parts[i % 3].add(x));
+            let mut abc = parts[0].clone();
+            abc.merge(&parts[1]);
+            abc.merge(&parts[2]);
+            let mut cba = parts[2].clone();
+            cba.merge(&parts[1]);
+            cba.merge(&parts[0]);
+            assert_eq!(abc, whole, "case {case}");
+            assert_eq!(cba, whole, "case {case}");
+            let qs = [0.0, 0.05, 0.5, 0.95, 1.0];
+            assert_eq!(abc.quantiles(&qs), whole.quantiles(&qs));
+            assert_eq!(Sketch::pooled_buckets(parts.iter()), whole.buckets());
+        }
+    }
+
+    /// A few values take 4 bytes each, many values 2 bytes per bucket.
+    #[test]
+    fn storage_is_compact() {
+        let mut s = Sketch::new();
+        (0..50).for_each(|i| s.add(1e5 * (1.0 + f64::from(i) / 50.0)));
+        assert!(s.heap_bytes() <= 64 * 4, "{}", s.heap_bytes());
+        (0..100_000).for_each(|i| s.add(1e5 * (1.0 + f64::from(i % 1000) / 1000.0)));
+        // 1e5 to 2e5 is 128 buckets, counts past 255: 2 bytes a bucket.
+        assert!(s.heap_bytes() <= 2 * 2 * 130, "{}", s.heap_bytes());
+        let mut few = Sketch::new();
+        (0..2000).for_each(|i| few.add(1e5 * (1.0 + f64::from(i % 1000) / 1000.0)));
+        // Counts below 256: a byte a bucket.
+        assert!(few.heap_bytes() <= 2 * 130, "{}", few.heap_bytes());
     }
 }
