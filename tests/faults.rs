@@ -25,9 +25,9 @@ fn scenario(dir: &Path, name: &str, villages: u32, runs: u32) -> PathBuf {
 }
 
 /// A scenario whose writing phase takes a noticeable time (results.json
-/// and village_years.csv of tens of MB).
+/// and village_years.csv of tens of MB: some 0.3 s in a release build).
 fn big(dir: &Path) -> PathBuf {
-    scenario(dir, "big.toml", 3000, 10)
+    scenario(dir, "big.toml", 6000, 10)
 }
 
 /// A quick one.
@@ -158,7 +158,7 @@ fn sigkill_while_writing_keeps_the_earlier_result() {
     let before = snapshot(&out);
 
     let mut child = run_command(dir.path(), &big(dir.path()), &out, 2).spawn().unwrap();
-    wait_for_writing(&mut child, &out, Duration::from_millis(300));
+    wait_for_writing(&mut child, &out, Duration::from_millis(60));
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success());
@@ -178,7 +178,7 @@ fn sigint_while_writing_cleans_up_and_keeps_the_earlier_result() {
     let before = snapshot(&out);
 
     let mut child = run_command(dir.path(), &big(dir.path()), &out, 2).spawn().unwrap();
-    wait_for_writing(&mut child, &out, Duration::from_millis(300));
+    wait_for_writing(&mut child, &out, Duration::from_millis(60));
     // SAFETY: kill(2) on our own child.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
     let status = wait_with_timeout(&mut child, Duration::from_secs(20));
@@ -266,7 +266,7 @@ fn a_file_size_limit_gives_a_clean_error_and_keeps_the_earlier_result() {
     let out = dir.path().join("out");
     ok(&run(dir.path(), &small(dir.path()), &out, 1));
     let before = snapshot(&out);
-    // village_years.csv is some 1.2 MB here and results.json some 6 MB:
+    // village_years.csv is some 1.2 MB here and results.json some 3 MB:
     // whichever is written first hits the limit.
     let file = scenario(dir.path(), "medium.toml", 250, 5);
     let output = limited(run_command(dir.path(), &file, &out, 2), 1 << 20)

@@ -170,6 +170,18 @@ impl From<AnalysisError> for CliError {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    let threads = match &cli.command {
+        Command::Run { flags, .. } | Command::Compare { flags, .. } => flags.threads,
+        Command::Sweep(args) => args.flags.threads,
+        Command::Sensitivity(args) => args.flags.threads,
+        _ => None,
+    };
+    if let Some(n) = threads.filter(|&n| n > 0) {
+        // Everything parallel outside the engine's own pool (writing the
+        // outputs) uses as many threads as the engine. Built once per
+        // process; it can only fail if built already.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
     match cli.command {
         Command::Run { file, flags } => run::run(&file, &flags),
         Command::Compare {

@@ -195,6 +195,19 @@ impl Staging {
         name: &str,
         fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
+        let rel = self.create_with(name, fill)?;
+        self.files.push(rel);
+        Ok(())
+    }
+
+    /// Writes one file as [`Staging::write_with`] does but does not record
+    /// it: it takes `&self`, so that several files can be written at once.
+    /// Record each with [`Staging::adopt`].
+    pub fn create_with(
+        &self,
+        name: &str,
+        fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<PathBuf, OutputError> {
         let rel = relative(name)?;
         let shown = self.shown(&rel);
         let path = self.dir.join(&rel);
@@ -214,8 +227,7 @@ impl Staging {
                 file.flush()
             })
             .map_err(io_error(&shown))?;
-        self.files.push(rel);
-        Ok(())
+        Ok(rel)
     }
 
     /// Records a file already written inside the staging folder.

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use atomic::{remove_staging_for_exit, OutputError, OutputLock, Staging};
 
+use crate::charts::WrittenChart;
 use crate::format::Lang;
 use crate::summary::results::{Results, RESULTS_FORMAT_VERSION};
 
@@ -83,34 +84,85 @@ pub fn write_run(
     lang: Lang,
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
-    staging.write("summary.json", &json(&summary_json::summary(results), "summary.json")?)?;
-    staging.write("portfolio_years.csv", &tables::portfolio_years(results)?)?;
-    staging.write_with("village_years.csv", |file| {
-        tables::write_village_years(results, lang, file)
-    })?;
-    staging.write("interventions.csv", &tables::interventions(results)?)?;
-    staging.write("contributions.csv", &tables::contributions(results)?)?;
-    staging.write(
-        "external_beneficiaries.csv",
-        &tables::external_beneficiaries(results, lang)?,
-    )?;
-    staging.write("names.csv", &tables::names(results)?)?;
-    staging.write("comparisons.csv", &tables::comparisons(results)?)?;
-    staging.write("coverage.csv", &tables::coverage(results)?)?;
-    staging.write("decisions.csv", &tables::decisions(results)?)?;
-    staging.write("accounts.csv", &accounts::accounts(results)?)?;
-    staging.write("public_cost.csv", &accounts::public_cost(results)?)?;
-    staging.write("who_gains.csv", &accounts::who_gains(results)?)?;
-    // Compact and streamed: the largest file, never held in memory whole.
-    staging.write_with("results.json", |file| {
-        serde_json::to_writer(&mut *file, results)?;
-        file.write_all(b"\n")
-    })?;
+    let chart_dir = chart_folder(&mut staging)?;
+    // The two large files, the small tables and the charts are written at
+    // once, each on its own thread; errors are reported in this order.
+    let ((big, small), charts) = rayon::join(
+        || {
+            rayon::join(
+                || write_large_files(&staging, results, lang),
+                || small_tables(results, lang),
+            )
+        },
+        || render_charts(results, &chart_dir, lang),
+    );
+    let (big, small, charts) = (big?, small?, charts?);
+    for (name, bytes) in &small {
+        staging.write(name, bytes)?;
+    }
+    big.into_iter().for_each(|rel| staging.adopt(rel));
     manifest.files = RUN_FILES.iter().map(|s| s.to_string()).collect();
     manifest.peak_memory_mb = peak_memory_mb();
-    write_charts_and_reports(&mut staging, results, manifest, lang)?;
+    write_reports(&mut staging, results, manifest, charts, lang)?;
     staging.write("manifest.json", &json(manifest, "manifest.json")?)?;
     staging.commit()
+}
+
+/// `results.json` (compact) and `village_years.csv`, streamed to their files
+/// at once: the two files that grow with villages x years x policies.
+fn write_large_files(staging: &Staging, results: &Results, lang: Lang) -> Result<Vec<PathBuf>, OutputError> {
+    let (json, villages) = rayon::join(
+        || {
+            staging.create_with("results.json", |file| {
+                serde_json::to_writer(&mut *file, results)?;
+                file.write_all(b"\n")
+            })
+        },
+        || {
+            staging.create_with("village_years.csv", |file| {
+                tables::write_village_years(results, lang, file)
+            })
+        },
+    );
+    Ok(vec![villages?, json?])
+}
+
+/// The other tables, in memory (they are small), in the order written.
+fn small_tables(results: &Results, lang: Lang) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
+    Ok(vec![
+        ("summary.json", json(&summary_json::summary(results), "summary.json")?),
+        ("portfolio_years.csv", tables::portfolio_years(results)?),
+        ("interventions.csv", tables::interventions(results)?),
+        ("contributions.csv", tables::contributions(results)?),
+        (
+            "external_beneficiaries.csv",
+            tables::external_beneficiaries(results, lang)?,
+        ),
+        ("names.csv", tables::names(results)?),
+        ("comparisons.csv", tables::comparisons(results)?),
+        ("coverage.csv", tables::coverage(results)?),
+        ("decisions.csv", tables::decisions(results)?),
+        ("accounts.csv", accounts::accounts(results)?),
+        ("public_cost.csv", accounts::public_cost(results)?),
+        ("who_gains.csv", accounts::who_gains(results)?),
+    ])
+}
+
+/// Prepares the staged `charts/` folder (it replaces the earlier one) and
+/// returns its path.
+fn chart_folder(staging: &mut Staging) -> Result<PathBuf, OutputError> {
+    staging.replace_folder("charts");
+    let chart_dir = staging.dir().join("charts");
+    std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;
+    Ok(chart_dir)
+}
+
+/// Renders the run's charts into `dir`, in `lang`.
+fn render_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec<WrittenChart>, OutputError> {
+    crate::charts::write_run_charts(results, dir, lang).map_err(|e| OutputError::Chart {
+        path: "charts".into(),
+        message: e.to_string(),
+    })
 }
 
 /// Renders the charts into `charts/` and writes `report.html` and
@@ -121,13 +173,20 @@ fn write_charts_and_reports(
     manifest: &Manifest,
     lang: Lang,
 ) -> Result<(), OutputError> {
-    staging.replace_folder("charts");
-    let chart_dir = staging.dir().join("charts");
-    std::fs::create_dir_all(&chart_dir).map_err(atomic::io_error(&chart_dir))?;
-    let charts = crate::charts::write_run_charts(results, &chart_dir, lang).map_err(|e| OutputError::Chart {
-        path: "charts".into(),
-        message: e.to_string(),
-    })?;
+    let chart_dir = chart_folder(staging)?;
+    let charts = render_charts(results, &chart_dir, lang)?;
+    write_reports(staging, results, manifest, charts, lang)
+}
+
+/// Records the rendered `charts` and writes `report.html` (with their SVG
+/// inline) and `report.md`.
+fn write_reports(
+    staging: &mut Staging,
+    results: &Results,
+    manifest: &Manifest,
+    charts: Vec<WrittenChart>,
+    lang: Lang,
+) -> Result<(), OutputError> {
     let mut svgs = Vec::new();
     for chart in charts {
         staging.adopt(Path::new("charts").join(chart.name.file_name().unwrap_or_default()));

@@ -81,8 +81,13 @@ impl AccountsAggregates {
         let years = model.years;
         buffers.lines.clear();
         buffers.lines.resize(years, [0.0; LINES]);
+        // Taxable income per village and year, when any measure of the
+        // policy is taxed as village income (else there is no tax to add).
+        let any_taxed = (policy.interventions.iter()).any(|&i| model.interventions[i].kind.village_income_taxed());
         buffers.taxable.clear();
-        buffers.taxable.resize(model.villages.len() * years, 0.0);
+        if any_taxed {
+            buffers.taxable.resize(model.villages.len() * years, 0.0);
+        }
         for &i in &policy.interventions {
             let (iv, f) = (&model.interventions[i], &flows[i]);
             let returns = uplift.filter(|_| f.growth_uplift.is_empty() && iv.kind.managed());

@@ -25,10 +25,11 @@ pub mod table;
 
 use std::path::{Path, PathBuf};
 
-use super::overrides::{NewValue, Override, ValuePath};
+use super::overrides::{NewValue, Override, Step, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
 use crate::format::Lang;
 use crate::model::units::parse_number;
+use crate::model::Model;
 use crate::output::report::lead;
 use crate::output::{OutputError, Staging};
 use crate::summary::results::{Results, Stat};
@@ -247,6 +248,35 @@ fn outcomes(results: &Results, year: i32) -> Vec<Outcome> {
         .collect()
 }
 
+/// The policies whose outcomes the sweep's axes can change, when every
+/// axis is a value of an intervention named by its id
+/// (`interventions.<id>.…`): those with one of these interventions. Every
+/// draw is keyed by its entity, so the other policies' runs are the same at
+/// every point (a policy's outcomes depend on its own runs only). `None`
+/// when an axis may move anything else (villages, factors, the horizon, an
+/// intervention by position): every policy is simulated at every point.
+fn moved_policies(model: &Model, axes: &[Axis]) -> Option<Vec<usize>> {
+    let mut ids = Vec::new();
+    for axis in axes {
+        match axis.path.steps.as_slice() {
+            [Step::Key(table), Step::Key(id), _, ..] if table == "interventions" => ids.push(id.as_str()),
+            _ => return None,
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let touched: Vec<usize> = (0..model.interventions.len())
+        .filter(|&i| ids.contains(&model.interventions[i].id.as_str()))
+        .collect();
+    if touched.len() < ids.len() {
+        return None;
+    }
+    let moved: Vec<usize> = (0..model.policies.len())
+        .filter(|&p| model.policies[p].interventions.iter().any(|i| touched.contains(i)))
+        .collect();
+    (!moved.is_empty()).then_some(moved)
+}
+
 /// Simulates every point of `spec`, calling `done` after each.
 pub fn run(
     scenario: &Scenario,
@@ -262,15 +292,31 @@ pub fn run(
             path: axis.path.clone(),
             value: NewValue::Number(*v),
         }));
-        let model = scenario.model(&changes, settings)?;
+        let mut model = scenario.model(&changes, settings)?;
+        let names: Vec<String> = model.policies.iter().map(|p| p.name.clone()).collect();
+        // After the first point, only the policies the axes can change are
+        // simulated again; the others' outcomes are those of the first point.
+        let first = result.as_ref().and_then(|r| r.points.first());
+        let again = first.and_then(|_| moved_policies(&model, &spec.axes));
+        if let Some(again) = &again {
+            model.policies = again.iter().map(|&p| model.policies[p].clone()).collect();
+        }
         let results = settings.simulate(&model)?;
-        let names: Vec<String> = results.policies.iter().map(|p| p.name.clone()).collect();
         let year = lead::target_year(&results);
+        let simulated = outcomes(&results, year);
+        let outcomes = match (&again, first) {
+            (Some(again), Some(first)) => {
+                let mut all = first.outcomes.clone();
+                again.iter().zip(simulated).for_each(|(&p, o)| all[p] = o);
+                all
+            }
+            _ => simulated,
+        };
         let point = Point {
             values,
             year,
             final_year: results.final_year,
-            outcomes: outcomes(&results, year),
+            outcomes,
         };
         match &mut result {
             None => {
@@ -425,5 +471,43 @@ mod tests {
         assert!(SweepSpec::parse(&["a.b=1:2:0".into()]).is_err());
         assert!(SweepSpec::parse(&["a.b=5".into()]).is_err());
         assert!(SweepSpec::parse(&["a.b".into()]).is_err());
+    }
+
+    /// A sweep of one intervention's value simulates again only the
+    /// policies with that intervention, and every outcome is exactly what
+    /// simulating every policy at that point gives.
+    #[test]
+    fn reused_policies_give_the_outcomes_of_a_full_simulation() {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
+        let scenario = Scenario::read(&file).unwrap();
+        let spec = SweepSpec::parse(&["interventions.support-fund.return_rate_per_year=4%:8%:3".into()]).unwrap();
+        let settings = Settings {
+            runs: Some(40),
+            threads: 2,
+            ..Default::default()
+        };
+        let model = scenario.model(&[], &settings).unwrap();
+        let moved = moved_policies(&model, &spec.axes).unwrap();
+        let names: Vec<&str> = moved.iter().map(|&p| model.policies[p].name.as_str()).collect();
+        assert_eq!(names, ["support fund", "all three"]);
+        let swept = run(&scenario, &spec, &settings, &|| {}).unwrap();
+        for (k, point) in swept.points.iter().enumerate() {
+            let changes: Vec<Override> = (spec.axes.iter().zip(spec.point(k)))
+                .map(|(axis, v)| Override {
+                    path: axis.path.clone(),
+                    value: NewValue::Number(v),
+                })
+                .collect();
+            let full = settings
+                .simulate(&scenario.model(&changes, &settings).unwrap())
+                .unwrap();
+            assert_eq!(point.outcomes, outcomes(&full, point.year), "point {k}");
+        }
+        // The swept value does move the policies simulated again.
+        let last = swept.points.len() - 1;
+        assert_ne!(swept.points[0].outcomes[2], swept.points[last].outcomes[2]);
+        // An axis on anything but an intervention by id moves every policy.
+        let spec = SweepSpec::parse(&["targets.floor=40万:50万:2".into()]).unwrap();
+        assert_eq!(moved_policies(&model, &spec.axes), None);
     }
 }
