@@ -53,8 +53,8 @@ impl VillageTallies {
     }
 
     /// Each policy's tallies, `[y * villages + v]`.
-    pub(crate) fn policies(&self) -> impl Iterator<Item = &[VillageTally]> {
-        self.policies.iter().map(|p| &p[..])
+    pub(crate) fn into_policies(self) -> impl Iterator<Item = Vec<VillageTally>> {
+        self.policies.into_iter()
     }
 
     /// Adds `runs` runs of `incomes`, `[(r * policies + p) * cells + cell]`,

@@ -5,7 +5,7 @@
 //! ```text
 //! memory  = BASE
 //!         + cells x (tally + 2 B x BUCKETS)        one set, shared by the threads
-//!         + chunk buffer                           one, shared (at most 48 MiB, or one run per thread)
+//!         + chunk buffer                           one, shared (at most 32 MiB, or one run per thread)
 //!         + threads x (flows + run aggregates)     one set per worker
 //!         + results                                the finished figures, before they are written
 //! cells = villages x (years + 1) x policies

@@ -39,7 +39,7 @@ pub(crate) use cells::VillageTally;
 /// Most runs simulated in one chunk.
 const MAX_CHUNK_RUNS: usize = 256;
 /// Bytes the incomes of a chunk of runs may take, whatever the model's size.
-const CHUNK_BUDGET_BYTES: usize = 48 << 20;
+const CHUNK_BUDGET_BYTES: usize = 32 << 20;
 
 /// Runs per chunk: as many as fit the budget, at least one per thread (so
 /// that every thread has a run to simulate), a multiple of the threads.
@@ -147,7 +147,9 @@ pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sy
     for part in parts {
         total.merge(&part);
     }
-    Ok(pool.install(|| total.finish(model, &cells)))
+    // The chunk buffer is not needed any more: free it before the results.
+    drop(incomes);
+    Ok(pool.install(|| total.finish(model, cells)))
 }
 
 /// One worker's reusable buffers.
@@ -635,14 +637,15 @@ impl Aggregates {
     }
 
     /// The finished results of the runs aggregated so far, with `cells`
-    /// the village tallies of the same runs.
-    pub fn finish(&self, model: &Model, cells: &VillageTallies) -> Results {
+    /// the village tallies of the same runs (each policy's tallies are
+    /// freed once its results are made).
+    pub fn finish(&self, model: &Model, cells: VillageTallies) -> Results {
         let policies = model
             .policies
             .iter()
             .zip(&self.policies)
-            .zip(cells.policies())
-            .map(|((p, acc), cells)| acc.finish(model, p, cells))
+            .zip(cells.into_policies())
+            .map(|((p, acc), cells)| acc.finish(model, p, &cells))
             .collect::<Vec<_>>();
         let span = model.years + 1;
         let mut policies = policies;
