@@ -10,9 +10,11 @@
 //! whatever the number of threads. Reported quantiles are clamped to the
 //! exact minimum and maximum seen, so a quantity without variance is exact.
 //!
-//! Memory: one `u32` per bucket between the smallest and largest bucket
-//! seen, about 180 buckets per factor of e in the range of values; it does
-//! not grow with the number of values.
+//! Memory: while a sketch holds few values, 4 bytes a value; then one byte
+//! per bucket between the smallest and largest bucket seen (about 180
+//! buckets per factor of e in the range of values), two from the first
+//! count past 255; it does not grow with the number of values once the
+//! range is seen.
 
 use super::results::Bucket;
 
@@ -62,7 +64,8 @@ fn representative(k: i32) -> f64 {
 /// Counts of values per log bucket, plus the exact extremes.
 ///
 /// Stored compactly, without changing what it reports: while it holds few
-/// values, their bucket indices as a list (4 bytes a value); once dense
+/// values, their bucket indices as a list (4 bytes a value, in the same
+/// buffer the counts take later); once dense
 /// counts over the range of buckets seen would take no more room, one byte
 /// per bucket (`low`), a second byte per bucket (`high`) from the first
 /// count past 255, and the multiples of 2^16 of any count past 65,535 in a
@@ -70,11 +73,12 @@ fn representative(k: i32) -> f64 {
 /// whatever their storage.
 #[derive(Debug, Clone)]
 pub struct Sketch {
-    /// Bucket indices of the values, unsorted, while `low` is empty.
-    small: Vec<i32>,
-    /// Index of `low[0]`.
+    /// Whether `low` holds counts; before, it holds the bucket index of
+    /// each value (unsorted, 4 bytes each, little-endian).
+    dense: bool,
+    /// Index of `low[0]` (when dense).
     offset: i32,
-    /// Counts modulo 2^8.
+    /// Counts modulo 2^8 (when dense).
     low: Vec<u8>,
     /// The higher digits of the counts, from the first count past 255.
     wide: Option<Box<Wide>>,
@@ -114,7 +118,7 @@ const SPARE_BUCKETS: usize = 8;
 impl Sketch {
     pub fn new() -> Self {
         Sketch {
-            small: Vec::new(),
+            dense: false,
             offset: 0,
             low: Vec::new(),
             wide: None,
@@ -134,7 +138,7 @@ impl Sketch {
         let k = index_of(x);
         let i = k.wrapping_sub(self.offset) as u32 as usize;
         match self.low.get_mut(i) {
-            Some(c) if *c < u8::MAX => *c += 1,
+            Some(c) if self.dense && *c < u8::MAX => *c += 1,
             _ => self.add_slow(k, 1),
         }
         self.n += 1;
@@ -146,18 +150,19 @@ impl Sketch {
     #[cold]
     #[inline(never)]
     fn add_slow(&mut self, k: i32, count: u64) {
-        if self.low.is_empty() {
+        if !self.dense {
             if count == 1 && !self.small_is_full() {
                 // Half as much again, not twice: the list is most of a
                 // small sketch's memory.
-                let len = self.small.len();
-                if len == self.small.capacity() {
-                    self.small.reserve_exact((len / 2).max(4));
+                let len = self.low.len();
+                if len == self.low.capacity() {
+                    // Whole indices of 4 bytes.
+                    self.low.reserve_exact((len / 2).max(16) & !3);
                 }
-                self.small.push(k);
+                self.low.extend_from_slice(&k.to_le_bytes());
                 return;
             }
-            self.densify();
+            self.densify(k);
         }
         if k < self.offset {
             // A few buckets of room beyond the new one, not twice the range:
@@ -225,24 +230,29 @@ impl Sketch {
     /// bucket) would take no more room than it would after (4 bytes a value,
     /// half as many values again).
     fn small_is_full(&self) -> bool {
-        let len = self.small.len();
-        if len < self.small.capacity() || len < 16 {
+        let len = self.low.len() / 4;
+        if self.low.len() < self.low.capacity() || len < 16 {
             return false;
         }
         let (lo, hi) = self
-            .small
-            .iter()
-            .fold((i32::MAX, i32::MIN), |(a, b), &k| (a.min(k), b.max(k)));
+            .small()
+            .fold((i32::MAX, i32::MIN), |(a, b), k| (a.min(k), b.max(k)));
         ((hi - lo) as usize) < 6 * len
     }
 
-    /// Moves the list of indices into dense counts.
-    fn densify(&mut self) {
-        let small = std::mem::take(&mut self.small);
-        let Some(&first) = small.first() else {
-            return;
-        };
-        let (lo, hi) = small.iter().fold((first, first), |(a, b), &k| (a.min(k), b.max(k)));
+    /// The bucket indices of the list (empty when dense).
+    fn small(&self) -> impl Iterator<Item = i32> + Clone + '_ {
+        let list = if self.dense { &[][..] } else { &self.low[..] };
+        list.chunks_exact(4)
+            .map(|b| i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    /// Moves the list of indices into dense counts, over a range that holds
+    /// bucket `next` too.
+    fn densify(&mut self, next: i32) {
+        let (lo, hi) = self.small().fold((next, next), |(a, b), k| (a.min(k), b.max(k)));
+        let small: Vec<i32> = self.small().collect();
+        self.dense = true;
         self.offset = lo;
         self.low = vec![0; (hi - lo) as usize + 1];
         for k in small {
@@ -256,7 +266,7 @@ impl Sketch {
 
     /// The non-empty buckets, lowest first: `(index, count)`.
     fn nonzero(&self) -> impl Iterator<Item = (i32, u64)> + '_ {
-        let mut sorted = self.small.clone();
+        let mut sorted: Vec<i32> = self.small().collect();
         sorted.sort_unstable();
         let small = sorted
             .chunk_by(|a, b| a == b)
@@ -267,7 +277,8 @@ impl Sketch {
             None => (&[][..], &[][..]),
         };
         let mut carries = carries.iter().peekable();
-        let dense = self.low.iter().enumerate().filter_map(move |(i, &c)| {
+        let counts = if self.dense { &self.low[..] } else { &[][..] };
+        let dense = counts.iter().enumerate().filter_map(move |(i, &c)| {
             let high = high.get(i).map_or(0, |&h| u64::from(h));
             let carried = carries
                 .next_if(|(at, _)| *at as usize == i)
@@ -281,13 +292,14 @@ impl Sketch {
     /// Reads one count per cache line, to bring the buckets into the cache
     /// before a burst of scattered adds.
     pub fn touch(&self) -> u8 {
-        self.low.iter().step_by(64).fold(0, |acc, c| acc ^ c)
+        let counts = if self.dense { &self.low[..] } else { &[][..] };
+        counts.iter().step_by(64).fold(0, |acc, c| acc ^ c)
     }
 
     /// Adds every value of `other` (exact).
     pub fn merge(&mut self, other: &Sketch) {
-        if other.low.is_empty() && self.low.is_empty() {
-            for &k in &other.small {
+        if !other.dense && !self.dense {
+            for k in other.small() {
                 self.add_slow(k, 1);
             }
         } else {
@@ -344,7 +356,7 @@ impl Sketch {
             .wide
             .as_ref()
             .map_or(0, |w| size_of::<Wide>() + w.high.capacity() + w.carries.capacity() * 8);
-        self.small.capacity() * 4 + self.low.capacity() + wide
+        self.low.capacity() + wide
     }
 
     /// The non-empty buckets, lowest first, clamped to the extremes.
@@ -378,13 +390,9 @@ impl Sketch {
 
     /// The lowest and highest bucket index held, if any.
     fn index_range(&self) -> Option<(i32, i32)> {
-        if self.low.is_empty() {
-            let first = *self.small.first()?;
-            Some(
-                self.small
-                    .iter()
-                    .fold((first, first), |(a, b), &k| (a.min(k), b.max(k))),
-            )
+        if !self.dense {
+            let first = self.small().next()?;
+            Some(self.small().fold((first, first), |(a, b), k| (a.min(k), b.max(k))))
         } else {
             Some((self.offset, self.offset + self.low.len() as i32 - 1))
         }
