@@ -106,3 +106,15 @@ pub(crate) fn village_years(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    /// The fixed part of a village-year tally, which `engine::footprint`
+    /// and docs/performance.md count per cell.
+    #[test]
+    fn a_tally_is_small() {
+        let size = std::mem::size_of::<super::VillageTally>();
+        eprintln!("VillageTally: {size} bytes");
+        assert!(size <= 144, "{size}");
+    }
+}
