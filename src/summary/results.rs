@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::Assumption;
+pub use crate::model::Assumption;
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
 pub const RESULTS_FORMAT_VERSION: u32 = 4;

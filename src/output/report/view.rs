@@ -6,7 +6,7 @@ use super::words::{quoted, words};
 use super::Manifest;
 use crate::format::{grouped, money, Lang};
 use crate::summary::names::kind_label;
-use crate::summary::results::{PolicyResults, Results, VillageYear};
+use crate::summary::results::{Assumption, PolicyResults, Results, VillageYear};
 
 /// A table row; `risk` rows are marked.
 pub(super) struct Row {
@@ -186,6 +186,22 @@ fn headline(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer, compare: O
     super::lead::section(doc, r, lang, l, compare.is_none());
 }
 
+/// The flagged values grouped by their note (English and Chinese), in the
+/// order each note first appears.
+fn assumption_groups(all: &[Assumption]) -> Vec<Vec<&Assumption>> {
+    let mut groups: Vec<Vec<&Assumption>> = Vec::new();
+    for a in all {
+        match groups
+            .iter_mut()
+            .find(|g| g[0].note == a.note && g[0].note_zh == a.note_zh)
+        {
+            Some(group) => group.push(a),
+            None => groups.push(vec![a]),
+        }
+    }
+    groups
+}
+
 fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     let w = words(lang);
     doc.push(Block::H2(w.h_assumptions.into()));
@@ -217,36 +233,54 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     if r.assumptions.is_empty() {
         doc.push(Block::P(w.no_flags.into()));
     } else {
+        let groups = assumption_groups(&r.assumptions);
         doc.push(Block::P(match lang {
             Lang::En => format!(
-                "Values the scenario file marks as estimates or assumptions ({}), and estimated defaults it relies on. Notes are quoted from the file.",
-                r.assumptions.len()
+                "Values the scenario file marks as estimates or assumptions ({}), and estimated defaults it relies on, in {} rows: values that share a note are listed together. Notes are quoted from the file.",
+                r.assumptions.len(),
+                groups.len()
             ),
             Lang::Zh => format!(
-                "情景文件中标注为估计或假设的数值（共 {} 项），以及所依赖的估计默认值。说明摘自情景文件的中文注释；仅有英文注释的，原文见英文报告。",
-                r.assumptions.len()
+                "情景文件中标注为估计或假设的数值（共 {} 项），以及所依赖的估计默认值，按说明合并为 {} 行。说明摘自情景文件的中文注释；仅有英文注释的，原文见英文报告。",
+                r.assumptions.len(),
+                groups.len()
             ),
         }));
+        let key = |a: &Assumption| match lang {
+            Lang::En => a.key.clone(),
+            Lang::Zh => crate::summary::words::path_words(r, &a.key, lang),
+        };
+        let separator = match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        };
         doc.push(Block::Table {
             head: vec![w.col_key.into(), w.col_line.into(), w.col_note.into()],
             numeric: vec![false, true, false],
-            rows: r
-                .assumptions
+            rows: groups
                 .iter()
-                .map(|a| Row {
-                    cells: vec![
-                        match lang {
-                            Lang::En => a.key.clone(),
-                            Lang::Zh => crate::summary::words::path_words(r, &a.key, lang),
-                        },
-                        a.line.map_or(w.default_line.to_string(), |n| n.to_string()),
-                        match (lang, &a.note_zh) {
-                            (Lang::En, _) => a.note.clone(),
-                            (Lang::Zh, Some(zh)) => zh.clone(),
-                            (Lang::Zh, None) => "文件注释将此值标为估计或假设（注释原文为英文）".to_string(),
-                        },
-                    ],
-                    risk: false,
+                .map(|group| {
+                    let first = group[0];
+                    let keys: Vec<String> = group.iter().map(|a| key(a)).collect();
+                    let mut lines: Vec<String> = Vec::new();
+                    for a in group {
+                        let line = a.line.map_or(w.default_line.to_string(), |n| n.to_string());
+                        if !lines.contains(&line) {
+                            lines.push(line);
+                        }
+                    }
+                    Row {
+                        cells: vec![
+                            keys.join(separator),
+                            lines.join(", "),
+                            match (lang, &first.note_zh) {
+                                (Lang::En, _) => first.note.clone(),
+                                (Lang::Zh, Some(zh)) => zh.clone(),
+                                (Lang::Zh, None) => "文件注释将此值标为估计或假设（注释原文为英文）".to_string(),
+                            },
+                        ],
+                        risk: false,
+                    }
                 })
                 .collect(),
             class: "assumptions",
@@ -304,4 +338,38 @@ fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
         ),
         (w.prov_rebuild.into(), rebuild),
     ]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flag(key: &str, line: usize, note: &str) -> Assumption {
+        Assumption {
+            key: key.into(),
+            line: Some(line),
+            note: note.into(),
+            note_zh: None,
+        }
+    }
+
+    /// Values that share a note make one row, in the order the notes first
+    /// appear; a note with a different Chinese version is another row.
+    #[test]
+    fn assumptions_that_share_a_note_are_grouped() {
+        let mut zh = flag("d", 9, "estimate");
+        zh.note_zh = Some("估计".into());
+        let all = [
+            flag("a", 3, "estimate"),
+            flag("b", 5, "from the report"),
+            flag("c", 7, "estimate"),
+            zh,
+        ];
+        let groups = assumption_groups(&all);
+        let keys: Vec<Vec<&str>> = groups
+            .iter()
+            .map(|g| g.iter().map(|a| a.key.as_str()).collect())
+            .collect();
+        assert_eq!(keys, [vec!["a", "c"], vec!["b"], vec!["d"]]);
+    }
 }
