@@ -5,6 +5,7 @@
 //! equations are in `model::accounts`.
 
 use super::view::{Block, Namer, Row};
+use super::words::quoted;
 use crate::format::{money, money_cell, pct, Lang};
 use crate::summary::results::{PolicyAccounts, PolicyResults, Results};
 
@@ -158,6 +159,27 @@ fn public_cost(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
         rows,
         class: "public-cost",
     });
+    // Where the present value exceeds the nominal cost, say why: capital
+    // counted as it is placed and credited only as it comes back.
+    let later: Vec<String> = with_accounts(r)
+        .filter(|(_, a)| {
+            let c = &a.public_cost;
+            c.placed_yuan.mean > 0.0 && c.fiscal_cost_pv_yuan.mean > c.fiscal_cost_yuan.mean.max(0.0) * 1.05
+        })
+        .map(|(p, _)| quoted(lang, &l(&p.name)))
+        .collect();
+    if !later.is_empty() {
+        doc.push(Block::P(match lang {
+            Lang::En => format!(
+                "Under {} the present value of the fiscal cost is above the nominal figure: the government's capital counts in the year it is placed and is credited only when it comes back, years later, when each yuan returned is worth less at the public discount rate of {rate}.",
+                later.join(", ")
+            ),
+            Lang::Zh => format!(
+                "{}的财政成本现值高于名义值：政府资本在投入当年计入，收回时才冲减，而多年后收回的每一元按 {rate} 的公共折现率折算价值更低。",
+                later.join("、")
+            ),
+        }));
+    }
 }
 
 /// How the added value is shared.
