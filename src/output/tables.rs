@@ -216,6 +216,17 @@ pub fn interventions(results: &Results) -> Result<Vec<u8>, OutputError> {
     finish(w, name)
 }
 
+/// The key columns of a `contributions.csv` row.
+fn key_cells(policy: &str, intervention: &str, year: i32, metric: &str, unit: &str) -> Vec<String> {
+    vec![
+        policy.into(),
+        intervention.into(),
+        year.to_string(),
+        metric.into(),
+        unit.into(),
+    ]
+}
+
 /// `contributions.csv`: per policy, intervention and year, the operating
 /// income it adds, its villages' net cash flow, public money, DSCR and the
 /// probability of negative cash flow; then, over the loans' whole term,
@@ -229,15 +240,7 @@ pub fn contributions(results: &Results) -> Result<Vec<u8>, OutputError> {
     for p in &results.policies {
         for a in &p.appraisals {
             for y in &a.years {
-                let first = |metric: &str, unit: &str| {
-                    vec![
-                        p.name.clone(),
-                        a.id.clone(),
-                        y.year.to_string(),
-                        metric.into(),
-                        unit.into(),
-                    ]
-                };
+                let first = |metric: &str, unit: &str| key_cells(&p.name, &a.id, y.year, metric, unit);
                 let mut rows = vec![
                     stat_row(first("operating_income", "yuan"), &y.operating_income_yuan, 2),
                     stat_row(first("net_cash", "yuan"), &y.net_cash_yuan, 2),
@@ -257,15 +260,7 @@ pub fn contributions(results: &Results) -> Result<Vec<u8>, OutputError> {
             // The loans' whole term: P(DSCR < 1) each year, and the DSCR of
             // the years past the horizon, projected for the loan alone.
             for y in &a.dscr_term {
-                let first = |metric: &str, unit: &str| {
-                    vec![
-                        p.name.clone(),
-                        a.id.clone(),
-                        y.year.to_string(),
-                        metric.into(),
-                        unit.into(),
-                    ]
-                };
+                let first = |metric: &str, unit: &str| key_cells(&p.name, &a.id, y.year, metric, unit);
                 if y.projected {
                     w.write_record(stat_row(first("dscr_projected", "ratio"), &y.dscr, 4))
                         .map_err(encode(name))?;

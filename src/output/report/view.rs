@@ -298,12 +298,10 @@ fn assumptions(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) {
     }));
 }
 
-fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
-    let w = words(lang);
-    doc.push(Block::H2(w.h_provenance.into()));
-    let command = m
-        .command_line
-        .iter()
+/// A recorded command line as one could type it again: the program as
+/// `villagesim`, arguments with spaces (or empty) in quotes.
+pub(super) fn command_text(args: &[String]) -> String {
+    args.iter()
         .enumerate()
         .map(|(i, a)| {
             if i == 0 {
@@ -315,7 +313,13 @@ fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
             }
         })
         .collect::<Vec<_>>()
-        .join(" ");
+        .join(" ")
+}
+
+fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
+    let w = words(lang);
+    doc.push(Block::H2(w.h_provenance.into()));
+    let command = command_text(&m.command_line);
     let rebuild = match lang {
         Lang::En => "villagesim report OUTPUT_DIR [--lang zh]".to_string(),
         Lang::Zh => "villagesim report 输出目录 --lang zh".to_string(),

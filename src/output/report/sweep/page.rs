@@ -1,7 +1,7 @@
 //! The sweep's brief as view blocks: title, the lead and one item per
 //! policy, the charts, the table of points, how to read it, provenance.
 
-use super::super::view::{Block, Row};
+use super::super::view::{command_text, Block, Row};
 use super::{lead, policy_sentences, SweepBrief, MAX_ROWS};
 use crate::format::{count, grouped, interval, money_cell, pct_cell, Ends, Lang};
 
@@ -268,21 +268,7 @@ fn how_to_read(doc: &mut Vec<Block>, b: &SweepBrief) {
 }
 
 fn provenance(doc: &mut Vec<Block>, b: &SweepBrief) {
-    let command = b
-        .command_line
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            if i == 0 {
-                "villagesim".to_string()
-            } else if a.is_empty() || a.contains(char::is_whitespace) {
-                format!("\"{a}\"")
-            } else {
-                a.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
+    let command = command_text(&b.command_line);
     let kv = match b.lang {
         Lang::En => vec![
             ("Tool and version", format!("{} {}", b.tool, b.version)),
