@@ -16,4 +16,5 @@ pub mod model;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod shard;
 pub mod summary;

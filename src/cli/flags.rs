@@ -109,3 +109,15 @@ impl AnalysisFlags {
         }
     }
 }
+
+/// Flags of `run` that split a job or make it stop by itself.
+#[derive(Debug, Default, clap::Args)]
+pub struct JobFlags {
+    /// Simulate only shard I of K (I from 0 to K-1: a fixed, contiguous
+    /// share of the runs) and write one shard file, shard-I-of-K.vshard,
+    /// into --out (default output/<scenario-slug>/shards) for `villagesim
+    /// merge`. `auto/K` takes I from SLURM_ARRAY_TASK_ID or
+    /// JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).
+    #[arg(long, value_name = "I/K")]
+    pub shard: Option<String>,
+}

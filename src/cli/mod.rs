@@ -43,6 +43,7 @@ mod report;
 mod run;
 mod schema;
 mod sensitivity;
+mod shard;
 mod sweep;
 mod validate;
 
@@ -76,7 +77,14 @@ pub enum Command {
         file: PathBuf,
         #[command(flatten)]
         flags: RunFlags,
+        #[command(flatten)]
+        job: flags::JobFlags,
     },
+    /// Merge shard files (from `run --shard`) into the outputs of one run.
+    #[command(
+        after_help = "The shards must be of the same scenario, seed, runs, settings and villagesim version,\nand their runs disjoint; together they must hold every run (unless --shard-out).\nThe outputs are byte-identical to those of the one `run` (manifest.json apart)."
+    )]
+    Merge(shard::MergeArgs),
     /// Simulate a scenario and compare its policies run by run against a reference.
     #[command(
         after_help = "Every difference is paired: all policies of a run share its random numbers.\nWrites the same outputs as `run` (comparisons.csv and coverage.csv hold every pair)."
@@ -172,6 +180,7 @@ impl From<AnalysisError> for CliError {
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let threads = match &cli.command {
         Command::Run { flags, .. } | Command::Compare { flags, .. } => flags.threads,
+        Command::Merge(args) => args.threads,
         Command::Sweep(args) => args.flags.threads,
         Command::Sensitivity(args) => args.flags.threads,
         _ => None,
@@ -183,7 +192,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
     match cli.command {
-        Command::Run { file, flags } => run::run(&file, &flags),
+        Command::Run { file, flags, job } => match &job.shard {
+            Some(spec) => shard::run_shard(&file, &flags, spec),
+            None => run::run(&file, &flags),
+        },
+        Command::Merge(args) => shard::merge(&args),
         Command::Compare {
             files,
             reference,

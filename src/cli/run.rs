@@ -108,56 +108,135 @@ fn run_model(
     options: RunOptions,
     reference: Option<&str>,
 ) -> Result<Results, CliError> {
-    let quiet = flags.quiet;
-    let out = flags
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)));
+    let out = out_dir(flags.out.as_deref(), model);
     // Before simulating: a second run into the same folder refuses now,
     // not after minutes of work. Stale staging folders go here too.
     let _lock = output::OutputLock::acquire(&out)?;
-    let threads = options.threads;
-    let bar = print::runs_progress(model.runs, quiet);
+    let bar = print::runs_progress(model.runs, flags.quiet);
     let started = Instant::now();
     let mut results = engine::simulate(model, options, &|n| bar.inc(n))?;
     results.reference = reference.map(str::to_string);
     bar.finish_and_clear();
-    let seconds = started.elapsed().as_secs_f64();
+    let written = Written {
+        files,
+        digests,
+        result_command: if reference.is_none() {
+            result_command(files[0], model.runs, model.seed, flags)
+        } else {
+            Vec::new()
+        },
+        threads: options.threads,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    write_outputs(model, &results, &written, &out, flags.lang.into(), flags.quiet)?;
+    Ok(results)
+}
+
+/// The output folder: `--out`, or output/<scenario-slug>.
+pub fn out_dir(out: Option<&Path>, model: &Model) -> PathBuf {
+    out.map(Path::to_path_buf)
+        .unwrap_or_else(|| Path::new("output").join(scenario::slug(&model.name)))
+}
+
+/// The one `villagesim run` command that makes these results in one
+/// process: the scenario, the runs, the seed and the settings that change
+/// the results or the outputs, whatever else the command line said (threads,
+/// output folder, shards).
+pub fn result_command(file: &Path, runs: u64, seed: u64, flags: &RunFlags) -> Vec<String> {
+    command_of(
+        &file.display().to_string(),
+        runs,
+        seed,
+        &result_settings(flags),
+        flags.lang.into(),
+    )
+}
+
+/// `villagesim run FILE --runs N --seed S SETTINGS [--lang zh]`.
+pub fn command_of(
+    file: &str,
+    runs: u64,
+    seed: u64,
+    settings: &[String],
+    lang: villagesim::format::Lang,
+) -> Vec<String> {
+    let mut args: Vec<String> = ["villagesim", "run", file].map(String::from).to_vec();
+    args.extend([
+        "--runs".to_string(),
+        runs.to_string(),
+        "--seed".to_string(),
+        seed.to_string(),
+    ]);
+    args.extend(settings.iter().cloned());
+    if lang == villagesim::format::Lang::Zh {
+        args.extend(["--lang".to_string(), "zh".to_string()]);
+    }
+    args
+}
+
+/// The flags of `flags` that change the simulated results, as written on
+/// the command line.
+pub fn result_settings(flags: &RunFlags) -> Vec<String> {
+    match flags.central {
+        Some(super::flags::CentralArg::Mean) => vec!["--central=mean".to_string()],
+        Some(super::flags::CentralArg::Median) => vec!["--central=median".to_string()],
+        None => Vec::new(),
+    }
+}
+
+/// How finished results were made, for the manifest and the report.
+pub struct Written<'a> {
+    pub files: &'a [&'a Path],
+    pub digests: &'a [String],
+    /// See [`result_command`]; empty for `compare`.
+    pub result_command: Vec<String>,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    pub seconds: f64,
+}
+
+/// Writes the outputs of finished `results` into `out` and prints what they
+/// say.
+pub fn write_outputs(
+    model: &Model,
+    results: &Results,
+    how: &Written,
+    out: &Path,
+    lang: villagesim::format::Lang,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let seconds = how.seconds;
     let village_years =
-        model.runs as f64 * model.villages.len() as f64 * model.years as f64 * model.policies.len() as f64;
+        results.runs as f64 * model.villages.len() as f64 * model.years as f64 * model.policies.len() as f64;
     let mut manifest = Manifest {
         tool: "villagesim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command_line: std::env::args().collect(),
-        scenario_file: files
+        result_command: how.result_command.clone(),
+        scenario_file: how
+            .files
             .iter()
             .map(|f| f.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
-        scenario_sha256: digests.join(", "),
-        seed: model.seed,
-        runs: model.runs,
-        threads: if threads == 0 {
+        scenario_sha256: how.digests.join(", "),
+        seed: results.seed,
+        runs: results.runs,
+        threads: if how.threads == 0 {
             rayon::current_num_threads()
         } else {
-            threads
+            how.threads
         },
         wall_time_seconds: seconds,
         village_years_per_second: village_years / seconds.max(1e-9),
         peak_memory_mb: None,
         files: Vec::new(),
     };
-    output::write_run(&results, &mut manifest, &out, flags.lang.into())?;
+    output::write_run(results, &mut manifest, out, lang)?;
     if !quiet {
-        for line in print::closing(
-            &results,
-            &out,
-            seconds,
-            manifest.village_years_per_second,
-            flags.lang.into(),
-        ) {
+        for line in print::closing(results, out, seconds, manifest.village_years_per_second, lang) {
             say!("{line}");
         }
     }
-    Ok(results)
+    Ok(())
 }

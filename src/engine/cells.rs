@@ -26,14 +26,14 @@ const WARM_FROM_RUNS: usize = 32;
 
 /// One village in one year: its income over the runs, and how often it
 /// fell below the floor.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct VillageTally {
     pub income: Tally,
     pub below_floor: u64,
 }
 
 /// The tallies of every policy, `[p][y * villages + v]`.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct VillageTallies {
     floor_yuan: f64,
     policies: Vec<Vec<VillageTally>>,
@@ -55,6 +55,16 @@ impl VillageTallies {
     /// Each policy's tallies, `[y * villages + v]`.
     pub(crate) fn into_policies(self) -> impl Iterator<Item = Vec<VillageTally>> {
         self.policies.into_iter()
+    }
+
+    /// Adds the tallies of `other` (of the same model, other runs).
+    pub fn merge(&mut self, other: &VillageTallies) {
+        for (mine, theirs) in self.policies.iter_mut().zip(&other.policies) {
+            mine.par_iter_mut().zip(theirs.par_iter()).for_each(|(a, b)| {
+                a.income.merge(&b.income);
+                a.below_floor += b.below_floor;
+            });
+        }
     }
 
     /// Adds `runs` runs of `incomes`, `[(r * policies + p) * cells + cell]`,

@@ -97,7 +97,7 @@ pub fn estimate(model: &Model, threads: usize, reference: usize) -> Footprint {
         // Per intervention of a policy and year: operating, cash, public, DSCR.
         + intervention_years * 4.0 * tally
         + pairs * (tally + count_tally + 8.0 * (2.0 * n + 1.0));
-    let chunk = chunk_runs(model, threads) as f64 * policies * n * span * 8.0;
+    let chunk = chunk_runs(model, threads, model.runs) as f64 * policies * n * span * 8.0;
     // Each worker's flows of every intervention: operating income and net
     // cash per participating village and year, plus outside beneficiaries.
     let slots: f64 = model

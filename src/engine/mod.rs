@@ -43,11 +43,11 @@ const CHUNK_BUDGET_BYTES: usize = 32 << 20;
 
 /// Runs per chunk: as many as fit the budget, at least one per thread (so
 /// that every thread has a run to simulate), a multiple of the threads.
-fn chunk_runs(model: &Model, threads: usize) -> usize {
+fn chunk_runs(model: &Model, threads: usize, total_runs: u64) -> usize {
     let per_run = model.policies.len() * model.villages.len() * (model.years + 1) * 8;
     let threads = threads.max(1);
     let runs = (CHUNK_BUDGET_BYTES / per_run.max(1)).clamp(threads, MAX_CHUNK_RUNS.max(threads));
-    (runs / threads * threads).min((model.runs as usize).div_ceil(threads) * threads)
+    (runs / threads * threads).min((total_runs as usize).div_ceil(threads) * threads)
 }
 
 /// How to execute a simulation.
@@ -87,69 +87,172 @@ pub enum EngineError {
 /// [`RunOptions::ignore_memory_limit`]); [`EngineError::OutOfRange`] when an
 /// income or cash flow of a run leaves the accepted range.
 pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Results, EngineError> {
-    if !options.ignore_memory_limit {
-        footprint::check(model, options.threads, options.reference).map_err(EngineError::TooLarge)?;
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
+    let mut partial = Partial::new(model, options)?;
+    partial.extend(model, options, 0..model.runs, progress)?;
+    let pool = pool(options.threads)?;
+    Ok(pool.install(|| partial.finish(model)))
+}
+
+/// The worker pool of `threads` threads (0: one per core).
+fn pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
         .build()
         .map_err(|e| EngineError::Threads {
-            threads: options.threads,
+            threads,
             message: e.to_string(),
-        })?;
-    let threads = pool.current_num_threads();
-    let chunk = chunk_runs(model, threads);
-    let per_run = model.policies.len() * model.villages.len() * (model.years + 1);
-    // The incomes of a chunk of runs: `[(r * policies + p) * cells + y * villages + v]`.
-    let mut incomes = vec![0.0; chunk * per_run];
-    let mut workers: Vec<(Aggregates, Scratch)> = (0..threads)
-        .map(|_| (Aggregates::new(model, options.reference), Scratch::new(model)))
-        .collect();
-    let mut cells = VillageTallies::new(model);
-    let mut first = 0;
-    while first < model.runs {
-        let runs = chunk.min((model.runs - first) as usize);
-        // Each worker simulates every `threads`-th run of the chunk into its
-        // own rows and folds it into its own aggregates.
-        let mut rows: Vec<Vec<(u64, &mut [f64])>> = (0..threads).map(|_| Vec::new()).collect();
-        for (r, row) in incomes[..runs * per_run].chunks_mut(per_run).enumerate() {
-            rows[r % threads].push((first + r as u64, row));
+        })
+}
+
+/// The mergeable aggregates of a set of runs of one model: the portfolio,
+/// intervention, account and comparison aggregates, the village tallies,
+/// and which runs they hold.
+///
+/// Every sum is an integer and every sketch an integer count, so merging
+/// the partials of disjoint run sets gives exactly the partial of their
+/// union, in any order: a run split into shards (or interrupted and
+/// resumed) finishes to the same results as one made at once.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Partial {
+    /// The runs held, as sorted, disjoint, non-adjacent ranges.
+    runs: Vec<std::ops::Range<u64>>,
+    aggregates: Aggregates,
+    cells: VillageTallies,
+}
+
+impl Partial {
+    /// The empty partial of `model` (no runs yet).
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::TooLarge`] when the model's estimated memory exceeds
+    /// what the machine has (unless [`RunOptions::ignore_memory_limit`]).
+    pub fn new(model: &Model, options: RunOptions) -> Result<Partial, EngineError> {
+        if !options.ignore_memory_limit {
+            footprint::check(model, options.threads, options.reference).map_err(EngineError::TooLarge)?;
         }
-        let failures: Mutex<Vec<Box<OutOfRange>>> = Mutex::new(Vec::new());
-        pool.scope(|scope| {
-            for ((aggregates, scratch), rows) in workers.iter_mut().zip(rows) {
-                let failures = &failures;
-                scope.spawn(move |_| {
-                    for (run, row) in rows {
-                        if let Err(e) = simulate_run(model, run, row, scratch, aggregates) {
-                            failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                            break;
-                        }
-                    }
-                });
+        Ok(Partial {
+            runs: Vec::new(),
+            aggregates: Aggregates::new(model, options.reference),
+            cells: VillageTallies::new(model),
+        })
+    }
+
+    /// The runs held, sorted ranges.
+    pub fn runs(&self) -> &[std::ops::Range<u64>] {
+        &self.runs
+    }
+
+    /// How many runs are held.
+    pub fn run_count(&self) -> u64 {
+        self.runs.iter().map(|r| r.end - r.start).sum()
+    }
+
+    /// The portfolio and comparison aggregates (without the village tallies).
+    pub fn aggregates(&self) -> &Aggregates {
+        &self.aggregates
+    }
+
+    /// Simulates the runs `runs` (none of which it holds yet) and adds them,
+    /// calling `progress(runs_done)` after each chunk.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::OutOfRange`] when an income or cash flow of a run
+    /// leaves the accepted range; the partial is then unchanged in its
+    /// aggregates but must not be used (its village tallies may hold part
+    /// of the failed chunk).
+    pub fn extend(
+        &mut self,
+        model: &Model,
+        options: RunOptions,
+        runs: std::ops::Range<u64>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<(), EngineError> {
+        debug_assert!(self.runs.iter().all(|r| r.end <= runs.start || runs.end <= r.start));
+        if runs.is_empty() {
+            return Ok(());
+        }
+        let pool = pool(options.threads)?;
+        let threads = pool.current_num_threads();
+        let chunk = chunk_runs(model, threads, runs.end - runs.start);
+        let per_run = model.policies.len() * model.villages.len() * (model.years + 1);
+        // The incomes of a chunk of runs: `[(r * policies + p) * cells + y * villages + v]`.
+        let mut incomes = vec![0.0; chunk * per_run];
+        let mut workers: Vec<(Aggregates, Scratch)> = (0..threads)
+            .map(|_| (Aggregates::new(model, options.reference), Scratch::new(model)))
+            .collect();
+        let mut first = runs.start;
+        while first < runs.end {
+            let count = chunk.min((runs.end - first) as usize);
+            // Each worker simulates every `threads`-th run of the chunk into its
+            // own rows and folds it into its own aggregates.
+            let mut rows: Vec<Vec<(u64, &mut [f64])>> = (0..threads).map(|_| Vec::new()).collect();
+            for (r, row) in incomes[..count * per_run].chunks_mut(per_run).enumerate() {
+                rows[r % threads].push((first + r as u64, row));
             }
-        });
-        // Every run below a worker's first failure succeeded, so the lowest
-        // failure is the lowest failing run, whatever the thread count.
-        let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
-        if let Some(first) = failures.into_iter().min_by_key(|e| e.run) {
-            return Err(EngineError::OutOfRange(first));
+            let failures: Mutex<Vec<Box<OutOfRange>>> = Mutex::new(Vec::new());
+            pool.scope(|scope| {
+                for ((aggregates, scratch), rows) in workers.iter_mut().zip(rows) {
+                    let failures = &failures;
+                    scope.spawn(move |_| {
+                        for (run, row) in rows {
+                            if let Err(e) = simulate_run(model, run, row, scratch, aggregates) {
+                                failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
+                                break;
+                            }
+                        }
+                    });
+                }
+            });
+            // Every run below a worker's first failure succeeded, so the lowest
+            // failure is the lowest failing run, whatever the thread count.
+            let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
+            if let Some(first) = failures.into_iter().min_by_key(|e| e.run) {
+                return Err(EngineError::OutOfRange(first));
+            }
+            // The village tallies, split among the threads by village-year.
+            pool.install(|| self.cells.record(&incomes, count));
+            progress(count as u64);
+            first += count as u64;
         }
-        // The village tallies, split among the threads by village-year.
-        pool.install(|| cells.record(&incomes, runs));
-        progress(runs as u64);
-        first += runs as u64;
+        for (aggregates, _) in &workers {
+            self.aggregates.merge(aggregates);
+        }
+        self.add_runs(runs);
+        Ok(())
     }
-    let mut parts = workers.into_iter().map(|(aggregates, _)| aggregates);
-    let mut total = parts
-        .next()
-        .unwrap_or_else(|| Aggregates::new(model, options.reference));
-    for part in parts {
-        total.merge(&part);
+
+    /// Records that `runs` are now held, keeping the ranges sorted and
+    /// adjacent ranges joined.
+    fn add_runs(&mut self, runs: std::ops::Range<u64>) {
+        self.runs.push(runs);
+        self.runs.sort_by_key(|r| r.start);
+        let mut joined: Vec<std::ops::Range<u64>> = Vec::with_capacity(self.runs.len());
+        for r in self.runs.drain(..) {
+            match joined.last_mut() {
+                Some(last) if last.end == r.start => last.end = r.end,
+                _ => joined.push(r),
+            }
+        }
+        self.runs = joined;
     }
-    // The chunk buffer is not needed any more: free it before the results.
-    drop(incomes);
-    Ok(pool.install(|| total.finish(model, cells)))
+
+    /// Adds the runs of `other`, a partial of the same model and options
+    /// over runs disjoint from these (the caller checks).
+    pub fn merge(&mut self, other: Partial) {
+        self.aggregates.merge(&other.aggregates);
+        self.cells.merge(&other.cells);
+        for r in other.runs {
+            self.add_runs(r);
+        }
+    }
+
+    /// The finished results of the runs held (on the current rayon pool).
+    pub fn finish(self, model: &Model) -> Results {
+        let runs = self.run_count();
+        self.aggregates.finish(model, self.cells, runs)
+    }
 }
 
 /// One worker's reusable buffers.
@@ -423,7 +526,7 @@ fn combine(
 }
 
 /// The aggregates of one policy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct PolicyAggregates {
     /// Per year.
     total: Vec<Tally>,
@@ -539,7 +642,7 @@ impl PolicyAggregates {
         self.at_or_below_observed += other.at_or_below_observed;
     }
 
-    fn finish(&self, model: &Model, policy: &Policy, cells: &[VillageTally]) -> PolicyResults {
+    fn finish(&self, model: &Model, policy: &Policy, cells: &[VillageTally], runs: u64) -> PolicyResults {
         let (n, span) = (model.villages.len(), model.years + 1);
         let year = |y: usize| model.baseline_year() + y as i32;
         let years = (0..span)
@@ -556,8 +659,8 @@ impl PolicyAggregates {
                 all_above_floor: self.all_above_floor[y].stat(),
             })
             .collect();
-        let runs = model.runs as f64;
-        let villages = cells::village_years(cells, n, span, model.baseline_year(), model.runs);
+        let villages = cells::village_years(cells, n, span, model.baseline_year(), runs);
+        let runs = runs as f64;
         let final_year = &cells[(span - 1) * n..span * n];
         PolicyResults {
             name: policy.name.clone(),
@@ -606,7 +709,7 @@ impl PolicyAggregates {
 /// The aggregates of every policy over a range of runs, but for the village
 /// tallies ([`VillageTallies`]); merging two gives exactly the aggregates of
 /// both ranges.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Aggregates {
     policies: Vec<PolicyAggregates>,
     comparisons: Comparisons,
@@ -639,13 +742,13 @@ impl Aggregates {
     /// The finished results of the runs aggregated so far, with `cells`
     /// the village tallies of the same runs (each policy's tallies are
     /// freed once its results are made).
-    pub fn finish(&self, model: &Model, cells: VillageTallies) -> Results {
+    pub fn finish(&self, model: &Model, cells: VillageTallies, runs: u64) -> Results {
         let policies = model
             .policies
             .iter()
             .zip(&self.policies)
             .zip(cells.into_policies())
-            .map(|((p, acc), cells)| acc.finish(model, p, &cells))
+            .map(|((p, acc), cells)| acc.finish(model, p, &cells, runs))
             .collect::<Vec<_>>();
         let span = model.years + 1;
         let mut policies = policies;
@@ -662,7 +765,7 @@ impl Aggregates {
             baseline_year: model.baseline_year(),
             start_year: model.start_year,
             final_year: model.final_year(),
-            runs: model.runs,
+            runs,
             seed: model.seed,
             floor_yuan: model.floor_yuan,
             weak_yuan: model.weak_yuan,
@@ -672,7 +775,7 @@ impl Aggregates {
             quantile_relative_error: RELATIVE_ERROR,
             villages: model.villages.iter().map(VillageInfo::from).collect(),
             policies,
-            comparisons: self.comparisons.pairs(&names, model.runs),
+            comparisons: self.comparisons.pairs(&names, runs),
             reference: None,
             description: model.description.clone(),
             description_zh: model.description_zh.clone(),

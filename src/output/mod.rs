@@ -24,6 +24,12 @@ pub struct Manifest {
     pub tool: String,
     pub version: String,
     pub command_line: Vec<String>,
+    /// The one command that makes these results in one process (`villagesim
+    /// run FILE --runs N --seed S ...`): what the report shows, the same
+    /// whether the runs were made at once, in shards or resumed. Empty for
+    /// commands whose results only come from their own command line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub result_command: Vec<String>,
     pub scenario_file: String,
     pub scenario_sha256: String,
     pub seed: u64,

@@ -37,7 +37,7 @@ const HOST: usize = 8;
 const GAINS: usize = 7;
 
 /// One policy's accounts, accumulated over runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AccountsAggregates {
     /// `years[t][line]`.
     years: Vec<[Tally; LINES]>,

@@ -21,12 +21,28 @@ pub const RATIO_SCALE: f64 = 1e9;
 /// keeps every tallied value far inside that (see [`crate::limits`]), so
 /// means and standard errors never saturate, whatever the magnitude a
 /// scenario may validly reach.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Moments {
     scale: f64,
     n: u64,
     sum: i128,
+    #[serde(with = "u256_words")]
     sum_sq: U256,
+}
+
+/// A `U256` as its high and low 128-bit words, for the shard files.
+mod u256_words {
+    use ethnum::U256;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(x: &U256, s: S) -> Result<S::Ok, S::Error> {
+        (*x.high(), *x.low()).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<U256, D::Error> {
+        let (high, low) = <(u128, u128)>::deserialize(d)?;
+        Ok(U256::from_words(high, low))
+    }
 }
 
 /// Largest rounded value summed exactly, `2^100`.
@@ -111,7 +127,7 @@ impl Moments {
 }
 
 /// A continuous quantity: exact moments and a quantile sketch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     pub moments: Moments,
     pub sketch: Sketch,
@@ -165,7 +181,7 @@ impl Tally {
 }
 
 /// A count (of villages): exact moments and an exact histogram.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CountTally {
     moments: Moments,
     histogram: Vec<u64>,

@@ -17,7 +17,7 @@ use crate::model::{Flows, Policy};
 const PARTS: usize = 4;
 
 /// One policy's committed money by year, accumulated over runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct CommittedAggregates {
     /// `years[t][part]`.
     years: Vec<[Tally; PARTS]>,

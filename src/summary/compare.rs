@@ -56,7 +56,7 @@ pub struct RunOutcome {
 }
 
 /// Decision metrics of one policy, accumulated over runs.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Decision {
     public: Tally,
     public_pv: Tally,
@@ -155,7 +155,7 @@ pub fn compared_pairs(policies: usize, reference: usize) -> Vec<(usize, usize)> 
 }
 
 /// Paired differences of one ordered pair of policies.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Pair {
     a: usize,
     b: usize,
@@ -167,7 +167,7 @@ struct Pair {
 }
 
 /// Comparisons of every pair of policies, and the coverage year of each.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Comparisons {
     pairs: Vec<Pair>,
     /// Per policy: first full-coverage year index, `years + 1` for never.

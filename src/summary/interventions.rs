@@ -36,7 +36,7 @@ use crate::model::finance::{irr, npv};
 use crate::model::{Flows, Intervention};
 
 /// Aggregates of one intervention under one policy.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct InterventionAggregates {
     npv: Tally,
     irr: Tally,

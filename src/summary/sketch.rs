@@ -71,7 +71,7 @@ fn representative(k: i32) -> f64 {
 /// count past 255, and the multiples of 2^16 of any count past 65,535 in a
 /// short side list. Two sketches of the same values are equal (`==`)
 /// whatever their storage.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Sketch {
     /// Whether `low` holds counts; before, it holds the bucket index of
     /// each value (unsorted, 4 bytes each, little-endian).
@@ -88,7 +88,7 @@ pub struct Sketch {
 }
 
 /// The digits of a sketch's counts beyond their lowest byte.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 struct Wide {
     /// Counts divided by 2^8, modulo 2^8: as long as `Sketch::low`.
     high: Vec<u8>,

@@ -237,6 +237,7 @@ pub fn manifest(results: &Results) -> Manifest {
         tool: "villagesim".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         command_line: vec!["villagesim".into(), "run".into(), "fuzz.toml".into()],
+        result_command: Vec::new(),
         scenario_file: "fuzz.toml".into(),
         scenario_sha256: "0".repeat(64),
         seed: results.seed,

@@ -319,7 +319,11 @@ pub(super) fn command_text(args: &[String]) -> String {
 fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
     let w = words(lang);
     doc.push(Block::H2(w.h_provenance.into()));
-    let command = command_text(&m.command_line);
+    let command = command_text(if m.result_command.is_empty() {
+        &m.command_line
+    } else {
+        &m.result_command
+    });
     let rebuild = match lang {
         Lang::En => "villagesim report OUTPUT_DIR [--lang zh]".to_string(),
         Lang::Zh => "villagesim report 输出目录 --lang zh".to_string(),
@@ -330,7 +334,6 @@ fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
         (w.prov_sha.into(), m.scenario_sha256.clone()),
         (w.prov_seed.into(), m.seed.to_string()),
         (w.prov_runs.into(), grouped(m.runs as f64, 0)),
-        (w.prov_threads.into(), m.threads.to_string()),
         (w.prov_command.into(), command),
         (w.prov_format.into(), r.format_version.to_string()),
         (
