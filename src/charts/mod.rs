@@ -385,6 +385,7 @@ pub(crate) mod tests {
             description: None,
             assumptions: Vec::new(),
             factors: Vec::new(),
+            precision: None,
         }
     }
 

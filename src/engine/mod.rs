@@ -17,6 +17,7 @@
 pub mod bounds;
 mod cells;
 pub mod footprint;
+pub mod precision;
 
 use std::sync::Mutex;
 
@@ -788,6 +789,7 @@ impl Aggregates {
                     name_zh: f.name_zh.clone(),
                 })
                 .collect(),
+            precision: None,
         }
     }
 }

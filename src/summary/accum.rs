@@ -202,6 +202,11 @@ impl CountTally {
         self.histogram[k] += 1;
     }
 
+    /// The exact moments of the counts.
+    pub fn moments(&self) -> &Moments {
+        &self.moments
+    }
+
     /// The count of runs for each value, from 0.
     pub fn counts(&self) -> &[u64] {
         &self.histogram

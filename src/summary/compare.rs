@@ -18,7 +18,7 @@
 //! the floor) has its own distribution per policy, with the probability that
 //! it is never reached within the horizon.
 
-use super::accum::{CountTally, Tally, FEN_PER_YUAN};
+use super::accum::{CountTally, Moments, Tally, FEN_PER_YUAN};
 use super::results::{CoverageYear, Decisions, PairResults, Stat};
 use crate::limits::MAX_PAIRWISE_POLICIES;
 
@@ -260,6 +260,17 @@ impl Comparisons {
                 p_fewer_below_floor: p.a_fewer_below as f64 / runs,
             })
             .collect()
+    }
+
+    /// The paired differences of every policy against policy `b`, as
+    /// `(a, income, below)`: the moments of the final year's difference in
+    /// mean village income (yuan) and in villages below the floor (shifted
+    /// by a constant, which leaves its standard error as it is).
+    pub fn against(&self, b: usize) -> impl Iterator<Item = (usize, &Moments, &Moments)> {
+        self.pairs
+            .iter()
+            .filter(move |p| p.b == b)
+            .map(|p| (p.a, &p.income.moments, p.below.moments()))
     }
 
     /// Distribution of the first full-coverage year of policy `p`.

@@ -9,6 +9,7 @@ pub mod gini;
 pub mod histogram;
 pub mod interventions;
 pub mod names;
+pub mod precision;
 pub mod results;
 pub mod sketch;
 pub mod target_group;

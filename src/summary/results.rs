@@ -400,6 +400,10 @@ pub struct Results {
     /// The common factors' names (`[factors.NAME]`), for labels.
     #[serde(default)]
     pub factors: Vec<FactorInfo>,
+    /// Where a `run --precision` stopped and the precision it reached;
+    /// `None` for a run of a fixed number of runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::precision::Precision>,
 }
 
 /// A common factor's name and its Chinese name, if the scenario gives one.
