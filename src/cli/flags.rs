@@ -120,4 +120,29 @@ pub struct JobFlags {
     /// JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).
     #[arg(long, value_name = "I/K")]
     pub shard: Option<String>,
+    /// Stop as soon as the estimates are precise enough, checked every
+    /// 1,000 runs (so where it stops does not depend on the threads):
+    /// mean=R is the largest relative standard error of each policy's mean
+    /// village income (and of its paired difference from "no
+    /// intervention", relative to that one's mean), prob=P the largest
+    /// standard error of P(full coverage), of the share of villages below
+    /// the floor and of its paired difference. Either part may be left
+    /// out (it is then not a target); bare --precision is
+    /// mean=0.5%,prob=0.005. At most --max-runs runs.
+    #[arg(long, value_name = "SPEC", num_args = 0..=1, default_missing_value = "mean=0.5%,prob=0.005")]
+    pub precision: Option<String>,
+    /// With --precision: the most runs to simulate (default: --runs or the
+    /// file's runs).
+    #[arg(long, value_name = "N")]
+    pub max_runs: Option<u64>,
+    /// Save the runs done so far every N runs (rounded up to a multiple of
+    /// 1,000 with --precision) to <out>.checkpoint.vshard, beside the
+    /// output folder, for --resume; removed once the outputs are written.
+    #[arg(long, value_name = "N")]
+    pub checkpoint_every: Option<u64>,
+    /// Continue an interrupted run from <out>.checkpoint.vshard (same
+    /// scenario, seed, runs and settings); the outputs equal those of an
+    /// uninterrupted run.
+    #[arg(long)]
+    pub resume: bool,
 }

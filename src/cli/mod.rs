@@ -38,6 +38,7 @@ macro_rules! say_raw {
 mod explain;
 mod flags;
 mod init;
+mod job;
 mod print;
 mod report;
 mod run;
@@ -193,8 +194,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
     match cli.command {
         Command::Run { file, flags, job } => match &job.shard {
-            Some(spec) => shard::run_shard(&file, &flags, spec),
-            None => run::run(&file, &flags),
+            Some(spec) => {
+                if job.precision.is_some() || job.max_runs.is_some() || job.checkpoint_every.is_some() || job.resume {
+                    return Err(CliError::Usage(format!(
+                        "--shard {spec} simulates a fixed share of the runs: it does not go with --precision, --max-runs, --checkpoint-every or --resume"
+                    )));
+                }
+                shard::run_shard(&file, &flags, spec)
+            }
+            None => run::run(&file, &flags, &job),
         },
         Command::Merge(args) => shard::merge(&args),
         Command::Compare {

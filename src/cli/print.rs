@@ -91,6 +91,7 @@ pub fn closing(results: &Results, out: &Path, seconds: f64, rate: f64, lang: Lan
             rate / 1e6
         )
     }];
+    lines.extend(villagesim::output::report::precision::sentence(results, lang));
     // The answer first: who stays below the floor, when coverage comes, at
     // what cost (the report's lead, one line a policy).
     lines.push(if zh {

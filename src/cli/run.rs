@@ -13,22 +13,24 @@ use villagesim::output::{self, Manifest};
 use villagesim::scenario::{self, ReadOptions};
 use villagesim::summary::results::Results;
 
-use super::flags::RunFlags;
+use super::flags::{JobFlags, RunFlags};
+use super::job::{self, Plan};
 use super::print;
 use super::CliError;
 
-/// `villagesim run`.
-pub fn run(file: &Path, flags: &RunFlags) -> Result<(), CliError> {
+/// `villagesim run` (without `--shard`).
+pub fn run(file: &Path, flags: &RunFlags, job: &JobFlags) -> Result<(), CliError> {
     let read = ReadOptions {
         central: flags.central.map(Into::into),
     };
-    let (model, digest) = load(file, read, flags.runs, flags.seed)?;
+    let (mut model, digest) = load(file, read, flags.runs, flags.seed)?;
+    let plan = Plan::of(job, flags, &mut model)?;
     let options = RunOptions {
         threads: flags.threads.unwrap_or(0),
         ignore_memory_limit: flags.ignore_memory_limit,
         ..Default::default()
     };
-    run_model(&model, &[file], &[digest], flags, options, None).map(|_| ())
+    run_model(&model, &[file], &[digest], flags, options, None, plan.as_ref()).map(|_| ())
 }
 
 /// `villagesim compare`.
@@ -58,7 +60,7 @@ pub fn compare(files: &[PathBuf], reference: &str, flags: &RunFlags) -> Result<(
         reference: names.iter().position(|n| *n == reference).unwrap_or(0),
         ignore_memory_limit: flags.ignore_memory_limit,
     };
-    let results = run_model(&model, &paths, &digests, flags, options, Some(reference))?;
+    let results = run_model(&model, &paths, &digests, flags, options, Some(reference), None)?;
     if !flags.quiet {
         for line in print::comparison(&results, reference, flags.lang.into()) {
             say!("{line}");
@@ -93,13 +95,14 @@ pub fn load(
     Ok((model, sha256(&bytes)))
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(super) fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Simulates `model` (read from `files`, whose digests are `digests`) and
 /// writes its outputs; `reference` is the policy a `compare` measures the
-/// others against, recorded in the results for the report.
+/// others against, recorded in the results for the report; `plan` how a
+/// `run` stops and is checkpointed ([`Plan`]).
 fn run_model(
     model: &Model,
     files: &[&Path],
@@ -107,28 +110,64 @@ fn run_model(
     flags: &RunFlags,
     options: RunOptions,
     reference: Option<&str>,
+    plan: Option<&Plan>,
 ) -> Result<Results, CliError> {
     let out = out_dir(flags.out.as_deref(), model);
     // Before simulating: a second run into the same folder refuses now,
     // not after minutes of work. Stale staging folders go here too.
-    let _lock = output::OutputLock::acquire(&out)?;
+    let lock = output::OutputLock::acquire(&out)?;
+    let checkpoint = job::checkpoint_path(lock.destination());
     let bar = print::runs_progress(model.runs, flags.quiet);
     let started = Instant::now();
-    let mut results = engine::simulate(model, options, &|n| bar.inc(n))?;
+    let mut results = match plan {
+        Some(plan) => job::simulate(model, files[0], flags, options, plan, &checkpoint, &|n| bar.inc(n))?,
+        None => engine::simulate(model, options, &|n| bar.inc(n))?,
+    };
     results.reference = reference.map(str::to_string);
     bar.finish_and_clear();
+    let result_command = match (reference, plan.and_then(Plan::command_options)) {
+        (Some(_), _) => Vec::new(),
+        (None, Some(options)) => {
+            let mut args = command_of(
+                &files[0].display().to_string(),
+                results.runs,
+                model.seed,
+                &result_settings(flags),
+                flags.lang.into(),
+            );
+            // The runs are where the targets stopped it: the command that
+            // makes these results gives the targets instead.
+            args.drain(3..5);
+            let at = args.len() - if flags.lang == super::flags::LangArg::Zh { 2 } else { 0 };
+            args.splice(at..at, options);
+            args
+        }
+        (None, None) => result_command(files[0], model.runs, model.seed, flags),
+    };
     let written = Written {
         files,
         digests,
-        result_command: if reference.is_none() {
-            result_command(files[0], model.runs, model.seed, flags)
-        } else {
-            Vec::new()
-        },
+        result_command,
         threads: options.threads,
         seconds: started.elapsed().as_secs_f64(),
     };
     write_outputs(model, &results, &written, &out, flags.lang.into(), flags.quiet)?;
+    if plan.is_some() {
+        std::fs::remove_file(&checkpoint)
+            .or_else(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    Ok(())
+                } else {
+                    Err(e)
+                }
+            })
+            .map_err(|e| {
+                CliError::Usage(format!(
+                    "the outputs are written, but the checkpoint {} cannot be removed: {e}",
+                    checkpoint.display()
+                ))
+            })?;
+    }
     Ok(results)
 }
 

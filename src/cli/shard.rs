@@ -102,7 +102,14 @@ pub fn run_shard(file: &Path, flags: &RunFlags, spec: &str) -> Result<(), CliErr
     let mut partial = Partial::new(&model, options)?;
     partial.extend(&model, options, runs.clone(), &|n| bar.inc(n))?;
     bar.finish_and_clear();
-    let header = header_of(file, &bytes, digest, &model, flags, &partial)?;
+    let header = header_of(
+        file,
+        &bytes,
+        digest,
+        &model,
+        result_settings(flags),
+        partial.runs().to_vec(),
+    )?;
     shard::write(&path, &header, &partial).map_err(shard_error)?;
     if !flags.quiet {
         say!(
@@ -115,14 +122,16 @@ pub fn run_shard(file: &Path, flags: &RunFlags, spec: &str) -> Result<(), CliErr
     Ok(())
 }
 
-/// The header of a shard of `model` read from `file` (`bytes`).
-fn header_of(
+/// The header of a shard (or checkpoint) of `model` read from `file`
+/// (`bytes`, whose SHA-256 is `digest`), made with `settings` (see
+/// [`result_settings`]), holding `runs`.
+pub(super) fn header_of(
     file: &Path,
     bytes: &[u8],
     digest: String,
     model: &Model,
-    flags: &RunFlags,
-    partial: &Partial,
+    settings: Vec<String>,
+    runs: Vec<Range<u64>>,
 ) -> Result<ShardHeader, CliError> {
     let base = file.parent().unwrap_or(Path::new("."));
     let scenario_dir = std::path::absolute(if base.as_os_str().is_empty() {
@@ -139,13 +148,13 @@ fn header_of(
         scenario_text: bytes.to_vec(),
         seed: model.seed,
         job_runs: model.runs,
-        settings: result_settings(flags),
+        settings,
         policies: model.policies.iter().map(|p| p.name.clone()).collect(),
-        runs: partial.runs().to_vec(),
+        runs,
     })
 }
 
-fn shard_error(e: shard::ShardError) -> CliError {
+pub(super) fn shard_error(e: shard::ShardError) -> CliError {
     CliError::Usage(e.to_string())
 }
 

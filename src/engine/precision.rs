@@ -39,7 +39,10 @@ impl Aggregates {
             let mean = &p.mean[y].moments;
             measured.push(at(Figure::MeanIncome, relative(mean.se(), mean.mean())));
             measured.push(at(Figure::FullCoverage, p.all_above_floor[y].moments().se()));
-            measured.push(at(Figure::ShareBelowFloor, p.count_below_floor[y].moments().se() / villages));
+            measured.push(at(
+                Figure::ShareBelowFloor,
+                p.count_below_floor[y].moments().se() / villages,
+            ));
         }
         let reference = &model.policies[0].name;
         let reference_mean = self.policies[0].mean[last].moments.mean();

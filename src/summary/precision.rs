@@ -269,7 +269,13 @@ mod tests {
         assert_eq!(t.spec(), "mean=0.5%,prob=0.005");
         assert_eq!(Targets::parse(&t.spec()).unwrap(), t);
         let t = Targets::parse(" prob = 1% ").unwrap();
-        assert_eq!(t, Targets { mean: None, prob: Some(0.01) });
+        assert_eq!(
+            t,
+            Targets {
+                mean: None,
+                prob: Some(0.01)
+            }
+        );
         assert_eq!(Targets::parse("mean=0.002").unwrap().spec(), "mean=0.2%");
     }
 
@@ -311,7 +317,10 @@ mod tests {
         assert!(!p.met);
         assert_eq!(p.worst_mean.as_ref().unwrap().figure, Figure::IncomeDifference);
         assert_eq!(p.worst_prob.as_ref().unwrap().figure, Figure::FullCoverage);
-        let mean_only = Targets { mean: Some(0.005), prob: None };
+        let mean_only = Targets {
+            mean: Some(0.005),
+            prob: None,
+        };
         assert!(Precision::assess(mean_only, measured, 1000, 5000).met);
         let unknown = vec![m(Figure::MeanIncome, relative(1.0, 0.0))];
         assert!(!Precision::assess(DEFAULT_TARGETS, unknown, 1000, 5000).met);

@@ -30,6 +30,7 @@ mod backtest;
 mod escape;
 pub mod lead;
 mod pairs;
+pub mod precision;
 pub mod sensitivity;
 pub mod sweep;
 mod view;

@@ -328,7 +328,7 @@ fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
         Lang::En => "villagesim report OUTPUT_DIR [--lang zh]".to_string(),
         Lang::Zh => "villagesim report 输出目录 --lang zh".to_string(),
     };
-    doc.push(Block::KeyValues(vec![
+    let rows = vec![
         (w.prov_tool.into(), format!("{} {}", m.tool, m.version)),
         (w.prov_scenario_file.into(), m.scenario_file.clone()),
         (w.prov_sha.into(), m.scenario_sha256.clone()),
@@ -344,7 +344,11 @@ fn provenance(doc: &mut Vec<Block>, r: &Results, m: &Manifest, lang: Lang) {
             },
         ),
         (w.prov_rebuild.into(), rebuild),
-    ]));
+    ];
+    doc.push(Block::KeyValues(rows));
+    if let Some(sentence) = super::precision::sentence(r, lang) {
+        doc.push(Block::P(format!("{}{}{sentence}", w.prov_precision, w.colon)));
+    }
 }
 
 #[cfg(test)]

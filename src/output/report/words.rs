@@ -39,6 +39,7 @@ pub(super) struct Words {
     pub(super) prov_format: &'static str,
     pub(super) prov_rebuild: &'static str,
     pub(super) prov_quantiles: &'static str,
+    pub(super) prov_precision: &'static str,
     pub(super) no_flags: &'static str,
     pub(super) colon: &'static str,
 }
@@ -78,6 +79,7 @@ const EN: Words = Words {
     prov_format: "Results format",
     prov_rebuild: "Rebuild this brief from the saved results",
     prov_quantiles: "Quantile accuracy",
+    prov_precision: "Precision",
     no_flags: "The scenario file flags no value as an estimate or assumption.",
     colon: ": ",
 };
@@ -117,6 +119,7 @@ const ZH: Words = Words {
     prov_format: "结果文件格式版本",
     prov_rebuild: "由已保存的结果重建本简报",
     prov_quantiles: "分位数精度",
+    prov_precision: "精度",
     no_flags: "情景文件未将任何数值标注为估计或假设。",
     colon: "：",
 };
