@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::villagesim;
+use common::{flat, says, villagesim};
 
 const RUNS: &str = "600";
 
@@ -75,19 +75,6 @@ fn shards(dir: &Path, k: u64, into: &str) -> Vec<PathBuf> {
     (0..k)
         .map(|i| dir.join(into).join(format!("shard-{i}-of-{k}.vshard")))
         .collect()
-}
-
-/// `s` without white space or the frame miette wraps long messages in, so
-/// that a message can be matched whatever the terminal's width.
-fn flat(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && *c != '│' && *c != '×')
-        .collect()
-}
-
-/// Whether `message` says `what` (both compared [`flat`]).
-fn says(message: &str, what: &str) -> bool {
-    flat(message).contains(&flat(what))
 }
 
 fn merge(dir: &Path, files: &[PathBuf], extra: &[&str]) -> assert_cmd::assert::Assert {

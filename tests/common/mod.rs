@@ -46,3 +46,16 @@ pub fn header(years: u32, runs: u32) -> String {
         "[scenario]\nname = \"test\"\nstart_year = 2025\nyears = {years}\nruns = {runs}\nseed = 7\n\n[targets]\nfloor = \"50万\"\nweak = \"30万\"\n\n"
     )
 }
+
+/// `s` without white space or the frame miette wraps long messages in, so
+/// that a message can be matched whatever the terminal's width.
+pub fn flat(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '│' && *c != '×')
+        .collect()
+}
+
+/// Whether `message` says `what` (both compared [`flat`]).
+pub fn says(message: &str, what: &str) -> bool {
+    flat(message).contains(&flat(what))
+}
