@@ -1,6 +1,8 @@
 //! The `villagesim` binary: parse the command line, call the library,
 //! report errors. Exit codes: 0 success, 1 invalid input or failure,
-//! 2 command-line usage error (from clap, or a flag value out of range).
+//! 2 command-line usage error (from clap, or a flag value out of range),
+//! 3 `merge` of a job that stops by itself (`--precision`) whose shards do
+//! not yet reach the targets (run the next blocks, then merge again).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -41,6 +43,8 @@ fn main() -> ExitCode {
     }
     if matches!(error, CliError::Usage(_)) {
         ExitCode::from(2)
+    } else if matches!(error, CliError::NotYet(_)) {
+        ExitCode::from(3)
     } else {
         ExitCode::FAILURE
     }

@@ -25,7 +25,10 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if path.is_dir() {
                 walk(root, &path, into);
             } else {
-                into.insert(path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
+                into.insert(
+                    path.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
             }
         }
     }
@@ -65,7 +68,15 @@ fn precision_stops_at_the_same_runs_on_any_threads_and_equals_a_fixed_run() {
         villagesim(dir.path())
             .arg("run")
             .arg(&file)
-            .args(["--precision", SPEC, "--max-runs", "20000", "--threads", threads, "--out"])
+            .args([
+                "--precision",
+                SPEC,
+                "--max-runs",
+                "20000",
+                "--threads",
+                threads,
+                "--out",
+            ])
             .arg(&out)
             .assert()
             .success()
@@ -102,10 +113,15 @@ fn precision_stops_at_the_same_runs_on_any_threads_and_equals_a_fixed_run() {
     assert!(a == results_json(&plain), "results.json differs beyond its precision");
     // The brief says where it stopped and how to make it again.
     let report = std::fs::read_to_string(with_precision.join("report.md")).unwrap();
-    assert!(report.contains(&format!("Stopped at {} runs", common_grouped(*runs))), "{report}");
+    assert!(
+        report.contains(&format!("Stopped at {} runs", villagesim::format::grouped(*runs as f64, 0))),
+        "{report}"
+    );
     assert!(report.contains(&format!("--precision {SPEC}")));
     assert!(report.contains("--max-runs 20000"));
-    assert!(!std::fs::read_to_string(plain.join("report.md")).unwrap().contains("Stopped at"));
+    assert!(!std::fs::read_to_string(plain.join("report.md"))
+        .unwrap()
+        .contains("Stopped at"));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(with_precision.join("manifest.json")).unwrap()).unwrap();
     let command: Vec<&str> = manifest["result_command"]
@@ -114,20 +130,10 @@ fn precision_stops_at_the_same_runs_on_any_threads_and_equals_a_fixed_run() {
         .iter()
         .map(|a| a.as_str().unwrap())
         .collect();
-    assert!(command.ends_with(&["--precision", SPEC, "--max-runs", "20000"]), "{command:?}");
-}
-
-/// 3000 as "3,000".
-fn common_grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    assert!(
+        command.ends_with(&["--precision", SPEC, "--max-runs", "20000"]),
+        "{command:?}"
+    );
 }
 
 #[test]
@@ -146,7 +152,9 @@ fn a_target_out_of_reach_stops_at_max_runs_and_says_so() {
     let results = results_json(&out);
     assert_eq!(results["runs"], 1500);
     assert_eq!(results["precision"]["met"], false);
-    assert!(std::fs::read_to_string(out.join("report.md")).unwrap().contains("the most allowed"));
+    assert!(std::fs::read_to_string(out.join("report.md"))
+        .unwrap()
+        .contains("the most allowed"));
 }
 
 #[test]
@@ -156,8 +164,18 @@ fn bad_specifications_and_combinations_are_usage_errors() {
         (vec!["--precision", "mean=1%,sd=2"], "bad part \"sd=2\""),
         (vec!["--precision", "prob=2"], "not between 0 and 1"),
         (vec!["--max-runs", "100"], "--max-runs goes with --precision"),
-        (vec!["--precision", "--runs", "10", "--max-runs", "100"], "--runs and --max-runs"),
-        (vec!["--precision", "--shard", "0/2"], "does not go with --precision"),
+        (
+            vec!["--precision", "--runs", "10", "--max-runs", "100"],
+            "--runs and --max-runs",
+        ),
+        (
+            vec!["--precision", "--max-runs", "20000", "--shard", "0/8"],
+            "a shard is one block of 1000 runs",
+        ),
+        (
+            vec!["--checkpoint-every", "500", "--shard", "0/2"],
+            "does not go with --checkpoint-every",
+        ),
         (vec!["--resume"], "no checkpoint at"),
     ] {
         villagesim(dir.path())
@@ -170,6 +188,107 @@ fn bad_specifications_and_combinations_are_usage_errors() {
             .code(2)
             .stderr(predicates::function::function(move |e: &str| says(e, message)));
     }
+}
+
+fn shard(dir: &Path, block: u64) {
+    villagesim(dir)
+        .arg("run")
+        .arg(quickstart())
+        .args([
+            "--precision",
+            SPEC,
+            "--max-runs",
+            "20000",
+            "--shard",
+            &format!("{block}/20"),
+        ])
+        .args(["--quiet", "--out", "shards"])
+        .assert()
+        .success();
+}
+
+fn block(dir: &Path, b: u64) -> PathBuf {
+    dir.join(format!("shards/shard-{b}-of-20.vshard"))
+}
+
+#[test]
+fn shards_of_blocks_merged_stop_where_one_process_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let one = d.join("one");
+    villagesim(d)
+        .arg("run")
+        .arg(quickstart())
+        .args(["--precision", SPEC, "--max-runs", "20000", "--quiet", "--out"])
+        .arg(&one)
+        .assert()
+        .success();
+    let stop = results_json(&one)["precision"]["runs"].as_u64().unwrap() / 1000;
+    assert!(stop >= 2, "the test needs a stop after two blocks or more, not {stop}");
+    // Blocks written in reverse order, two past the stop.
+    for b in (0..stop + 2).rev() {
+        shard(d, b);
+    }
+    // Too few blocks: exit code 3, naming the blocks to run next.
+    let few: Vec<PathBuf> = (0..stop - 1).map(|b| block(d, b)).collect();
+    let e = villagesim(d)
+        .arg("merge")
+        .args(&few)
+        .args(["--quiet", "--out", "few"])
+        .assert()
+        .code(3);
+    let e = String::from_utf8_lossy(&e.get_output().stderr).into_owned();
+    assert!(
+        says(&e, &format!("do not all hold at {} runs", (stop - 1) * 1000)),
+        "{e}"
+    );
+    assert!(says(&e, &format!("--shard {}/20 onwards", stop - 1)), "{e}");
+    assert!(!d.join("few").exists());
+    // Every block given: the ones past the stop are left out.
+    let all: Vec<PathBuf> = (0..stop + 2).rev().map(|b| block(d, b)).collect();
+    villagesim(d)
+        .arg("merge")
+        .args(&all)
+        .args(["--out", "merged"])
+        .assert()
+        .success()
+        .stdout(contains(format!("the targets hold at {} runs", stop * 1000)))
+        .stdout(contains(block(d, stop + 1).display().to_string()));
+    assert_same(
+        &files_but(&one, &["manifest.json"]),
+        &files_but(&d.join("merged"), &["manifest.json"]),
+    );
+    // In a tree: the first blocks into one shard, then the rest.
+    villagesim(d)
+        .arg("merge")
+        .args(&few)
+        .args(["--quiet", "--shard-out", "first.vshard"])
+        .assert()
+        .success();
+    let mut rest = vec![d.join("first.vshard")];
+    rest.extend((stop - 1..stop + 1).map(|b| block(d, b)));
+    villagesim(d)
+        .arg("merge")
+        .args(&rest)
+        .args(["--quiet", "--out", "tree"])
+        .assert()
+        .success();
+    assert_same(
+        &files_but(&one, &["manifest.json"]),
+        &files_but(&d.join("tree"), &["manifest.json"]),
+    );
+    // A merge of blocks not from run 0 cannot know where to stop.
+    let late = [block(d, 1), block(d, 2)];
+    let e = villagesim(d)
+        .arg("merge")
+        .args(late)
+        .args(["--quiet", "--out", "late"])
+        .assert()
+        .code(2);
+    assert!(says(
+        &String::from_utf8_lossy(&e.get_output().stderr),
+        "no shard holds run 0"
+    ));
 }
 
 /// The quickstart scenario with `runs` runs and 400 middling villages: some
@@ -204,13 +323,19 @@ fn resume_after_a_kill_equals_an_uninterrupted_run() {
     let mut child = run_slow(dir.path(), &file, &out, &[]).spawn().unwrap();
     let deadline = Instant::now() + Duration::from_secs(300);
     while !checkpoint.exists() {
-        assert!(child.try_wait().unwrap().is_none(), "the run ended before its first checkpoint");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before its first checkpoint"
+        );
         assert!(Instant::now() < deadline, "no checkpoint within the deadline");
         std::thread::sleep(Duration::from_millis(20));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(!out.join("results.json").exists(), "the run finished before it was killed");
+    assert!(
+        !out.join("results.json").exists(),
+        "the run finished before it was killed"
+    );
     let status = run_slow(dir.path(), &file, &out, &["--resume"]).status().unwrap();
     assert!(status.success());
     assert!(!checkpoint.exists(), "the checkpoint is left after the outputs");
@@ -218,7 +343,10 @@ fn resume_after_a_kill_equals_an_uninterrupted_run() {
     let whole = dir.path().join("whole");
     let status = run_slow(dir.path(), &file, &whole, &[]).status().unwrap();
     assert!(status.success());
-    assert_same(&files_but(&out, &["manifest.json"]), &files_but(&whole, &["manifest.json"]));
+    assert_same(
+        &files_but(&out, &["manifest.json"]),
+        &files_but(&whole, &["manifest.json"]),
+    );
 }
 
 #[test]

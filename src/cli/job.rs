@@ -20,7 +20,7 @@ use villagesim::summary::precision::{Targets, CHECK_EVERY_RUNS};
 use villagesim::summary::results::Results;
 
 use super::flags::{JobFlags, RunFlags};
-use super::run::result_settings;
+use super::run::{result_settings, PRECISION_SETTING};
 use super::shard::{header_of, shard_error};
 use super::CliError;
 
@@ -94,24 +94,12 @@ impl Plan {
 
     /// The settings a checkpoint records beside [`result_settings`]: the
     /// targets, which decide where the run stops.
-    fn settings(&self, flags: &RunFlags) -> Vec<String> {
+    pub fn settings(&self, flags: &RunFlags) -> Vec<String> {
         let mut settings = result_settings(flags);
         if let Some(t) = &self.targets {
-            settings.push(format!("--precision={}", t.spec()));
+            settings.push(format!("{PRECISION_SETTING}{}", t.spec()));
         }
         settings
-    }
-
-    /// The options of the canonical command beyond the seed and settings:
-    /// `--precision SPEC --max-runs N`, or `None` without targets.
-    pub fn command_options(&self) -> Option<Vec<String>> {
-        let t = self.targets?;
-        Some(vec![
-            "--precision".into(),
-            t.spec(),
-            "--max-runs".into(),
-            self.max_runs.to_string(),
-        ])
     }
 }
 

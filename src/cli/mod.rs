@@ -156,6 +156,10 @@ pub enum CliError {
     Scenario(#[from] scenario::LoadError),
     #[error("{0}")]
     Usage(String),
+    /// A job that stops by itself is not precise enough in the runs given:
+    /// more are needed (exit code 3, so that a driver can run them).
+    #[error("{0}")]
+    NotYet(String),
     #[error(transparent)]
     Engine(#[from] engine::EngineError),
     #[error(transparent)]
@@ -195,12 +199,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run { file, flags, job } => match &job.shard {
             Some(spec) => {
-                if job.precision.is_some() || job.max_runs.is_some() || job.checkpoint_every.is_some() || job.resume {
+                if job.checkpoint_every.is_some() || job.resume {
                     return Err(CliError::Usage(format!(
-                        "--shard {spec} simulates a fixed share of the runs: it does not go with --precision, --max-runs, --checkpoint-every or --resume"
+                        "--shard {spec} simulates a fixed share of the runs and writes it at once: it does not go with --checkpoint-every or --resume"
                     )));
                 }
-                shard::run_shard(&file, &flags, spec)
+                shard::run_shard(&file, &flags, &job, spec)
             }
             None => run::run(&file, &flags, &job),
         },

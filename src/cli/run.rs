@@ -125,24 +125,16 @@ fn run_model(
     };
     results.reference = reference.map(str::to_string);
     bar.finish_and_clear();
-    let result_command = match (reference, plan.and_then(Plan::command_options)) {
-        (Some(_), _) => Vec::new(),
-        (None, Some(options)) => {
-            let mut args = command_of(
-                &files[0].display().to_string(),
-                results.runs,
-                model.seed,
-                &result_settings(flags),
-                flags.lang.into(),
-            );
-            // The runs are where the targets stopped it: the command that
-            // makes these results gives the targets instead.
-            args.drain(3..5);
-            let at = args.len() - if flags.lang == super::flags::LangArg::Zh { 2 } else { 0 };
-            args.splice(at..at, options);
-            args
-        }
-        (None, None) => result_command(files[0], model.runs, model.seed, flags),
+    let settings = plan.map_or_else(|| result_settings(flags), |p| p.settings(flags));
+    let result_command = match reference {
+        Some(_) => Vec::new(),
+        None => command_of(
+            &files[0].display().to_string(),
+            model.runs,
+            model.seed,
+            &settings,
+            flags.lang.into(),
+        ),
     };
     let written = Written {
         files,
@@ -179,19 +171,17 @@ pub fn out_dir(out: Option<&Path>, model: &Model) -> PathBuf {
 
 /// The one `villagesim run` command that makes these results in one
 /// process: the scenario, the runs, the seed and the settings that change
-/// the results or the outputs, whatever else the command line said (threads,
-/// output folder, shards).
-pub fn result_command(file: &Path, runs: u64, seed: u64, flags: &RunFlags) -> Vec<String> {
-    command_of(
-        &file.display().to_string(),
-        runs,
-        seed,
-        &result_settings(flags),
-        flags.lang.into(),
-    )
-}
-
-/// `villagesim run FILE --runs N --seed S SETTINGS [--lang zh]`.
+/// the results or the outputs (as [`result_settings`] and
+/// [`PRECISION_SETTING`] write them), whatever else the command line said
+/// (threads, output folder, shards, checkpoints):
+///
+/// ```text
+/// villagesim run FILE --runs N --seed S SETTINGS [--lang zh]
+/// villagesim run FILE --seed S SETTINGS --precision SPEC --max-runs N [--lang zh]
+/// ```
+///
+/// the second when `settings` hold `--precision=SPEC`, with `runs` the
+/// job's most runs.
 pub fn command_of(
     file: &str,
     runs: u64,
@@ -200,18 +190,30 @@ pub fn command_of(
     lang: villagesim::format::Lang,
 ) -> Vec<String> {
     let mut args: Vec<String> = ["villagesim", "run", file].map(String::from).to_vec();
-    args.extend([
-        "--runs".to_string(),
-        runs.to_string(),
-        "--seed".to_string(),
-        seed.to_string(),
-    ]);
-    args.extend(settings.iter().cloned());
+    let precision = settings.iter().find_map(|s| s.strip_prefix(PRECISION_SETTING));
+    if precision.is_none() {
+        args.extend(["--runs".to_string(), runs.to_string()]);
+    }
+    args.extend(["--seed".to_string(), seed.to_string()]);
+    args.extend(settings.iter().filter(|s| !s.starts_with(PRECISION_SETTING)).cloned());
+    if let Some(spec) = precision {
+        args.extend([
+            "--precision".to_string(),
+            spec.to_string(),
+            "--max-runs".to_string(),
+            runs.to_string(),
+        ]);
+    }
     if lang == villagesim::format::Lang::Zh {
         args.extend(["--lang".to_string(), "zh".to_string()]);
     }
     args
 }
+
+/// How the settings of a shard, checkpoint or command give the targets of
+/// a run that stops by itself: `--precision=SPEC` (the canonical
+/// [`villagesim::summary::precision::Targets::spec`]).
+pub const PRECISION_SETTING: &str = "--precision=";
 
 /// The flags of `flags` that change the simulated results, as written on
 /// the command line.

@@ -10,10 +10,12 @@ use villagesim::model::Model;
 use villagesim::output;
 use villagesim::scenario::{self, ReadOptions};
 use villagesim::shard::{self, ShardHeader};
+use villagesim::summary::precision::{Precision, Targets, CHECK_EVERY_RUNS};
 
-use super::flags::{CentralArg, LangArg, RunFlags};
+use super::flags::{CentralArg, JobFlags, LangArg, RunFlags};
+use super::job::Plan;
 use super::print;
-use super::run::{command_of, load, out_dir, result_settings, write_outputs, Written};
+use super::run::{command_of, load, out_dir, result_settings, write_outputs, Written, PRECISION_SETTING};
 use super::CliError;
 
 /// `villagesim merge`.
@@ -72,21 +74,39 @@ fn parse_spec(spec: &str) -> Result<(u64, u64), CliError> {
     Ok((i, k))
 }
 
-/// `villagesim run FILE --shard I/K`.
-pub fn run_shard(file: &Path, flags: &RunFlags, spec: &str) -> Result<(), CliError> {
+/// `villagesim run FILE --shard I/K`: runs `shard_runs(runs, I, K)`; with
+/// `--precision`, block `I` of the job's blocks of [`CHECK_EVERY_RUNS`]
+/// (so that `merge` can stop where one process would, see
+/// [`merge_to_stop`]).
+pub fn run_shard(file: &Path, flags: &RunFlags, job: &JobFlags, spec: &str) -> Result<(), CliError> {
     let (index, count) = parse_spec(spec)?;
     let read = ReadOptions {
         central: flags.central.map(Into::into),
     };
     let bytes = scenario::read_source(file)?;
-    let (model, digest) = load(file, read, flags.runs, flags.seed)?;
-    if count > model.runs {
-        return Err(CliError::Usage(format!(
-            "--shard {spec}: {count} shards of {} runs would leave some empty; use at most {} shards",
-            model.runs, model.runs
-        )));
-    }
-    let runs = shard::shard_runs(model.runs, index, count);
+    let (mut model, digest) = load(file, read, flags.runs, flags.seed)?;
+    let plan = Plan::of(job, flags, &mut model)?;
+    let settings = plan
+        .as_ref()
+        .map_or_else(|| result_settings(flags), |p| p.settings(flags));
+    let runs = if plan.as_ref().is_some_and(|p| p.targets.is_some()) {
+        let blocks = model.runs.div_ceil(CHECK_EVERY_RUNS);
+        if count != blocks {
+            return Err(CliError::Usage(format!(
+                "--shard {spec} with --precision: a shard is one block of {CHECK_EVERY_RUNS} runs, the runs between two checks, so that merge stops where one process would; {} runs make {blocks} blocks: use --shard I/{blocks}",
+                model.runs
+            )));
+        }
+        index * CHECK_EVERY_RUNS..((index + 1) * CHECK_EVERY_RUNS).min(model.runs)
+    } else {
+        if count > model.runs {
+            return Err(CliError::Usage(format!(
+                "--shard {spec}: {count} shards of {} runs would leave some empty; use at most {} shards",
+                model.runs, model.runs
+            )));
+        }
+        shard::shard_runs(model.runs, index, count)
+    };
     let dir = flags
         .out
         .clone()
@@ -102,14 +122,7 @@ pub fn run_shard(file: &Path, flags: &RunFlags, spec: &str) -> Result<(), CliErr
     let mut partial = Partial::new(&model, options)?;
     partial.extend(&model, options, runs.clone(), &|n| bar.inc(n))?;
     bar.finish_and_clear();
-    let header = header_of(
-        file,
-        &bytes,
-        digest,
-        &model,
-        result_settings(flags),
-        partial.runs().to_vec(),
-    )?;
+    let header = header_of(file, &bytes, digest, &model, settings, partial.runs().to_vec())?;
     shard::write(&path, &header, &partial).map_err(shard_error)?;
     if !flags.quiet {
         say!(
@@ -177,21 +190,30 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
             )));
         }
     }
-    check_runs(&headers, (args.shard_out.is_none()).then_some(first.job_runs))?;
     let model = model_of(first)?;
     let options = RunOptions {
         threads: args.threads.unwrap_or(0),
         ..Default::default()
     };
     let started = Instant::now();
-    let mut total: Option<Partial> = None;
-    for path in &args.shards {
-        let partial = shard::read(path).and_then(shard::Shard::partial).map_err(shard_error)?;
-        match &mut total {
-            None => total = Some(partial),
-            Some(t) => t.merge(partial),
+    let (total, precision) = match targets_of(first)? {
+        Some(targets) => {
+            let (total, precision) = merge_to_stop(&headers, &model, targets, args.shard_out.is_some(), args.quiet)?;
+            (Some(total), precision)
         }
-    }
+        None => {
+            check_runs(&headers, (args.shard_out.is_none()).then_some(first.job_runs))?;
+            let mut total: Option<Partial> = None;
+            for path in &args.shards {
+                let partial = shard::read(path).and_then(shard::Shard::partial).map_err(shard_error)?;
+                match &mut total {
+                    None => total = Some(partial),
+                    Some(t) => t.merge(partial),
+                }
+            }
+            (total, None)
+        }
+    };
     let Some(total) = total else {
         return Err(CliError::Usage("no shard files given".into()));
     };
@@ -204,7 +226,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         if !args.quiet {
             say!(
                 "{} shards, {}, merged into {}",
-                args.shards.len(),
+                headers.len(),
                 header.runs_text(),
                 to.display()
             );
@@ -217,7 +239,8 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         .num_threads(options.threads)
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start worker threads: {e}")))?;
-    let results = pool.install(|| total.finish(&model));
+    let mut results = pool.install(|| total.finish(&model));
+    results.precision = precision;
     let file = Path::new(&first.scenario_file);
     let files = [file];
     let digests = [first.scenario_sha256.clone()];
@@ -230,6 +253,132 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         seconds: started.elapsed().as_secs_f64(),
     };
     write_outputs(&model, &results, &written, &out, lang, args.quiet)
+}
+
+/// The targets of a job that stops by itself, from its settings (see
+/// [`PRECISION_SETTING`]); `None` for a job of a fixed number of runs.
+fn targets_of(header: &ShardHeader) -> Result<Option<Targets>, CliError> {
+    header
+        .settings
+        .iter()
+        .find_map(|s| s.strip_prefix(PRECISION_SETTING))
+        .map(|spec| {
+            Targets::parse(spec).map_err(|e| CliError::Usage(format!("the shards' --precision {spec}: bad part {e}")))
+        })
+        .transpose()
+}
+
+/// Merges the shards of a job that stops by itself (`run --precision
+/// --shard I/K`) the way one process simulates it: from run 0, a unit at
+/// a time, checking `targets` after each; it stops at the first check at
+/// which every target holds, or at the job's most runs, and leaves out the
+/// shards past that point. A unit is one block of [`CHECK_EVERY_RUNS`]
+/// runs (a shard) or the first runs of the job (a checkpoint, or a
+/// `merge --shard-out` of the first blocks), whose own checks were made
+/// when it was written; the checks therefore fall where one process makes
+/// them, and the result is the same.
+///
+/// Returns the runs merged and, when it stopped, the precision there.
+/// Unless `quiet`, says which shards it left out. With `partial_ok`
+/// (`--shard-out`), runs that stop short of the targets
+/// are returned as they are, for a later merge.
+///
+/// # Errors
+///
+/// Overlapping runs; a shard that is not such a unit; no shard from run
+/// 0; and, without `partial_ok`, targets that do not hold at the end of
+/// the runs merged from 0 ([`CliError::NotYet`], naming the blocks to run
+/// next).
+fn merge_to_stop(
+    headers: &[(PathBuf, ShardHeader)],
+    model: &Model,
+    targets: Targets,
+    partial_ok: bool,
+    quiet: bool,
+) -> Result<(Partial, Option<Precision>), CliError> {
+    check_runs(headers, None)?;
+    let max = headers[0].1.job_runs;
+    let mut units: Vec<(Range<u64>, &Path)> = Vec::new();
+    for (path, header) in headers {
+        let unit = match header.runs.as_slice() {
+            [r] if r.start == 0 || (r.start % CHECK_EVERY_RUNS == 0 && r.end == (r.start + CHECK_EVERY_RUNS).min(max)) => {
+                r.clone()
+            }
+            runs => {
+                return Err(CliError::Usage(format!(
+                    "{} holds {}: a job that stops by itself (--precision) is merged from shards of one block of {CHECK_EVERY_RUNS} runs (run --shard I/K --precision) and from the first runs of the job (a checkpoint, or merge --shard-out of the first blocks)",
+                    path.display(),
+                    shard::runs_text(runs)
+                )))
+            }
+        };
+        units.push((unit, path.as_path()));
+    }
+    units.sort_by_key(|(r, _)| r.start);
+    let mut total: Option<Partial> = None;
+    let mut used = 0usize;
+    let mut precision = None;
+    for (runs, path) in &units {
+        let done = total.as_ref().map_or(0, Partial::run_count);
+        if runs.start != done {
+            break;
+        }
+        let partial = shard::read(path).and_then(shard::Shard::partial).map_err(shard_error)?;
+        match &mut total {
+            None => total = Some(partial),
+            Some(t) => t.merge(partial),
+        }
+        used += 1;
+        let t = total.as_ref().expect("merged above");
+        let checked = t.precision(model, targets, max);
+        if checked.met || t.run_count() >= max {
+            precision = Some(checked);
+            break;
+        }
+    }
+    let Some(total) = total else {
+        return Err(CliError::Usage(format!(
+            "no shard holds run 0 (the first is {}, {}): a job that stops by itself is merged from its first runs",
+            units[0].1.display(),
+            shard::range_text(units[0].0.clone())
+        )));
+    };
+    let done = total.run_count();
+    if precision.is_none() && !partial_ok {
+        let blocks = max.div_ceil(CHECK_EVERY_RUNS);
+        let next = done / CHECK_EVERY_RUNS;
+        let checked = total.precision(model, targets, max);
+        let worst: Vec<String> = [checked.worst_mean.as_ref(), checked.worst_prob.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|m| {
+                let se = if m.figure.relative() {
+                    format!("{:.3}%", 100.0 * m.se)
+                } else {
+                    format!("{:.4}", m.se)
+                };
+                format!(
+                    "{} under {}: standard error {se}",
+                    m.figure.words(villagesim::format::Lang::En),
+                    m.policy
+                )
+            })
+            .collect();
+        return Err(CliError::NotYet(format!(
+            "the precision targets (--precision {}) do not all hold at {done} runs, all the shards hold from run 0 ({}); run the next blocks, --shard {next}/{blocks} onwards, and merge again with these shards",
+            targets.spec(),
+            worst.join("; ")
+        )));
+    }
+    if used < units.len() && precision.is_some() && !quiet {
+        let left: Vec<String> = units[used..].iter().map(|(_, p)| p.display().to_string()).collect();
+        say!(
+            "the targets hold at {done} runs: {} past that point left out ({})",
+            if left.len() == 1 { "one shard" } else { "shards" },
+            left.join(", ")
+        );
+    }
+    Ok((total, precision))
 }
 
 /// The model the shards of `header` simulated, read from the scenario text
