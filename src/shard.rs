@@ -31,8 +31,10 @@ use crate::engine::Partial;
 /// The first eight bytes of every shard file.
 pub const MAGIC: &[u8; 8] = b"VSSHARD\0";
 /// Version of the layout above and of the aggregates' encoding; bumped on
-/// any change that an older reader would misread.
-pub const FORMAT_VERSION: u32 = 1;
+/// any change that an older reader would misread. Version 2 added the
+/// header's `group` and the body's per-run final-year figures of a policy
+/// group.
+pub const FORMAT_VERSION: u32 = 2;
 /// The extension of shard files.
 pub const EXTENSION: &str = "vshard";
 
@@ -59,8 +61,13 @@ pub struct ShardHeader {
     /// Settings of the command line that change the results (e.g.
     /// `--central=mean`), as written there; empty for none.
     pub settings: Vec<String>,
-    /// The policies simulated, in the scenario's order.
+    /// The job's policies, in the scenario's order.
     pub policies: Vec<String>,
+    /// The policies this shard simulated when it is of a policy group
+    /// (`run --policies`): the reference policy first, then the group's,
+    /// in the scenario's order; empty when it simulated every policy.
+    /// Shards of several groups merge into the whole job.
+    pub group: Vec<String>,
     /// The runs this shard holds, sorted disjoint ranges.
     pub runs: Vec<Range<u64>>,
 }

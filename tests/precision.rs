@@ -114,7 +114,10 @@ fn precision_stops_at_the_same_runs_on_any_threads_and_equals_a_fixed_run() {
     // The brief says where it stopped and how to make it again.
     let report = std::fs::read_to_string(with_precision.join("report.md")).unwrap();
     assert!(
-        report.contains(&format!("Stopped at {} runs", villagesim::format::grouped(*runs as f64, 0))),
+        report.contains(&format!(
+            "Stopped at {} runs",
+            villagesim::format::grouped(*runs as f64, 0)
+        )),
         "{report}"
     );
     assert!(report.contains(&format!("--precision {SPEC}")));

@@ -19,6 +19,7 @@ fn bundled() -> &'static [(&'static str, Results)] {
                     threads: 2,
                     reference: 0,
                     ignore_memory_limit: true,
+                    keep_finals: false,
                 };
                 (
                     name,

@@ -120,6 +120,13 @@ pub struct JobFlags {
     /// JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs).
     #[arg(long, value_name = "I/K")]
     pub shard: Option<String>,
+    /// With --shard: simulate only these policies (names, comma-separated)
+    /// and the reference, "no intervention", which every group holds so
+    /// that comparisons against it stay paired. Splits a job by policy
+    /// group when a shard of every policy would not fit in memory; merge
+    /// takes every group's shards and gives the outputs of one run.
+    #[arg(long, value_name = "A,B")]
+    pub policies: Option<String>,
     /// Stop as soon as the estimates are precise enough, checked every
     /// 1,000 runs (so where it stops does not depend on the threads):
     /// mean=R is the largest relative standard error of each policy's mean

@@ -132,7 +132,15 @@ pub fn simulate(
 ) -> Result<Results, CliError> {
     let bytes = scenario::read_source(file)?;
     let digest = super::run::sha256(&bytes);
-    let header = header_of(file, &bytes, digest, model, plan.settings(flags), Vec::new())?;
+    let header = header_of(
+        file,
+        &bytes,
+        digest,
+        model,
+        plan.settings(flags),
+        Vec::new(),
+        Vec::new(),
+    )?;
     drop(bytes);
     let mut partial = if plan.resume {
         resume(checkpoint, &header)?

@@ -37,6 +37,7 @@ macro_rules! say_raw {
 
 mod explain;
 mod flags;
+mod groups;
 mod init;
 mod job;
 mod print;
@@ -206,6 +207,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 }
                 shard::run_shard(&file, &flags, &job, spec)
             }
+            None if job.policies.is_some() => Err(CliError::Usage(
+                "--policies simulates a group of policies for a shard: give --shard I/K too (--shard 0/1 for every run), and merge the groups' shards".into(),
+            )),
             None => run::run(&file, &flags, &job),
         },
         Command::Merge(args) => shard::merge(&args),

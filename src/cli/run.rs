@@ -59,6 +59,7 @@ pub fn compare(files: &[PathBuf], reference: &str, flags: &RunFlags) -> Result<(
         threads: flags.threads.unwrap_or(0),
         reference: names.iter().position(|n| *n == reference).unwrap_or(0),
         ignore_memory_limit: flags.ignore_memory_limit,
+        keep_finals: false,
     };
     let results = run_model(&model, &paths, &digests, flags, options, Some(reference), None)?;
     if !flags.quiet {

@@ -13,6 +13,7 @@ use villagesim::shard::{self, ShardHeader};
 use villagesim::summary::precision::{Precision, Targets, CHECK_EVERY_RUNS};
 
 use super::flags::{CentralArg, JobFlags, LangArg, RunFlags};
+use super::groups;
 use super::job::Plan;
 use super::print;
 use super::run::{command_of, load, out_dir, result_settings, write_outputs, Written, PRECISION_SETTING};
@@ -111,7 +112,26 @@ pub fn run_shard(file: &Path, flags: &RunFlags, job: &JobFlags, spec: &str) -> R
         .out
         .clone()
         .unwrap_or_else(|| out_dir(None, &model).join("shards"));
-    let path = dir.join(format!("shard-{index}-of-{count}.{}", shard::EXTENSION));
+    let group = match &job.policies {
+        Some(names) => {
+            if plan.as_ref().is_some_and(|p| p.targets.is_some()) {
+                return Err(CliError::Usage(
+                    "--policies and --precision: a job that stops by itself checks every policy at once; split it by runs (--shard) alone".into(),
+                ));
+            }
+            Some(groups::policy_group(&model, names)?)
+        }
+        None => None,
+    };
+    let name = match &group {
+        Some(keep) => format!(
+            "shard-{index}-of-{count}-{}.{}",
+            groups::file_tag(keep),
+            shard::EXTENSION
+        ),
+        None => format!("shard-{index}-of-{count}.{}", shard::EXTENSION),
+    };
+    let path = dir.join(name);
     let options = RunOptions {
         threads: flags.threads.unwrap_or(0),
         ignore_memory_limit: flags.ignore_memory_limit,
@@ -119,10 +139,33 @@ pub fn run_shard(file: &Path, flags: &RunFlags, job: &JobFlags, spec: &str) -> R
     };
     let bar = print::runs_progress(runs.end - runs.start, flags.quiet);
     let started = Instant::now();
-    let mut partial = Partial::new(&model, options)?;
-    partial.extend(&model, options, runs.clone(), &|n| bar.inc(n))?;
+    let (simulated, options) = match &group {
+        Some(keep) => (
+            model.with_policies(keep),
+            RunOptions {
+                keep_finals: true,
+                ..options
+            },
+        ),
+        None => (model.clone(), options),
+    };
+    let mut partial = Partial::new(&simulated, options)?;
+    partial.extend(&simulated, options, runs.clone(), &|n| bar.inc(n))?;
     bar.finish_and_clear();
-    let header = header_of(file, &bytes, digest, &model, settings, partial.runs().to_vec())?;
+    let group_names = group
+        .iter()
+        .flatten()
+        .map(|&p| model.policies[p].name.clone())
+        .collect();
+    let header = header_of(
+        file,
+        &bytes,
+        digest,
+        &model,
+        settings,
+        partial.runs().to_vec(),
+        group_names,
+    )?;
     shard::write(&path, &header, &partial).map_err(shard_error)?;
     if !flags.quiet {
         say!(
@@ -137,7 +180,8 @@ pub fn run_shard(file: &Path, flags: &RunFlags, job: &JobFlags, spec: &str) -> R
 
 /// The header of a shard (or checkpoint) of `model` read from `file`
 /// (`bytes`, whose SHA-256 is `digest`), made with `settings` (see
-/// [`result_settings`]), holding `runs`.
+/// [`result_settings`]), holding `runs` of the policies `group` (empty:
+/// all of `model`'s).
 pub(super) fn header_of(
     file: &Path,
     bytes: &[u8],
@@ -145,6 +189,7 @@ pub(super) fn header_of(
     model: &Model,
     settings: Vec<String>,
     runs: Vec<Range<u64>>,
+    group: Vec<String>,
 ) -> Result<ShardHeader, CliError> {
     let base = file.parent().unwrap_or(Path::new("."));
     let scenario_dir = std::path::absolute(if base.as_os_str().is_empty() {
@@ -163,6 +208,7 @@ pub(super) fn header_of(
         job_runs: model.runs,
         settings,
         policies: model.policies.iter().map(|p| p.name.clone()).collect(),
+        group,
         runs,
     })
 }
@@ -196,7 +242,14 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         ..Default::default()
     };
     let started = Instant::now();
+    let grouped = headers.iter().any(|(_, h)| !h.group.is_empty());
+    let mut group = Vec::new();
     let (total, precision) = match targets_of(first)? {
+        _ if grouped => {
+            let (total, kept) = groups::merge_groups(&headers, &model, args.shard_out.is_some())?;
+            group = kept;
+            (Some(total), None)
+        }
         Some(targets) => {
             let (total, precision) = merge_to_stop(&headers, &model, targets, args.shard_out.is_some(), args.quiet)?;
             (Some(total), precision)
@@ -220,6 +273,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     if let Some(to) = &args.shard_out {
         let header = ShardHeader {
             runs: total.runs().to_vec(),
+            group,
             ..first.clone()
         };
         shard::write(to, &header, &total).map_err(shard_error)?;
@@ -401,7 +455,7 @@ fn model_of(header: &ShardHeader) -> Result<Model, CliError> {
 /// Checks that the shards' runs are disjoint and, with `job_runs`, that
 /// together they hold every run `0..job_runs`; the error names the runs and
 /// the files.
-fn check_runs(headers: &[(PathBuf, ShardHeader)], job_runs: Option<u64>) -> Result<(), CliError> {
+pub(super) fn check_runs(headers: &[(PathBuf, ShardHeader)], job_runs: Option<u64>) -> Result<(), CliError> {
     let mut ranges: Vec<(Range<u64>, &Path)> = headers
         .iter()
         .flat_map(|(p, h)| h.runs.iter().map(move |r| (r.clone(), p.as_path())))

@@ -52,6 +52,12 @@ impl VillageTallies {
         }
     }
 
+    /// The tallies of each policy, `[p][y * villages + v]`, as
+    /// [`VillageTallies::into_policies`] gave them.
+    pub(crate) fn from_policies(floor_yuan: f64, policies: Vec<Vec<VillageTally>>) -> Self {
+        VillageTallies { floor_yuan, policies }
+    }
+
     /// Each policy's tallies, `[y * villages + v]`.
     pub(crate) fn into_policies(self) -> impl Iterator<Item = Vec<VillageTally>> {
         self.policies.into_iter()

@@ -17,9 +17,8 @@
 pub mod bounds;
 mod cells;
 pub mod footprint;
+mod partial;
 pub mod precision;
-
-use std::sync::Mutex;
 
 use crate::model::accounts;
 use crate::model::capacity::uplifted;
@@ -36,6 +35,7 @@ use crate::summary::sketch::{Sketch, RELATIVE_ERROR};
 pub use bounds::OutOfRange;
 use cells::VillageTallies;
 pub(crate) use cells::VillageTally;
+pub use partial::{Partial, RunFinals};
 
 /// Most runs simulated in one chunk.
 const MAX_CHUNK_RUNS: usize = 256;
@@ -63,6 +63,10 @@ pub struct RunOptions {
     /// Run even when the estimated memory ([`footprint::estimate`]) exceeds
     /// what the machine has available.
     pub ignore_memory_limit: bool,
+    /// Keep each run's final-year figures of every policy
+    /// ([`partial::RunFinals`]), so that a shard of a group of policies can
+    /// later be paired with the other groups ([`Partial::assemble`]).
+    pub keep_finals: bool,
 }
 
 /// Why a simulation could not run.
@@ -103,157 +107,6 @@ fn pool(threads: usize) -> Result<rayon::ThreadPool, EngineError> {
             threads,
             message: e.to_string(),
         })
-}
-
-/// The mergeable aggregates of a set of runs of one model: the portfolio,
-/// intervention, account and comparison aggregates, the village tallies,
-/// and which runs they hold.
-///
-/// Every sum is an integer and every sketch an integer count, so merging
-/// the partials of disjoint run sets gives exactly the partial of their
-/// union, in any order: a run split into shards (or interrupted and
-/// resumed) finishes to the same results as one made at once.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct Partial {
-    /// The runs held, as sorted, disjoint, non-adjacent ranges.
-    runs: Vec<std::ops::Range<u64>>,
-    aggregates: Aggregates,
-    cells: VillageTallies,
-}
-
-impl Partial {
-    /// The empty partial of `model` (no runs yet).
-    ///
-    /// # Errors
-    ///
-    /// [`EngineError::TooLarge`] when the model's estimated memory exceeds
-    /// what the machine has (unless [`RunOptions::ignore_memory_limit`]).
-    pub fn new(model: &Model, options: RunOptions) -> Result<Partial, EngineError> {
-        if !options.ignore_memory_limit {
-            footprint::check(model, options.threads, options.reference).map_err(EngineError::TooLarge)?;
-        }
-        Ok(Partial {
-            runs: Vec::new(),
-            aggregates: Aggregates::new(model, options.reference),
-            cells: VillageTallies::new(model),
-        })
-    }
-
-    /// The runs held, sorted ranges.
-    pub fn runs(&self) -> &[std::ops::Range<u64>] {
-        &self.runs
-    }
-
-    /// How many runs are held.
-    pub fn run_count(&self) -> u64 {
-        self.runs.iter().map(|r| r.end - r.start).sum()
-    }
-
-    /// The portfolio and comparison aggregates (without the village tallies).
-    pub fn aggregates(&self) -> &Aggregates {
-        &self.aggregates
-    }
-
-    /// Simulates the runs `runs` (none of which it holds yet) and adds them,
-    /// calling `progress(runs_done)` after each chunk.
-    ///
-    /// # Errors
-    ///
-    /// [`EngineError::OutOfRange`] when an income or cash flow of a run
-    /// leaves the accepted range; the partial is then unchanged in its
-    /// aggregates but must not be used (its village tallies may hold part
-    /// of the failed chunk).
-    pub fn extend(
-        &mut self,
-        model: &Model,
-        options: RunOptions,
-        runs: std::ops::Range<u64>,
-        progress: &(dyn Fn(u64) + Sync),
-    ) -> Result<(), EngineError> {
-        debug_assert!(self.runs.iter().all(|r| r.end <= runs.start || runs.end <= r.start));
-        if runs.is_empty() {
-            return Ok(());
-        }
-        let pool = pool(options.threads)?;
-        let threads = pool.current_num_threads();
-        let chunk = chunk_runs(model, threads, runs.end - runs.start);
-        let per_run = model.policies.len() * model.villages.len() * (model.years + 1);
-        // The incomes of a chunk of runs: `[(r * policies + p) * cells + y * villages + v]`.
-        let mut incomes = vec![0.0; chunk * per_run];
-        let mut workers: Vec<(Aggregates, Scratch)> = (0..threads)
-            .map(|_| (Aggregates::new(model, options.reference), Scratch::new(model)))
-            .collect();
-        let mut first = runs.start;
-        while first < runs.end {
-            let count = chunk.min((runs.end - first) as usize);
-            // Each worker simulates every `threads`-th run of the chunk into its
-            // own rows and folds it into its own aggregates.
-            let mut rows: Vec<Vec<(u64, &mut [f64])>> = (0..threads).map(|_| Vec::new()).collect();
-            for (r, row) in incomes[..count * per_run].chunks_mut(per_run).enumerate() {
-                rows[r % threads].push((first + r as u64, row));
-            }
-            let failures: Mutex<Vec<Box<OutOfRange>>> = Mutex::new(Vec::new());
-            pool.scope(|scope| {
-                for ((aggregates, scratch), rows) in workers.iter_mut().zip(rows) {
-                    let failures = &failures;
-                    scope.spawn(move |_| {
-                        for (run, row) in rows {
-                            if let Err(e) = simulate_run(model, run, row, scratch, aggregates) {
-                                failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
-                                break;
-                            }
-                        }
-                    });
-                }
-            });
-            // Every run below a worker's first failure succeeded, so the lowest
-            // failure is the lowest failing run, whatever the thread count.
-            let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
-            if let Some(first) = failures.into_iter().min_by_key(|e| e.run) {
-                return Err(EngineError::OutOfRange(first));
-            }
-            // The village tallies, split among the threads by village-year.
-            pool.install(|| self.cells.record(&incomes, count));
-            progress(count as u64);
-            first += count as u64;
-        }
-        for (aggregates, _) in &workers {
-            self.aggregates.merge(aggregates);
-        }
-        self.add_runs(runs);
-        Ok(())
-    }
-
-    /// Records that `runs` are now held, keeping the ranges sorted and
-    /// adjacent ranges joined.
-    fn add_runs(&mut self, runs: std::ops::Range<u64>) {
-        self.runs.push(runs);
-        self.runs.sort_by_key(|r| r.start);
-        let mut joined: Vec<std::ops::Range<u64>> = Vec::with_capacity(self.runs.len());
-        for r in self.runs.drain(..) {
-            match joined.last_mut() {
-                Some(last) if last.end == r.start => last.end = r.end,
-                _ => joined.push(r),
-            }
-        }
-        self.runs = joined;
-    }
-
-    /// Adds the runs of `other`, a partial of the same model and options
-    /// over runs disjoint from these (the caller checks).
-    pub fn merge(&mut self, other: Partial) {
-        self.aggregates.merge(&other.aggregates);
-        self.cells.merge(&other.cells);
-        for r in other.runs {
-            self.add_runs(r);
-        }
-    }
-
-    /// The finished results of the runs held (on the current rayon pool).
-    pub fn finish(self, model: &Model) -> Results {
-        let runs = self.run_count();
-        self.aggregates.finish(model, self.cells, runs)
-    }
 }
 
 /// One worker's reusable buffers.
@@ -390,6 +243,9 @@ fn simulate_run(
         }
     }
     aggregates.comparisons.record(&s.outcomes, span);
+    if let Some(finals) = &mut aggregates.finals {
+        finals.push(run, &s.outcomes);
+    }
     Ok(())
 }
 
@@ -714,6 +570,8 @@ impl PolicyAggregates {
 pub struct Aggregates {
     policies: Vec<PolicyAggregates>,
     comparisons: Comparisons,
+    /// With [`RunOptions::keep_finals`].
+    finals: Option<partial::RunFinals>,
 }
 
 impl Aggregates {
@@ -729,10 +587,14 @@ impl Aggregates {
                 model.villages.len(),
                 model.budget_yuan,
             ),
+            finals: None,
         }
     }
 
     pub fn merge(&mut self, other: &Aggregates) {
+        if let (Some(mine), Some(theirs)) = (&mut self.finals, &other.finals) {
+            mine.merge(theirs);
+        }
         self.policies
             .iter_mut()
             .zip(&other.policies)

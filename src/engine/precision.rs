@@ -72,7 +72,7 @@ impl Partial {
     pub fn precision(&self, model: &Model, targets: Targets, max_runs: u64) -> Precision {
         Precision::assess(
             targets,
-            self.aggregates.precision_measures(model),
+            self.aggregates().precision_measures(model),
             self.run_count(),
             max_runs,
         )

@@ -367,6 +367,19 @@ pub struct Policy {
     pub interventions: Vec<usize>,
 }
 
+impl Model {
+    /// This model with only the policies `keep` (indices into
+    /// [`Model::policies`], in their order), for a shard of a group of
+    /// policies. Every draw is keyed by its entity, not by its policy, so
+    /// each kept policy's runs are those of the whole model.
+    pub fn with_policies(&self, keep: &[usize]) -> Model {
+        Model {
+            policies: keep.iter().map(|&p| self.policies[p].clone()).collect(),
+            ..self.clone()
+        }
+    }
+}
+
 /// Name of the counterfactual policy every scenario has.
 pub const NO_INTERVENTION: &str = "no intervention";
 /// Its name in Chinese.

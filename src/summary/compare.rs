@@ -55,6 +55,25 @@ pub struct RunOutcome {
     pub negative_cash_with_loan: bool,
 }
 
+/// One policy's final-year figures in one run, all a paired comparison
+/// needs of it.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunFinal {
+    /// Mean operating income per village in the final year, yuan.
+    pub mean_yuan: f64,
+    /// Villages below the floor in the final year.
+    pub below_floor: usize,
+}
+
+impl RunFinal {
+    pub fn of(o: &RunOutcome) -> RunFinal {
+        RunFinal {
+            mean_yuan: o.final_mean_yuan,
+            below_floor: o.final_below_floor,
+        }
+    }
+}
+
 /// Decision metrics of one policy, accumulated over runs.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Decision {
@@ -204,13 +223,7 @@ impl Comparisons {
 
     /// Records one run: `outcomes[p]` for every policy.
     pub fn record(&mut self, outcomes: &[RunOutcome], span: usize) {
-        for p in &mut self.pairs {
-            let (a, b) = (&outcomes[p.a], &outcomes[p.b]);
-            p.income.add(a.final_mean_yuan - b.final_mean_yuan);
-            p.below.add(a.final_below_floor + self.villages - b.final_below_floor);
-            p.a_higher_income += u64::from(a.final_mean_yuan > b.final_mean_yuan);
-            p.a_fewer_below += u64::from(a.final_below_floor < b.final_below_floor);
-        }
+        self.record_pairs(&|p| RunFinal::of(&outcomes[p]));
         for (tally, o) in self.coverage.iter_mut().zip(outcomes) {
             tally.add(o.coverage_year.unwrap_or(span));
         }
@@ -229,6 +242,31 @@ impl Comparisons {
             d.within_budget
                 .add(usize::from(self.budget_yuan.is_none_or(|b| o.public_yuan <= b)));
         }
+    }
+
+    /// Records the paired differences alone of one run, from `finals(p)`,
+    /// each policy's final-year figures in that run: what [`record`] does
+    /// for the pairs, for runs whose policies were simulated apart (policy
+    /// groups, see [`crate::engine::Partial::assemble`]).
+    ///
+    /// [`record`]: Comparisons::record
+    pub fn record_pairs(&mut self, finals: &dyn Fn(usize) -> RunFinal) {
+        for p in &mut self.pairs {
+            let (a, b) = (finals(p.a), finals(p.b));
+            p.income.add(a.mean_yuan - b.mean_yuan);
+            p.below.add(a.below_floor + self.villages - b.below_floor);
+            p.a_higher_income += u64::from(a.mean_yuan > b.mean_yuan);
+            p.a_fewer_below += u64::from(a.below_floor < b.below_floor);
+        }
+    }
+
+    /// Sets policy `p`'s coverage years and decision metrics to those of
+    /// policy `q` of `other` (the same policy, aggregated over the same runs
+    /// in a group of policies: both measure against policy 0, which every
+    /// group holds).
+    pub fn take_policy(&mut self, p: usize, other: &Comparisons, q: usize) {
+        self.coverage[p] = other.coverage[q].clone();
+        self.decisions[p] = other.decisions[q].clone();
     }
 
     pub fn merge(&mut self, other: &Comparisons) {
