@@ -339,6 +339,14 @@ fn resume_after_a_kill_equals_an_uninterrupted_run() {
         !out.join("results.json").exists(),
         "the run finished before it was killed"
     );
+    // Run again without --resume: refused, the checkpoint kept.
+    let again = run_slow(dir.path(), &file, &out, &[]).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(says(
+        &String::from_utf8_lossy(&again.stderr),
+        "add --resume to continue it"
+    ));
+    assert!(checkpoint.exists(), "a refused run removed the checkpoint");
     let status = run_slow(dir.path(), &file, &out, &["--resume"]).status().unwrap();
     assert!(status.success());
     assert!(!checkpoint.exists(), "the checkpoint is left after the outputs");

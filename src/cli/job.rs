@@ -144,6 +144,12 @@ pub fn simulate(
     drop(bytes);
     let mut partial = if plan.resume {
         resume(checkpoint, &header)?
+    } else if plan.checkpoint_every.is_some() && checkpoint.exists() {
+        // Overwriting it would lose the runs an interrupted run saved.
+        return Err(CliError::Usage(format!(
+            "{} holds the checkpoint of an earlier run into this folder: add --resume to continue it, or delete it to start again",
+            checkpoint.display()
+        )));
     } else {
         Partial::new(model, options)?
     };

@@ -145,7 +145,7 @@ fn run_model(
         seconds: started.elapsed().as_secs_f64(),
     };
     write_outputs(model, &results, &written, &out, flags.lang.into(), flags.quiet)?;
-    if plan.is_some() {
+    if plan.is_some_and(|p| p.checkpoint_every.is_some() || p.resume) {
         std::fs::remove_file(&checkpoint)
             .or_else(|e| {
                 if e.kind() == std::io::ErrorKind::NotFound {
