@@ -214,3 +214,61 @@ fn merge_refuses_groups_that_do_not_make_the_job() {
         .code(2);
     assert!(says(&stderr(&e), "give --shard I/K too"), "{}", stderr(&e));
 }
+
+/// The megabytes of "estimated peak memory X MB" in `validate`'s output.
+fn estimate_mb(out: &[u8]) -> f64 {
+    let text = String::from_utf8_lossy(out);
+    let line = text
+        .lines()
+        .find(|l| l.contains("estimated peak memory"))
+        .expect("an estimate");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "memory").unwrap();
+    let value: f64 = words[at + 1].parse().unwrap();
+    match words[at + 2] {
+        "MB" => value,
+        "GB" => value * 1000.0,
+        "KB" => value / 1000.0,
+        unit => panic!("unit {unit}"),
+    }
+}
+
+#[test]
+fn validate_estimates_the_memory_of_a_group_shard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let file = scenario("huining-2025.toml");
+    let (_, names) = one_run(dir, &file);
+    let whole = villagesim(dir)
+        .arg("validate")
+        .arg(&file)
+        .args(["--threads", "2"])
+        .assert()
+        .success();
+    let group = villagesim(dir)
+        .arg("validate")
+        .arg(&file)
+        .args(["--threads", "2", "--policies", &names[1]])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(format!(
+            "for a shard of the policies {}, {}",
+            names[0], names[1]
+        )));
+    let (whole, group) = (
+        estimate_mb(&whole.get_output().stdout),
+        estimate_mb(&group.get_output().stdout),
+    );
+    // Two of the policies, and the base every task has.
+    assert!(
+        group < 0.7 * whole && group > whole * 2.0 / names.len() as f64 * 0.5,
+        "{group} of {whole}"
+    );
+    let e = villagesim(dir)
+        .arg("validate")
+        .arg(&file)
+        .args(["--policies", "nope"])
+        .assert()
+        .code(2);
+    assert!(says(&stderr(&e), "no policy named \"nope\""));
+}

@@ -124,6 +124,14 @@ pub enum Command {
         /// Language of what is printed.
         #[arg(long, value_enum, default_value_t = LangArg::En)]
         lang: LangArg,
+        /// Estimate the memory on this many threads (default: this
+        /// machine's cores), e.g. those a cluster task will have.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Estimate the memory of a shard of this policy group (`run
+        /// --shard I/K --policies A,B`).
+        #[arg(long, value_name = "A,B")]
+        policies: Option<String>,
     },
     /// Explain a kind of intervention: parameters, units, defaults, equations.
     Explain {
@@ -221,7 +229,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Report { dir, lang } => report::report(&dir, lang.into()),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
-        Command::Validate { file, lang } => validate::validate(&file, lang.into()),
+        Command::Validate {
+            file,
+            lang,
+            threads,
+            policies,
+        } => validate::validate(&file, lang.into(), threads, policies.as_deref()),
         Command::Explain { kind, markdown } => explain::explain(kind.as_deref(), markdown),
         Command::Schema => schema::schema(),
         Command::Init { path, force } => init::init(&path, force),

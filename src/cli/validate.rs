@@ -12,29 +12,75 @@ use super::print::thousands;
 use super::CliError;
 
 /// `villagesim validate`.
-pub fn validate(file: &Path, lang: Lang) -> Result<(), CliError> {
+/// With `threads`, the memory is estimated for that many threads; with
+/// `policies`, for a shard of that policy group (the group's tallies and
+/// each run's final-year figures, [`villagesim::engine::RunFinals`]).
+pub fn validate(file: &Path, lang: Lang, threads: Option<usize>, policies: Option<&str>) -> Result<(), CliError> {
     let (model, _) = super::run::load(file, Default::default(), None, None)?;
     say_raw!("{}", describe(&model, lang));
-    let f = engine::footprint::estimate(&model, 0, 0);
+    if threads == Some(0) {
+        return Err(CliError::Usage("--threads 0: give at least one thread".into()));
+    }
+    let group = policies
+        .map(|names| super::groups::policy_group(&model, names))
+        .transpose()?;
+    let (simulated, finals_bytes) = match &group {
+        Some(keep) => (model.with_policies(keep), model.runs * finals_bytes_per_run(keep.len())),
+        None => (model.clone(), 0),
+    };
+    let f = engine::footprint::estimate(&simulated, threads.unwrap_or(0), 0);
+    // The outputs are the whole job's, whichever task the memory is for.
+    let output_bytes = engine::footprint::estimate(&model, 1, 0).output_bytes;
+    let memory = f.memory_bytes + finals_bytes as f64;
     let bytes = engine::footprint::bytes;
+    let of_group = |zh: bool| match &group {
+        Some(keep) => {
+            let names: Vec<&str> = keep
+                .iter()
+                .map(|&p| {
+                    let p = &model.policies[p];
+                    if zh {
+                        p.name_zh.as_deref().unwrap_or(&p.name)
+                    } else {
+                        &p.name
+                    }
+                })
+                .collect();
+            if zh {
+                format!("，策略组 {} 的一个分片", names.join("、"))
+            } else {
+                format!(" for a shard of the policies {}", names.join(", "))
+            }
+        }
+        None => String::new(),
+    };
     let line = match (lang, engine::footprint::available_memory_bytes()) {
         (Lang::En, a) => format!(
-            "  estimated peak memory {} on {} threads{}; outputs about {}",
-            bytes(f.memory_bytes),
+            "  estimated peak memory {} on {} threads{}{}; outputs about {}",
+            bytes(memory),
             f.threads,
             a.map_or(String::new(), |a| format!(" of {} available", bytes(a))),
-            bytes(f.output_bytes)
+            of_group(false),
+            bytes(output_bytes)
         ),
         (Lang::Zh, a) => format!(
-            "  预计内存峰值 {}（{} 个线程{}）；输出约 {}",
-            bytes(f.memory_bytes),
+            "  预计内存峰值 {}（{} 个线程{}{}）；输出约 {}",
+            bytes(memory),
             f.threads,
             a.map_or(String::new(), |a| format!("，可用 {}", bytes(a))),
-            bytes(f.output_bytes)
+            of_group(true),
+            bytes(output_bytes)
         ),
     };
     say!("{line}");
     Ok(())
+}
+
+/// Bytes a shard of a group of `policies` policies keeps per run for its
+/// final-year figures: a row (run number and vector, 32 bytes), 16 bytes a
+/// policy, and the allocator's overhead of the row's vector (16 bytes).
+fn finals_bytes_per_run(policies: usize) -> u64 {
+    (48 + 16 * policies) as u64
 }
 
 /// Most groups `validate` lists one by one.
