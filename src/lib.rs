@@ -14,6 +14,7 @@ pub mod format;
 pub mod limits;
 pub mod model;
 pub mod output;
+pub mod points;
 pub mod rng;
 pub mod scenario;
 pub mod shard;

@@ -18,6 +18,10 @@
 //! A file is written to a temporary name in its folder, flushed to disk and
 //! renamed, so a reader never sees half a shard and a task that a scheduler
 //! runs twice leaves one whole file.
+//!
+//! The framing (magic, version, lengths, checksum, atomic write) is
+//! [`write_frame`] and [`read_frame`], shared with the points shards of
+//! [`crate::points`], which have a magic of their own.
 
 use std::io::Write;
 use std::ops::Range;
@@ -157,12 +161,14 @@ pub enum ShardError {
         doing: &'static str,
         source: std::io::Error,
     },
-    #[error("{path}: not a villagesim shard file (it does not start with the shard magic bytes)")]
-    NotAShard { path: PathBuf },
-    #[error("{path}: shard format version {found}; this villagesim ({ours}) reads version {FORMAT_VERSION}: merge with the version that wrote it")]
+    #[error("{path}: not a villagesim {kind} file (it does not start with the {kind} magic bytes)")]
+    NotAShard { path: PathBuf, kind: &'static str },
+    #[error("{path}: {kind} format version {found}; this villagesim ({ours}) reads version {reads}: merge with the version that wrote it")]
     Version {
         path: PathBuf,
+        kind: &'static str,
         found: u32,
+        reads: u32,
         ours: &'static str,
     },
     #[error("{path}: truncated: {what} (the file is {len} bytes); the task that wrote it may have been killed: run that shard again")]
@@ -186,21 +192,48 @@ pub enum ShardError {
 ///
 /// [`ShardError::Io`] when the folder cannot be created or written.
 pub fn write(path: &Path, header: &ShardHeader, partial: &Partial) -> Result<(), ShardError> {
+    let head = postcard::to_stdvec(header).map_err(|e| ShardError::Encode(e.to_string()))?;
+    let body = postcard::to_stdvec(partial).map_err(|e| ShardError::Encode(e.to_string()))?;
+    write_frame(path, &SHARD_FRAME, &head, &body)
+}
+
+/// What tells one kind of framed file from another: its magic bytes, its
+/// format version and its name in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    pub magic: &'static [u8; 8],
+    pub version: u32,
+    /// "shard", "points shard".
+    pub name: &'static str,
+}
+
+/// The frame of run shards (`VSSHARD`).
+pub const SHARD_FRAME: Frame = Frame {
+    magic: MAGIC,
+    version: FORMAT_VERSION,
+    name: "shard",
+};
+
+/// Writes `head` and `body` (already encoded) framed as `frame` says (the
+/// layout above: magic, version, lengths, checksum) to `path`, atomically
+/// (a temporary file in the same folder, flushed, then renamed over
+/// `path`).
+///
+/// # Errors
+///
+/// [`ShardError::Io`] when the folder cannot be created or written.
+pub fn write_frame(path: &Path, frame: &Frame, head: &[u8], body: &[u8]) -> Result<(), ShardError> {
     let io = |doing: &'static str| {
         let path = path.to_path_buf();
         move |source| ShardError::Io { path, doing, source }
     };
-    let head = postcard::to_stdvec(header).map_err(|e| ShardError::Encode(e.to_string()))?;
-    let body = postcard::to_stdvec(partial).map_err(|e| ShardError::Encode(e.to_string()))?;
     let mut bytes = Vec::with_capacity(head.len() + body.len() + 64);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(frame.magic);
+    bytes.extend_from_slice(&frame.version.to_le_bytes());
     bytes.extend_from_slice(&(head.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&head);
-    drop(head);
+    bytes.extend_from_slice(head);
     bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    bytes.extend_from_slice(&body);
-    drop(body);
+    bytes.extend_from_slice(body);
     let checksum = Sha256::digest(&bytes);
     bytes.extend_from_slice(&checksum);
     let dir = path
@@ -257,6 +290,37 @@ impl Shard {
 ///
 /// A [`ShardError`] naming the file and what is wrong with it.
 pub fn read(path: &Path) -> Result<Shard, ShardError> {
+    let (head, body) = read_frame(path, &SHARD_FRAME)?;
+    let header: ShardHeader = postcard::from_bytes(&head).map_err(|e| ShardError::Decode {
+        path: path.to_path_buf(),
+        part: "header",
+        message: e.to_string(),
+    })?;
+    Ok(Shard {
+        path: path.to_path_buf(),
+        header,
+        body,
+    })
+}
+
+/// Whether the file at `path` starts with `frame`'s magic bytes (false
+/// when it cannot be read).
+pub fn starts_with_magic(path: &Path, frame: &Frame) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; 8];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut start))
+        .is_ok_and(|()| &start == frame.magic)
+}
+
+/// Reads and checks the file at `path` framed as `frame` says: magic,
+/// version, lengths, checksum. Returns the header's and the body's bytes,
+/// still encoded.
+///
+/// # Errors
+///
+/// A [`ShardError`] naming the file and what is wrong with it.
+pub fn read_frame(path: &Path, frame: &Frame) -> Result<(Vec<u8>, Vec<u8>), ShardError> {
     let bytes = std::fs::read(path).map_err(|source| ShardError::Io {
         path: path.to_path_buf(),
         doing: "read it",
@@ -268,22 +332,26 @@ pub fn read(path: &Path) -> Result<Shard, ShardError> {
         what: what.to_string(),
         len,
     };
-    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(if MAGIC.starts_with(&bytes) && !bytes.is_empty() {
+    let magic = frame.magic;
+    if bytes.len() < magic.len() || &bytes[..magic.len()] != magic {
+        return Err(if magic.starts_with(&bytes) && !bytes.is_empty() {
             truncated("it ends inside the magic bytes")
         } else {
             ShardError::NotAShard {
                 path: path.to_path_buf(),
+                kind: frame.name,
             }
         });
     }
     let word = |at: usize, n: usize| bytes.get(at..at + n);
     let version = word(8, 4).ok_or_else(|| truncated("it ends before the format version"))?;
     let version = u32::from_le_bytes(version.try_into().unwrap_or_default());
-    if version != FORMAT_VERSION {
+    if version != frame.version {
         return Err(ShardError::Version {
             path: path.to_path_buf(),
+            kind: frame.name,
             found: version,
+            reads: frame.version,
             ours: env!("CARGO_PKG_VERSION"),
         });
     }
@@ -309,19 +377,11 @@ pub fn read(path: &Path) -> Result<Shard, ShardError> {
             path: path.to_path_buf(),
         });
     }
-    let header: ShardHeader = postcard::from_bytes(&bytes[head_at..body_len_at]).map_err(|e| ShardError::Decode {
-        path: path.to_path_buf(),
-        part: "header",
-        message: e.to_string(),
-    })?;
+    let head = bytes[head_at..body_len_at].to_vec();
     let mut bytes = bytes;
     bytes.truncate(end);
     bytes.drain(..body_at);
-    Ok(Shard {
-        path: path.to_path_buf(),
-        header,
-        body: bytes,
-    })
+    Ok((head, bytes))
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ mod flags;
 mod groups;
 mod init;
 mod job;
+mod points;
 mod print;
 mod report;
 mod run;

@@ -44,7 +44,7 @@ pub struct MergeArgs {
 }
 
 /// Shard `I/K` (or `auto/K`) as (I, K).
-fn parse_spec(spec: &str) -> Result<(u64, u64), CliError> {
+pub(super) fn parse_spec(spec: &str) -> Result<(u64, u64), CliError> {
     let usage = |why: &str| {
         CliError::Usage(format!(
             "--shard {spec}: {why}; write I/K with 0 <= I < K (e.g. --shard 2/8), or auto/K to take I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX"
@@ -219,6 +219,13 @@ pub(super) fn shard_error(e: shard::ShardError) -> CliError {
 
 /// `villagesim merge`.
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
+    if args
+        .shards
+        .first()
+        .is_some_and(|p| villagesim::points::is_points_file(p))
+    {
+        return super::points::merge(args);
+    }
     // First every header, so that a mismatch or a gap is reported before
     // any aggregates are decoded.
     let mut headers: Vec<(PathBuf, ShardHeader)> = Vec::new();

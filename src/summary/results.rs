@@ -50,8 +50,12 @@ pub struct Stat {
 }
 
 /// Reads a number written by `serde_json`, which writes NaN (a statistic
-/// over no observations) as `null`.
+/// over no observations) as `null`; a binary format (postcard, in points
+/// shards) wrote the number itself.
 fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    if !d.is_human_readable() {
+        return f64::deserialize(d);
+    }
     Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 

@@ -29,14 +29,14 @@ use crate::model::param::{Domain, Param, DISTRIBUTION_KEYS};
 use crate::model::units::{parse_number, parse_range};
 
 /// One step of a path: a key or a position in an array.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub enum Step {
     Key(String),
     Index(usize),
 }
 
 /// A path to one value of a scenario file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct ValuePath {
     pub text: String,
     pub steps: Vec<Step>,

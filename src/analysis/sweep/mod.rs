@@ -23,7 +23,10 @@
 pub mod brief;
 pub mod table;
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use super::overrides::{NewValue, Override, Step, ValuePath};
 use super::{AnalysisError, Scenario, Settings};
@@ -41,7 +44,7 @@ pub use table::{csv, table, METRICS};
 pub const MAX_STEPS: usize = 200;
 
 /// One swept parameter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Axis {
     pub path: ValuePath,
     pub values: Vec<f64>,
@@ -164,7 +167,7 @@ fn tidy(x: f64) -> f64 {
 
 /// The headline outcomes of one policy at one point: in the point's
 /// [`Point::year`], and over its horizon.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
     /// Mean operating income per village, yuan.
     pub mean_income: Stat,
@@ -184,7 +187,7 @@ pub struct Outcome {
 }
 
 /// One point of the grid.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     /// The value of each axis.
     pub values: Vec<f64>,
@@ -196,8 +199,9 @@ pub struct Point {
     pub outcomes: Vec<Outcome>,
 }
 
-/// A finished sweep.
-#[derive(Debug, Clone, PartialEq)]
+/// A finished sweep, or the points of a share of one ([`run_points`]),
+/// to be joined with the others ([`join`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SweepResult {
     pub scenario_name: String,
     /// How the scenario file was named (its path), for the brief.
@@ -284,8 +288,33 @@ pub fn run(
     settings: &Settings,
     done: &(dyn Fn() + Sync),
 ) -> Result<SweepResult, AnalysisError> {
+    run_points(scenario, spec, settings, 0..spec.points(), done)
+}
+
+/// Simulates the points `points` of `spec` (numbered as
+/// [`SweepSpec::point`]), calling `done` after each: every policy at the
+/// first of them, then only the policies the axes move (see
+/// [`moved_policies`]). Every draw is keyed by its entity, so the points
+/// are exactly those of [`run`], whatever point a share starts at; [`join`]
+/// puts the shares back together. `year` and `final_year` are those of
+/// these points.
+pub fn run_points(
+    scenario: &Scenario,
+    spec: &SweepSpec,
+    settings: &Settings,
+    points: Range<usize>,
+    done: &(dyn Fn() + Sync),
+) -> Result<SweepResult, AnalysisError> {
+    if points.end > spec.points() || points.is_empty() {
+        return Err(AnalysisError::Usage(format!(
+            "points {}..{} of a sweep of {} points",
+            points.start,
+            points.end,
+            spec.points()
+        )));
+    }
     let mut result: Option<SweepResult> = None;
-    for k in 0..spec.points() {
+    for k in points {
         let values = spec.point(k);
         let mut changes = spec.fixed.clone();
         changes.extend(spec.axes.iter().zip(&values).map(|(axis, v)| Override {
@@ -370,6 +399,41 @@ pub fn run(
         done();
     }
     result.ok_or_else(|| AnalysisError::Usage("the sweep has no points".into()))
+}
+
+/// The sweep made of `parts`, shares of its points in point order (see
+/// [`run_points`]): the points one after the other, the year and final
+/// year kept where every part has the same.
+///
+/// # Errors
+///
+/// No parts, or parts of different sweeps (scenario, runs, seed, axes,
+/// policies or fixed values differ).
+pub fn join(parts: Vec<SweepResult>) -> Result<SweepResult, AnalysisError> {
+    let mut parts = parts.into_iter();
+    let mut whole = parts
+        .next()
+        .ok_or_else(|| AnalysisError::Usage("no sweep points to join".into()))?;
+    for part in parts {
+        let same = part.runs == whole.runs
+            && part.seed == whole.seed
+            && part.axes == whole.axes
+            && part.policies == whole.policies
+            && part.fixed == whole.fixed;
+        if !same {
+            return Err(AnalysisError::Usage(
+                "the points belong to different sweeps (runs, seed, axes, policies or fixed values differ)".into(),
+            ));
+        }
+        if whole.year != part.year {
+            whole.year = None;
+        }
+        if whole.final_year != part.final_year {
+            whole.final_year = None;
+        }
+        whole.points.extend(part.points);
+    }
+    Ok(whole)
 }
 
 /// The policy the brief and the charts' titles speak of (and charted for
