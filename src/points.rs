@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::sensitivity::SensitivityPoints;
 use crate::analysis::sweep::SweepResult;
 use crate::shard::{self, Frame, ShardError};
 
@@ -44,8 +45,12 @@ pub const FRAME: Frame = Frame {
 /// The analysis whose points a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AnalysisKind {
-    /// `villagesim sweep`: the points of its grid ([`SweepResult`]).
+    /// `villagesim sweep`: the points of its grid (a [`SweepResult`] of
+    /// them).
     Sweep,
+    /// `villagesim sensitivity`: its simulations, each input at its P10
+    /// and P90 then the design points ([`SensitivityPoints`]).
+    Sensitivity,
 }
 
 impl AnalysisKind {
@@ -53,6 +58,16 @@ impl AnalysisKind {
     pub fn command(self) -> &'static str {
         match self {
             AnalysisKind::Sweep => "sweep",
+            AnalysisKind::Sensitivity => "sensitivity",
+        }
+    }
+
+    /// What its points are called: a sweep's grid "point", a sensitivity
+    /// analysis's "simulation".
+    pub fn noun(self) -> &'static str {
+        match self {
+            AnalysisKind::Sweep => "point",
+            AnalysisKind::Sensitivity => "simulation",
         }
     }
 }
@@ -131,30 +146,32 @@ impl PointsHeader {
 
     /// The points held, in words: "points 0-1 and 4".
     pub fn points_text(&self) -> String {
-        points_text(&self.points)
+        points_text(self.kind, &self.points)
     }
 }
 
-/// Sorted ranges of points in words: "points 0-1 and 4", "point 3" (ends
-/// inclusive).
-pub fn points_text(points: &[Range<u64>]) -> String {
-    shard::runs_text(points).replacen("run", "point", 1)
+/// Sorted ranges of points of a `kind` analysis in words: "points 0-1 and
+/// 4", "point 3", "simulations 0-5" (ends inclusive).
+pub fn points_text(kind: AnalysisKind, points: &[Range<u64>]) -> String {
+    shard::runs_text(points).replacen("run", kind.noun(), 1)
 }
 
-/// Writes the points of a sweep, `result`, with `header` to `path`,
-/// atomically.
+/// Writes the points `body` (a [`SweepResult`] of a sweep's points, or the
+/// [`SensitivityPoints`] of a sensitivity analysis, as `header.kind`
+/// says) with `header` to `path`, atomically.
 ///
 /// # Errors
 ///
 /// [`ShardError::Io`] when the folder cannot be created or written.
-pub fn write_sweep(path: &Path, header: &PointsHeader, result: &SweepResult) -> Result<(), ShardError> {
+pub fn write<T: Serialize>(path: &Path, header: &PointsHeader, body: &T) -> Result<(), ShardError> {
     let head = postcard::to_stdvec(header).map_err(|e| ShardError::Encode(e.to_string()))?;
-    let body = postcard::to_stdvec(result).map_err(|e| ShardError::Encode(e.to_string()))?;
+    let body = postcard::to_stdvec(body).map_err(|e| ShardError::Encode(e.to_string()))?;
     shard::write_frame(path, &FRAME, &head, &body)
 }
 
 /// A points shard after its checks: the header decoded, the body still
-/// encoded (decode it with [`PointsFile::sweep`]).
+/// encoded (decode it with [`PointsFile::sweep`] or
+/// [`PointsFile::sensitivity`], as `header.kind` says).
 #[derive(Debug)]
 pub struct PointsFile {
     pub path: PathBuf,
@@ -169,9 +186,23 @@ impl PointsFile {
     ///
     /// [`ShardError::Decode`] when the body does not decode as a sweep's.
     pub fn sweep(self) -> Result<SweepResult, ShardError> {
+        self.decode("sweep points")
+    }
+
+    /// The sensitivity simulations it holds.
+    ///
+    /// # Errors
+    ///
+    /// [`ShardError::Decode`] when the body does not decode as a
+    /// sensitivity analysis's.
+    pub fn sensitivity(self) -> Result<SensitivityPoints, ShardError> {
+        self.decode("sensitivity simulations")
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(self, part: &'static str) -> Result<T, ShardError> {
         postcard::from_bytes(&self.body).map_err(|e| ShardError::Decode {
             path: self.path.clone(),
-            part: "sweep points",
+            part,
             message: e.to_string(),
         })
     }
@@ -209,7 +240,14 @@ mod tests {
 
     #[test]
     fn points_in_words() {
-        assert_eq!(points_text(&[0..2, 4..5]), "points 0-1 and 4");
-        assert_eq!(points_text(std::slice::from_ref(&(3..4))), "point 3");
+        assert_eq!(points_text(AnalysisKind::Sweep, &[0..2, 4..5]), "points 0-1 and 4");
+        assert_eq!(
+            points_text(AnalysisKind::Sweep, std::slice::from_ref(&(3..4))),
+            "point 3"
+        );
+        assert_eq!(
+            points_text(AnalysisKind::Sensitivity, std::slice::from_ref(&(0..6))),
+            "simulations 0-5"
+        );
     }
 }

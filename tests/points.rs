@@ -276,3 +276,129 @@ fn bad_points_specs_are_usage_errors() {
         .join("output/quickstart-county/sweep/points/points-1-of-2.vpoints")
         .is_file());
 }
+
+fn sensitivity_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "sensitivity",
+        "quickstart.toml",
+        "--runs",
+        RUNS,
+        "--samples",
+        "8",
+        "--quiet",
+        "--threads",
+        "2",
+    ];
+    args.extend(extra);
+    args
+}
+
+/// The points shards of `k` shares of the sensitivity analysis, simulated
+/// in reverse order, into `into`.
+fn sensitivity_shares(dir: &Path, k: u64, into: &str, extra: &[&str]) -> Vec<PathBuf> {
+    for i in (0..k).rev() {
+        let spec = format!("{i}/{k}");
+        let mut args = sensitivity_args(extra);
+        args.extend(["--points", &spec, "--out", into]);
+        villagesim(dir).args(&args).assert().success();
+    }
+    (0..k)
+        .map(|i| dir.join(into).join(format!("points-{i}-of-{k}.vpoints")))
+        .collect()
+}
+
+/// A sensitivity analysis split by simulation: the tornado's simulations
+/// and the design points, each share also simulating the baseline, merged
+/// into the outputs of one analysis (sensitivity.csv, the tornado, the
+/// brief), in English and in Chinese, also as a tree.
+#[test]
+fn sensitivity_simulations_merged_equal_one_analysis() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    scenario(dir);
+    let mut args = sensitivity_args(&[]);
+    args.extend(["--out", "single"]);
+    villagesim(dir).args(&args).assert().success();
+    assert!(dir.join("single/sensitivity.csv").is_file());
+    for k in [1, 3, 7] {
+        let files = sensitivity_shares(dir, k, &format!("s{k}"), &[]);
+        let out = format!("merged{k}");
+        merge(dir, &files, &["--out", &out]).success();
+        assert_same_sensitivity(&dir.join("single"), &dir.join(&out));
+    }
+    // A tree: shares 1-2 of 3 into one points shard, then with share 0.
+    let files = sensitivity_shares(dir, 3, "tree", &[]);
+    merge(dir, &files[1..], &["--shard-out", "tree/b.vpoints"]).success();
+    merge(
+        dir,
+        &[dir.join("tree/b.vpoints"), files[0].clone()],
+        &["--out", "merged-tree"],
+    )
+    .success();
+    assert_same_sensitivity(&dir.join("single"), &dir.join("merged-tree"));
+    // In Chinese, with the per-village inputs fixed and a policy named.
+    let extra = ["--per-village", "fix", "--policy", "support fund", "--lang", "zh"];
+    let mut args = sensitivity_args(&extra);
+    args.extend(["--out", "single-zh"]);
+    villagesim(dir).args(&args).assert().success();
+    let files = sensitivity_shares(dir, 4, "zh", &extra);
+    merge(dir, &files, &["--out", "merged-zh", "--lang", "zh"]).success();
+    assert_same_sensitivity(&dir.join("single-zh"), &dir.join("merged-zh"));
+}
+
+fn assert_same_sensitivity(expected: &Path, found: &Path) {
+    let (a, b) = (outputs(expected), outputs(found));
+    assert!(a.contains_key(Path::new("sensitivity.csv")) && a.contains_key(Path::new("report.html")));
+    assert!(a.len() >= 5, "{} holds {} files", expected.display(), a.len());
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "different files"
+    );
+    for (name, bytes) in &a {
+        assert!(
+            bytes == &b[name],
+            "{} differs from the single analysis's",
+            name.display()
+        );
+    }
+}
+
+#[test]
+fn merge_refuses_sensitivity_shares_that_do_not_make_one_analysis() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    scenario(dir);
+    let files = sensitivity_shares(dir, 3, "s3", &[]);
+    let text = |a: &assert_cmd::assert::Assert| flat(&String::from_utf8_lossy(&a.get_output().stderr));
+    // quickstart has 10 uncertain inputs: 20 tornado simulations and 8 design points.
+    let e = text(&merge(dir, &files[..2], &["--out", "x"]).failure());
+    assert!(
+        says(&e, "simulations 18-27 are missing (after") && says(&e, "the analysis has 28 simulations"),
+        "{e}"
+    );
+    assert!(!dir.join("x").exists(), "a refused merge wrote outputs");
+    let other = sensitivity_shares(dir, 3, "fixed", &["--per-village", "fix"]);
+    let e = text(&merge(dir, &[files[0].clone(), other[1].clone(), files[2].clone()], &[]).failure());
+    assert!(
+        says(&e, "arguments differ") && says(&e, "fixed/points-1-of-3.vpoints"),
+        "{e}"
+    );
+    // A sweep's points are not a sensitivity analysis's.
+    let sweep = shares(dir, &[RATE], 2, "sweep", &[]);
+    let e = text(&merge(dir, &[files[0].clone(), sweep[1].clone()], &[]).failure());
+    assert!(says(&e, "analyses differ: sensitivity against sweep"), "{e}");
+    // Too many shares.
+    let a = villagesim(dir)
+        .args(["sensitivity", "quickstart.toml", "--samples", "8", "--points", "0/29"])
+        .assert()
+        .code(2);
+    let e = flat(&String::from_utf8_lossy(&a.get_output().stderr));
+    assert!(
+        says(
+            &e,
+            "29 shares of a sensitivity analysis of 28 simulations would leave some empty; use at most 28"
+        ),
+        "{e}"
+    );
+}

@@ -17,7 +17,7 @@ pub enum DrawnPer {
 }
 
 /// How a sensitivity analysis moved an input to its P10 and P90.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Treatment {
     /// Fixed at the value in every run (and, for an input drawn per
     /// village or year, for every village and year at once).

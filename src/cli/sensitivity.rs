@@ -52,12 +52,73 @@ pub struct SensitivityArgs {
     /// or fix them for every village at once.
     #[arg(long, value_enum, default_value_t = PerVillageArg::Shift)]
     pub per_village: PerVillageArg,
+    /// Simulate the baseline and only share I of K (I from 0 to K-1) of
+    /// the other simulations (each input at its P10 and P90, then the
+    /// design points: a fixed, contiguous share) and write one points
+    /// shard, points-I-of-K.vpoints, into --out (default
+    /// output/<scenario-slug>/sensitivity/points) for `villagesim merge`.
+    /// `auto/K` takes I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.
+    #[arg(long, value_name = "I/K")]
+    pub points: Option<String>,
     #[command(flatten)]
     pub flags: AnalysisFlags,
 }
 
+/// What to analyse, from the flags.
+pub(super) fn options(args: &SensitivityArgs) -> sensitivity::Options {
+    sensitivity::Options {
+        policy: args.policy.clone(),
+        samples: args.samples,
+        per_village: match args.per_village {
+            PerVillageArg::Shift => PerVillage::Shift,
+            PerVillageArg::Fix => PerVillage::Fix,
+        },
+    }
+}
+
+/// The arguments that change an analysis's results, as written on the
+/// command line: `--policy`, `--samples`, `--per-village`. Points shards
+/// with other arguments are not of the same analysis.
+pub(super) fn sensitivity_arguments(args: &SensitivityArgs) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(policy) = &args.policy {
+        out.extend(["--policy".to_string(), policy.clone()]);
+    }
+    out.extend(["--samples".to_string(), args.samples.to_string()]);
+    let per = match args.per_village {
+        PerVillageArg::Shift => "shift",
+        PerVillageArg::Fix => "fix",
+    };
+    out.extend(["--per-village".to_string(), per.to_string()]);
+    out
+}
+
+/// Unless `quiet`, prints the analysis's table and where its `files`
+/// outputs were written.
+pub(super) fn print_table(
+    result: &sensitivity::SensitivityResult,
+    lang: villagesim::format::Lang,
+    out: &std::path::Path,
+    files: usize,
+    quiet: bool,
+) {
+    if quiet {
+        return;
+    }
+    for line in sensitivity::table(result, lang) {
+        say!("{line}");
+    }
+    match lang {
+        villagesim::format::Lang::En => say!("Outputs written to {} ({files} files)", out.display()),
+        villagesim::format::Lang::Zh => say!("输出已写入 {}（{files} 个文件）", out.display()),
+    }
+}
+
 /// Runs `villagesim sensitivity`.
 pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
+    if let Some(points) = &args.points {
+        return super::points::sensitivity_points(&args, points);
+    }
     let scenario = Scenario::read(&args.file)?;
     let settings = args.flags.settings();
     let base = scenario.model(&[], &settings)?;
@@ -73,27 +134,11 @@ pub fn sensitivity(args: SensitivityArgs) -> Result<(), CliError> {
         args.flags.quiet,
         "simulation",
     );
-    let options = sensitivity::Options {
-        policy: args.policy.clone(),
-        samples: args.samples,
-        per_village: match args.per_village {
-            PerVillageArg::Shift => PerVillage::Shift,
-            PerVillageArg::Fix => PerVillage::Fix,
-        },
-    };
-    let result = sensitivity::run(&scenario, &settings, &options, &|| bar.inc(1))?;
+    let result = sensitivity::run(&scenario, &settings, &options(&args), &|| bar.inc(1))?;
     bar.finish_and_clear();
     let lang = villagesim::format::Lang::from(args.flags.lang);
     let file = args.file.display().to_string();
     let written = sensitivity::write(&result, &file, &out, lang)?;
-    if !args.flags.quiet {
-        for line in sensitivity::table(&result, lang) {
-            say!("{line}");
-        }
-        match lang {
-            villagesim::format::Lang::En => say!("Outputs written to {} ({} files)", out.display(), written.len()),
-            villagesim::format::Lang::Zh => say!("输出已写入 {}（{} 个文件）", out.display(), written.len()),
-        }
-    }
+    print_table(&result, lang, &out, written.len(), args.flags.quiet);
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The simulations of a sensitivity analysis: each input alone at its P10
 //! and P90, and the Latin-hypercube design over all of them.
 
-use super::{setting, spearman, strata, InputResult, Outcome, Treatment};
+use super::{setting, strata, InputResult, Outcome, Treatment};
 use crate::analysis::overrides::{NewValue, Override, UncertainInput};
 use crate::analysis::{AnalysisError, Scenario, Settings};
 use crate::model::Model;
@@ -99,64 +99,80 @@ impl Design<'_> {
         }
     }
 
-    /// Each input alone at its 10th and then its 90th percentile, the
-    /// others uncertain as in the scenario.
-    pub(super) fn one_at_a_time(&self) -> Result<Vec<InputResult>, AnalysisError> {
-        let mut results = Vec::with_capacity(self.inputs.len());
-        for (i, input) in self.inputs.iter().enumerate() {
-            let ends = [0.1, 0.9].map(|u| setting(&input.param, self.treatments[i], u));
-            let mut at = Vec::with_capacity(2);
-            for s in ends {
-                at.push(self.outcome(&[(i, s)])?);
-            }
-            let (treatment, draws) = self.treatments[i];
-            results.push(InputResult {
-                name: input.name.clone(),
-                // Filled by `run`, which has the baseline's names.
-                words: Default::default(),
-                path: input.path.text.clone(),
-                per: input.per,
-                unit: super::ValueUnit::of(input.domain),
-                treatment,
-                draws,
-                p10: self.value(i, ends[0]),
-                p90: self.value(i, ends[1]),
-                at_p10: at[0],
-                at_p90: at[1],
-                swing: (at[1].below_floor - at[0].below_floor).abs(),
-                rank_correlation: None,
-                rank: 0,
-            });
-        }
-        Ok(results)
+    /// Input `i`'s settings at its 10th and its 90th percentile.
+    pub(super) fn ends(&self, i: usize) -> [Setting; 2] {
+        [0.1, 0.9].map(|u| setting(&self.inputs[i].param, self.treatments[i], u))
     }
 
-    /// A Latin-hypercube design of `k` points over all inputs at once: the
-    /// Spearman rank correlation of each input's quantile in the design with
-    /// the villages below the floor.
-    pub(super) fn latin_hypercube(&self, k: usize) -> Result<Vec<Option<f64>>, AnalysisError> {
+    /// Input `i` as the tornado reads it, its outcomes not yet filled in
+    /// (see [`super::assemble`]).
+    pub(super) fn input_result(&self, i: usize) -> InputResult {
+        let input = &self.inputs[i];
+        let ends = self.ends(i);
+        let (treatment, draws) = self.treatments[i];
+        InputResult {
+            name: input.name.clone(),
+            // Filled by `run_points`, which has the baseline's names.
+            words: Default::default(),
+            path: input.path.text.clone(),
+            per: input.per,
+            unit: super::ValueUnit::of(input.domain),
+            treatment,
+            draws,
+            p10: self.value(i, ends[0]),
+            p90: self.value(i, ends[1]),
+            at_p10: Outcome::default(),
+            at_p90: Outcome::default(),
+            swing: 0.0,
+            rank_correlation: None,
+            rank: 0,
+        }
+    }
+
+    /// Where every input sits at point `point` of a Latin-hypercube design
+    /// of `k` points with these `strata`: input `i` at its quantile
+    /// `(strata[i][point] + 0.5) / k`.
+    fn design_point(&self, strata: &[Vec<usize>], point: usize, k: usize) -> Vec<(usize, Setting)> {
+        strata
+            .iter()
+            .enumerate()
+            .map(|(i, stratum)| {
+                let u = (stratum[point] as f64 + 0.5) / k as f64;
+                (i, setting(&self.inputs[i].param, self.treatments[i], u))
+            })
+            .collect()
+    }
+
+    /// Each input's position at each of the `k` design points
+    /// (`positions[i][point]`), what its rank correlation ranks: a fixed
+    /// input by the value it took (values moved to the domain's edge tie),
+    /// a shifted one by its shift.
+    pub(super) fn positions(&self, k: usize) -> Vec<Vec<f64>> {
         let strata = strata(self.inputs.len(), k);
         let mut positions = vec![Vec::with_capacity(k); self.inputs.len()];
-        let mut outcomes = Vec::with_capacity(k);
         for point in 0..k {
-            let settings: Vec<(usize, Setting)> = strata
-                .iter()
-                .enumerate()
-                .map(|(i, stratum)| {
-                    let u = (stratum[point] as f64 + 0.5) / k as f64;
-                    (i, setting(&self.inputs[i].param, self.treatments[i], u))
-                })
-                .collect();
-            outcomes.push(self.outcome(&settings)?.below_floor);
-            for (i, &(_, s)) in settings.iter().enumerate() {
-                // A fixed input by the value it took (values moved to the
-                // domain's edge tie), a shifted one by its shift.
+            for (i, s) in self.design_point(&strata, point, k) {
                 positions[i].push(match s {
                     Setting::Fix(_) => self.value(i, s),
                     Setting::Shift(sds) => sds,
                 });
             }
         }
-        Ok(positions.iter().map(|xs| spearman(xs, &outcomes)).collect())
+        positions
+    }
+
+    /// The outcome of simulation `j` of the analysis (numbered as
+    /// [`super::SensitivityPoints`] says: input `j / 2` at its P10 for even
+    /// `j` and its P90 for odd `j` below `2 n`, then design point
+    /// `j - 2 n` of `k`), the other inputs as in the scenario.
+    pub(super) fn simulation(&self, j: usize, k: usize) -> Result<Outcome, AnalysisError> {
+        let n = self.inputs.len();
+        if j < 2 * n {
+            let i = j / 2;
+            self.outcome(&[(i, self.ends(i)[j % 2])])
+        } else {
+            let strata = strata(n, k);
+            self.outcome(&self.design_point(&strata, j - 2 * n, k))
+        }
     }
 }

@@ -72,6 +72,7 @@
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
 
 use super::overrides::{uncertain_inputs, Entry, UncertainInput};
 use super::{policy_index, AnalysisError, Scenario, Settings};
@@ -99,7 +100,7 @@ const DESIGN_SEED: u64 = 0x1a71_2c0b;
 pub const Z_P90: f64 = 1.281_551_565_544_6;
 
 /// How inputs drawn per village, per year or per village-year are moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum PerVillage {
     /// Shift their distribution so the average of their draws sits at its
     /// P10 / P90 (the default).
@@ -126,7 +127,7 @@ pub fn simulations(inputs: usize, samples: usize) -> usize {
 }
 
 /// The outcome of one simulation of the analysed policy.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Outcome {
     /// Villages below the floor in the headline year, mean over the runs.
     pub below_floor: f64,
@@ -155,7 +156,7 @@ impl Outcome {
 }
 
 /// One input's results.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InputResult {
     pub name: String,
     /// The input in words, English then Chinese ("Support fund: return
@@ -186,7 +187,7 @@ pub struct InputResult {
 
 /// The last policy of the file, passed over because its outcome is the
 /// same in every run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PassedOver {
     /// Its name, English then Chinese.
     pub names: [String; 2],
@@ -195,7 +196,7 @@ pub struct PassedOver {
 }
 
 /// A finished sensitivity analysis.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitivityResult {
     pub scenario_name: String,
     pub policy: String,
@@ -354,12 +355,68 @@ fn treatment(input: &UncertainInput, model: &Model, per_village: PerVillage) -> 
 }
 
 /// Runs the analysis, calling `done` after each simulation.
+///
+/// # Errors
+///
+/// [`AnalysisError`] when `--samples` is out of range, the policy is not
+/// in the file, or a simulated scenario is not valid.
 pub fn run(
     scenario: &Scenario,
     settings: &Settings,
     options: &Options,
     done: &(dyn Fn() + Sync),
 ) -> Result<SensitivityResult, AnalysisError> {
+    let n = uncertain_inputs(&scenario.text)?.len();
+    let all = 0..points(n, options.samples);
+    assemble(vec![run_points(scenario, settings, options, all, done)?])
+}
+
+/// The simulations of an analysis of `inputs` inputs with `samples` design
+/// points, the baseline left out: what a share of the analysis
+/// ([`run_points`]) is a range of.
+pub fn points(inputs: usize, samples: usize) -> usize {
+    if inputs == 0 {
+        0
+    } else {
+        2 * inputs + samples
+    }
+}
+
+/// A share of a sensitivity analysis's simulations, to be put together with
+/// the others by [`assemble`].
+///
+/// The simulations are numbered from 0: input `i` at its P10 is `2 i` and
+/// at its P90 `2 i + 1`, and design point `k` is `2 n + k` (`n` inputs).
+/// Each is keyed only by its number, so a share gives the outcomes one
+/// process would, whatever the share.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitivityPoints {
+    /// The analysis with its inputs in the file's order and their outcomes
+    /// not yet filled in: the same in every share (each simulates the
+    /// baseline to choose the policy and the year).
+    pub frame: SensitivityResult,
+    /// Each input's position at each design point, `positions[i][k]` (see
+    /// `Design::positions`).
+    pub positions: Vec<Vec<f64>>,
+    /// The first simulation held.
+    pub first: usize,
+    /// The outcomes of simulations `first..first + outcomes.len()`.
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Simulates the baseline, then simulations `simulations` of the analysis
+/// (numbered as [`SensitivityPoints`] says), calling `done` after each.
+///
+/// # Errors
+///
+/// As [`run`]; also when `simulations` is not within `0..points(...)`.
+pub fn run_points(
+    scenario: &Scenario,
+    settings: &Settings,
+    options: &Options,
+    simulations: std::ops::Range<usize>,
+    done: &(dyn Fn() + Sync),
+) -> Result<SensitivityPoints, AnalysisError> {
     if options.samples > MAX_SAMPLES {
         return Err(AnalysisError::Usage(format!(
             "--samples {} is out of range: use 0 to {MAX_SAMPLES} (each sample is a whole simulation)",
@@ -367,6 +424,13 @@ pub fn run(
         )));
     }
     let inputs = uncertain_inputs(&scenario.text)?;
+    let total = points(inputs.len(), options.samples);
+    if simulations.end > total || simulations.start > simulations.end {
+        return Err(AnalysisError::Usage(format!(
+            "simulations {}..{} of an analysis of {total}",
+            simulations.start, simulations.end
+        )));
+    }
     let base_model = scenario.model(&[], settings)?;
     let baseline = settings.simulate(&base_model)?;
     done();
@@ -385,20 +449,17 @@ pub fn run(
         year,
         done,
     };
-    let mut results = design.one_at_a_time()?;
-    let k = options.samples;
-    if k > 0 && !inputs.is_empty() {
-        let correlations = design.latin_hypercube(k)?;
-        for (r, rho) in results.iter_mut().zip(correlations) {
-            r.rank_correlation = rho;
-        }
-    }
+    let k = if inputs.is_empty() { 0 } else { options.samples };
+    let mut results: Vec<InputResult> = (0..inputs.len()).map(|i| design.input_result(i)).collect();
     for r in &mut results {
         r.words = [Lang::En, Lang::Zh].map(|l| path_words(&baseline, &r.name, l));
     }
-    rank(&mut results);
+    let first = simulations.start;
+    let outcomes = simulations
+        .map(|j| design.simulation(j, k))
+        .collect::<Result<Vec<_>, _>>()?;
     let p = &baseline.policies[policy];
-    Ok(SensitivityResult {
+    let frame = SensitivityResult {
         scenario_name: baseline.scenario_name.clone(),
         policy: p.name.clone(),
         scenario_name_zh: baseline.scenario_label(Lang::Zh).to_string(),
@@ -408,11 +469,83 @@ pub fn run(
         floor_yuan: baseline.floor_yuan,
         runs: baseline.runs,
         seed: baseline.seed,
-        samples: if inputs.is_empty() { 0 } else { k },
+        samples: k,
         per_village: options.per_village,
         baseline: Outcome::of(&baseline, policy, year),
         inputs: results,
+    };
+    Ok(SensitivityPoints {
+        frame,
+        positions: design.positions(k),
+        first,
+        outcomes,
     })
+}
+
+/// The shares `parts` of one analysis as one share: their simulations in
+/// order, which must follow one another.
+///
+/// # Errors
+///
+/// No parts, parts of different analyses, or simulations held twice or a
+/// gap between the parts.
+pub fn join(mut parts: Vec<SensitivityPoints>) -> Result<SensitivityPoints, AnalysisError> {
+    parts.sort_by_key(|p| p.first);
+    let mut parts = parts.into_iter();
+    let mut whole = parts
+        .next()
+        .ok_or_else(|| AnalysisError::Usage("no sensitivity simulations to put together".into()))?;
+    for part in parts {
+        if part.frame != whole.frame || part.positions != whole.positions {
+            return Err(AnalysisError::Usage(
+                "the shares belong to different sensitivity analyses (their baselines or inputs differ)".into(),
+            ));
+        }
+        let next = whole.first + whole.outcomes.len();
+        if part.first != next {
+            return Err(AnalysisError::Usage(format!(
+                "the shares do not follow one another: one starts at simulation {} where {next} was next",
+                part.first
+            )));
+        }
+        whole.outcomes.extend(part.outcomes);
+    }
+    Ok(whole)
+}
+
+/// The analysis made of `parts`, shares of its simulations that together
+/// hold each one once: each input's outcomes at its P10 and P90 and its
+/// swing, the rank correlations over the design, and the ranking.
+///
+/// # Errors
+///
+/// As [`join`]; also when the parts do not hold every simulation.
+pub fn assemble(parts: Vec<SensitivityPoints>) -> Result<SensitivityResult, AnalysisError> {
+    let SensitivityPoints {
+        frame: mut result,
+        positions,
+        first,
+        outcomes,
+    } = join(parts)?;
+    let n = result.inputs.len();
+    let total = points(n, result.samples);
+    if first != 0 || outcomes.len() != total {
+        return Err(AnalysisError::Usage(format!(
+            "the shares hold simulations {first}..{} of the analysis's {total}",
+            first + outcomes.len()
+        )));
+    }
+    let design: Vec<f64> = outcomes[2 * n..].iter().map(|o| o.below_floor).collect();
+    for (i, r) in result.inputs.iter_mut().enumerate() {
+        r.at_p10 = outcomes[2 * i];
+        r.at_p90 = outcomes[2 * i + 1];
+        r.swing = (r.at_p90.below_floor - r.at_p10.below_floor).abs();
+        if result.samples > 0 {
+            r.rank_correlation = spearman(&positions[i], &design);
+        }
+    }
+    rank(&mut result.inputs);
+    Ok(result)
 }
 
 /// The quantile `u` of input `param` under `treatment`: the value to fix

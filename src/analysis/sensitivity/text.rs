@@ -7,7 +7,7 @@ use crate::model::param::{Domain, Per};
 use crate::output::OutputError;
 
 /// How an input's values are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ValueUnit {
     /// Money: `"1,230,000 yuan"`, `"123万元"`.
     Yuan,
