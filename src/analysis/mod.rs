@@ -10,6 +10,9 @@
 //!   drive the number of villages below the floor (tornado, rank
 //!   correlations, report); inputs drawn per village are shifted, not fixed
 //!   for every village at once.
+//! - [`solve`]: `villagesim solve FILE --target EXPR --vary PATH=LO:HI`: the
+//!   smallest (or largest) value of one parameter at which a target holds,
+//!   with its Monte Carlo interval.
 //!
 //! Every simulation of an analysis uses the same seed and the same runs, so
 //! two points differ only by the values changed: random streams are keyed by
@@ -21,6 +24,7 @@
 
 pub mod overrides;
 pub mod sensitivity;
+pub mod solve;
 pub mod sweep;
 
 use std::path::{Path, PathBuf};

@@ -47,6 +47,7 @@ mod run;
 mod schema;
 mod sensitivity;
 mod shard;
+mod solve;
 mod sweep;
 mod validate;
 
@@ -118,6 +119,8 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Which uncertain inputs decide how many villages stay below the floor (tornado, rank correlations, report).
     Sensitivity(sensitivity::SensitivityArgs),
+    /// The smallest (or largest) value of one parameter at which a target holds, with its Monte Carlo interval.
+    Solve(solve::SolveArgs),
     /// Check a scenario file and print what would be simulated.
     Validate {
         /// The scenario file (TOML).
@@ -198,6 +201,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => args.threads,
         Command::Sweep(args) => args.flags.threads,
         Command::Sensitivity(args) => args.flags.threads,
+        Command::Solve(args) => args.flags.threads,
         _ => None,
     };
     if let Some(n) = threads.filter(|&n| n > 0) {
@@ -230,6 +234,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Report { dir, lang } => report::report(&dir, lang.into()),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
+        Command::Solve(args) => solve::solve(args),
         Command::Validate {
             file,
             lang,

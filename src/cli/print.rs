@@ -34,6 +34,19 @@ pub fn progress(n: u64, quiet: bool, what: &str) -> ProgressBar {
     bar
 }
 
+/// A counter of `what`s done, for work whose total is not known in advance
+/// (a search): hidden when quiet or not on a terminal.
+pub fn spinner(quiet: bool, what: &str) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template(&format!("{{spinner}} {what} {{pos}} ({{elapsed}})")) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// The progress bar of `run` and `compare`, over `runs` Monte Carlo runs.
 pub fn runs_progress(runs: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {

@@ -151,7 +151,7 @@ impl SweepSpec {
 /// Whether a swept value is money: given in 万 or 亿, or at a key that
 /// holds yuan (`..._yuan`, `amount`, incomes, the floor, the weak line, the
 /// budget).
-fn is_money(path: &str, from: &str, to: &str) -> bool {
+pub(crate) fn is_money(path: &str, from: &str, to: &str) -> bool {
     const MONEY_KEYS: [&str; 6] = ["amount", "operating_income", "other_income", "floor", "weak", "budget"];
     let key = path.rsplit('.').next().unwrap_or(path).trim_matches('"');
     [from, to].iter().any(|t| t.contains(['万', '亿']))
