@@ -214,7 +214,13 @@ fn solve_writes_its_outputs_and_says_the_answer() {
         says(&said, "(to within 1,170 yuan)") && says(&said, "between 99,600 yuan and 100,800 yuan"),
         "{said}"
     );
-    for f in ["solve.csv", "report.md", "charts/solve.svg", "charts/solve.png"] {
+    for f in [
+        "solve.csv",
+        "report.md",
+        "report.html",
+        "charts/solve.svg",
+        "charts/solve.png",
+    ] {
         assert!(dir.join("out").join(f).is_file(), "{f}");
     }
     let csv = std::fs::read_to_string(dir.join("out/solve.csv")).unwrap();
@@ -237,7 +243,7 @@ fn solve_writes_its_outputs_and_says_the_answer() {
         ])
         .assert()
         .success();
-    for f in ["solve.csv", "report.md", "charts/solve.svg"] {
+    for f in ["solve.csv", "report.md", "report.html", "charts/solve.svg"] {
         assert_eq!(
             std::fs::read(dir.join("out").join(f)).unwrap(),
             std::fs::read(dir.join("out2").join(f)).unwrap(),

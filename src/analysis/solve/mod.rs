@@ -86,6 +86,8 @@ pub struct SolveSpec {
     pub tolerance: Option<f64>,
     /// `LO:HI` as given, for the brief (`4%:12%`).
     pub range_text: String,
+    /// `--tolerance` as given.
+    pub tolerance_text: Option<String>,
 }
 
 impl SolveSpec {
@@ -116,6 +118,7 @@ impl SolveSpec {
         if !(lo_v.is_finite() && hi_v.is_finite()) || lo_v >= hi_v {
             return Err(usage(format!("LO ({lo}) must be below HI ({hi})")));
         }
+        let tolerance_text = tolerance;
         let tolerance = match tolerance {
             None => None,
             Some(t) => {
@@ -138,6 +141,7 @@ impl SolveSpec {
             policy,
             tolerance,
             range_text: range.trim().to_string(),
+            tolerance_text: tolerance_text.map(|t| t.trim().to_string()),
         })
     }
 }
@@ -193,6 +197,8 @@ pub struct SolveResult {
     /// Searched over whole numbers.
     pub whole: bool,
     pub tolerance: f64,
+    /// `--tolerance` as given, if it was.
+    pub explicit_tolerance: Option<String>,
     pub runs: u64,
     pub seed: u64,
     /// Every value simulated, in value order.
@@ -495,6 +501,7 @@ pub fn run(
         find: spec.find,
         whole,
         tolerance,
+        explicit_tolerance: spec.tolerance_text.clone(),
         runs: meta.runs,
         seed: meta.seed,
         evaluations,

@@ -1,6 +1,6 @@
 //! Writing a search: `solve.csv` (every value simulated), the chart
-//! `charts/solve.svg` and `.png`, and `report.md` (the answer in a
-//! sentence, the chart, the points and the method), staged and committed
+//! `charts/solve.svg` and `.png`, and `report.html` / `report.md` (the
+//! answer in a sentence, the chart, the points and the method), staged and committed
 //! all or nothing.
 
 use std::path::{Path, PathBuf};
@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::{Answer, Evaluation, Find, SolveResult, Z_95};
 use crate::charts::{SolveChart, SolvePoint};
 use crate::format::{grouped, grouped_exact, money_sig, round_sig, Lang};
+use crate::output::report::solve::SolvePage;
 use crate::output::{OutputError, Staging};
 
 /// A value of the varied parameter for people, rounded to a tenth of the
@@ -300,50 +301,34 @@ fn sentence_title(r: &SolveResult, lang: Lang) -> String {
     }
 }
 
-/// `report.md`: the sentence, the chart, the points and the method.
-fn markdown(r: &SolveResult, lang: Lang) -> String {
-    let mut md = String::new();
+/// The report's page: the sentence, the chart, the points, the method and
+/// how to make it again, in `lang`.
+fn page(r: &SolveResult, lang: Lang, chart_title: String, chart_svg: Option<String>) -> SolvePage {
     let zh = lang == Lang::Zh;
-    md.push_str(&format!(
-        "# {}\n\n{}\n\n![](charts/solve.svg)\n\n",
-        if zh {
-            format!("{}：求解 {}", r.scenario_label(lang), r.target.text)
-        } else {
-            format!("{}: solving for {}", r.scenario_label(lang), r.target.text)
-        },
-        sentence(r, lang)
-    ));
-    md.push_str(if zh {
-        "| 取值 | 估计 | 标准误 | 满足目标 |\n|---:|---:|---:|:---|\n"
-    } else {
-        "| value | estimate | standard error | meets the target |\n|---:|---:|---:|:---|\n"
-    });
-    for e in &r.evaluations {
-        let verdict = match (e.surely_holds, e.holds, e.surely_fails, zh) {
-            (true, _, _, false) => "yes, allowing for Monte Carlo error",
-            (true, _, _, true) => "是（计入蒙特卡洛误差）",
-            (false, true, _, false) => "yes (within Monte Carlo error)",
-            (false, true, _, true) => "是（在蒙特卡洛误差之内）",
-            (_, false, true, false) => "no, allowing for Monte Carlo error",
-            (_, false, true, true) => "否（计入蒙特卡洛误差）",
-            (_, false, false, false) => "no (within Monte Carlo error)",
-            (_, false, false, true) => "否（在蒙特卡洛误差之内）",
-        };
-        md.push_str(&format!(
-            "| {} | {} | {} | {verdict} |\n",
-            show_value(r, lang, e.value),
-            show_figure(r, lang, e.estimate.value),
-            show_figure(r, lang, e.estimate.se),
-        ));
-    }
-    md.push_str(if zh {
-        "\n## 方法\n\n每个取值以相同的种子和模拟次数（共同随机数）模拟一次，只保留所分析的政策。先模拟搜索范围两端；再二分查找估计值满足目标的边界，直至精度；另两次二分查找“计入误差仍满足”（估计值向不利方向移动 1.96 个标准误）和“计入误差仍不满足”的边界，给出区间。假设目标只在一个临界值的一侧成立；solve.csv 列出每个取值，可据此检查。\n"
-    } else {
-        "\n## Method\n\nEvery value is simulated once with the same seed and runs (common random numbers), only the policy analysed kept. The two ends of the range are simulated first; then a bisection finds where the estimate starts to meet the target, to the tolerance; two more find where it meets it even 1.96 standard errors to the wrong side, and where it misses it even 1.96 standard errors to the right side: the interval. The search assumes the target holds on one side of a single crossing; solve.csv lists every value simulated, so that this can be checked.\n"
-    });
-    md.push_str(&format!(
-        "\n{}: `villagesim solve {} --target \"{}\" --vary {}={} --find {} --runs {} --seed {}` (villagesim {}).\n",
-        if zh { "命令" } else { "Command" },
+    let rows = r
+        .evaluations
+        .iter()
+        .map(|e| {
+            let verdict = match (e.surely_holds, e.holds, e.surely_fails, zh) {
+                (true, _, _, false) => "yes, allowing for Monte Carlo error",
+                (true, _, _, true) => "是（计入蒙特卡洛误差）",
+                (false, true, _, false) => "yes (within Monte Carlo error)",
+                (false, true, _, true) => "是（在蒙特卡洛误差之内）",
+                (_, false, true, false) => "no, allowing for Monte Carlo error",
+                (_, false, true, true) => "否（计入蒙特卡洛误差）",
+                (_, false, false, false) => "no (within Monte Carlo error)",
+                (_, false, false, true) => "否（在蒙特卡洛误差之内）",
+            };
+            [
+                show_value(r, lang, e.value),
+                show_figure(r, lang, e.estimate.value),
+                show_figure(r, lang, e.estimate.se),
+                verdict.to_string(),
+            ]
+        })
+        .collect();
+    let command = format!(
+        "villagesim solve {} --target \"{}\" --vary {}={} --find {}{} --runs {} --seed {}",
         r.scenario_file,
         r.target.text,
         r.path,
@@ -352,14 +337,49 @@ fn markdown(r: &SolveResult, lang: Lang) -> String {
             Find::Smallest => "smallest",
             Find::Largest => "largest",
         },
+        r.explicit_tolerance
+            .as_ref()
+            .map_or(String::new(), |t| format!(" --tolerance {t}")),
         r.runs,
         r.seed,
-        env!("CARGO_PKG_VERSION"),
-    ));
-    md
+    );
+    let command = format!("{command} --policy \"{}\"", r.policy);
+    SolvePage {
+        lang,
+        version: env!("CARGO_PKG_VERSION"),
+        title: if zh {
+            format!("{}：求解 {}", r.scenario_label(lang), r.target.text)
+        } else {
+            format!("{}: solving for {}", r.scenario_label(lang), r.target.text)
+        },
+        lead: sentence(r, lang),
+        chart_title,
+        chart_svg,
+        head: if zh {
+            ["取值", "估计", "标准误", "满足目标"]
+        } else {
+            ["Value", "Estimate", "Standard error", "Meets the target"]
+        }
+        .map(String::from),
+        rows,
+        method_title: if zh { "方法" } else { "Method" }.into(),
+        method: vec![if zh {
+            "每个取值以相同的种子和模拟次数（共同随机数）模拟一次，只保留所分析的政策。先模拟搜索范围两端；再二分查找估计值满足目标的边界，直至精度；另两次二分查找“计入误差仍满足”（估计值向不利方向移动 1.96 个标准误）和“计入误差仍不满足”的边界，给出区间。假设目标只在一个临界值的一侧成立；solve.csv 列出每个取值，可据此检查。"
+        } else {
+            "Every value is simulated once with the same seed and runs (common random numbers), only the policy analysed kept. The two ends of the range are simulated first; then a bisection finds where the estimate starts to meet the target, to the tolerance; two more find where it meets it even 1.96 standard errors to the wrong side, and where it misses it even 1.96 standard errors to the right side: the interval. The search assumes the target holds on one side of a single crossing; solve.csv lists every value simulated, so that this can be checked."
+        }
+        .to_string()],
+        provenance_title: if zh { "来源" } else { "Provenance" }.into(),
+        provenance: vec![
+            (if zh { "工具" } else { "Tool" }.into(), format!("villagesim {}", env!("CARGO_PKG_VERSION"))),
+            (if zh { "情景文件" } else { "Scenario file" }.into(), r.scenario_file.clone()),
+            (if zh { "命令" } else { "Command" }.into(), command),
+            (if zh { "模拟的取值" } else { "Values simulated" }.into(), r.evaluations.len().to_string()),
+        ],
+    }
 }
 
-/// Writes `solve.csv`, the chart and `report.md` of `r` into `dir`, all or
+/// Writes `solve.csv`, the chart and `report.html` / `report.md` of `r` into `dir`, all or
 /// nothing. Returns the files written, relative to `dir`.
 ///
 /// # Errors
@@ -376,9 +396,12 @@ pub fn write(r: &SolveResult, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, Ou
         path: charts.display().to_string(),
         message: e.to_string(),
     })?;
+    let svg = written.iter().find_map(|w| w.svg.clone());
     for w in written {
         staging.adopt(Path::new("charts").join(w.name));
     }
-    staging.write("report.md", markdown(r, lang).as_bytes())?;
+    let page = page(r, lang, sentence_title(r, lang), svg);
+    staging.write("report.html", crate::output::report::solve::html(&page).as_bytes())?;
+    staging.write("report.md", crate::output::report::solve::markdown(&page).as_bytes())?;
     staging.commit()
 }

@@ -32,6 +32,7 @@ pub mod lead;
 mod pairs;
 pub mod precision;
 pub mod sensitivity;
+pub mod solve;
 pub mod sweep;
 mod view;
 mod villages;
