@@ -71,6 +71,11 @@ pub struct RunFlags {
     /// exceeds what the machine has available.
     #[arg(long)]
     pub ignore_memory_limit: bool,
+    /// Also write samples.csv: one row per run and policy, with the
+    /// uncertain inputs the run drew and the policy's headline outcomes,
+    /// streamed as the runs finish (for re-analysis in R or pandas).
+    #[arg(long)]
+    pub samples: bool,
 }
 
 /// Flags shared by `sweep` and `sensitivity`.

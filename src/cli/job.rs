@@ -18,6 +18,7 @@ use villagesim::scenario;
 use villagesim::shard::{self, ShardHeader};
 use villagesim::summary::precision::{Targets, CHECK_EVERY_RUNS};
 use villagesim::summary::results::Results;
+use villagesim::summary::samples::{SampleColumns, SampleSink};
 
 use super::flags::{JobFlags, RunFlags};
 use super::run::{result_settings, PRECISION_SETTING};
@@ -113,8 +114,16 @@ pub fn checkpoint_path(destination: &Path) -> PathBuf {
     destination.with_file_name(format!("{name}.checkpoint.{}", shard::EXTENSION))
 }
 
+/// Where a job's runs are reported as they finish.
+pub struct Feed<'a> {
+    /// Called with the runs done after each chunk.
+    pub progress: &'a (dyn Fn(u64) + Sync),
+    /// With `--samples`: the columns and the sink of every run's samples.
+    pub samples: Option<(&'a SampleColumns, &'a mut dyn SampleSink)>,
+}
+
 /// Simulates `model` (read from `file`) by `plan`, saving checkpoints at
-/// `checkpoint` and calling `progress` after each chunk of runs.
+/// `checkpoint` and reporting the runs to `feed` after each chunk.
 ///
 /// # Errors
 ///
@@ -128,8 +137,9 @@ pub fn simulate(
     options: RunOptions,
     plan: &Plan,
     checkpoint: &Path,
-    progress: &(dyn Fn(u64) + Sync),
+    feed: Feed,
 ) -> Result<Results, CliError> {
+    let Feed { progress, mut samples } = feed;
     let bytes = scenario::read_source(file)?;
     let digest = super::run::sha256(&bytes);
     let header = header_of(
@@ -173,7 +183,8 @@ pub fn simulate(
             break None;
         }
         let next = ((done / step + 1) * step).min(max);
-        partial.extend(model, options, done..next, progress)?;
+        let sink = samples.as_mut().map(|(c, s)| (*c, &mut **s as &mut dyn SampleSink));
+        partial.extend_sampled(model, options, done..next, progress, sink)?;
         if let Some(every) = plan.checkpoint_every {
             if next % every == 0 && next < max {
                 let header = ShardHeader {

@@ -213,6 +213,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run { file, flags, job } => match &job.shard {
             Some(spec) => {
+                if flags.samples {
+                    return Err(CliError::Usage(format!(
+                        "--samples writes every run's row with the outputs of one run: it does not go with --shard {spec}; run without --shard (one process writes samples.csv for all the runs)"
+                    )));
+                }
                 if job.checkpoint_every.is_some() || job.resume {
                     return Err(CliError::Usage(format!(
                         "--shard {spec} simulates a fixed share of the runs and writes it at once: it does not go with --checkpoint-every or --resume"

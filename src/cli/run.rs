@@ -9,9 +9,11 @@ use sha2::{Digest, Sha256};
 use villagesim::engine::{self, RunOptions};
 use villagesim::limits::MAX_RUNS;
 use villagesim::model::Model;
+use villagesim::output::samples::SamplesCsv;
 use villagesim::output::{self, Manifest};
 use villagesim::scenario::{self, ReadOptions};
 use villagesim::summary::results::Results;
+use villagesim::summary::samples::{SampleSink, SamplesLayout};
 
 use super::flags::{JobFlags, RunFlags};
 use super::job::{self, Plan};
@@ -118,12 +120,38 @@ fn run_model(
     // not after minutes of work. Stale staging folders go here too.
     let lock = output::OutputLock::acquire(&out)?;
     let checkpoint = job::checkpoint_path(lock.destination());
-    let bar = print::runs_progress(model.runs, flags.quiet);
+    if flags.samples && plan.is_some_and(|p| p.resume) {
+        return Err(CliError::Usage(
+            "--samples does not go with --resume: the checkpoint keeps the runs' aggregates, not their samples; run again without --resume to write samples.csv".into(),
+        ));
+    }
+    // With --samples, the outputs are staged now: samples.csv is written
+    // into the staging folder as the runs finish.
+    let mut staging = flags.samples.then(|| output::Staging::new(&out)).transpose()?;
     let started = Instant::now();
-    let mut results = match plan {
-        Some(plan) => job::simulate(model, files[0], flags, options, plan, &checkpoint, &|n| bar.inc(n))?,
-        None => engine::simulate(model, options, &|n| bar.inc(n))?,
+    let mut sampler = match &mut staging {
+        Some(staging) => {
+            let columns = engine::samples::columns(model)?;
+            let layout = SamplesLayout::of(model, columns.clone());
+            Some((columns, SamplesCsv::create(staging, layout)?))
+        }
+        None => None,
     };
+    let sink = sampler.as_mut().map(|(c, s)| (&*c, s as &mut dyn SampleSink));
+    let bar = print::runs_progress(model.runs, flags.quiet);
+    let mut results = match plan {
+        Some(plan) => {
+            let feed = job::Feed {
+                progress: &|n| bar.inc(n),
+                samples: sink,
+            };
+            job::simulate(model, files[0], flags, options, plan, &checkpoint, feed)?
+        }
+        None => engine::simulate_sampled(model, options, &|n| bar.inc(n), sink)?,
+    };
+    if let Some((_, csv)) = sampler {
+        csv.finish()?;
+    }
     results.reference = reference.map(str::to_string);
     bar.finish_and_clear();
     let settings = plan.map_or_else(|| result_settings(flags), |p| p.settings(flags));
@@ -144,7 +172,7 @@ fn run_model(
         threads: options.threads,
         seconds: started.elapsed().as_secs_f64(),
     };
-    write_outputs(model, &results, &written, &out, flags.lang.into(), flags.quiet)?;
+    write_outputs(model, &results, &written, &out, staging, flags.lang.into(), flags.quiet)?;
     if plan.is_some_and(|p| p.checkpoint_every.is_some() || p.resume) {
         std::fs::remove_file(&checkpoint)
             .or_else(|e| {
@@ -237,13 +265,14 @@ pub struct Written<'a> {
     pub seconds: f64,
 }
 
-/// Writes the outputs of finished `results` into `out` and prints what they
-/// say.
+/// Writes the outputs of finished `results` into `out` (through `staging`
+/// when begun earlier, for `--samples`) and prints what they say.
 pub fn write_outputs(
     model: &Model,
     results: &Results,
     how: &Written,
     out: &Path,
+    staging: Option<output::Staging>,
     lang: villagesim::format::Lang,
     quiet: bool,
 ) -> Result<(), CliError> {
@@ -274,7 +303,10 @@ pub fn write_outputs(
         peak_memory_mb: None,
         files: Vec::new(),
     };
-    output::write_run(results, &mut manifest, out, lang)?;
+    match staging {
+        Some(staging) => output::write_run_staged(staging, results, &mut manifest, lang)?,
+        None => output::write_run(results, &mut manifest, out, lang)?,
+    };
     if !quiet {
         for line in print::closing(results, out, seconds, manifest.village_years_per_second, lang) {
             say!("{line}");

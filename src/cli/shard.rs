@@ -313,7 +313,7 @@ pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
         threads: options.threads,
         seconds: started.elapsed().as_secs_f64(),
     };
-    write_outputs(&model, &results, &written, &out, lang, args.quiet)
+    write_outputs(&model, &results, &written, &out, None, lang, args.quiet)
 }
 
 /// The targets of a job that stops by itself, from its settings (see

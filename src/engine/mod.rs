@@ -19,6 +19,7 @@ mod cells;
 pub mod footprint;
 mod partial;
 pub mod precision;
+pub mod samples;
 
 use crate::model::accounts;
 use crate::model::capacity::uplifted;
@@ -80,6 +81,9 @@ pub enum EngineError {
     /// The run would not fit in the machine's memory (see [`footprint`]).
     #[error(transparent)]
     TooLarge(Box<footprint::TooLarge>),
+    /// The samples of the runs could not be written (see [`samples`]).
+    #[error("{0}")]
+    Samples(String),
 }
 
 /// Simulates every run of `model`, calling `progress(runs_done)` after each
@@ -92,8 +96,24 @@ pub enum EngineError {
 /// [`RunOptions::ignore_memory_limit`]); [`EngineError::OutOfRange`] when an
 /// income or cash flow of a run leaves the accepted range.
 pub fn simulate(model: &Model, options: RunOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Results, EngineError> {
+    simulate_sampled(model, options, progress, None)
+}
+
+/// [`simulate`], handing every run's samples to `samples` (the columns
+/// found by [`samples::columns`] and the sink) as the runs finish, in run
+/// order; the results are those of [`simulate`].
+///
+/// # Errors
+///
+/// As [`simulate`], and [`EngineError::Samples`] when the sink fails.
+pub fn simulate_sampled(
+    model: &Model,
+    options: RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+    samples: Option<(&samples::SampleColumns, &mut dyn samples::SampleSink)>,
+) -> Result<Results, EngineError> {
     let mut partial = Partial::new(model, options)?;
-    partial.extend(model, options, 0..model.runs, progress)?;
+    partial.extend_sampled(model, options, 0..model.runs, progress, samples)?;
     let pool = pool(options.threads)?;
     Ok(pool.install(|| partial.finish(model)))
 }
@@ -128,6 +148,8 @@ struct Scratch {
     return_factor: Vec<f64>,
     buffers: Buffers,
     accounts: AccountsBuffers,
+    /// With `--samples`: the run's draws and the rows of the chunk.
+    sampling: Option<samples::Sampling>,
 }
 
 impl Scratch {
@@ -145,6 +167,7 @@ impl Scratch {
             return_factor: Vec::new(),
             buffers: Buffers::default(),
             accounts: AccountsBuffers::default(),
+            sampling: None,
         }
     }
 }
@@ -162,6 +185,9 @@ fn simulate_run(
 ) -> Result<(), Box<OutOfRange>> {
     let span = model.years + 1;
     village::factor_paths(&model.factors, model.seed, run, model.factor_years(), &mut s.factors);
+    if let Some(sampling) = &s.sampling {
+        sampling.start(&s.factors, model.years);
+    }
     let ctx = SimCtx {
         seed: model.seed,
         run,
@@ -171,6 +197,7 @@ fn simulate_run(
         village_keys: &s.village_keys,
         tax: &model.accounting.tax,
         organic: &[],
+        log: s.sampling.as_ref().map(|x| &x.log),
     };
     s.other.clear();
     s.other.resize(span, 0.0);
@@ -245,6 +272,9 @@ fn simulate_run(
     aggregates.comparisons.record(&s.outcomes, span);
     if let Some(finals) = &mut aggregates.finals {
         finals.push(run, &s.outcomes);
+    }
+    if let Some(sampling) = &mut s.sampling {
+        sampling.finish(run, &s.outcomes);
     }
     Ok(())
 }
@@ -436,6 +466,7 @@ impl PolicyAggregates {
     ) -> RunOutcome {
         let n = model.villages.len();
         let mut outcome = RunOutcome::default();
+        let target = (crate::summary::samples::target_year(model) - model.baseline_year()) as usize;
         for (y, row) in incomes.chunks_exact(n).enumerate() {
             let (mut total, mut below_weak, mut below_floor) = (0.0, 0, 0);
             for &x in row {
@@ -454,7 +485,9 @@ impl PolicyAggregates {
                 self.at_or_below_observed += u64::from(observed.is_some_and(|o| total / n as f64 <= o));
             }
             let sorted = ranks.sort(row);
-            self.gini[y].add(gini_of_sorted(sorted));
+            let gini = gini_of_sorted(sorted);
+            self.gini[y].add(gini);
+            outcome.final_gini = gini;
             // Ascending: the poorest fifth comes first.
             let fifth = ((n as f64 / 5.0).round() as usize).max(1);
             let poorest: f64 = sorted[..fifth].iter().sum();
@@ -473,6 +506,9 @@ impl PolicyAggregates {
             }
             outcome.final_mean_yuan = total / n as f64;
             outcome.final_below_floor = below_floor;
+            if y == target {
+                outcome.target_below_floor = below_floor;
+            }
         }
         outcome
     }
@@ -672,6 +708,7 @@ pub fn intervention_flows(model: &Model, i: usize, run: u64) -> Flows {
         village_keys: &village_keys,
         tax: &model.accounting.tax,
         organic: &[],
+        log: None,
     };
     let span = model.years + 1;
     let mut organic = vec![0.0; model.villages.len() * span];

@@ -3,6 +3,7 @@
 
 use std::sync::Mutex;
 
+use super::samples::{RunSample, SampleColumns, SampleSink, Sampling};
 use super::{
     chunk_runs, footprint, pool, simulate_run, Aggregates, EngineError, OutOfRange, PolicyAggregates, RunOptions,
     Scratch, VillageTallies, VillageTally,
@@ -76,6 +77,25 @@ impl Partial {
         runs: std::ops::Range<u64>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<(), EngineError> {
+        self.extend_sampled(model, options, runs, progress, None)
+    }
+
+    /// [`Partial::extend`], handing every run's samples to `samples` (the
+    /// columns found by [`super::samples::columns`] and the sink), a chunk of runs
+    /// at a time in run order.
+    ///
+    /// # Errors
+    ///
+    /// As [`Partial::extend`], and [`EngineError::Samples`] when the sink
+    /// fails.
+    pub fn extend_sampled(
+        &mut self,
+        model: &Model,
+        options: RunOptions,
+        runs: std::ops::Range<u64>,
+        progress: &(dyn Fn(u64) + Sync),
+        mut samples: Option<(&SampleColumns, &mut dyn SampleSink)>,
+    ) -> Result<(), EngineError> {
         debug_assert!(self.runs.iter().all(|r| r.end <= runs.start || runs.end <= r.start));
         if runs.is_empty() {
             return Ok(());
@@ -94,21 +114,27 @@ impl Partial {
                 )
             })
             .collect();
+        if let Some((columns, _)) = &samples {
+            for (_, scratch) in &mut workers {
+                scratch.sampling = Some(Sampling::new(model, columns));
+            }
+        }
+        let mut rows: Vec<RunSample> = Vec::new();
         let mut first = runs.start;
         while first < runs.end {
             let count = chunk.min((runs.end - first) as usize);
             // Each worker simulates every `threads`-th run of the chunk into its
             // own rows and folds it into its own aggregates.
-            let mut rows: Vec<Vec<(u64, &mut [f64])>> = (0..threads).map(|_| Vec::new()).collect();
+            let mut slices: Vec<Vec<(u64, &mut [f64])>> = (0..threads).map(|_| Vec::new()).collect();
             for (r, row) in incomes[..count * per_run].chunks_mut(per_run).enumerate() {
-                rows[r % threads].push((first + r as u64, row));
+                slices[r % threads].push((first + r as u64, row));
             }
             let failures: Mutex<Vec<Box<OutOfRange>>> = Mutex::new(Vec::new());
             pool.scope(|scope| {
-                for ((aggregates, scratch), rows) in workers.iter_mut().zip(rows) {
+                for ((aggregates, scratch), runs) in workers.iter_mut().zip(slices) {
                     let failures = &failures;
                     scope.spawn(move |_| {
-                        for (run, row) in rows {
+                        for (run, row) in runs {
                             if let Err(e) = simulate_run(model, run, row, scratch, aggregates) {
                                 failures.lock().unwrap_or_else(|p| p.into_inner()).push(e);
                                 break;
@@ -122,6 +148,19 @@ impl Partial {
             let failures = failures.into_inner().unwrap_or_else(|p| p.into_inner());
             if let Some(first) = failures.into_iter().min_by_key(|e| e.run) {
                 return Err(EngineError::OutOfRange(first));
+            }
+            if let Some((_, sink)) = &mut samples {
+                rows.clear();
+                for (_, scratch) in &mut workers {
+                    rows.extend(
+                        scratch
+                            .sampling
+                            .as_mut()
+                            .map_or(Vec::new(), |s| std::mem::take(&mut s.rows)),
+                    );
+                }
+                rows.sort_by_key(|r| r.run);
+                sink.take(&rows).map_err(EngineError::Samples)?;
             }
             // The village tallies, split among the threads by village-year.
             pool.install(|| self.cells.record(&incomes, count));

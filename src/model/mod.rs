@@ -35,7 +35,7 @@ pub use check::{Check, KindCheck, Scope};
 use param::Param;
 
 pub use flows::{Flows, Ledger};
-pub use sim::{Drawn, SimCtx};
+pub use sim::{DrawLog, Drawn, SimCtx};
 
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone)]
@@ -158,6 +158,8 @@ pub struct Village {
     pub group_zh: Option<String>,
     /// Key of the `[[villages]]` entry, for draws shared by its villages.
     pub entry_key: u64,
+    /// How the entry is named: its `group`, else its `id`, else its `file`.
+    pub entry_label: String,
     /// Key of the village id, for draws of its own.
     pub key: u64,
     /// Baseline operating income, yuan per year.

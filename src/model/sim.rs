@@ -1,6 +1,8 @@
 //! The context a run gives to each intervention: its random streams, the
 //! common factors, and uncertain parameters drawn at their `per` level.
 
+use std::cell::RefCell;
+
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -25,6 +27,84 @@ pub struct SimCtx<'a> {
     /// simulated year `t`, the baseline at `t + 1 = 0`; empty while the
     /// organic paths themselves are drawn.
     pub organic: &'a [f64],
+    /// Where the run's uncertain draws are noted, when each run's inputs
+    /// are written out (`--samples`); `None` otherwise, at no cost.
+    pub log: Option<&'a DrawLog>,
+}
+
+/// The uncertain inputs drawn in one run, each summarised by the mean of
+/// the values drawn within the horizon (one value for an input drawn once
+/// per run; the mean over villages and years for one drawn per village or
+/// per year), keyed by `(entity, purpose)`: the entity of its streams (an
+/// intervention, a `[[villages]]` entry) and the parameter's name.
+///
+/// Noting never draws a number from a stream the run uses, so a run with
+/// a log gives exactly the results of one without.
+#[derive(Debug, Default)]
+pub struct DrawLog {
+    noted: RefCell<Vec<Noted>>,
+}
+
+/// One input's summary in the current run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Noted {
+    pub entity: u64,
+    pub purpose: String,
+    /// The sum and the number of the values drawn in this run.
+    pub sum: f64,
+    pub count: usize,
+}
+
+impl Noted {
+    /// The mean of the values drawn in this run; `None` when none was.
+    pub fn value(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+}
+
+impl DrawLog {
+    /// Forgets the values of the last run (the inputs' names are kept).
+    pub fn clear(&self) {
+        self.noted.borrow_mut().iter_mut().for_each(|n| {
+            n.sum = 0.0;
+            n.count = 0;
+        });
+    }
+
+    /// Notes values drawn for `(entity, purpose)` in this run; the input's
+    /// value is the mean of all noted in the run (the villages of an entry
+    /// each note their own).
+    pub fn note(&self, entity: u64, purpose: &str, values: &[f64]) {
+        let mut noted = self.noted.borrow_mut();
+        let i = match noted.iter().position(|n| n.entity == entity && n.purpose == purpose) {
+            Some(i) => i,
+            None => {
+                noted.push(Noted {
+                    entity,
+                    purpose: purpose.to_string(),
+                    sum: 0.0,
+                    count: 0,
+                });
+                noted.len() - 1
+            }
+        };
+        noted[i].sum += values.iter().sum::<f64>();
+        noted[i].count += values.len();
+    }
+
+    /// The inputs noted so far, in the order first noted.
+    pub fn noted(&self) -> Vec<Noted> {
+        self.noted.borrow().clone()
+    }
+
+    /// The value of `(entity, purpose)` in this run, if noted.
+    pub fn value(&self, entity: u64, purpose: &str) -> Option<f64> {
+        let noted = self.noted.borrow();
+        noted
+            .iter()
+            .find(|n| n.entity == entity && n.purpose == purpose)
+            .and_then(Noted::value)
+    }
 }
 
 /// Values of one parameter drawn for a run: look up with [`Drawn::at`].
@@ -107,6 +187,15 @@ impl SimCtx<'_> {
             .unwrap_or(0.0)
     }
 
+    /// Notes the values drawn for `(entity, purpose)` when the run keeps a
+    /// [`DrawLog`]; for kinds that draw an input themselves rather than by
+    /// [`SimCtx::draw`].
+    pub fn note(&self, entity: u64, purpose: &str, values: &[f64]) {
+        if let Some(log) = self.log {
+            log.note(entity, purpose, values);
+        }
+    }
+
     /// The stream for `(entity, purpose)` in this run.
     pub fn stream(&self, entity: u64, purpose: &str) -> ChaCha8Rng {
         rng::stream(self.seed, self.run, entity, rng::key_of(purpose))
@@ -143,7 +232,7 @@ impl SimCtx<'_> {
                 year_stride: 0,
             };
         }
-        match param.per.unwrap_or(default) {
+        let drawn = match param.per.unwrap_or(default) {
             Per::Run => {
                 let mut rng = self.stream(entity, purpose);
                 Drawn {
@@ -183,7 +272,21 @@ impl SimCtx<'_> {
                     year_stride: 1,
                 }
             }
+        };
+        if let Some(log) = self.log {
+            // The values inside the horizon, for a span drawn past it.
+            let horizon = years.min(self.years);
+            let values: Vec<f64> = match (drawn.slot_stride, drawn.year_stride) {
+                (_, 0) => drawn.values.clone(),
+                (0, _) => drawn.values[..horizon].to_vec(),
+                (stride, _) => (drawn.values.chunks(stride))
+                    .flat_map(|row| &row[..horizon])
+                    .copied()
+                    .collect(),
+            };
+            log.note(entity, purpose, &values);
         }
+        drawn
     }
 }
 

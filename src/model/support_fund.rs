@@ -250,6 +250,25 @@ impl KindModel for SupportFund {
                 self.capital_back(flows, t, 1.0, government);
             }
         }
+        if ctx.log.is_some() && self.rate.as_fixed().is_none() {
+            // For `--samples`: the rate of every period of the horizon,
+            // paid or not (the periods after a default drawn now, from the
+            // rate's own stream, which nothing else reads).
+            let periods = (0..ctx.years)
+                .map(|t| ctx.start_year + t as i32)
+                .filter(|&year| iv.active(year))
+                .map(|year| {
+                    self.reset_years
+                        .map_or(0, |k| ((year - iv.start_year) / k as i32) as usize)
+                        + 1
+                })
+                .max()
+                .unwrap_or(0);
+            while rates.len() < periods {
+                rates.push(self.rate.sample(&mut rate_rng));
+            }
+            ctx.note(iv.key, "return_rate_per_year", &rates[..periods]);
+        }
         // Residual value: the capital still in the pool at the end of the
         // horizon, when paid in inside it and neither lost nor repaid.
         if !defaulted && in_horizon && iv.active(final_year) && iv.end_year != Some(final_year) {

@@ -43,11 +43,17 @@ pub fn organic_path(village: &Village, ctx: &SimCtx, out: &mut [f64]) {
         _ => 0.0,
     });
     let each_year = fixed.is_none() && matches!(per, Per::Year | Per::VillageYear);
+    let mut growth_sum = 0.0;
     for (t, slot) in out[1..].iter_mut().enumerate() {
         let g = if each_year { growth.sample(&mut rng) } else { once };
+        growth_sum += g;
         let shock: f64 = village.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();
         x *= (g + shock).exp();
         *slot = x;
+    }
+    if fixed.is_none() && ctx.years > 0 {
+        // Every village of the entry under one input: its mean over them.
+        ctx.note(village.entry_key, "growth", &[growth_sum / ctx.years as f64]);
     }
 }
 
@@ -78,7 +84,9 @@ fn draw_once(param: &Param, default: Per, village: &Village, ctx: &SimCtx, purpo
         Per::Run | Per::Year => village.entry_key,
         Per::Village | Per::VillageYear => village.key,
     };
-    param.sample(&mut ctx.stream(entity, purpose))
+    let x = param.sample(&mut ctx.stream(entity, purpose));
+    ctx.note(village.entry_key, purpose, &[x]);
+    x
 }
 
 /// Draws the factor paths of one run: `factors[f][t]`.

@@ -179,7 +179,7 @@ impl Staging {
     }
 
     /// The destination as given, joined with `name`: for messages.
-    fn shown(&self, name: &Path) -> PathBuf {
+    pub(crate) fn shown(&self, name: &Path) -> PathBuf {
         self.lock.place().shown.join(name)
     }
 
@@ -230,13 +230,19 @@ impl Staging {
         Ok(rel)
     }
 
+    /// Whether the file `name` is recorded as written.
+    pub fn holds(&self, name: &Path) -> bool {
+        self.files.iter().any(|f| f == name)
+    }
+
     /// Records a file already written inside the staging folder.
     pub fn adopt(&mut self, name: impl Into<PathBuf>) {
         self.files.push(name.into());
     }
 
     /// Declares that the new set holds all of the folder `name` (relative
-    /// to the destination): files of the earlier set in it are not kept.
+    /// to the destination): files of the earlier set in it are not kept
+    /// (for a file's name, the earlier file is not kept).
     pub fn replace_folder(&mut self, name: impl Into<PathBuf>) {
         self.replaced.push(name.into());
     }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod atomic;
 pub mod lock;
 pub mod report;
+pub mod samples;
 pub mod summary_json;
 pub mod tables;
 
@@ -89,7 +90,23 @@ pub fn write_run(
     dir: &Path,
     lang: Lang,
 ) -> Result<Vec<PathBuf>, OutputError> {
-    let mut staging = Staging::new(dir)?;
+    write_run_staged(Staging::new(dir)?, results, manifest, lang)
+}
+
+/// [`write_run`] into a staging folder begun earlier, which may hold
+/// `samples.csv` already ([`samples::SamplesCsv`], written while the runs
+/// were simulated). Without it, an earlier `samples.csv` in the folder is
+/// removed: it would not be of these results.
+pub fn write_run_staged(
+    mut staging: Staging,
+    results: &Results,
+    manifest: &mut Manifest,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let sampled = staging.holds(Path::new(samples::SAMPLES_FILE));
+    if !sampled {
+        staging.replace_folder(samples::SAMPLES_FILE);
+    }
     let chart_dir = chart_folder(&mut staging)?;
     // The two large files, the small tables and the charts are written at
     // once, each on its own thread; errors are reported in this order.
@@ -108,6 +125,9 @@ pub fn write_run(
     }
     big.into_iter().for_each(|rel| staging.adopt(rel));
     manifest.files = RUN_FILES.iter().map(|s| s.to_string()).collect();
+    if sampled {
+        manifest.files.push(samples::SAMPLES_FILE.to_string());
+    }
     manifest.peak_memory_mb = peak_memory_mb();
     write_reports(&mut staging, results, manifest, charts, lang)?;
     staging.write("manifest.json", &json(manifest, "manifest.json")?)?;

@@ -29,6 +29,11 @@ pub struct RunOutcome {
     pub final_mean_yuan: f64,
     /// Villages below the floor in the final year.
     pub final_below_floor: usize,
+    /// Villages below the floor in the target year (the final year when
+    /// the scenario sets none inside the horizon).
+    pub target_below_floor: usize,
+    /// The Gini coefficient of village incomes in the final year.
+    pub final_gini: f64,
     /// Index (0 = baseline year) of the first year with every village at or
     /// above the floor.
     pub coverage_year: Option<usize>,

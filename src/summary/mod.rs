@@ -11,6 +11,7 @@ pub mod interventions;
 pub mod names;
 pub mod precision;
 pub mod results;
+pub mod samples;
 pub mod sketch;
 pub mod target_group;
 pub mod words;

@@ -87,6 +87,7 @@ impl Checker<'_> {
             township_zh: self.text_zh(&format!("{path}.township_zh"), e.township_zh.as_ref()),
             group_zh: self.text_zh(&format!("{path}.group_zh"), e.group_zh.as_ref()),
             entry_key: key_of(&format!("villages:{label}")),
+            entry_label: label,
             key: 0,
             operating_income: Param::fixed(0.0),
             other_income: other,
