@@ -128,6 +128,40 @@ impl HtmlReport<'_> {
 }
 
 /// `report.md`, laid out by `templates/report.md`.
+/// The HTML page of an analysis (a sensitivity analysis, a search):
+/// `doc` laid out by the run report's template, the chart `svg` (if any)
+/// inline under the id `chart`, the page's font embedded.
+fn analysis_html(
+    lang: Lang,
+    version: &str,
+    title: String,
+    doc: Vec<Block>,
+    chart: &str,
+    svg: Option<&String>,
+) -> String {
+    let w = words(lang);
+    let charts: Vec<(String, String)> = svg.map(|svg| (chart.to_string(), svg.clone())).into_iter().collect();
+    let page = HtmlReport {
+        lang_attr: w.lang_attr,
+        tool: "villagesim",
+        version,
+        title,
+        colon: w.colon,
+        doc,
+        charts: &charts,
+    };
+    embed_page_font(&page.render().expect("the report template renders into a String"))
+}
+
+/// The Markdown page of an analysis: `doc` by the run report's template.
+fn analysis_md(lang: Lang, doc: Vec<Block>) -> String {
+    let page = MdReport {
+        colon: words(lang).colon,
+        doc,
+    };
+    page.render().expect("the report template renders into a String")
+}
+
 #[derive(Template)]
 #[template(path = "report.md")]
 struct MdReport<'a> {

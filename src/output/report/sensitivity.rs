@@ -11,11 +11,9 @@
 //! floor at each end, the swing and the rank correlation), how to read it,
 //! and the scenario, seed, runs and version.
 
-use askama::Template;
-
 use super::view::{Block, Row};
 use super::words::{quoted, words};
-use super::{embed_page_font, HtmlReport, MdReport};
+use super::{analysis_html, analysis_md};
 use crate::charts::{DrawnPer, Treatment};
 use crate::format::{grouped, money_sig, Lang};
 
@@ -383,31 +381,18 @@ fn blocks(p: &SensitivityPage) -> Vec<Block> {
 /// `report.html` of a sensitivity analysis: self-contained (the tornado
 /// inline, the page's font embedded), printable.
 pub fn html(p: &SensitivityPage) -> String {
-    let w = words(p.lang);
-    let charts: Vec<(String, String)> = p
-        .tornado_svg
-        .iter()
-        .map(|svg| ("tornado".to_string(), svg.clone()))
-        .collect();
-    let page = HtmlReport {
-        lang_attr: w.lang_attr,
-        tool: "villagesim",
-        version: p.version,
-        title: format!("{}{}{}", p.scenario, w.colon, sensitivity_words(p.lang).title),
-        colon: w.colon,
-        doc: blocks(p),
-        charts: &charts,
-    };
-    embed_page_font(&page.render().expect("the report template renders into a String"))
+    let title = format!(
+        "{}{}{}",
+        p.scenario,
+        words(p.lang).colon,
+        sensitivity_words(p.lang).title
+    );
+    analysis_html(p.lang, p.version, title, blocks(p), "tornado", p.tornado_svg.as_ref())
 }
 
 /// `report.md` of a sensitivity analysis: the tornado as the PNG beside it.
 pub fn markdown(p: &SensitivityPage) -> String {
-    let page = MdReport {
-        colon: words(p.lang).colon,
-        doc: blocks(p),
-    };
-    page.render().expect("the report template renders into a String")
+    analysis_md(p.lang, blocks(p))
 }
 
 #[cfg(test)]

@@ -6,11 +6,8 @@
 //! (outputs know nothing of the search): the answer in a sentence, the
 //! chart, every value simulated, the method, and how to make it again.
 
-use askama::Template;
-
 use super::view::{Block, Row};
-use super::words::words;
-use super::{embed_page_font, HtmlReport, MdReport};
+use super::{analysis_html, analysis_md};
 use crate::format::Lang;
 
 /// What the report of a search shows, in its language.
@@ -68,29 +65,17 @@ fn blocks(p: &SolvePage) -> Vec<Block> {
 
 /// `report.html` of a search: self-contained, the chart inline.
 pub fn html(p: &SolvePage) -> String {
-    let w = words(p.lang);
-    let charts: Vec<(String, String)> = p
-        .chart_svg
-        .iter()
-        .map(|svg| ("solve".to_string(), svg.clone()))
-        .collect();
-    let page = HtmlReport {
-        lang_attr: w.lang_attr,
-        tool: "villagesim",
-        version: p.version,
-        title: p.title.clone(),
-        colon: w.colon,
-        doc: blocks(p),
-        charts: &charts,
-    };
-    embed_page_font(&page.render().expect("the report template renders into a String"))
+    analysis_html(
+        p.lang,
+        p.version,
+        p.title.clone(),
+        blocks(p),
+        "solve",
+        p.chart_svg.as_ref(),
+    )
 }
 
 /// `report.md` of a search: the chart as the PNG beside it.
 pub fn markdown(p: &SolvePage) -> String {
-    let page = MdReport {
-        colon: words(p.lang).colon,
-        doc: blocks(p),
-    };
-    page.render().expect("the report template renders into a String")
+    analysis_md(p.lang, blocks(p))
 }
