@@ -13,6 +13,9 @@
 //! - [`solve`]: `villagesim solve FILE --target EXPR --vary PATH=LO:HI`: the
 //!   smallest (or largest) value of one parameter at which a target holds,
 //!   with its Monte Carlo interval.
+//! - [`voi`]: `villagesim voi FILE --objective OBJ`: the value of
+//!   information, overall (EVPI) and for each uncertain input (EVPPI): which
+//!   uncertainty is worth resolving before choosing a policy.
 //!
 //! Every simulation of an analysis uses the same seed and the same runs, so
 //! two points differ only by the values changed: random streams are keyed by
@@ -26,6 +29,7 @@ pub mod overrides;
 pub mod sensitivity;
 pub mod solve;
 pub mod sweep;
+pub mod voi;
 
 use std::path::{Path, PathBuf};
 

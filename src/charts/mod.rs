@@ -55,6 +55,7 @@ mod sweep;
 mod target_group;
 mod titles;
 mod tornado;
+mod voi;
 mod who_gains;
 
 pub(crate) use axis::*;
@@ -80,6 +81,7 @@ pub use sweep::{sweep_titles, write_sweep_charts, SweepAxis, SweepInput, SweepOu
 use target_group::*;
 pub(crate) use titles::*;
 pub use tornado::{drawn_note, tornado_title, write_tornado, DrawnPer, TornadoInput, TornadoRow, Treatment};
+pub use voi::{write_voi, VoiBar, VoiChart};
 use who_gains::*;
 
 /// Width of every chart, pixels.

@@ -50,6 +50,7 @@ mod shard;
 mod solve;
 mod sweep;
 mod validate;
+mod voi;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -121,6 +122,8 @@ pub enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// The smallest (or largest) value of one parameter at which a target holds, with its Monte Carlo interval.
     Solve(solve::SolveArgs),
+    /// The value of information: which uncertainty is worth resolving before choosing a policy (EVPI, EVPPI).
+    Voi(voi::VoiArgs),
     /// Check a scenario file and print what would be simulated.
     Validate {
         /// The scenario file (TOML).
@@ -202,6 +205,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sweep(args) => args.flags.threads,
         Command::Sensitivity(args) => args.flags.threads,
         Command::Solve(args) => args.flags.threads,
+        Command::Voi(args) => args.flags.threads,
         _ => None,
     };
     if let Some(n) = threads.filter(|&n| n > 0) {
@@ -240,6 +244,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Solve(args) => solve::solve(args),
+        Command::Voi(args) => voi::voi(args),
         Command::Validate {
             file,
             lang,

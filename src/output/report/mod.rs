@@ -36,6 +36,7 @@ pub mod solve;
 pub mod sweep;
 mod view;
 mod villages;
+pub mod voi;
 mod words;
 
 /// What the brief takes from the chart code.
