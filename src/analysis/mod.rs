@@ -13,6 +13,9 @@
 //! - [`solve`]: `villagesim solve FILE --target EXPR --vary PATH=LO:HI`: the
 //!   smallest (or largest) value of one parameter at which a target holds,
 //!   with its Monte Carlo interval.
+//! - [`calibrate`]: `villagesim calibrate FILE`: the runs weighted by their
+//!   agreement with the `[backtest]` observations; which assumptions the
+//!   observed outcome needs, and the projection re-weighted.
 //! - [`voi`]: `villagesim voi FILE --objective OBJ`: the value of
 //!   information, overall (EVPI) and for each uncertain input (EVPPI): which
 //!   uncertainty is worth resolving before choosing a policy.
@@ -25,6 +28,7 @@
 //! run). By default an analysis uses at most [`DEFAULT_MAX_RUNS`] runs per
 //! point (the first runs of the file's; `--runs` changes it).
 
+pub mod calibrate;
 pub mod overrides;
 pub mod sensitivity;
 pub mod solve;
@@ -150,6 +154,43 @@ impl Settings {
         };
         Ok(engine::simulate(model, options, &|_| {})?)
     }
+}
+
+/// Writes into `dir`, all or nothing, the `tables` (name, bytes), the
+/// chart `draw` writes into `charts/`, and `report.html` / `report.md` of
+/// the page `page` makes from the chart's SVG. Returns the files written,
+/// relative to `dir`.
+///
+/// # Errors
+///
+/// [`OutputError`] when a file cannot be written; an earlier result in
+/// `dir` is then left as it was.
+fn write_analysis(
+    dir: &Path,
+    tables: &[(&str, Vec<u8>)],
+    draw: impl FnOnce(&Path) -> Result<Vec<crate::charts::WrittenChart>, crate::charts::ChartError>,
+    page: impl FnOnce(Option<String>) -> crate::output::report::page::AnalysisPage,
+) -> Result<Vec<PathBuf>, OutputError> {
+    use crate::output::report::page;
+    let mut staging = crate::output::Staging::new(dir)?;
+    for (name, bytes) in tables {
+        staging.write(name, bytes)?;
+    }
+    staging.replace_folder("charts");
+    let charts = staging.dir().join("charts");
+    std::fs::create_dir_all(&charts).map_err(crate::output::atomic::io_error(&charts))?;
+    let written = draw(&charts).map_err(|e| OutputError::Chart {
+        path: charts.display().to_string(),
+        message: e.to_string(),
+    })?;
+    let svg = written.iter().find_map(|w| w.svg.clone());
+    for w in written {
+        staging.adopt(Path::new("charts").join(w.name));
+    }
+    let page = page(svg);
+    staging.write("report.html", page::html(&page).as_bytes())?;
+    staging.write("report.md", page::markdown(&page).as_bytes())?;
+    staging.commit()
 }
 
 /// Index of the policy named `name` (default: the last policy).

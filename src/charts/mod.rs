@@ -35,6 +35,7 @@ mod axis;
 mod below_floor;
 #[cfg(test)]
 mod bundled_tests;
+mod calibrate;
 mod cdf;
 mod contributions;
 mod cost;
@@ -60,6 +61,7 @@ mod who_gains;
 
 pub(crate) use axis::*;
 use below_floor::*;
+pub use calibrate::{write_calibration, CalibrateChart, CalibrateRow};
 use cdf::*;
 use contributions::*;
 use cost::*;

@@ -35,6 +35,7 @@ macro_rules! say_raw {
     }};
 }
 
+mod calibrate;
 mod explain;
 mod flags;
 mod groups;
@@ -122,6 +123,8 @@ pub enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// The smallest (or largest) value of one parameter at which a target holds, with its Monte Carlo interval.
     Solve(solve::SolveArgs),
+    /// Weight the runs by their agreement with the [backtest] observations: which assumptions they need, the projection re-weighted.
+    Calibrate(calibrate::CalibrateArgs),
     /// The value of information: which uncertainty is worth resolving before choosing a policy (EVPI, EVPPI).
     Voi(voi::VoiArgs),
     /// Check a scenario file and print what would be simulated.
@@ -206,6 +209,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sensitivity(args) => args.flags.threads,
         Command::Solve(args) => args.flags.threads,
         Command::Voi(args) => args.flags.threads,
+        Command::Calibrate(args) => args.flags.threads,
         _ => None,
     };
     if let Some(n) = threads.filter(|&n| n > 0) {
@@ -245,6 +249,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sensitivity(args) => sensitivity::sensitivity(args),
         Command::Solve(args) => solve::solve(args),
         Command::Voi(args) => voi::voi(args),
+        Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Validate {
             file,
             lang,

@@ -478,11 +478,15 @@ impl PolicyAggregates {
             self.mean[y].add(total / n as f64);
             self.other_total[y].add(other[y]);
             self.mean_total[y].add((total + other[y]) / n as f64);
-            if let Some(b) = &model.backtest {
-                let observed = b
-                    .mean_village_income_yuan
-                    .filter(|_| model.baseline_year() + y as i32 == b.year);
-                self.at_or_below_observed += u64::from(observed.is_some_and(|o| total / n as f64 <= o));
+            if let Some(b) = model
+                .backtest
+                .as_ref()
+                .filter(|b| model.baseline_year() + y as i32 == b.year)
+            {
+                let mean = total / n as f64;
+                self.at_or_below_observed += u64::from(b.mean_village_income_yuan.is_some_and(|o| mean <= o));
+                outcome.backtest_mean_yuan = mean;
+                outcome.backtest_below_floor = below_floor;
             }
             let sorted = ranks.sort(row);
             let gini = gini_of_sorted(sorted);

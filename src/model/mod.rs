@@ -90,12 +90,27 @@ pub struct Assumption {
     pub note_zh: Option<String>,
 }
 
+/// The default observation error of `[backtest] mean_village_income`, as a
+/// share of it. An estimate: a published mean of village operating income
+/// is rounded to 0.1万 but may differ from the model's figure by its
+/// definition (what the statistics count as operating income, villages
+/// merged or split, the year's cut-off); 5% is the size of such
+/// differences we judge plausible, not a measured figure.
+pub const DEFAULT_MEAN_ERROR: f64 = 0.05;
+
 /// What was observed in a simulated year (`[backtest]`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backtest {
     pub year: i32,
     pub mean_village_income_yuan: Option<f64>,
     pub full_coverage: Option<bool>,
+    pub villages_below_floor: Option<usize>,
+    /// The standard deviation of the observation error of the mean, as a
+    /// share of the observed mean (`mean_village_income_error`, default
+    /// [`DEFAULT_MEAN_ERROR`]).
+    pub mean_error_share: f64,
+    /// The policy carried out (`None`: the last).
+    pub policy: Option<String>,
     pub source: Option<String>,
     pub source_zh: Option<String>,
 }

@@ -38,6 +38,14 @@ pub struct RawBacktest {
     pub mean_village_income: Option<Num>,
     /// Whether every village was observed at or above the floor.
     pub full_coverage: Option<bool>,
+    /// Villages observed below the floor that year.
+    pub villages_below_floor: Option<i64>,
+    /// How far the observed mean may be from the model's, as a share of
+    /// it (default 5%): the standard deviation of the observation error
+    /// `villagesim calibrate` weighs the runs by.
+    pub mean_village_income_error: Option<Num>,
+    /// The policy that was carried out (default: the last policy).
+    pub policy: Option<String>,
     /// Where the observation comes from.
     pub source: Option<String>,
     /// The same in Chinese (reports in Chinese show it; default: `source`).

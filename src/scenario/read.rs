@@ -378,7 +378,7 @@ impl Checker<'_> {
         let interventions = self.interventions(interventions, &villages, &factors, start_year, years);
         self.unique("interventions", interventions.iter().map(|iv| iv.id.as_str()), "id");
         let policies = self.policies(&raw, &interventions);
-        let backtest = self.backtest(&raw, start_year, years);
+        let backtest = self.backtest(&raw, start_year, years, villages.len(), &policies);
         Some(Model {
             name: h.name.clone(),
             name_zh: self.text_zh("scenario.name_zh", h.name_zh.as_ref()),
@@ -501,17 +501,61 @@ impl Checker<'_> {
     }
 
     /// The `[backtest]` observation, its year within the horizon.
-    fn backtest(&mut self, raw: &RawScenario, start_year: i32, years: usize) -> Option<model::Backtest> {
+    fn backtest(
+        &mut self,
+        raw: &RawScenario,
+        start_year: i32,
+        years: usize,
+        villages: usize,
+        policies: &[model::Policy],
+    ) -> Option<model::Backtest> {
         raw.backtest.as_ref().map(|b| {
             let last = start_year as i64 + years as i64 - 1;
             self.int_in("backtest.year", b.year, start_year as i64, last);
             let mean = b
                 .mean_village_income
                 .map(|n| self.num("backtest.mean_village_income", Some(n), 0.0, Domain::NonNegative));
+            let below = b.villages_below_floor.and_then(|k| {
+                self.int_in("backtest.villages_below_floor", k, 0, villages as i64)
+                    .then_some(k as usize)
+            });
+            if let (Some(true), Some(k)) = (b.full_coverage, below.filter(|k| *k > 0)) {
+                self.fail(
+                    "backtest.villages_below_floor",
+                    format!("{k} villages below the floor contradicts full_coverage = true"),
+                    Some("give one of the two, or villages_below_floor = 0".into()),
+                );
+            }
+            let error = self.num(
+                "backtest.mean_village_income_error",
+                b.mean_village_income_error,
+                model::DEFAULT_MEAN_ERROR,
+                Domain::Probability,
+            );
+            if error <= 0.0 {
+                self.fail(
+                    "backtest.mean_village_income_error",
+                    "the observation error must be above 0",
+                    Some("give a share of the observed mean, e.g. \"5%\"".into()),
+                );
+            }
+            if let Some(name) = &b.policy {
+                if !policies.iter().any(|p| &p.name == name) {
+                    let names: Vec<String> = policies.iter().map(|p| format!("\"{}\"", p.name)).collect();
+                    self.fail(
+                        "backtest.policy",
+                        format!("no policy named \"{name}\""),
+                        Some(format!("name one of the policies: {}", names.join(", "))),
+                    );
+                }
+            }
             model::Backtest {
                 year: b.year as i32,
                 mean_village_income_yuan: mean,
                 full_coverage: b.full_coverage,
+                villages_below_floor: below,
+                mean_error_share: error,
+                policy: b.policy.clone(),
                 source: b.source.clone(),
                 source_zh: self.text_zh("backtest.source_zh", b.source_zh.as_ref()),
             }

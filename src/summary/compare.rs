@@ -58,6 +58,10 @@ pub struct RunOutcome {
     /// Whether any village with a loan had a year of negative net cash flow
     /// after its investment year.
     pub negative_cash_with_loan: bool,
+    /// Mean operating income per village (yuan) and villages below the
+    /// floor in the `[backtest]` year (0 without one).
+    pub backtest_mean_yuan: f64,
+    pub backtest_below_floor: usize,
 }
 
 /// One policy's final-year figures in one run, all a paired comparison

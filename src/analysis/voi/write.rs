@@ -9,8 +9,8 @@ use super::{Fit, InputValue, Objective, VoiResult};
 use crate::analysis::solve::Z_95;
 use crate::charts::{VoiBar, VoiChart};
 use crate::format::{grouped, money_sig, pct_cell, round_sig, Lang};
-use crate::output::report::voi::{VoiPage, VoiTable};
-use crate::output::{OutputError, Staging};
+use crate::output::report::page::{AnalysisPage, PageTable};
+use crate::output::OutputError;
 
 /// A gain in the objective for people: villages or percentage points to
 /// two significant figures below 10 (`0.42`, `0.0031`), one decimal above;
@@ -311,7 +311,7 @@ fn fit_words(fit: Fit, lang: Lang) -> String {
 }
 
 /// The report's page, in `lang`.
-fn page(r: &VoiResult, lang: Lang, chart_svg: Option<String>) -> VoiPage {
+fn page(r: &VoiResult, lang: Lang, chart_svg: Option<String>) -> AnalysisPage {
     let zh = lang == Lang::Zh;
     let o = r.objective;
     let g = |v: f64| gain(o, lang, v);
@@ -353,7 +353,7 @@ fn page(r: &VoiResult, lang: Lang, chart_svg: Option<String>) -> VoiPage {
         (true, true) => "完全信息价值".to_string(),
         (true, false) => format!("价值（{u}）"),
     };
-    let inputs = VoiTable {
+    let inputs = PageTable {
         title: if zh {
             "各输入的信息价值"
         } else {
@@ -375,7 +375,7 @@ fn page(r: &VoiResult, lang: Lang, chart_svg: Option<String>) -> VoiPage {
         ],
         rows: input_rows,
     };
-    let policies = VoiTable {
+    let policies = PageTable {
         title: if zh {
             "所比较的政策"
         } else {
@@ -449,9 +449,10 @@ fn page(r: &VoiResult, lang: Lang, chart_svg: Option<String>) -> VoiPage {
         r.runs,
         r.seed
     );
-    VoiPage {
+    AnalysisPage {
         lang,
         version: env!("CARGO_PKG_VERSION"),
+        stem: "voi",
         title: if zh {
             format!("{}：决策前值得查明什么", r.scenario_label(lang))
         } else {
@@ -487,21 +488,10 @@ fn page(r: &VoiResult, lang: Lang, chart_svg: Option<String>) -> VoiPage {
 /// [`OutputError`] when a file cannot be written; an earlier result in
 /// `dir` is then left as it was.
 pub fn write(r: &VoiResult, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, OutputError> {
-    let mut staging = Staging::new(dir)?;
-    staging.write("voi.csv", &csv(r)?)?;
-    staging.replace_folder("charts");
-    let charts = staging.dir().join("charts");
-    std::fs::create_dir_all(&charts).map_err(crate::output::atomic::io_error(&charts))?;
-    let written = crate::charts::write_voi(&chart(r, lang), &charts).map_err(|e| OutputError::Chart {
-        path: charts.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let svg = written.iter().find_map(|w| w.svg.clone());
-    for w in written {
-        staging.adopt(Path::new("charts").join(w.name));
-    }
-    let page = page(r, lang, svg);
-    staging.write("report.html", crate::output::report::voi::html(&page).as_bytes())?;
-    staging.write("report.md", crate::output::report::voi::markdown(&page).as_bytes())?;
-    staging.commit()
+    crate::analysis::write_analysis(
+        dir,
+        &[("voi.csv", csv(r)?)],
+        |charts| crate::charts::write_voi(&chart(r, lang), charts),
+        |svg| page(r, lang, svg),
+    )
 }

@@ -29,6 +29,7 @@ mod accounts;
 mod backtest;
 mod escape;
 pub mod lead;
+pub mod page;
 mod pairs;
 pub mod precision;
 pub mod sensitivity;
@@ -36,7 +37,6 @@ pub mod solve;
 pub mod sweep;
 mod view;
 mod villages;
-pub mod voi;
 mod words;
 
 /// What the brief takes from the chart code.

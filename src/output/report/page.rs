@@ -1,11 +1,11 @@
-//! The report of `villagesim voi`: `report.html` and `report.md` beside
-//! `voi.csv`, laid out by the run report's own templates (the same styles,
-//! the same embedded font, no script).
+//! The report of an analysis that shows one chart and some tables
+//! (`villagesim voi`, `villagesim calibrate`): `report.html` and
+//! `report.md` beside its CSV files, laid out by the run report's own
+//! templates (the same styles, the same embedded font, no script).
 //!
-//! It reads a plain [`VoiPage`] whose words `analysis::voi` writes
-//! (outputs know nothing of the estimators): the message in a sentence,
-//! the chart, every input's value, the policies chosen between, the method
-//! and how to make it again.
+//! It reads a plain [`AnalysisPage`] whose words the analysis writes
+//! (outputs know nothing of the analysis): the message in a sentence, the
+//! chart, the tables, notes, the method and how to make it again.
 
 use super::view::{Block, Row};
 use super::{analysis_html, analysis_md};
@@ -13,25 +13,25 @@ use crate::format::Lang;
 
 /// A table of the page: its header and rows (every column but the first
 /// right-aligned).
-pub struct VoiTable {
+pub struct PageTable {
     pub title: String,
     pub head: Vec<String>,
     pub rows: Vec<Vec<String>>,
 }
 
-/// What the report of a value-of-information analysis shows, in its
-/// language.
-pub struct VoiPage {
+/// What the report of an analysis shows, in its language.
+pub struct AnalysisPage {
     pub lang: Lang,
     pub version: &'static str,
+    /// The chart's file stem in `charts/` (`voi`, `calibration`).
+    pub stem: &'static str,
     pub title: String,
     /// The message in one sentence.
     pub lead: String,
     pub chart_title: String,
     /// The chart's SVG, to inline in the HTML page.
     pub chart_svg: Option<String>,
-    /// The inputs, then the policies.
-    pub tables: Vec<VoiTable>,
+    pub tables: Vec<PageTable>,
     pub notes: Vec<String>,
     pub method_title: String,
     pub method: Vec<String>,
@@ -39,12 +39,12 @@ pub struct VoiPage {
     pub provenance: Vec<(String, String)>,
 }
 
-fn blocks(p: &VoiPage) -> Vec<Block> {
+fn blocks(p: &AnalysisPage) -> Vec<Block> {
     let mut doc = vec![
         Block::Title(p.title.clone()),
         Block::Lead(p.lead.clone()),
         Block::Chart {
-            stem: "voi".into(),
+            stem: p.stem.into(),
             title: p.chart_title.clone(),
         },
     ];
@@ -59,7 +59,7 @@ fn blocks(p: &VoiPage) -> Vec<Block> {
                     risk: false,
                 })
                 .collect(),
-            class: "voi",
+            class: "analysis",
         });
     }
     doc.extend(p.notes.iter().cloned().map(Block::Note));
@@ -71,18 +71,18 @@ fn blocks(p: &VoiPage) -> Vec<Block> {
 }
 
 /// `report.html` of the analysis: self-contained, the chart inline.
-pub fn html(p: &VoiPage) -> String {
+pub fn html(p: &AnalysisPage) -> String {
     analysis_html(
         p.lang,
         p.version,
         p.title.clone(),
         blocks(p),
-        "voi",
+        p.stem,
         p.chart_svg.as_ref(),
     )
 }
 
 /// `report.md` of the analysis: the chart as the PNG beside it.
-pub fn markdown(p: &VoiPage) -> String {
+pub fn markdown(p: &AnalysisPage) -> String {
     analysis_md(p.lang, blocks(p))
 }
