@@ -16,6 +16,9 @@
 //! - [`calibrate`]: `villagesim calibrate FILE`: the runs weighted by their
 //!   agreement with the `[backtest]` observations; which assumptions the
 //!   observed outcome needs, and the projection re-weighted.
+//! - [`stress`]: `villagesim stress FILE`: every policy under the file's
+//!   `[stress.NAME]` and each uncertain input's tails, against the
+//!   unstressed run on common random numbers: which policy holds up.
 //! - [`voi`]: `villagesim voi FILE --objective OBJ`: the value of
 //!   information, overall (EVPI) and for each uncertain input (EVPPI): which
 //!   uncertainty is worth resolving before choosing a policy.
@@ -32,6 +35,7 @@ pub mod calibrate;
 pub mod overrides;
 pub mod sensitivity;
 pub mod solve;
+pub mod stress;
 pub mod sweep;
 pub mod voi;
 

@@ -49,6 +49,7 @@ mod schema;
 mod sensitivity;
 mod shard;
 mod solve;
+mod stress;
 mod sweep;
 mod validate;
 mod voi;
@@ -123,6 +124,8 @@ pub enum Command {
     Sensitivity(sensitivity::SensitivityArgs),
     /// The smallest (or largest) value of one parameter at which a target holds, with its Monte Carlo interval.
     Solve(solve::SolveArgs),
+    /// Every policy under the file's [stress.NAME] tables and each uncertain input's tails, against the unstressed run: which policy holds up.
+    Stress(stress::StressArgs),
     /// Weight the runs by their agreement with the [backtest] observations: which assumptions they need, the projection re-weighted.
     Calibrate(calibrate::CalibrateArgs),
     /// The value of information: which uncertainty is worth resolving before choosing a policy (EVPI, EVPPI).
@@ -210,6 +213,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Solve(args) => args.flags.threads,
         Command::Voi(args) => args.flags.threads,
         Command::Calibrate(args) => args.flags.threads,
+        Command::Stress(args) => args.flags.threads,
         _ => None,
     };
     if let Some(n) = threads.filter(|&n| n > 0) {
@@ -250,6 +254,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Solve(args) => solve::solve(args),
         Command::Voi(args) => voi::voi(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
+        Command::Stress(args) => stress::stress(args),
         Command::Validate {
             file,
             lang,

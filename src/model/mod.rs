@@ -24,6 +24,7 @@ pub mod project_service;
 pub mod pv_loan;
 pub mod service_business;
 pub mod sim;
+pub mod stress;
 pub mod support_fund;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -67,6 +68,9 @@ pub struct Model {
     pub policies: Vec<Policy>,
     /// An observation to place in the simulated distributions.
     pub backtest: Option<Backtest>,
+    /// Named stress tests (`[stress.NAME]`), for `villagesim stress`; a run
+    /// does not apply them.
+    pub stresses: Vec<stress::Stress>,
     /// What the file flags as estimates or assumptions, for reports.
     pub assumptions: Vec<Assumption>,
 }
@@ -158,6 +162,10 @@ pub struct Factor {
     pub name_zh: Option<String>,
     /// AR(1) coefficient rho in [0, 1).
     pub persistence: f64,
+    /// Values forced by a stress test (`[stress.NAME] factors`), by year
+    /// index from the start year: the path takes the value in that year
+    /// and carries on from it by the AR(1) (empty: none forced).
+    pub forced: Vec<Option<f64>>,
 }
 
 /// One village and the parameters of its organic path.
@@ -205,6 +213,10 @@ pub struct Intervention {
     /// Last year with income (inclusive); `None`: to the end of the horizon.
     pub end_year: Option<i32>,
     pub kind: Kind,
+    /// The year a stress test makes the intervention fail (`[stress.NAME]
+    /// fail`): the operator of a support fund defaults then and at no
+    /// other time. `None`: failures happen as drawn.
+    pub forced_failure_year: Option<i32>,
 }
 
 impl Intervention {

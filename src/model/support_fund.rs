@@ -232,7 +232,11 @@ impl KindModel for SupportFund {
                 continue;
             }
             let u: f64 = default_rng.random();
-            if u < hazard.at(0, t) {
+            let fails = match iv.forced_failure_year {
+                Some(forced) => year == forced,
+                None => u < hazard.at(0, t),
+            };
+            if fails {
                 defaulted = true;
                 flows.failed_in_year = Some(t);
                 self.capital_back(flows, t, recovery.at(0, t), government);

@@ -89,7 +89,9 @@ fn draw_once(param: &Param, default: Per, village: &Village, ctx: &SimCtx, purpo
     x
 }
 
-/// Draws the factor paths of one run: `factors[f][t]`.
+/// Draws the factor paths of one run: `factors[f][t]`, `Z[0] ~ N(0, 1)`,
+/// `Z[t] = rho Z[t-1] + sqrt(1 - rho²) e[t]`, a value forced by a stress
+/// replacing `Z[t]` in its year.
 pub fn factor_paths(factors: &[super::Factor], ctx_seed: u64, run: u64, years: usize, out: &mut Vec<Vec<f64>>) {
     out.resize(factors.len(), Vec::new());
     for (factor, path) in factors.iter().zip(out.iter_mut()) {
@@ -102,6 +104,11 @@ pub fn factor_paths(factors: &[super::Factor], ctx_seed: u64, run: u64, years: u
             let e: f64 = rng.sample(rand_distr::StandardNormal);
             // Start from the stationary distribution: Z[0] ~ N(0, 1).
             z = if t == 0 { e } else { rho * z + innovation_sd * e };
+            // A stress forces the year's value; the innovation is drawn all
+            // the same, so the other years keep their draws.
+            if let Some(Some(forced)) = factor.forced.get(t) {
+                z = *forced;
+            }
             z
         }));
     }

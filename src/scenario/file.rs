@@ -25,6 +25,58 @@ pub struct RawScenario {
     #[serde(default)]
     pub policies: Vec<RawPolicy>,
     pub backtest: Option<RawBacktest>,
+    /// Named stress tests for `villagesim stress`: `[stress.NAME]`.
+    #[serde(default)]
+    pub stress: BTreeMap<String, RawStress>,
+}
+
+/// `[stress.NAME]`: what a stress test forces. Paths name values as `sweep
+/// --set` does (`interventions.fund.return_rate_per_year`).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStress {
+    pub description: Option<String>,
+    /// The description in Chinese (default: `description`).
+    pub description_zh: Option<String>,
+    /// Values set, by path: `{ "interventions.fund.return_rate_per_year" = "3%" }`.
+    #[serde(default)]
+    pub set: BTreeMap<String, RawStressValue>,
+    /// Values multiplied, certain or uncertain: `{ "interventions.lease.rent_per_m2_per_year_yuan" = "70%" }`
+    /// is a rent cut of 30%.
+    #[serde(default)]
+    pub scale: BTreeMap<String, Num>,
+    /// Uncertain values fixed at a quantile of their distribution:
+    /// `{ "interventions.fund.return_rate_per_year" = "5%" }` is its P5.
+    #[serde(default)]
+    pub tail: BTreeMap<String, Num>,
+    /// Common factors forced in some years: `{ property = { tail = "5%", from = 2021, to = 2023 } }`.
+    #[serde(default)]
+    pub factors: BTreeMap<String, RawFactorStress>,
+    /// Interventions made to fail in a year (a support fund's operator
+    /// defaults then, and at no other time): `{ "support-fund" = 2022 }`.
+    #[serde(default)]
+    pub fail: BTreeMap<String, i64>,
+}
+
+/// A value a stress sets: a number, or text as the file would hold it
+/// (`"6%"`, `"5万 to 50万"`).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum RawStressValue {
+    Number(f64),
+    Text(String),
+}
+
+/// A common factor forced by a stress: its standard normal value (`value`,
+/// e.g. -1.645) or the quantile it is put at (`tail = "5%"`), from year
+/// `from` to year `to` (default: `from`).
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFactorStress {
+    pub value: Option<f64>,
+    pub tail: Option<Num>,
+    pub from: i64,
+    pub to: Option<i64>,
 }
 
 /// `[backtest]`: what was observed in a later year, to place it in the

@@ -27,6 +27,7 @@ use crate::rng::key_of;
 mod interventions;
 mod names;
 mod policies;
+mod stress;
 mod villages;
 
 use crate::limits::{MAX_ERRORS, MAX_FACTORS, MAX_FILE_BYTES, MAX_INTERVENTIONS, MAX_PARTICIPATIONS, MAX_POLICIES};
@@ -379,6 +380,7 @@ impl Checker<'_> {
         self.unique("interventions", interventions.iter().map(|iv| iv.id.as_str()), "id");
         let policies = self.policies(&raw, &interventions);
         let backtest = self.backtest(&raw, start_year, years, villages.len(), &policies);
+        let stresses = self.stresses(&raw, start_year, years, &factors, &interventions);
         Some(Model {
             name: h.name.clone(),
             name_zh: self.text_zh("scenario.name_zh", h.name_zh.as_ref()),
@@ -399,6 +401,7 @@ impl Checker<'_> {
             interventions,
             policies,
             backtest,
+            stresses,
             // Filled by `parse`, which has the file's text.
             assumptions: Vec::new(),
         })
@@ -620,6 +623,7 @@ impl Checker<'_> {
                     name: name.clone(),
                     name_zh: self.text_zh(&format!("factors.{name}.name_zh"), f.name_zh.as_ref()),
                     persistence: rho.clamp(0.0, 0.999),
+                    forced: Vec::new(),
                 }
             })
             .collect()

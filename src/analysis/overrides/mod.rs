@@ -146,6 +146,12 @@ pub enum NewValue {
     /// distribution table (a range `"A to B"` becomes the normal or
     /// lognormal table it stands for).
     Shifted { sds: f64, within: (f64, f64) },
+    /// The value the file gives, certain or uncertain, multiplied by a
+    /// factor above 0 ([`Param::scaled`]): a rent cut of 30% is `0.7`.
+    Scaled(f64),
+    /// An uncertain value fixed at its quantile `q` in (0, 1), as
+    /// [`NewValue::Fixed`] fixes it (clamp and `per` kept).
+    AtQuantile(f64),
 }
 
 impl NewValue {
@@ -164,6 +170,8 @@ impl NewValue {
             NewValue::Text(s) => Value::from(s.as_str()),
             // Only meaningful on an uncertain value (see `apply_to`).
             NewValue::Shifted { .. } => Value::from("shifted"),
+            NewValue::Scaled(_) => Value::from("scaled"),
+            NewValue::AtQuantile(_) => Value::from("quantile"),
         }
     }
 }
@@ -174,6 +182,8 @@ impl fmt::Display for NewValue {
             NewValue::Number(x) | NewValue::Fixed(x) => write!(f, "{}", number(*x)),
             NewValue::Text(s) => write!(f, "{s:?}"),
             NewValue::Shifted { sds, .. } => write!(f, "its distribution shifted by {sds:+.4} sd"),
+            NewValue::Scaled(k) => write!(f, "its value times {}", number(*k)),
+            NewValue::AtQuantile(q) => write!(f, "its P{}", number(q * 100.0)),
         }
     }
 }
@@ -329,6 +339,14 @@ fn item_at_mut<'a>(doc: &'a mut DocumentMut, steps: &[Step]) -> Option<&'a mut I
 /// Applies `overrides` to `doc`, in order.
 pub fn apply_to(doc: &mut DocumentMut, overrides: &[Override]) -> Result<(), AnalysisError> {
     for o in overrides {
+        if let NewValue::AtQuantile(q) = o.value {
+            let fixed = Override {
+                path: o.path.clone(),
+                value: NewValue::Fixed(quantile_at(doc, &o.path, q)?),
+            };
+            apply_to(doc, &[fixed])?;
+            continue;
+        }
         let steps = resolve(doc, &o.path)?;
         let (last, parent) = steps.split_last().expect("a path has a last key");
         let Step::Key(key) = last else {
@@ -354,6 +372,30 @@ pub fn apply_to(doc: &mut DocumentMut, overrides: &[Override]) -> Result<(), Ana
                     *new.decor_mut() = v.decor().clone();
                 }
                 *old = Item::Value(new);
+            }
+            (Some(old), NewValue::Scaled(k)) => {
+                let param = param_of(old).ok_or_else(|| AnalysisError::Path {
+                    path: o.path.text.clone(),
+                    message: "only a number, a range \"A to B\" or a distribution table can be scaled".into(),
+                })?;
+                let scaled = param.scaled(*k);
+                let mut new = match scaled
+                    .as_fixed()
+                    .filter(|_| scaled.min.is_none() && scaled.max.is_none())
+                {
+                    Some(x) if !old.is_table_like() => number(x),
+                    _ => Value::InlineTable(param_table(&scaled)),
+                };
+                if let Some(v) = old.as_value() {
+                    *new.decor_mut() = v.decor().clone();
+                }
+                *old = Item::Value(new);
+            }
+            (None, NewValue::Scaled(_)) => {
+                return Err(AnalysisError::Path {
+                    path: o.path.text.clone(),
+                    message: "the file does not set this value, so there is nothing to scale (set it instead)".into(),
+                })
             }
             (None, NewValue::Shifted { .. }) => {
                 return Err(AnalysisError::Path {
@@ -381,6 +423,20 @@ pub fn apply_to(doc: &mut DocumentMut, overrides: &[Override]) -> Result<(), Ana
         }
     }
     Ok(())
+}
+
+/// The quantile `q` of the uncertain value at `path`.
+fn quantile_at(doc: &mut DocumentMut, path: &ValuePath, q: f64) -> Result<f64, AnalysisError> {
+    let steps = resolve(doc, path)?;
+    let param = item_at_mut(doc, &steps)
+        .and_then(|item| param_of(item))
+        .filter(|p| !p.is_certain())
+        .ok_or_else(|| AnalysisError::Path {
+            path: path.text.clone(),
+            message: "only an uncertain value (a distribution table or a range \"A to B\") has a tail to be put in"
+                .into(),
+        })?;
+    Ok(param.quantile(q))
 }
 
 /// The scenario text with `overrides` applied.

@@ -15,6 +15,29 @@ pub(super) enum Setting {
     Shift(f64),
 }
 
+/// The domain's bounds of `input` (the whole line when unknown).
+fn within(input: &UncertainInput) -> (f64, f64) {
+    input.domain.map_or((f64::NEG_INFINITY, f64::INFINITY), |d| d.bounds())
+}
+
+/// The change to the file that puts `input` where `s` says; a fixed value
+/// is first moved into its domain.
+pub(super) fn change(input: &UncertainInput, s: Setting) -> Override {
+    Override {
+        path: input.path.clone(),
+        value: match s {
+            Setting::Fix(v) => {
+                let (lo, hi) = within(input);
+                NewValue::Fixed(v.clamp(lo, hi))
+            }
+            Setting::Shift(sds) => NewValue::Shifted {
+                sds,
+                within: within(input),
+            },
+        },
+    }
+}
+
 /// What every simulation of the analysis shares: the scenario, its
 /// uncertain inputs and their treatments, the policy and year of the
 /// outcome, and the progress callback.
@@ -31,30 +54,13 @@ pub(super) struct Design<'a> {
 impl Design<'_> {
     /// The domain's bounds of input `i` (the whole line when unknown).
     fn within(&self, i: usize) -> (f64, f64) {
-        self.inputs[i]
-            .domain
-            .map_or((f64::NEG_INFINITY, f64::INFINITY), |d| d.bounds())
+        within(&self.inputs[i])
     }
 
     /// The changes to the file that put the inputs where `settings` says; a
     /// fixed value is first moved into its domain.
     fn overrides(&self, settings: &[(usize, Setting)]) -> Vec<Override> {
-        settings
-            .iter()
-            .map(|&(i, s)| Override {
-                path: self.inputs[i].path.clone(),
-                value: match s {
-                    Setting::Fix(v) => {
-                        let (lo, hi) = self.within(i);
-                        NewValue::Fixed(v.clamp(lo, hi))
-                    }
-                    Setting::Shift(sds) => NewValue::Shifted {
-                        sds,
-                        within: self.within(i),
-                    },
-                },
-            })
-            .collect()
+        settings.iter().map(|&(i, s)| change(&self.inputs[i], s)).collect()
     }
 
     /// The validated model with the inputs put where `settings` says, and

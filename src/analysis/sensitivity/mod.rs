@@ -551,6 +551,15 @@ pub fn assemble(parts: Vec<SensitivityPoints>) -> Result<SensitivityResult, Anal
 /// The quantile `u` of input `param` under `treatment`: the value to fix
 /// it at, or the shift (in its standard deviations) that puts the average
 /// of its `n` draws at its quantile `u`.
+/// The change to the file that puts `input` at its quantile `u` as the
+/// tornado puts it at its P10 (see the module doc): fixed there in every
+/// run when it is drawn once per run, else its distribution shifted so
+/// that the average of its draws sits there.
+pub(crate) fn at_quantile(input: &UncertainInput, model: &Model, u: f64) -> super::Override {
+    let t = treatment(input, model, PerVillage::Shift);
+    design::change(input, setting(&input.param, t, u))
+}
+
 fn setting(param: &Param, treatment: (Treatment, Option<u64>), u: f64) -> design::Setting {
     match treatment {
         (Treatment::Shifted, Some(n)) => design::Setting::Shift(standard_normal_quantile(u) / (n as f64).sqrt()),

@@ -373,7 +373,7 @@ fn mean(v: &[f64]) -> f64 {
 }
 
 /// The mean of `v` and its standard error (`sd / sqrt(n)`, sd with `n-1`).
-pub(super) fn mean_and_se(v: &[f64]) -> Estimate {
+pub(crate) fn mean_and_se(v: &[f64]) -> Estimate {
     let n = v.len();
     let m = mean(v);
     if n < 2 {

@@ -146,6 +146,65 @@ impl Param {
     }
 }
 
+impl Param {
+    /// The parameter multiplied by `k > 0`: every value it can take, and
+    /// its clamp, times `k` (a rent cut of 30% is `k = 0.7`). A lognormal's
+    /// `mu` moves by `ln k`; a beta's range is scaled; `per` is kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use villagesim::model::param::{Dist, Param};
+    /// let p = Param { dist: Dist::Uniform { min: 100.0, max: 200.0 }, min: Some(120.0), max: None, per: None };
+    /// let s = p.scaled(0.7);
+    /// assert_eq!(s.dist, Dist::Uniform { min: 70.0, max: 140.0 });
+    /// assert_eq!(s.min, Some(84.0));
+    /// ```
+    pub fn scaled(&self, k: f64) -> Param {
+        let dist = match &self.dist {
+            Dist::Fixed(x) => Dist::Fixed(x * k),
+            Dist::Normal { mean, sd } => Dist::Normal {
+                mean: mean * k,
+                sd: sd * k,
+            },
+            Dist::LogNormal { mu, sigma } => Dist::LogNormal {
+                mu: mu + k.ln(),
+                sigma: *sigma,
+            },
+            Dist::Uniform { min, max } => Dist::Uniform {
+                min: min * k,
+                max: max * k,
+            },
+            Dist::Triangular { min, mode, max } => Dist::Triangular {
+                min: min * k,
+                mode: mode * k,
+                max: max * k,
+            },
+            Dist::Pert { min, mode, max } => Dist::Pert {
+                min: min * k,
+                mode: mode * k,
+                max: max * k,
+            },
+            Dist::Beta { alpha, beta, low, high } => Dist::Beta {
+                alpha: *alpha,
+                beta: *beta,
+                low: low * k,
+                high: high * k,
+            },
+            Dist::Discrete { values, cumulative } => Dist::Discrete {
+                values: values.iter().map(|v| v * k).collect(),
+                cumulative: cumulative.clone(),
+            },
+        };
+        Param {
+            dist,
+            min: self.min.map(|m| m * k),
+            max: self.max.map(|m| m * k),
+            per: self.per,
+        }
+    }
+}
+
 /// The standard deviation of a beta(`a`, `b`) on [0, 1].
 fn beta_sd(a: f64, b: f64) -> f64 {
     (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt()

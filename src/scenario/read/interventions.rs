@@ -117,6 +117,7 @@ impl Checker<'_> {
             start_year: first.clamp(1900, 2200) as i32,
             end_year: c.end_year.map(|e| e.clamp(1900, 2200) as i32),
             kind,
+            forced_failure_year: None,
         })
     }
 }
