@@ -131,7 +131,10 @@ impl DrawChart for CalibrateChart {
         }
         if self.rows.len() > rows {
             let (_, y) = px(root, &chart, 0.0, 0.0);
-            root.draw(&Text::new(
+            more_rows_note(
+                root,
+                t,
+                y,
                 if en {
                     format!(
                         "{} more inputs that move less: see calibration.csv",
@@ -140,9 +143,7 @@ impl DrawChart for CalibrateChart {
                 } else {
                     format!("另有 {} 个变化较小的输入，见 calibration.csv", self.rows.len() - rows)
                 },
-                (MARGIN_X, y + 46),
-                t.text(NOTE_PX, MUTED, HPos::Left),
-            ))?;
+            )?;
         }
         Ok(())
     }
@@ -154,10 +155,7 @@ impl DrawChart for CalibrateChart {
 ///
 /// [`ChartError`] when a file cannot be drawn or written.
 pub fn write_calibration(chart: &CalibrateChart, dir: &Path) -> Result<Vec<WrittenChart>, ChartError> {
-    ensure_fonts()?;
-    let mut written = Vec::new();
-    write_chart(chart, dir, "calibration", &mut written)?;
-    Ok(written)
+    write_alone(chart, dir, "calibration")
 }
 
 #[cfg(test)]

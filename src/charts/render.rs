@@ -118,6 +118,20 @@ pub(crate) fn write_chart(
     Ok(())
 }
 
+/// Writes `chart`, alone, into `dir` as `<stem>.svg` and `<stem>.png`
+/// (the charts of the analyses) and returns both.
+///
+/// # Errors
+///
+/// [`ChartError`] when the font cannot be loaded or a file cannot be
+/// drawn or written.
+pub(crate) fn write_alone(chart: &impl DrawChart, dir: &Path, stem: &str) -> Result<Vec<WrittenChart>, ChartError> {
+    ensure_fonts()?;
+    let mut written = Vec::new();
+    write_chart(chart, dir, stem, &mut written)?;
+    Ok(written)
+}
+
 /// Renders any chart into an RGB pixel buffer (`WIDTH * HEIGHT * 3` bytes).
 #[cfg(test)]
 pub(crate) fn render_chart_rgb(chart: &impl DrawChart) -> Vec<u8> {

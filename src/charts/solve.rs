@@ -167,8 +167,5 @@ impl SolveChart {
 ///
 /// [`ChartError`] when a file cannot be drawn or written.
 pub fn write_solve(chart: &SolveChart, dir: &Path) -> Result<Vec<WrittenChart>, ChartError> {
-    ensure_fonts()?;
-    let mut written = Vec::new();
-    write_chart(chart, dir, "solve", &mut written)?;
-    Ok(written)
+    write_alone(chart, dir, "solve")
 }

@@ -116,14 +116,15 @@ impl DrawChart for StressChart {
         }
         if self.more > 0 {
             let (_, y) = px(root, &chart, x0, 0.0);
-            root.draw(&Text::new(
+            more_rows_note(
+                root,
+                t,
+                y,
                 match self.lang {
                     Lang::En => format!("{} more stresses that do less harm: see stress.csv", self.more),
                     Lang::Zh => format!("另有 {} 个影响较小的压力情景，见 stress.csv", self.more),
                 },
-                (MARGIN_X, y + 46),
-                t.text(NOTE_PX, MUTED, HPos::Left),
-            ))?;
+            )?;
         }
         Ok(())
     }
@@ -135,10 +136,7 @@ impl DrawChart for StressChart {
 ///
 /// [`ChartError`] when a file cannot be drawn or written.
 pub fn write_stress(chart: &StressChart, dir: &Path) -> Result<Vec<WrittenChart>, ChartError> {
-    ensure_fonts()?;
-    let mut written = Vec::new();
-    write_chart(chart, dir, "stress", &mut written)?;
-    Ok(written)
+    write_alone(chart, dir, "stress")
 }
 
 #[cfg(test)]

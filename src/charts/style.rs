@@ -676,3 +676,10 @@ pub(crate) fn money_tick(unit: &MoneyUnit, v: f64) -> String {
 
 /// Widest text a header line may take.
 pub(crate) const HEADER_W: i32 = WIDTH as i32 - 2 * MARGIN_X;
+
+/// The muted note under a chart of ranked rows that says how many rows it
+/// leaves out (`text`), at the left margin below the plot's bottom `y`.
+pub(crate) fn more_rows_note<DB: DrawingBackend>(root: &Area<DB>, t: Typo, y: i32, text: String) -> DrawResult<(), DB> {
+    root.draw(&Text::new(text, (MARGIN_X, y + 46), t.text(NOTE_PX, MUTED, HPos::Left)))?;
+    Ok(())
+}

@@ -160,15 +160,16 @@ impl DrawChart for VoiChart {
         dashed(root, (ex, etop), (ex, ebottom), TEXT, (7, 4))?;
         if self.bars.len() > rows {
             let (_, y) = px(root, &chart, x0, 0.0);
-            root.draw(&Text::new(
+            more_rows_note(
+                root,
+                t,
+                y,
                 if en {
                     format!("{} more inputs worth less: see voi.csv", self.bars.len() - rows)
                 } else {
                     format!("另有 {} 个价值较小的输入，见 voi.csv", self.bars.len() - rows)
                 },
-                (MARGIN_X, y + 46),
-                t.text(NOTE_PX, MUTED, HPos::Left),
-            ))?;
+            )?;
         }
         Ok(())
     }
@@ -180,10 +181,7 @@ impl DrawChart for VoiChart {
 ///
 /// [`ChartError`] when a file cannot be drawn or written.
 pub fn write_voi(chart: &VoiChart, dir: &Path) -> Result<Vec<WrittenChart>, ChartError> {
-    ensure_fonts()?;
-    let mut written = Vec::new();
-    write_chart(chart, dir, "voi", &mut written)?;
-    Ok(written)
+    write_alone(chart, dir, "voi")
 }
 
 #[cfg(test)]

@@ -3,13 +3,11 @@
 
 use std::path::PathBuf;
 
-use villagesim::analysis::{calibrate, Scenario};
+use villagesim::analysis::calibrate;
 use villagesim::model::units::parse_number;
-use villagesim::output;
 
 use super::flags::AnalysisFlags;
 use super::print;
-use super::sweep::default_out;
 use super::CliError;
 
 /// `villagesim calibrate`.
@@ -53,20 +51,13 @@ pub fn calibrate(args: CalibrateArgs) -> Result<(), CliError> {
         policy: args.policy.clone(),
         mean_error,
     };
-    let scenario = Scenario::read(&args.file)?;
-    let settings = args.flags.settings();
-    let base = scenario.model(&[], &settings)?;
-    let out = args
-        .flags
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&base.name, "calibrate"));
-    let _lock = output::OutputLock::acquire(&out)?;
-    let bar = print::runs_progress(base.runs, args.flags.quiet);
-    let result = calibrate::run(&scenario, &spec, &settings, &|n| bar.inc(n))?;
+    let start = args.flags.start(&args.file, "calibrate")?;
+    let (scenario, settings, out) = (&start.scenario, &start.settings, &start.out);
+    let bar = print::runs_progress(start.base.runs, args.flags.quiet);
+    let result = calibrate::run(scenario, &spec, settings, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     let lang = villagesim::format::Lang::from(args.flags.lang);
-    let written = calibrate::write(&result, &out, lang)?;
+    let written = calibrate::write(&result, out, lang)?;
     if !args.flags.quiet {
         say!("{}", calibrate::sentence(&result, lang));
         match lang {

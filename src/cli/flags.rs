@@ -104,7 +104,38 @@ pub struct AnalysisFlags {
     pub ignore_memory_limit: bool,
 }
 
+/// What an analysis command starts from: the scenario read, the settings
+/// of the flags, the validated model, and the output folder, locked.
+pub struct AnalysisStart {
+    pub scenario: villagesim::analysis::Scenario,
+    pub settings: Settings,
+    pub base: villagesim::model::Model,
+    pub out: PathBuf,
+    pub _lock: villagesim::output::OutputLock,
+}
+
 impl AnalysisFlags {
+    /// Reads and validates `file` and locks the output folder (`--out`, else
+    /// `output/<scenario-slug>/<sub>`).
+    ///
+    /// # Errors
+    ///
+    /// A file that cannot be read or is not valid, or a folder in use.
+    pub fn start(&self, file: &std::path::Path, sub: &str) -> Result<AnalysisStart, super::CliError> {
+        let scenario = villagesim::analysis::Scenario::read(file)?;
+        let settings = self.settings();
+        let base = scenario.model(&[], &settings)?;
+        let out = (self.out.clone()).unwrap_or_else(|| super::sweep::default_out(&base.name, sub));
+        let _lock = villagesim::output::OutputLock::acquire(&out)?;
+        Ok(AnalysisStart {
+            scenario,
+            settings,
+            base,
+            out,
+            _lock,
+        })
+    }
+
     pub fn settings(&self) -> Settings {
         Settings {
             runs: self.runs,

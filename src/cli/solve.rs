@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 
-use villagesim::analysis::{solve, Scenario};
-use villagesim::output;
+use villagesim::analysis::solve;
 
 use super::flags::AnalysisFlags;
 use super::print;
-use super::sweep::default_out;
 use super::CliError;
 
 /// Which end of the values meeting the target to find.
@@ -71,20 +69,13 @@ pub fn solve(args: SolveArgs) -> Result<(), CliError> {
         args.policy.clone(),
         args.tolerance.as_deref(),
     )?;
-    let scenario = Scenario::read(&args.file)?;
-    let settings = args.flags.settings();
-    let base = scenario.model(&[], &settings)?;
-    let out = args
-        .flags
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&base.name, "solve"));
-    let _lock = output::OutputLock::acquire(&out)?;
+    let start = args.flags.start(&args.file, "solve")?;
+    let (scenario, settings, out) = (&start.scenario, &start.settings, &start.out);
     let bar = print::spinner(args.flags.quiet, "simulation");
-    let result = solve::run(&scenario, &spec, &settings, &|| bar.inc(1))?;
+    let result = solve::run(scenario, &spec, settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let lang = villagesim::format::Lang::from(args.flags.lang);
-    let written = solve::write(&result, &out, lang)?;
+    let written = solve::write(&result, out, lang)?;
     if !args.flags.quiet {
         say!("{}", solve::sentence(&result, lang));
         match lang {

@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 
-use villagesim::analysis::{stress, Scenario};
-use villagesim::output;
+use villagesim::analysis::stress;
 
 use super::flags::AnalysisFlags;
 use super::print;
-use super::sweep::default_out;
 use super::CliError;
 
 /// `villagesim stress`.
@@ -46,21 +44,14 @@ pub struct StressArgs {
 /// Runs `villagesim stress`.
 pub fn stress(args: StressArgs) -> Result<(), CliError> {
     let spec = stress::StressSpec { tails: !args.no_tails };
-    let scenario = Scenario::read(&args.file)?;
-    let settings = args.flags.settings();
-    let base = scenario.model(&[], &settings)?;
-    let out = args
-        .flags
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&base.name, "stress"));
-    let _lock = output::OutputLock::acquire(&out)?;
-    let total = stress::simulations(&scenario, &spec, &settings)?;
+    let start = args.flags.start(&args.file, "stress")?;
+    let (scenario, settings, out) = (&start.scenario, &start.settings, &start.out);
+    let total = stress::simulations(scenario, &spec, settings)?;
     let bar = print::progress(total as u64, args.flags.quiet, "simulations");
-    let result = stress::run(&scenario, &spec, &settings, &|| bar.inc(1))?;
+    let result = stress::run(scenario, &spec, settings, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let lang = villagesim::format::Lang::from(args.flags.lang);
-    let written = stress::write(&result, &out, lang)?;
+    let written = stress::write(&result, out, lang)?;
     if !args.flags.quiet {
         say!("{}", stress::sentence(&result, lang));
         match lang {

@@ -3,12 +3,10 @@
 
 use std::path::PathBuf;
 
-use villagesim::analysis::{voi, Scenario};
-use villagesim::output;
+use villagesim::analysis::voi;
 
 use super::flags::AnalysisFlags;
 use super::print;
-use super::sweep::default_out;
 use super::CliError;
 
 /// What the planner wants of the policy chosen.
@@ -70,16 +68,13 @@ pub fn voi(args: VoiArgs) -> Result<(), CliError> {
             .as_ref()
             .map(|p| p.split(',').map(|n| n.trim().to_string()).collect()),
     };
-    let scenario = Scenario::read(&args.file)?;
-    let settings = args.flags.settings();
-    let base = scenario.model(&[], &settings)?;
-    let out = args.flags.out.clone().unwrap_or_else(|| default_out(&base.name, "voi"));
-    let _lock = output::OutputLock::acquire(&out)?;
-    let bar = print::runs_progress(base.runs, args.flags.quiet);
-    let result = voi::run(&scenario, &spec, &settings, &|n| bar.inc(n))?;
+    let start = args.flags.start(&args.file, "voi")?;
+    let (scenario, settings, out) = (&start.scenario, &start.settings, &start.out);
+    let bar = print::runs_progress(start.base.runs, args.flags.quiet);
+    let result = voi::run(scenario, &spec, settings, &|n| bar.inc(n))?;
     bar.finish_and_clear();
     let lang = villagesim::format::Lang::from(args.flags.lang);
-    let written = voi::write(&result, &out, lang)?;
+    let written = voi::write(&result, out, lang)?;
     if !args.flags.quiet {
         say!("{}", voi::sentence(&result, lang));
         match lang {

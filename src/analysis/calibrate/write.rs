@@ -535,11 +535,10 @@ fn page(r: &CalibrateResult, lang: Lang, chart_svg: Option<String>) -> AnalysisP
         r.runs,
         r.seed
     );
-    AnalysisPage {
+    let page = AnalysisPage::new(
         lang,
-        version: env!("CARGO_PKG_VERSION"),
-        stem: "calibration",
-        title: if zh {
+        "calibration",
+        if zh {
             format!("{}：与{}年观测的校准", r.scenario_label(lang), r.year)
         } else {
             format!(
@@ -548,26 +547,17 @@ fn page(r: &CalibrateResult, lang: Lang, chart_svg: Option<String>) -> AnalysisP
                 r.year
             )
         },
-        lead: sentence(r, lang),
-        chart_title: chart_title(r, lang),
+        sentence(r, lang),
+        chart_title(r, lang),
         chart_svg,
+    );
+    AnalysisPage {
         tables: vec![fit, inputs, projection],
         notes,
-        method_title: if zh { "方法" } else { "Method" }.into(),
         method,
-        provenance_title: if zh { "来源" } else { "Provenance" }.into(),
-        provenance: vec![
-            (
-                if zh { "工具" } else { "Tool" }.into(),
-                format!("villagesim {}", env!("CARGO_PKG_VERSION")),
-            ),
-            (
-                if zh { "情景文件" } else { "Scenario file" }.into(),
-                r.scenario_file.clone(),
-            ),
-            (if zh { "命令" } else { "Command" }.into(), command),
-        ],
+        ..page
     }
+    .with_provenance(&r.scenario_file, command)
 }
 
 /// Writes `calibration.csv`, `calibrated_projection.csv`, the chart and

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use super::{Answer, Evaluation, Find, SolveResult, Z_95};
 use crate::charts::{SolveChart, SolvePoint};
 use crate::format::{grouped, grouped_exact, money_sig, round_sig, Lang};
-use crate::output::report::solve::SolvePage;
-use crate::output::{OutputError, Staging};
+use crate::output::report::page::{AnalysisPage, PageTable};
+use crate::output::OutputError;
 
 /// A value of the varied parameter for people, rounded to a tenth of the
 /// power of ten at or below the search's tolerance: `7.438%`, `100,800
@@ -303,7 +303,7 @@ fn sentence_title(r: &SolveResult, lang: Lang) -> String {
 
 /// The report's page: the sentence, the chart, the points, the method and
 /// how to make it again, in `lang`.
-fn page(r: &SolveResult, lang: Lang, chart_title: String, chart_svg: Option<String>) -> SolvePage {
+fn page(r: &SolveResult, lang: Lang, chart_title: String, chart_svg: Option<String>) -> AnalysisPage {
     let zh = lang == Lang::Zh;
     let rows = r
         .evaluations
@@ -319,7 +319,7 @@ fn page(r: &SolveResult, lang: Lang, chart_title: String, chart_svg: Option<Stri
                 (_, false, false, false) => "no (within Monte Carlo error)",
                 (_, false, false, true) => "否（在蒙特卡洛误差之内）",
             };
-            [
+            vec![
                 show_value(r, lang, e.value),
                 show_figure(r, lang, e.estimate.value),
                 show_figure(r, lang, e.estimate.se),
@@ -344,39 +344,51 @@ fn page(r: &SolveResult, lang: Lang, chart_title: String, chart_svg: Option<Stri
         r.seed,
     );
     let command = format!("{command} --policy \"{}\"", r.policy);
-    SolvePage {
+    let page = AnalysisPage::new(
         lang,
-        version: env!("CARGO_PKG_VERSION"),
-        title: if zh {
+        "solve",
+        if zh {
             format!("{}：求解 {}", r.scenario_label(lang), r.target.text)
         } else {
             format!("{}: solving for {}", r.scenario_label(lang), r.target.text)
         },
-        lead: sentence(r, lang),
+        sentence(r, lang),
         chart_title,
         chart_svg,
+    );
+    let method = vec![if zh {
+        "每个取值以相同的种子和模拟次数（共同随机数）模拟一次，只保留所分析的政策。先模拟搜索范围两端；再二分查找估计值满足目标的边界，直至精度；另两次二分查找“计入误差仍满足”（估计值向不利方向移动 1.96 个标准误）和“计入误差仍不满足”的边界，给出区间。假设目标只在一个临界值的一侧成立；solve.csv 列出每个取值，可据此检查。"
+    } else {
+        "Every value is simulated once with the same seed and runs (common random numbers), only the policy analysed kept. The two ends of the range are simulated first; then a bisection finds where the estimate starts to meet the target, to the tolerance; two more find where it meets it even 1.96 standard errors to the wrong side, and where it misses it even 1.96 standard errors to the right side: the interval. The search assumes the target holds on one side of a single crossing; solve.csv lists every value simulated, so that this can be checked."
+    }
+    .to_string()];
+    let values = PageTable {
+        title: if zh {
+            "模拟的每个取值"
+        } else {
+            "Every value simulated"
+        }
+        .into(),
         head: if zh {
             ["取值", "估计", "标准误", "满足目标"]
         } else {
             ["Value", "Estimate", "Standard error", "Meets the target"]
         }
-        .map(String::from),
+        .map(String::from)
+        .to_vec(),
         rows,
-        method_title: if zh { "方法" } else { "Method" }.into(),
-        method: vec![if zh {
-            "每个取值以相同的种子和模拟次数（共同随机数）模拟一次，只保留所分析的政策。先模拟搜索范围两端；再二分查找估计值满足目标的边界，直至精度；另两次二分查找“计入误差仍满足”（估计值向不利方向移动 1.96 个标准误）和“计入误差仍不满足”的边界，给出区间。假设目标只在一个临界值的一侧成立；solve.csv 列出每个取值，可据此检查。"
-        } else {
-            "Every value is simulated once with the same seed and runs (common random numbers), only the policy analysed kept. The two ends of the range are simulated first; then a bisection finds where the estimate starts to meet the target, to the tolerance; two more find where it meets it even 1.96 standard errors to the wrong side, and where it misses it even 1.96 standard errors to the right side: the interval. The search assumes the target holds on one side of a single crossing; solve.csv lists every value simulated, so that this can be checked."
-        }
-        .to_string()],
-        provenance_title: if zh { "来源" } else { "Provenance" }.into(),
-        provenance: vec![
-            (if zh { "工具" } else { "Tool" }.into(), format!("villagesim {}", env!("CARGO_PKG_VERSION"))),
-            (if zh { "情景文件" } else { "Scenario file" }.into(), r.scenario_file.clone()),
-            (if zh { "命令" } else { "Command" }.into(), command),
-            (if zh { "模拟的取值" } else { "Values simulated" }.into(), r.evaluations.len().to_string()),
-        ],
+    };
+    let mut page = AnalysisPage {
+        tables: vec![values],
+        method,
+        ..page
     }
+    .with_provenance(&r.scenario_file, command);
+    page.provenance.push((
+        if zh { "模拟的取值" } else { "Values simulated" }.into(),
+        r.evaluations.len().to_string(),
+    ));
+    page
 }
 
 /// Writes `solve.csv`, the chart and `report.html` / `report.md` of `r` into `dir`, all or
@@ -387,21 +399,10 @@ fn page(r: &SolveResult, lang: Lang, chart_title: String, chart_svg: Option<Stri
 /// [`OutputError`] when a file cannot be written; an earlier result in
 /// `dir` is then left as it was.
 pub fn write(r: &SolveResult, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, OutputError> {
-    let mut staging = Staging::new(dir)?;
-    staging.write("solve.csv", &csv(r)?)?;
-    staging.replace_folder("charts");
-    let charts = staging.dir().join("charts");
-    std::fs::create_dir_all(&charts).map_err(crate::output::atomic::io_error(&charts))?;
-    let written = crate::charts::write_solve(&chart(r, lang), &charts).map_err(|e| OutputError::Chart {
-        path: charts.display().to_string(),
-        message: e.to_string(),
-    })?;
-    let svg = written.iter().find_map(|w| w.svg.clone());
-    for w in written {
-        staging.adopt(Path::new("charts").join(w.name));
-    }
-    let page = page(r, lang, sentence_title(r, lang), svg);
-    staging.write("report.html", crate::output::report::solve::html(&page).as_bytes())?;
-    staging.write("report.md", crate::output::report::solve::markdown(&page).as_bytes())?;
-    staging.commit()
+    crate::analysis::write_analysis(
+        dir,
+        &[("solve.csv", csv(r)?)],
+        |charts| crate::charts::write_solve(&chart(r, lang), charts),
+        |svg| page(r, lang, sentence_title(r, lang), svg),
+    )
 }

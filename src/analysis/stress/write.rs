@@ -357,44 +357,34 @@ fn page(r: &StressResult, lang: Lang, chart_svg: Option<String>) -> AnalysisPage
             format!("A stress of the file ([stress.NAME]) may set values (set), multiply them (scale: \"70%\" is a cut of 30%), fix uncertain values at a quantile of their distribution (tail), force a common factor to a value or a quantile in some years (factors; the path carries on from it by its AR(1)), or make a support fund's operator default in a given year (fail). The automatic input tails put each uncertain input in the middle of its lowest (highest) {share}%, its P2.5 (P97.5), the others as in the file: an input drawn once per run is fixed there, one drawn per village or per year shifted so that the average of its draws sits there (as sensitivity does)."),
         ]
     };
-    AnalysisPage {
+    let page = AnalysisPage::new(
         lang,
-        version: env!("CARGO_PKG_VERSION"),
-        stem: "stress",
-        title: if zh {
+        "stress",
+        if zh {
             format!("{}：压力测试", r.scenario_label(lang))
         } else {
             format!("{}: stress tests", r.scenario_label(lang))
         },
-        lead: sentence(r, lang),
-        chart_title: chart_title(r, lang),
+        sentence(r, lang),
+        chart_title(r, lang),
         chart_svg,
+    );
+    AnalysisPage {
         tables: vec![below, income, cost],
         notes,
-        method_title: if zh { "方法" } else { "Method" }.into(),
         method,
-        provenance_title: if zh { "来源" } else { "Provenance" }.into(),
-        provenance: vec![
-            (
-                if zh { "工具" } else { "Tool" }.into(),
-                format!("villagesim {}", env!("CARGO_PKG_VERSION")),
-            ),
-            (
-                if zh { "情景文件" } else { "Scenario file" }.into(),
-                r.scenario_file.clone(),
-            ),
-            (
-                if zh { "命令" } else { "Command" }.into(),
-                format!(
-                    "villagesim stress {}{} --runs {} --seed {}",
-                    r.scenario_file,
-                    if r.tails.is_empty() { " --no-tails" } else { "" },
-                    r.runs,
-                    r.seed
-                ),
-            ),
-        ],
+        ..page
     }
+    .with_provenance(
+        &r.scenario_file,
+        format!(
+            "villagesim stress {}{} --runs {} --seed {}",
+            r.scenario_file,
+            if r.tails.is_empty() { " --no-tails" } else { "" },
+            r.runs,
+            r.seed
+        ),
+    )
 }
 
 /// Writes `stress.csv`, the chart and `report.html` / `report.md` of `r`

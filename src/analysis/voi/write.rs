@@ -449,35 +449,25 @@ fn page(r: &VoiResult, lang: Lang, chart_svg: Option<String>) -> AnalysisPage {
         r.runs,
         r.seed
     );
-    AnalysisPage {
+    let page = AnalysisPage::new(
         lang,
-        version: env!("CARGO_PKG_VERSION"),
-        stem: "voi",
-        title: if zh {
+        "voi",
+        if zh {
             format!("{}：决策前值得查明什么", r.scenario_label(lang))
         } else {
             format!("{}: what is worth finding out before deciding", r.scenario_label(lang))
         },
-        lead: sentence(r, lang),
-        chart_title: chart_title(r, lang),
+        sentence(r, lang),
+        chart_title(r, lang),
         chart_svg,
+    );
+    AnalysisPage {
         tables: vec![inputs, policies],
         notes,
-        method_title: if zh { "方法" } else { "Method" }.into(),
         method,
-        provenance_title: if zh { "来源" } else { "Provenance" }.into(),
-        provenance: vec![
-            (
-                if zh { "工具" } else { "Tool" }.into(),
-                format!("villagesim {}", env!("CARGO_PKG_VERSION")),
-            ),
-            (
-                if zh { "情景文件" } else { "Scenario file" }.into(),
-                r.scenario_file.clone(),
-            ),
-            (if zh { "命令" } else { "Command" }.into(), command),
-        ],
+        ..page
     }
+    .with_provenance(&r.scenario_file, command)
 }
 
 /// Writes `voi.csv`, the chart and `report.html` / `report.md` of `r` into

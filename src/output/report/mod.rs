@@ -33,7 +33,6 @@ pub mod page;
 mod pairs;
 pub mod precision;
 pub mod sensitivity;
-pub mod solve;
 pub mod sweep;
 mod view;
 mod villages;

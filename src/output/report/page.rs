@@ -39,6 +39,55 @@ pub struct AnalysisPage {
     pub provenance: Vec<(String, String)>,
 }
 
+impl AnalysisPage {
+    /// A page with its words in `lang` for the common parts: the tool's
+    /// version and the method and provenance headings; no tables, notes,
+    /// method or provenance yet.
+    pub fn new(
+        lang: Lang,
+        stem: &'static str,
+        title: String,
+        lead: String,
+        chart_title: String,
+        chart_svg: Option<String>,
+    ) -> AnalysisPage {
+        let zh = lang == Lang::Zh;
+        AnalysisPage {
+            lang,
+            version: env!("CARGO_PKG_VERSION"),
+            stem,
+            title,
+            lead,
+            chart_title,
+            chart_svg,
+            tables: Vec::new(),
+            notes: Vec::new(),
+            method_title: if zh { "方法" } else { "Method" }.into(),
+            method: Vec::new(),
+            provenance_title: if zh { "来源" } else { "Provenance" }.into(),
+            provenance: Vec::new(),
+        }
+    }
+
+    /// The page with its provenance: the tool, the scenario file and the
+    /// command that makes the page again.
+    pub fn with_provenance(mut self, scenario_file: &str, command: String) -> AnalysisPage {
+        let zh = self.lang == Lang::Zh;
+        self.provenance = vec![
+            (
+                if zh { "工具" } else { "Tool" }.into(),
+                format!("villagesim {}", self.version),
+            ),
+            (
+                if zh { "情景文件" } else { "Scenario file" }.into(),
+                scenario_file.to_string(),
+            ),
+            (if zh { "命令" } else { "Command" }.into(), command),
+        ];
+        self
+    }
+}
+
 fn blocks(p: &AnalysisPage) -> Vec<Block> {
     let mut doc = vec![
         Block::Title(p.title.clone()),
