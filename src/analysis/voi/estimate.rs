@@ -34,7 +34,8 @@
 //!    to the mean of `y_d`, which is at most 0 by the choice of `d*`).
 //!
 //! The regression (where the method lets the analyst choose, our choice):
-//! an input with at most [`MAX_LEVELS`] distinct values gets one mean per
+//! an input with at most [`MAX_LEVELS`] distinct values (and at least
+//! [`MIN_RUNS_PER_LEVEL`] runs per value on average) gets one mean per
 //! value (the exact conditional mean of the sample); otherwise a
 //! piecewise-linear function of the input's rank `u = (rank + 1/2) / n`,
 //! continuous, with `K` equal pieces on the rank scale, `K = ⌊n^(1/3)⌋`
@@ -65,6 +66,9 @@ use rand_distr::{Distribution, StandardNormal};
 /// Inputs with at most this many distinct values in the runs get one mean
 /// per value.
 pub const MAX_LEVELS: usize = 12;
+/// Runs per value, on average, below which an input with few values is
+/// fitted piecewise-linearly rather than one mean per value.
+pub const MIN_RUNS_PER_LEVEL: usize = 5;
 /// Most pieces of the piecewise-linear fit.
 pub const MAX_PIECES: usize = 8;
 /// Draws of the regression coefficients for the standard error.
@@ -231,7 +235,9 @@ impl Design {
         if levels < 2 {
             return None;
         }
-        if levels <= MAX_LEVELS {
+        // One mean per value when every value has, on average, at least
+        // MIN_RUNS_PER_LEVEL runs: otherwise the means would fit the noise.
+        if levels <= MAX_LEVELS && n >= MIN_RUNS_PER_LEVEL * levels {
             let rows = (0..n)
                 .map(|i| (0..levels).map(|k| f64::from(u8::from(level[i] == k))).collect())
                 .collect();
