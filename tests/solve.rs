@@ -293,3 +293,62 @@ fn bad_solve_arguments_say_what_would_be_valid() {
         assert!(!dir.join("x").exists());
     }
 }
+
+#[test]
+fn the_income_added_per_fiscal_yuan_has_its_closed_form() {
+    // One village at 40万, a top-up to the 50万 floor (booked on the target
+    // line) and a stream of X: the top-up pays 10万 - X, the village gains
+    // 10万 in all, so income added per yuan of fiscal cost is 10万 / (10万
+    // - X), at least 2 from X = 5万 on.
+    let text = header(3, 20)
+        + r#"
+[[villages]]
+id = "a"
+operating_income = "40万"
+
+[[interventions]]
+id = "stream"
+kind = "income_stream"
+villages = ["a"]
+start_year = 2025
+amount = 0
+
+[[interventions]]
+id = "top-up"
+kind = "top_up"
+villages = ["a"]
+start_year = 2025
+booked_as = "investment-income"
+
+[[policies]]
+name = "both"
+interventions = ["stream", "top-up"]
+"#;
+    let r = solve(
+        &text,
+        "mean(net_income_per_public_yuan) >= 2",
+        "interventions.stream.amount=0:9万",
+        Find::Smallest,
+        20,
+    );
+    let Answer::Found { value, .. } = r.answer else {
+        panic!("{:?}", r.answer)
+    };
+    assert!((value - 50_000.0).abs() <= r.tolerance, "{value} {}", r.tolerance);
+    for e in &r.evaluations {
+        let expected = 100_000.0 / (100_000.0 - e.value);
+        assert!((e.estimate.value - expected).abs() < 1e-6, "{e:?} {expected}");
+    }
+    // Against itself "no intervention" has no ratio.
+    let scenario = Scenario::from_text("t.toml", &text, std::path::Path::new("."));
+    let spec = SolveSpec::parse(
+        "income_added_per_fiscal_yuan >= 2",
+        "interventions.stream.amount=0:9万",
+        Find::Smallest,
+        Some("no intervention".into()),
+        None,
+    )
+    .unwrap();
+    let e = solve::run(&scenario, &spec, &Settings::default(), &|| {}).unwrap_err();
+    assert!(e.to_string().contains("name another policy"), "{e}");
+}

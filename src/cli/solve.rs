@@ -25,10 +25,13 @@ Examples:
   villagesim solve county.toml --target \"villages_below_floor[2027] <= 5\" --vary interventions.support-fund.return_rate_per_year=2%:12%
   villagesim solve county.toml --target \"P(full coverage in 2027) >= 0.9\" --vary interventions.top-up.amount=0:30万
   villagesim solve county.toml --target \"fiscal_cost <= 500万\" --vary interventions.pv.villages_reached=1:40 --find largest
+  villagesim solve county.toml --target \"mean(net_income_per_public_yuan) >= 1.5\" --vary interventions.fund.return_rate_per_year=2%:10%
 
 Targets: p_full_coverage[YEAR] (or P(full coverage in YEAR)), villages_below_floor[YEAR],
-mean_income[YEAR] (yuan), fiscal_cost (yuan, over the horizon), compared with >=, <=, > or < and a
-value with units (90%, 50万). Without [YEAR], the target year (else the final year).
+mean_income[YEAR] (yuan), fiscal_cost (yuan, over the horizon), income_added_per_fiscal_yuan (or
+net_income_per_public_yuan: income added against \"no intervention\" per yuan of fiscal cost,
+present values), compared with >=, <=, > or < and a value with units (90%, 50万). Without [YEAR],
+the target year (else the final year); mean(FIGURE) reads as FIGURE.
 
 Every value is simulated on the same random numbers. The search assumes the target holds on one
 side of a single crossing; it bisects to --tolerance (default: the range / 256; whole numbers for a

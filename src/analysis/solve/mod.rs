@@ -51,6 +51,7 @@ use super::{AnalysisError, Scenario, Settings};
 use crate::format::Lang;
 use crate::model::units::parse_number;
 use crate::model::Model;
+use crate::summary::results::Results;
 pub use target::{Comparison, Estimate, Figure, Target};
 pub use write::{csv, sentence, write};
 
@@ -236,6 +237,24 @@ struct Search<'a> {
     done: &'a (dyn Fn() + Sync),
 }
 
+/// Every run's operating income added by the analysed policy against "no
+/// intervention" and its fiscal cost, present values at the public
+/// discount rate.
+struct AddedAndCost(Vec<(f64, f64)>);
+
+impl crate::summary::samples::SampleSink for AddedAndCost {
+    fn take(&mut self, samples: &[crate::summary::samples::RunSample]) -> Result<(), String> {
+        self.0.extend(samples.iter().map(|s| {
+            let (none, p) = (&s.outcomes[0], &s.outcomes[1]);
+            (
+                p.income_public_pv_yuan - none.income_public_pv_yuan,
+                p.fiscal_cost_pv_yuan,
+            )
+        }));
+        Ok(())
+    }
+}
+
 /// The scenario's and the policy's names (English, Chinese), the runs, the
 /// seed and the figure's year, as the simulations had them.
 struct Meta {
@@ -254,8 +273,34 @@ impl Search<'_> {
         };
         let mut model = self.scenario.model(&[change], self.settings)?;
         let policy = model.policies.swap_remove(self.policy);
-        model.policies = vec![policy];
+        // A figure against "no intervention" keeps it first.
+        model.policies = if self.spec.target.figure.needs_runs() {
+            vec![model.policies.swap_remove(0), policy]
+        } else {
+            vec![policy]
+        };
         Ok(model)
+    }
+
+    /// Simulates `model` and estimates the target's figure under the
+    /// analysed policy (the last of `model`).
+    fn estimate(&self, model: &Model) -> Result<(Results, Estimate), AnalysisError> {
+        let t = &self.spec.target;
+        if !t.figure.needs_runs() {
+            let results = self.settings.simulate(model)?;
+            let estimate = t.estimate(&results, 0)?;
+            return Ok((results, estimate));
+        }
+        let mut sink = AddedAndCost(Vec::new());
+        let options = crate::engine::RunOptions {
+            threads: self.settings.threads,
+            ignore_memory_limit: self.settings.ignore_memory_limit,
+            ..Default::default()
+        };
+        let columns = crate::summary::samples::SampleColumns::default();
+        let results = crate::engine::simulate_sampled(model, options, &|_| {}, Some((&columns, &mut sink)))?;
+        let estimate = t.estimate_runs(&sink.0, &model.policies[1].name)?;
+        Ok((results, estimate))
     }
 
     /// The evaluation at `value`, simulated unless it was before.
@@ -268,10 +313,9 @@ impl Search<'_> {
                 "the search took more than {MAX_EVALUATIONS} simulations: give a larger --tolerance"
             )));
         }
-        let results = self.settings.simulate(&self.model(value)?)?;
-        let estimate = self.spec.target.estimate(&results, 0)?;
+        let (results, estimate) = self.estimate(&self.model(value)?)?;
         if self.meta.is_none() {
-            let p = &results.policies[0];
+            let p = results.policies.last().expect("the analysed policy");
             self.meta = Some(Meta {
                 scenario: [Lang::En, Lang::Zh].map(|l| results.scenario_label(l).to_string()),
                 policy: [Lang::En, Lang::Zh].map(|l| p.label(l).to_string()),
@@ -416,6 +460,12 @@ pub fn run(
         })?,
         None => names.len() - 1,
     };
+    if spec.target.figure.needs_runs() && policy == 0 {
+        return Err(AnalysisError::Usage(format!(
+            "--target \"{}\" compares a policy with \"{}\": name another policy with --policy",
+            spec.target.text, names[0]
+        )));
+    }
     let whole = takes_whole_numbers(scenario, spec, settings)?;
     let (lo, hi) = if whole {
         (spec.lo.ceil(), spec.hi.floor())

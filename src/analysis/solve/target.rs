@@ -12,6 +12,10 @@
 //! | `villages_below_floor[YEAR]` | villages below the floor in `YEAR`, mean over the runs | optional |
 //! | `mean_income[YEAR]` | mean operating income per village in `YEAR`, yuan, mean over the runs | optional |
 //! | `fiscal_cost` | the policy's fiscal cost over the horizon, yuan, mean over the runs | none |
+//! | `income_added_per_fiscal_yuan`, `net_income_per_public_yuan` | the villages' operating income added (against "no intervention", run by run) per yuan of the policy's fiscal cost, both as present values at the public discount rate over the horizon: the ratio of the two means, its standard error by the delta method | none |
+//!
+//! A figure may be written `mean(FIGURE)`: every figure is a mean over the
+//! runs (or, for the ratio, a ratio of means).
 //!
 //! Without a year the figure is read in the headline year: `[targets] year`
 //! when it is simulated, else the final year.
@@ -32,14 +36,20 @@ pub enum Figure {
     MeanIncome,
     /// Fiscal cost over the horizon, yuan.
     FiscalCost,
+    /// Operating income added per yuan of fiscal cost, present values.
+    IncomePerFiscalYuan,
 }
 
 /// The names a target may give each figure, the first the canonical one.
-const NAMES: [(&[&str], Figure); 4] = [
+const NAMES: [(&[&str], Figure); 5] = [
     (&["p_full_coverage", "full_coverage"], Figure::FullCoverage),
     (&["villages_below_floor", "below_floor"], Figure::BelowFloor),
     (&["mean_income", "mean_income_yuan"], Figure::MeanIncome),
     (&["fiscal_cost", "fiscal_cost_yuan"], Figure::FiscalCost),
+    (
+        &["income_added_per_fiscal_yuan", "net_income_per_public_yuan"],
+        Figure::IncomePerFiscalYuan,
+    ),
 ];
 
 impl Figure {
@@ -50,7 +60,13 @@ impl Figure {
 
     /// Whether it is read in a year (the fiscal cost is over the horizon).
     fn has_year(self) -> bool {
-        self != Figure::FiscalCost
+        !matches!(self, Figure::FiscalCost | Figure::IncomePerFiscalYuan)
+    }
+
+    /// Whether it is read from every run against "no intervention" (which
+    /// the search then simulates too).
+    pub fn needs_runs(self) -> bool {
+        self == Figure::IncomePerFiscalYuan
     }
 
     /// Whether it is money (yuan).
@@ -75,6 +91,10 @@ impl Figure {
             (Figure::MeanIncome, Lang::Zh) => format!("{y}年村均经营性收入"),
             (Figure::FiscalCost, Lang::En) => "the fiscal cost over the horizon".to_string(),
             (Figure::FiscalCost, Lang::Zh) => "规划期内的财政成本".to_string(),
+            (Figure::IncomePerFiscalYuan, Lang::En) => {
+                "the operating income added per yuan of fiscal cost (present values)".to_string()
+            }
+            (Figure::IncomePerFiscalYuan, Lang::Zh) => "每元财政成本带来的经营性收入增量（现值）".to_string(),
         }
     }
 }
@@ -226,8 +246,15 @@ impl Target {
                     Figure::FullCoverage => y.all_above_floor,
                     Figure::BelowFloor => y.below_floor,
                     Figure::MeanIncome => y.mean_income_yuan,
-                    Figure::FiscalCost => unreachable!("over the horizon"),
+                    Figure::FiscalCost | Figure::IncomePerFiscalYuan => unreachable!("over the horizon"),
                 }
+            }
+            None if self.figure.needs_runs() => {
+                return Err(AnalysisError::Usage(format!(
+                    "--target \"{}\": {} is read from every run (Target::estimate_runs)",
+                    self.text,
+                    self.figure.name()
+                )))
             }
             None => crate::output::report::lead::fiscal_cost(p).ok_or_else(|| {
                 AnalysisError::Usage(format!(
@@ -239,6 +266,38 @@ impl Target {
         Ok(Estimate {
             value: stat.mean,
             se: if stat.se.is_finite() { stat.se } else { 0.0 },
+        })
+    }
+
+    /// The ratio figure from every run's `(income added, fiscal cost)`,
+    /// present values: `R = mean(added) / mean(cost)`, with the delta
+    /// method's standard error `sqrt((s_a² - 2 R s_ac + R² s_c²) / n) /
+    /// mean(cost)` (`s` the sample variances and covariance).
+    ///
+    /// # Errors
+    ///
+    /// A policy without fiscal cost, for which the ratio is undefined.
+    pub fn estimate_runs(&self, runs: &[(f64, f64)], policy: &str) -> Result<Estimate, AnalysisError> {
+        let n = runs.len() as f64;
+        let (ma, mc) = runs.iter().fold((0.0, 0.0), |(a, c), (x, y)| (a + x / n, c + y / n));
+        if mc.is_nan() || mc <= 0.0 {
+            return Err(AnalysisError::Usage(format!(
+                "--target \"{}\": policy \"{policy}\" has no fiscal cost, so the income added per yuan of it is undefined",
+                self.text
+            )));
+        }
+        let r = ma / mc;
+        let d = (n - 1.0).max(1.0);
+        let (mut va, mut vc, mut cov) = (0.0, 0.0, 0.0);
+        for (a, c) in runs {
+            va += (a - ma) * (a - ma) / d;
+            vc += (c - mc) * (c - mc) / d;
+            cov += (a - ma) * (c - mc) / d;
+        }
+        let var = ((va - 2.0 * r * cov + r * r * vc) / n).max(0.0);
+        Ok(Estimate {
+            value: r,
+            se: var.sqrt() / mc,
         })
     }
 
@@ -273,7 +332,11 @@ fn parse_figure(lhs: &str) -> Result<(Figure, Option<i32>), String> {
             .ok_or_else(|| format!("`{}` is not a year", s.trim()))
     };
     let squeezed: String = lhs.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = squeezed.to_lowercase();
+    let mut lower = squeezed.to_lowercase();
+    // `mean(FIGURE)`: every figure is a mean over the runs already.
+    if let Some(inner) = lower.strip_prefix("mean(").and_then(|s| s.strip_suffix(')')) {
+        lower = inner.trim().to_string();
+    }
     if let Some(inner) = lower.strip_prefix("p(").and_then(|s| s.strip_suffix(')')) {
         let inner = inner.trim();
         return match inner.strip_prefix("full coverage") {
@@ -314,6 +377,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_ratio_and_its_delta_method_error() {
+        let t = Target::parse("income_added_per_fiscal_yuan >= 1").unwrap();
+        // Added exactly twice the cost in every run: R = 2, no error.
+        let e = t.estimate_runs(&[(2.0, 1.0), (4.0, 2.0), (6.0, 3.0)], "p").unwrap();
+        assert!((e.value - 2.0).abs() < 1e-12 && e.se < 1e-12, "{e:?}");
+        // A fixed cost: the error is that of the mean of added over the cost.
+        let e = t.estimate_runs(&[(1.0, 2.0), (3.0, 2.0)], "p").unwrap();
+        assert!((e.value - 1.0).abs() < 1e-12);
+        assert!((e.se - (2f64 / 2.0).sqrt() / 2.0).abs() < 1e-12, "{e:?}");
+        assert!(t.estimate_runs(&[(1.0, 0.0)], "p").is_err());
+    }
+
+    #[test]
     fn targets_are_read_in_every_form() {
         let t = Target::parse("villages_below_floor[2027] <= 5").unwrap();
         assert_eq!(
@@ -330,6 +406,11 @@ mod tests {
             (Figure::FiscalCost, None, Comparison::Below)
         );
         assert!(t.holds(1.0e8) && !t.holds(1.2e8));
+        let t = Target::parse("mean(net_income_per_public_yuan) >= 1.5").unwrap();
+        assert_eq!(
+            (t.figure, t.year, t.threshold),
+            (Figure::IncomePerFiscalYuan, None, 1.5)
+        );
         assert!(Target::parse("villages_below_floor <= 5").unwrap().holds(5.0));
         assert!(!Target::parse("villages_below_floor < 5").unwrap().holds(5.0));
     }
@@ -340,6 +421,7 @@ mod tests {
         assert!(e("villages_below_flor[2027] <= 5").contains("did you mean `villages_below_floor`"));
         assert!(e("villages_below_floor[2027] = 5").contains("no comparison"));
         assert!(e("fiscal_cost[2027] <= 5").contains("takes no year"));
+        assert!(e("income_added_per_fiscal_yuan[2027] >= 1").contains("takes no year"));
         assert!(e("P(full coverage in 2027) >= 2").contains("between 0 and 1"));
         assert!(e("P(rain in 2027) >= 0.5").contains("the only probability"));
         assert!(e("mean_income[20x] >= 5").contains("is not a year"));

@@ -47,6 +47,8 @@ pub fn show_figure(r: &SolveResult, lang: Lang, v: f64) -> String {
     let f = r.target.figure;
     if f.is_probability() {
         crate::format::pct(v)
+    } else if f.needs_runs() {
+        grouped(v, 2)
     } else if f.is_money() {
         money_sig(lang, v)
     } else {
