@@ -251,7 +251,13 @@ fn page(r: &StressResult, lang: Lang, chart_svg: Option<String>) -> AnalysisPage
         h.extend((0..r.policies.len()).map(|p| r.policy_label(p, lang).to_string()));
         h
     };
-    let cell = |f: &PolicyFigures| format!("{} ({})", grouped(f.below, 1), change(f.below_change.value));
+    let cell = |f: &PolicyFigures| {
+        if f.below_change.value == 0.0 {
+            grouped(f.below, 1)
+        } else {
+            format!("{} ({})", grouped(f.below, 1), change(f.below_change.value))
+        }
+    };
     let mut rows = vec![{
         let mut row = vec![if zh { "无压力" } else { "Unstressed" }.to_string()];
         row.extend(r.baseline.iter().map(|f| grouped(f.below, 1)));
@@ -286,6 +292,10 @@ fn page(r: &StressResult, lang: Lang, chart_svg: Option<String>) -> AnalysisPage
             let mut row = vec![c.case.label(lang)];
             row.extend(c.figures.iter().zip(&r.baseline).map(|(f, b)| {
                 let d = value(f) - value(b);
+                if d == 0.0 {
+                    // Untouched by the stress: the value alone.
+                    return money_sig(lang, value(f));
+                }
                 format!(
                     "{} ({}{})",
                     money_sig(lang, value(f)),
