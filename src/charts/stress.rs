@@ -1,7 +1,8 @@
 //! The chart of `villagesim stress`: for each stress (the file's first,
 //! then the most damaging input tails), the change in villages below the
 //! floor under each policy against its unstressed run, a dot per policy
-//! in the policy's colour, with a line at no change. `analysis::stress`
+//! in the policy's colour (each a little offset within the row, so that
+//! equal changes stay visible), with a line at no change. `analysis::stress`
 //! hands it a [`StressChart`] whose title states the message.
 
 use super::*;
@@ -82,7 +83,7 @@ impl DrawChart for StressChart {
             chart_axis(0.0, n),
         )?;
         let xtick = |v: &f64| {
-            let s = grouped(*v, decimals_for(x1 - x0));
+            let s = grouped(*v, if x1 - x0 >= 5.0 { 0 } else { 1 });
             if *v > 0.0 {
                 format!("+{s}")
             } else {
@@ -104,8 +105,16 @@ impl DrawChart for StressChart {
             let (left, ly) = px(root, &chart, x0, yc);
             let (right, _) = px(root, &chart, x1, yc);
             root.draw(&PathElement::new(vec![(left, ly), (right, ly)], GRID.stroke_width(1)))?;
+            // Each policy a little above or below the row's line, so that
+            // policies with the same change stay visible.
+            let k = r.changes.len().max(1) as f64;
             for (p, v) in r.changes.iter().enumerate().filter(|(_, v)| v.is_finite()) {
-                let (x, y) = px(root, &chart, *v, yc);
+                let offset = if k > 1.0 {
+                    (p as f64 / (k - 1.0) - 0.5) * 0.5
+                } else {
+                    0.0
+                };
+                let (x, y) = px(root, &chart, *v, yc + offset);
                 diamond(root, (x, y), 5, policy_color(p))?;
             }
             root.draw(&Text::new(
