@@ -46,7 +46,9 @@ use crate::limits::MAX_RUNS;
 use crate::model::Model;
 use crate::output::OutputError;
 use crate::scenario::InvalidScenario;
+use crate::summary::compare::RunOutcome;
 use crate::summary::results::{Results, Stat};
+use crate::summary::samples::{RunSample, SampleColumns, SampleSink};
 
 pub use overrides::{NewValue, Override, ValuePath};
 
@@ -149,14 +151,85 @@ impl Settings {
         Ok(())
     }
 
-    /// Simulates `model`.
-    pub fn simulate(&self, model: &Model) -> Result<Results, AnalysisError> {
-        let options = RunOptions {
+    /// The engine's options for these settings.
+    fn options(&self) -> RunOptions {
+        RunOptions {
             threads: self.threads,
             ignore_memory_limit: self.ignore_memory_limit,
             ..Default::default()
+        }
+    }
+
+    /// Simulates `model`.
+    pub fn simulate(&self, model: &Model) -> Result<Results, AnalysisError> {
+        Ok(engine::simulate(model, self.options(), &|_| {})?)
+    }
+
+    /// Simulates `model` and keeps every run (for analyses that need more
+    /// than the aggregates): the inputs of `columns` it drew and what
+    /// `keep` takes of its policies' outcomes. `done` is called with the
+    /// runs finished.
+    pub(crate) fn simulate_runs<T>(
+        &self,
+        model: &Model,
+        columns: &SampleColumns,
+        done: &(dyn Fn(u64) + Sync),
+        keep: impl FnMut(&[RunOutcome]) -> T,
+    ) -> Result<(Results, RunTable<T>), AnalysisError> {
+        let mut table = Keeping {
+            table: RunTable {
+                inputs: vec![Vec::new(); columns.inputs.len()],
+                kept: Vec::new(),
+            },
+            keep,
         };
-        Ok(engine::simulate(model, options, &|_| {})?)
+        let results = engine::simulate_sampled(model, self.options(), done, Some((columns, &mut table)))?;
+        Ok((results, table.table))
+    }
+}
+
+/// An input's name and its value in every run.
+pub(crate) type InputColumn<'a> = (String, &'a [f64]);
+
+/// Every run of a simulation: the inputs it drew (one column per input,
+/// `NaN` where a run drew none) and what was kept of its outcomes.
+pub(crate) struct RunTable<T> {
+    pub(crate) inputs: Vec<Vec<f64>>,
+    pub(crate) kept: Vec<T>,
+}
+
+impl<T> RunTable<T> {
+    /// The inputs drawn in every run, with their columns, and those drawn
+    /// in only some runs (name, runs drawn), which an analysis leaves out.
+    pub(crate) fn drawn_inputs<'a>(&'a self, columns: &SampleColumns) -> (Vec<InputColumn<'a>>, Vec<(String, u64)>) {
+        let (mut drawn, mut partly) = (Vec::new(), Vec::new());
+        for (input, x) in columns.inputs.iter().zip(&self.inputs) {
+            let count = x.iter().filter(|v| !v.is_nan()).count();
+            if count < x.len() {
+                partly.push((input.name.clone(), count as u64));
+            } else {
+                drawn.push((input.name.clone(), x.as_slice()));
+            }
+        }
+        (drawn, partly)
+    }
+}
+
+/// The sink that fills a [`RunTable`].
+struct Keeping<T, F> {
+    table: RunTable<T>,
+    keep: F,
+}
+
+impl<T, F: FnMut(&[RunOutcome]) -> T> SampleSink for Keeping<T, F> {
+    fn take(&mut self, samples: &[RunSample]) -> Result<(), String> {
+        for s in samples {
+            for (column, v) in self.table.inputs.iter_mut().zip(&s.inputs) {
+                column.push(v.unwrap_or(f64::NAN));
+            }
+            self.table.kept.push((self.keep)(&s.outcomes));
+        }
+        Ok(())
     }
 }
 

@@ -53,10 +53,9 @@ mod write;
 
 use super::voi::Estimate;
 use super::{AnalysisError, Scenario, Settings};
-use crate::engine::{self, samples, RunOptions};
+use crate::engine::samples;
 use crate::format::Lang;
 use crate::summary::compare::RunOutcome;
-use crate::summary::samples::{RunSample, SampleSink};
 pub use write::{csv, projection_csv, sentence, write};
 
 /// A run is consistent only within this many observation errors of the
@@ -219,26 +218,6 @@ impl CalibrateResult {
     }
 }
 
-/// What the calibration keeps of each run: the inputs (one column each,
-/// `NaN` where a run drew none) and the policy's outcome.
-#[derive(Default)]
-struct Runs {
-    inputs: Vec<Vec<f64>>,
-    outcomes: Vec<RunOutcome>,
-}
-
-impl SampleSink for Runs {
-    fn take(&mut self, samples: &[RunSample]) -> Result<(), String> {
-        for s in samples {
-            for (column, v) in self.inputs.iter_mut().zip(&s.inputs) {
-                column.push(v.unwrap_or(f64::NAN));
-            }
-            self.outcomes.push(s.outcomes[0]);
-        }
-        Ok(())
-    }
-}
-
 /// Simulates the policy carried out and weighs its runs by the
 /// observations of `[backtest]`. `done` is called as runs finish.
 ///
@@ -304,17 +283,8 @@ pub fn run(
     let policy = model.policies.swap_remove(p);
     model.policies = vec![policy];
     let columns = samples::columns(&model)?;
-    let mut sink = Runs {
-        inputs: vec![Vec::new(); columns.inputs.len()],
-        outcomes: Vec::new(),
-    };
-    let options = RunOptions {
-        threads: settings.threads,
-        ignore_memory_limit: settings.ignore_memory_limit,
-        ..Default::default()
-    };
-    let results = engine::simulate_sampled(&model, options, done, Some((&columns, &mut sink)))?;
-    let outcomes = &sink.outcomes;
+    let (results, runs) = settings.simulate_runs(&model, &columns, done, |outcomes| outcomes[0])?;
+    let outcomes = &runs.kept;
     let n = outcomes.len();
     let mut weights: Vec<f64> = (outcomes.iter())
         .map(|o| {
@@ -361,19 +331,15 @@ pub fn run(
     };
     let total: f64 = weights.iter().sum();
     let ess = total * total / weights.iter().map(|w| w * w).sum::<f64>();
-    let mut left_out = Vec::new();
+    let ones = vec![1.0; n];
+    let (drawn, left_out) = runs.drawn_inputs(&columns);
     let mut inputs = Vec::new();
-    for (input, x) in columns.inputs.iter().zip(&sink.inputs) {
-        let drawn = x.iter().filter(|v| !v.is_nan()).count();
-        if drawn < x.len() {
-            left_out.push((input.name.clone(), drawn as u64));
-            continue;
-        }
-        let prior = summary(x, &vec![1.0; n]);
+    for (name, x) in drawn {
+        let prior = summary(x, &ones);
         let posterior = summary(x, &weights);
         let percentile = |q: f64| x.iter().filter(|v| **v <= q).count() as f64 / n as f64;
         inputs.push(InputPosterior {
-            name: input.name.clone(),
+            name,
             prior,
             posterior,
             shift_sd: if prior.sd > 0.0 {
@@ -387,7 +353,7 @@ pub fn run(
     inputs.sort_by(|a, b| b.shift_sd.abs().total_cmp(&a.shift_sd.abs()));
     let figure = |f: &dyn Fn(&RunOutcome) -> f64| {
         let values: Vec<f64> = outcomes.iter().map(f).collect();
-        (weighted_mean(&values, &vec![1.0; n]), weighted_mean(&values, &weights))
+        (weighted_mean(&values, &ones), weighted_mean(&values, &weights))
     };
     let baseline = model.baseline_year();
     let target = samples::target_year(&model);
@@ -435,10 +401,7 @@ pub fn run(
     row(Figure::FiscalCost, None, figure(&|o| o.fiscal_cost_yuan));
     let fit_of = |f: &dyn Fn(&RunOutcome) -> f64| {
         let values: Vec<f64> = outcomes.iter().map(f).collect();
-        (
-            weighted_estimate(&values, &vec![1.0; n]),
-            weighted_estimate(&values, &weights),
-        )
+        (weighted_estimate(&values, &ones), weighted_estimate(&values, &weights))
     };
     let fit = [
         fit_of(&|o| o.backtest_mean_yuan),

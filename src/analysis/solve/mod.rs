@@ -237,24 +237,6 @@ struct Search<'a> {
     done: &'a (dyn Fn() + Sync),
 }
 
-/// Every run's operating income added by the analysed policy against "no
-/// intervention" and its fiscal cost, present values at the public
-/// discount rate.
-struct AddedAndCost(Vec<(f64, f64)>);
-
-impl crate::summary::samples::SampleSink for AddedAndCost {
-    fn take(&mut self, samples: &[crate::summary::samples::RunSample]) -> Result<(), String> {
-        self.0.extend(samples.iter().map(|s| {
-            let (none, p) = (&s.outcomes[0], &s.outcomes[1]);
-            (
-                p.income_public_pv_yuan - none.income_public_pv_yuan,
-                p.fiscal_cost_pv_yuan,
-            )
-        }));
-        Ok(())
-    }
-}
-
 /// The scenario's and the policy's names (English, Chinese), the runs, the
 /// seed and the figure's year, as the simulations had them.
 struct Meta {
@@ -291,15 +273,16 @@ impl Search<'_> {
             let estimate = t.estimate(&results, 0)?;
             return Ok((results, estimate));
         }
-        let mut sink = AddedAndCost(Vec::new());
-        let options = crate::engine::RunOptions {
-            threads: self.settings.threads,
-            ignore_memory_limit: self.settings.ignore_memory_limit,
-            ..Default::default()
-        };
+        // Every run's operating income added against "no intervention" and
+        // fiscal cost, present values at the public discount rate.
         let columns = crate::summary::samples::SampleColumns::default();
-        let results = crate::engine::simulate_sampled(model, options, &|_| {}, Some((&columns, &mut sink)))?;
-        let estimate = t.estimate_runs(&sink.0, &model.policies[1].name)?;
+        let (results, runs) = self.settings.simulate_runs(model, &columns, &|_| {}, |o| {
+            (
+                o[1].income_public_pv_yuan - o[0].income_public_pv_yuan,
+                o[1].fiscal_cost_pv_yuan,
+            )
+        })?;
+        let estimate = t.estimate_runs(&runs.kept, &model.policies[1].name)?;
         Ok((results, estimate))
     }
 

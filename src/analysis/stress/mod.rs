@@ -32,12 +32,12 @@ mod write;
 use super::overrides::{uncertain_inputs, NewValue, Override, ValuePath};
 use super::voi::Estimate;
 use super::{AnalysisError, Scenario, Settings};
-use crate::engine::{self, samples, RunOptions};
+use crate::engine::samples;
 use crate::format::Lang;
 use crate::model::stress::{Stress, StressValue};
 use crate::model::Model;
 use crate::summary::compare::RunOutcome;
-use crate::summary::samples::{RunSample, SampleColumns, SampleSink};
+use crate::summary::samples::SampleColumns;
 pub use write::{csv, sentence, write};
 
 /// The share of each tail of the automatic stresses.
@@ -158,17 +158,6 @@ impl StressResult {
     }
 }
 
-/// Every run's outcomes, by policy.
-#[derive(Default)]
-struct Outcomes(Vec<Vec<RunOutcome>>);
-
-impl SampleSink for Outcomes {
-    fn take(&mut self, samples: &[RunSample]) -> Result<(), String> {
-        self.0.extend(samples.iter().map(|s| s.outcomes.clone()));
-        Ok(())
-    }
-}
-
 /// The changes a named stress makes to the file's text.
 fn overrides(stress: &Stress) -> Result<Vec<Override>, AnalysisError> {
     let path =
@@ -203,15 +192,8 @@ fn simulate(
     model: &Model,
     settings: &Settings,
 ) -> Result<(crate::summary::results::Results, Vec<Vec<RunOutcome>>), AnalysisError> {
-    let options = RunOptions {
-        threads: settings.threads,
-        ignore_memory_limit: settings.ignore_memory_limit,
-        ..Default::default()
-    };
-    let mut sink = Outcomes::default();
-    let columns = SampleColumns::default();
-    let results = engine::simulate_sampled(model, options, &|_| {}, Some((&columns, &mut sink)))?;
-    Ok((results, sink.0))
+    let (results, runs) = settings.simulate_runs(model, &SampleColumns::default(), &|_| {}, <[RunOutcome]>::to_vec)?;
+    Ok((results, runs.kept))
 }
 
 /// Each policy's figures in `runs`, paired with `base` run by run.

@@ -33,11 +33,10 @@ mod write;
 use rayon::prelude::*;
 
 use super::{AnalysisError, Scenario, Settings};
-use crate::engine::{self, samples, RunOptions};
+use crate::engine::samples;
 use crate::format::Lang;
 use crate::rng::{combine, key_of};
 use crate::summary::compare::RunOutcome;
-use crate::summary::samples::{RunSample, SampleSink};
 pub use estimate::{Estimate, Fit, Partial};
 pub use write::{csv, sentence, write};
 
@@ -187,31 +186,6 @@ impl VoiResult {
     }
 }
 
-/// What the analysis keeps of each run: the inputs (one column each, `NaN`
-/// where a run drew none) and each chosen policy's net benefit and figure.
-struct Columns {
-    objective: Objective,
-    chosen: Vec<usize>,
-    inputs: Vec<Vec<f64>>,
-    nb: Vec<Vec<f64>>,
-    figures: Vec<Vec<f64>>,
-}
-
-impl SampleSink for Columns {
-    fn take(&mut self, samples: &[RunSample]) -> Result<(), String> {
-        for s in samples {
-            for (column, v) in self.inputs.iter_mut().zip(&s.inputs) {
-                column.push(v.unwrap_or(f64::NAN));
-            }
-            for (k, &p) in self.chosen.iter().enumerate() {
-                self.nb[k].push(self.objective.net_benefit(&s.outcomes[p]));
-                self.figures[k].push(self.objective.figure(&s.outcomes[p]));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// Simulates `scenario` once and estimates the EVPI and every input's
 /// EVPPI for the choice `spec` states. `done` is called as runs finish,
 /// with the runs done.
@@ -260,32 +234,21 @@ pub fn run(
         ));
     }
     let columns = samples::columns(&model)?;
-    let mut sink = Columns {
-        objective: spec.objective,
-        inputs: vec![Vec::new(); columns.inputs.len()],
-        nb: vec![Vec::new(); chosen.len()],
-        figures: vec![Vec::new(); chosen.len()],
-        chosen: chosen.clone(),
-    };
-    let options = RunOptions {
-        threads: settings.threads,
-        ignore_memory_limit: settings.ignore_memory_limit,
-        ..Default::default()
-    };
-    let results = engine::simulate_sampled(&model, options, done, Some((&columns, &mut sink)))?;
-    let nb = &sink.nb;
+    let objective = spec.objective;
+    let (results, runs) = settings.simulate_runs(&model, &columns, done, |outcomes| {
+        chosen
+            .iter()
+            .map(|&p| objective.net_benefit(&outcomes[p]))
+            .collect::<Vec<f64>>()
+    })?;
+    // nb[d][i]: decision d's net benefit in run i.
+    let nb: Vec<Vec<f64>> = (0..chosen.len())
+        .map(|d| runs.kept.iter().map(|r| r[d]).collect())
+        .collect();
+    let nb = &nb;
     let (evpi, best_shares) = estimate::evpi(nb);
     let best = estimate::best_on_average(nb);
-    let mut left_out = Vec::new();
-    let mut kept = Vec::new();
-    for (input, x) in columns.inputs.iter().zip(&sink.inputs) {
-        let drawn = x.iter().filter(|v| !v.is_nan()).count();
-        if drawn < x.len() {
-            left_out.push((input.name.clone(), drawn as u64));
-        } else {
-            kept.push((input.name.clone(), x));
-        }
-    }
+    let (kept, left_out) = runs.drawn_inputs(&columns);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(settings.threads)
         .build()
@@ -301,7 +264,19 @@ pub fn run(
     });
     // Largest first; the file's order among equals.
     inputs.sort_by(|a, b| b.partial.evppi.value.total_cmp(&a.partial.evppi.value));
-    let means = sink.figures.iter().map(|f| estimate::mean_and_se(f)).collect();
+    // The figure is the net benefit, its sign turned back where less is
+    // better.
+    let sign = if objective.lower_is_better() { -1.0 } else { 1.0 };
+    let means = (nb.iter())
+        .map(|v| {
+            let e = estimate::mean_and_se(v);
+            Estimate {
+                // `+ 0.0` makes a mean of -0 read 0.
+                value: sign * e.value + 0.0,
+                se: e.se,
+            }
+        })
+        .collect();
     let year = spec.objective.year(samples::target_year(&model), model.final_year());
     Ok(VoiResult {
         scenario_name: [Lang::En, Lang::Zh].map(|l| results.scenario_label(l).to_string()),
