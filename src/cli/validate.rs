@@ -173,6 +173,9 @@ pub fn describe(model: &Model, lang: Lang) -> String {
                 iv.id
             ),
         };
+        for (key, param) in &iv.by_year {
+            s += &by_year(model, key, param, zh);
+        }
     }
     s += &if zh {
         format!("  政策：{} 项\n", model.policies.len())
@@ -238,6 +241,37 @@ fn groups(model: &Model, lang: Lang) -> String {
 }
 
 /// A rate as a percentage with at most two decimals: `0.04` is `"4%"`.
+/// What each simulated year gets of a parameter given by year: one line,
+/// `return_rate_per_year by year (held): 2025 0.06, 2026 0.06, ...`.
+fn by_year(model: &Model, key: &str, param: &villagesim::model::param::Param, zh: bool) -> String {
+    let Some(schedule) = &param.schedule else {
+        return String::new();
+    };
+    let plain = |x: f64| {
+        let t = format!("{x:.6}");
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    let show = |p: &villagesim::model::param::Param| p.as_fixed().map_or(p.to_string(), plain);
+    let fixed: Option<Vec<f64>> = schedule.years.iter().map(|(_, p)| p.as_fixed()).collect();
+    let years: Vec<String> = (model.start_year..=model.final_year())
+        .map(|year| match &fixed {
+            Some(v) => format!("{year} {}", plain(schedule.value(year, |k| v[k]))),
+            None => format!("{year} {}", schedule.describe(year, show)),
+        })
+        .collect();
+    let how = match (zh, schedule.between) {
+        (false, villagesim::model::param::Between::Hold) => "held until the next year given",
+        (false, villagesim::model::param::Between::Linear) => "interpolated between the years given",
+        (true, villagesim::model::param::Between::Hold) => "保持至下一个给定年份",
+        (true, villagesim::model::param::Between::Linear) => "在给定年份之间线性插值",
+    };
+    if zh {
+        format!("      {key} 按年取值（{how}）：{}\n", years.join("，"))
+    } else {
+        format!("      {key} by year ({how}): {}\n", years.join(", "))
+    }
+}
+
 fn rate(r: f64) -> String {
     let t = format!("{:.2}", 100.0 * r);
     format!("{}%", t.trim_end_matches('0').trim_end_matches('.'))

@@ -31,6 +31,9 @@ pub trait Check {
     fn factor(&mut self, field: &str, name: &str) -> Option<usize>;
     /// Whether the scenario has a village with id `id`.
     fn has_village(&self, id: &str) -> bool;
+    /// Notes that `field` is given by year, as checked (for `validate`'s
+    /// account of what each year gets: [`super::Intervention::by_year`]).
+    fn by_year(&mut self, field: &str, param: &Param);
 }
 
 /// What an intervention is built within: the scenario's villages, the
@@ -51,6 +54,8 @@ pub struct Scope<'c> {
 /// factors.
 pub struct KindCheck<'c> {
     check: &'c mut dyn Check,
+    /// The records of the kind being built.
+    pub records: &'static [super::params::ParamSpec],
     /// Every village of the scenario.
     pub villages: &'c [Village],
     /// Indices (into `villages`) of the intervention's villages.
@@ -61,9 +66,14 @@ pub struct KindCheck<'c> {
 }
 
 impl<'c> KindCheck<'c> {
-    pub fn new(scope: Scope<'c>, check: &'c mut dyn Check) -> KindCheck<'c> {
+    pub fn new(
+        scope: Scope<'c>,
+        records: &'static [super::params::ParamSpec],
+        check: &'c mut dyn Check,
+    ) -> KindCheck<'c> {
         KindCheck {
             check,
+            records,
             villages: scope.villages,
             participants: scope.participants,
             factors: scope.factors,
@@ -85,6 +95,11 @@ impl<'c> KindCheck<'c> {
     /// Whether the scenario has a village with id `id`.
     pub fn has_village(&self, id: &str) -> bool {
         self.check.has_village(id)
+    }
+
+    /// Notes that `field` is given by year (see [`Check::by_year`]).
+    pub fn by_year(&mut self, field: &str, param: &Param) {
+        self.check.by_year(field, param);
     }
 
     /// Records a problem with `field`.

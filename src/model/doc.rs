@@ -46,7 +46,10 @@ impl KindDoc {
         s += &format!("\nCapital and public money:\n  {}\n\nParameters:\n", self.capital);
         let width = self.params.iter().map(|p| p.name.len()).max().unwrap_or(0);
         for p in self.params {
-            let per = p.per.map_or("fixed".to_string(), |per| format!("per {}", per.as_str()));
+            let mut per = p.per.map_or("fixed".to_string(), |per| format!("per {}", per.as_str()));
+            if p.by_year {
+                per += "; may be given by year";
+            }
             s += &format!(
                 "  {:width$}  {} [{}; default {}; {}]\n",
                 p.name,
@@ -70,11 +73,15 @@ impl KindDoc {
             self.equations.trim_end(),
             self.capital
         );
+        s += "A parameter marked *by year* may be given as values by year (`{ 2025 = \"6%\", 2028 = \"4%\" }`, see `docs/scenario-format.md`).\n\n";
         s += "| parameter | meaning | unit | default | default `per` |\n| --- | --- | --- | --- | --- |\n";
         // A `|` inside a cell would end it.
         let cell = |text: &str| text.replace('|', "\\|");
         for p in self.params {
-            let per = p.per.map_or("fixed".to_string(), |per| per.as_str().to_string());
+            let mut per = p.per.map_or("fixed".to_string(), |per| per.as_str().to_string());
+            if p.by_year {
+                per += ", by year";
+            }
             s += &format!(
                 "| `{}` | {} | {} | {} | {} |\n",
                 p.name,
@@ -116,6 +123,9 @@ struct ParamEntry {
     estimate: Option<String>,
     domain: Option<Domain>,
     whole: Option<(i64, i64)>,
+    /// The kind reads the value year by year, so a file may give it by year.
+    #[serde(default)]
+    by_year: bool,
     meaning: String,
 }
 
@@ -162,6 +172,7 @@ impl ParamEntry {
             note: keep(self.note),
             source,
             values,
+            by_year: self.by_year,
             meaning: keep(self.meaning),
         }
     }

@@ -217,6 +217,9 @@ pub struct Intervention {
     /// fail`): the operator of a support fund defaults then and at no
     /// other time. `None`: failures happen as drawn.
     pub forced_failure_year: Option<i32>,
+    /// The kind's parameters the file gives by year, by key, as checked:
+    /// what `validate` shows year by year (the kind reads its own copy).
+    pub by_year: Vec<(String, Param)>,
 }
 
 impl Intervention {
@@ -330,7 +333,10 @@ macro_rules! kinds {
         pub fn build_kind<C: Check>(name: &str, scope: Scope<'_>, check: &mut C) -> Option<Option<Kind>> {
             $(if name == <$module::$model as KindModel>::KIND {
                 return Some(check.spec::<<$module::$model as KindModel>::Spec>()
-                    .map(|spec| Kind::$variant(<$module::$model as KindModel>::build(spec, &mut KindCheck::new(scope, check)))));
+                    .map(|spec| {
+                        let records = <$module::$model as KindModel>::doc().params;
+                        Kind::$variant(<$module::$model as KindModel>::build(spec, &mut KindCheck::new(scope, records, check)))
+                    }));
             })*
             None
         }

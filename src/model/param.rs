@@ -98,8 +98,10 @@ pub enum Dist {
 }
 
 mod quantile;
+mod schedule;
 mod shift;
 pub use quantile::standard_normal_quantile;
+pub use schedule::{Between, Schedule};
 
 /// An uncertain parameter: a distribution, an optional clamp, and how often
 /// it is drawn (`None`: the parameter's documented default).
@@ -109,6 +111,10 @@ pub struct Param {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub per: Option<Per>,
+    /// Values by year (see [`Schedule`]); `dist`, `min` and `max` are then
+    /// those of its first year, and only kinds that read the parameter year
+    /// by year accept it.
+    pub schedule: Option<Box<Schedule>>,
 }
 
 impl Param {
@@ -118,13 +124,22 @@ impl Param {
             min: None,
             max: None,
             per: None,
+            schedule: None,
         }
     }
 
-    /// The value when the parameter has no uncertainty.
+    /// A parameter drawn from `dist`, with no clamp, level or schedule.
+    pub fn of(dist: Dist) -> Self {
+        Param {
+            dist,
+            ..Param::fixed(0.0)
+        }
+    }
+
+    /// The value when the parameter has no uncertainty (and no schedule).
     pub fn as_fixed(&self) -> Option<f64> {
         match self.dist {
-            Dist::Fixed(x) => Some(self.clamp(x)),
+            Dist::Fixed(x) if self.schedule.is_none() => Some(self.clamp(x)),
             _ => None,
         }
     }
@@ -207,8 +222,12 @@ impl Param {
         (self.clamp(lo), self.clamp(hi))
     }
 
-    /// True when every draw gives the same value.
+    /// True when every draw gives the same value (in each year of a
+    /// schedule).
     pub fn is_certain(&self) -> bool {
+        if let Some(s) = &self.schedule {
+            return s.years.iter().all(|(_, p)| p.is_certain());
+        }
         let (lo, hi) = self.support();
         lo == hi
     }
@@ -216,6 +235,14 @@ impl Param {
 
 impl fmt::Display for Param {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = &self.schedule {
+            let years: Vec<String> = s.years.iter().map(|(y, p)| format!("{y}: {p}")).collect();
+            write!(f, "by year ({}, {})", years.join(", "), s.between.as_str())?;
+            if let Some(per) = self.per {
+                write!(f, " per {}", per.as_str())?;
+            }
+            return Ok(());
+        }
         match &self.dist {
             Dist::Fixed(x) => write!(f, "{x}")?,
             Dist::Uniform { min, max } => write!(f, "uniform({min}, {max})")?,
@@ -474,20 +501,23 @@ impl<'de> Visitor<'de> for ParamVisitor {
         Num::deserialize(de::value::F64Deserializer::<E>::new(v)).map(|n| Param::fixed(n.0))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Param, E> {
-        let dist = range_dist(v).map_err(E::custom)?;
-        Ok(Param {
-            dist,
-            min: None,
-            max: None,
-            per: None,
-        })
+        range_dist(v).map(Param::of).map_err(E::custom)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Param, A::Error> {
         let mut dist: Option<Dist> = None;
         let (mut min, mut max, mut per) = (None, None, None);
+        let (mut years, mut between) = (Vec::new(), None);
         while let Some(key) = map.next_key::<String>()? {
+            if let Some(year) = schedule::year_key(&key) {
+                years.push((year, map.next_value::<Param>()?));
+                continue;
+            }
             let new = match key.as_str() {
+                "between" => {
+                    between = Some(map.next_value::<String>()?);
+                    None
+                }
                 "min" => {
                     min = Some(map.next_value::<Num>()?.0);
                     None
@@ -511,13 +541,23 @@ impl<'de> Visitor<'de> for ParamVisitor {
                 dist = Some(new);
             }
         }
+        if !years.is_empty() || between.is_some() {
+            let clamp = min.is_some() || max.is_some();
+            return schedule::build(years, between, per, dist.is_some(), clamp).map_err(de::Error::custom);
+        }
         let dist = dist.ok_or_else(|| {
             de::Error::custom("this table names no distribution: add one of fixed, uniform, normal, lognormal, triangular, pert, beta, discrete or range")
         })?;
         if let (Some(lo), Some(hi)) = (min, max) {
             check_min_max(lo, hi, "clamp").map_err(de::Error::custom)?;
         }
-        Ok(Param { dist, min, max, per })
+        Ok(Param {
+            dist,
+            min,
+            max,
+            per,
+            schedule: None,
+        })
     }
 }
 
@@ -589,7 +629,7 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 fn unknown_key_message(key: &str) -> String {
     let known = &PARAM_KEYS[..12];
     let mut msg = format!(
-        "unknown field `{key}`, expected one of {}",
+        "unknown field `{key}`, expected one of {}, or years such as `2025` for values by year",
         known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
     );
     if let Some(best) = closest(key, known) {
@@ -746,6 +786,9 @@ impl Domain {
     /// one outside the domain is an error, and so is an unbounded one whose
     /// 90% interval (the ends of a range `"A to B"`) leaves the magnitudes.
     pub fn check(self, param: &Param) -> Result<Param, String> {
+        if let Some(s) = &param.schedule {
+            return schedule::check(self, param, s);
+        }
         let (lo, hi) = self.bounds();
         let (s_lo, s_hi) = param.support();
         let bounded = s_lo.is_finite() && s_hi.is_finite();

@@ -80,6 +80,10 @@ pub struct ParamSpec {
     pub note: &'static str,
     pub source: Source,
     pub values: Values,
+    /// Whether the kind reads the value year by year, so that a file may
+    /// give it by year ([`crate::model::param::Schedule`]); a schedule of
+    /// any other parameter is refused.
+    pub by_year: bool,
     /// What it means, for a planner.
     pub meaning: &'static str,
 }
@@ -164,7 +168,30 @@ impl ParamSpec {
 
     /// Checks a required uncertain parameter against the record's domain.
     pub fn read(&self, check: &mut KindCheck, param: &Param) -> Param {
+        if param.schedule.is_some() && !self.by_year {
+            let can: Vec<&str> = check.records.iter().filter(|p| p.by_year).map(|p| p.name).collect();
+            let help = match can.is_empty() {
+                true => "give one value (a number, a range or a distribution)".to_string(),
+                false => format!(
+                    "give one value; of this kind only {} may be given by year",
+                    can.join(", ")
+                ),
+            };
+            check.fail(
+                self.name,
+                format!(
+                    "`{}` cannot change by year: the model reads it once, not year by year",
+                    self.name
+                ),
+                Some(help),
+            );
+            return param.clone();
+        }
         match self.domain().check(param) {
+            Ok(p) if p.schedule.is_some() => {
+                check.by_year(self.name, &p);
+                p
+            }
             Ok(p) => p,
             Err(message) => {
                 check.fail(self.name, message, Some(self.help()));

@@ -7,7 +7,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::finance::tax::TaxRules;
-use crate::model::param::{Param, Per};
+use crate::model::param::{Param, Per, Schedule};
 use crate::rng;
 
 /// What one run knows while simulating an intervention.
@@ -225,6 +225,9 @@ impl SimCtx<'_> {
         villages: &[usize],
         years: usize,
     ) -> Drawn {
+        if let Some(s) = &param.schedule {
+            return self.draw_schedule(param, s, default, (entity, purpose), villages, years);
+        }
         if let Some(x) = param.as_fixed() {
             return Drawn {
                 values: vec![x],
@@ -287,6 +290,49 @@ impl SimCtx<'_> {
             log.note(entity, purpose, &values);
         }
         drawn
+    }
+}
+
+impl SimCtx<'_> {
+    /// [`SimCtx::draw_years`] of a parameter given by year: each given
+    /// year's value drawn at the parameter's level from the stream of
+    /// `"<purpose>.<year>"`, then each simulated year's value from them
+    /// ([`Schedule`]: held or interpolated).
+    fn draw_schedule(
+        &self,
+        param: &Param,
+        schedule: &Schedule,
+        default: Per,
+        (entity, purpose): (u64, &str),
+        villages: &[usize],
+        years: usize,
+    ) -> Drawn {
+        let parts: Vec<Drawn> = (schedule.years.iter().enumerate())
+            .map(|(k, (_, p))| {
+                let p = Param {
+                    per: param.per,
+                    ..p.clone()
+                };
+                self.draw_years(&p, default, entity, &schedule.purpose(purpose, k), villages, years)
+            })
+            .collect();
+        let slots = if parts.iter().any(|d| d.slot_stride > 0) {
+            villages.len()
+        } else {
+            1
+        };
+        let mut values = Vec::with_capacity(slots * years);
+        for slot in 0..slots {
+            for t in 0..years {
+                let year = self.start_year + t as i32;
+                values.push(schedule.value(year, |k| parts[k].at(slot, t)));
+            }
+        }
+        Drawn {
+            values,
+            slot_stride: if slots > 1 { years } else { 0 },
+            year_stride: 1,
+        }
     }
 }
 

@@ -23,6 +23,9 @@
 //! ```text
 //! rate      rho[y] = the draw of return_rate_per_year for period floor((y - start_year) / reset_years)
 //!                    (one draw from the stream for the whole term when reset_years is not given)
+//!                    given by year ({ 2025 = "6%", 2028 = "4%" }, see model::param::Schedule): each
+//!                    period draws every given year's value, in order, and rho[y] is the schedule's
+//!                    value in y from that period's draws (held or interpolated)
 //! returns   R[y]   = K * rho[y]                  while the operator has not defaulted
 //! village   operating income[v, y] = weight_v * R[y]
 //! weights   equal:            weight_v = 1 / n
@@ -208,7 +211,11 @@ impl KindModel for SupportFund {
         let recovery = ctx.draw(&self.recovery, Per::Run, iv.key, "recovery_rate", &iv.villages);
         let mut rate_rng = ctx.stream(iv.key, "return_rate_per_year");
         let mut default_rng = ctx.stream(iv.key, "operator_default");
-        let mut rates: Vec<f64> = Vec::new();
+        // The draw of each part of the rate (each given year of a
+        // schedule, else the rate itself) for each reset period.
+        let parts = self.rate.parts();
+        let mut rates: Vec<Vec<f64>> = Vec::new();
+        let draw_period = |rng: &mut rand_chacha::ChaCha8Rng| parts.iter().map(|p| p.sample(rng)).collect();
         let mut defaulted = false;
         // The government's capital counts only when placed inside the
         // horizon: then its return (or recovery) and its residual do too.
@@ -247,9 +254,9 @@ impl KindModel for SupportFund {
                 None => 0,
             };
             while rates.len() <= period {
-                rates.push(self.rate.sample(&mut rate_rng));
+                rates.push(draw_period(&mut rate_rng));
             }
-            self.pay_returns(flows, t, rates[period]);
+            self.pay_returns(flows, t, self.rate.in_year(year, &rates[period]));
             if iv.end_year == Some(year) {
                 self.capital_back(flows, t, 1.0, government);
             }
@@ -269,9 +276,20 @@ impl KindModel for SupportFund {
                 .max()
                 .unwrap_or(0);
             while rates.len() < periods {
-                rates.push(self.rate.sample(&mut rate_rng));
+                rates.push(draw_period(&mut rate_rng));
             }
-            ctx.note(iv.key, "return_rate_per_year", &rates[..periods]);
+            match &self.rate.schedule {
+                Some(s) => {
+                    for k in 0..parts.len() {
+                        let drawn: Vec<f64> = rates[..periods].iter().map(|r| r[k]).collect();
+                        ctx.note(iv.key, &s.purpose("return_rate_per_year", k), &drawn);
+                    }
+                }
+                None => {
+                    let drawn: Vec<f64> = rates[..periods].iter().map(|r| r[0]).collect();
+                    ctx.note(iv.key, "return_rate_per_year", &drawn);
+                }
+            }
         }
         // Residual value: the capital still in the pool at the end of the
         // horizon, when paid in inside it and neither lost nor repaid.

@@ -317,16 +317,27 @@ impl Checker<'_> {
     /// [`ReadOptions::central`], its mean or median is checked and returned
     /// (with its clamp and level).
     fn param(&mut self, path: &str, param: &Param, domain: Domain) -> Param {
+        if param.schedule.is_some() {
+            self.fail(
+                path,
+                "this value cannot change by year: the model reads it once, not year by year",
+                Some("give one value (a number, a range or a distribution); `villagesim explain KIND` marks the parameters a kind reads year by year".into()),
+            );
+            return param.clone();
+        }
         let centred;
         let param = if let Some(central) = self.options.central {
-            let value = match central {
-                Central::Mean => param.mean(),
-                Central::Median => param.median(),
+            let centre = |p: &Param| {
+                let value = match central {
+                    Central::Mean => p.mean(),
+                    Central::Median => p.median(),
+                };
+                Param {
+                    dist: Dist::Fixed(value),
+                    ..p.clone()
+                }
             };
-            centred = Param {
-                dist: Dist::Fixed(value),
-                ..param.clone()
-            };
+            centred = param.map_years(centre).unwrap_or_else(|| centre(param));
             &centred
         } else {
             param

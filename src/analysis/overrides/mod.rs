@@ -340,6 +340,12 @@ fn item_at_mut<'a>(doc: &'a mut DocumentMut, steps: &[Step]) -> Option<&'a mut I
 pub fn apply_to(doc: &mut DocumentMut, overrides: &[Override]) -> Result<(), AnalysisError> {
     for o in overrides {
         if let NewValue::AtQuantile(q) = o.value {
+            if let Some(each) = schedule_at(doc, &o.path, q)? {
+                let steps = resolve(doc, &o.path)?;
+                let item = item_at_mut(doc, &steps).expect("resolved");
+                *item = Item::Value(Value::InlineTable(param_table(&each)));
+                continue;
+            }
             let fixed = Override {
                 path: o.path.clone(),
                 value: NewValue::Fixed(quantile_at(doc, &o.path, q)?),
@@ -439,6 +445,14 @@ fn quantile_at(doc: &mut DocumentMut, path: &ValuePath, q: f64) -> Result<f64, A
     Ok(param.quantile(q))
 }
 
+/// The schedule at `path` with each year's value at its quantile `q`;
+/// `None` when the value there is not a schedule.
+fn schedule_at(doc: &mut DocumentMut, path: &ValuePath, q: f64) -> Result<Option<Param>, AnalysisError> {
+    let steps = resolve(doc, path)?;
+    let param = item_at_mut(doc, &steps).and_then(|item| param_of(item));
+    Ok(param.and_then(|p| p.map_years(|year| Param::fixed(year.quantile(q)))))
+}
+
 /// The scenario text with `overrides` applied.
 pub fn apply(text: &str, overrides: &[Override]) -> Result<String, AnalysisError> {
     if overrides.is_empty() {
@@ -461,6 +475,23 @@ pub fn param_table(param: &Param) -> toml_edit::InlineTable {
             t.insert(*k, number(*v));
         }
         Value::InlineTable(t)
+    }
+    if let Some(s) = &param.schedule {
+        let mut out = toml_edit::InlineTable::new();
+        for (year, p) in &s.years {
+            let value = match p.as_fixed().filter(|_| p.min.is_none() && p.max.is_none()) {
+                Some(x) => number(x),
+                None => Value::InlineTable(param_table(p)),
+            };
+            out.insert(year.to_string(), value);
+        }
+        if s.between != crate::model::param::Between::Hold {
+            out.insert("between", Value::from(s.between.as_str()));
+        }
+        if let Some(per) = param.per {
+            out.insert("per", Value::from(per.as_str()));
+        }
+        return out;
     }
     let (key, value) = match &param.dist {
         Dist::Fixed(x) => ("fixed", number(*x)),

@@ -613,6 +613,7 @@ mod tests {
             min: None,
             max: None,
             per: Some(Per::VillageYear),
+            schedule: None,
         };
         let design::Setting::Shift(s) = setting(&growth, (Treatment::Shifted, Some(64)), 0.9) else {
             panic!("shifted")

@@ -69,7 +69,7 @@ impl Param {
     ///
     /// ```
     /// use villagesim::model::param::{Dist, Param};
-    /// let p = Param { dist: Dist::Uniform { min: 0.0, max: 10.0 }, min: None, max: None, per: None };
+    /// let p = Param::of(Dist::Uniform { min: 0.0, max: 10.0 });
     /// assert_eq!(p.quantile(0.1), 1.0);
     /// ```
     pub fn quantile(&self, q: f64) -> f64 {
@@ -117,7 +117,7 @@ impl Param {
     ///
     /// ```
     /// use villagesim::model::param::{Dist, Param};
-    /// let p = Param { dist: Dist::LogNormal { mu: 0.0, sigma: 1.0 }, min: None, max: None, per: None };
+    /// let p = Param::of(Dist::LogNormal { mu: 0.0, sigma: 1.0 });
     /// assert!((p.mean() - 0.5f64.exp()).abs() < 1e-15);
     /// ```
     pub fn mean(&self) -> f64 {
@@ -237,12 +237,7 @@ mod tests {
     use super::*;
 
     fn p(dist: Dist) -> Param {
-        Param {
-            dist,
-            min: None,
-            max: None,
-            per: None,
-        }
+        Param::of(dist)
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Param {
     ///
     /// ```
     /// use villagesim::model::param::{Dist, Param};
-    /// let p = Param { dist: Dist::Uniform { min: 0.0, max: 12.0 }, min: None, max: None, per: None };
+    /// let p = Param::of(Dist::Uniform { min: 0.0, max: 12.0 });
     /// assert!((p.sd() - 12.0 / 12f64.sqrt()).abs() < 1e-12);
     /// ```
     pub fn sd(&self) -> f64 {
@@ -86,12 +86,15 @@ impl Param {
     ///
     /// ```
     /// use villagesim::model::param::{Dist, Param};
-    /// let p = Param { dist: Dist::Normal { mean: 0.05, sd: 0.1 }, min: None, max: None, per: None };
+    /// let p = Param::of(Dist::Normal { mean: 0.05, sd: 0.1 });
     /// let s = 1.281_551_565_545 / 16f64.sqrt();
     /// let Dist::Normal { mean, sd } = p.shifted(s, (-1.0, 1.0)).dist else { panic!() };
     /// assert!((mean - (0.05 + 0.1 * s)).abs() < 1e-15 && sd == 0.1);
     /// ```
     pub fn shifted(&self, s: f64, within: (f64, f64)) -> Param {
+        if let Some(each) = self.map_years(|p| p.shifted(s, within)) {
+            return each;
+        }
         if self.is_certain() {
             return self.clone();
         }
@@ -155,12 +158,15 @@ impl Param {
     ///
     /// ```
     /// use villagesim::model::param::{Dist, Param};
-    /// let p = Param { dist: Dist::Uniform { min: 100.0, max: 200.0 }, min: Some(120.0), max: None, per: None };
+    /// let p = Param { min: Some(120.0), ..Param::of(Dist::Uniform { min: 100.0, max: 200.0 }) };
     /// let s = p.scaled(0.7);
     /// assert_eq!(s.dist, Dist::Uniform { min: 70.0, max: 140.0 });
     /// assert_eq!(s.min, Some(84.0));
     /// ```
     pub fn scaled(&self, k: f64) -> Param {
+        if let Some(each) = self.map_years(|p| p.scaled(k)) {
+            return each;
+        }
         let dist = match &self.dist {
             Dist::Fixed(x) => Dist::Fixed(x * k),
             Dist::Normal { mean, sd } => Dist::Normal {
@@ -201,6 +207,7 @@ impl Param {
             min: self.min.map(|m| m * k),
             max: self.max.map(|m| m * k),
             per: self.per,
+            schedule: None,
         }
     }
 }
@@ -218,12 +225,7 @@ mod tests {
     const WIDE: (f64, f64) = (-1e12, 1e12);
 
     fn p(dist: Dist) -> Param {
-        Param {
-            dist,
-            min: None,
-            max: None,
-            per: None,
-        }
+        Param::of(dist)
     }
 
     #[test]

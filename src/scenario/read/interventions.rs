@@ -84,8 +84,10 @@ impl Checker<'_> {
             prefix: path.clone(),
             own: &raw.own,
             factors,
+            by_year: Vec::new(),
         };
         let built = model::build_kind(&c.kind, scope, &mut check);
+        let by_year = std::mem::take(&mut check.by_year);
         let has_externals = matches!(&built, Some(Some(k)) if !k.external_beneficiaries().is_empty());
         if c.villages.is_none() && !has_externals && built.is_some() {
             self.selector(&format!("{path}.villages"), &None, villages);
@@ -118,6 +120,7 @@ impl Checker<'_> {
             end_year: c.end_year.map(|e| e.clamp(1900, 2200) as i32),
             kind,
             forced_failure_year: None,
+            by_year,
         })
     }
 }
@@ -129,6 +132,8 @@ struct KindChecker<'c, 's> {
     prefix: String,
     own: &'c Spanned<DeValue<'c>>,
     factors: &'c [Factor],
+    /// The fields given by year, as checked.
+    by_year: Vec<(String, Param)>,
 }
 
 impl KindChecker<'_, '_> {
@@ -183,5 +188,9 @@ impl model::Check for KindChecker<'_, '_> {
 
     fn has_village(&self, id: &str) -> bool {
         self.checker.village_index.contains_key(id)
+    }
+
+    fn by_year(&mut self, field: &str, param: &Param) {
+        self.by_year.push((field.to_string(), param.clone()));
     }
 }
