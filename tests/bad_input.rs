@@ -8,6 +8,9 @@ use std::path::Path;
 use common::{villagesim, write};
 
 const GOOD_HEAD: &str = "[scenario]\nname = \"bad\"\nstart_year = 2025\nyears = 5\nruns = 10\nseed = 1\n\n[targets]\nfloor = \"50万\"\nweak = \"30万\"\n\n";
+/// A support fund's first keys, from line 16: the next key is on line 21.
+const FUND: &str =
+    "[[interventions]]\nid = \"f\"\nkind = \"support_fund\"\nvillages = \"all\"\ngovernment_capital_yuan = 1000000\n";
 const GOOD_VILLAGES: &str = "[[villages]]\ngroup = \"g\"\ncount = 3\noperating_income = \"20万\"\n";
 
 /// (name, scenario text, expected fragment, expected line).
@@ -56,6 +59,15 @@ fn cases() -> Vec<(&'static str, String, &'static str, usize)> {
         ("other income", format!("{h}{v}other_income = \"-2e13\"\n"), "`villages[0].other_income`", 16),
         ("normal beyond the magnitudes", format!("{h}{v}growth = {{ normal = {{ mean = 0, sd = 1e200 }} }}\n"), "got a 90% range from -1.6", 16),
         ("clamp beyond the bounds", format!("{h}{v}growth = {{ normal = {{ mean = 0, sd = 0.1 }}, max = 3 }}\n"), "got a clamp at 3", 16),
+        // Values by year (docs/scenario-format.md, "Values that change by year").
+        ("year given twice", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = \"6%\", 2025 = \"4%\" }}\n"), "duplicate key", 21),
+        ("between without years", format!("{h}{v}{FUND}return_rate_per_year = {{ between = \"linear\" }}\n"), "`between` goes with values by year", 21),
+        ("clamp beside years", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = \"6%\", 2028 = \"4%\", min = 0 }}\n"), "takes only years, `between` and `per`", 21),
+        ("per inside a year", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = {{ fixed = 0.06, per = \"run\" }}, 2028 = \"4%\" }}\n"), "the value of 2025 gives its own `per`", 21),
+        ("bad between", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = \"6%\", 2028 = \"4%\", between = \"step\" }}\n"), "expected \"hold\"", 21),
+        ("a year out of its domain", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = \"6%\", 2028 = \"-4%\" }}\n"), "the value of 2028: expected a rate >= 0", 21),
+        ("village growth by year", format!("{h}{v}growth = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "cannot change by year", 16),
+        ("fund hazard by year", format!("{h}{v}{FUND}return_rate_per_year = \"5%\"\ndefault_hazard_per_year = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "of this kind only return_rate_per_year may be given by year", 22),
         ("loan principal", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"cluster_purchase\"\nvillages = \"all\"\nfloor_area_m2 = 100\nprice_yuan = 100\nrent_per_m2_per_year_yuan = 10\nloan = {{ principal_yuan = 1e300, rate_per_year = 0.04, term_years = 10 }}\n"), "`interventions[0].loan.principal_yuan`", 23),
     ]
 }

@@ -229,12 +229,14 @@ fn compare_several_files_over_the_same_villages() {
 
 /// `--central` fixes every uncertain value at its mean (the expected
 /// income), `--central=median` at its median: for a lognormal income with
-/// mean 500,000 and sd 300,000 the median is 500,000 / sqrt(1.36).
+/// mean 500,000 and sd 300,000 the median is 500,000 / sqrt(1.36). The
+/// same holds for an intervention's parameters: a lognormal stream of mean
+/// 100,000 and sd 60,000 adds its median, 100,000 / sqrt(1.36).
 #[test]
 fn central_is_the_mean_unless_the_median_is_asked_for() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "{}[[villages]]\nid = \"a\"\noperating_income = {{ lognormal = {{ mean = 500000, sd = 300000 }} }}\ngrowth = 0\n",
+        "{}[[villages]]\nid = \"a\"\noperating_income = {{ lognormal = {{ mean = 500000, sd = 300000 }} }}\ngrowth = 0\n\n[[interventions]]\nid = \"s\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = {{ lognormal = {{ mean = 100000, sd = 60000 }} }}\n",
         common::header(1, 5)
     );
     common::write(dir.path(), "c.toml", &text);
@@ -245,14 +247,22 @@ fn central_is_the_mean_unless_the_median_is_asked_for() {
             .success();
         let summary: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.path().join(out).join("summary.json")).unwrap()).unwrap();
-        summary["policies"][0]["mean_village_income_yuan"]["mean"]
-            .as_f64()
-            .unwrap()
+        let mean = |policy: usize| {
+            summary["policies"][policy]["mean_village_income_yuan"]["mean"]
+                .as_f64()
+                .unwrap()
+        };
+        (mean(0), mean(1) - mean(0))
     };
-    let mean = income("--central", "mean");
-    let median = income("--central=median", "median");
+    let (mean, mean_added) = income("--central", "mean");
+    let (median, median_added) = income("--central=median", "median");
     assert!((mean - 500_000.0).abs() < 1e-6, "{mean}");
     assert!((median - 500_000.0 / 1.36f64.sqrt()).abs() < 1e-6, "{median}");
+    assert!((mean_added - 100_000.0).abs() < 1e-6, "{mean_added}");
+    assert!(
+        (median_added - 100_000.0 / 1.36f64.sqrt()).abs() < 1e-6,
+        "{median_added}"
+    );
 }
 
 /// `explain` covers the kinds and the two tables a kind refers to.

@@ -368,3 +368,55 @@ fn a_return_uplift_scales_gains_only() {
     // issue 11 item 5 (it was 310,000 on it): nothing there to uplift.
     assert_eq!(income("guaranteed", 1), 300_000.0);
 }
+
+/// A fund rate given by year pays exactly the scheduled returns (issue 15,
+/// part 5): 1,000,000 yuan at 6% in 2025, 3% in 2027 and 9% in 2029,
+/// interpolated between the years given, pays 6%, 4.5%, 3%, 6%, 9% and 9%
+/// (the last value held): 375,000 yuan over the six years; held instead,
+/// 6%, 6%, 3%, 3%, 9%, 9%: 360,000.
+#[test]
+fn a_rate_schedule_pays_exactly_the_scheduled_returns() {
+    let scenario = |between: &str| {
+        header(6, 20)
+            + &format!(
+                r#"
+[[villages]]
+id = "a"
+operating_income = "20万"
+growth = 0
+
+[[interventions]]
+id = "fund"
+kind = "support_fund"
+villages = "all"
+government_capital_yuan = 1000000
+return_rate_per_year = {{ 2025 = "6%", 2027 = "3%", 2029 = "9%", between = "{between}" }}
+"#
+            )
+    };
+    for (between, rates) in [
+        ("linear", [0.06, 0.045, 0.03, 0.06, 0.09, 0.09]),
+        ("hold", [0.06, 0.06, 0.03, 0.03, 0.09, 0.09]),
+    ] {
+        let results = simulate(&model(&scenario(between)), 2);
+        let (none, with) = (&results.policies[0], &results.policies[1]);
+        let mut total = 0.0;
+        for (t, rate) in rates.iter().enumerate() {
+            let added = with.villages[0][t + 1].income_yuan.mean - none.villages[0][t + 1].income_yuan.mean;
+            assert!(
+                (added - 1_000_000.0 * rate).abs() < 1e-6,
+                "{between}, {}: {added}",
+                2025 + t
+            );
+            total += added;
+        }
+        let expected = if between == "linear" { 375_000.0 } else { 360_000.0 };
+        assert!((total - expected).abs() < 1e-6, "{between}: {total}");
+        let d = with.decisions.as_ref().expect("decisions");
+        assert!(
+            (d.income_added_yuan.mean - expected).abs() < 1e-6,
+            "{between}: {}",
+            d.income_added_yuan.mean
+        );
+    }
+}

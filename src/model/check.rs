@@ -23,6 +23,9 @@ pub trait Check {
     /// Checks an uncertain parameter against its domain (see
     /// [`Domain::check`]) and returns it as the model uses it.
     fn param(&mut self, field: &str, param: &Param, domain: Domain) -> Param;
+    /// The parameter as this read uses it, before its domain is checked:
+    /// itself, or its centre when the reader was asked for central values.
+    fn as_read(&self, param: &Param) -> Param;
     /// Checks a whole number is in `lo..=hi`.
     fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool;
     /// Resolves factor loadings by factor name.
@@ -118,6 +121,11 @@ impl<'c> KindCheck<'c> {
             Some(p) => self.param(field, p, domain),
             None => Param::fixed(default),
         }
+    }
+
+    /// The parameter as this read uses it (see [`Check::as_read`]).
+    pub fn as_read(&self, param: &Param) -> Param {
+        self.check.as_read(param)
     }
 
     /// Checks a whole number is in `lo..=hi`.

@@ -170,12 +170,13 @@ impl ParamSpec {
     pub fn read(&self, check: &mut KindCheck, param: &Param) -> Param {
         if param.schedule.is_some() && !self.by_year {
             let can: Vec<&str> = check.records.iter().filter(|p| p.by_year).map(|p| p.name).collect();
-            let help = match can.is_empty() {
-                true => "give one value (a number, a range or a distribution)".to_string(),
-                false => format!(
+            let help = if can.is_empty() {
+                "give one value (a number, a range or a distribution)".to_string()
+            } else {
+                format!(
                     "give one value; of this kind only {} may be given by year",
                     can.join(", ")
-                ),
+                )
             };
             check.fail(
                 self.name,
@@ -187,6 +188,7 @@ impl ParamSpec {
             );
             return param.clone();
         }
+        let param = &check.as_read(param);
         match self.domain().check(param) {
             Ok(p) if p.schedule.is_some() => {
                 check.by_year(self.name, &p);

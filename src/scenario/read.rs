@@ -325,27 +325,31 @@ impl Checker<'_> {
             );
             return param.clone();
         }
-        let centred;
-        let param = if let Some(central) = self.options.central {
-            let centre = |p: &Param| {
-                let value = match central {
-                    Central::Mean => p.mean(),
-                    Central::Median => p.median(),
-                };
-                Param {
-                    dist: Dist::Fixed(value),
-                    ..p.clone()
-                }
-            };
-            centred = param.map_years(centre).unwrap_or_else(|| centre(param));
-            &centred
-        } else {
-            param
-        };
-        domain.check(param).unwrap_or_else(|message| {
+        let param = self.as_read(param);
+        domain.check(&param).unwrap_or_else(|message| {
             self.fail(path, message, None);
-            param.clone()
+            param
         })
+    }
+
+    /// The parameter as this read uses it: itself, or with
+    /// [`ReadOptions::central`] its mean or median (with its clamp and
+    /// level; each year's, for a schedule).
+    fn as_read(&self, param: &Param) -> Param {
+        let Some(central) = self.options.central else {
+            return param.clone();
+        };
+        let centre = |p: &Param| {
+            let value = match central {
+                Central::Mean => p.mean(),
+                Central::Median => p.median(),
+            };
+            Param {
+                dist: Dist::Fixed(value),
+                ..p.clone()
+            }
+        };
+        param.map_years(centre).unwrap_or_else(|| centre(param))
     }
 
     fn num(&mut self, path: &str, value: Option<Num>, default: f64, domain: Domain) -> f64 {

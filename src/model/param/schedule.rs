@@ -22,7 +22,7 @@
 //! ```
 //!
 //! A kind reads a schedule year by year only where its records say the
-//! parameter may change by year (`schedule = true`); elsewhere the file is
+//! parameter may change by year (`by_year = true`); elsewhere the file is
 //! refused (see `ParamSpec::read`).
 
 use super::{Domain, Param, Per};
@@ -73,12 +73,7 @@ pub(super) fn build(
     if let Some(w) = years.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(format!("the year {} is given twice", w[0].0));
     }
-    let first = years[0].1.clone();
-    Ok(Param {
-        per,
-        schedule: Some(Box::new(Schedule { between, years })),
-        ..first
-    })
+    Ok(Schedule { between, years }.into_param(per))
 }
 
 /// [`Domain::check`] of a schedule: each year's value is checked (and
@@ -89,15 +84,11 @@ pub(super) fn check(domain: Domain, param: &Param, schedule: &Schedule) -> Resul
         let checked = domain.check(p).map_err(|e| format!("the value of {year}: {e}"))?;
         years.push((*year, checked));
     }
-    let first = years[0].1.clone();
-    Ok(Param {
-        per: param.per,
-        schedule: Some(Box::new(Schedule {
-            between: schedule.between,
-            years,
-        })),
-        ..first
-    })
+    Ok(Schedule {
+        between: schedule.between,
+        years,
+    }
+    .into_param(param.per))
 }
 
 /// How a schedule fills the years between two given years.
@@ -127,6 +118,18 @@ pub struct Schedule {
 }
 
 impl Schedule {
+    /// The parameter drawn `per` level on this schedule: its distribution
+    /// and clamp are the first year's (what a reader that ignores the years
+    /// would see).
+    pub fn into_param(self, per: Option<Per>) -> Param {
+        let first = self.years[0].1.clone();
+        Param {
+            per,
+            schedule: Some(Box::new(self)),
+            ..first
+        }
+    }
+
     /// Where calendar year `year` lies: the given values `(k, w)` it takes,
     /// `x = (1 - w) v_k + w v_{k+1}` (`w = 0` when it takes `v_k` alone).
     pub fn weights(&self, year: i32) -> (usize, f64) {
@@ -189,15 +192,14 @@ impl Param {
     /// of its years so moved.
     pub fn map_years(&self, f: impl Fn(&Param) -> Param) -> Option<Param> {
         let s = self.schedule.as_ref()?;
-        let years: Vec<(i32, Param)> = s.years.iter().map(|(y, p)| (*y, f(p))).collect();
-        Some(Param {
-            per: self.per,
-            schedule: Some(Box::new(Schedule {
+        let years = s.years.iter().map(|(y, p)| (*y, f(p))).collect();
+        Some(
+            Schedule {
                 between: s.between,
-                years: years.clone(),
-            })),
-            ..years[0].1.clone()
-        })
+                years,
+            }
+            .into_param(self.per),
+        )
     }
 
     /// The value in calendar `year` from a draw of each of [`Param::parts`].

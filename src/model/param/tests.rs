@@ -1,6 +1,7 @@
 //! Tests of `model::param`.
 
 use super::*;
+use crate::limits::MAX_YUAN;
 
 #[test]
 fn distribution_keys_are_the_distributions_of_param_keys() {

@@ -166,6 +166,10 @@ impl model::Check for KindChecker<'_, '_> {
         self.checker.param(&path, param, domain)
     }
 
+    fn as_read(&self, param: &Param) -> Param {
+        self.checker.as_read(param)
+    }
+
     fn int_in(&mut self, field: &str, value: i64, lo: i64, hi: i64) -> bool {
         let path = self.path(field);
         self.checker.int_in(&path, value, lo, hi)
