@@ -67,7 +67,7 @@ fn cases() -> Vec<(&'static str, String, &'static str, usize)> {
         ("bad between", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = \"6%\", 2028 = \"4%\", between = \"step\" }}\n"), "expected \"hold\"", 21),
         ("a year out of its domain", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = \"6%\", 2028 = \"-4%\" }}\n"), "the value of 2028: expected a rate >= 0", 21),
         ("village growth by year", format!("{h}{v}growth = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "cannot change by year", 16),
-        ("fund hazard by year", format!("{h}{v}{FUND}return_rate_per_year = \"5%\"\ndefault_hazard_per_year = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "of this kind only return_rate_per_year may be given by year", 22),
+        ("stream growth by year", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\ngrowth = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "of this kind only amount may be given by year", 21),
         ("loan principal", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"cluster_purchase\"\nvillages = \"all\"\nfloor_area_m2 = 100\nprice_yuan = 100\nrent_per_m2_per_year_yuan = 10\nloan = {{ principal_yuan = 1e300, rate_per_year = 0.04, term_years = 10 }}\n"), "`interventions[0].loan.principal_yuan`", 23),
     ]
 }

@@ -420,3 +420,178 @@ return_rate_per_year = {{ 2025 = "6%", 2027 = "3%", 2029 = "9%", between = "{bet
         );
     }
 }
+
+/// Every parameter a kind marks `by_year` is read year by year (issue 15,
+/// part 5): written as `{ 2025 = X, 2027 = X }` it gives exactly the run of
+/// plain `X`; as `{ 2025 = X, 2027 = Y }` exactly that run in 2025 and 2026,
+/// and a different one from 2027. Each case: the kind, its other keys, the
+/// parameter, X and Y (all fixed, so that the runs differ only by the
+/// schedule).
+#[test]
+fn every_parameter_marked_by_year_is_read_year_by_year() {
+    let pv = "capacity_kw = 100\ncapex_per_kw_yuan = 4000\nspecific_yield_kwh_per_kw = 1200\nretail_price_per_kwh = 0.5\nfeed_in_tariff_per_kwh = 0.35\nsubsidy_years = 20\n";
+    let coop =
+        "equity_yuan = 100000\nscale = 10\nyield_per_unit = 100\nprice_per_output_yuan = 50\ndividend_share = 0.5\n";
+    let service = "demand = \"normal\"\nquantity_sd = 0\nmean_quantity = 1000\nunit_margin_yuan = 20\n";
+    let cluster = "floor_area_m2 = 1000\nprice_yuan = \"300万\"\nrent_per_m2_per_year_yuan = 200\nleave_probability_per_year = 0\n";
+    let workshop = "floor_area_m2 = 1000\nrent_per_m2_per_year_yuan = 200\nbeneficiaries = [{ village = \"g-01\", share = 0.5 }, { village = \"g-02\", share = 0.5 }]\n";
+    let fund = "government_capital_yuan = 1000000\nreturn_rate_per_year = 0.05\n";
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        ("income_stream", "amount = 1\n", "amount", "100000", "50000"),
+        ("support_fund", fund, "return_rate_per_year", "0.05", "0.08"),
+        ("support_fund", fund, "default_hazard_per_year", "0", "1"),
+        (
+            "support_fund",
+            "village_capital_yuan = 1000000\nreturn_rate_per_year = 0.05\ndefault_hazard_per_year = { 2025 = 0, 2028 = 1 }\n",
+            "recovery_rate",
+            "0.4",
+            "0.9",
+        ),
+        ("service_business", service, "mean_quantity", "1000", "500"),
+        ("service_business", service, "unit_margin_yuan", "20", "10"),
+        ("service_business", service, "fixed_cost_per_year_yuan", "1000", "5000"),
+        (
+            "project_service",
+            "project_value_yuan = \"30万\"\nservice_margin = 0.1\nprojects_per_year = 2\n",
+            "projects_per_year",
+            "2",
+            "5",
+        ),
+        (
+            "project_service",
+            "project_value_yuan = { fixed = \"30万\", per = \"run\" }\nprojects_per_year = 2\nservice_margin = 0.1\n",
+            "service_margin",
+            "0.1",
+            "0.2",
+        ),
+        (
+            "capacity",
+            "target = \"growth\"\nuplift = 0.01\npaid_by = \"village\"\n",
+            "cost_per_year_yuan",
+            "1000",
+            "5000",
+        ),
+        ("cooperative", coop, "scale", "10", "20"),
+        ("cooperative", coop, "yield_per_unit", "100", "50"),
+        ("cooperative", coop, "price_per_output_yuan", "50", "80"),
+        ("cooperative", coop, "cost_per_unit_yuan", "0", "1000"),
+        ("cooperative", coop, "dividend_share", "0.5", "0.8"),
+        ("cooperative", coop, "failure_hazard_per_year", "0", "1"),
+        ("mountain_sea_workshop", workshop, "rent_per_m2_per_year_yuan", "200", "150"),
+        ("mountain_sea_workshop", workshop, "occupancy", "1", "0.5"),
+        ("mountain_sea_workshop", workshop, "cost_share_of_rent", "0", "0.2"),
+        ("cluster_purchase", cluster, "rent_per_m2_per_year_yuan", "200", "150"),
+        ("cluster_purchase", cluster, "operating_cost_per_m2_per_year_yuan", "0", "20"),
+        ("cluster_purchase", cluster, "operating_cost_share_of_rent", "0", "0.2"),
+        ("pv_loan", pv, "specific_yield_kwh_per_kw", "1200", "900"),
+        ("pv_loan", pv, "self_use_share", "0", "0.5"),
+        ("pv_loan", &format!("{pv}self_use_share = 0.5\n"), "retail_price_per_kwh", "0.5", "0.6"),
+        ("pv_loan", pv, "feed_in_tariff_per_kwh", "0.35", "0.3"),
+        ("pv_loan", pv, "subsidy_per_kwh", "0", "0.1"),
+        ("pv_loan", pv, "om_per_kw_per_year_yuan", "40", "80"),
+        (
+            "pv_loan",
+            &format!("{pv}start_year = 2027\n"),
+            "capex_per_kw_yuan",
+            "4000",
+            "3000",
+        ),
+        (
+            "idle_asset",
+            "mode = \"lease\"\nrent_per_year_yuan = 30000\np_let = 1\np_renew = 1\n",
+            "rent_per_year_yuan",
+            "30000",
+            "20000",
+        ),
+        (
+            "idle_asset",
+            "mode = \"lease\"\nrent_per_year_yuan = 30000\np_let = 1\np_renew = 1\n",
+            "maintenance_per_year_yuan",
+            "0",
+            "5000",
+        ),
+        (
+            "idle_asset",
+            "mode = \"self-operate\"\nrevenue_per_year_yuan = 50000\noperating_costs_per_year_yuan = 20000\n",
+            "revenue_per_year_yuan",
+            "50000",
+            "40000",
+        ),
+        (
+            "idle_asset",
+            "mode = \"self-operate\"\nrevenue_per_year_yuan = 50000\noperating_costs_per_year_yuan = 20000\n",
+            "operating_costs_per_year_yuan",
+            "20000",
+            "30000",
+        ),
+        (
+            "idle_asset",
+            "mode = \"equity\"\nasset_value_yuan = 1000000\ndividend_yield = 0.05\n",
+            "asset_value_yuan",
+            "1000000",
+            "500000",
+        ),
+        (
+            "idle_asset",
+            "mode = \"equity\"\nasset_value_yuan = 1000000\ndividend_yield = 0.05\n",
+            "dividend_yield",
+            "0.05",
+            "0.08",
+        ),
+    ];
+    let mut marked: Vec<(String, String)> = villagesim::model::docs()
+        .iter()
+        .flat_map(|doc| {
+            doc.params
+                .iter()
+                .filter(|p| p.by_year)
+                .map(|p| (doc.kind.to_string(), p.name.to_string()))
+        })
+        .collect();
+    marked.sort();
+    let mut tested: Vec<(String, String)> = cases.iter().map(|c| (c.0.to_string(), c.2.to_string())).collect();
+    tested.sort();
+    tested.dedup();
+    assert_eq!(tested, marked, "every parameter marked by_year has a case here");
+    let run = |kind: &str, own: &str, param: &str, value: &str| {
+        let own: String = own
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{param} =")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let text = header(5, 4)
+            + &format!(
+                "[[villages]]\ngroup = \"g\"\ncount = 2\noperating_income = \"20万\"\n\n[[interventions]]\nid = \"x\"\nkind = \"{kind}\"\nvillages = \"all\"\n{own}{param} = {value}\n"
+            );
+        let results = simulate(&model(&text), 1);
+        let with = &results.policies[1];
+        let accounts = with.accounts.as_ref().expect("accounts");
+        // Each year (the baseline year first): the portfolio's figures,
+        // every village's and the accounts (cash, public money, taxes).
+        (0..with.years.len())
+            .map(|t| {
+                let year = with.years[t].year;
+                let villages: Vec<_> = with.villages.iter().map(|v| &v[t]).collect();
+                let account = accounts.years.iter().find(|a| a.year == year);
+                serde_json::to_string(&(&with.years[t], villages, account)).unwrap()
+            })
+            .collect::<Vec<String>>()
+    };
+    for (kind, own, param, x, y) in cases {
+        let plain = run(kind, own, param, x);
+        let constant = run(kind, own, param, &format!("{{ 2025 = {x}, 2027 = {x} }}"));
+        let changed = run(kind, own, param, &format!("{{ 2025 = {x}, 2027 = {y} }}"));
+        assert!(
+            plain == constant,
+            "{kind}.{param}: a constant schedule is the plain value"
+        );
+        assert!(
+            plain[..3] == changed[..3],
+            "{kind}.{param}: 2024 to 2026 as the plain value"
+        );
+        assert!(
+            plain[3..] != changed[3..],
+            "{kind}.{param}: from 2027 the value of 2027"
+        );
+    }
+}

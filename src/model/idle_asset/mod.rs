@@ -74,7 +74,7 @@ use rand::Rng;
 use serde::Deserialize;
 
 use super::{Flows, Intervention, KindCheck, KindModel, SimCtx};
-use crate::model::param::{Domain, Num, Param, Per};
+use crate::model::param::{Num, Param, Per};
 
 /// How the village uses its assets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
@@ -236,8 +236,8 @@ fn refuse_other_modes_keys(check: &mut KindCheck, spec: &Spec) {
 /// What each asset does, with the keys of its mode checked; a key the
 /// mode needs and the file leaves out is refused.
 fn use_of_mode(check: &mut KindCheck, spec: &Spec) -> Use {
-    let required = |check: &mut KindCheck, field: &str, p: &Option<Param>, domain: Domain, hint: &str| match p {
-        Some(p) => check.param(field, p, domain),
+    let required = |check: &mut KindCheck, field: &str, p: &Option<Param>, hint: &str| match p {
+        Some(p) => IdleAsset::param(field).read(check, p),
         None => {
             check.fail(
                 field,
@@ -259,7 +259,6 @@ fn use_of_mode(check: &mut KindCheck, spec: &Spec) -> Use {
                     check,
                     "rent_per_year_yuan",
                     &spec.rent_per_year_yuan,
-                    Domain::NonNegative,
                     "rent of one let asset per year, e.g. rent_per_year_yuan = \"2万 to 6万\"",
                 ),
                 rent_growth_per_year: IdleAsset::param("rent_growth_per_year").read_or(check, &spec.rent_growth_per_year),
@@ -271,14 +270,12 @@ fn use_of_mode(check: &mut KindCheck, spec: &Spec) -> Use {
                 check,
                 "revenue_per_year_yuan",
                 &spec.revenue_per_year_yuan,
-                Domain::NonNegative,
                 "revenue per asset per year, e.g. revenue_per_year_yuan = \"3万 to 8万\"",
             ),
             operating_costs_per_year_yuan: required(
                 check,
                 "operating_costs_per_year_yuan",
                 &spec.operating_costs_per_year_yuan,
-                Domain::NonNegative,
                 "operating costs per asset per year (wages, power, materials), e.g. operating_costs_per_year_yuan = \"2万\"",
             ),
         },
@@ -287,14 +284,12 @@ fn use_of_mode(check: &mut KindCheck, spec: &Spec) -> Use {
                 check,
                 "asset_value_yuan",
                 &spec.asset_value_yuan,
-                Domain::NonNegative,
                 "value of each asset credited as the village's stake, e.g. asset_value_yuan = \"120万\"",
             ),
             dividend_yield: required(
                 check,
                 "dividend_yield",
                 &spec.dividend_yield,
-                Domain::Rate,
                 "dividend per year as a share of the value, e.g. dividend_yield = \"3% to 8%\"",
             ),
             floor_at_zero: spec.floor_dividend_at_zero.unwrap_or(true),
