@@ -11,6 +11,8 @@ const GOOD_HEAD: &str = "[scenario]\nname = \"bad\"\nstart_year = 2025\nyears = 
 /// A support fund's first keys, from line 16: the next key is on line 21.
 const FUND: &str =
     "[[interventions]]\nid = \"f\"\nkind = \"support_fund\"\nvillages = \"all\"\ngovernment_capital_yuan = 1000000\n";
+/// A PV loan's required keys, from line 16: the next key is on line 25.
+const PV: &str = "[[interventions]]\nid = \"p\"\nkind = \"pv_loan\"\nvillages = \"all\"\ncapacity_kw = 100\ncapex_per_kw_yuan = 4000\nspecific_yield_kwh_per_kw = 1100\nfeed_in_tariff_per_kwh = 0.35\nretail_price_per_kwh = 0.5\n";
 const GOOD_VILLAGES: &str = "[[villages]]\ngroup = \"g\"\ncount = 3\noperating_income = \"20万\"\n";
 
 /// (name, scenario text, expected fragment, expected line).
@@ -68,6 +70,8 @@ fn cases() -> Vec<(&'static str, String, &'static str, usize)> {
         ("a year out of its domain", format!("{h}{v}{FUND}return_rate_per_year = {{ 2025 = \"6%\", 2028 = \"-4%\" }}\n"), "the value of 2028: expected a rate >= 0", 21),
         ("village growth by year", format!("{h}{v}growth = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "cannot change by year", 16),
         ("stream growth by year", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\ngrowth = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "of this kind only amount may be given by year", 21),
+        ("phases not summing to 1", format!("{h}{v}{PV}build_phases = {{ 2025 = \"60%\", 2027 = \"30%\" }}\n"), "sum to 90.0%: they must sum to 100%", 25),
+        ("phase before the start", format!("{h}{v}{PV}build_phases = {{ 2024 = \"60%\", 2027 = \"40%\" }}\n"), "`2024` is not a build year", 25),
         ("loan principal", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"cluster_purchase\"\nvillages = \"all\"\nfloor_area_m2 = 100\nprice_yuan = 100\nrent_per_m2_per_year_yuan = 10\nloan = {{ principal_yuan = 1e300, rate_per_year = 0.04, term_years = 10 }}\n"), "`interventions[0].loan.principal_yuan`", 23),
     ]
 }

@@ -221,3 +221,71 @@ fn the_brief_gives_the_money_committed_with_its_interval() {
     assert!(sentence.contains(" yuan (90% of runs: "), "{sentence}");
     assert!(sentence.contains(" in all, of which bank loans "), "{sentence}");
 }
+
+/// A station built in stages (issue 15, part 5): 100 kW in two phases,
+/// 60% in 2025 at 4,000 yuan per kW and 40% in 2027 at 3,000 (the capex of
+/// each build year), 90% lent: 240,000 yuan committed in 2025 (216,000 of
+/// loans, 24,000 of village equity), 120,000 in 2027 (108,000 and 12,000),
+/// nothing in the other years. Each phase's loan is its own, drawn in its
+/// year: the interest of 2025 is 4.3% of 216,000, that of 2027 the first
+/// loan's third year plus 4.3% of 108,000. All of it in one phase is the
+/// run without `build_phases`, exactly.
+#[test]
+fn phased_capex_gives_exactly_the_scheduled_outlays() {
+    let scenario = |phases: &str| {
+        format!(
+            "{}[[villages]]\nid = \"a\"\noperating_income = \"20万\"\ngrowth = 0\n\n\
+             [[interventions]]\nid = \"pv\"\nkind = \"pv_loan\"\nvillages = \"all\"\n\
+             capacity_kw = 100\ncapex_per_kw_yuan = {{ 2025 = 4000, 2027 = 3000 }}\nspecific_yield_kwh_per_kw = 1100\n\
+             feed_in_tariff_per_kwh = 0.35\nretail_price_per_kwh = 0.5\n{phases}\n",
+            header(6, 4)
+        )
+    };
+    let r = simulate(
+        &model(&scenario("build_phases = { 2025 = \"60%\", 2027 = \"40%\" }")),
+        2,
+    );
+    let a = r.policies[1].accounts.as_ref().expect("accounts");
+    let year = |y: i32| a.years.iter().find(|x| x.year == y).expect("year");
+    for (y, loans, equity) in [
+        (2025, 216_000.0, 24_000.0),
+        (2026, 0.0, 0.0),
+        (2027, 108_000.0, 12_000.0),
+        (2028, 0.0, 0.0),
+        (2029, 0.0, 0.0),
+        (2030, 0.0, 0.0),
+    ] {
+        let c = &year(y).committed;
+        assert!(
+            (c.bank_loans_yuan.mean - loans).abs() < FEN,
+            "{y}: loans {}",
+            c.bank_loans_yuan.mean
+        );
+        assert!(
+            (c.village_equity_yuan.mean - equity).abs() < FEN,
+            "{y}: equity {}",
+            c.village_equity_yuan.mean
+        );
+        assert!((c.total_yuan.mean - loans - equity).abs() < FEN, "{y}: total");
+    }
+    assert!((a.committed_yuan.total_yuan.mean - 360_000.0).abs() < FEN);
+    // Annuity of 216,000 at 4.3% over 10 years: the balance after two years.
+    let (p, i) = (216_000.0, 0.043f64);
+    let payment = p * i / (1.0 - (1.0 + i).powi(-10));
+    let balance2 = p * (1.0 + i).powi(2) - payment * ((1.0 + i).powi(2) - 1.0) / i;
+    assert!(
+        (year(2025).interest_yuan.mean - p * i).abs() < FEN,
+        "{}",
+        year(2025).interest_yuan.mean
+    );
+    let want = balance2 * i + 108_000.0 * i;
+    assert!(
+        (year(2027).interest_yuan.mean - want).abs() < FEN,
+        "{} vs {want}",
+        year(2027).interest_yuan.mean
+    );
+    // All in one phase is the plain run.
+    let one = simulate(&model(&scenario("build_phases = { 2025 = 1 }")), 2);
+    let plain = simulate(&model(&scenario("")), 2);
+    assert_eq!(one.policies[1], plain.policies[1]);
+}

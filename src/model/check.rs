@@ -50,6 +50,8 @@ pub struct Scope<'c> {
     pub factors: &'c [Factor],
     pub start_year: i32,
     pub years: usize,
+    /// The intervention's own start year and end year (if any).
+    pub measure_years: (i32, Option<i32>),
 }
 
 /// What a kind's `build` uses to validate its own keys: located errors,
@@ -66,6 +68,8 @@ pub struct KindCheck<'c> {
     pub factors: &'c [Factor],
     pub start_year: i32,
     pub years: usize,
+    /// The intervention's own start year and end year (if any).
+    pub measure_years: (i32, Option<i32>),
 }
 
 impl<'c> KindCheck<'c> {
@@ -82,6 +86,7 @@ impl<'c> KindCheck<'c> {
             factors: scope.factors,
             start_year: scope.start_year,
             years: scope.years,
+            measure_years: scope.measure_years,
         }
     }
 

@@ -25,6 +25,22 @@
 //! `k = horizon start - start_year + 1`, with its capital outlay outside the
 //! horizon.
 //!
+//! **Built in stages.** With `build_phases = { y_1 = s_1, y_2 = s_2, ... }`
+//! (shares of `capacity_kw` summing to 1, years from `start_year` to
+//! `end_year`), each village's station is built in phases: phase `p` is a
+//! station of `s_p * capacity_kw` built in year `y_p`, with everything
+//! above counted from its own build year (its capex at `capex_per_kw_yuan`
+//! of `y_p`, its own loan drawn in `y_p`, its own operating years `k`, so
+//! its own degradation, subsidy years and inverter replacement). Its loan
+//! is its own borrower, which may call on `s_p` of the village's other
+//! income and of `credit.reserve_yuan` (so the cover of all phases together
+//! is the village's, as for one station); one phase may default while
+//! another goes on. The village's lines are the sums over its phases.
+//!
+//! ```text
+//! capex[v, p] = s_p * capacity_kw * capex_per_kw_yuan[v, y_p]     paid in y_p
+//! ```
+//!
 //! # Equations (village `v`, operating year `k`, calendar year `y`)
 //!
 //! ```text
@@ -115,6 +131,8 @@
 //! in the start year plus `subsidy[v, k]` in subsidy years plus guarantee
 //! calls, less guarantee fees (counted as public money returned).
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use super::finance::credit::{self, Borrower, Credit, CreditSpec};
@@ -174,6 +192,9 @@ pub struct Spec {
     pub station_life_years: Option<i64>,
     /// What stands behind the loan: reserve, cover, guarantee, recovery.
     pub credit: Option<CreditSpec>,
+    /// Shares of `capacity_kw` built in each year, e.g. `{ 2025 = "60%",
+    /// 2027 = "40%" }`; all of it in `start_year` when absent.
+    pub build_phases: Option<BTreeMap<String, Num>>,
 }
 
 /// A validated PV-loan intervention.
@@ -200,6 +221,9 @@ pub struct PvLoan {
     pub inverter_replacement_year: u32,
     pub station_life_years: u32,
     pub credit: Credit,
+    /// `(build year, share of capacity_kw)` in increasing years, shares
+    /// summing to 1: one station per phase and village.
+    pub build_phases: Vec<(i32, f64)>,
 }
 
 /// Simulated years (indices) in which slot `slot` had negative net cash.
@@ -256,11 +280,13 @@ impl KindModel for PvLoan {
                 life.clamp(life.whole_or(check, spec.station_life_years)) as u32
             },
             credit: credit::read(check, "credit", spec.credit.as_ref()),
+            build_phases: build_phases(check, spec.build_phases.as_ref()),
         }
     }
 
     fn loan_end_year(&self, iv: &Intervention) -> Option<i32> {
-        (self.loan_share > 0.0 && self.loan.term_years > 0).then(|| iv.start_year + self.loan.term_years as i32 - 1)
+        let last_build = self.build_phases.last().map_or(iv.start_year, |&(year, _)| year);
+        (self.loan_share > 0.0 && self.loan.term_years > 0).then(|| last_build + self.loan.term_years as i32 - 1)
     }
 
     fn projects_debt(&self) -> bool {
@@ -271,14 +297,15 @@ impl KindModel for PvLoan {
         let years = ctx.years;
         let beyond = self.years_beyond(iv, ctx);
         let draws = Draws::new(self, iv, ctx, years + beyond);
-        // Simulated year of the build (may lie outside the horizon).
-        let build_t = i64::from(iv.start_year) - i64::from(ctx.start_year);
         let mut cash_for_debt = vec![0.0; years];
         let mut debt_service = vec![0.0; years];
         // Past the horizon: (cash for debt service, debt service) by year.
         let mut projected = vec![(0.0, 0.0); beyond];
-        for slot in 0..iv.villages.len() {
-            let mut station = Station::new(self, &draws, slot, build_t, years);
+        let stations = (0..iv.villages.len()).flat_map(|slot| self.build_phases.iter().map(move |&p| (slot, p)));
+        for (slot, (build_year, share)) in stations {
+            // Simulated year of the build (may lie outside the horizon).
+            let build_t = i64::from(build_year) - i64::from(ctx.start_year);
+            let mut station = Station::new(self, &draws, slot, (build_t, share), years);
             if station.loan.principal_yuan > 0.0 {
                 flows.loans += 1;
             }
@@ -298,7 +325,7 @@ impl KindModel for PvLoan {
                 station.age(&draws, slot, t, k);
                 let mut cash = 0.0;
                 if iv.active(year) && !station.lost {
-                    cash = self.operate(&draws, ctx, flows, (slot, t, k), station.degradation);
+                    cash = self.operate(&draws, ctx, flows, (slot, t, k), &station);
                     station.depreciate(flows, slot, t, iv.end_year == Some(year));
                 }
                 let due = station.schedule.get(k as usize).copied();
@@ -320,8 +347,13 @@ impl KindModel for PvLoan {
     }
 }
 
-/// One village's station and loan through the run.
+/// One village's station (or one phase of it) and its loan through the run.
 struct Station {
+    /// Its capacity: its phase's share of `capacity_kw`.
+    capacity_kw: f64,
+    /// Its phase's share of `capacity_kw`, and so of the village's other
+    /// income and reserve that may cover its debt service.
+    share: f64,
     loan: LoanTerms,
     schedule: Vec<finance::LoanYear>,
     grant_yuan: f64,
@@ -338,16 +370,23 @@ struct Station {
 }
 
 impl Station {
-    fn new(pv: &PvLoan, draws: &Draws, slot: usize, build_t: i64, years: usize) -> Station {
+    fn new(pv: &PvLoan, draws: &Draws, slot: usize, (build_t, share): (i64, f64), years: usize) -> Station {
         let capex_t = build_t.clamp(0, years as i64 - 1) as usize;
-        let cost = pv.capacity_kw * draws.capex.at(slot, capex_t);
+        let capacity_kw = share * pv.capacity_kw;
+        let cost = capacity_kw * draws.capex.at(slot, capex_t);
         let loan = pv.loan_of(cost);
         let grant_yuan = cost * pv.grant_share;
         let depreciable = cost - grant_yuan;
         let per_year = depreciable / f64::from(pv.station_life_years.max(1));
         // A station built before the horizon enters it written down.
         let before = (-build_t).max(0) as f64;
+        let credit = Credit {
+            reserve_yuan: share * pv.credit.reserve_yuan,
+            ..pv.credit
+        };
         Station {
+            capacity_kw,
+            share,
             schedule: loan.schedule(),
             equity_yuan: cost - loan.principal_yuan - grant_yuan,
             grant_yuan,
@@ -356,7 +395,7 @@ impl Station {
             loan,
             degradation: 1.0,
             started: false,
-            borrower: Borrower::new(&pv.credit),
+            borrower: Borrower::new(&credit),
             lost: false,
         }
     }
@@ -410,7 +449,7 @@ impl Station {
         flows.add_cost(slot, t, fee);
         flows.ledger[t].costs_yuan += fee;
         flows.ledger[t].public_returned_yuan += fee;
-        let other = ctx.other_income_yuan(iv.villages[slot], t);
+        let other = self.share * ctx.other_income_yuan(iv.villages[slot], t);
         let paid = self
             .borrower
             .year(due, balance, cash - fee, other, self.book_value_yuan);
@@ -500,7 +539,7 @@ impl PvLoan {
     ) {
         let years = ctx.years;
         // The village's other income, held at its last simulated year.
-        let other = ctx.other_income_yuan(iv.villages[slot], years - 1);
+        let other = station.share * ctx.other_income_yuan(iv.villages[slot], years - 1);
         for (p, acc) in projected.iter_mut().enumerate() {
             let t = years + p;
             let k = t as i64 - build_t;
@@ -514,7 +553,7 @@ impl PvLoan {
             station.age(draws, slot, t, k);
             let mut cash = 0.0;
             if iv.active(year) {
-                cash = self.station_year(draws, ctx, (slot, t, k), station.degradation).cash();
+                cash = self.station_year(draws, ctx, (slot, t, k), station).cash();
                 let d = if iv.end_year == Some(year) {
                     station.book_value_yuan
                 } else {
@@ -556,9 +595,9 @@ impl PvLoan {
         ctx: &SimCtx,
         flows: &mut Flows,
         (slot, t, k): (usize, usize, i64),
-        degradation: f64,
+        station: &Station,
     ) -> f64 {
-        let y = self.station_year(draws, ctx, (slot, t, k), degradation);
+        let y = self.station_year(draws, ctx, (slot, t, k), station);
         flows.add_income(slot, t, y.revenue);
         flows.add_subsidy(slot, t, y.subsidy);
         flows.add_cost(slot, t, y.costs);
@@ -579,9 +618,9 @@ impl PvLoan {
         draws: &Draws,
         ctx: &SimCtx,
         (slot, t, k): (usize, usize, i64),
-        degradation: f64,
+        station: &Station,
     ) -> StationYear {
-        let cap = self.capacity_kw;
+        let (cap, degradation) = (station.capacity_kw, station.degradation);
         let sun = self
             .sunshine
             .map_or(1.0, |(f, b)| (1.0 + b * ctx.factors[f][t]).max(0.0));
@@ -631,4 +670,4 @@ mod build;
 #[cfg(test)]
 mod tests;
 
-use build::{capacity, capital_shares, loan_terms, retail_price, subsidy, sunshine};
+use build::{build_phases, capacity, capital_shares, loan_terms, retail_price, subsidy, sunshine};

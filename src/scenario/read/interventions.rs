@@ -72,12 +72,14 @@ impl Checker<'_> {
             }
         }
         let _ = end_of_horizon;
+        let clamp_year = |y: i64| y.clamp(1900, 2200) as i32;
         let scope = model::Scope {
             villages,
             participants: &chosen,
             factors,
             start_year,
             years,
+            measure_years: (clamp_year(first), c.end_year.map(clamp_year)),
         };
         let mut check = KindChecker {
             checker: self,
@@ -116,8 +118,8 @@ impl Checker<'_> {
             key: key_of(&format!("intervention:{}", c.id)),
             external: kind.external_beneficiaries(),
             villages: chosen,
-            start_year: first.clamp(1900, 2200) as i32,
-            end_year: c.end_year.map(|e| e.clamp(1900, 2200) as i32),
+            start_year: clamp_year(first),
+            end_year: c.end_year.map(clamp_year),
             kind,
             forced_failure_year: None,
             by_year,
