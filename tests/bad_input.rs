@@ -72,6 +72,10 @@ fn cases() -> Vec<(&'static str, String, &'static str, usize)> {
         ("stream growth by year", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nvillages = \"all\"\namount = 5\ngrowth = {{ 2025 = 0.01, 2028 = 0.02 }}\n"), "of this kind only amount may be given by year", 21),
         ("phases not summing to 1", format!("{h}{v}{PV}build_phases = {{ 2025 = \"60%\", 2027 = \"30%\" }}\n"), "sum to 90.0%: they must sum to 100%", 25),
         ("phase before the start", format!("{h}{v}{PV}build_phases = {{ 2024 = \"60%\", 2027 = \"40%\" }}\n"), "`2024` is not a build year", 25),
+        ("roll-out beside villages", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nvillages = \"all\"\nroll_out = {{ 2025 = [\"g-01\"], 2027 = \"all\" }}\namount = 5\n"), "give `villages` or `roll_out`, not both", 20),
+        ("roll-out year", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nroll_out = {{ 25 = [\"g-01\"] }}\namount = 5\n"), "`25` is not a year of joining", 19),
+        ("roll-out unknown village", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"income_stream\"\nroll_out = {{ 2025 = [\"g-1\"] }}\namount = 5\n"), "did you mean `g-01`", 19),
+        ("roll-out of a pooled fund", format!("{h}{v}[[interventions]]\nid = \"f\"\nkind = \"support_fund\"\nroll_out = {{ 2025 = [\"g-01\"], 2027 = \"all\" }}\ngovernment_capital_yuan = 100\nreturn_rate_per_year = 0.05\n"), "the villages share one pool", 19),
         ("loan principal", format!("{h}{v}[[interventions]]\nid = \"x\"\nkind = \"cluster_purchase\"\nvillages = \"all\"\nfloor_area_m2 = 100\nprice_yuan = 100\nrent_per_m2_per_year_yuan = 10\nloan = {{ principal_yuan = 1e300, rate_per_year = 0.04, term_years = 10 }}\n"), "`interventions[0].loan.principal_yuan`", 23),
     ]
 }

@@ -595,3 +595,77 @@ fn every_parameter_marked_by_year_is_read_year_by_year() {
         );
     }
 }
+
+/// A staggered roll-out (issue 15, part 5): `roll_out = { 2025 = ["g-01"],
+/// 2027 = "all" }` is exactly one intervention over g-01 from 2025 and
+/// another over g-02 and g-03 from 2027, for every kind whose villages are
+/// independent (all values fixed, so the two files differ only in how the
+/// measure is written): each village's income, and the accounts' net
+/// income, net cash and money committed, year by year. A PV station's
+/// phases are counted from the village's joining.
+#[test]
+fn a_roll_out_is_one_intervention_per_year_of_joining() {
+    let kinds = [
+        ("income_stream", "amount = 100000\ngrowth = \"10%\"\n"),
+        (
+            "service_business",
+            "demand = \"normal\"\nquantity_sd = 0\nmean_quantity = 1000\nunit_margin_yuan = 20\nquantity_growth = \"5%\"\nstart_up_cost_yuan = 10000\n",
+        ),
+        (
+            "capacity",
+            "target = \"growth\"\nuplift = 0.01\npaid_by = \"village\"\ncost_per_year_yuan = 1000\n",
+        ),
+        (
+            "cooperative",
+            "equity_yuan = 100000\nscale = 10\nyield_per_unit = 100\nprice_per_output_yuan = 50\ndividend_share = 0.5\n",
+        ),
+        (
+            "idle_asset",
+            "mode = \"lease\"\nrent_per_year_yuan = 30000\nrent_growth_per_year = \"5%\"\np_let = 1\np_renew = 1\nrefurbishment_cost_yuan = 20000\n",
+        ),
+        (
+            "idle_asset",
+            "mode = \"equity\"\nasset_value_yuan = 1000000\ndividend_yield = 0.05\n",
+        ),
+        (
+            "pv_loan",
+            "capacity_kw = 100\ncapex_per_kw_yuan = 4000\nspecific_yield_kwh_per_kw = 1200\nfeed_in_tariff_per_kwh = 0.35\nbuild_phases = { 2025 = \"60%\", 2026 = \"40%\" }\n",
+        ),
+    ];
+    let villages = "[[villages]]\ngroup = \"g\"\ncount = 3\noperating_income = \"20万\"\n\n";
+    for (kind, own) in kinds {
+        let staged = header(6, 3)
+            + villages
+            + &format!(
+                "[[interventions]]\nid = \"x\"\nkind = \"{kind}\"\nroll_out = {{ 2025 = [\"g-01\"], 2027 = \"all\" }}\n{own}\n"
+            );
+        let split = header(6, 3)
+            + villages
+            + &format!(
+                "[[interventions]]\nid = \"x1\"\nkind = \"{kind}\"\nvillages = [\"g-01\"]\nstart_year = 2025\n{own}\n\
+                 [[interventions]]\nid = \"x2\"\nkind = \"{kind}\"\nvillages = [\"g-02\", \"g-03\"]\nstart_year = 2027\n{later}\n",
+                // A village joining in 2027 builds its phases two years later.
+                later = own.replace("2025 =", "2027 =").replace("2026 =", "2028 =")
+            );
+        let (a, b) = (simulate(&model(&staged), 1), simulate(&model(&split), 1));
+        let (a, b) = (&a.policies[1], &b.policies[1]);
+        for (v, (va, vb)) in a.villages.iter().zip(&b.villages).enumerate() {
+            for (ya, yb) in va.iter().zip(vb) {
+                let (x, y) = (ya.income_yuan.mean, yb.income_yuan.mean);
+                assert!((x - y).abs() < 1e-6, "{kind}, village {v}, {}: {x} vs {y}", ya.year);
+            }
+        }
+        // Before 2027 the later villages have nothing of it.
+        assert_eq!(a.villages[1][1].income_yuan.mean, 200_000.0, "{kind}");
+        let (aa, ab) = (a.accounts.as_ref().unwrap(), b.accounts.as_ref().unwrap());
+        for (ya, yb) in aa.years.iter().zip(&ab.years) {
+            for (what, x, y) in [
+                ("net income", ya.net_income_yuan.mean, yb.net_income_yuan.mean),
+                ("net cash", ya.net_cash_yuan.mean, yb.net_cash_yuan.mean),
+                ("committed", ya.committed.total_yuan.mean, yb.committed.total_yuan.mean),
+            ] {
+                assert!((x - y).abs() < 1e-6, "{kind}, {what}, {}: {x} vs {y}", ya.year);
+            }
+        }
+    }
+}

@@ -176,6 +176,7 @@ pub fn describe(model: &Model, lang: Lang) -> String {
         for (key, param) in &iv.by_year {
             s += &by_year(model, key, param, zh);
         }
+        s += &roll_out(&iv.joins, zh);
     }
     s += &if zh {
         format!("  政策：{} 项\n", model.policies.len())
@@ -269,6 +270,34 @@ fn by_year(model: &Model, key: &str, param: &villagesim::model::param::Param, zh
         format!("      {key} 按年取值（{how}）：{}\n", years.join("，"))
     } else {
         format!("      {key} by year ({how}): {}\n", years.join(", "))
+    }
+}
+
+/// A staggered roll-out: the villages joining each year and the total.
+fn roll_out(joins: &[i32], zh: bool) -> String {
+    if joins.is_empty() {
+        return String::new();
+    }
+    let mut by_year = std::collections::BTreeMap::new();
+    for &year in joins {
+        *by_year.entry(year).or_insert(0usize) += 1;
+    }
+    let mut total = 0;
+    let steps: Vec<String> = by_year
+        .iter()
+        .map(|(year, n)| {
+            total += n;
+            if zh {
+                format!("{year} 年 {n} 个村（累计 {total}）")
+            } else {
+                format!("{year} {n} (in all {total})")
+            }
+        })
+        .collect();
+    if zh {
+        format!("      分批推开，新加入的村：{}\n", steps.join("，"))
+    } else {
+        format!("      roll-out, villages joining: {}\n", steps.join(", "))
     }
 }
 

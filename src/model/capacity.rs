@@ -143,6 +143,10 @@ impl KindModel for Capacity {
         }
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        None
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let vs = &iv.villages;
         let uplift = ctx.draw(&self.uplift, Per::Run, iv.key, "uplift", vs);
@@ -151,7 +155,7 @@ impl KindModel for Capacity {
         flows.enable_uplift(vs.len());
         for slot in 0..vs.len() {
             for t in 0..years {
-                if !iv.active(ctx.start_year + t as i32) {
+                if !iv.active_for(slot, ctx.start_year + t as i32) {
                     continue;
                 }
                 let u = uplift.at(slot, t);

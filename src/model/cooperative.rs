@@ -207,6 +207,10 @@ impl KindModel for Cooperative {
         })
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        None
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let vs = &iv.villages;
         let draws = Draws::new(self, iv, ctx);
@@ -227,10 +231,10 @@ impl KindModel for Cooperative {
             let mut capital = self.equity_yuan;
             for (t, &factor) in price_factor.iter().enumerate() {
                 let year = ctx.start_year + t as i32;
-                if !iv.active(year) {
+                if !iv.active_for(slot, year) {
                     continue;
                 }
-                if year == iv.start_year {
+                if year == iv.start_of(slot) {
                     flows.add_cash(slot, t, -own_equity);
                     flows.ledger[t].village_equity_yuan += own_equity;
                     flows.ledger[t].public_spent_yuan += grant;
@@ -254,7 +258,9 @@ impl KindModel for Cooperative {
                 capital += kept;
                 capital -= guarantee_paid;
             }
-            if alive {
+            let final_year = ctx.start_year + ctx.years as i32 - 1;
+            let paid_in = (ctx.start_year..=final_year).contains(&iv.start_of(slot));
+            if alive && paid_in {
                 stakes += self.equity_yuan.min(capital.max(0.0));
             }
         }
@@ -347,10 +353,11 @@ impl Cooperative {
     /// Residual value: the villages' own part (`1 - grant_share`) of their
     /// stakes in the ventures still alive at the end of the horizon, `stakes`
     /// yuan at book value (each at most `equity_yuan`, less what losses and
-    /// guarantee payments have eaten), when paid in inside the horizon.
+    /// guarantee payments have eaten), of the stakes paid in inside the
+    /// horizon (counted so in `simulate`).
     fn residual_value(&self, iv: &Intervention, ctx: &SimCtx, stakes: f64, flows: &mut Flows) {
         let final_year = ctx.start_year + ctx.years as i32 - 1;
-        if iv.start_year >= ctx.start_year && iv.start_year <= final_year && iv.active(final_year) {
+        if iv.active(final_year) {
             flows.residual_value_yuan = stakes * (1.0 - self.grant_share);
         }
     }

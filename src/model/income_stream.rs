@@ -64,15 +64,19 @@ impl KindModel for IncomeStream {
         }
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        None
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let amount = ctx.draw(&self.amount, Per::Village, iv.key, "amount", &iv.villages);
         let growth = ctx.draw(&self.growth, Per::Run, iv.key, "growth", &iv.villages);
         for slot in 0..iv.villages.len() {
-            let mut growth = GrowthLevel::new(ctx, iv.start_year, &growth, slot);
+            let mut growth = GrowthLevel::new(ctx, iv.start_of(slot), &growth, slot);
             for t in 0..ctx.years {
                 let year = ctx.start_year + t as i32;
                 let level = growth.next(year, t);
-                if !iv.active(year) {
+                if !iv.active_for(slot, year) {
                     continue;
                 }
                 let shock: f64 = self.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();

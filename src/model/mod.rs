@@ -220,12 +220,28 @@ pub struct Intervention {
     /// The kind's parameters the file gives by year, by key, as checked:
     /// what `validate` shows year by year (the kind reads its own copy).
     pub by_year: Vec<(String, Param)>,
+    /// A staggered roll-out (`roll_out`): the year each participating
+    /// village (by slot) joins, none earlier than `start_year`; empty when
+    /// every village starts in `start_year`.
+    pub joins: Vec<i32>,
 }
 
 impl Intervention {
     /// Whether the intervention is active in calendar year `year`.
     pub fn active(&self, year: i32) -> bool {
         year >= self.start_year && self.end_year.is_none_or(|end| year <= end)
+    }
+
+    /// The year village slot `slot` starts: its year of joining in a
+    /// roll-out, else `start_year`.
+    pub fn start_of(&self, slot: usize) -> i32 {
+        self.joins.get(slot).copied().unwrap_or(self.start_year)
+    }
+
+    /// Whether the measure is active for village slot `slot` in `year`:
+    /// from its start ([`Intervention::start_of`]) to `end_year`.
+    pub fn active_for(&self, slot: usize, year: i32) -> bool {
+        year >= self.start_of(slot) && self.end_year.is_none_or(|end| year <= end)
     }
 }
 
@@ -286,6 +302,12 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     /// then draws the common factors to that year.
     fn projects_debt(&self) -> bool {
         false
+    }
+    /// Why this kind cannot take a staggered roll-out (`roll_out`), if it
+    /// cannot; a kind that can reads each village's start from
+    /// [`Intervention::start_of`] and [`Intervention::active_for`].
+    fn no_roll_out(&self) -> Option<&'static str> {
+        Some("this kind's model starts every village in start_year: write one intervention for each year of joining")
     }
     /// Equations and parameters, for `explain`, the schema and the docs,
     /// read from [`KindModel::RECORDS`].
@@ -372,6 +394,9 @@ macro_rules! kinds {
             }
             pub fn projects_debt(&self) -> bool {
                 match self { $(Kind::$variant(k) => k.projects_debt(),)* }
+            }
+            pub fn no_roll_out(&self) -> Option<&'static str> {
+                match self { $(Kind::$variant(k) => k.no_roll_out(),)* }
             }
         }
     };

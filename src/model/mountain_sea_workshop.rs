@@ -371,6 +371,10 @@ impl KindModel for MountainSeaWorkshop {
         self.external.iter().map(|(b, _)| b.clone()).collect()
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        Some("one workshop's income is shared by its beneficiaries from start_year: write one workshop for each year of joining")
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let rent = ctx.draw(&self.rent, Per::Run, iv.key, "rent_per_m2_per_year_yuan", &iv.villages);
         let occupancy = ctx.draw(&self.occupancy, Per::Year, iv.key, "occupancy", &iv.villages);

@@ -108,6 +108,10 @@ impl KindModel for ProjectService {
         }
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        None
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let vs = &iv.villages;
         let rate = ctx.draw(&self.projects_per_year, Per::Run, iv.key, "projects_per_year", vs);
@@ -128,7 +132,7 @@ impl KindModel for ProjectService {
             let mut counts = ctx.stream(entity, "project count draws");
             let mut values = ctx.stream(entity, "project value draws (per project)");
             for t in 0..ctx.years {
-                if !iv.active(ctx.start_year + t as i32) {
+                if !iv.active_for(slot, ctx.start_year + t as i32) {
                     continue;
                 }
                 let n = poisson(rate.at(slot, t), &mut counts) as u64;

@@ -151,6 +151,10 @@ impl KindModel for ServiceBusiness {
         }
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        None
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let vs = &iv.villages;
         let mean = ctx.draw(&self.mean_quantity, Per::Village, iv.key, "mean_quantity", vs);
@@ -166,14 +170,14 @@ impl KindModel for ServiceBusiness {
         );
         for (slot, &v) in vs.iter().enumerate() {
             let mut demand = ctx.stream(crate::rng::combine(iv.key, ctx.village_keys[v]), "service demand draws");
-            let mut growth = GrowthLevel::new(ctx, iv.start_year, &growth, slot);
+            let mut growth = GrowthLevel::new(ctx, iv.start_of(slot), &growth, slot);
             for t in 0..ctx.years {
                 let year = ctx.start_year + t as i32;
                 let level = growth.next(year, t);
-                if !iv.active(year) {
+                if !iv.active_for(slot, year) {
                     continue;
                 }
-                if year == iv.start_year {
+                if year == iv.start_of(slot) {
                     flows.add_cash(slot, t, -self.start_up_cost_yuan);
                     flows.ledger[t].village_equity_yuan += self.start_up_cost_yuan;
                     let stop = iv.end_year.and_then(|e| ctx.year_index(e));

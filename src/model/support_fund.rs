@@ -206,6 +206,10 @@ impl KindModel for SupportFund {
         false
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        Some("the villages share one pool, its capital paid in at the start: a village joining later would change what every other village gets; write one fund for each year of joining")
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let hazard = ctx.draw(&self.hazard, Per::Run, iv.key, "default_hazard_per_year", &iv.villages);
         let recovery = ctx.draw(&self.recovery, Per::Run, iv.key, "recovery_rate", &iv.villages);

@@ -248,11 +248,15 @@ pub struct RawCommon {
     pub villages: Option<Selector>,
     pub start_year: Option<i64>,
     pub end_year: Option<i64>,
+    /// A measure reaching more villages year by year, instead of
+    /// `villages`: `{ 2025 = ["a", "b"], 2027 = "all" }`, each year the
+    /// villages it selects that have not joined before.
+    pub roll_out: Option<std::collections::BTreeMap<String, Selector>>,
 }
 
 /// The common keys, removed from an intervention table before its kind's
 /// own keys are read.
-pub const COMMON_KEYS: [&str; 9] = [
+pub const COMMON_KEYS: [&str; 10] = [
     "id",
     "kind",
     "name",
@@ -262,6 +266,7 @@ pub const COMMON_KEYS: [&str; 9] = [
     "villages",
     "start_year",
     "end_year",
+    "roll_out",
 ];
 
 /// Which villages an intervention covers:

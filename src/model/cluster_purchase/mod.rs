@@ -355,6 +355,10 @@ impl KindModel for ClusterPurchase {
             .map(|l| iv.start_year + l.term_years as i32 - 1)
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        Some("the villages own one purchase jointly, bought in start_year: write one purchase for each year of joining")
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         company::simulate(self, iv, ctx, flows);
     }

@@ -338,11 +338,11 @@ impl IdleAsset {
         let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, villages);
         let years = ctx.years;
         let n = f64::from(self.assets);
-        let start_t = i64::from(iv.start_year) - i64::from(ctx.start_year);
-        if (0..years as i64).contains(&start_t) {
-            let t = start_t as usize;
-            let refurb = draw(&self.refurbishment_cost_yuan, Per::Village, "refurbishment_cost_yuan");
-            for slot in 0..villages.len() {
+        let refurb = draw(&self.refurbishment_cost_yuan, Per::Village, "refurbishment_cost_yuan");
+        for slot in 0..villages.len() {
+            let start_t = i64::from(iv.start_of(slot)) - i64::from(ctx.start_year);
+            if (0..years as i64).contains(&start_t) {
+                let t = start_t as usize;
                 let cost = n * refurb.at(slot, t);
                 let public = self.grant_share * cost;
                 let equity = cost - public;
@@ -393,10 +393,10 @@ impl IdleAsset {
             remaining.fill(0);
             just_ended.fill(false);
             let mut level = 1.0;
-            for year in iv.start_year..=last_year {
+            for year in iv.start_of(slot)..=last_year {
                 let t = i64::from(year) - i64::from(ctx.start_year);
                 let tt = t.clamp(0, years as i64 - 1) as usize;
-                if year > iv.start_year {
+                if year > iv.start_of(slot) {
                     level *= 1.0 + growth.at(slot, tt);
                 }
                 let (pl, pr) = (p_let.at(slot, tt), p_renew.at(slot, tt));
@@ -453,12 +453,16 @@ impl KindModel for IdleAsset {
         }
     }
 
+    fn no_roll_out(&self) -> Option<&'static str> {
+        None
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let villages = &iv.villages;
         let draw = |p: &Param, per: Per, name: &str| ctx.draw(p, per, iv.key, name, villages);
         let n = f64::from(self.assets);
         self.refurbish(iv, ctx, flows);
-        let active_ts = || (0..ctx.years).filter(|&t| iv.active(ctx.start_year + t as i32));
+        let active_ts = |slot| (0..ctx.years).filter(move |&t| iv.active_for(slot, ctx.start_year + t as i32));
         match &self.use_ {
             Use::Lease { .. } => self.simulate_lease(iv, ctx, flows),
             Use::SelfOperate {
@@ -472,7 +476,7 @@ impl KindModel for IdleAsset {
                     "operating_costs_per_year_yuan",
                 );
                 for slot in 0..villages.len() {
-                    for t in active_ts() {
+                    for t in active_ts(slot) {
                         book(
                             flows,
                             ctx,
@@ -492,7 +496,7 @@ impl KindModel for IdleAsset {
                 let value = draw(asset_value_yuan, Per::Village, "asset_value_yuan");
                 let yield_ = draw(dividend_yield, Per::Year, "dividend_yield");
                 for slot in 0..villages.len() {
-                    for t in active_ts() {
+                    for t in active_ts(slot) {
                         let y = yield_.at(slot, t);
                         let y = if *floor_at_zero { y.max(0.0) } else { y };
                         book(flows, ctx, (slot, t), n * value.at(slot, t) * y, 0.0, Vat::None);

@@ -285,12 +285,18 @@ impl KindModel for PvLoan {
     }
 
     fn loan_end_year(&self, iv: &Intervention) -> Option<i32> {
-        let last_build = self.build_phases.last().map_or(iv.start_year, |&(year, _)| year);
+        let last_join = (0..iv.villages.len()).map(|slot| iv.start_of(slot)).max();
+        let last_build = self.build_phases.last().map_or(iv.start_year, |&(year, _)| year)
+            + last_join.map_or(0, |j| j - iv.start_year);
         (self.loan_share > 0.0 && self.loan.term_years > 0).then(|| last_build + self.loan.term_years as i32 - 1)
     }
 
     fn projects_debt(&self) -> bool {
         true
+    }
+
+    fn no_roll_out(&self) -> Option<&'static str> {
+        None
     }
 
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
@@ -302,8 +308,10 @@ impl KindModel for PvLoan {
         // Past the horizon: (cash for debt service, debt service) by year.
         let mut projected = vec![(0.0, 0.0); beyond];
         let stations = (0..iv.villages.len()).flat_map(|slot| self.build_phases.iter().map(move |&p| (slot, p)));
-        for (slot, (build_year, share)) in stations {
-            // Simulated year of the build (may lie outside the horizon).
+        for (slot, (phase_year, share)) in stations {
+            // Simulated year of the build (may lie outside the horizon): a
+            // village joining a roll-out late builds its phases as late.
+            let build_year = phase_year + iv.start_of(slot) - iv.start_year;
             let build_t = i64::from(build_year) - i64::from(ctx.start_year);
             let mut station = Station::new(self, &draws, slot, (build_t, share), years);
             if station.loan.principal_yuan > 0.0 {
@@ -324,7 +332,7 @@ impl KindModel for PvLoan {
                 }
                 station.age(&draws, slot, t, k);
                 let mut cash = 0.0;
-                if iv.active(year) && !station.lost {
+                if iv.active_for(slot, year) && !station.lost {
                     cash = self.operate(&draws, ctx, flows, (slot, t, k), &station);
                     station.depreciate(flows, slot, t, iv.end_year == Some(year));
                 }
@@ -552,7 +560,7 @@ impl PvLoan {
             let year = ctx.start_year + t as i32;
             station.age(draws, slot, t, k);
             let mut cash = 0.0;
-            if iv.active(year) {
+            if iv.active_for(slot, year) {
                 cash = self.station_year(draws, ctx, (slot, t, k), station).cash();
                 let d = if iv.end_year == Some(year) {
                     station.book_value_yuan

@@ -53,12 +53,24 @@ impl Checker<'_> {
         // `villages` may be left out only by an intervention whose
         // beneficiaries all lie outside the simulated villages (checked once
         // the kind is built).
-        let chosen = match &c.villages {
-            None => Vec::new(),
-            given => self.selector(&format!("{path}.villages"), given, villages),
+        let (chosen, joins) = match (&c.villages, &c.roll_out) {
+            (None, None) => (Vec::new(), Vec::new()),
+            (given, None) => (self.selector(&format!("{path}.villages"), given, villages), Vec::new()),
+            (Some(_), Some(_)) => {
+                self.fail(
+                    &format!("{path}.roll_out"),
+                    "give `villages` or `roll_out`, not both",
+                    Some("roll_out names the villages joining each year, e.g. roll_out = { 2025 = [\"a\", \"b\"], 2027 = \"all\" } (\"all\": the villages not yet joined)".into()),
+                );
+                (Vec::new(), Vec::new())
+            }
+            (None, Some(plan)) => self.roll_out(&format!("{path}.roll_out"), plan, c.start_year, villages),
         };
         let end_of_horizon = start_year + years as i32 - 1;
-        let first = c.start_year.unwrap_or(start_year as i64);
+        let first = c
+            .start_year
+            .or(joins.iter().min().map(|&y| i64::from(y)))
+            .unwrap_or(start_year as i64);
         self.int_in(&format!("{path}.start_year"), first, 1900, 2200);
         if let Some(end) = c.end_year {
             if !(1900..=2200).contains(&end) {
@@ -91,7 +103,16 @@ impl Checker<'_> {
         let built = model::build_kind(&c.kind, scope, &mut check);
         let by_year = std::mem::take(&mut check.by_year);
         let has_externals = matches!(&built, Some(Some(k)) if !k.external_beneficiaries().is_empty());
-        if c.villages.is_none() && !has_externals && built.is_some() {
+        if let (Some(Some(kind)), Some(_)) = (&built, &c.roll_out) {
+            if let Some(reason) = kind.no_roll_out() {
+                self.fail(
+                    &format!("{path}.roll_out"),
+                    format!("a {} cannot reach its villages year by year: {reason}", c.kind),
+                    None,
+                );
+            }
+        }
+        if c.villages.is_none() && c.roll_out.is_none() && !has_externals && built.is_some() {
             self.selector(&format!("{path}.villages"), &None, villages);
         }
         let kind = match built {
@@ -123,7 +144,46 @@ impl Checker<'_> {
             kind,
             forced_failure_year: None,
             by_year,
+            joins,
         })
+    }
+
+    /// The villages of a roll-out and the year each joins: each year's
+    /// selector, in increasing years, adds the villages it selects that have
+    /// not joined before. Years lie from `start_year` (if given) to 2200.
+    fn roll_out(
+        &mut self,
+        path: &str,
+        plan: &std::collections::BTreeMap<String, Selector>,
+        start_year: Option<i64>,
+        villages: &[Village],
+    ) -> (Vec<usize>, Vec<i32>) {
+        let example = "e.g. roll_out = { 2025 = [\"a\", \"b\"], 2027 = \"all\" }";
+        let mut joined: Vec<(usize, i32)> = Vec::new();
+        let mut seen = vec![false; villages.len()];
+        for (key, selector) in plan {
+            let year = key.parse::<i64>().ok().filter(|_| key.len() == 4);
+            let Some(year) = year.filter(|y| (1900..=2200).contains(y) && start_year.is_none_or(|s| *y >= s)) else {
+                let after = start_year.map_or(String::new(), |s| format!(", from start_year ({s})"));
+                self.fail(
+                    path,
+                    format!("`{key}` is not a year of joining: expected a year such as 2026{after}"),
+                    Some(example.into()),
+                );
+                return (Vec::new(), Vec::new());
+            };
+            let chosen = self.selector(&format!("{path}.{key}"), &Some(selector.clone()), villages);
+            for v in chosen {
+                if !std::mem::replace(&mut seen[v], true) {
+                    joined.push((v, year as i32));
+                }
+            }
+        }
+        if joined.is_empty() {
+            self.fail(path, "the roll-out reaches no village", Some(example.into()));
+        }
+        joined.sort();
+        joined.into_iter().unzip()
     }
 }
 
