@@ -176,6 +176,9 @@ pub fn describe(model: &Model, lang: Lang) -> String {
         for (key, param) in &iv.by_year {
             s += &by_year(model, key, param, zh);
         }
+        for line in iv.kind.years_in_words(iv, lang) {
+            s += &format!("      {line}\n");
+        }
         s += &roll_out(&iv.joins, zh);
     }
     s += &if zh {

@@ -303,6 +303,13 @@ pub trait KindModel: Sized + Clone + std::fmt::Debug {
     fn projects_debt(&self) -> bool {
         false
     }
+    /// What the kind builds or spends year by year beyond its parameters
+    /// given by year, in words, for `validate` (e.g. a PV station's build
+    /// phases); in `lang`.
+    fn years_in_words(&self, iv: &Intervention, lang: crate::format::Lang) -> Vec<String> {
+        let _ = (iv, lang);
+        Vec::new()
+    }
     /// Why this kind cannot take a staggered roll-out (`roll_out`), if it
     /// cannot; a kind that can reads each village's start from
     /// [`Intervention::start_of`] and [`Intervention::active_for`].
@@ -394,6 +401,9 @@ macro_rules! kinds {
             }
             pub fn projects_debt(&self) -> bool {
                 match self { $(Kind::$variant(k) => k.projects_debt(),)* }
+            }
+            pub fn years_in_words(&self, iv: &Intervention, lang: crate::format::Lang) -> Vec<String> {
+                match self { $(Kind::$variant(k) => k.years_in_words(iv, lang),)* }
             }
             pub fn no_roll_out(&self) -> Option<&'static str> {
                 match self { $(Kind::$variant(k) => k.no_roll_out(),)* }

@@ -299,6 +299,35 @@ impl KindModel for PvLoan {
         None
     }
 
+    fn years_in_words(&self, iv: &Intervention, lang: crate::format::Lang) -> Vec<String> {
+        if self.build_phases.len() < 2 {
+            return Vec::new();
+        }
+        let zh = lang == crate::format::Lang::Zh;
+        let phases: Vec<String> = (self.build_phases.iter())
+            .map(|&(year, share)| {
+                let kw = crate::format::thousands(share * self.capacity_kw);
+                if zh {
+                    format!("{year} 年 {kw} kW")
+                } else {
+                    format!("{year} {kw} kW")
+                }
+            })
+            .collect();
+        let later = if iv.joins.is_empty() {
+            ""
+        } else if zh {
+            "（后加入的村相应推后）"
+        } else {
+            " (later for a village joining later)"
+        };
+        vec![if zh {
+            format!("分期建设，每村：{}{later}", phases.join("，"))
+        } else {
+            format!("built in phases, per village: {}{later}", phases.join(", "))
+        }]
+    }
+
     fn simulate(&self, iv: &Intervention, ctx: &SimCtx, flows: &mut Flows) {
         let years = ctx.years;
         let beyond = self.years_beyond(iv, ctx);
