@@ -20,6 +20,7 @@ pub mod income_stream;
 pub mod mountain_sea_workshop;
 pub mod param;
 pub mod params;
+pub mod phases;
 pub mod project_service;
 pub mod pv_loan;
 pub mod service_business;

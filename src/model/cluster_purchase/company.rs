@@ -30,8 +30,6 @@ struct Year {
     year: i32,
     /// Simulated year.
     t: usize,
-    /// Loan year, `year - start_year`.
-    k: usize,
     /// Whether the venture lets its units this year.
     active: bool,
     /// Whether the property is sold at the end of this year.
@@ -39,8 +37,40 @@ struct Year {
 }
 
 impl ClusterPurchase {
-    /// Depreciation of company `c` in loan year `k`: `a_c (P - grant) / L`
-    /// for `k < L`, else 0.
+    /// `sum_p s_p f(year - y_p)` over the phases `(y_p, s_p)` bought from
+    /// `from` to `year`: a figure of the whole purchase made of its phases,
+    /// `f(k)` being the figure of all of it bought `k` years before.
+    fn over_phases(&self, year: i32, from: i32, f: impl Fn(usize) -> f64) -> f64 {
+        (self.phases.iter())
+            .filter(|&&(y, _)| y >= from && y <= year)
+            .map(|&(y, s)| s * f((year - y) as usize))
+            .sum()
+    }
+
+    /// Depreciation of company `c` in calendar `year`, over the phases.
+    pub(super) fn depreciation_in(&self, c: usize, year: i32) -> f64 {
+        self.over_phases(year, i32::MIN, |k| self.depreciation_yuan(c, k))
+    }
+
+    /// Book value of company `c`'s property at the end of `year`, over the
+    /// phases bought by then.
+    pub(super) fn book_value_in(&self, c: usize, year: i32) -> f64 {
+        self.over_phases(year, i32::MIN, |k| self.book_value_yuan(c, k))
+    }
+
+    /// The loans' year `year`, over the phases (each phase's own loan, of
+    /// its share, from its year).
+    fn scheduled_in(&self, year: i32) -> LoanYear {
+        let at = |k: usize| self.loan_schedule.get(k).copied().unwrap_or_default();
+        LoanYear {
+            interest_yuan: self.over_phases(year, i32::MIN, |k| at(k).interest_yuan),
+            principal_yuan: self.over_phases(year, i32::MIN, |k| at(k).principal_yuan),
+            balance_after_yuan: self.over_phases(year, i32::MIN, |k| at(k).balance_after_yuan),
+        }
+    }
+
+    /// Depreciation of company `c` in loan year `k` of a purchase bought
+    /// whole: `a_c (P - grant) / L` for `k < L`, else 0.
     pub(super) fn depreciation_yuan(&self, c: usize, k: usize) -> f64 {
         let life = self.building_life_years as usize;
         if k < life {
@@ -98,6 +128,7 @@ pub(super) fn simulate(cp: &ClusterPurchase, iv: &Intervention, ctx: &SimCtx, fl
         AtEnd::Carry => None,
     };
     let mut level = 1.0;
+    let in_place = |year: i32| crate::model::phases::in_place(&cp.phases, year);
 
     for year in iv.start_year..=final_year {
         let active = iv.active(year);
@@ -116,7 +147,7 @@ pub(super) fn simulate(cp: &ClusterPurchase, iv: &Intervention, ctx: &SimCtx, fl
             let rate = if in_horizon {
                 let shock: f64 = cp.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();
                 let factor = if cp.loadings.is_empty() { 1.0 } else { shock.exp() };
-                rent.at(0, t) * level * factor
+                rent.at(0, t) * level * factor * in_place(year)
             } else {
                 0.0
             };
@@ -131,13 +162,7 @@ pub(super) fn simulate(cp: &ClusterPurchase, iv: &Intervention, ctx: &SimCtx, fl
         }
         let sale = sale_year == Some(year);
         if in_horizon {
-            let y = Year {
-                year,
-                t,
-                k: (year - iv.start_year) as usize,
-                active,
-                sale,
-            };
+            let y = Year { year, t, active, sale };
             book_year(cp, iv, ctx, flows, y, &rents, &costs, &mut companies);
         }
         if sale {
@@ -145,15 +170,15 @@ pub(super) fn simulate(cp: &ClusterPurchase, iv: &Intervention, ctx: &SimCtx, fl
         }
     }
     // Residual value: the book value of what is still held less the loan
-    // still owed, when bought inside the horizon.
-    if iv.start_year >= ctx.start_year && iv.start_year <= final_year {
-        let k = (final_year - iv.start_year) as usize;
-        let owed = cp.loan_schedule.get(k).map_or(0.0, |y| y.balance_after_yuan);
+    // still owed, of the phases bought inside the horizon.
+    if cp.phases.iter().any(|&(y, _)| y >= ctx.start_year && y <= final_year) {
+        let owed = |k: usize| cp.loan_schedule.get(k).map_or(0.0, |y| y.balance_after_yuan);
         flows.residual_value_yuan = (0..cp.companies)
             .filter(|&c| companies[c].held)
             .map(|c| {
                 let arrears = companies[c].borrower.as_ref().map_or(0.0, |b| b.arrears_yuan());
-                cp.book_value_yuan(c, k) - cp.area_share[c] * owed - arrears
+                let stake = |k: usize| cp.book_value_yuan(c, k) - cp.area_share[c] * owed(k);
+                cp.over_phases(final_year, ctx.start_year, stake) - arrears
             })
             .sum();
     }
@@ -175,16 +200,17 @@ fn book_year(
 ) {
     let t = y.t;
     let rates = ctx.tax.year(y.year);
-    let scheduled = cp.loan_schedule.get(y.k).copied().unwrap_or_default();
-    let balance = cp.balance_at_start(y.k);
+    let scheduled = cp.scheduled_in(y.year);
+    let balance = cp.over_phases(y.year, i32::MIN, |k| cp.balance_at_start(k));
+    let in_place = crate::model::phases::in_place(&cp.phases, y.year);
     let mut ledger = flows.ledger[t];
-    if y.year == iv.start_year {
-        ledger.village_equity_yuan += cp.equity_yuan;
-        ledger.public_spent_yuan += cp.grant_yuan;
-        ledger.loan_drawdown_yuan += cp.loan.map_or(0.0, |l| l.principal_yuan);
+    for &(_, s) in cp.phases.iter().filter(|(year, _)| *year == y.year) {
+        ledger.village_equity_yuan += s * cp.equity_yuan;
+        ledger.public_spent_yuan += s * cp.grant_yuan;
+        ledger.loan_drawdown_yuan += s * cp.loan.map_or(0.0, |l| l.principal_yuan);
         for slot in 0..iv.villages.len() {
             let c = cp.company_of_slot[slot];
-            flows.add_cash(slot, t, -cp.area_share[c] * cp.equity_yuan * cp.share_of_slot[slot]);
+            flows.add_cash(slot, t, -s * cp.area_share[c] * cp.equity_yuan * cp.share_of_slot[slot]);
         }
     }
     let (mut available, mut debt) = (0.0, 0.0);
@@ -201,17 +227,18 @@ fn book_year(
         let (vat, surcharges) = rates.vat_and_surcharges(sales, rates.vat_rate_rent);
         let revenue = sales - vat;
         let costs = if y.active {
-            a * cp.floor_area_m2 * draws.per_m2.at(0, t) + draws.share.at(0, t) * revenue
+            a * in_place * cp.floor_area_m2 * draws.per_m2.at(0, t) + draws.share.at(0, t) * revenue
         } else {
             0.0
         };
         let property_tax = if y.active {
-            rates.property_tax_rent_rate * revenue + rates.property_tax_value_rate * a * cp.price_yuan * vacant
+            rates.property_tax_rent_rate * revenue
+                + rates.property_tax_value_rate * a * in_place * cp.price_yuan * vacant
         } else {
             0.0
         };
-        let dep = cp.depreciation_yuan(c, y.k);
-        let book = cp.book_value_yuan(c, y.k);
+        let dep = cp.depreciation_in(c, y.year);
+        let book = cp.book_value_in(c, y.year);
         let owed = a * balance;
         let mut due = LoanYear {
             interest_yuan: a * scheduled.interest_yuan,

@@ -19,12 +19,30 @@
 //! `equity_shares` given for it (the shares of each company's villages must
 //! sum to 1; with one company, all shares sum to 1).
 //!
-//! # Capital (intervention start year)
+//! # Capital (intervention start year, or each phase's year)
 //!
 //! ```text
 //! price   P = price_per_m2_yuan * A            (or price_yuan)
 //! equity  E = P - grant_yuan - loan.principal_yuan        (must be >= 0)
 //! village v pays in  E_v = a_c * E * w_v
+//! ```
+//!
+//! **Bought in stages.** With `purchase_phases = { y_1 = s_1, y_2 = s_2,
+//! ... }` (shares summing to 1, years from `start_year` to `end_year`),
+//! phase `p` buys share `s_p` of every unit's floor area in year `y_p`, at
+//! the same price: it is paid from `s_p` of the equity, grant and loan
+//! (`s_p E_v` paid in by village `v` in `y_p`), its own loan of
+//! `s_p * principal` is drawn in `y_p` and repaid on the schedule from
+//! there, and it is depreciated from `y_p`. In year `y` the share in place
+//! is `q[y] = sum_{y_p <= y} s_p`: the rent of a let unit, the per-m2
+//! costs and the value-based property tax are `q[y]` times those of the
+//! whole; a unit is let or vacant as a whole. Each company remains one
+//! borrower, owing the sum of its phases' loans. Every figure indexed by
+//! loan year `k` below is, for a purchase in phases, the sum over the
+//! phases bought by `y` of `s_p` times that figure at `k = y - y_p`:
+//!
+//! ```text
+//! X[y] = sum_{p: y_p <= y} s_p X_whole(y - y_p)      X = dep_c, book_c, I, Pr, B, balance after
 //! ```
 //!
 //! Growth counts from the intervention's `start_year`, also when it lies
@@ -51,14 +69,14 @@
 //! ```text
 //! rent rate     r[y] = rent_per_m2_per_year_yuan[y] * prod_{k = start_year + 1 .. y} (1 + rent_growth[k])
 //!                      * exp(sum_f b_f Z_f[y])
-//! rent of u     S_u[y] = let_u[y] * (A / U) * r[y] * (1 - new_lease_u[y] * m / 12)
+//! rent of u     S_u[y] = let_u[y] * q[y] * (A / U) * r[y] * (1 - new_lease_u[y] * m / 12)
 //! company c     S_c = sum of S_u over its units                        (rent collected, VAT included)
 //!               VAT_c = tax::vat(S_c, vat_rate_rent, exempt[y])       (0 when S_c <= exempt[y])
 //!               R_c = S_c - VAT_c                                    (revenue)
-//!               costs_c = a_c * A * operating_cost_per_m2_per_year_yuan + operating_cost_share_of_rent * R_c
+//!               costs_c = a_c * q[y] * A * operating_cost_per_m2_per_year_yuan + operating_cost_share_of_rent * R_c
 //!               surcharges_c = surcharge_rate[y] * VAT_c
 //!               vacant_c = share of c's units not let in y            (a unit in its rent-free months is let)
-//!               ptax_c = property_tax_rent_rate[y] * R_c + property_tax_value_rate[y] * a_c * P * vacant_c
+//!               ptax_c = property_tax_rent_rate[y] * R_c + property_tax_value_rate[y] * a_c * q[y] * P * vacant_c
 //!               dep_c = a_c * (P - grant) / L    for k < L = building_life_years, else 0   (no salvage)
 //!               B_k = balance at the start of loan year k (the principal in year 0); I_k, Pr_k the schedule's
 //!               fee_c = credit.fee(a_c * B_k)                        (guarantee fee, a cost of the company)
@@ -220,6 +238,9 @@ pub struct Spec {
     pub building_life_years: Option<i64>,
     /// "sell" (default) or "carry": the property when end_year ends the venture.
     pub at_end: Option<AtEnd>,
+    /// Shares of the purchase bought in each year, e.g. `{ 2025 = "60%",
+    /// 2027 = "40%" }`; all of it in `start_year` when absent.
+    pub purchase_phases: Option<BTreeMap<String, Num>>,
 }
 
 /// A validated cluster purchase.
@@ -259,6 +280,9 @@ pub struct ClusterPurchase {
     /// Depreciation life of the building, years.
     pub building_life_years: u32,
     pub at_end: AtEnd,
+    /// `(year, share)` of the purchase bought in each year, in increasing
+    /// years, shares summing to 1 (`[(start_year, 1)]` bought whole).
+    pub phases: Vec<(i32, f64)>,
 }
 
 impl KindModel for ClusterPurchase {
@@ -342,6 +366,7 @@ impl KindModel for ClusterPurchase {
             cost_share,
             building_life_years,
             at_end: spec.at_end.unwrap_or_default(),
+            phases: super::phases::read(check, "purchase_phases", "the purchase", spec.purchase_phases.as_ref()),
         }
     }
 
@@ -350,9 +375,32 @@ impl KindModel for ClusterPurchase {
     /// tenancies and the dividends together): the DSCR chart shows them as
     /// not simulated.
     fn loan_end_year(&self, iv: &Intervention) -> Option<i32> {
+        let last = self.phases.last().map_or(iv.start_year, |&(year, _)| year);
         self.loan
             .filter(|l| l.principal_yuan > 0.0)
-            .map(|l| iv.start_year + l.term_years as i32 - 1)
+            .map(|l| last + l.term_years as i32 - 1)
+    }
+
+    fn years_in_words(&self, _iv: &Intervention, lang: crate::format::Lang) -> Vec<String> {
+        if self.phases.len() < 2 {
+            return Vec::new();
+        }
+        let zh = lang == crate::format::Lang::Zh;
+        let phases: Vec<String> = (self.phases.iter())
+            .map(|&(year, share)| {
+                let yuan = crate::format::thousands(share * self.price_yuan);
+                if zh {
+                    format!("{year} 年 {yuan} 元")
+                } else {
+                    format!("{year} {yuan} yuan")
+                }
+            })
+            .collect();
+        vec![if zh {
+            format!("分期购置：{}", phases.join("，"))
+        } else {
+            format!("bought in phases: {}", phases.join(", "))
+        }]
     }
 
     fn no_roll_out(&self) -> Option<&'static str> {

@@ -1,7 +1,5 @@
 //! The steps of `PvLoan::build`, in the order it takes them.
 
-use std::collections::BTreeMap;
-
 use super::{PvLoan, Spec};
 use crate::model::finance::{LoanTerms, Repayment};
 use crate::model::param::{Num, Param};
@@ -146,56 +144,4 @@ pub(super) fn subsidy(check: &mut KindCheck, spec: &Spec) -> (Param, u32) {
         }
     };
     (subsidy_per_kwh, subsidy_years)
-}
-
-/// The build phases `(year, share of capacity_kw)`, in increasing years:
-/// each key a year from the intervention's start year to its end year,
-/// each share above 0, the shares summing to 1. Without the key, all of it
-/// in the start year.
-pub(super) fn build_phases(check: &mut KindCheck, phases: Option<&BTreeMap<String, Num>>) -> Vec<(i32, f64)> {
-    let (first, end) = check.measure_years;
-    let Some(phases) = phases else {
-        return vec![(first, 1.0)];
-    };
-    let example = format!("e.g. build_phases = {{ {first} = \"60%\", {} = \"40%\" }}", first + 2);
-    let mut out = Vec::with_capacity(phases.len());
-    for (key, share) in phases {
-        let year = key.parse::<i32>().ok().filter(|_| key.len() == 4);
-        let Some(year) = year.filter(|y| *y >= first && end.is_none_or(|e| *y <= e)) else {
-            let span = end.map_or(format!("from {first} (the start year)"), |e| {
-                format!("from {first} to {e} (start_year to end_year)")
-            });
-            check.fail(
-                "build_phases",
-                format!("`{key}` is not a build year of this intervention: expected a year {span}"),
-                Some(example.clone()),
-            );
-            return vec![(first, 1.0)];
-        };
-        if !(share.0 > 0.0 && share.0 <= 1.0) {
-            check.fail(
-                "build_phases",
-                format!(
-                    "the share built in {year} is {}: expected a share above 0 and at most 1 of capacity_kw",
-                    share.0
-                ),
-                Some(example.clone()),
-            );
-            return vec![(first, 1.0)];
-        }
-        out.push((year, share.0));
-    }
-    let total: f64 = out.iter().map(|(_, s)| s).sum();
-    if out.is_empty() || (total - 1.0).abs() > 1e-6 {
-        check.fail(
-            "build_phases",
-            format!(
-                "the shares of capacity_kw built sum to {:.1}%: they must sum to 100%",
-                total * 100.0
-            ),
-            Some(example),
-        );
-        return vec![(first, 1.0)];
-    }
-    out
 }

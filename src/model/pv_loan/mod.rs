@@ -280,7 +280,7 @@ impl KindModel for PvLoan {
                 life.clamp(life.whole_or(check, spec.station_life_years)) as u32
             },
             credit: credit::read(check, "credit", spec.credit.as_ref()),
-            build_phases: build_phases(check, spec.build_phases.as_ref()),
+            build_phases: super::phases::read(check, "build_phases", "capacity_kw", spec.build_phases.as_ref()),
         }
     }
 
@@ -707,4 +707,4 @@ mod build;
 #[cfg(test)]
 mod tests;
 
-use build::{build_phases, capacity, capital_shares, loan_terms, retail_price, subsidy, sunshine};
+use build::{capacity, capital_shares, loan_terms, retail_price, subsidy, sunshine};
