@@ -53,6 +53,65 @@ pub struct AccountsBuffers {
     lines: Vec<[f64; LINES]>,
     /// Taxable net income, `[v * years + t]`.
     taxable: Vec<f64>,
+    /// The lines of the run as they are summed, `[line * years + t]`.
+    columns: Vec<f64>,
+}
+
+/// Adds the lines of village `slot` of `f` to `columns`
+/// (`[line * years + t]`), and its net income to `taxable` when its income
+/// is taxed. Without an uplift (a factor of 1, so a gain of 0).
+fn add_lines(columns: &mut [f64], f: &Flows, slot: usize, taxable: Option<&mut [f64]>) {
+    let years = f.years();
+    let r = slot * years..(slot + 1) * years;
+    let (operating, subsidy) = (&f.operating_yuan[r.clone()], &f.subsidy_yuan[r.clone()]);
+    let (costs, taxes) = (&f.costs_yuan[r.clone()], &f.taxes_yuan[r.clone()]);
+    let (depreciation, interest) = (&f.depreciation_yuan[r.clone()], &f.interest_yuan[r.clone()]);
+    let cash = &f.net_cash_yuan[r];
+    let mut lines = columns.chunks_exact_mut(years);
+    let mut next = || lines.next().expect("LINES columns");
+    let [c_operating, c_subsidy, c_costs, c_taxes, c_depreciation, c_interest, _, c_net, c_cash] =
+        std::array::from_fn::<_, LINES, _>(|_| next());
+    for t in 0..years {
+        c_operating[t] += operating[t];
+        c_subsidy[t] += subsidy[t];
+        c_costs[t] += costs[t];
+        c_taxes[t] += taxes[t];
+        c_depreciation[t] += depreciation[t];
+        c_interest[t] += interest[t];
+        // Flows::net_income, term by term.
+        c_net[t] += operating[t] + subsidy[t] - costs[t] - taxes[t] - depreciation[t] - interest[t];
+        c_cash[t] += cash[t];
+    }
+    if let Some(taxable) = taxable {
+        for (t, x) in taxable.iter_mut().enumerate() {
+            *x += f.net_income(slot, t);
+        }
+    }
+}
+
+/// [`add_lines`] with the return multiplier `factor[t]` of the policy's
+/// `capacity` interventions on the village's operating margin, as
+/// `engine::combine` applies it to the incomes.
+fn add_uplifted_lines(columns: &mut [f64], f: &Flows, slot: usize, factor: &[f64], mut taxable: Option<&mut [f64]>) {
+    let years = f.years();
+    for t in 0..years {
+        let k = slot * years + t;
+        let operating = f.operating_yuan[k];
+        let gain = uplifted(operating, f.transfer_yuan[k], f.costs_yuan[k], factor[t]) - operating;
+        let mut add = |line: usize, x: f64| columns[line * years + t] += x;
+        add(OPERATING, operating + gain);
+        add(SUBSIDY, f.subsidy_yuan[k]);
+        add(COSTS, f.costs_yuan[k]);
+        add(TAXES, f.taxes_yuan[k]);
+        add(DEPRECIATION, f.depreciation_yuan[k]);
+        add(INTEREST, f.interest_yuan[k]);
+        let pre_tax = f.net_income(slot, t) + gain;
+        add(NET_INCOME, pre_tax);
+        add(NET_CASH, f.net_cash_yuan[k] + gain);
+        if let Some(taxable) = taxable.as_deref_mut() {
+            taxable[t] += pre_tax;
+        }
+    }
 }
 
 impl AccountsAggregates {
@@ -88,30 +147,27 @@ impl AccountsAggregates {
         if any_taxed {
             buffers.taxable.resize(model.villages.len() * years, 0.0);
         }
+        // Summed line by line (`columns[line * years + t]`), in the order
+        // of the interventions and their villages.
+        buffers.columns.clear();
+        buffers.columns.resize(LINES * years, 0.0);
         for &i in &policy.interventions {
             let (iv, f) = (&model.interventions[i], &flows[i]);
             let returns = uplift.filter(|_| f.growth_uplift.is_empty() && iv.kind.managed());
             let taxed = iv.kind.village_income_taxed();
             for (slot, &v) in iv.villages.iter().enumerate() {
-                for t in 0..years {
-                    let k = slot * years + t;
-                    let operating = f.operating_yuan[k];
-                    let factor = returns.map_or(1.0, |r| r[v * years + t]);
-                    let gain = uplifted(operating, f.transfer_yuan[k], f.costs_yuan[k], factor) - operating;
-                    let line = &mut buffers.lines[t];
-                    line[OPERATING] += operating + gain;
-                    line[SUBSIDY] += f.subsidy_yuan[k];
-                    line[COSTS] += f.costs_yuan[k];
-                    line[TAXES] += f.taxes_yuan[k];
-                    line[DEPRECIATION] += f.depreciation_yuan[k];
-                    line[INTEREST] += f.interest_yuan[k];
-                    let pre_tax = f.net_income(slot, t) + gain;
-                    line[NET_INCOME] += pre_tax;
-                    line[NET_CASH] += f.net_cash_yuan[k] + gain;
-                    if taxed {
-                        buffers.taxable[v * years + t] += pre_tax;
+                let taxable = taxed.then(|| &mut buffers.taxable[v * years..(v + 1) * years]);
+                match returns {
+                    None => add_lines(&mut buffers.columns, f, slot, taxable),
+                    Some(r) => {
+                        add_uplifted_lines(&mut buffers.columns, f, slot, &r[v * years..(v + 1) * years], taxable)
                     }
                 }
+            }
+        }
+        for (t, line) in buffers.lines.iter_mut().enumerate() {
+            for (x, column) in line.iter_mut().zip(buffers.columns.chunks_exact(years)) {
+                *x = column[t];
             }
         }
         let tax = &model.accounting.tax;

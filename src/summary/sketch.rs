@@ -319,23 +319,52 @@ impl Sketch {
     }
 
     /// Several quantiles in one pass; `qs` must be ascending.
+    ///
+    /// Quantile `q` is the bucket of the value of rank `round(q (n - 1))`
+    /// (from 0), clamped to the extremes. Plain one-byte counts (the common
+    /// storage) are walked in blocks whose sums skip them whole: the cost of
+    /// finishing a cell, which at 20,000 villages is paid per cell whatever
+    /// the runs.
     pub fn quantiles<const N: usize>(&self, qs: &[f64; N]) -> [f64; N] {
         let mut out = [f64::NAN; N];
-        if self.n == 0 {
+        if self.n == 0 || N == 0 {
             return out;
         }
+        let ranks = qs.map(|q| (q.clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64);
+        // max/min rather than clamp: never a panic, even on extremes that
+        // are not ordered (no finite value was added).
+        let pick = |k: i32| representative(k).max(self.min).min(self.max);
         let mut next = 0;
         let mut seen = 0u64;
-        for (k, c) in self.nonzero() {
-            seen += c;
-            while next < N && seen > (qs[next].clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64 {
-                // max/min rather than clamp: never a panic, even on extremes
-                // that are not ordered (no finite value was added).
-                out[next] = representative(k).max(self.min).min(self.max);
-                next += 1;
+        if self.dense && self.wide.is_none() {
+            const BLOCK: usize = 32;
+            for (b, block) in self.low.chunks(BLOCK).enumerate() {
+                let sum: u64 = block.iter().map(|&c| u64::from(c)).sum();
+                if seen + sum <= ranks[next] {
+                    seen += sum;
+                    continue;
+                }
+                for (j, &c) in block.iter().enumerate() {
+                    seen += u64::from(c);
+                    while next < N && seen > ranks[next] {
+                        out[next] = pick(self.offset + (b * BLOCK + j) as i32);
+                        next += 1;
+                    }
+                }
+                if next == N {
+                    break;
+                }
             }
-            if next == N {
-                break;
+        } else {
+            for (k, c) in self.nonzero() {
+                seen += c;
+                while next < N && seen > ranks[next] {
+                    out[next] = pick(k);
+                    next += 1;
+                }
+                if next == N {
+                    break;
+                }
             }
         }
         out[next..].fill(self.max);
@@ -523,7 +552,7 @@ mod tests {
             let mut whole = Sketch::new();
             values.iter().for_each(|&x| whole.add(x));
             let got: Vec<(i32, u64)> = whole.nonzero().collect();
-            assert_eq!(got, reference.into_iter().collect::<Vec<_>>(), "case {case}");
+            assert_eq!(got, reference.clone().into_iter().collect::<Vec<_>>(), "case {case}");
             // Split three ways, merged in two orders.
             let mut parts = [Sketch::new(), Sketch::new(), Sketch::new()];
             values.iter().enumerate().for_each(|(i, &x)| parts[i % 3].add(x));
@@ -537,6 +566,18 @@ mod tests {
             assert_eq!(cba, whole, "case {case}");
             let qs = [0.0, 0.05, 0.5, 0.95, 1.0];
             assert_eq!(abc.quantiles(&qs), whole.quantiles(&qs));
+            // The walk over plain counts (blocks skipped by their sums)
+            // picks the bucket of each rank, as a walk over u64 counts.
+            let ranks = qs.map(|q| (q * (values.len() - 1) as f64).round() as u64);
+            let want = ranks.map(|rank| {
+                let mut seen = 0;
+                let k = (reference.iter()).find(|&(_, &c)| {
+                    seen += c;
+                    seen > rank
+                });
+                representative(*k.expect("a bucket").0).max(whole.min).min(whole.max)
+            });
+            assert_eq!(whole.quantiles(&qs), want, "case {case}");
             assert_eq!(Sketch::pooled_buckets(parts.iter()), whole.buckets());
         }
     }
