@@ -167,15 +167,25 @@ impl InterventionAggregates {
             b.resize(years, 0.0);
         }
         for (slot, &v) in iv.villages.iter().enumerate() {
+            let (operating, cash, subsidy) = (flows.operating(slot), flows.net_cash(slot), flows.subsidies(slot));
+            let Some(uplift) = return_uplift else {
+                // A factor of 1: the operating income as it is.
+                let net = &mut buffers.net_income[..years];
+                for t in 0..years {
+                    buffers.operating[t] += operating[t];
+                    buffers.cash[t] += cash[t];
+                    buffers.subsidy[t] += subsidy[t];
+                    net[t] += flows.net_income(slot, t) + operating[t] - operating[t];
+                }
+                continue;
+            };
             for t in 0..years {
-                let uplift = return_uplift.map_or(1.0, |u| u[v * years + t]);
-                let operating = flows.operating(slot)[t];
                 let costs = flows.costs_yuan[slot * years + t];
-                let with_uplift = uplifted(operating, flows.transfers(slot)[t], costs, uplift);
+                let with_uplift = uplifted(operating[t], flows.transfers(slot)[t], costs, uplift[v * years + t]);
                 buffers.operating[t] += with_uplift;
-                buffers.cash[t] += flows.net_cash(slot)[t];
-                buffers.subsidy[t] += flows.subsidies(slot)[t];
-                buffers.net_income[t] += flows.net_income(slot, t) + with_uplift - operating;
+                buffers.cash[t] += cash[t];
+                buffers.subsidy[t] += subsidy[t];
+                buffers.net_income[t] += flows.net_income(slot, t) + with_uplift - operating[t];
             }
         }
         self.fiscal.add(fiscal_cost(flows, public_discount_rate).0);
