@@ -74,8 +74,9 @@ impl VillageTallies {
     }
 
     /// Adds `runs` runs of `incomes`, `[(r * policies + p) * cells + cell]`,
-    /// on the current rayon pool.
-    pub fn record(&mut self, incomes: &[f64], runs: usize) {
+    /// on the current rayon pool; `expected` is how many runs the tallies
+    /// are to take in all (a hint for the sketches' first allocation).
+    pub fn record(&mut self, incomes: &[f64], runs: usize, expected: usize) {
         let floor = self.floor_yuan;
         let count = self.policies.len();
         let cells = self.policies.first().map_or(0, Vec::len);
@@ -84,6 +85,9 @@ impl VillageTallies {
                 if runs >= WARM_FROM_RUNS {
                     let warm = block.iter().fold(0, |acc, cell| acc ^ cell.income.sketch.touch());
                     std::hint::black_box(warm);
+                }
+                for cell in block.iter_mut() {
+                    cell.income.sketch.expect_values(expected);
                 }
                 let (start, len) = (b * CELL_BLOCK, block.len());
                 for r in 0..runs {

@@ -163,7 +163,7 @@ impl Partial {
                 sink.take(&rows).map_err(EngineError::Samples)?;
             }
             // The village tallies, split among the threads by village-year.
-            pool.install(|| self.cells.record(&incomes, count));
+            pool.install(|| self.cells.record(&incomes, count, (runs.end - runs.start) as usize));
             progress(count as u64);
             first += count as u64;
         }

@@ -16,14 +16,23 @@ fn quantiles(s: &Stat) -> [f64; 6] {
 /// Formats a number with a fixed number of decimals (money to the fen,
 /// ratios to 1e-6), so files are stable and readable.
 pub fn fixed(x: f64, decimals: usize) -> String {
+    let mut s = String::new();
+    fixed_into(&mut s, x, decimals);
+    s
+}
+
+/// [`fixed`] into `out` (cleared first), for a writer that formats many
+/// numbers: empty for NaN, and no sign on a value that rounds to zero.
+pub fn fixed_into(out: &mut String, x: f64, decimals: usize) {
+    use std::fmt::Write as _;
+    out.clear();
     if x.is_nan() {
-        return String::new();
+        return;
     }
-    let s = format!("{x:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{x:.decimals$}");
+    if out.starts_with('-') && out[1..].bytes().all(|c| c == b'0' || c == b'.') {
+        out.remove(0);
     }
 }
 
@@ -116,18 +125,23 @@ pub fn write_village_years(results: &Results, lang: Lang, out: &mut dyn std::io:
                 .par_chunks(VILLAGE_BATCH)
                 .map(|batch| {
                     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+                    // Field by field through one buffer: 840,000 rows at
+                    // 20,000 villages, so no allocation per row or number.
+                    let mut field = String::new();
                     for (info, years) in batch {
+                        let township = info.township_label(lang).unwrap_or_default();
                         for vy in years.iter() {
-                            let mut row = vec![
-                                p.name.clone(),
-                                info.id.clone(),
-                                info.label(lang).to_string(),
-                                info.township_label(lang).unwrap_or_default().to_string(),
-                                vy.year.to_string(),
-                            ];
-                            row.extend(quantiles(&vy.income_yuan).iter().map(|x| fixed(*x, 2)));
-                            row.push(fixed(vy.p_below_floor, 6));
-                            w.write_record(&row)?;
+                            for text in [&p.name[..], &info.id, info.label(lang), township] {
+                                w.write_field(text)?;
+                            }
+                            w.write_field(vy.year.to_string())?;
+                            for x in quantiles(&vy.income_yuan) {
+                                fixed_into(&mut field, x, 2);
+                                w.write_field(&field)?;
+                            }
+                            fixed_into(&mut field, vy.p_below_floor, 6);
+                            w.write_field(&field)?;
+                            w.write_record(std::iter::empty::<&[u8]>())?;
                         }
                     }
                     w.into_inner().map_err(|e| e.into_error())
