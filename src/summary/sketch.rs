@@ -112,11 +112,11 @@ impl PartialEq for Sketch {
     }
 }
 
-/// The most values [`Sketch::expect_values`] makes room for (256 bytes of
-/// list). More would raise the peak memory of a simulation of many runs:
-/// a village-year's values spread over some 500 to 800 buckets, so its
-/// list turns into dense counts at about 100 to 150 values, and until then
-/// every cell would hold the whole reservation.
+/// The most values for which [`Sketch::expect_values`] sizes the list at
+/// once (256 bytes). For more, the list grows by halves as before: a
+/// village-year's values spread over some 500 to 800 buckets, so its list
+/// turns into dense counts at about 100 to 150 values, and a reservation
+/// held by every cell until then would raise the peak memory.
 pub const EXPECTED_VALUES: usize = 64;
 
 /// The longest list of indices whose quantiles are found on the stack.
@@ -143,11 +143,11 @@ impl Sketch {
     }
 
     /// Makes room at once for the list of an empty sketch that is to take
-    /// `values` values, up to [`EXPECTED_VALUES`], instead of growing it
-    /// by halves: what it reports is unchanged.
+    /// `values` values, when they are at most [`EXPECTED_VALUES`], instead
+    /// of growing it by halves: what it reports is unchanged.
     pub fn expect_values(&mut self, values: usize) {
-        if self.n == 0 && !self.dense && self.low.capacity() == 0 {
-            self.low.reserve_exact(4 * values.min(EXPECTED_VALUES));
+        if values <= EXPECTED_VALUES && self.n == 0 && !self.dense && self.low.capacity() == 0 {
+            self.low.reserve_exact(4 * values);
         }
     }
 
