@@ -205,7 +205,15 @@ pub struct RawVillages {
     /// The group's name in Chinese (default: `group`).
     pub group_zh: Option<String>,
     pub count: Option<i64>,
+    /// A village ledger: a CSV file or a workbook (.xlsx, .xls, .ods).
     pub file: Option<String>,
+    /// The workbook's sheet (default: the first).
+    pub sheet: Option<String>,
+    /// Headers of the ledger's columns by field, where they are not found
+    /// by name: `{ operating_income = "2024年集体收入(万元)" }`.
+    pub columns: Option<BTreeMap<String, String>>,
+    /// The unit of the ledger's money columns: "元" (default) or "万元".
+    pub unit: Option<String>,
     /// Baseline operating income, yuan per year (default per village).
     pub operating_income: Option<Param>,
     /// Baseline other income (grants, transfers), yuan per year (default per village).

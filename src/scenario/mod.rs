@@ -8,10 +8,12 @@
 pub mod combine;
 pub mod error;
 pub mod file;
+pub mod ledger;
 pub mod notes;
 pub mod read;
 pub mod schema;
 pub mod villages_csv;
+pub mod villages_sheet;
 
 pub use error::{InvalidScenario, ScenarioError};
 pub use read::{load, load_with, parse, parse_bytes, parse_with, read_source, slug, Central, LoadError, ReadOptions};

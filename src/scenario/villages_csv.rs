@@ -1,10 +1,13 @@
 //! Villages from a CSV file a planner already has.
 //!
 //! Columns (header required, any order, extra columns ignored, no column
-//! named twice): `id`, `name`, `township` (optional), `operating_income` and
-//! `other_income` (optional), in yuan or unit strings such as "22万"; and
-//! `name_zh`, `township_zh` (optional): the Chinese names reports in Chinese
-//! show (an empty cell: the English name).
+//! named twice), found by their headers in English or Chinese as
+//! [`super::ledger`] says: `id` or `name` (村名), `township` (乡镇),
+//! `operating_income` (经营性收入) and `other_income` (其他收入), in yuan,
+//! in the unit the header or the entry states (万元), or as unit strings
+//! such as "22万"; `group` (分组); and `name_zh`, `township_zh`
+//! (optional): the Chinese names reports in Chinese show (an empty cell:
+//! the English name).
 //!
 //! The file is read as a stream of rows: a file larger than
 //! [`MAX_FILE_BYTES`] is refused before it is read, and reading stops at the
@@ -16,22 +19,10 @@ use std::io::Read;
 use std::path::Path;
 
 use super::error::{ScenarioError, Source};
+pub use super::ledger::Row;
+use super::ledger::{Cell, Layout, Options};
 use crate::format::thousands;
 use crate::limits::{MAX_FILE_BYTES, MAX_VILLAGES};
-use crate::model::param::{Domain, Param};
-use crate::model::units::parse_number;
-
-/// One row of a villages CSV file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub id: String,
-    pub name: String,
-    pub township: Option<String>,
-    pub name_zh: Option<String>,
-    pub township_zh: Option<String>,
-    pub operating_income: f64,
-    pub other_income: f64,
-}
 
 /// A problem at a byte offset of the file, located once the text is at hand.
 struct RowError {
@@ -76,14 +67,14 @@ fn cannot_read(label: &str, path: &Path, e: impl std::fmt::Display) -> Box<Scena
 }
 
 /// Reads `path` (named `label` in errors), refusing more than `max_rows` rows.
-pub fn read(path: &Path, label: &str, max_rows: usize) -> Result<Vec<Row>, Box<ScenarioError>> {
+pub fn read(path: &Path, label: &str, max_rows: usize, options: &Options) -> Result<Vec<Row>, Box<ScenarioError>> {
     let file = std::fs::File::open(path).map_err(|e| cannot_read(label, path, e))?;
     let size = file.metadata().map_err(|e| cannot_read(label, path, e))?.len();
     if size > MAX_FILE_BYTES {
         return Err(Box::new(super::read::too_large(label, size, "villages")));
     }
     let mut input = std::io::BufReader::new(file).take(MAX_FILE_BYTES + 1);
-    let result = rows(&mut input, max_rows);
+    let result = rows(&mut input, max_rows, options);
     if input.limit() == 0 {
         // It grew while being read.
         return Err(Box::new(super::read::too_large(label, MAX_FILE_BYTES + 1, "villages")));
@@ -100,7 +91,7 @@ pub fn read(path: &Path, label: &str, max_rows: usize) -> Result<Vec<Row>, Box<S
 
 /// Parses CSV text; `file` names it in errors.
 pub fn parse(text: &str, file: &str) -> Result<Vec<Row>, Box<ScenarioError>> {
-    rows(text.as_bytes(), MAX_VILLAGES).map_err(|e| locate(e, text.as_bytes(), file))
+    rows(text.as_bytes(), MAX_VILLAGES, &Options::default()).map_err(|e| locate(e, text.as_bytes(), file))
 }
 
 fn locate(e: RowError, bytes: &[u8], file: &str) -> Box<ScenarioError> {
@@ -116,7 +107,7 @@ fn utf8_error(e: &csv::Error) -> bool {
     matches!(e.kind(), csv::ErrorKind::Utf8 { .. })
 }
 
-fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
+fn rows(input: impl Read, max_rows: usize, options: &Options) -> Result<Vec<Row>, RowError> {
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input);
     let headers = reader
         .headers()
@@ -125,7 +116,7 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
             ..RowError::new(0, "header", e.to_string(), None)
         })?
         .clone();
-    let columns = Columns::find(&headers)?;
+    let columns = find_columns(&headers, options)?;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -143,7 +134,14 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
         if rows.len() == max_rows {
             return Err(too_many_rows(offset, max_rows));
         }
-        rows.push(columns.row(&record, offset)?);
+        let cells: Vec<Cell> = record.iter().map(|t| Cell::Text(t.to_string())).collect();
+        if cells.iter().all(Cell::is_empty) {
+            continue;
+        }
+        let row = columns
+            .row(&cells)
+            .map_err(|p| RowError::new(offset, p.field, p.message, Some(p.help)))?;
+        rows.push(row);
     }
     if rows.is_empty() {
         return Err(RowError::new(0, "rows", "the villages file has no rows".into(), None));
@@ -151,100 +149,33 @@ fn rows(input: impl Read, max_rows: usize) -> Result<Vec<Row>, RowError> {
     Ok(rows)
 }
 
-/// The positions of the columns a villages file may have.
-struct Columns {
-    id: usize,
-    income: usize,
-    name: Option<usize>,
-    township: Option<usize>,
-    other: Option<usize>,
-    name_zh: Option<usize>,
-    township_zh: Option<usize>,
-}
-
-impl Columns {
-    /// Finds the columns by header name; each named once, `id` and
-    /// `operating_income` required.
-    fn find(headers: &csv::StringRecord) -> Result<Columns, RowError> {
-        // Where each header name starts, for errors (exact without quotes or padding).
-        let mut starts = Vec::with_capacity(headers.len());
-        let mut at = 0u64;
-        for (i, h) in headers.iter().enumerate() {
-            starts.push(at);
-            at += h.len() as u64 + 1;
-            if let Some(first) = headers.iter().take(i).position(|x| x == h) {
-                return Err(RowError::new(
-                    starts[i],
-                    "header",
-                    format!(
-                        "the column `{h}` appears twice in the header (columns {} and {})",
-                        first + 1,
-                        i + 1
-                    ),
-                    Some("name each column once: id, name, township, operating_income, other_income, name_zh, township_zh".into()),
-                ));
-            }
-        }
-        let column = |name: &str| headers.iter().position(|h| h == name);
-        let (Some(id), Some(income)) = (column("id"), column("operating_income")) else {
+/// Finds the columns by their headers ([`Layout::resolve`]); no header
+/// text twice.
+fn find_columns(headers: &csv::StringRecord, options: &Options) -> Result<Layout, RowError> {
+    // Where each header name starts, for errors (exact without quotes or padding).
+    let mut starts = Vec::with_capacity(headers.len());
+    let mut at = 0u64;
+    for (i, h) in headers.iter().enumerate() {
+        starts.push(at);
+        at += h.len() as u64 + 1;
+        if let Some(first) = headers.iter().take(i).position(|x| x == h) {
             return Err(RowError::new(
-                0,
+                starts[i],
                 "header",
                 format!(
-                    "the header must name the columns id and operating_income (found: {})",
-                    headers.iter().collect::<Vec<_>>().join(", ")
+                    "the column `{h}` appears twice in the header (columns {} and {})",
+                    first + 1,
+                    i + 1
                 ),
-                Some("columns: id, name, township, operating_income, other_income, name_zh, township_zh".into()),
-            ));
-        };
-        Ok(Columns {
-            id,
-            income,
-            name: column("name"),
-            township: column("township"),
-            other: column("other_income"),
-            name_zh: column("name_zh"),
-            township_zh: column("township_zh"),
-        })
-    }
-
-    /// One village from the row at byte `offset`.
-    fn row(&self, record: &csv::StringRecord, offset: u64) -> Result<Row, RowError> {
-        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).filter(|s| !s.is_empty());
-        let money = |i: Option<usize>, field: &'static str| -> Result<f64, RowError> {
-            let Some(text) = get(i) else { return Ok(0.0) };
-            let value = parse_number(text).map_err(|m| RowError::new(offset, field, m, None))?;
-            Domain::NonNegative
-                .check(&Param::fixed(value))
-                .map_err(|m| RowError::new(offset, field, m, Some("income in yuan, e.g. 220000 or 22万".into())))?;
-            Ok(value)
-        };
-        let Some(id_value) = get(Some(self.id)) else {
-            return Err(RowError::new(
-                offset,
-                "id",
-                "empty village id".into(),
-                Some("every row needs an id".into()),
-            ));
-        };
-        if get(Some(self.income)).is_none() {
-            return Err(RowError::new(
-                offset,
-                "operating_income",
-                "missing operating income".into(),
-                Some("income in yuan, e.g. 220000 or 22万".into()),
+                Some("name each column once: id, name, township, operating_income, other_income, group, name_zh, township_zh".into()),
             ));
         }
-        Ok(Row {
-            id: id_value.to_string(),
-            name: get(self.name).unwrap_or(id_value).to_string(),
-            township: get(self.township).map(str::to_string),
-            name_zh: get(self.name_zh).map(str::to_string),
-            township_zh: get(self.township_zh).map(str::to_string),
-            operating_income: money(Some(self.income), "operating_income")?,
-            other_income: money(self.other, "other_income")?,
-        })
     }
+    let texts: Vec<String> = headers.iter().map(str::to_string).collect();
+    Layout::resolve(&texts, &[], options).map_err(|p| {
+        let offset = p.column.map_or(0, |i| starts[i]);
+        RowError::new(offset, "header", p.message, Some(p.help))
+    })
 }
 
 /// The error at the first row beyond `max_rows`.
@@ -317,8 +248,9 @@ v2,West,,,,1
     #[test]
     fn rows_beyond_the_cap_are_refused_as_they_come() {
         let text = "id,operating_income\nv1,100\nv2,100\nv3,100\n";
-        assert_eq!(rows(text.as_bytes(), 3).map(|r| r.len()).ok(), Some(3));
-        let err = rows(text.as_bytes(), 2).err().unwrap();
+        let options = Options::default();
+        assert_eq!(rows(text.as_bytes(), 3, &options).map(|r| r.len()).ok(), Some(3));
+        let err = rows(text.as_bytes(), 2, &options).err().unwrap();
         assert!(err.message.contains("more than 2 rows"), "{}", err.message);
         assert_eq!(err.locate(text, "v.csv").line, 4);
     }
@@ -326,10 +258,29 @@ v2,West,,,,1
     #[test]
     fn invalid_utf8_is_located() {
         let bytes = b"id,operating_income\nv1,100\n\xe5\x90,100\n";
-        let err = rows(&bytes[..], 10).err().unwrap();
+        let err = rows(&bytes[..], 10, &Options::default()).err().unwrap();
         let err = locate(err, bytes, "v.csv");
         assert_eq!((err.line, err.column), (3, 1), "{err}");
         assert!(err.message.contains("UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn chinese_headers_units_and_empty_rows() {
+        let rows = parse(
+            "乡镇,村名,经营性收入（万元）,其他收入（万元）,分组\n织里镇,东村,22.5,1,弱村\n,,,,\n织里镇,西村,\"1,200\",,\n",
+            "v.csv",
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 2, "the empty row is skipped");
+        assert_eq!(
+            (rows[0].id.as_str(), rows[0].operating_income, rows[0].other_income),
+            ("东村", 225_000.0, 10_000.0)
+        );
+        assert_eq!(rows[0].group.as_deref(), Some("弱村"));
+        assert_eq!(rows[1].operating_income, 12_000_000.0);
+        let err = parse("村名,经营性收入（万元）\n东村,22\n西村,不详\n", "v.csv").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.to_string().contains("`不详` is not a number"), "{err}");
     }
 
     #[test]

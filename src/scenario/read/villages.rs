@@ -99,6 +99,47 @@ impl Checker<'_> {
         }
     }
 
+    /// The `sheet`, `columns` and `unit` of a ledger entry, checked; None
+    /// (with the errors recorded) when one is wrong.
+    fn ledger_options(&mut self, path: &str, e: &RawVillages, file: &str) -> Option<crate::scenario::ledger::Options> {
+        use crate::scenario::ledger::{Field, Options};
+        let mut ok = true;
+        if e.sheet.is_some() && !crate::scenario::villages_sheet::is_workbook(file) {
+            self.fail(
+                &format!("{path}.sheet"),
+                format!("`{file}` is not a workbook: `sheet` is for an .xlsx, .xls or .ods file"),
+                None,
+            );
+            ok = false;
+        }
+        let columns = e.columns.clone().unwrap_or_default();
+        for key in columns.keys() {
+            if !Field::ALL.iter().any(|f| f.key() == key) {
+                let keys = Field::ALL.map(Field::key).join(", ");
+                self.fail(
+                    &format!("{path}.columns.{key}"),
+                    format!("`{key}` is not a column of a village ledger"),
+                    Some(format!("expected one of {keys}")),
+                );
+                ok = false;
+            }
+        }
+        let unit = match e.unit.as_deref().map(Options::parse_unit) {
+            Some(Err(m)) => {
+                self.fail(&format!("{path}.unit"), m, None);
+                ok = false;
+                None
+            }
+            Some(Ok(u)) => Some(u),
+            None => None,
+        };
+        ok.then(|| Options {
+            sheet: e.sheet.clone(),
+            columns,
+            unit,
+        })
+    }
+
     fn village_entry(
         &mut self,
         i: usize,
@@ -114,8 +155,23 @@ impl Checker<'_> {
             .filter(|b| **b)
             .count();
         if forms != 1 {
-            self.fail(&path, "a [[villages]] entry needs exactly one of `id` (one village), `count` (a group of similar villages) or `file` (a CSV file)", None);
+            self.fail(&path, "a [[villages]] entry needs exactly one of `id` (one village), `count` (a group of similar villages) or `file` (a CSV file or a workbook)", None);
             return;
+        }
+        if e.file.is_none() {
+            for (key, given) in [
+                ("sheet", e.sheet.is_some()),
+                ("columns", e.columns.is_some()),
+                ("unit", e.unit.is_some()),
+            ] {
+                if given {
+                    self.fail(
+                        &format!("{path}.{key}"),
+                        format!("`{key}` goes with `file`, a village ledger"),
+                        None,
+                    );
+                }
+            }
         }
         let template = self.village_template(&path, e, factors);
         let name_zh = self.text_zh(&format!("{path}.name_zh"), e.name_zh.as_ref());
@@ -134,8 +190,18 @@ impl Checker<'_> {
                     None,
                 );
             }
-            match crate::scenario::villages_csv::read(&base.join(file), file, room) {
+            let Some(options) = self.ledger_options(&path, e, file) else {
+                return;
+            };
+            let path = base.join(file);
+            let rows = if crate::scenario::villages_sheet::is_workbook(file) {
+                crate::scenario::villages_sheet::read(&path, file, room, &options)
+            } else {
+                crate::scenario::villages_csv::read(&path, file, room, &options)
+            };
+            match rows {
                 Ok(rows) => out.extend(rows.into_iter().map(|r| Village {
+                    group: r.group.or(template.group.clone()),
                     township: r.township.or(template.township.clone()),
                     township_zh: r.township_zh.or(template.township_zh.clone()),
                     name_zh: r.name_zh,
