@@ -384,6 +384,26 @@ fn unit_name(yuan: f64) -> &'static str {
         .map_or("元", |(_, name)| name)
 }
 
+/// Gives the villages of a ledger without an id column ids that tell
+/// apart two villages of the same name in different townships (a county
+/// may have a 新村 in each of several towns): `township/name` for those.
+/// Villages that share a name and a township keep it, and are refused as
+/// duplicates.
+pub fn tell_apart(rows: &mut [Row], layout: &Layout) {
+    if layout.column(Field::Id).is_some() {
+        return;
+    }
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for r in rows.iter() {
+        *seen.entry(r.id.clone()).or_default() += 1;
+    }
+    for r in rows.iter_mut() {
+        if let (Some(t), true) = (&r.township, seen.get(&r.id).is_some_and(|n| *n > 1)) {
+            r.id = format!("{t}/{}", r.id);
+        }
+    }
+}
+
 /// A cell of a ledger.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -504,6 +524,23 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn villages_of_one_name_in_two_townships_are_told_apart() {
+        let layout = Layout::resolve(&headers(&["乡镇", "村名", "经营性收入"]), &[], &Options::default()).unwrap();
+        let mut rows: Vec<Row> = [["织里镇", "新村"], ["八里店镇", "新村"], ["织里镇", "东村"]]
+            .iter()
+            .map(|[t, n]| {
+                layout
+                    .row(&[Cell::Text(t.to_string()), Cell::Text(n.to_string()), Cell::Number(1.0)])
+                    .unwrap()
+            })
+            .collect();
+        tell_apart(&mut rows, &layout);
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["织里镇/新村", "八里店镇/新村", "东村"]);
+        assert_eq!(rows[0].name, "新村");
     }
 
     #[test]

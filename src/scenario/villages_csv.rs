@@ -146,6 +146,7 @@ fn rows(input: impl Read, max_rows: usize, options: &Options) -> Result<Vec<Row>
     if rows.is_empty() {
         return Err(RowError::new(0, "rows", "the villages file has no rows".into(), None));
     }
+    super::ledger::tell_apart(&mut rows, &columns);
     Ok(rows)
 }
 

@@ -177,6 +177,7 @@ pub fn read(path: &Path, label: &str, max_rows: usize, options: &Options) -> Res
         })?;
         out.push(village);
     }
+    super::ledger::tell_apart(&mut out, &layout);
     if out.is_empty() {
         return Err(located(
             at(header_row, 0),
