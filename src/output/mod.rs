@@ -8,6 +8,7 @@ pub mod report;
 pub mod samples;
 pub mod summary_json;
 pub mod tables;
+pub mod workbook;
 
 use std::path::{Path, PathBuf};
 
@@ -62,7 +63,7 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Names of the files a run writes besides the charts.
-pub const RUN_FILES: [&str; 17] = [
+pub const RUN_FILES: [&str; 18] = [
     "summary.json",
     "portfolio_years.csv",
     "village_years.csv",
@@ -77,6 +78,7 @@ pub const RUN_FILES: [&str; 17] = [
     "public_cost.csv",
     "who_gains.csv",
     "results.json",
+    "results.xlsx",
     "report.html",
     "report.md",
     "manifest.json",
@@ -155,6 +157,18 @@ fn write_large_files(staging: &Staging, results: &Results, lang: Lang) -> Result
 
 /// The other tables, in memory (they are small), in the order written.
 fn small_tables(results: &Results, lang: Lang) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
+    let mut tables = csv_tables(results, lang)?;
+    let for_workbook: Vec<(&str, &[u8])> = (tables.iter())
+        .filter(|(name, _)| ["interventions.csv", "decisions.csv"].contains(name))
+        .map(|(name, bytes)| (*name, &bytes[..]))
+        .collect();
+    let book = workbook::workbook(results, lang, &for_workbook)?;
+    tables.push((workbook::WORKBOOK_FILE, book));
+    Ok(tables)
+}
+
+/// The small CSV and JSON tables.
+fn csv_tables(results: &Results, lang: Lang) -> Result<Vec<(&'static str, Vec<u8>)>, OutputError> {
     Ok(vec![
         ("summary.json", json(&summary_json::summary(results), "summary.json")?),
         ("portfolio_years.csv", tables::portfolio_years(results)?),
