@@ -243,12 +243,34 @@ fn solve_writes_its_outputs_and_says_the_answer() {
         ])
         .assert()
         .success();
-    for f in ["solve.csv", "report.md", "report.html", "charts/solve.svg"] {
+    for f in [
+        "solve.csv",
+        "results.xlsx",
+        "report.md",
+        "report.html",
+        "charts/solve.svg",
+    ] {
         assert_eq!(
             std::fs::read(dir.join("out").join(f)).unwrap(),
             std::fs::read(dir.join("out2").join(f)).unwrap(),
             "{f}"
         );
+    }
+    // results.xlsx holds solve.csv, number for number.
+    use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
+    let mut book: Xlsx<_> = open_workbook(dir.join("out/results.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["Solve"]);
+    let sheet = book.worksheet_range("Solve").unwrap();
+    let mut reader = csv::Reader::from_path(dir.join("out/solve.csv")).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let rows: Vec<&[Data]> = sheet.rows().skip(1).collect();
+    assert_eq!(rows.len(), records.len());
+    for (row, rec) in rows.iter().zip(&records) {
+        for (cell, field) in row.iter().zip(rec.iter()) {
+            if let Ok(x) = field.parse::<f64>() {
+                assert_eq!(cell.as_f64(), Some(x), "{rec:?}");
+            }
+        }
     }
 }
 

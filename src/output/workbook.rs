@@ -363,7 +363,8 @@ fn csv_sheet(sheet: &mut Sheet, bytes: &[u8]) -> Result<(), XlsxError> {
         .iter()
         .map(|h| h.contains("share") || h.starts_with("p_"))
         .collect();
-    sheet.header(&headers.iter().map(str::to_string).collect::<Vec<_>>(), true)?;
+    let labels: Vec<String> = headers.iter().map(|h| column_label(h, sheet.lang)).collect();
+    sheet.header(&labels, true)?;
     let zh = sheet.lang == Lang::Zh;
     for record in reader.records().flatten() {
         let unit = unit_column.and_then(|i| record.get(i)).unwrap_or("");
@@ -390,4 +391,60 @@ fn csv_sheet(sheet: &mut Sheet, bytes: &[u8]) -> Result<(), XlsxError> {
         sheet.write(&cells)?;
     }
     Ok(())
+}
+
+/// The header of a CSV column in `lang`: the common ones named, others as
+/// they are.
+fn column_label(name: &str, lang: Lang) -> String {
+    const LABELS: [(&str, &str, &str); 14] = [
+        ("policy", "Policy", "政策"),
+        ("intervention", "Intervention", "措施"),
+        ("kind", "Kind", "类型"),
+        ("metric", "Metric", "指标"),
+        ("unit", "Unit", "单位"),
+        ("mean", "Mean", "均值"),
+        ("mean_se", "Standard error of the mean", "均值标准误"),
+        ("p5", "P5", "P5"),
+        ("p25", "P25", "P25"),
+        ("p50", "P50 (median)", "P50（中位数）"),
+        ("p75", "P75", "P75"),
+        ("p95", "P95", "P95"),
+        (
+            "share_of_runs_defined",
+            "Share of runs where defined",
+            "有定义的模拟占比",
+        ),
+        ("point", "Point", "点"),
+    ];
+    LABELS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map_or(name.to_string(), |(_, en, zh)| {
+            (if lang == Lang::Zh { zh } else { en }).to_string()
+        })
+}
+
+/// A workbook of CSV tables, one sheet each (`(english name, chinese name,
+/// csv bytes)`): what `sweep` and `solve` write beside their CSV file.
+///
+/// # Errors
+///
+/// The workbook cannot be assembled.
+pub fn tables_workbook(tables: &[(&str, &str, &[u8])], lang: Lang) -> Result<Vec<u8>, OutputError> {
+    let build = || -> Result<Vec<u8>, XlsxError> {
+        let formats = Formats::new(lang);
+        let mut book = Workbook::new();
+        let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+        book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        for &(en, zh, bytes) in tables {
+            let mut sheet = Sheet::new(&mut book, &formats, lang, en, zh)?;
+            csv_sheet(&mut sheet, bytes)?;
+            sheet.finish();
+        }
+        book.save_to_buffer()
+    };
+    build().map_err(|e| OutputError::Encode {
+        path: WORKBOOK_FILE.into(),
+        message: e.to_string(),
+    })
 }

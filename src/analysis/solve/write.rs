@@ -401,9 +401,11 @@ fn page(r: &SolveResult, lang: Lang, chart_title: String, chart_svg: Option<Stri
 /// [`OutputError`] when a file cannot be written; an earlier result in
 /// `dir` is then left as it was.
 pub fn write(r: &SolveResult, dir: &Path, lang: Lang) -> Result<Vec<PathBuf>, OutputError> {
+    let table = csv(r)?;
+    let book = crate::output::workbook::tables_workbook(&[("Solve", "求解", &table)], lang)?;
     crate::analysis::write_analysis(
         dir,
-        &[("solve.csv", csv(r)?)],
+        &[("solve.csv", table), (crate::output::workbook::WORKBOOK_FILE, book)],
         |charts| crate::charts::write_solve(&chart(r, lang), charts),
         |svg| page(r, lang, sentence_title(r, lang), svg),
     )

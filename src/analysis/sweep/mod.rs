@@ -488,7 +488,10 @@ pub fn write(
     command_line: &[String],
 ) -> Result<Vec<PathBuf>, OutputError> {
     let mut staging = Staging::new(dir)?;
-    staging.write("sweep.csv", &csv(result, lang)?)?;
+    let table = csv(result, lang)?;
+    let book = crate::output::workbook::tables_workbook(&[("Sweep", "参数扫描", &table)], lang)?;
+    staging.write("sweep.csv", &table)?;
+    staging.write(crate::output::workbook::WORKBOOK_FILE, &book)?;
     let policy = focus(result, policy);
     staging.replace_folder("charts");
     let charts = brief::write_charts(result, policy, staging.dir(), lang)?;
