@@ -161,15 +161,20 @@ pub fn workbook(results: &Results, lang: Lang, csv: &[(&str, &[u8])]) -> Result<
     })
 }
 
+/// An empty workbook whose creation date is fixed rather than the clock's:
+/// the same scenario, seed and version give the same bytes.
+fn new_book() -> Result<Workbook, XlsxError> {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    Ok(book)
+}
+
 fn build(results: &Results, lang: Lang, csv: &[(&str, &[u8])]) -> Result<Vec<u8>, XlsxError> {
     let zh = lang == Lang::Zh;
     let t = |en: &str, zh_text: &str| if zh { zh_text.to_string() } else { en.to_string() };
     let formats = Formats::new(lang);
-    let mut book = Workbook::new();
-    // A fixed creation date rather than the clock's: the same scenario,
-    // seed and version give the same bytes.
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let mut book = new_book()?;
     let s = summary(results);
     let year = results.final_year;
     let unit = money_unit(lang);
@@ -433,9 +438,7 @@ fn column_label(name: &str, lang: Lang) -> String {
 pub fn tables_workbook(tables: &[(&str, &str, &[u8])], lang: Lang) -> Result<Vec<u8>, OutputError> {
     let build = || -> Result<Vec<u8>, XlsxError> {
         let formats = Formats::new(lang);
-        let mut book = Workbook::new();
-        let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-        book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+        let mut book = new_book()?;
         for &(en, zh, bytes) in tables {
             let mut sheet = Sheet::new(&mut book, &formats, lang, en, zh)?;
             csv_sheet(&mut sheet, bytes)?;
