@@ -72,3 +72,19 @@ pub fn read(
 pub fn in_place(phases: &[(i32, f64)], year: i32) -> f64 {
     phases.iter().filter(|(y, _)| *y <= year).map(|(_, s)| s).sum()
 }
+
+/// The phases in words, `"2025 480 kW, 2027 320 kW"` (`"2025 年 480 kW，2027
+/// 年 320 kW"` in Chinese), `amount(share, zh)` naming what a phase puts in
+/// place.
+pub fn in_words(phases: &[(i32, f64)], lang: crate::format::Lang, amount: impl Fn(f64, bool) -> String) -> String {
+    let zh = lang == crate::format::Lang::Zh;
+    let each = phases.iter().map(|&(year, share)| {
+        let what = amount(share, zh);
+        if zh {
+            format!("{year} 年 {what}")
+        } else {
+            format!("{year} {what}")
+        }
+    });
+    each.collect::<Vec<_>>().join(if zh { "，" } else { ", " })
+}

@@ -404,6 +404,27 @@ pub fn tell_apart(rows: &mut [Row], layout: &Layout) {
     }
 }
 
+/// The message and help when a ledger (`what`: "the villages file", "the
+/// sheet") has more than `max_rows` villages.
+pub fn too_many_rows(what: &str, max_rows: usize) -> (String, String) {
+    use crate::format::thousands;
+    use crate::limits::MAX_VILLAGES;
+    let message = if max_rows == MAX_VILLAGES {
+        format!(
+            "{what} has more than {} rows, the most villages accepted",
+            thousands(MAX_VILLAGES as f64)
+        )
+    } else {
+        format!(
+            "{what} has more than {} rows: with the other [[villages]] entries it would pass the {} villages accepted",
+            thousands(max_rows as f64),
+            thousands(MAX_VILLAGES as f64)
+        )
+    };
+    let help = "the largest Chinese city has fewer than 10,000 administrative villages (see src/limits.rs)";
+    (message, help.into())
+}
+
 /// A cell of a ledger.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {

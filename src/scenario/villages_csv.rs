@@ -21,7 +21,6 @@ use std::path::Path;
 use super::error::{ScenarioError, Source};
 pub use super::ledger::Row;
 use super::ledger::{Cell, Layout, Options};
-use crate::format::thousands;
 use crate::limits::{MAX_FILE_BYTES, MAX_VILLAGES};
 
 /// A problem at a byte offset of the file, located once the text is at hand.
@@ -181,24 +180,8 @@ fn find_columns(headers: &csv::StringRecord, options: &Options) -> Result<Layout
 
 /// The error at the first row beyond `max_rows`.
 fn too_many_rows(offset: u64, max_rows: usize) -> RowError {
-    let message = if max_rows == MAX_VILLAGES {
-        format!(
-            "the villages file has more than {} rows, the most villages accepted",
-            thousands(MAX_VILLAGES as f64)
-        )
-    } else {
-        format!(
-            "the villages file has more than {} rows: with the other [[villages]] entries it would pass the {} villages accepted",
-            thousands(max_rows as f64),
-            thousands(MAX_VILLAGES as f64)
-        )
-    };
-    RowError::new(
-        offset,
-        "rows",
-        message,
-        Some("the largest Chinese city has fewer than 10,000 administrative villages (see src/limits.rs)".into()),
-    )
+    let (message, help) = super::ledger::too_many_rows("the villages file", max_rows);
+    RowError::new(offset, "rows", message, Some(help))
 }
 
 #[cfg(test)]

@@ -17,8 +17,7 @@ use calamine::{open_workbook_auto, Data, Dimensions, Reader, Sheets};
 
 use super::error::{ScenarioError, Source};
 use super::ledger::{Cell, Layout, Options, Row};
-use crate::format::thousands;
-use crate::limits::{MAX_FILE_BYTES, MAX_VILLAGES};
+use crate::limits::MAX_FILE_BYTES;
 
 /// Rows searched for the header.
 pub const HEADER_ROWS: usize = 20;
@@ -156,20 +155,8 @@ pub fn read(path: &Path, label: &str, max_rows: usize, options: &Options) -> Res
             continue;
         }
         if out.len() == max_rows {
-            let message = if max_rows == MAX_VILLAGES {
-                format!(
-                    "the sheet has more than {} villages, the most accepted",
-                    thousands(MAX_VILLAGES as f64)
-                )
-            } else {
-                format!(
-                    "the sheet has more than {} villages: with the other [[villages]] entries it would pass the {} accepted",
-                    thousands(max_rows as f64),
-                    thousands(MAX_VILLAGES as f64)
-                )
-            };
-            let help = "the largest Chinese city has fewer than 10,000 administrative villages (see src/limits.rs)";
-            return Err(located(at(r, 0), "rows", "", message, help.into()));
+            let (message, help) = super::ledger::too_many_rows("the sheet", max_rows);
+            return Err(located(at(r, 0), "rows", "", message, help));
         }
         let village = layout.row(row).map_err(|p| {
             let header = layout.header(p.column).to_string();

@@ -169,7 +169,9 @@ impl InterventionAggregates {
         for (slot, &v) in iv.villages.iter().enumerate() {
             let (operating, cash, subsidy) = (flows.operating(slot), flows.net_cash(slot), flows.subsidies(slot));
             let Some(uplift) = return_uplift else {
-                // A factor of 1: the operating income as it is.
+                // A factor of 1: the operating income as it is. The net
+                // income keeps `+ operating - operating` (not 0) so that
+                // its rounding is that of the uplifted path's expression.
                 let net = &mut buffers.net_income[..years];
                 for t in 0..years {
                     buffers.operating[t] += operating[t];

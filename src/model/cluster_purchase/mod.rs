@@ -385,21 +385,14 @@ impl KindModel for ClusterPurchase {
         if self.phases.len() < 2 {
             return Vec::new();
         }
-        let zh = lang == crate::format::Lang::Zh;
-        let phases: Vec<String> = (self.phases.iter())
-            .map(|&(year, share)| {
-                let yuan = crate::format::thousands(share * self.price_yuan);
-                if zh {
-                    format!("{year} 年 {yuan} 元")
-                } else {
-                    format!("{year} {yuan} yuan")
-                }
-            })
-            .collect();
-        vec![if zh {
-            format!("分期购置：{}", phases.join("，"))
+        let phases = super::phases::in_words(&self.phases, lang, |share, zh| {
+            let yuan = crate::format::thousands(share * self.price_yuan);
+            format!("{yuan} {}", if zh { "元" } else { "yuan" })
+        });
+        vec![if lang == crate::format::Lang::Zh {
+            format!("分期购置：{phases}")
         } else {
-            format!("bought in phases: {}", phases.join(", "))
+            format!("bought in phases: {phases}")
         }]
     }
 

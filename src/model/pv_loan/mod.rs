@@ -304,16 +304,9 @@ impl KindModel for PvLoan {
             return Vec::new();
         }
         let zh = lang == crate::format::Lang::Zh;
-        let phases: Vec<String> = (self.build_phases.iter())
-            .map(|&(year, share)| {
-                let kw = crate::format::thousands(share * self.capacity_kw);
-                if zh {
-                    format!("{year} 年 {kw} kW")
-                } else {
-                    format!("{year} {kw} kW")
-                }
-            })
-            .collect();
+        let phases = super::phases::in_words(&self.build_phases, lang, |share, _| {
+            format!("{} kW", crate::format::thousands(share * self.capacity_kw))
+        });
         let later = if iv.joins.is_empty() {
             ""
         } else if zh {
@@ -322,9 +315,9 @@ impl KindModel for PvLoan {
             " (later for a village joining later)"
         };
         vec![if zh {
-            format!("分期建设，每村：{}{later}", phases.join("，"))
+            format!("分期建设，每村：{phases}{later}")
         } else {
-            format!("built in phases, per village: {}{later}", phases.join(", "))
+            format!("built in phases, per village: {phases}{later}")
         }]
     }
 
