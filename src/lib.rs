@@ -17,5 +17,6 @@ pub mod output;
 pub mod points;
 pub mod rng;
 pub mod scenario;
+pub mod serve;
 pub mod shard;
 pub mod summary;

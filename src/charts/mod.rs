@@ -148,6 +148,32 @@ pub fn write_run_charts(results: &Results, dir: &Path, lang: Lang) -> Result<Vec
     Ok(written)
 }
 
+/// The charts of a run named by `stems` (of [`chart_files`]), as SVG text
+/// in memory, in the order of `stems`: a chart the run has no data for is
+/// left out. For the page of `villagesim serve`.
+///
+/// # Errors
+///
+/// [`ChartError`] when the font cannot be loaded or a chart cannot be drawn.
+pub fn run_chart_svgs(results: &Results, stems: &[&str], lang: Lang) -> Result<Vec<(ChartFile, String)>, ChartError> {
+    ensure_fonts()?;
+    let ctx = Ctx::new(results, lang);
+    let l = Labels::new(lang);
+    let mut out = Vec::new();
+    for stem in stems {
+        let Some(kind) = Kind::planned(results).into_iter().find(|k| k.stem() == *stem) else {
+            continue;
+        };
+        let svg = render::render_svg(&KindChart { ctx: &ctx, kind }, Path::new(stem))?;
+        let file = ChartFile {
+            stem: kind.stem(),
+            title: kind.title(&l, results),
+        };
+        out.push((file, svg));
+    }
+    Ok(out)
+}
+
 /// One of this module's charts of a run.
 struct KindChart<'a> {
     ctx: &'a Ctx<'a>,

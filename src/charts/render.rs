@@ -41,8 +41,9 @@ pub(crate) trait DrawChart {
     fn draw_chart<DB: DrawingBackend>(&self, root: &Area<DB>, t: Typo) -> DrawResult<(), DB>;
 }
 
-/// Writes `chart` to `path` as SVG (atomically) and returns the text written.
-pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<String, ChartError> {
+/// `chart` as SVG text with its font subset embedded; `path` names it in
+/// errors.
+pub(crate) fn render_svg(chart: &impl DrawChart, path: &Path) -> Result<String, ChartError> {
     let mut svg = String::new();
     {
         let backend = SVGBackend::with_string(&mut svg, (WIDTH, chart.height()));
@@ -51,7 +52,12 @@ pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<String, C
         chart.draw_chart(&root, Typo::SVG).map_err(|e| draw_err(path, e))?;
         root.present().map_err(|e| draw_err(path, e))?;
     }
-    let svg = embed_font(&svg);
+    Ok(embed_font(&svg))
+}
+
+/// Writes `chart` to `path` as SVG (atomically) and returns the text written.
+pub(crate) fn write_svg(chart: &impl DrawChart, path: &Path) -> Result<String, ChartError> {
+    let svg = render_svg(chart, path)?;
     let tmp = temp_path(path);
     let result = fs::write(&tmp, svg.as_bytes())
         .map_err(io_err(&tmp))

@@ -47,6 +47,7 @@ mod report;
 mod run;
 mod schema;
 mod sensitivity;
+mod serve;
 mod shard;
 mod solve;
 mod stress;
@@ -63,6 +64,7 @@ Examples:
   villagesim validate my-county.toml
   villagesim init my-county.toml
   villagesim explain pv_loan
+  villagesim serve scenarios/wuxing-2018.toml
   villagesim schema > villagesim.schema.json";
 
 /// Monte Carlo projections of village collective income under policies.
@@ -130,6 +132,8 @@ pub enum Command {
     Calibrate(calibrate::CalibrateArgs),
     /// The value of information: which uncertainty is worth resolving before choosing a policy (EVPI, EVPPI).
     Voi(voi::VoiArgs),
+    /// A local page to change a scenario's values and see the answer (quick, then full), with downloads.
+    Serve(serve::ServeArgs),
     /// Check a scenario file and print what would be simulated.
     Validate {
         /// The scenario file (TOML).
@@ -188,6 +192,8 @@ pub enum CliError {
     Output(#[from] output::OutputError),
     #[error(transparent)]
     Saved(#[from] output::SavedError),
+    #[error(transparent)]
+    Serve(#[from] villagesim::serve::ServeError),
 }
 
 impl From<AnalysisError> for CliError {
@@ -214,6 +220,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Voi(args) => args.flags.threads,
         Command::Calibrate(args) => args.flags.threads,
         Command::Stress(args) => args.flags.threads,
+        Command::Serve(args) => args.threads,
         _ => None,
     };
     if let Some(n) = threads.filter(|&n| n > 0) {
@@ -255,6 +262,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Voi(args) => voi::voi(args),
         Command::Calibrate(args) => calibrate::calibrate(args),
         Command::Stress(args) => stress::stress(args),
+        Command::Serve(args) => serve::serve(args),
         Command::Validate {
             file,
             lang,

@@ -28,6 +28,21 @@ pub struct RawScenario {
     /// Named stress tests for `villagesim stress`: `[stress.NAME]`.
     #[serde(default)]
     pub stress: BTreeMap<String, RawStress>,
+    /// What the page of `villagesim serve` shows: `[ui]`.
+    pub ui: Option<RawUi>,
+}
+
+/// `[ui]`: the page of `villagesim serve`. Its paths are checked when the
+/// page opens the scenario (`src/serve/fields.rs`), since they name values
+/// the way `sweep --set` does, on the file's text.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawUi {
+    /// The values a planner may change on the page, by path, in the order
+    /// shown: `["interventions.support-fund.return_rate_per_year", "targets.floor"]`.
+    /// Without it, every intervention's main parameters are shown.
+    #[serde(default)]
+    pub show: Vec<String>,
 }
 
 /// `[stress.NAME]`: what a stress test forces. Paths name values as `sweep

@@ -325,6 +325,29 @@ fn missing_key(here: &str, key: &str, table: &dyn toml_edit::TableLike) -> Strin
     format!("{here} has no `{key}`{hint}; {listed}")
 }
 
+/// The item at `path` in `doc`: `None` when its last key is absent (an
+/// optional value left at its default).
+///
+/// # Errors
+///
+/// [`AnalysisError::Path`] when a step before the last does not exist,
+/// saying what does.
+pub fn item_at<'a>(doc: &'a DocumentMut, path: &ValuePath) -> Result<Option<&'a Item>, AnalysisError> {
+    let steps = resolve(doc, path)?;
+    let mut node = doc.as_item();
+    for step in &steps {
+        let next = match step {
+            Step::Key(k) => node.get(k.as_str()),
+            Step::Index(i) => node.get(*i),
+        };
+        match next {
+            Some(n) if !n.is_none() => node = n,
+            _ => return Ok(None),
+        }
+    }
+    Ok(Some(node))
+}
+
 fn item_at_mut<'a>(doc: &'a mut DocumentMut, steps: &[Step]) -> Option<&'a mut Item> {
     let mut node = doc.as_item_mut();
     for step in steps {

@@ -105,6 +105,14 @@ pub fn policy_line(r: &Results, p: &PolicyResults, lang: Lang) -> String {
     s
 }
 
+/// The brief's lead sentence: the policy that leaves the fewest villages
+/// below the floor in the target year, against doing nothing, with
+/// policies named as the brief names them.
+pub fn headline(r: &Results, lang: Lang) -> String {
+    let charts = super::figures(r, lang);
+    lead(r, lang, &*charts.policy_name)
+}
+
 /// The section: the lead sentence, the summary table, one item per policy
 /// and the backtest.
 /// `with_lead`: false when another lead (a `compare` report's pairs) is

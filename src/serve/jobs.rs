@@ -1,0 +1,214 @@
+//! The runs behind the page: one job at a time, a quick answer first and
+//! the full one after, a job cancelled when a newer one is asked for.
+//!
+//! A job simulates the edited scenario on the same random numbers as
+//! `villagesim run` would (runs are keyed by their number, [`crate::rng`]):
+//!
+//! - the quick answer is runs `0..q` ([`ServeOptions::quick_runs`], at most
+//!   the scenario's runs), simulated in the request that asked for it;
+//! - the full answer is runs `0..R`, simulated on a thread of its own in
+//!   blocks of [`BLOCK_RUNS`] runs. Before each block the job looks at its
+//!   cancel flag, so a superseded job stops within one block. Blocks merge
+//!   exactly ([`Partial::extend`]), so the full answer is identical to
+//!   `villagesim run FILE --runs R --seed S` on the edited file.
+//!
+//! The quick answer's runs are simulated again by the full job rather than
+//! kept: they are a small share of the full runs (by default 200 of the
+//! scenario's thousands), and the engine's partial cannot be finished twice.
+//!
+//! [`ServeOptions::quick_runs`]: super::ServeOptions::quick_runs
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::engine::{EngineError, Partial, RunOptions};
+use crate::format::Lang;
+use crate::model::Model;
+use crate::summary::results::Results;
+
+/// Runs simulated between two looks at the cancel flag.
+pub const BLOCK_RUNS: u64 = 100;
+
+/// One simulation of an edited scenario.
+pub struct Job {
+    /// Its number: each newer job has a larger one.
+    pub gen: u64,
+    /// The scenario it simulates (its name in the folder) and the edited
+    /// text simulated.
+    pub file: String,
+    pub text: String,
+    pub model: Model,
+    cancel: AtomicBool,
+    stage: Mutex<Stage>,
+    /// The output folder written for the downloads, and in which language.
+    pub written: Mutex<Option<(Lang, PathBuf)>>,
+}
+
+/// How far a job has got.
+#[derive(Clone)]
+pub enum Stage {
+    Running,
+    Quick(Arc<Results>),
+    Full(Arc<Results>),
+    Failed(String),
+}
+
+impl Job {
+    /// Its stage now.
+    pub fn stage(&self) -> Stage {
+        lock(&self.stage).clone()
+    }
+
+    /// The best answer it has: the full one, else the quick one.
+    pub fn results(&self) -> Option<Arc<Results>> {
+        match self.stage() {
+            Stage::Quick(r) | Stage::Full(r) => Some(r),
+            Stage::Running | Stage::Failed(_) => None,
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// The current job and a way to wait for it.
+#[derive(Default)]
+pub struct Jobs {
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    last_gen: u64,
+    current: Option<Arc<Job>>,
+}
+
+/// What waiting for a job's full answer found.
+pub enum Waited {
+    /// The job's stage when the wait ended (full, failed, or still quick
+    /// when the wait timed out).
+    Stage(Arc<Job>),
+    /// A newer job replaced it.
+    Superseded,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic in another request must not take the page down with it.
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Jobs {
+    /// Starts a job for `model` (read from the edited `text` of `file`):
+    /// cancels the one before, simulates the quick answer of `quick_runs`
+    /// runs here and the full answer on a thread of its own. Returns the
+    /// job once its quick answer is in (or failed).
+    pub fn start(
+        self: &Arc<Self>,
+        file: String,
+        text: String,
+        model: Model,
+        quick_runs: u64,
+        options: RunOptions,
+    ) -> Arc<Job> {
+        let job = {
+            let mut state = lock(&self.state);
+            if let Some(old) = &state.current {
+                old.cancel.store(true, Ordering::Relaxed);
+            }
+            state.last_gen += 1;
+            let job = Arc::new(Job {
+                gen: state.last_gen,
+                file,
+                text,
+                model,
+                cancel: AtomicBool::new(false),
+                stage: Mutex::new(Stage::Running),
+                written: Mutex::new(None),
+            });
+            state.current = Some(job.clone());
+            job
+        };
+        self.changed.notify_all();
+        let runs = job.model.runs;
+        let q = quick_runs.clamp(1, runs.max(1));
+        let quick = simulate(&job, options, q);
+        let (stage, more) = match quick {
+            Ok(Some(r)) if q >= runs => (Stage::Full(Arc::new(r)), false),
+            Ok(Some(r)) => (Stage::Quick(Arc::new(r)), true),
+            Ok(None) => return job,
+            Err(e) => (Stage::Failed(e.to_string()), false),
+        };
+        self.set(&job, stage);
+        if more {
+            let (jobs, job) = (self.clone(), job.clone());
+            std::thread::spawn(move || match simulate(&job, options, runs) {
+                Ok(Some(r)) => jobs.set(&job, Stage::Full(Arc::new(r))),
+                Ok(None) => {}
+                Err(e) => jobs.set(&job, Stage::Failed(e.to_string())),
+            });
+        }
+        job
+    }
+
+    fn set(&self, job: &Job, stage: Stage) {
+        *lock(&job.stage) = stage;
+        // Taken so that a waiter cannot miss the change between its look
+        // at the stage and its wait.
+        let _state = lock(&self.state);
+        self.changed.notify_all();
+    }
+
+    /// The current job, if it is job `gen`.
+    pub fn get(&self, gen: u64) -> Option<Arc<Job>> {
+        lock(&self.state).current.clone().filter(|j| j.gen == gen)
+    }
+
+    /// The current job.
+    pub fn current(&self) -> Option<Arc<Job>> {
+        lock(&self.state).current.clone()
+    }
+
+    /// Waits up to `timeout` for job `gen` to have its full answer (or to
+    /// fail).
+    pub fn wait_full(&self, gen: u64, timeout: Duration) -> Waited {
+        let deadline = Instant::now() + timeout;
+        let mut state = lock(&self.state);
+        loop {
+            let Some(job) = state.current.clone().filter(|j| j.gen == gen) else {
+                return Waited::Superseded;
+            };
+            let now = Instant::now();
+            if matches!(job.stage(), Stage::Full(_) | Stage::Failed(_)) || now >= deadline {
+                return Waited::Stage(job);
+            }
+            state = self
+                .changed
+                .wait_timeout(state, deadline - now)
+                .map(|(s, _)| s)
+                .unwrap_or_else(|e| e.into_inner().0);
+        }
+    }
+}
+
+/// Runs `0..runs` of the job's model in blocks, looking at the cancel flag
+/// before each: `None` when cancelled.
+fn simulate(job: &Job, options: RunOptions, runs: u64) -> Result<Option<Results>, EngineError> {
+    let mut partial = Partial::new(&job.model, options)?;
+    let mut start = 0;
+    while start < runs {
+        if job.cancelled() {
+            return Ok(None);
+        }
+        let end = (start + BLOCK_RUNS).min(runs);
+        partial.extend(&job.model, options, start..end, &|_| {})?;
+        start = end;
+    }
+    if job.cancelled() {
+        return Ok(None);
+    }
+    Ok(Some(partial.finish(&job.model)))
+}
