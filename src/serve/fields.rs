@@ -260,3 +260,42 @@ pub fn change(path: &str, text: &str) -> Result<Override, String> {
     };
     Ok(Override { path, value })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(toml: &str) -> Item {
+        let doc: DocumentMut = format!("x = {toml}").parse().expect("TOML");
+        doc["x"].clone()
+    }
+
+    #[test]
+    fn values_are_read_in_the_unit_a_planner_enters_them_in() {
+        let money = field_of(&item(r#""2200万"   # report"#), Some("yuan")).unwrap();
+        assert_eq!(money, (Unit::Money, Some(22_000_000.0), "2200万".to_string(), false));
+        let rate = field_of(&item(r#""6%""#), Some("per year (>= 0)")).unwrap();
+        assert_eq!(rate, (Unit::Rate, Some(0.06), "6%".to_string(), false));
+        // A rate written as a fraction, known as a rate by its record.
+        let share = field_of(&item("0.9  # Huzhou Bank"), Some("share 0-1")).unwrap();
+        assert_eq!(share, (Unit::Rate, Some(0.9), "0.9".to_string(), false));
+        let kw = field_of(&item("800"), Some("kW peak per village")).unwrap();
+        assert_eq!(kw, (Unit::Number, Some(800.0), "800".to_string(), false));
+        let range = field_of(&item(r#""2万 to 10万""#), Some("yuan per village per year")).unwrap();
+        assert_eq!(range, (Unit::Money, None, "2万 to 10万".to_string(), true));
+        let table = field_of(&item("{ lognormal = { median = 216, sigma = 0.15 } }"), Some("yuan per m2 per year")).unwrap();
+        assert!(table.3 && table.1.is_none());
+        assert!(field_of(&item(r#""lease""#), None).is_none(), "a choice is not shown");
+        assert!(field_of(&item("true"), None).is_none());
+    }
+
+    #[test]
+    fn a_change_keeps_the_planners_units() {
+        let c = change("interventions.fund.return_rate_per_year", " 4.5% ").unwrap();
+        assert_eq!(c.value, NewValue::Text("4.5%".into()));
+        assert_eq!(change("targets.floor", "60万").unwrap().value, NewValue::Text("60万".into()));
+        assert_eq!(change("scenario.years", "12").unwrap().value, NewValue::Number(12.0));
+        assert!(change("targets.floor", "  ").unwrap_err().contains("give a value"));
+        assert!(change("targets..floor", "1").is_err());
+    }
+}

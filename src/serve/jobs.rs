@@ -19,7 +19,7 @@
 //! [`ServeOptions::quick_runs`]: super::ServeOptions::quick_runs
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -41,6 +41,8 @@ pub struct Job {
     pub text: String,
     pub model: Model,
     cancel: AtomicBool,
+    /// Runs simulated so far by its full answer's thread (or its quick one).
+    runs_done: AtomicU64,
     stage: Mutex<Stage>,
     /// The output folder written for the downloads, and in which language.
     pub written: Mutex<Option<(Lang, PathBuf)>>,
@@ -67,6 +69,11 @@ impl Job {
             Stage::Quick(r) | Stage::Full(r) => Some(r),
             Stage::Running | Stage::Failed(_) => None,
         }
+    }
+
+    /// Runs simulated so far by the answer under way.
+    pub fn runs_done(&self) -> u64 {
+        self.runs_done.load(Ordering::Relaxed)
     }
 
     fn cancelled(&self) -> bool {
@@ -126,6 +133,7 @@ impl Jobs {
                 text,
                 model,
                 cancel: AtomicBool::new(false),
+                runs_done: AtomicU64::new(0),
                 stage: Mutex::new(Stage::Running),
                 written: Mutex::new(None),
             });
@@ -205,10 +213,52 @@ fn simulate(job: &Job, options: RunOptions, runs: u64) -> Result<Option<Results>
         }
         let end = (start + BLOCK_RUNS).min(runs);
         partial.extend(&job.model, options, start..end, &|_| {})?;
+        job.runs_done.store(end, Ordering::Relaxed);
         start = end;
     }
     if job.cancelled() {
         return Ok(None);
     }
     Ok(Some(partial.finish(&job.model)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model(runs: u64) -> Model {
+        let text = std::fs::read_to_string("scenarios/quickstart.toml").expect("the quickstart scenario");
+        let mut m = crate::scenario::parse("quickstart.toml", &text, std::path::Path::new("scenarios"))
+            .unwrap_or_else(|e| panic!("{}", e.plain()));
+        m.runs = runs;
+        m
+    }
+
+    #[test]
+    fn the_full_answer_equals_a_whole_run_and_a_newer_job_stops_the_older() {
+        let jobs = Arc::new(Jobs::default());
+        let options = RunOptions::default();
+        let m = model(250);
+        let whole = crate::engine::simulate(&m, options, &|_| {}).expect("a run");
+        let job = jobs.start("q.toml".into(), String::new(), m, 30, options);
+        assert!(matches!(job.stage(), Stage::Quick(ref r) if r.runs == 30));
+        let Waited::Stage(done) = jobs.wait_full(job.gen, Duration::from_secs(600)) else {
+            panic!("superseded")
+        };
+        let Stage::Full(full) = done.stage() else { panic!("no full answer") };
+        assert_eq!(*full, whole, "blocks of runs merge into the whole run's results");
+
+        // A long job, then a newer one: the long one stops within a block.
+        let long = jobs.start("q.toml".into(), String::new(), model(1_000_000), 10, options);
+        std::thread::sleep(Duration::from_millis(200));
+        let newer = jobs.start("q.toml".into(), String::new(), model(20), 20, options);
+        assert!(matches!(newer.stage(), Stage::Full(_)), "quick runs >= runs: full at once");
+        assert!(matches!(jobs.wait_full(long.gen, Duration::ZERO), Waited::Superseded));
+        std::thread::sleep(Duration::from_millis(300));
+        let stopped = long.runs_done();
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(long.runs_done(), stopped, "the superseded job simulates no more");
+        assert!(stopped < 1_000_000);
+        assert!(matches!(long.stage(), Stage::Quick(_)));
+    }
 }

@@ -43,11 +43,39 @@ pub struct PolicyView {
     pub line: String,
     /// Its figures in `summary.json` (final year), with standard errors.
     pub summary: PolicySummary,
+    /// Those figures in words, rounded as the brief rounds them.
+    pub texts: Texts,
     /// The villages below the floor in the final year in at least
     /// [`AT_RISK`] of the runs, most at risk first: at most
     /// [`AT_RISK_SHOWN`] of them, of `at_risk_count`.
     pub at_risk: Vec<RiskRow>,
     pub at_risk_count: usize,
+}
+
+/// A policy's figures as the page prints them: each mean rounded to what
+/// its Monte Carlo error supports ([`crate::format::count`],
+/// [`crate::format::money_mc`]), then ± two standard errors.
+#[derive(Debug, Serialize)]
+pub struct Texts {
+    pub below_floor: String,
+    pub income: String,
+    pub all_above: String,
+}
+
+impl Texts {
+    fn of(s: &PolicySummary, lang: Lang) -> Texts {
+        use crate::format::{count, money, money_mc, pct, round_sig};
+        let (b, i) = (&s.expected_villages_below_floor, &s.mean_village_income_yuan);
+        Texts {
+            below_floor: format!("{} ± {}", count(b.mean, b.se), count(2.0 * b.se, b.se)),
+            income: format!(
+                "{} ± {}",
+                money_mc(lang, i.mean, i.se),
+                money(lang, round_sig(2.0 * i.se, 2))
+            ),
+            all_above: pct(s.p_all_above_floor.value),
+        }
+    }
 }
 
 /// A village at risk.
@@ -57,6 +85,10 @@ pub struct RiskRow {
     pub township: Option<String>,
     pub p_below_floor: f64,
     pub mean_income_yuan: f64,
+    /// The mean income to three significant figures, and the chance, in
+    /// words.
+    pub income_text: String,
+    pub chance_text: String,
 }
 
 /// A chart.
@@ -99,12 +131,15 @@ pub fn view(gen: u64, stage: &'static str, r: &Results, total_runs: u64, lang: L
                         township: r.villages[v].township_label(lang).map(str::to_string),
                         p_below_floor: y.p_below_floor,
                         mean_income_yuan: y.income_yuan.mean,
+                        income_text: crate::format::money(lang, crate::format::round_sig(y.income_yuan.mean, 3)),
+                        chance_text: crate::format::pct_cell(y.p_below_floor),
                     }
                 })
                 .collect();
             PolicyView {
                 label: p.label(lang).to_string(),
                 line: lead::policy_line(r, p, lang),
+                texts: Texts::of(&summary, lang),
                 summary,
                 at_risk,
                 at_risk_count,

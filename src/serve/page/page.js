@@ -58,10 +58,6 @@ function number(x, digits) {
   return x.toLocaleString(state.lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
-function money(yuan) {
-  return state.lang === 'zh' ? `${number(yuan / 1e4, 1)} 万元` : `${number(yuan, 0)} yuan`;
-}
-
 function words() {
   document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
   document.querySelectorAll('[data-t]').forEach((el) => { el.textContent = w()[el.dataset.t]; });
@@ -198,9 +194,9 @@ function policyBody(p, year) {
   const inc = s.mean_village_income_yuan;
   const all = s.p_all_above_floor;
   body.append(
-    figure('below-floor', w().below_floor(year), `${number(bf.mean, 1)} ± ${number(2 * bf.se, 1)}`, bf.mean),
-    figure('income', w().income(year), `${money(inc.mean)} ± ${money(2 * inc.se)}`, inc.mean),
-    figure('all-above', w().all_above(year), `${number(100 * all.value, 1)}%`, all.value),
+    figure('below-floor', w().below_floor(year), p.texts.below_floor, bf.mean),
+    figure('income', w().income(year), p.texts.income, inc.mean),
+    figure('all-above', w().all_above(year), p.texts.all_above, all.value),
   );
   const line = document.createElement('p');
   line.className = 'line';
@@ -219,9 +215,9 @@ function policyBody(p, year) {
     for (const v of p.at_risk) {
       const tr = table.insertRow();
       tr.insertCell().textContent = v.township ? `${v.village} (${v.township})` : v.village;
-      tr.insertCell().textContent = money(v.mean_income_yuan);
+      tr.insertCell().textContent = v.income_text;
       const c = tr.insertCell();
-      c.textContent = `${number(100 * v.p_below_floor, 0)}%`;
+      c.textContent = v.chance_text;
       c.title = w().chance;
     }
     body.append(table);
