@@ -22,7 +22,14 @@ fn wuxing() -> (tempfile::TempDir, PathBuf, Served) {
     let served = serve(
         dir.path(),
         &file,
-        &["--runs", "300", "--quick-runs", "100", "--out", out.to_str().expect("utf-8")],
+        &[
+            "--runs",
+            "300",
+            "--quick-runs",
+            "100",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
     );
     (dir, file, served)
 }
@@ -41,7 +48,11 @@ fn requests_without_the_token_are_refused() {
     let ok = request(s.addr, "GET", &format!("/?token={}", s.token), &[], b"");
     assert_eq!(ok.status, 200);
     assert!(String::from_utf8_lossy(&ok.body).contains("/page.js"));
-    assert_eq!(ok.header("referrer-policy"), Some("no-referrer"), "the token must not leak");
+    assert_eq!(
+        ok.header("referrer-policy"),
+        Some("no-referrer"),
+        "the token must not leak"
+    );
     // The page's static files need no token (they hold nothing secret).
     assert_eq!(request(s.addr, "GET", "/page.js", &[], b"").status, 200);
     let listed = s.call("GET", "/api/scenarios", &serde_json::Value::Null);
@@ -67,7 +78,10 @@ fn a_foreign_host_or_origin_is_refused() {
     assert_eq!(origin.status, 403);
     assert!(origin.json()["error"].as_str().unwrap().contains("cross-site"));
     let localhost = format!("Host: localhost:{}", s.addr.port());
-    assert_eq!(request(s.addr, "GET", "/api/scenarios", &[&token, &localhost], b"").status, 200);
+    assert_eq!(
+        request(s.addr, "GET", "/api/scenarios", &[&token, &localhost], b"").status,
+        200
+    );
 }
 
 #[test]
@@ -86,9 +100,16 @@ fn paths_outside_the_folders_are_refused() {
     for file in ["../Cargo.toml", "/etc/passwd", "other.toml"] {
         let r = s.call("POST", "/api/run", &serde_json::json!({ "file": file }));
         assert_eq!(r.status, 403, "{file}");
-        assert!(r.json()["error"].as_str().unwrap().contains("not a scenario of this folder"));
+        assert!(r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a scenario of this folder"));
     }
-    for path in ["/output/../../../etc/passwd", "/output/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/output/../wuxing-2018.toml"] {
+    for path in [
+        "/output/../../../etc/passwd",
+        "/output/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/output/../wuxing-2018.toml",
+    ] {
         let r = s.call("GET", path, &serde_json::Value::Null);
         assert_eq!(r.status, 403, "{path}: {}", String::from_utf8_lossy(&r.body));
     }
@@ -108,30 +129,59 @@ fn an_edit_gives_the_command_lines_answer_and_the_file_changes_only_on_save() {
     let before = policy(&base, "support fund")["summary"]["mean_village_income_yuan"]["mean"]
         .as_f64()
         .expect("a figure");
-    assert!(served < before, "a lower return lowers the income: {served} vs {before}");
+    assert!(
+        served < before,
+        "a lower return lowers the income: {served} vs {before}"
+    );
     // The same value on the command line, the file edited by hand.
     let edited = original.replace(r#"return_rate_per_year = "6%""#, r#"return_rate_per_year = "4%""#);
     assert_ne!(edited, original);
     let by_hand = dir.path().join("by-hand.toml");
     std::fs::write(&by_hand, &edited).expect("write");
     let cli = cli_summary(dir.path(), &by_hand, 300);
-    assert_eq!(served, summary_income(&cli, "support fund"), "the page's figure is the command line's, exactly");
-    let quick = s.call("POST", "/api/run", &serde_json::json!({ "file": WUXING, "edits": [{ "path": RATE, "text": "4%" }] }));
+    assert_eq!(
+        served,
+        summary_income(&cli, "support fund"),
+        "the page's figure is the command line's, exactly"
+    );
+    let quick = s.call(
+        "POST",
+        "/api/run",
+        &serde_json::json!({ "file": WUXING, "edits": [{ "path": RATE, "text": "4%" }] }),
+    );
     assert_eq!(quick.json()["view"]["stage"], "quick");
     assert_eq!(quick.json()["view"]["runs"], 100);
     let gen = quick.json()["gen"].as_u64().unwrap();
 
     // Downloads: the edited TOML keeps the file's comments.
-    let toml = s.call("GET", &format!("/download/scenario.toml?gen={gen}"), &serde_json::Value::Null);
+    let toml = s.call(
+        "GET",
+        &format!("/download/scenario.toml?gen={gen}"),
+        &serde_json::Value::Null,
+    );
     assert_eq!(toml.status, 200);
     let text = String::from_utf8(toml.body.clone()).expect("UTF-8");
-    assert!(text.contains(r#"return_rate_per_year = "4%"           # report: 2.691 M"#), "{text}");
-    assert!(toml.header("content-disposition").unwrap().contains("wuxing-2018-edited.toml"));
+    assert!(
+        text.contains(r#"return_rate_per_year = "4%"           # report: 2.691 M"#),
+        "{text}"
+    );
+    assert!(toml
+        .header("content-disposition")
+        .unwrap()
+        .contains("wuxing-2018-edited.toml"));
     let (gen, _) = s.run_full(WUXING, &[(RATE, "4%")], "zh");
-    let book = s.call("GET", &format!("/download/results.xlsx?gen={gen}&lang=zh"), &serde_json::Value::Null);
+    let book = s.call(
+        "GET",
+        &format!("/download/results.xlsx?gen={gen}&lang=zh"),
+        &serde_json::Value::Null,
+    );
     assert_eq!(book.status, 200);
     assert_eq!(&book.body[..2], b"PK", "an xlsx is a zip");
-    let brief = s.call("GET", &format!("/download/brief.html?gen={gen}&lang=zh"), &serde_json::Value::Null);
+    let brief = s.call(
+        "GET",
+        &format!("/download/brief.html?gen={gen}&lang=zh"),
+        &serde_json::Value::Null,
+    );
     assert_eq!(brief.status, 200);
     assert!(String::from_utf8_lossy(&brief.body).contains("低于底线"));
 
@@ -156,9 +206,17 @@ fn a_newer_run_supersedes_the_older_and_a_bad_value_says_where_and_why() {
     let first = ask("5%").json()["gen"].as_u64().unwrap();
     let second = ask("7%").json()["gen"].as_u64().unwrap();
     assert!(second > first);
-    let old = s.call("GET", &format!("/api/result?gen={first}&wait=5"), &serde_json::Value::Null);
+    let old = s.call(
+        "GET",
+        &format!("/api/result?gen={first}&wait=5"),
+        &serde_json::Value::Null,
+    );
     assert_eq!(old.json()["superseded"], true);
-    let old_download = s.call("GET", &format!("/download/brief.html?gen={first}"), &serde_json::Value::Null);
+    let old_download = s.call(
+        "GET",
+        &format!("/download/brief.html?gen={first}"),
+        &serde_json::Value::Null,
+    );
     assert_eq!(old_download.status, 409);
 
     let bad = ask("lots");
@@ -172,5 +230,47 @@ fn a_newer_run_supersedes_the_older_and_a_bad_value_says_where_and_why() {
         &serde_json::json!({ "file": WUXING, "edits": [{ "path": "interventions.no-such-fund.rate", "text": "5%" }] }),
     );
     assert_eq!(nowhere.status, 422);
-    assert!(nowhere.json()["error"].as_str().unwrap().contains("support-fund"), "lists the entries");
+    assert!(
+        nowhere.json()["error"].as_str().unwrap().contains("support-fund"),
+        "lists the entries"
+    );
+}
+
+#[test]
+fn a_folder_lists_its_scenarios_and_a_bad_ui_path_names_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let quick = std::fs::read_to_string("scenarios/quickstart.toml").expect("read");
+    std::fs::write(dir.path().join("a-quickstart.toml"), &quick).unwrap();
+    let bad = format!("{quick}\n[ui]\nshow = [\n    \"targets.floor\",\n    \"interventions.no-such-fund.rate\",\n]\n");
+    let line = bad.lines().position(|l| l.contains("no-such-fund")).unwrap() + 1;
+    std::fs::write(dir.path().join("b-bad-ui.toml"), &bad).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a scenario").unwrap();
+    let s = serve(
+        dir.path(),
+        dir.path(),
+        &["--runs", "50", "--quick-runs", "20", "--out", "served"],
+    );
+    let listed = s.call("GET", "/api/scenarios", &serde_json::Value::Null).json();
+    let files: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["a-quickstart.toml", "b-bad-ui.toml"]);
+    assert_eq!(listed[0]["title_en"], "Quickstart county");
+
+    let (_, view) = s.run_full("a-quickstart.toml", &[], "en");
+    assert_eq!(view["runs"], 50);
+    let r = s.call("POST", "/api/run", &serde_json::json!({ "file": "b-bad-ui.toml" }));
+    assert_eq!(r.status, 422);
+    let message = r.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        message.starts_with(&format!("line {line}: [ui] show: `interventions.no-such-fund.rate`")),
+        "{message}"
+    );
+    assert!(
+        message.contains("support-fund"),
+        "says which entries there are: {message}"
+    );
 }

@@ -41,8 +41,14 @@ fn found(candidates: &[&str], var: &str) -> Option<PathBuf> {
 /// Chromium and chromedriver, or `None` (the test then skips with a note,
 /// unless `VILLAGESIM_REQUIRE_BROWSER=1`).
 fn browser_or_skip() -> Option<(PathBuf, PathBuf)> {
-    let chromium = found(&["/usr/bin/chromium", "/usr/bin/chromium-browser"], "VILLAGESIM_CHROMIUM");
-    let driver = found(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"], "VILLAGESIM_CHROMEDRIVER");
+    let chromium = found(
+        &["/usr/bin/chromium", "/usr/bin/chromium-browser"],
+        "VILLAGESIM_CHROMIUM",
+    );
+    let driver = found(
+        &["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"],
+        "VILLAGESIM_CHROMEDRIVER",
+    );
     match (chromium, driver) {
         (Some(c), Some(d)) => Some((c, d)),
         (c, d) => {
@@ -107,7 +113,9 @@ async fn connect(driver: &Driver, chromium: &Path, profile: &Path, downloads: &P
             },
         }
     });
-    let serde_json::Value::Object(caps) = caps else { unreachable!() };
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.1))
@@ -159,7 +167,14 @@ fn a_planner_changes_a_rate_in_a_real_browser_and_gets_the_command_lines_answer(
     let served = serve(
         dir.path(),
         &file,
-        &["--runs", &RUNS.to_string(), "--quick-runs", "100", "--out", out.to_str().unwrap()],
+        &[
+            "--runs",
+            &RUNS.to_string(),
+            "--quick-runs",
+            "100",
+            "--out",
+            out.to_str().unwrap(),
+        ],
     );
     let driver = start_driver(&driver_path);
     let runtime = tokio::runtime::Runtime::new().expect("a runtime");
@@ -172,7 +187,9 @@ fn a_planner_changes_a_rate_in_a_real_browser_and_gets_the_command_lines_answer(
 
         // Policy B: the support fund.
         let pick = c.find(Locator::Css("#policy-b .pick")).await.unwrap();
-        pick.select_by_label("support fund").await.expect("the support fund is a policy");
+        pick.select_by_label("support fund")
+            .await
+            .expect("the support fund is a policy");
         let income_of = || async {
             attr(&c, "#policy-b[data-policy='support fund'] .income .value", "data-value")
                 .await
@@ -181,7 +198,10 @@ fn a_planner_changes_a_rate_in_a_real_browser_and_gets_the_command_lines_answer(
         let before = until(10, "the support fund's income", income_of).await;
 
         // The rate: 6% in the file, 4% typed, Enter.
-        let input = c.find(Locator::Css(&format!("input[data-path='{RATE}']"))).await.unwrap();
+        let input = c
+            .find(Locator::Css(&format!("input[data-path='{RATE}']")))
+            .await
+            .unwrap();
         assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("6"));
         input.clear().await.unwrap();
         input.send_keys("4\u{E007}").await.unwrap();
@@ -193,22 +213,36 @@ fn a_planner_changes_a_rate_in_a_real_browser_and_gets_the_command_lines_answer(
 
         // Chinese.
         c.find(Locator::Css("#lang-zh")).await.unwrap().click().await.unwrap();
-        until(20, "the Chinese headline", || async { (attr(&c, "#lead", "data-lang").await? == "zh").then_some(()) }).await;
+        until(20, "the Chinese headline", || async {
+            (attr(&c, "#lead", "data-lang").await? == "zh").then_some(())
+        })
+        .await;
         let lead = c.find(Locator::Css("#lead")).await.unwrap().text().await.unwrap();
         assert!(lead.contains("低于底线"), "the headline in Chinese: {lead}");
         assert!(!lead.contains("villages"), "{lead}");
 
         if let Some(path) = std::env::var_os("VILLAGESIM_SCREENSHOT") {
             c.find(Locator::Css("#lang-en")).await.unwrap().click().await.unwrap();
-            until(20, "the English headline", || async { (attr(&c, "#lead", "data-lang").await? == "en").then_some(()) }).await;
+            until(20, "the English headline", || async {
+                (attr(&c, "#lead", "data-lang").await? == "en").then_some(())
+            })
+            .await;
             let png = c.screenshot().await.expect("a screenshot");
             std::fs::write(path, png).expect("write the screenshot");
             c.find(Locator::Css("#lang-zh")).await.unwrap().click().await.unwrap();
-            until(20, "the Chinese headline", || async { (attr(&c, "#lead", "data-lang").await? == "zh").then_some(()) }).await;
+            until(20, "the Chinese headline", || async {
+                (attr(&c, "#lead", "data-lang").await? == "zh").then_some(())
+            })
+            .await;
         }
 
         // The workbook, downloaded as a planner would.
-        c.find(Locator::Css("#dl-workbook")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("#dl-workbook"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let book = until(60, "the downloaded workbook", || async {
             let entries = std::fs::read_dir(&downloads).ok()?;
             entries
@@ -225,7 +259,11 @@ fn a_planner_changes_a_rate_in_a_real_browser_and_gets_the_command_lines_answer(
     let original = std::fs::read_to_string(&file).unwrap();
     let edited = original.replace(r#"return_rate_per_year = "6%""#, r#"return_rate_per_year = "4%""#);
     assert_ne!(edited, original);
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), original, "the page saved nothing");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        original,
+        "the page saved nothing"
+    );
     let by_hand = dir.path().join("by-hand.toml");
     std::fs::write(&by_hand, edited).unwrap();
     let cli = cli_summary(dir.path(), &by_hand, RUNS);
@@ -233,7 +271,11 @@ fn a_planner_changes_a_rate_in_a_real_browser_and_gets_the_command_lines_answer(
     assert_eq!(income, expected, "the page's figure is the command line's, exactly");
 
     // The workbook: Chinese sheets, money in 万元, the same figure.
-    assert!(book.file_name().unwrap().to_string_lossy().starts_with("wuxing-2018-results"));
+    assert!(book
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("wuxing-2018-results"));
     let mut wb = calamine::open_workbook_auto(&book).expect("the workbook opens");
     assert_eq!(wb.sheet_names()[0], "摘要");
     let summary = wb.worksheet_range("摘要").expect("the summary sheet");
@@ -250,5 +292,8 @@ fn a_planner_changes_a_rate_in_a_real_browser_and_gets_the_command_lines_answer(
         .nth(1 + support_fund_zh)
         .expect("the support fund's row");
     let Data::Float(wan) = row[1] else { unreachable!() };
-    assert!((wan - expected / 1e4).abs() < 1e-9 * expected, "{wan} 万元 vs {expected} yuan");
+    assert!(
+        (wan - expected / 1e4).abs() < 1e-9 * expected,
+        "{wan} 万元 vs {expected} yuan"
+    );
 }

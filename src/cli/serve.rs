@@ -51,7 +51,9 @@ pub struct ServeArgs {
 pub fn serve(args: ServeArgs) -> Result<(), CliError> {
     for (flag, n) in [("--runs", args.runs), ("--quick-runs", Some(args.quick_runs))] {
         if let Some(n) = n.filter(|&n| n == 0 || n > MAX_RUNS as u64) {
-            return Err(CliError::Usage(format!("{flag} {n} is out of range: use 1 to {MAX_RUNS}")));
+            return Err(CliError::Usage(format!(
+                "{flag} {n} is out of range: use 1 to {MAX_RUNS}"
+            )));
         }
     }
     let server = Server::bind(ServeOptions {

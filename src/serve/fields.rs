@@ -65,14 +65,14 @@ const NOT_SHOWN: [&str; 8] = [
     "forced_failure_year",
 ];
 
-/// The fields of the scenario `text`, labelled with the names in `results`
-/// (a run of the same scenario).
+/// The fields of the scenario `text`, their labels left empty ([`label`]
+/// writes them).
 ///
 /// # Errors
 ///
-/// A message naming the `[ui] show` path that does not exist or is not a
-/// number, and why.
-pub fn fields(text: &str, results: &Results) -> Result<Vec<Field>, String> {
+/// A message naming the line and the `[ui] show` path that does not exist
+/// or is not a number, and why.
+pub fn fields(text: &str) -> Result<Vec<Field>, String> {
     let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
     let paths = match shown_paths(&doc)? {
         Some(paths) => paths,
@@ -82,9 +82,9 @@ pub fn fields(text: &str, results: &Results) -> Result<Vec<Field>, String> {
     let explicit = doc.get("ui").is_some();
     for path in paths {
         let bad = |why: String| {
-            let line = text
-                .find(&format!("\"{path}\""))
-                .map_or(String::new(), |at| format!("line {}: ", text[..at].matches('\n').count() + 1));
+            let line = text.find(&format!("\"{path}\"")).map_or(String::new(), |at| {
+                format!("line {}: ", text[..at].matches('\n').count() + 1)
+            });
             format!("{line}[ui] show: `{path}`: {why}")
         };
         let parsed = ValuePath::parse(&path).map_err(|e| bad(e.to_string()))?;
@@ -104,8 +104,8 @@ pub fn fields(text: &str, results: &Results) -> Result<Vec<Field>, String> {
             continue;
         };
         out.push(Field {
-            label_en: path_words(results, &path, Lang::En),
-            label_zh: path_words(results, &path, Lang::Zh),
+            label_en: String::new(),
+            label_zh: String::new(),
             path,
             unit,
             value,
@@ -116,13 +116,23 @@ pub fn fields(text: &str, results: &Results) -> Result<Vec<Field>, String> {
     Ok(out)
 }
 
+/// Labels `fields` in both languages with the names in `results` (a run of
+/// their scenario).
+pub fn label(fields: &mut [Field], results: &Results) {
+    for f in fields {
+        f.label_en = path_words(results, &f.path, Lang::En);
+        f.label_zh = path_words(results, &f.path, Lang::Zh);
+    }
+}
+
 /// `[ui] show`, when the file has it.
 fn shown_paths(doc: &DocumentMut) -> Result<Option<Vec<String>>, String> {
     let Some(ui) = doc.get("ui") else {
         return Ok(None);
     };
     let show = ui.get("show").and_then(Item::as_array).ok_or(
-        "[ui] show: give a list of paths, e.g. show = [\"interventions.support-fund.return_rate_per_year\"]".to_string(),
+        "[ui] show: give a list of paths, e.g. show = [\"interventions.support-fund.return_rate_per_year\"]"
+            .to_string(),
     )?;
     show.iter()
         .map(|v| {
@@ -190,7 +200,10 @@ fn record_unit(doc: &DocumentMut, path: &ValuePath) -> Option<&'static str> {
 fn unit_of_record(unit: &str) -> Unit {
     if unit.starts_with("yuan") {
         Unit::Money
-    } else if ["per year", "share", "probability", "growth:"].iter().any(|p| unit.starts_with(p)) {
+    } else if ["per year", "share", "probability", "growth:"]
+        .iter()
+        .any(|p| unit.starts_with(p))
+    {
         Unit::Rate
     } else {
         Unit::Number
@@ -256,6 +269,7 @@ pub fn change(path: &str, text: &str) -> Result<Override, String> {
     }
     let value = match text.parse::<f64>() {
         Ok(x) if x.is_finite() => NewValue::Number(x),
+        _ if text.starts_with('{') => NewValue::table(text).map_err(|e| format!("`{path}`: {e}"))?,
         _ => NewValue::Text(text.to_string()),
     };
     Ok(Override { path, value })
@@ -283,7 +297,11 @@ mod tests {
         assert_eq!(kw, (Unit::Number, Some(800.0), "800".to_string(), false));
         let range = field_of(&item(r#""2万 to 10万""#), Some("yuan per village per year")).unwrap();
         assert_eq!(range, (Unit::Money, None, "2万 to 10万".to_string(), true));
-        let table = field_of(&item("{ lognormal = { median = 216, sigma = 0.15 } }"), Some("yuan per m2 per year")).unwrap();
+        let table = field_of(
+            &item("{ lognormal = { median = 216, sigma = 0.15 } }"),
+            Some("yuan per m2 per year"),
+        )
+        .unwrap();
         assert!(table.3 && table.1.is_none());
         assert!(field_of(&item(r#""lease""#), None).is_none(), "a choice is not shown");
         assert!(field_of(&item("true"), None).is_none());
@@ -293,9 +311,20 @@ mod tests {
     fn a_change_keeps_the_planners_units() {
         let c = change("interventions.fund.return_rate_per_year", " 4.5% ").unwrap();
         assert_eq!(c.value, NewValue::Text("4.5%".into()));
-        assert_eq!(change("targets.floor", "60万").unwrap().value, NewValue::Text("60万".into()));
+        assert_eq!(
+            change("targets.floor", "60万").unwrap().value,
+            NewValue::Text("60万".into())
+        );
         assert_eq!(change("scenario.years", "12").unwrap().value, NewValue::Number(12.0));
         assert!(change("targets.floor", "  ").unwrap_err().contains("give a value"));
         assert!(change("targets..floor", "1").is_err());
+        let table = "{ lognormal = { median = 250, sigma = 0.15 } }";
+        assert_eq!(
+            change("interventions.x.rent", table).unwrap().value,
+            NewValue::Table(table.into())
+        );
+        assert!(change("interventions.x.rent", "{ lognormal = ")
+            .unwrap_err()
+            .contains("not a TOML table"));
     }
 }

@@ -83,7 +83,10 @@ impl Resp {
 
     /// A file to save, under `name`.
     pub fn download(content_type: &'static str, name: &str, body: Vec<u8>) -> Resp {
-        let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' { c } else { '_' }).collect();
+        let ascii: String = name
+            .chars()
+            .map(|c| if c.is_ascii_graphic() && c != '"' { c } else { '_' })
+            .collect();
         let encoded = percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC);
         let mut r = Resp::bytes(content_type, body);
         r.headers.push((
@@ -198,7 +201,10 @@ impl Guard {
     pub fn check_token(&self, req: &Req) -> Result<(), Resp> {
         match &req.token {
             Some(t) if same(t.as_bytes(), self.token.as_bytes()) => Ok(()),
-            Some(_) => Err(Resp::error(403, "refused: wrong token; open the page at the address villagesim serve printed")),
+            Some(_) => Err(Resp::error(
+                403,
+                "refused: wrong token; open the page at the address villagesim serve printed",
+            )),
             None => Err(Resp::error(
                 403,
                 "refused: no token; open the page at the address villagesim serve printed (it ends in ?token=...)",
@@ -208,7 +214,9 @@ impl Guard {
 }
 
 fn decode(s: &str) -> String {
-    percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned()
+    percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Compares in time independent of where they differ.

@@ -245,14 +245,19 @@ mod tests {
         let Waited::Stage(done) = jobs.wait_full(job.gen, Duration::from_secs(600)) else {
             panic!("superseded")
         };
-        let Stage::Full(full) = done.stage() else { panic!("no full answer") };
+        let Stage::Full(full) = done.stage() else {
+            panic!("no full answer")
+        };
         assert_eq!(*full, whole, "blocks of runs merge into the whole run's results");
 
         // A long job, then a newer one: the long one stops within a block.
         let long = jobs.start("q.toml".into(), String::new(), model(1_000_000), 10, options);
         std::thread::sleep(Duration::from_millis(200));
         let newer = jobs.start("q.toml".into(), String::new(), model(20), 20, options);
-        assert!(matches!(newer.stage(), Stage::Full(_)), "quick runs >= runs: full at once");
+        assert!(
+            matches!(newer.stage(), Stage::Full(_)),
+            "quick runs >= runs: full at once"
+        );
         assert!(matches!(jobs.wait_full(long.gen, Duration::ZERO), Waited::Superseded));
         std::thread::sleep(Duration::from_millis(300));
         let stopped = long.runs_done();

@@ -264,7 +264,10 @@ impl App {
             Lang::En => "en",
             Lang::Zh => "zh",
         };
-        Resp::bytes("text/html; charset=utf-8", PAGE_HTML.replace("{{lang}}", lang).into_bytes())
+        Resp::bytes(
+            "text/html; charset=utf-8",
+            PAGE_HTML.replace("{{lang}}", lang).into_bytes(),
+        )
     }
 
     fn scenarios(&self) -> Resp {
@@ -304,10 +307,16 @@ impl App {
     }
 
     fn run(&self, req: &Req) -> Resp {
-        let ask: RunRequest = match serde_json::from_slice(&req.body) {
-            Ok(a) => a,
-            Err(e) => return Resp::error(400, format!("a run is asked for as {{\"file\": ..., \"edits\": [{{\"path\": ..., \"text\": ...}}]}}: {e}")),
-        };
+        let ask: RunRequest =
+            match serde_json::from_slice(&req.body) {
+                Ok(a) => a,
+                Err(e) => return Resp::error(
+                    400,
+                    format!(
+                        "a run is asked for as {{\"file\": ..., \"edits\": [{{\"path\": ..., \"text\": ...}}]}}: {e}"
+                    ),
+                ),
+            };
         let lang = lang_of(ask.lang.as_deref());
         let path = match self.scenario_path(&ask.file) {
             Ok(p) => p,
@@ -318,10 +327,11 @@ impl App {
             Err(e) => return Resp::error(500, format!("cannot read {}: {e}", path.display())),
         };
         let changes: Result<Vec<_>, String> = ask.edits.iter().map(|e| fields::change(&e.path, &e.text)).collect();
-        let text = match changes.and_then(|c| crate::analysis::overrides::apply(&original, &c).map_err(|e| e.to_string())) {
-            Ok(t) => t,
-            Err(message) => return Resp::error(422, message),
-        };
+        let text =
+            match changes.and_then(|c| crate::analysis::overrides::apply(&original, &c).map_err(|e| e.to_string())) {
+                Ok(t) => t,
+                Err(message) => return Resp::error(422, message),
+            };
         let mut model = match scenario::parse_bytes(&ask.file, text.as_bytes(), &self.folder, ReadOptions::default()) {
             Ok(m) => m,
             Err(LoadError::Invalid(invalid)) => return Resp::error(422, invalid.plain()),
@@ -330,6 +340,10 @@ impl App {
         if let Some(runs) = self.opts.runs {
             model.runs = runs;
         }
+        let mut fields = match fields::fields(&text) {
+            Ok(f) => f,
+            Err(message) => return Resp::error(422, message),
+        };
         let job = self
             .jobs
             .start(ask.file.clone(), text, model, self.opts.quick_runs, self.run_options());
@@ -338,12 +352,12 @@ impl App {
             Stage::Failed(e) => return Resp::error(422, e),
             Stage::Running => return Resp::error(409, "a newer run replaced this one"),
         };
-        let fields = match fields::fields(&job.text, &results) {
-            Ok(f) => f,
-            Err(message) => return Resp::error(422, message),
-        };
+        fields::label(&mut fields, &results);
         match self.view_of(&job, lang) {
-            Ok(view) => Resp::json(200, &serde_json::json!({ "gen": job.gen, "fields": fields, "view": view })),
+            Ok(view) => Resp::json(
+                200,
+                &serde_json::json!({ "gen": job.gen, "fields": fields, "view": view }),
+            ),
             Err(refusal) => refusal,
         }
     }
@@ -379,7 +393,9 @@ impl App {
         let wait = req
             .query("wait")
             .and_then(|w| w.parse::<f64>().ok())
-            .map_or(Duration::ZERO, |s| Duration::from_secs_f64(s.clamp(0.0, MAX_WAIT.as_secs_f64())));
+            .map_or(Duration::ZERO, |s| {
+                Duration::from_secs_f64(s.clamp(0.0, MAX_WAIT.as_secs_f64()))
+            });
         match self.jobs.wait_full(gen, wait) {
             Waited::Superseded => Resp::json(200, &serde_json::json!({ "gen": gen, "superseded": true })),
             Waited::Stage(job) => match self.view_of(&job, lang_of(req.query("lang"))) {
@@ -390,9 +406,12 @@ impl App {
     }
 
     fn job(&self, gen: u64) -> Result<Arc<Job>, Resp> {
-        self.jobs
-            .get(gen)
-            .ok_or_else(|| Resp::error(409, format!("run {gen} was replaced by a newer one: download from the page's latest answer")))
+        self.jobs.get(gen).ok_or_else(|| {
+            Resp::error(
+                409,
+                format!("run {gen} was replaced by a newer one: download from the page's latest answer"),
+            )
+        })
     }
 
     fn download(&self, req: &Req, name: &str) -> Resp {
@@ -401,9 +420,17 @@ impl App {
             Err(r) => return r,
         };
         let lang = lang_of(req.query("lang"));
-        let stem = Path::new(&job.file).file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let stem = Path::new(&job.file)
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         if name == "scenario.toml" {
-            return Resp::download("application/toml; charset=utf-8", &format!("{stem}-edited.toml"), job.text.clone().into_bytes());
+            return Resp::download(
+                "application/toml; charset=utf-8",
+                &format!("{stem}-edited.toml"),
+                job.text.clone().into_bytes(),
+            );
         }
         let (file, content_type) = match name {
             "brief.html" => ("report.html", "text/html; charset=utf-8"),
@@ -412,7 +439,12 @@ impl App {
                 output::workbook::WORKBOOK_FILE,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             ),
-            _ => return Resp::error(404, format!("no download \"{name}\": brief.html, brief.md, results.xlsx or scenario.toml")),
+            _ => {
+                return Resp::error(
+                    404,
+                    format!("no download \"{name}\": brief.html, brief.md, results.xlsx or scenario.toml"),
+                )
+            }
         };
         let dir = match self.written(&job, lang) {
             Ok(d) => d,
@@ -435,7 +467,10 @@ impl App {
     /// now if it is not yet.
     fn written(&self, job: &Job, lang: Lang) -> Result<PathBuf, Resp> {
         let Stage::Full(results) = job.stage() else {
-            return Err(Resp::error(409, "the full answer is not ready yet: download when the page says it is"));
+            return Err(Resp::error(
+                409,
+                "the full answer is not ready yet: download when the page says it is",
+            ));
         };
         let mut written = job.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((l, dir)) = &*written {
@@ -452,10 +487,17 @@ impl App {
             command_line: std::env::args().collect(),
             result_command: Vec::new(),
             scenario_file: format!("{} (as edited in villagesim serve)", job.file),
-            scenario_sha256: Sha256::digest(job.text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
+            scenario_sha256: Sha256::digest(job.text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
             seed: results.seed,
             runs: results.runs,
-            threads: if self.opts.threads == 0 { rayon::current_num_threads() } else { self.opts.threads },
+            threads: if self.opts.threads == 0 {
+                rayon::current_num_threads()
+            } else {
+                self.opts.threads
+            },
             wall_time_seconds: 0.0,
             village_years_per_second: 0.0,
             peak_memory_mb: None,
@@ -470,7 +512,11 @@ impl App {
     fn output_file(&self, rel: &str) -> Resp {
         let outside = || Resp::error(403, format!("refused: \"{rel}\" is outside the output folder"));
         let Ok(path) = std::fs::canonicalize(self.out.join(rel)) else {
-            return if rel.split('/').any(|s| s == "..") { outside() } else { Resp::error(404, format!("no such file: {rel}")) };
+            return if rel.split('/').any(|s| s == "..") {
+                outside()
+            } else {
+                Resp::error(404, format!("no such file: {rel}"))
+            };
         };
         if !path.starts_with(&self.out) {
             return outside();

@@ -114,7 +114,12 @@ pub fn view(gen: u64, stage: &'static str, r: &Results, total_runs: u64, lang: L
         .zip(summary.policies)
         .map(|(p, summary)| {
             let mut risk: Vec<usize> = (0..r.villages.len())
-                .filter(|&v| p.villages.get(v).and_then(|y| y.get(t_final)).is_some_and(|y| y.p_below_floor >= AT_RISK))
+                .filter(|&v| {
+                    p.villages
+                        .get(v)
+                        .and_then(|y| y.get(t_final))
+                        .is_some_and(|y| y.p_below_floor >= AT_RISK)
+                })
                 .collect();
             risk.sort_by(|&a, &b| {
                 let q = |v: usize| p.villages[v][t_final].p_below_floor;
@@ -185,7 +190,10 @@ fn precision(r: &Results, stage: &str, total: u64, lang: Lang) -> String {
         .iter()
         .filter_map(|p| p.years.last().map(|y| y.below_floor.se))
         .fold(0.0_f64, f64::max);
-    let (runs, total) = (crate::format::thousands(r.runs as f64), crate::format::thousands(total as f64));
+    let (runs, total) = (
+        crate::format::thousands(r.runs as f64),
+        crate::format::thousands(total as f64),
+    );
     let pm = crate::format::round_sig(2.0 * se, 2);
     match lang {
         Lang::En => format!(

@@ -81,7 +81,10 @@ impl Reply {
 pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[&str], body: &[u8]) -> Reply {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(120))).expect("timeout");
-    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if !headers.iter().any(|h| h.to_ascii_lowercase().starts_with("host:")) {
         head += &format!("Host: {addr}\r\n");
     }
@@ -112,7 +115,10 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[&str], bod
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect::<Vec<_>>();
     let mut body = raw[split + 4..].to_vec();
-    if headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked")) {
+    if headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"))
+    {
         body = unchunk(&body);
     }
     Reply { status, headers, body }
@@ -121,7 +127,9 @@ pub fn request(addr: SocketAddr, method: &str, path: &str, headers: &[&str], bod
 fn unchunk(mut b: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else { return out };
+        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
         let size = usize::from_str_radix(String::from_utf8_lossy(&b[..eol]).trim(), 16).unwrap_or(0);
         if size == 0 {
             return out;
@@ -135,8 +143,18 @@ impl Served {
     /// A request with the token in its header.
     pub fn call(&self, method: &str, path: &str, body: &serde_json::Value) -> Reply {
         let token = format!("X-Villagesim-Token: {}", self.token);
-        let body = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
-        request(self.addr, method, path, &[&token, "Content-Type: application/json"], &body)
+        let body = if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        };
+        request(
+            self.addr,
+            method,
+            path,
+            &[&token, "Content-Type: application/json"],
+            &body,
+        )
     }
 
     /// Asks for a run of `file` with `edits` (`(path, text)`) and waits for
@@ -146,7 +164,11 @@ impl Served {
             .iter()
             .map(|(p, t)| serde_json::json!({ "path": p, "text": t }))
             .collect();
-        let r = self.call("POST", "/api/run", &serde_json::json!({ "file": file, "edits": edits, "lang": lang }));
+        let r = self.call(
+            "POST",
+            "/api/run",
+            &serde_json::json!({ "file": file, "edits": edits, "lang": lang }),
+        );
         assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
         let first = r.json();
         let gen = first["gen"].as_u64().expect("gen");
@@ -155,7 +177,11 @@ impl Served {
             if view["stage"] == "full" {
                 return (gen, view);
             }
-            let r = self.call("GET", &format!("/api/result?gen={gen}&lang={lang}&wait=10"), &serde_json::Value::Null);
+            let r = self.call(
+                "GET",
+                &format!("/api/result?gen={gen}&lang={lang}&wait=10"),
+                &serde_json::Value::Null,
+            );
             assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
             view = r.json()["view"].clone();
         }
@@ -175,7 +201,10 @@ pub fn policy<'a>(view: &'a serde_json::Value, name: &str) -> &'a serde_json::Va
 
 /// `summary.json` of `villagesim run FILE --runs RUNS --out OUT` in `dir`.
 pub fn cli_summary(dir: &Path, file: &Path, runs: u64) -> serde_json::Value {
-    let out = dir.join(format!("cli-{}", file.file_stem().unwrap_or_default().to_string_lossy()));
+    let out = dir.join(format!(
+        "cli-{}",
+        file.file_stem().unwrap_or_default().to_string_lossy()
+    ));
     let status = Command::new(env!("CARGO_BIN_EXE_villagesim"))
         .current_dir(dir)
         .arg("run")

@@ -137,6 +137,10 @@ pub enum NewValue {
     Number(f64),
     /// Text as a scenario file would hold it: `"6%"`, `"5万 to 50万"`.
     Text(String),
+    /// A distribution table as a scenario file writes it inline,
+    /// `{ lognormal = { median = 250, sigma = 0.15 } }` (checked to be TOML
+    /// by [`NewValue::table`]).
+    Table(String),
     /// An uncertain parameter fixed at a value: a distribution table keeps
     /// its clamp (`min`, `max`) and `per`; anything else becomes the number.
     Fixed(f64),
@@ -164,10 +168,25 @@ impl NewValue {
         }
     }
 
+    /// A distribution table given as text (`{ normal = { mean = 0.05, sd =
+    /// 0.01 } }`).
+    ///
+    /// # Errors
+    ///
+    /// The TOML parser's message when `text` is not one inline table.
+    pub fn table(text: &str) -> Result<NewValue, String> {
+        match text.trim().parse::<Value>() {
+            Ok(Value::InlineTable(_)) => Ok(NewValue::Table(text.trim().to_string())),
+            Ok(_) => Err(format!("`{}` is not a table {{ ... }}", text.trim())),
+            Err(e) => Err(format!("`{}` is not a TOML table: {e}", text.trim())),
+        }
+    }
+
     fn to_value(&self) -> Value {
         match self {
             NewValue::Number(x) | NewValue::Fixed(x) => number(*x),
             NewValue::Text(s) => Value::from(s.as_str()),
+            NewValue::Table(s) => s.parse::<Value>().unwrap_or_else(|_| Value::from(s.as_str())),
             // Only meaningful on an uncertain value (see `apply_to`).
             NewValue::Shifted { .. } => Value::from("shifted"),
             NewValue::Scaled(_) => Value::from("scaled"),
@@ -181,6 +200,7 @@ impl fmt::Display for NewValue {
         match self {
             NewValue::Number(x) | NewValue::Fixed(x) => write!(f, "{}", number(*x)),
             NewValue::Text(s) => write!(f, "{s:?}"),
+            NewValue::Table(s) => f.write_str(s),
             NewValue::Shifted { sds, .. } => write!(f, "its distribution shifted by {sds:+.4} sd"),
             NewValue::Scaled(k) => write!(f, "its value times {}", number(*k)),
             NewValue::AtQuantile(q) => write!(f, "its P{}", number(q * 100.0)),
