@@ -7,7 +7,7 @@
 //!   the expected villages below the floor and the weak line, the public
 //!   money and fiscal cost, the income added per fiscal yuan;
 //! - At risk (风险村): the villages below the floor in the final year in at
-//!   least [`AT_RISK`] of the runs (as the brief names them), most at risk
+//!   least [`AT_RISK`](super::report::AT_RISK) of the runs (as the brief names them), most at risk
 //!   first;
 //! - Villages (各村): every village under every policy in the final year:
 //!   mean, P5, P50, P95 and the probability below the floor;
@@ -23,7 +23,6 @@
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::atomic::OutputError;
-use super::report::AT_RISK;
 use super::summary_json::summary;
 use crate::format::Lang;
 use crate::summary::results::Results;
@@ -290,19 +289,7 @@ fn build(results: &Results, lang: Lang, csv: &[(&str, &[u8])]) -> Result<Vec<u8>
     let mut risk = Sheet::new(&mut book, &formats, lang, "At risk", "风险村")?;
     risk.header(&village_head(&[t("Policy", "政策")]), true)?;
     for p in &results.policies {
-        let mut at_risk: Vec<usize> = (0..results.villages.len())
-            .filter(|&v| {
-                p.villages
-                    .get(v)
-                    .and_then(|y| y.get(t_final))
-                    .is_some_and(|y| y.p_below_floor >= AT_RISK)
-            })
-            .collect();
-        at_risk.sort_by(|&a, &b| {
-            let q = |v: usize| p.villages[v][t_final].p_below_floor;
-            q(b).total_cmp(&q(a)).then(a.cmp(&b))
-        });
-        for v in at_risk {
+        for v in super::report::at_risk(p) {
             risk.write(&village_row(results, p, v, t_final, lang))?;
         }
     }

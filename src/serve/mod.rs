@@ -307,16 +307,17 @@ impl App {
     }
 
     fn run(&self, req: &Req) -> Resp {
-        let ask: RunRequest =
-            match serde_json::from_slice(&req.body) {
-                Ok(a) => a,
-                Err(e) => return Resp::error(
+        let ask: RunRequest = match serde_json::from_slice(&req.body) {
+            Ok(a) => a,
+            Err(e) => {
+                return Resp::error(
                     400,
                     format!(
                         "a run is asked for as {{\"file\": ..., \"edits\": [{{\"path\": ..., \"text\": ...}}]}}: {e}"
                     ),
-                ),
-            };
+                )
+            }
+        };
         let lang = lang_of(ask.lang.as_deref());
         let path = match self.scenario_path(&ask.file) {
             Ok(p) => p,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::charts::{run_chart_svgs, ChartError};
 use crate::format::Lang;
-use crate::output::report::{lead, AT_RISK};
+use crate::output::report::lead;
 use crate::output::summary_json::{self, PolicySummary};
 use crate::summary::results::Results;
 
@@ -46,7 +46,7 @@ pub struct PolicyView {
     /// Those figures in words, rounded as the brief rounds them.
     pub texts: Texts,
     /// The villages below the floor in the final year in at least
-    /// [`AT_RISK`] of the runs, most at risk first: at most
+    /// [`AT_RISK`](crate::output::report::AT_RISK) of the runs, most at risk first: at most
     /// [`AT_RISK_SHOWN`] of them, of `at_risk_count`.
     pub at_risk: Vec<RiskRow>,
     pub at_risk_count: usize,
@@ -113,18 +113,7 @@ pub fn view(gen: u64, stage: &'static str, r: &Results, total_runs: u64, lang: L
         .iter()
         .zip(summary.policies)
         .map(|(p, summary)| {
-            let mut risk: Vec<usize> = (0..r.villages.len())
-                .filter(|&v| {
-                    p.villages
-                        .get(v)
-                        .and_then(|y| y.get(t_final))
-                        .is_some_and(|y| y.p_below_floor >= AT_RISK)
-                })
-                .collect();
-            risk.sort_by(|&a, &b| {
-                let q = |v: usize| p.villages[v][t_final].p_below_floor;
-                q(b).total_cmp(&q(a)).then(a.cmp(&b))
-            });
+            let risk = crate::output::report::at_risk(p);
             let at_risk_count = risk.len();
             let at_risk = risk
                 .into_iter()

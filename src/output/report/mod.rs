@@ -21,6 +21,29 @@ use words::words;
 /// at least this.
 pub const AT_RISK: f64 = 0.2;
 
+/// Every village under policy `p`, most at risk first: by the chance of
+/// ending below the floor in the final year, then by lower median final
+/// income, then in the file's order. The brief, the workbook and the page
+/// list villages in this order.
+pub fn risk_order(p: &crate::summary::results::PolicyResults) -> Vec<usize> {
+    let key = |v: usize| view::final_year(p, v).map_or((0.0, 0.0), |y| (y.p_below_floor, y.income_yuan.p50));
+    let mut order: Vec<usize> = (0..p.villages.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, ma) = key(a);
+        let (pb, mb) = key(b);
+        pb.total_cmp(&pa).then(ma.total_cmp(&mb)).then(a.cmp(&b))
+    });
+    order
+}
+
+/// The villages at risk under `p` (below the floor in the final year in at
+/// least [`AT_RISK`] of the runs), most at risk first ([`risk_order`]).
+pub fn at_risk(p: &crate::summary::results::PolicyResults) -> Vec<usize> {
+    let mut order = risk_order(p);
+    order.retain(|&v| view::final_year(p, v).is_some_and(|y| y.p_below_floor >= AT_RISK));
+    order
+}
+
 /// Most rows of a table of villages: beyond it the brief shows the villages
 /// most at risk and says how many more are in `village_years.csv`.
 pub const MAX_VILLAGE_ROWS: usize = 100;

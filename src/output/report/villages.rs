@@ -18,20 +18,12 @@ pub(super) fn section(doc: &mut Vec<Block>, r: &Results, lang: Lang, l: &Namer) 
     doc.push(Block::P(villages_intro(r, lang, l)));
     let table = VillageTable::new(r, lang, l);
     let pk = table.package;
-    let mut order: Vec<usize> = (0..r.villages.len()).collect();
-    let key = |v: usize| final_year(pk, v).map_or((0.0, 0.0), |y| (y.p_below_floor, y.income_yuan.p50));
-    order.sort_by(|&a, &b| {
-        let (pa, ma) = key(a);
-        let (pb, mb) = key(b);
-        pb.total_cmp(&pa).then(ma.total_cmp(&mb)).then(a.cmp(&b))
-    });
+    let order = super::risk_order(pk);
     doc.push(Block::H3(w.h_at_risk.into()));
-    let is_risky = |v: usize| final_year(pk, v).is_some_and(|y| y.p_below_floor >= AT_RISK);
-    let n_risky = order.iter().filter(|&&v| is_risky(v)).count();
-    let risky: Vec<Row> = order
-        .iter()
-        .copied()
-        .filter(|&v| is_risky(v))
+    let at_risk = super::at_risk(pk);
+    let n_risky = at_risk.len();
+    let risky: Vec<Row> = at_risk
+        .into_iter()
         .take(MAX_VILLAGE_ROWS)
         // Every row of this table is at risk: none is singled out.
         .map(|v| Row {
