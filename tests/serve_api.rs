@@ -230,10 +230,34 @@ fn a_newer_run_supersedes_the_older_and_a_bad_value_says_where_and_why() {
         &serde_json::json!({ "file": WUXING, "edits": [{ "path": "interventions.no-such-fund.rate", "text": "5%" }] }),
     );
     assert_eq!(nowhere.status, 422);
-    assert!(
-        nowhere.json()["error"].as_str().unwrap().contains("support-fund"),
-        "lists the entries"
-    );
+    assert!(nowhere.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("not one of the values this page changes"));
+    // Only the values the page shows: not the runs, not a path to a file.
+    for path in ["scenario.runs", "villages[0].file"] {
+        let r = s.call(
+            "POST",
+            "/api/run",
+            &serde_json::json!({ "file": WUXING, "edits": [{ "path": path, "text": "/etc/passwd" }] }),
+        );
+        assert_eq!(r.status, 422, "{path}");
+        assert!(r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("not one of the values this page changes"));
+    }
+    // Odd numbers in a query are no reason to fail, nor to stop serving.
+    for wait in ["NaN", "inf", "-1", "1e308"] {
+        let r = s.call(
+            "GET",
+            &format!("/api/result?gen={second}&wait={wait}"),
+            &serde_json::Value::Null,
+        );
+        assert_eq!(r.status, 200, "wait={wait}");
+    }
+    let still = s.call("GET", "/api/scenarios", &serde_json::Value::Null);
+    assert_eq!(still.status, 200);
 }
 
 #[test]

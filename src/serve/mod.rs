@@ -191,7 +191,12 @@ impl Server {
                 std::thread::spawn(move || {
                     while let Ok(mut request) = http.recv() {
                         let resp = match app.guard.read(&mut request) {
-                            Ok(req) => app.route(&req),
+                            // A bug in one request must not take a request
+                            // thread, and in the end the page, with it.
+                            Ok(req) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.route(&req)))
+                                .unwrap_or_else(|_| {
+                                    Resp::error(500, "villagesim failed on this request (a bug: please report it)")
+                                }),
                             Err(refusal) => refusal,
                         };
                         http::send(request, resp);
@@ -327,6 +332,21 @@ impl App {
             Ok(t) => t,
             Err(e) => return Resp::error(500, format!("cannot read {}: {e}", path.display())),
         };
+        // Only the values the page shows may be changed: nothing else of
+        // the file (a village ledger's path, say) is the page's to edit.
+        let shown = match fields::fields(&original) {
+            Ok(f) => f,
+            Err(message) => return Resp::error(422, message),
+        };
+        if let Some(e) = ask.edits.iter().find(|e| !shown.iter().any(|f| f.path == e.path)) {
+            return Resp::error(
+                422,
+                format!(
+                    "`{}` is not one of the values this page changes; edit it in the file (or name it in [ui] show)",
+                    e.path
+                ),
+            );
+        }
         let changes: Result<Vec<_>, String> = ask.edits.iter().map(|e| fields::change(&e.path, &e.text)).collect();
         let text =
             match changes.and_then(|c| crate::analysis::overrides::apply(&original, &c).map_err(|e| e.to_string())) {
@@ -394,6 +414,7 @@ impl App {
         let wait = req
             .query("wait")
             .and_then(|w| w.parse::<f64>().ok())
+            .filter(|s| s.is_finite())
             .map_or(Duration::ZERO, |s| {
                 Duration::from_secs_f64(s.clamp(0.0, MAX_WAIT.as_secs_f64()))
             });
