@@ -1,7 +1,8 @@
 //! Villages from a planner's ledger in Excel (issue 16, item 1): a workbook
 //! made here with rust_xlsxwriter, as a county's 台账 looks: a title merged
 //! across the columns, Chinese headers with 万元 in them, an empty row, a
-//! number stored as text; read exactly, and every error naming the sheet,
+//! number stored as text, a township's subtotal and the total at the foot;
+//! read exactly (the totals left out), and every error naming the sheet,
 //! the cell (row and column) and the field.
 
 mod common;
@@ -55,6 +56,9 @@ fn ledger_rows() -> Vec<Vec<Value>> {
         vec![],
         vec![N(2.0), T("织里镇"), T("西村"), N(48.0), Empty, Empty],
         vec![N(3.0), T("八里店镇"), T("南村"), T("31.25"), N(0.0), T("弱村")],
+        // Totals are not villages: a township's subtotal and the county's.
+        vec![Empty, T("八里店镇 小计"), Empty, N(31.25), N(0.0), Empty],
+        vec![T("合  计"), Empty, Empty, N(101.75), N(1.2), Empty],
     ]
 }
 
@@ -197,7 +201,7 @@ fn a_csv_ledger_with_chinese_headers_reads_the_same() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("ledger.csv"),
-        "序号,乡镇（街道）,村名,经营性收入（万元）,其他收入（万元）,分组\n1,织里镇,东村,22.5,1.2,弱村\n,,,,,\n2,织里镇,西村,48,,\n",
+        "序号,乡镇（街道）,村名,经营性收入（万元）,其他收入（万元）,分组\n1,织里镇,东村,22.5,1.2,弱村\n,,,,,\n2,织里镇,西村,48,,\nTotal,,,70.5,1.2,\n",
     )
     .unwrap();
     let text = format!("{}[[villages]]\nfile = \"ledger.csv\"\n", header(3, 10));

@@ -283,6 +283,22 @@ impl Layout {
         self.headers.get(i).map_or("", String::as_str)
     }
 
+    /// Whether the row is a total, not a village: its id, name or township
+    /// cell, or its first cell (a 序号 column), reads 合计, 总计, 小计,
+    /// 共计 or Total / Subtotal / Sum, alone or at the end ("织里镇小计",
+    /// "全区合计"). A county's ledger closes with one, and often each
+    /// township's block too; read as a village it would add a village as
+    /// rich as all the others together.
+    pub fn is_total(&self, cells: &[Cell]) -> bool {
+        let columns = [Field::Id, Field::Name, Field::Township].map(|f| self.column(f));
+        let at = std::iter::once(Some(0)).chain(columns).flatten();
+        at.filter_map(|i| match cells.get(i) {
+            Some(Cell::Text(t)) => Some(t),
+            _ => None,
+        })
+        .any(|t| is_total_label(t))
+    }
+
     /// One village from the cells of a row.
     ///
     /// # Errors
@@ -444,6 +460,17 @@ impl Cell {
             _ => false,
         }
     }
+}
+
+/// See [`Layout::is_total`].
+fn is_total_label(text: &str) -> bool {
+    let t: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase();
+    ["合计", "总计", "小计", "共计"].iter().any(|end| t.ends_with(end))
+        || ["total", "subtotal", "sum", "grandtotal"].contains(&t.trim_end_matches(':'))
 }
 
 /// A problem with a cell: its column (from 0), the field it was read as.

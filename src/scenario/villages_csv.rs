@@ -134,7 +134,7 @@ fn rows(input: impl Read, max_rows: usize, options: &Options) -> Result<Vec<Row>
             return Err(too_many_rows(offset, max_rows));
         }
         let cells: Vec<Cell> = record.iter().map(|t| Cell::Text(t.to_string())).collect();
-        if cells.iter().all(Cell::is_empty) {
+        if cells.iter().all(Cell::is_empty) || columns.is_total(&cells) {
             continue;
         }
         let row = columns

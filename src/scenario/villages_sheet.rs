@@ -151,7 +151,7 @@ pub fn read(path: &Path, label: &str, max_rows: usize, options: &Options) -> Res
 
     let mut out = Vec::new();
     for (r, row) in rows.iter().enumerate().skip(header_row + 1) {
-        if row.iter().all(Cell::is_empty) {
+        if row.iter().all(Cell::is_empty) || layout.is_total(row) {
             continue;
         }
         if out.len() == max_rows {
