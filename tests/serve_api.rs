@@ -184,6 +184,20 @@ fn an_edit_gives_the_command_lines_answer_and_the_file_changes_only_on_save() {
     );
     assert_eq!(brief.status, 200);
     assert!(String::from_utf8_lossy(&brief.body).contains("低于底线"));
+    let md = s.call(
+        "GET",
+        &format!("/download/brief.md?gen={gen}&lang=zh"),
+        &serde_json::Value::Null,
+    );
+    let md = String::from_utf8(md.body).expect("UTF-8");
+    assert!(
+        md.contains("](data:image/png;base64,iVBOR"),
+        "the charts travel with the Markdown"
+    );
+    assert!(
+        !md.contains("](charts/"),
+        "no chart is left behind a link to a file not downloaded"
+    );
 
     // Nothing so far touched the file; the save does.
     assert_eq!(std::fs::read_to_string(&file).unwrap(), original);

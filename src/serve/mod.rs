@@ -473,6 +473,10 @@ impl App {
             Err(r) => return r,
         };
         match std::fs::read(dir.join(file)) {
+            Ok(bytes) if name == "brief.md" => {
+                let md = inline_charts(&String::from_utf8_lossy(&bytes), &dir);
+                Resp::download(content_type, &format!("{stem}-brief.md"), md.into_bytes())
+            }
             Ok(bytes) => {
                 let ext = Path::new(file).extension().unwrap_or_default().to_string_lossy();
                 let saved = match name {
@@ -581,4 +585,39 @@ impl App {
             }
         }
     }
+}
+
+/// The Markdown brief with its charts (`](charts/NAME.png)`, `.svg`) put in
+/// as `data:` addresses, so that the one file downloaded shows them.
+fn inline_charts(md: &str, dir: &Path) -> String {
+    use base64::Engine as _;
+    const AT: &str = "](charts/";
+    let mut out = String::with_capacity(md.len());
+    let mut rest = md;
+    while let Some(i) = rest.find(AT) {
+        let (before, after) = rest.split_at(i + 2);
+        out.push_str(before);
+        let Some(end) = after.find(')') else {
+            rest = after;
+            continue;
+        };
+        let rel = &after[..end];
+        let mime = match Path::new(rel).extension().and_then(|e| e.to_str()) {
+            Some("png") => Some("image/png"),
+            Some("svg") => Some("image/svg+xml"),
+            _ => None,
+        };
+        match (mime, std::fs::read(dir.join(rel))) {
+            (Some(mime), Ok(bytes)) => {
+                out.push_str("data:");
+                out.push_str(mime);
+                out.push_str(";base64,");
+                out.push_str(&base64::engine::general_purpose::STANDARD.encode(bytes));
+            }
+            _ => out.push_str(rel),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
