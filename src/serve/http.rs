@@ -11,13 +11,20 @@
 //!    host is, and the token alone guards it.
 //! 2. **Origin** (403): a request that says where it comes from must come
 //!    from the page itself (`http://` and its Host).
-//! 3. **Token** (403): every request but the page's static files carries
-//!    the session's token, printed in the address at start: in the header
-//!    `X-Villagesim-Token`, or `?token=` for the page itself, its
-//!    downloads and its files. Another site cannot read it, so it cannot
-//!    make requests in the planner's name (cross-site requests).
-//! 4. **Size** (413): a request body longer than [`MAX_BODY_BYTES`] is
-//!    refused before it is read.
+//! 3. **Token** (403): every request but the page's static files
+//!    ([`STATIC_FILES`]) carries the session's token, printed in the
+//!    address at start: in the header `X-Villagesim-Token` (the page's API
+//!    calls) or as `?token=` (the page itself, its downloads; accepted on
+//!    any route). Another site cannot read it, so it cannot make requests
+//!    in the planner's name (cross-site requests). It is checked before a
+//!    body is read, and a request refused with its body unread is answered
+//!    off the request threads (tiny_http reads the rest of a body when its
+//!    request is dropped, and sets no timeout): only the token's holder can
+//!    hold a request thread with a slow body.
+//! 4. **Size** (413): a request body longer than [`MAX_BODY_BYTES`]: refused
+//!    before it is read when the request states its length, and after
+//!    [`MAX_BODY_BYTES`] + 1 bytes when it does not (chunked). Only a POST's
+//!    body is read.
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -37,7 +44,6 @@ pub struct Req {
     /// The path, percent-decoded.
     pub path: String,
     query: Vec<(String, String)>,
-    token: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -119,6 +125,14 @@ impl Guard {
                     format!("[::1]:{port}"),
                 ]);
             }
+            // A browser leaves out the default port.
+            if port == 80 {
+                let bare: Vec<String> = hosts
+                    .iter()
+                    .filter_map(|h| h.strip_suffix(":80").map(str::to_string))
+                    .collect();
+                hosts.extend(bare);
+            }
             Some(hosts)
         };
         Guard { hosts, token }
@@ -128,9 +142,9 @@ impl Guard {
         &self.token
     }
 
-    /// Reads `request` if it passes the host, origin and size checks; the
-    /// refusal otherwise. The token is checked by [`Guard::check_token`],
-    /// since the page's static files do not need it.
+    /// Reads `request` if it passes the checks, in the order of the module
+    /// doc; the refusal otherwise. The body is read only for a POST, and
+    /// only after the token is checked.
     pub fn read(&self, request: &mut tiny_http::Request) -> Result<Req, Resp> {
         let header = |name: &str| {
             request
@@ -156,50 +170,54 @@ impl Guard {
                 ));
             }
         }
-        if request.body_length().is_some_and(|n| n > MAX_BODY_BYTES) {
-            return Err(Resp::error(
-                413,
-                format!("refused: the request is larger than {} KiB", MAX_BODY_BYTES / 1024),
-            ));
-        }
-        let token = header(TOKEN_HEADER);
-        let mut body = Vec::new();
-        let read = request
-            .as_reader()
-            .take(MAX_BODY_BYTES as u64 + 1)
-            .read_to_end(&mut body);
-        if read.is_err() {
-            return Err(Resp::error(400, "the request's body could not be read"));
-        }
-        if body.len() > MAX_BODY_BYTES {
-            return Err(Resp::error(
-                413,
-                format!("refused: the request is larger than {} KiB", MAX_BODY_BYTES / 1024),
-            ));
-        }
         let url = request.url().to_string();
         let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+        let path = percent_decode_str(path).decode_utf8_lossy().into_owned();
         let query: Vec<(String, String)> = query
             .split('&')
             .filter(|kv| !kv.is_empty())
             .map(|kv| {
                 let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                (decode(k), decode(v))
+                (decode_query(k), decode_query(v))
             })
             .collect();
-        let token = token.or_else(|| query.iter().find(|(k, _)| k == "token").map(|(_, v)| v.clone()));
+        let token = header(TOKEN_HEADER).or_else(|| query.iter().find(|(k, _)| k == "token").map(|(_, v)| v.clone()));
+        if !STATIC_FILES.contains(&path.as_str()) {
+            self.check_token(token.as_deref())?;
+        }
+        let too_large = || {
+            Resp::error(
+                413,
+                format!("refused: the request is larger than {} KiB", MAX_BODY_BYTES / 1024),
+            )
+        };
+        if request.body_length().is_some_and(|n| n > MAX_BODY_BYTES) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        if *request.method() == tiny_http::Method::Post {
+            let read = request
+                .as_reader()
+                .take(MAX_BODY_BYTES as u64 + 1)
+                .read_to_end(&mut body);
+            if read.is_err() {
+                return Err(Resp::error(400, "the request's body could not be read"));
+            }
+            if body.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+        }
         Ok(Req {
             method: request.method().clone(),
-            path: decode(path),
+            path,
             query,
-            token,
             body,
         })
     }
 
     /// Refuses a request without the session's token.
-    pub fn check_token(&self, req: &Req) -> Result<(), Resp> {
-        match &req.token {
+    fn check_token(&self, token: Option<&str>) -> Result<(), Resp> {
+        match token {
             Some(t) if same(t.as_bytes(), self.token.as_bytes()) => Ok(()),
             Some(_) => Err(Resp::error(
                 403,
@@ -213,7 +231,12 @@ impl Guard {
     }
 }
 
-fn decode(s: &str) -> String {
+/// The page's script, style and font: served without the token (they hold
+/// nothing of the session's).
+pub const STATIC_FILES: [&str; 3] = ["/page.js", "/page.css", "/font.otf"];
+
+/// A query's key or value: `+` is a space there (and only there).
+fn decode_query(s: &str) -> String {
     percent_decode_str(&s.replace('+', " "))
         .decode_utf8_lossy()
         .into_owned()

@@ -18,13 +18,11 @@
 //!
 //! [`ServeOptions::quick_runs`]: super::ServeOptions::quick_runs
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::engine::{EngineError, Partial, RunOptions};
-use crate::format::Lang;
 use crate::model::Model;
 use crate::summary::results::Results;
 
@@ -39,13 +37,21 @@ pub struct Job {
     /// text simulated.
     pub file: String,
     pub text: String,
+    /// The SHA-256 of the file as it was read for this job.
+    pub original_sha256: String,
     pub model: Model,
     cancel: AtomicBool,
     /// Runs simulated so far by its full answer's thread (or its quick one).
     runs_done: AtomicU64,
     stage: Mutex<Stage>,
-    /// The output folder written for the downloads, and in which language.
-    pub written: Mutex<Option<(Lang, PathBuf)>>,
+}
+
+/// What a job simulates: the scenario's name in the folder, the digest of
+/// its file as read, and the edited text.
+pub struct Source {
+    pub file: String,
+    pub original_sha256: String,
+    pub text: String,
 }
 
 /// How far a job has got.
@@ -109,18 +115,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Jobs {
-    /// Starts a job for `model` (read from the edited `text` of `file`):
-    /// cancels the one before, simulates the quick answer of `quick_runs`
-    /// runs here and the full answer on a thread of its own. Returns the
-    /// job once its quick answer is in (or failed).
-    pub fn start(
-        self: &Arc<Self>,
-        file: String,
-        text: String,
-        model: Model,
-        quick_runs: u64,
-        options: RunOptions,
-    ) -> Arc<Job> {
+    /// Starts a job for `model` (read from `source`): cancels the one
+    /// before, simulates the quick answer of `quick_runs` runs here and the
+    /// full answer on a thread of its own. Returns the job once its quick
+    /// answer is in, or failed, or cancelled by a newer job (then still
+    /// [`Stage::Running`]).
+    pub fn start(self: &Arc<Self>, source: Source, model: Model, quick_runs: u64, options: RunOptions) -> Arc<Job> {
         let job = {
             let mut state = lock(&self.state);
             if let Some(old) = &state.current {
@@ -129,13 +129,13 @@ impl Jobs {
             state.last_gen += 1;
             let job = Arc::new(Job {
                 gen: state.last_gen,
-                file,
-                text,
+                file: source.file,
+                text: source.text,
+                original_sha256: source.original_sha256,
                 model,
                 cancel: AtomicBool::new(false),
                 runs_done: AtomicU64::new(0),
                 stage: Mutex::new(Stage::Running),
-                written: Mutex::new(None),
             });
             state.current = Some(job.clone());
             job
@@ -148,7 +148,7 @@ impl Jobs {
             Ok(Some(r)) if q >= runs => (Stage::Full(Arc::new(r)), false),
             Ok(Some(r)) => (Stage::Quick(Arc::new(r)), true),
             Ok(None) => return job,
-            Err(e) => (Stage::Failed(e.to_string()), false),
+            Err(e) => (Stage::Failed(e), false),
         };
         self.set(&job, stage);
         if more {
@@ -156,7 +156,7 @@ impl Jobs {
             std::thread::spawn(move || match simulate(&job, options, runs) {
                 Ok(Some(r)) => jobs.set(&job, Stage::Full(Arc::new(r))),
                 Ok(None) => {}
-                Err(e) => jobs.set(&job, Stage::Failed(e.to_string())),
+                Err(e) => jobs.set(&job, Stage::Failed(e)),
             });
         }
         job
@@ -204,7 +204,15 @@ impl Jobs {
 
 /// Runs `0..runs` of the job's model in blocks, looking at the cancel flag
 /// before each: `None` when cancelled.
-fn simulate(job: &Job, options: RunOptions, runs: u64) -> Result<Option<Results>, EngineError> {
+fn simulate(job: &Job, options: RunOptions, runs: u64) -> Result<Option<Results>, String> {
+    // A bug in the engine fails this job, not the page.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate_engine(job, options, runs))) {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(_) => Err("the simulation failed (a bug in villagesim: please report it)".into()),
+    }
+}
+
+fn simulate_engine(job: &Job, options: RunOptions, runs: u64) -> Result<Option<Results>, EngineError> {
     let mut partial = Partial::new(&job.model, options)?;
     let mut start = 0;
     while start < runs {
@@ -234,13 +242,21 @@ mod tests {
         m
     }
 
+    fn source() -> Source {
+        Source {
+            file: "q.toml".into(),
+            original_sha256: String::new(),
+            text: String::new(),
+        }
+    }
+
     #[test]
     fn the_full_answer_equals_a_whole_run_and_a_newer_job_stops_the_older() {
         let jobs = Arc::new(Jobs::default());
         let options = RunOptions::default();
         let m = model(250);
         let whole = crate::engine::simulate(&m, options, &|_| {}).expect("a run");
-        let job = jobs.start("q.toml".into(), String::new(), m, 30, options);
+        let job = jobs.start(source(), m, 30, options);
         assert!(matches!(job.stage(), Stage::Quick(ref r) if r.runs == 30));
         let Waited::Stage(done) = jobs.wait_full(job.gen, Duration::from_secs(600)) else {
             panic!("superseded")
@@ -251,9 +267,9 @@ mod tests {
         assert_eq!(*full, whole, "blocks of runs merge into the whole run's results");
 
         // A long job, then a newer one: the long one stops within a block.
-        let long = jobs.start("q.toml".into(), String::new(), model(1_000_000), 10, options);
+        let long = jobs.start(source(), model(1_000_000), 10, options);
         std::thread::sleep(Duration::from_millis(200));
-        let newer = jobs.start("q.toml".into(), String::new(), model(20), 20, options);
+        let newer = jobs.start(source(), model(20), 20, options);
         assert!(
             matches!(newer.stage(), Stage::Full(_)),
             "quick runs >= runs: full at once"

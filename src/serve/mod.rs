@@ -113,6 +113,16 @@ struct App {
     out: PathBuf,
     guard: Guard,
     jobs: Arc<Jobs>,
+    /// Which job's outputs the output folder holds, in which language;
+    /// held through a download and through a save.
+    written: std::sync::Mutex<Written>,
+}
+
+/// A job's number, the language and the folder of the outputs written.
+type Written = Option<(u64, Lang, PathBuf)>;
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Server {
@@ -160,6 +170,7 @@ impl Server {
             out,
             guard: Guard::new(addr, token),
             jobs: Arc::new(Jobs::default()),
+            written: std::sync::Mutex::new(None),
         };
         Ok(Server {
             http: Arc::new(http),
@@ -197,6 +208,14 @@ impl Server {
                                 .unwrap_or_else(|_| {
                                     Resp::error(500, "villagesim failed on this request (a bug: please report it)")
                                 }),
+                            Err(refusal) if request.body_length().is_some_and(|n| n > 0) => {
+                                // Refused before its body was read: tiny_http
+                                // reads the rest when the request is dropped,
+                                // which waits as long as the client does. So
+                                // not on a request thread.
+                                std::thread::spawn(move || http::send(request, refusal));
+                                continue;
+                            }
                             Err(refusal) => refusal,
                         };
                         http::send(request, resp);
@@ -242,17 +261,12 @@ fn lang_of(s: Option<&str>) -> Lang {
 impl App {
     fn route(&self, req: &Req) -> Resp {
         use tiny_http::Method::{Get, Post};
+        // The token was checked by `Guard::read`, but for http::STATIC_FILES.
         let path = req.path.as_str();
         match (&req.method, path) {
-            (Get, "/page.js") => return Resp::bytes("text/javascript; charset=utf-8", PAGE_JS.into()),
-            (Get, "/page.css") => return Resp::bytes("text/css; charset=utf-8", PAGE_CSS.into()),
-            (Get, "/font.otf") => return Resp::bytes("font/otf", crate::charts::font::FONT_BYTES.to_vec()),
-            _ => {}
-        }
-        if let Err(refusal) = self.guard.check_token(req) {
-            return refusal;
-        }
-        match (&req.method, path) {
+            (Get, "/page.js") => Resp::bytes("text/javascript; charset=utf-8", PAGE_JS.into()),
+            (Get, "/page.css") => Resp::bytes("text/css; charset=utf-8", PAGE_CSS.into()),
+            (Get, "/font.otf") => Resp::bytes("font/otf", crate::charts::font::FONT_BYTES.to_vec()),
             (Get, "/") => self.page(req),
             (Get, "/api/scenarios") => self.scenarios(),
             (Post, "/api/run") => self.run(req),
@@ -365,9 +379,16 @@ impl App {
             Ok(f) => f,
             Err(message) => return Resp::error(422, message),
         };
-        let job = self
-            .jobs
-            .start(ask.file.clone(), text, model, self.opts.quick_runs, self.run_options());
+        let job = self.jobs.start(
+            jobs::Source {
+                file: ask.file.clone(),
+                original_sha256: sha256(original.as_bytes()),
+                text,
+            },
+            model,
+            self.opts.quick_runs,
+            self.run_options(),
+        );
         let results = match job.stage() {
             Stage::Quick(r) | Stage::Full(r) => r,
             Stage::Failed(e) => return Resp::error(422, e),
@@ -468,7 +489,16 @@ impl App {
                 )
             }
         };
-        let dir = match self.written(&job, lang) {
+        // One download at a time, from the check that the job is current
+        // to the read: the folder holds one job's outputs in one language.
+        let mut written = self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.jobs.get(job.gen).is_none() {
+            return Resp::error(
+                409,
+                "a newer run replaced this one: download from the page's latest answer",
+            );
+        }
+        let dir = match self.write_outputs(&job, lang, &stem, &mut written) {
             Ok(d) => d,
             Err(r) => return r,
         };
@@ -489,34 +519,44 @@ impl App {
         }
     }
 
-    /// The output folder holding the job's full answer in `lang`, written
-    /// now if it is not yet.
-    fn written(&self, job: &Job, lang: Lang) -> Result<PathBuf, Resp> {
+    /// The output folder holding job's full answer in `lang`, written now
+    /// unless `written` says it holds them already. The report's command is
+    /// the `villagesim run` of the edited file as the page downloads it
+    /// (`STEM-edited.toml`).
+    fn write_outputs(&self, job: &Job, lang: Lang, stem: &str, written: &mut Written) -> Result<PathBuf, Resp> {
         let Stage::Full(results) = job.stage() else {
             return Err(Resp::error(
                 409,
                 "the full answer is not ready yet: download when the page says it is",
             ));
         };
-        let mut written = job.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((l, dir)) = &*written {
-            if *l == lang {
+        if let Some((gen, l, dir)) = &*written {
+            if *gen == job.gen && *l == lang {
                 return Ok(dir.clone());
             }
         }
         let dir = self.out.join(scenario::slug(&job.model.name));
         let fail = |e: output::OutputError| Resp::error(500, e.to_string());
         let _lock = OutputLock::acquire(&dir).map_err(fail)?;
+        let mut result_command: Vec<String> = ["villagesim", "run", &format!("{stem}-edited.toml")]
+            .map(String::from)
+            .to_vec();
+        result_command.extend([
+            "--runs".into(),
+            results.runs.to_string(),
+            "--seed".into(),
+            results.seed.to_string(),
+        ]);
+        if lang == Lang::Zh {
+            result_command.extend(["--lang".into(), "zh".into()]);
+        }
         let mut manifest = Manifest {
             tool: "villagesim".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             command_line: std::env::args().collect(),
-            result_command: Vec::new(),
-            scenario_file: format!("{} (as edited in villagesim serve)", job.file),
-            scenario_sha256: Sha256::digest(job.text.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            result_command,
+            scenario_file: format!("{stem}-edited.toml ({} as edited in villagesim serve)", job.file),
+            scenario_sha256: sha256(job.text.as_bytes()),
             seed: results.seed,
             runs: results.runs,
             threads: if self.opts.threads == 0 {
@@ -529,8 +569,10 @@ impl App {
             peak_memory_mb: None,
             files: Vec::new(),
         };
+        // Whatever happens next, the folder no longer holds what it did.
+        *written = None;
         output::write_run(&results, &mut manifest, &dir, lang).map_err(fail)?;
-        *written = Some((lang, dir.clone()));
+        *written = Some((job.gen, lang, dir.clone()));
         Ok(dir)
     }
 
@@ -575,8 +617,31 @@ impl App {
             Ok(p) => p,
             Err(r) => return r,
         };
-        let tmp = path.with_extension("toml.saving");
-        let written = std::fs::write(&tmp, job.text.as_bytes()).and_then(|()| std::fs::rename(&tmp, &path));
+        // One save at a time; the file as it was when the page read it, or
+        // the planner's own edits on disk since then would be lost.
+        let _one = self.written.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match std::fs::read(&path) {
+            Ok(now) if sha256(&now) == job.original_sha256 => {}
+            Ok(_) => {
+                return Resp::error(
+                    409,
+                    format!(
+                        "{} changed on disk since the page read it: not saved (download the edited scenario instead, or reload the page)",
+                        path.display()
+                    ),
+                )
+            }
+            Err(e) => return Resp::error(500, format!("cannot read {}: {e}", path.display())),
+        }
+        // Through a symbolic link to the file it names, keeping its mode.
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        let tmp = path.with_extension(format!("toml.saving-{}", std::process::id()));
+        let written = std::fs::write(&tmp, job.text.as_bytes())
+            .and_then(|()| match std::fs::metadata(&path) {
+                Ok(m) => std::fs::set_permissions(&tmp, m.permissions()),
+                Err(_) => Ok(()),
+            })
+            .and_then(|()| std::fs::rename(&tmp, &path));
         match written {
             Ok(()) => Resp::json(200, &serde_json::json!({ "saved": path.display().to_string() })),
             Err(e) => {
@@ -602,9 +667,13 @@ fn inline_charts(md: &str, dir: &Path) -> String {
             continue;
         };
         let rel = &after[..end];
+        // Only the charts/ folder's own files.
+        let inside = Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
         let mime = match Path::new(rel).extension().and_then(|e| e.to_str()) {
-            Some("png") => Some("image/png"),
-            Some("svg") => Some("image/svg+xml"),
+            Some("png") if inside => Some("image/png"),
+            Some("svg") if inside => Some("image/svg+xml"),
             _ => None,
         };
         match (mime, std::fs::read(dir.join(rel))) {

@@ -135,6 +135,7 @@ function showFields() {
 async function run() {
   const seq = ++state.seq;
   $('#status').textContent = w().running;
+  $('#save').disabled = true;
   document.body.classList.add('busy');
   try {
     const edits = Object.entries(state.edits).map(([path, text]) => ({ path, text }));
@@ -167,7 +168,17 @@ async function waitFull(gen) {
       return;
     }
     if (res.superseded || gen !== state.gen) return;
-    if (res.view.stage === 'full') { show(res.view); return; }
+    if (res.view.stage === 'full') {
+      // The language may have been switched while this request waited.
+      if (res.view.lang !== state.lang) {
+        try {
+          res = await api('GET', `/api/result?gen=${gen}&lang=${state.lang}&wait=0`);
+        } catch (e) { return; }
+        if (res.superseded || gen !== state.gen) return;
+      }
+      show(res.view);
+      return;
+    }
   }
 }
 
@@ -253,6 +264,8 @@ function showPolicies(view) {
 function show(view) {
   state.view = view;
   document.body.classList.toggle('busy', view.stage !== 'full');
+  // Save writes the run shown, so only a finished one with no error after it.
+  $('#save').disabled = view.stage !== 'full';
   $('#title').textContent = view.scenario;
   const lead = $('#lead');
   lead.textContent = view.lead;
@@ -284,8 +297,9 @@ async function setLang(lang) {
   showFields();
   if (state.gen) {
     try {
-      const res = await api('GET', `/api/result?gen=${state.gen}&lang=${lang}&wait=0`);
-      if (!res.superseded) show(res.view);
+      const gen = state.gen;
+      const res = await api('GET', `/api/result?gen=${gen}&lang=${lang}&wait=0`);
+      if (!res.superseded && gen === state.gen && lang === state.lang) show(res.view);
     } catch (e) { /* the next run shows it */ }
   }
 }
