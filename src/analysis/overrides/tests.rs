@@ -1,6 +1,7 @@
 //! Tests of paths, overrides and the uncertain inputs of a file.
 
 use super::*;
+use crate::model::param::Domain;
 
 const TEXT: &str = r#"
 [scenario]
