@@ -3,8 +3,8 @@
 
 use std::cell::RefCell;
 
+use crate::rng::Stream;
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use crate::model::finance::tax::TaxRules;
 use crate::model::param::{Param, Per, Schedule};
@@ -197,7 +197,7 @@ impl SimCtx<'_> {
     }
 
     /// The stream for `(entity, purpose)` in this run.
-    pub fn stream(&self, entity: u64, purpose: &str) -> ChaCha8Rng {
+    pub fn stream(&self, entity: u64, purpose: &str) -> Stream {
         rng::stream(self.seed, self.run, entity, rng::key_of(purpose))
     }
 

@@ -219,7 +219,7 @@ impl KindModel for SupportFund {
         // schedule, else the rate itself) for each reset period.
         let parts = self.rate.parts();
         let mut rates: Vec<Vec<f64>> = Vec::new();
-        let draw_period = |rng: &mut rand_chacha::ChaCha8Rng| parts.iter().map(|p| p.sample(rng)).collect();
+        let draw_period = |rng: &mut crate::rng::Stream| parts.iter().map(|p| p.sample(rng)).collect();
         let mut defaulted = false;
         // The government's capital counts only when placed inside the
         // horizon: then its return (or recovery) and its residual do too.

@@ -1,7 +1,7 @@
 //! The units' tenants: one Markov chain per unit (see the module doc).
 
+use crate::rng::Stream;
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 
 use super::ClusterPurchase;
 use crate::model::{Intervention, SimCtx};
@@ -10,7 +10,7 @@ use crate::rng;
 /// The units' tenancy: each unit's chain of tenants, whether it is let and
 /// whether its lease is new this year (a new lease starts rent-free).
 pub(super) struct Tenancy {
-    tenants: Vec<ChaCha8Rng>,
+    tenants: Vec<Stream>,
     let_now: Vec<bool>,
     new_lease: Vec<bool>,
 }
