@@ -29,6 +29,7 @@ use crate::summary::accum::{CountTally, Tally, FEN_PER_YUAN, RATIO_SCALE};
 use crate::summary::compare::{Comparisons, RunOutcome};
 use crate::summary::gini::{gini_of_sorted, IncomeSort};
 use crate::summary::interventions::{Buffers, InterventionAggregates};
+use crate::summary::lanes;
 use crate::summary::results::{
     FactorInfo, PolicyBacktest, PolicyResults, PortfolioYear, Results, VillageInfo, RESULTS_FORMAT_VERSION,
 };
@@ -468,12 +469,9 @@ impl PolicyAggregates {
         let mut outcome = RunOutcome::default();
         let target = (crate::summary::samples::target_year(model) - model.baseline_year()) as usize;
         for (y, row) in incomes.chunks_exact(n).enumerate() {
-            let (mut total, mut below_weak, mut below_floor) = (0.0, 0, 0);
-            for &x in row {
-                below_floor += usize::from(x < model.floor_yuan);
-                below_weak += usize::from(x < model.weak_yuan);
-                total += x;
-            }
+            let total = lanes::sum(row);
+            let below_floor = row.iter().filter(|&&x| x < model.floor_yuan).count();
+            let below_weak = row.iter().filter(|&&x| x < model.weak_yuan).count();
             self.total[y].add(total);
             self.mean[y].add(total / n as f64);
             self.other_total[y].add(other[y]);
@@ -494,7 +492,7 @@ impl PolicyAggregates {
             outcome.final_gini = gini;
             // Ascending: the poorest fifth comes first.
             let fifth = ((n as f64 / 5.0).round() as usize).max(1);
-            let poorest: f64 = sorted[..fifth].iter().sum();
+            let poorest = lanes::sum(&sorted[..fifth]);
             self.poorest_fifth[y].add(if total > 0.0 { poorest / total } else { 0.0 });
             if y > 0 {
                 outcome.income_sum_yuan += total;

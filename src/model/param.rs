@@ -175,6 +175,26 @@ impl Param {
         self.clamp(x)
     }
 
+    /// Fills `out` with draws, in order: the values [`Param::sample`] would
+    /// give one at a time from the same stream, with the distribution
+    /// matched once for the whole slice (the village-year draws are most of
+    /// a run's random numbers).
+    pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+        match &self.dist {
+            Dist::Normal { mean, sd } => {
+                for x in out.iter_mut() {
+                    *x = self.clamp(mean + sd * rng.sample::<f64, _>(StandardNormal));
+                }
+            }
+            Dist::Uniform { min, max } => {
+                for x in out.iter_mut() {
+                    *x = self.clamp(min + (max - min) * rng.random::<f64>());
+                }
+            }
+            _ => out.iter_mut().for_each(|x| *x = self.sample(rng)),
+        }
+    }
+
     /// The value that ranks villages (selectors, the weakest-first
     /// allocation of a support fund) and is checked against a domain: the
     /// median for a lognormal, the mean otherwise. `--central` fixes a

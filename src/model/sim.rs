@@ -267,7 +267,9 @@ impl SimCtx<'_> {
                 let mut values = Vec::with_capacity(villages.len() * years);
                 for &v in villages {
                     let mut rng = self.stream(rng::combine(entity, self.village_keys[v]), purpose);
-                    values.extend((0..years).map(|_| param.sample(&mut rng)));
+                    let at = values.len();
+                    values.resize(at + years, 0.0);
+                    param.fill(&mut rng, &mut values[at..]);
                 }
                 Drawn {
                     values,
@@ -337,5 +339,7 @@ impl SimCtx<'_> {
 }
 
 fn sample_n(param: &Param, rng: &mut impl Rng, n: usize) -> Vec<f64> {
-    (0..n).map(|_| param.sample(rng)).collect()
+    let mut values = vec![0.0; n];
+    param.fill(rng, &mut values);
+    values
 }

@@ -44,12 +44,21 @@ pub fn organic_path(village: &Village, ctx: &SimCtx, out: &mut [f64]) {
     });
     let each_year = fixed.is_none() && matches!(per, Per::Year | Per::VillageYear);
     let mut growth_sum = 0.0;
-    for (t, slot) in out[1..].iter_mut().enumerate() {
-        let g = if each_year { growth.sample(&mut rng) } else { once };
-        growth_sum += g;
-        let shock: f64 = village.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();
-        x *= (g + shock).exp();
-        *slot = x;
+    // The year's growth draws, a block of years at a time (the same draws,
+    // in the same order, as one at a time).
+    let mut drawn = [once; 32];
+    for (block, slots) in out[1..].chunks_mut(drawn.len()).enumerate() {
+        let g_block = &mut drawn[..slots.len()];
+        if each_year {
+            growth.fill(&mut rng, g_block);
+        }
+        for (i, (slot, &g)) in slots.iter_mut().zip(g_block.iter()).enumerate() {
+            let t = block * 32 + i;
+            growth_sum += g;
+            let shock: f64 = village.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();
+            x *= (g + shock).exp();
+            *slot = x;
+        }
     }
     if fixed.is_none() && ctx.years > 0 {
         // Every village of the entry under one input: its mean over them.

@@ -23,7 +23,9 @@ pub struct IncomeSort {
     sorted: Vec<f64>,
     keys: Vec<u64>,
     sorted_keys: Vec<u64>,
-    counts: Vec<u32>,
+    /// Bucket counts, then each bucket's next slot: `u16`, since a row of
+    /// more than `u16::MAX` incomes is sorted by comparison instead.
+    counts: Vec<u16>,
 }
 
 /// An order-preserving map of `f64` (total order) to `u64`.
@@ -58,6 +60,13 @@ impl IncomeSort {
             self.sorted.extend_from_slice(row);
             return &self.sorted;
         }
+        if n > usize::from(u16::MAX) {
+            let mut keys = std::mem::take(&mut self.keys);
+            keys.sort_unstable();
+            self.sorted.extend(keys.iter().map(|&k| value(k)));
+            self.keys = keys;
+            return &self.sorted;
+        }
         // Buckets of width 2^shift over [lo, hi]: between 4n and 8n of them,
         // so that few share a bucket and the insertion sort seldom moves one.
         let span = hi - lo;
@@ -70,7 +79,7 @@ impl IncomeSort {
             self.counts[((k - lo) >> shift) as usize] += 1;
         }
         // Exclusive prefix sums: the first slot of each bucket.
-        let mut first = 0;
+        let mut first = 0u16;
         for c in self.counts.iter_mut() {
             let here = *c;
             *c = first;
@@ -119,11 +128,7 @@ pub fn gini_of_sorted(sorted: &[f64]) -> f64 {
     if n == 0 {
         return 0.0;
     }
-    let (mut total, mut weighted) = (0.0, 0.0);
-    for (i, x) in sorted.iter().enumerate() {
-        total += x;
-        weighted += (i + 1) as f64 * x;
-    }
+    let (total, weighted) = super::lanes::sum_and_rank_weighted(sorted);
     if total <= 0.0 {
         return 0.0;
     }

@@ -8,6 +8,7 @@ pub mod compare;
 pub mod gini;
 pub mod histogram;
 pub mod interventions;
+pub mod lanes;
 pub mod names;
 pub mod precision;
 pub mod results;
