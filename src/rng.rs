@@ -22,8 +22,8 @@
 //! determine `(k, run)`: two (key, run) pairs never share a state, and the
 //! states of neighbouring runs differ in about half their bits (the way the
 //! generator's authors recommend seeding it, from SplitMix64 outputs).
-//! Setting a stream up costs six multiplications and nothing is generated
-//! ahead: a model draws a few values from each of many streams (a village's
+//! Setting a stream up costs four finalisations (eight multiplications)
+//! beside the key's, and nothing is generated ahead: a model draws a few values from each of many streams (a village's
 //! baseline, its 20 years of growth), which made ChaCha8, the generator
 //! before version 0.2, spend most of its time on the 256 bytes it produces
 //! on a stream's first draw (see `docs/performance.md`).

@@ -3,7 +3,6 @@
 
 use std::cell::RefCell;
 
-use crate::rng::Stream;
 use rand::Rng;
 
 use crate::model::finance::tax::TaxRules;
@@ -197,7 +196,7 @@ impl SimCtx<'_> {
     }
 
     /// The stream for `(entity, purpose)` in this run.
-    pub fn stream(&self, entity: u64, purpose: &str) -> Stream {
+    pub fn stream(&self, entity: u64, purpose: &str) -> rng::Stream {
         rng::stream(self.seed, self.run, entity, rng::key_of(purpose))
     }
 

@@ -46,14 +46,15 @@ pub fn organic_path(village: &Village, ctx: &SimCtx, out: &mut [f64]) {
     let mut growth_sum = 0.0;
     // The year's growth draws, a block of years at a time (the same draws,
     // in the same order, as one at a time).
-    let mut drawn = [once; 32];
-    for (block, slots) in out[1..].chunks_mut(drawn.len()).enumerate() {
+    const YEARS_PER_BLOCK: usize = 32;
+    let mut drawn = [once; YEARS_PER_BLOCK];
+    for (block, slots) in out[1..].chunks_mut(YEARS_PER_BLOCK).enumerate() {
         let g_block = &mut drawn[..slots.len()];
         if each_year {
             growth.fill(&mut rng, g_block);
         }
         for (i, (slot, &g)) in slots.iter_mut().zip(g_block.iter()).enumerate() {
-            let t = block * 32 + i;
+            let t = block * YEARS_PER_BLOCK + i;
             growth_sum += g;
             let shock: f64 = village.loadings.iter().map(|&(f, b)| b * ctx.factors[f][t]).sum();
             x *= (g + shock).exp();

@@ -1,6 +1,5 @@
 //! The units' tenants: one Markov chain per unit (see the module doc).
 
-use crate::rng::Stream;
 use rand::Rng;
 
 use super::ClusterPurchase;
@@ -10,7 +9,7 @@ use crate::rng;
 /// The units' tenancy: each unit's chain of tenants, whether it is let and
 /// whether its lease is new this year (a new lease starts rent-free).
 pub(super) struct Tenancy {
-    tenants: Vec<Stream>,
+    tenants: Vec<rng::Stream>,
     let_now: Vec<bool>,
     new_lease: Vec<bool>,
 }

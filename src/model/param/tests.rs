@@ -139,3 +139,21 @@ fn samples_respect_clamp_and_support() {
     }
     assert_eq!(p.support(), (-0.5, 0.5));
 }
+
+/// `fill` gives, in order, the draws `sample` gives one at a time from the
+/// same stream, for the distributions it matches itself and the others.
+#[test]
+fn fill_draws_what_sample_draws() {
+    for text in [
+        "x = { normal = { mean = 0.03, sd = 0.06 }, min = -0.05 }",
+        "x = { uniform = { min = 10, max = 150 } }",
+        "x = { triangular = { min = 1, mode = 2, max = 4 } }",
+    ] {
+        let p = parse(text).unwrap();
+        let mut filled = vec![0.0; 45];
+        p.fill(&mut crate::rng::stream(1, 2, 3, 4), &mut filled);
+        let mut rng = crate::rng::stream(1, 2, 3, 4);
+        let one_by_one: Vec<f64> = (0..45).map(|_| p.sample(&mut rng)).collect();
+        assert_eq!(filled, one_by_one, "{text}");
+    }
+}
