@@ -24,8 +24,9 @@ fn scenario(dir: &Path, name: &str, villages: u32, runs: u32) -> PathBuf {
     common::write(dir, name, &text)
 }
 
-/// A scenario whose writing phase takes a noticeable time (results.json
-/// and village_years.csv of tens of MB: some 0.3 s in a release build).
+/// A scenario whose writing phase takes a noticeable time
+/// (village_years.csv and village_years.bin of tens of MB, with the
+/// workbook and charts).
 fn big(dir: &Path) -> PathBuf {
     scenario(dir, "big.toml", 6000, 10)
 }
@@ -268,7 +269,7 @@ fn a_file_size_limit_gives_a_clean_error_and_keeps_the_earlier_result() {
     let before = snapshot(&out);
     // village_years.csv is some 1.2 MB here and results.json some 3 MB:
     // whichever is written first hits the limit.
-    let file = scenario(dir.path(), "medium.toml", 250, 5);
+    let file = scenario(dir.path(), "medium.toml", 1500, 5);
     let output = limited(run_command(dir.path(), &file, &out, 2), 1 << 20)
         .output()
         .unwrap();
@@ -390,7 +391,7 @@ fn a_full_disk_gives_a_clean_error_and_keeps_the_earlier_result() {
     let out = disk.join("out");
     ok(&run(dir.path(), &small(dir.path()), &out, 1));
     let before = snapshot(&out);
-    let file = scenario(dir.path(), "medium.toml", 250, 5);
+    let file = scenario(dir.path(), "medium.toml", 1500, 5);
     let output = run(dir.path(), &file, &out, 2);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");

@@ -1,6 +1,7 @@
-//! `villagesim report` does not trust its input: a results.json that was
-//! edited or damaged is refused with the file and the field named, exit
-//! code 1 and nothing written; user text cannot inject markup into
+//! `villagesim report` does not trust its input: a results.json or
+//! village_years.bin that was edited, damaged, lost or swapped for another
+//! run's is refused with the file and the field named, exit code 1 and
+//! nothing written; user text cannot inject markup into
 //! report.md; a brief of thousands of villages is written quickly and its
 //! village tables stay short.
 
@@ -11,6 +12,8 @@ use std::path::{Path, PathBuf};
 use common::villagesim;
 use predicates::str::contains;
 use serde_json::{json, Value};
+use villagesim::output::village_file;
+use villagesim::summary::results::Results;
 
 const SCENARIO: &str = r#"
 [scenario]
@@ -65,10 +68,43 @@ fn refused(edit: impl FnOnce(&mut Value), expected: &[&str]) {
     let mut results: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     edit(&mut results);
     std::fs::write(&path, serde_json::to_vec_pretty(&results).unwrap()).unwrap();
-    refused_as_is(dir.path(), &out, expected);
+    refused_as_is(dir.path(), &out, "out/results.json", expected);
 }
 
-fn refused_as_is(dir: &Path, out: &Path, expected: &[&str]) {
+/// As [`refused`], with `edit` applied to the bytes of `out/village_years.bin`
+/// (absent when `edit` empties it).
+fn refused_bin(edit: impl FnOnce(&mut Vec<u8>), expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path());
+    let path = out.join(village_file::VILLAGE_YEARS_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    edit(&mut bytes);
+    if bytes.is_empty() {
+        std::fs::remove_file(&path).unwrap();
+    } else {
+        std::fs::write(&path, bytes).unwrap();
+    }
+    refused_as_is(dir.path(), &out, "out/village_years.bin", expected);
+}
+
+/// As [`refused_bin`], with `edit` applied to the per-village years it holds.
+fn refused_villages(edit: impl FnOnce(&mut Results), expected: &[&str]) {
+    refused_bin(
+        |bytes| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = run(dir.path());
+            let mut results: Results =
+                serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+            village_file::read(bytes, &mut results).unwrap();
+            edit(&mut results);
+            bytes.clear();
+            village_file::write(&results, bytes).unwrap();
+        },
+        expected,
+    );
+}
+
+fn refused_as_is(dir: &Path, out: &Path, file: &str, expected: &[&str]) {
     let html = std::fs::read(out.join("report.html")).unwrap();
     let md = std::fs::read(out.join("report.md")).unwrap();
     let assert = villagesim(dir).args(["report", "out"]).assert().code(1);
@@ -78,7 +114,7 @@ fn refused_as_is(dir: &Path, out: &Path, expected: &[&str]) {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    assert!(stderr.contains("out/results.json"), "file not named: {stderr}");
+    assert!(stderr.contains(file), "{file} not named: {stderr}");
     for e in expected {
         assert!(stderr.contains(e), "{e:?} not in: {stderr}");
     }
@@ -122,9 +158,9 @@ fn probability_above_one() {
             DAMAGED,
         ],
     );
-    refused(
-        |r| r["policies"][0]["villages"][2][1]["p_below_floor"] = json!(-0.5),
-        &["policies[0].villages[2][1].p_below_floor is -0.5"],
+    refused_villages(
+        |r| r.policies[0].villages[2][1].p_below_floor = -0.5,
+        &["policies[0].villages[2][1].p_below_floor is -0.5", DAMAGED],
     );
 }
 
@@ -147,13 +183,45 @@ fn years_out_of_order() {
     );
 }
 
+/// The per-village years of another run, a file cut short, lost, of
+/// another format or not villagesim's at all.
 #[test]
-fn villages_do_not_match() {
-    refused(
-        |r| {
-            r["policies"][1]["villages"].as_array_mut().unwrap().pop();
-        },
-        &["policies[1].villages has 2 entries, one per village (3) is expected"],
+fn village_years_do_not_match() {
+    // Two policies, three villages, three years and the baseline.
+    refused_bin(
+        |b| b[16..20].copy_from_slice(&2u32.to_le_bytes()),
+        &[
+            "holds 2 x 2 x 4 (policies x villages x years) but results.json has 2 x 3 x 4",
+            "of different runs",
+        ],
+    );
+    refused_bin(
+        |b| b.truncate(b.len() - 8),
+        &[
+            &format!(
+                "is {} bytes long, {} are expected for its 24 village-years",
+                24 + 24 * 104 - 8,
+                24 + 24 * 104
+            ),
+            "cut short",
+        ],
+    );
+    refused_bin(|b| b.truncate(10), &["is 10 bytes long, 24 are expected"]);
+    refused_bin(
+        |b| b.clear(),
+        &["it is missing", "results.json", "run the scenario again"],
+    );
+    refused_bin(
+        |b| b[8..12].copy_from_slice(&4u32.to_le_bytes()),
+        &["is results format 4", "reads format 5"],
+    );
+    refused_bin(|b| b[0] = b'{', &["is not a villagesim village-years file"]);
+    refused_villages(
+        |r| r.policies[1].villages[0][3].income_yuan.p95 = 1e15,
+        &[
+            "policies[1].villages[0][3].income_yuan.max",
+            "quantiles must be in order",
+        ],
     );
 }
 
@@ -198,7 +266,7 @@ fn wrong_version_or_malformed() {
     let path = out.join("results.json");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, &text[..text.len() / 2]).unwrap();
-    refused_as_is(dir.path(), &out, &["cannot read", "EOF", "line"]);
+    refused_as_is(dir.path(), &out, "out/results.json", &["cannot read", "EOF", "line"]);
 }
 
 #[test]

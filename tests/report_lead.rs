@@ -213,7 +213,7 @@ fn compare_records_its_reference_in_the_results() {
     let results_path = out.join("results.json");
     let results: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&results_path).unwrap()).unwrap();
     assert_eq!(results["reference"], "stream");
-    assert_eq!(results["format_version"], 4);
+    assert_eq!(results["format_version"], 5);
     // The command line is no longer read: a manifest that says `run` still
     // rebuilds the compare report.
     let manifest_path = out.join("manifest.json");
@@ -242,15 +242,16 @@ fn compare_records_its_reference_in_the_results() {
         .stderr(predicates::str::contains(
             "reference is \"nothing\", which is not one of the policies",
         ));
-    // A results file of the previous format (3) is refused with both versions named.
+    // A results file of the previous format (4, per-village years inside)
+    // is refused with both versions named.
     let mut old = results;
-    old["format_version"] = serde_json::json!(3);
+    old["format_version"] = serde_json::json!(4);
     std::fs::write(&results_path, serde_json::to_vec(&old).unwrap()).unwrap();
     villagesim(dir.path())
         .args(["report", "out"])
         .assert()
         .code(1)
         .stderr(predicates::str::contains(
-            "results format 3, this villagesim reads format 4",
+            "results format 4, this villagesim reads format 5",
         ));
 }

@@ -79,7 +79,7 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write its outputs (CSV, JSON, charts).
     #[command(
-        after_help = "Outputs go to output/<scenario-name>/ unless --out is given:\n  report.html, report.md, summary.json, portfolio_years.csv, village_years.csv, results.json, manifest.json, charts/"
+        after_help = "Outputs go to output/<scenario-name>/ unless --out is given:\n  report.html, report.md, summary.json, portfolio_years.csv, village_years.csv, results.json, village_years.bin, manifest.json, charts/"
     )]
     Run {
         /// The scenario file (TOML).
@@ -111,10 +111,10 @@ pub enum Command {
     },
     /// Rebuild the charts and reports of an earlier run from its saved results, without simulating.
     #[command(
-        after_help = "Reads OUTPUT_DIR/results.json and manifest.json and rewrites charts/, report.html and report.md\n(in the chosen language); the other files of the run are left as they are."
+        after_help = "Reads OUTPUT_DIR/results.json, village_years.bin and manifest.json and rewrites charts/, report.html and report.md\n(in the chosen language); the other files of the run are left as they are."
     )]
     Report {
-        /// The output folder of a run (holding results.json and manifest.json).
+        /// The output folder of a run (holding results.json, village_years.bin and manifest.json).
         dir: PathBuf,
         /// Language of the charts and reports.
         #[arg(long, value_enum, default_value_t = LangArg::En)]

@@ -8,6 +8,7 @@ pub mod report;
 pub mod samples;
 pub mod summary_json;
 pub mod tables;
+pub mod village_file;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};
@@ -63,7 +64,7 @@ fn json<T: Serialize>(value: &T, name: &str) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Names of the files a run writes besides the charts.
-pub const RUN_FILES: [&str; 18] = [
+pub const RUN_FILES: [&str; 19] = [
     "summary.json",
     "portfolio_years.csv",
     "village_years.csv",
@@ -78,6 +79,7 @@ pub const RUN_FILES: [&str; 18] = [
     "public_cost.csv",
     "who_gains.csv",
     "results.json",
+    "village_years.bin",
     "results.xlsx",
     "report.html",
     "report.md",
@@ -136,15 +138,25 @@ pub fn write_run_staged(
     staging.commit()
 }
 
-/// `results.json` (compact) and `village_years.csv`, streamed to their files
-/// at once: the two files that grow with villages x years x policies.
+/// `results.json` (compact), `village_years.bin` and `village_years.csv`,
+/// streamed to their files at once: the files that grow with villages x
+/// years x policies.
 fn write_large_files(staging: &Staging, results: &Results, lang: Lang) -> Result<Vec<PathBuf>, OutputError> {
-    let (json, villages) = rayon::join(
+    let ((json, bin), csv) = rayon::join(
         || {
-            staging.create_with("results.json", |file| {
-                serde_json::to_writer(&mut *file, results)?;
-                file.write_all(b"\n")
-            })
+            rayon::join(
+                || {
+                    staging.create_with("results.json", |file| {
+                        serde_json::to_writer(&mut *file, results)?;
+                        file.write_all(b"\n")
+                    })
+                },
+                || {
+                    staging.create_with(village_file::VILLAGE_YEARS_FILE, |file| {
+                        village_file::write(results, file)
+                    })
+                },
+            )
         },
         || {
             staging.create_with("village_years.csv", |file| {
@@ -152,7 +164,7 @@ fn write_large_files(staging: &Staging, results: &Results, lang: Lang) -> Result
             })
         },
     );
-    Ok(vec![villages?, json?])
+    Ok(vec![csv?, json?, bin?])
 }
 
 /// The other tables, in memory (they are small), in the order written.
@@ -274,11 +286,13 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SavedErro
     })
 }
 
-/// Reads and checks a saved `results.json`: its format version first (so an
-/// incompatible file gets a clear message rather than a missing-field
-/// error), then the whole file straight into [`Results`] (no intermediate
-/// JSON tree: a file of 100,000 villages is hundreds of MB), then its
-/// invariants ([`Results::check`]). Every error names the file.
+/// Reads and checks a saved `results.json` and the `village_years.bin`
+/// beside it: the format version first (so an incompatible file gets a
+/// clear message rather than a missing-field error), then the whole file
+/// straight into [`Results`] (no intermediate JSON tree) and its
+/// invariants ([`Results::check_without_village_years`]), then the
+/// per-village years ([`village_file::read`]) and theirs
+/// ([`Results::check`]). Every error names the file it is in.
 fn read_results(path: &Path, manifest: &Manifest) -> Result<Results, SavedError> {
     #[derive(Deserialize)]
     struct Head {
@@ -302,9 +316,40 @@ fn read_results(path: &Path, manifest: &Manifest) -> Result<Results, SavedError>
             version: manifest.version.clone(),
         });
     }
-    let results: Results = serde_json::from_str(&text).map_err(unreadable)?;
+    let mut results: Results = serde_json::from_str(&text).map_err(unreadable)?;
+    drop(text);
+    results
+        .check_without_village_years()
+        .map_err(|invalid| SavedError::Invalid {
+            path: path.display().to_string(),
+            invalid,
+        })?;
+    let bin_path = path.with_file_name(village_file::VILLAGE_YEARS_FILE);
+    let bin = std::fs::read(&bin_path).map_err(|e| SavedError::Unreadable {
+        path: bin_path.display().to_string(),
+        message: match e.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "it is missing; it holds the per-village years beside {} (run the scenario again to create it)",
+                path.display()
+            ),
+            _ => e.to_string(),
+        },
+    })?;
+    village_file::read(&bin, &mut results).map_err(|e| match e {
+        village_file::VillageFileError::Version(found) => SavedError::Version {
+            path: bin_path.display().to_string(),
+            found,
+            expected: RESULTS_FORMAT_VERSION,
+            version: manifest.version.clone(),
+        },
+        e => SavedError::Unreadable {
+            path: bin_path.display().to_string(),
+            message: format!("it {e}; run the scenario again"),
+        },
+    })?;
+    // What is left to check is the per-village years, the binary file's.
     results.check().map_err(|invalid| SavedError::Invalid {
-        path: path.display().to_string(),
+        path: bin_path.display().to_string(),
         invalid,
     })?;
     Ok(results)

@@ -40,6 +40,8 @@ enum Is {
 
 struct Checker {
     path: Vec<String>,
+    /// Whether the policies' per-village years are checked.
+    village_years: bool,
 }
 
 type Check = Result<(), Invalid>;
@@ -190,7 +192,24 @@ impl Results {
     ///
     /// [`Invalid`] naming the first field that breaks an invariant.
     pub fn check(&self) -> Result<(), Invalid> {
-        let mut c = Checker { path: Vec::new() };
+        self.check_parts(true)
+    }
+
+    /// [`Results::check`] without the policies' per-village years: what
+    /// `results.json` alone holds (the years are in `village_years.bin`).
+    ///
+    /// # Errors
+    ///
+    /// [`Invalid`] naming the first field that breaks an invariant.
+    pub fn check_without_village_years(&self) -> Result<(), Invalid> {
+        self.check_parts(false)
+    }
+
+    fn check_parts(&self, village_years: bool) -> Result<(), Invalid> {
+        let mut c = Checker {
+            path: Vec::new(),
+            village_years,
+        };
         self.check_header(&mut c)?;
         let mut names = HashSet::new();
         for (i, p) in self.policies.iter().enumerate() {
@@ -308,7 +327,9 @@ impl Results {
                 c.stat("all_above_floor", &y.all_above_floor, Is::Probability, false)
             })?;
         }
-        self.check_villages(c, &p.villages)?;
+        if c.village_years {
+            self.check_villages(c, &p.villages)?;
+        }
         for (k, b) in p.final_income_histogram.iter().enumerate() {
             c.at(format!("final_income_histogram[{k}]"), |c| {
                 c.finite("lo", b.lo)?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::model::Assumption;
 
 /// Version of the `results.json` layout; bumped on any incompatible change.
-pub const RESULTS_FORMAT_VERSION: u32 = 4;
+pub const RESULTS_FORMAT_VERSION: u32 = 5;
 
 pub use super::check::Invalid;
 
@@ -123,7 +123,9 @@ pub struct PolicyResults {
     /// One entry per year, baseline year first.
     pub years: Vec<PortfolioYear>,
     /// `villages[v][y]`: village `v` (as in [`Results::villages`]) in year `y`
-    /// (as in `years`).
+    /// (as in `years`). Saved in `village_years.bin`, not in `results.json`
+    /// (see `output::village_file`).
+    #[serde(skip)]
     pub villages: Vec<Vec<VillageYear>>,
     /// Pooled final-year operating income of all villages in all runs.
     pub final_income_histogram: Vec<Bucket>,

@@ -1,0 +1,213 @@
+//! `village_years.bin`: every policy's per-village years, exact, beside
+//! `results.json`, which holds every other aggregate.
+//!
+//! The per-village years are most of a run's aggregates (a province of
+//! 20,000 villages x 21 years x 2 policies is 840,000 of them), and as JSON
+//! text they were 90% of `results.json`'s size and of its writing and
+//! reading time. They are written here as plain little-endian numbers, so
+//! the file is written and read at the speed of the disk and a researcher
+//! can load it with one call (`numpy.fromfile(path, "<f8", offset=24)
+//! .reshape(policies, villages, years, 13)`).
+//!
+//! Layout, all little-endian:
+//!
+//! | bytes | content |
+//! | --- | --- |
+//! | 8 | the magic `VSIMVYRS` |
+//! | 4 | the results format version (`u32`, as `results.json`'s `format_version`) |
+//! | 4 x 3 | policies, villages, years (baseline year included), `u32` each |
+//! | 104 per cell | for each policy, village and year in that order: the income's mean, se, sd, min, p5, p10, p25, p50, p75, p90, p95, max (yuan) and the probability of being below the floor, as 13 `f64` |
+//!
+//! Year `y` is `results.json`'s `baseline_year + y`; policies and villages
+//! are in `results.json`'s order.
+
+use std::io::{self, Write};
+
+use crate::summary::results::{Results, Stat, VillageYear, RESULTS_FORMAT_VERSION};
+
+/// The file's name in a run's output folder.
+pub const VILLAGE_YEARS_FILE: &str = "village_years.bin";
+
+const MAGIC: &[u8; 8] = b"VSIMVYRS";
+/// Magic, version and the three dimensions.
+pub const HEADER_BYTES: usize = 24;
+/// Numbers per cell.
+const FIELDS: usize = 13;
+/// Bytes per cell.
+pub const CELL_BYTES: usize = FIELDS * 8;
+
+/// The policies, villages and years of `results`' per-village years.
+fn dims(results: &Results) -> [usize; 3] {
+    let span = results.policies.first().map_or(0, |p| p.years.len());
+    [results.policies.len(), results.villages.len(), span]
+}
+
+/// Writes the per-village years of every policy of `results` to `out`.
+///
+/// # Errors
+///
+/// What `out` returns.
+pub fn write(results: &Results, out: &mut dyn Write) -> io::Result<()> {
+    let mut head = Vec::with_capacity(HEADER_BYTES);
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&RESULTS_FORMAT_VERSION.to_le_bytes());
+    for d in dims(results) {
+        head.extend_from_slice(&u32::try_from(d).unwrap_or(u32::MAX).to_le_bytes());
+    }
+    out.write_all(&head)?;
+    let mut buf = Vec::with_capacity(1 << 16);
+    for policy in &results.policies {
+        for years in &policy.villages {
+            for vy in years {
+                buf.extend(fields(vy).iter().flat_map(|x| x.to_le_bytes()));
+                if buf.len() >= (1 << 16) - CELL_BYTES {
+                    out.write_all(&buf)?;
+                    buf.clear();
+                }
+            }
+        }
+    }
+    out.write_all(&buf)
+}
+
+fn fields(vy: &VillageYear) -> [f64; FIELDS] {
+    let s = &vy.income_yuan;
+    [
+        s.mean,
+        s.se,
+        s.sd,
+        s.min,
+        s.p5,
+        s.p10,
+        s.p25,
+        s.p50,
+        s.p75,
+        s.p90,
+        s.p95,
+        s.max,
+        vy.p_below_floor,
+    ]
+}
+
+/// Why a `village_years.bin` cannot be read with its `results.json`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum VillageFileError {
+    #[error("is not a villagesim village-years file (it does not start with \"VSIMVYRS\")")]
+    NotOurs,
+    /// Its format version, which is not this version's.
+    #[error("is results format {0}")]
+    Version(u32),
+    #[error("holds {found} (policies x villages x years) but results.json has {expected}: the two files are of different runs")]
+    OtherRun { found: String, expected: String },
+    #[error(
+        "is {found} bytes long, {expected} are expected for its {cells} village-years: it was cut short or damaged"
+    )]
+    Length {
+        found: usize,
+        expected: usize,
+        cells: usize,
+    },
+}
+
+/// Fills `policies[p].villages` of `results` (read from `results.json`)
+/// from the bytes of its `village_years.bin`.
+///
+/// # Errors
+///
+/// [`VillageFileError`] when the bytes are not such a file, of this format
+/// version and of the same policies, villages and years as `results`.
+///
+/// # Examples
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use villagesim::summary::results::Results;
+/// let dir = std::path::Path::new("output/quickstart-county");
+/// let mut results: Results = serde_json::from_slice(&std::fs::read(dir.join("results.json"))?)?;
+/// villagesim::output::village_file::read(&std::fs::read(dir.join("village_years.bin"))?, &mut results)?;
+/// assert_eq!(results.policies[0].villages.len(), results.villages.len());
+/// # Ok(()) }
+/// ```
+pub fn read(bytes: &[u8], results: &mut Results) -> Result<(), VillageFileError> {
+    if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
+        return Err(VillageFileError::NotOurs);
+    }
+    let word = |i: usize| {
+        let at = MAGIC.len() + 4 * i;
+        bytes
+            .get(at..at + 4)
+            .map(|w| u32::from_le_bytes(w.try_into().expect("four bytes")))
+    };
+    let short = |cells| VillageFileError::Length {
+        found: bytes.len(),
+        expected: HEADER_BYTES,
+        cells,
+    };
+    let version = word(0).ok_or(short(0))?;
+    if version != RESULTS_FORMAT_VERSION {
+        return Err(VillageFileError::Version(version));
+    }
+    let found = [word(1), word(2), word(3)];
+    let expected = dims(results);
+    if found
+        .iter()
+        .zip(expected)
+        .any(|(f, e)| f.map(|f| f as usize) != Some(e))
+    {
+        let shown = |d: &[Option<u32>]| {
+            let d: Vec<String> = d.iter().map(|d| d.map_or("?".into(), |d| d.to_string())).collect();
+            d.join(" x ")
+        };
+        return Err(VillageFileError::OtherRun {
+            found: shown(&found),
+            expected: shown(&expected.map(|e| u32::try_from(e).ok())),
+        });
+    }
+    let [_, villages, span] = expected;
+    let cells = expected.iter().product::<usize>();
+    if bytes.len() != HEADER_BYTES + cells * CELL_BYTES {
+        return Err(VillageFileError::Length {
+            found: bytes.len(),
+            expected: HEADER_BYTES + cells * CELL_BYTES,
+            cells,
+        });
+    }
+    let mut records = bytes[HEADER_BYTES..].chunks_exact(CELL_BYTES).map(|cell| {
+        let mut f = [0.0; FIELDS];
+        for (x, b) in f.iter_mut().zip(cell.chunks_exact(8)) {
+            *x = f64::from_le_bytes(b.try_into().expect("eight bytes"));
+        }
+        f
+    });
+    let baseline_year = results.baseline_year;
+    for policy in &mut results.policies {
+        policy.villages = (0..villages)
+            .map(|_| {
+                (0..span)
+                    .map(|y| {
+                        let f = records.next().expect("the length was checked");
+                        VillageYear {
+                            year: baseline_year.saturating_add(y as i32),
+                            income_yuan: Stat {
+                                mean: f[0],
+                                se: f[1],
+                                sd: f[2],
+                                min: f[3],
+                                p5: f[4],
+                                p10: f[5],
+                                p25: f[6],
+                                p50: f[7],
+                                p75: f[8],
+                                p90: f[9],
+                                p95: f[10],
+                                max: f[11],
+                            },
+                            p_below_floor: f[12],
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    Ok(())
+}
