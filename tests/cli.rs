@@ -34,6 +34,7 @@ fn init_then_validate_then_run() {
         "portfolio_years.csv",
         "village_years.csv",
         "results.json",
+        "village_years.bin",
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }

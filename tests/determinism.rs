@@ -50,6 +50,7 @@ fn same_outputs_for_any_thread_count() {
         "portfolio_years.csv",
         "village_years.csv",
         "results.json",
+        "village_years.bin",
     ];
     let mut runs = Vec::new();
     for (flag, env) in [("1", "1"), ("2", "2"), ("3", "1")] {

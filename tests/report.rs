@@ -252,7 +252,9 @@ fn report_command_rebuilds_identical_charts_and_reports() {
     let charts = chart_bytes(&out);
     let html = std::fs::read(out.join("report.html")).unwrap();
     let results = std::fs::read(out.join("results.json")).unwrap();
-    // Remove the charts and reports: they must come back from results.json alone.
+    let village_years = std::fs::read(out.join("village_years.bin")).unwrap();
+    // Remove the charts and reports: they must come back from results.json
+    // and village_years.bin alone.
     std::fs::remove_dir_all(out.join("charts")).unwrap();
     std::fs::remove_file(out.join("report.html")).unwrap();
     villagesim(dir.path())
@@ -263,6 +265,7 @@ fn report_command_rebuilds_identical_charts_and_reports() {
     assert!(chart_bytes(&out) == charts, "charts differ after `villagesim report`");
     assert!(std::fs::read(out.join("report.html")).unwrap() == html);
     assert!(std::fs::read(out.join("results.json")).unwrap() == results);
+    assert!(std::fs::read(out.join("village_years.bin")).unwrap() == village_years);
     assert!(
         std::fs::read_dir(&out)
             .unwrap()

@@ -1,8 +1,9 @@
 //! The finished aggregates of a run: plain, serialisable data.
 //!
 //! Everything downstream of the engine (CSV, JSON, charts, reports) reads
-//! only this type, so a saved `results.json` is enough to rebuild every
-//! output without simulating again. Money is nominal yuan; counts are
+//! only this type, so a saved `results.json` and the `village_years.bin`
+//! beside it (the per-village years: `output::village_file`) are enough to
+//! rebuild every output without simulating again. Money is nominal yuan; counts are
 //! numbers of villages; probabilities are in [0, 1].
 
 use serde::{Deserialize, Serialize};
