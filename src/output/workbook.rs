@@ -164,6 +164,10 @@ pub fn workbook(results: &Results, lang: Lang, csv: &[(&str, &[u8])]) -> Result<
 /// the same scenario, seed and version give the same bytes.
 fn new_book() -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
+    // Fast deflate (level 1, not the default 6): at 20,000 villages x 2
+    // policies (40,000 village rows) about 0.5 s less of a 6 s run, for a
+    // file of 3.9 MB instead of 2.3 MB.
+    book.set_zip_compression_level(1);
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     Ok(book)
