@@ -116,7 +116,13 @@ fn samples_csv_is_the_same_for_any_thread_count_and_the_outputs_do_not_change() 
     }
     let read = |out: &str, f: &str| std::fs::read(dir.path().join(out).join(f)).unwrap();
     assert_eq!(read("one", "samples.csv"), read("two", "samples.csv"));
-    for f in ["results.json", "village_years.bin", "portfolio_years.csv", "village_years.csv", "report.md"] {
+    for f in [
+        "results.json",
+        "village_years.bin",
+        "portfolio_years.csv",
+        "village_years.csv",
+        "report.md",
+    ] {
         assert_eq!(read("one", f), read("plain", f), "{f}");
     }
     assert!(!dir.path().join("plain/samples.csv").exists());
