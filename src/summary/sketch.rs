@@ -562,6 +562,11 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         let cases: Vec<Vec<f64>> = vec![
             (0..10).map(|_| rng.random_range(1e5..2e5)).collect(),
+            // Short lists over a few hundred buckets and over thousands,
+            // with negatives and zero.
+            (0..50).map(|_| rng.random_range(1e5..1.5e6)).collect(),
+            (0..50).map(|_| (rng.random::<f64>() * 20.0 - 10.0).exp()).collect(),
+            (0..40).map(|i| f64::from(i % 7 - 3) * 1e4).collect(),
             (0..5_000).map(|_| rng.random_range(1e5..1.5e6)).collect(),
             (0..3_000).map(|_| (rng.random::<f64>() * 20.0 - 10.0).exp()).collect(),
             // One bucket past 2^16 (twice), others past 2^8, a few around.
