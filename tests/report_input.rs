@@ -206,7 +206,14 @@ fn village_years_do_not_match() {
             "cut short",
         ],
     );
-    refused_bin(|b| b.truncate(10), &["is 10 bytes long, 24 are expected"]);
+    refused_bin(
+        |b| b.truncate(10),
+        &["is 10 bytes long, shorter than its 24-byte header"],
+    );
+    refused_bin(
+        |b| b.truncate(17),
+        &["is 17 bytes long, shorter than its 24-byte header"],
+    );
     refused_bin(
         |b| b.clear(),
         &["it is missing", "results.json", "run the scenario again"],
@@ -343,4 +350,34 @@ growth = 0.03
     assert!(md.lines().filter(|l| l.starts_with('|')).count() < 300);
     assert!(html.contains("the other 4,900 villages are in village_years.csv"));
     assert!(md.contains("the other 4,900 villages are in village\\_years.csv"));
+}
+
+/// `village_years.bin` read back and written again is the same bytes: every
+/// number comes back with all its bits, and one policy's, village's and
+/// year's figures where the run wrote them.
+#[test]
+fn village_years_round_trip_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path());
+    let bytes = std::fs::read(out.join(village_file::VILLAGE_YEARS_FILE)).unwrap();
+    let mut results: Results = serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+    assert!(
+        results.policies.iter().all(|p| p.villages.is_empty()),
+        "results.json holds village years"
+    );
+    village_file::read(&bytes, &mut results).unwrap();
+    results.check().unwrap();
+    let mut again = Vec::new();
+    village_file::write(&results, &mut again).unwrap();
+    assert!(again == bytes);
+    // The row of the second village in the final year under the second
+    // policy, as village_years.csv has it.
+    let vy = &results.policies[1].villages[1][3];
+    assert_eq!(vy.year, 2027);
+    let csv = std::fs::read_to_string(out.join("village_years.csv")).unwrap();
+    let mean = format!("{:.2}", vy.income_yuan.mean);
+    let row = (csv.lines())
+        .find(|l| l.starts_with("package <script>,weak <i>-02,") && l.contains(",2027,"))
+        .unwrap();
+    assert!(row.contains(&mean), "{row} lacks {mean}");
 }

@@ -97,6 +97,8 @@ pub enum VillageFileError {
     /// Its format version, which is not this version's.
     #[error("is results format {0}")]
     Version(u32),
+    #[error("is {0} bytes long, shorter than its {HEADER_BYTES}-byte header: it was cut short or damaged")]
+    Header(usize),
     #[error("holds {found} (policies x villages x years) but results.json has {expected}: the two files are of different runs")]
     OtherRun { found: String, expected: String },
     #[error(
@@ -132,35 +134,24 @@ pub fn read(bytes: &[u8], results: &mut Results) -> Result<(), VillageFileError>
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
         return Err(VillageFileError::NotOurs);
     }
+    if bytes.len() < HEADER_BYTES {
+        return Err(VillageFileError::Header(bytes.len()));
+    }
     let word = |i: usize| {
         let at = MAGIC.len() + 4 * i;
-        bytes
-            .get(at..at + 4)
-            .map(|w| u32::from_le_bytes(w.try_into().expect("four bytes")))
+        u32::from_le_bytes(bytes[at..at + 4].try_into().expect("four bytes"))
     };
-    let short = |cells| VillageFileError::Length {
-        found: bytes.len(),
-        expected: HEADER_BYTES,
-        cells,
-    };
-    let version = word(0).ok_or(short(0))?;
+    let version = word(0);
     if version != RESULTS_FORMAT_VERSION {
         return Err(VillageFileError::Version(version));
     }
     let found = [word(1), word(2), word(3)];
     let expected = dims(results);
-    if found
-        .iter()
-        .zip(expected)
-        .any(|(f, e)| f.map(|f| f as usize) != Some(e))
-    {
-        let shown = |d: &[Option<u32>]| {
-            let d: Vec<String> = d.iter().map(|d| d.map_or("?".into(), |d| d.to_string())).collect();
-            d.join(" x ")
-        };
+    if found.iter().zip(expected).any(|(&f, e)| f as usize != e) {
+        let shown = |d: &[usize]| d.iter().map(usize::to_string).collect::<Vec<_>>().join(" x ");
         return Err(VillageFileError::OtherRun {
-            found: shown(&found),
-            expected: shown(&expected.map(|e| u32::try_from(e).ok())),
+            found: shown(&found.map(|f| f as usize)),
+            expected: shown(&expected),
         });
     }
     let [_, villages, span] = expected;
