@@ -74,25 +74,13 @@ fn refused(edit: impl FnOnce(&mut Value), expected: &[&str]) {
 /// As [`refused`], with `edit` applied to the bytes of `out/village_years.bin`
 /// (absent when `edit` empties it).
 fn refused_bin(edit: impl FnOnce(&mut Vec<u8>), expected: &[&str]) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = run(dir.path());
-    let path = out.join(village_file::VILLAGE_YEARS_FILE);
-    let mut bytes = std::fs::read(&path).unwrap();
-    edit(&mut bytes);
-    if bytes.is_empty() {
-        std::fs::remove_file(&path).unwrap();
-    } else {
-        std::fs::write(&path, bytes).unwrap();
-    }
-    refused_as_is(dir.path(), &out, "out/village_years.bin", expected);
+    refused_bin_of_run(|_, bytes| edit(bytes), expected);
 }
 
 /// As [`refused_bin`], with `edit` applied to the per-village years it holds.
 fn refused_villages(edit: impl FnOnce(&mut Results), expected: &[&str]) {
-    refused_bin(
-        |bytes| {
-            let dir = tempfile::tempdir().unwrap();
-            let out = run(dir.path());
+    refused_bin_of_run(
+        |out, bytes| {
             let mut results: Results =
                 serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
             village_file::read(bytes, &mut results).unwrap();
@@ -102,6 +90,21 @@ fn refused_villages(edit: impl FnOnce(&mut Results), expected: &[&str]) {
         },
         expected,
     );
+}
+
+/// [`refused_bin`], `edit` given the output folder too.
+fn refused_bin_of_run(edit: impl FnOnce(&Path, &mut Vec<u8>), expected: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path());
+    let path = out.join(village_file::VILLAGE_YEARS_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    edit(&out, &mut bytes);
+    if bytes.is_empty() {
+        std::fs::remove_file(&path).unwrap();
+    } else {
+        std::fs::write(&path, bytes).unwrap();
+    }
+    refused_as_is(dir.path(), &out, "out/village_years.bin", expected);
 }
 
 fn refused_as_is(dir: &Path, out: &Path, file: &str, expected: &[&str]) {
