@@ -324,18 +324,26 @@ fn read_results(path: &Path, manifest: &Manifest) -> Result<Results, SavedError>
             path: path.display().to_string(),
             invalid,
         })?;
-    let bin_path = path.with_file_name(village_file::VILLAGE_YEARS_FILE);
+    read_village_years(path, manifest, &mut results)?;
+    Ok(results)
+}
+
+/// Fills the per-village years of `results` (read from `results_path`)
+/// from the `village_years.bin` beside it, and checks them; every error
+/// names the binary file.
+fn read_village_years(results_path: &Path, manifest: &Manifest, results: &mut Results) -> Result<(), SavedError> {
+    let bin_path = results_path.with_file_name(village_file::VILLAGE_YEARS_FILE);
     let bin = std::fs::read(&bin_path).map_err(|e| SavedError::Unreadable {
         path: bin_path.display().to_string(),
         message: match e.kind() {
             std::io::ErrorKind::NotFound => format!(
                 "it is missing; it holds the per-village years beside {} (run the scenario again to create it)",
-                path.display()
+                results_path.display()
             ),
             _ => e.to_string(),
         },
     })?;
-    village_file::read(&bin, &mut results).map_err(|e| match e {
+    village_file::read(&bin, results).map_err(|e| match e {
         village_file::VillageFileError::Version(found) => SavedError::Version {
             path: bin_path.display().to_string(),
             found,
@@ -352,7 +360,7 @@ fn read_results(path: &Path, manifest: &Manifest) -> Result<Results, SavedError>
         path: bin_path.display().to_string(),
         invalid,
     })?;
-    Ok(results)
+    Ok(())
 }
 
 /// Rebuilds the charts and reports of an earlier run in `dir` from its
