@@ -55,21 +55,18 @@ pub fn write(results: &Results, out: &mut dyn Write) -> io::Result<()> {
         head.extend_from_slice(&u32::try_from(d).unwrap_or(u32::MAX).to_le_bytes());
     }
     out.write_all(&head)?;
-    let mut buf = Vec::with_capacity(1 << 16);
-    for policy in &results.policies {
-        for years in &policy.villages {
-            for vy in years {
-                buf.extend(fields(vy).iter().flat_map(|x| x.to_le_bytes()));
-                if buf.len() >= (1 << 16) - CELL_BYTES {
-                    out.write_all(&buf)?;
-                    buf.clear();
-                }
-            }
+    // `out` is buffered (the staging's writer), so one write per cell.
+    let mut cell = [0u8; CELL_BYTES];
+    for vy in results.policies.iter().flat_map(|p| p.villages.iter().flatten()) {
+        for (bytes, x) in cell.chunks_exact_mut(8).zip(fields(vy)) {
+            bytes.copy_from_slice(&x.to_le_bytes());
         }
+        out.write_all(&cell)?;
     }
-    out.write_all(&buf)
+    Ok(())
 }
 
+/// A cell's numbers, in the file's order.
 fn fields(vy: &VillageYear) -> [f64; FIELDS] {
     let s = &vy.income_yuan;
     [
@@ -87,6 +84,29 @@ fn fields(vy: &VillageYear) -> [f64; FIELDS] {
         s.max,
         vy.p_below_floor,
     ]
+}
+
+/// The cell of `year` whose numbers are `fields`, as [`fields`] gave them.
+fn from_fields(fields: [f64; FIELDS], year: i32) -> VillageYear {
+    let [mean, se, sd, min, p5, p10, p25, p50, p75, p90, p95, max, p_below_floor] = fields;
+    VillageYear {
+        year,
+        income_yuan: Stat {
+            mean,
+            se,
+            sd,
+            min,
+            p5,
+            p10,
+            p25,
+            p50,
+            p75,
+            p90,
+            p95,
+            max,
+        },
+        p_below_floor,
+    }
 }
 
 /// Why a `village_years.bin` cannot be read with its `results.json`.
@@ -174,29 +194,8 @@ pub fn read(bytes: &[u8], results: &mut Results) -> Result<(), VillageFileError>
     for policy in &mut results.policies {
         policy.villages = (0..villages)
             .map(|_| {
-                (0..span)
-                    .map(|y| {
-                        let f = records.next().expect("the length was checked");
-                        VillageYear {
-                            year: baseline_year.saturating_add(y as i32),
-                            income_yuan: Stat {
-                                mean: f[0],
-                                se: f[1],
-                                sd: f[2],
-                                min: f[3],
-                                p5: f[4],
-                                p10: f[5],
-                                p25: f[6],
-                                p50: f[7],
-                                p75: f[8],
-                                p90: f[9],
-                                p95: f[10],
-                                max: f[11],
-                            },
-                            p_below_floor: f[12],
-                        }
-                    })
-                    .collect()
+                let years = (0..span).map(|y| baseline_year.saturating_add(y as i32));
+                years.zip(&mut records).map(|(year, f)| from_fields(f, year)).collect()
             })
             .collect();
     }
